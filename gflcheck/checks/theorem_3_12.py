@@ -1,0 +1,540 @@
+"""Theorem 3.12 of Shi–Wei–Liang, end to end on Gaussian mixtures (THEORY.md §1.3).
+
+One call of :func:`check_theorem_3_12` on one :class:`MixtureSetting`:
+
+1. builds the mixture and the explicit member ``f°`` of ``F_{d,r,B_F,S}``; ``OPT`` is replaced by an
+   upper confidence bound on ``L_D(f°)`` (after an LP refit of its output weights);
+2. estimates the gradient-feature hit rate of every ``(D_j, s_j)`` of ``f°`` from exact ``G`` on
+   ``N`` initial draws; ``p`` is the smallest Clopper–Pearson lower bound;
+3. sets ``m`` and ``T`` from the explicit requirements (``C_m``, ``C_T`` declared); a setting that
+   needs more than the budget raises :class:`~gflcheck.errors.BudgetExceededError`;
+4. trains ``k`` seeds of Algorithm 1 as one batched program;
+5. per seed, a *measured violation* is ``min_{t∈[T]} LCB(L_D(f_t)) > bound``, each ``LCB`` from the
+   fresh sample of step ``t+1``, independent of ``f_t`` (with a reused sample: per-seed test
+   samples at checkpoints); a diverged seed is undetermined;
+6. decides with an exact binomial test (:mod:`gflcheck.verdicts`) and reports slack, quantifier
+   instantiation and provenance.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+
+from gflcheck._validation import (
+    require_int_at_least,
+    require_open_unit_interval,
+    require_positive,
+    require_positive_int,
+)
+from gflcheck.distributions.gaussian_mixture import (
+    GaussianMixture,
+    orthogonal_mixture,
+    three_cluster_example,
+    two_cluster_mixture,
+    xor_mixture,
+)
+from gflcheck.errors import BudgetExceededError, ParameterRangeError, PreconditionError
+from gflcheck.estimators import (
+    IntervalEstimate,
+    bayes_hinge_risk,
+    hinge_loss_estimate,
+    t_interval_from_moments,
+)
+from gflcheck.gradient_features import HitRate, gradient_feature_hit_rate
+from gflcheck.ground_truth import (
+    OptUpperBound,
+    gaussian_mixture_ground_truth,
+    opt_upper_bound,
+)
+from gflcheck.random import stream_seed, torch_generator
+from gflcheck.theorems.gfl import (
+    Statement,
+    steps_requirement,
+    theorem_3_12,
+    width_requirement,
+)
+from gflcheck.training import Recipe, TrainingRun, gaussian_mixture_recipe, train_algorithm_1
+from gflcheck.verdicts import (
+    QuantifierInstantiation,
+    Verdict,
+    decide_violation_rate,
+    seeds_to_confirm,
+)
+
+FAMILIES = ("xor", "orthogonal", "two-cluster", "three-cluster")
+
+
+@dataclass(frozen=True)
+class MixtureSetting:
+    """One setting of the theorem's free parameters on a Gaussian-mixture family.
+
+    ``family``: ``xor`` (r=4), ``orthogonal`` (``labels`` give r and the labels), ``two-cluster``
+    (r=2) or ``three-cluster`` (the 2-D poster example, embedded in R^d for d > 2). ``separation`` is ``‖μ_j‖``,
+    ``noise`` is ``σ``. ``seed`` drives every random draw of the check.
+    """
+
+    family: str
+    dimension: int
+    separation: float
+    noise: float
+    gamma: float
+    epsilon: float
+    delta: float
+    seed: int
+    labels: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.family not in FAMILIES:
+            raise ParameterRangeError("family", self.family, f"one of {FAMILIES}")
+        require_positive_int("dimension", self.dimension, "MixtureSetting")
+        require_positive("separation", self.separation, "MixtureSetting")
+        require_positive("noise", self.noise, "MixtureSetting")
+        require_open_unit_interval("gamma", self.gamma, "MixtureSetting")
+        require_open_unit_interval("epsilon", self.epsilon, "MixtureSetting")
+        require_open_unit_interval("delta", self.delta, "MixtureSetting")
+        require_int_at_least("seed", self.seed, 0, "MixtureSetting")
+        if self.family == "orthogonal":
+            if len(self.labels) < 1 or any(label not in (-1, 1) for label in self.labels):
+                raise ParameterRangeError("labels", self.labels, "one or more values in {-1, +1}")
+            require_int_at_least(
+                "dimension", self.dimension, len(self.labels), "MixtureSetting (d ≥ r)"
+            )
+        if self.family in ("xor", "three-cluster"):
+            require_int_at_least("dimension", self.dimension, 2, f"MixtureSetting ({self.family})")
+
+    def mixture(self) -> GaussianMixture:
+        """The distribution, drawn from this setting's ``"distribution"`` stream."""
+        generator = torch_generator(self.seed, "distribution")
+        d, R, sigma = self.dimension, self.separation, self.noise
+        if self.family == "xor":
+            return xor_mixture(d, R, sigma, generator)
+        if self.family == "two-cluster":
+            return two_cluster_mixture(d, R, sigma, generator)
+        if self.family == "three-cluster":
+            return three_cluster_example(R, sigma, d, generator)
+        return orthogonal_mixture(d, self.labels, R, sigma, generator)
+
+
+@dataclass(frozen=True)
+class Theorem312Config:
+    """The declared constants of the check: hidden constants, budgets, sample sizes, error rates."""
+
+    alpha: float = 0.05
+    width_constant: float = 1.0
+    steps_constant: float = 4.0
+    max_width: int = 1024
+    max_steps: int = 2000
+    batch_size: int = 256
+    min_seeds: int = 8
+    hit_rate_draws: int = 20000
+    hit_rate_miscoverage: float = 0.005
+    gradient_norm_fraction: float = 0.01
+    opt_miscoverage: float = 0.005
+    opt_refit_size: int = 2000
+    opt_evaluation_size: int = 50000
+    loss_miscoverage: float = 0.01
+    bayes_risk_size: int = 100_000
+    bayes_risk_miscoverage: float = 0.005
+    test_size: int = 4096
+    checkpoints: int = 8
+    bias_fraction: float = 0.25
+    fresh_samples: bool = True
+    dtype: str = "float32"
+
+    def __post_init__(self) -> None:
+        for name in (
+            "alpha",
+            "hit_rate_miscoverage",
+            "opt_miscoverage",
+            "loss_miscoverage",
+            "bayes_risk_miscoverage",
+        ):
+            require_open_unit_interval(name, getattr(self, name), "Theorem312Config")
+        for name in ("max_width", "max_steps", "batch_size", "min_seeds", "hit_rate_draws"):
+            require_positive_int(name, getattr(self, name), "Theorem312Config")
+        for name in ("opt_evaluation_size", "test_size", "checkpoints", "bayes_risk_size"):
+            require_positive_int(name, getattr(self, name), "Theorem312Config")
+        require_positive("width_constant", self.width_constant, "Theorem312Config")
+        require_positive("steps_constant", self.steps_constant, "Theorem312Config")
+
+    @property
+    def per_seed_miscoverage(self) -> float:
+        """Chance that a seed's lower bound at the theorem's ``t`` is wrong: one ``β`` per bound
+        combined (fresh batch, checkpoint before, checkpoint after)."""
+        return (3 if self.fresh_samples else 2) * self.loss_miscoverage
+
+    @property
+    def false_alarm_rate(self) -> float:
+        """Declared ``Pr[violated | theorem holds]`` for ``r`` hit-rate bounds: see :func:`check_theorem_3_12`."""
+        return (
+            self.alpha
+            + self.opt_miscoverage
+            + self.hit_rate_miscoverage
+            + self.bayes_risk_miscoverage
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Preparation:
+    """What a setting fixes before any training: distribution, OPT bound, p, recipe, m and T."""
+
+    mixture: GaussianMixture
+    opt: OptUpperBound
+    hit_rate: HitRate
+    recipe: Recipe
+    expected_norm: float
+    bayes_risk: IntervalEstimate
+    width: int
+    steps: int
+
+
+@dataclass(frozen=True, eq=False)
+class Theorem312Evidence:
+    """Everything measured for one verdict, kept for reports and replays."""
+
+    prepared: Preparation
+    run: TrainingRun
+    best_lower_bound: np.ndarray
+    best_test_loss: np.ndarray
+    best_test_step: np.ndarray
+    best_test_error: np.ndarray
+
+
+def prepare(
+    setting: MixtureSetting, config: Theorem312Config, statement: Statement | None = None
+) -> Preparation:
+    """Everything the check needs before training (see :class:`Preparation`).
+
+    Raises :class:`BudgetExceededError` when ``m`` or ``T`` exceeds the budget (or ``p`` is 0).
+    """
+    statement = statement or theorem_3_12()
+    mixture = setting.mixture()
+    truth = gaussian_mixture_ground_truth(mixture, config.bias_fraction)
+    opt = opt_upper_bound(
+        truth,
+        mixture,
+        config.opt_evaluation_size,
+        torch_generator(setting.seed, "opt"),
+        config.opt_miscoverage,
+        refit_size=config.opt_refit_size,
+    )
+    expected_norm = mixture.expected_norm()
+    recipe = gaussian_mixture_recipe(
+        mixture.dimension, expected_norm, mixture.expected_squared_norm(), config.fresh_samples
+    )
+    r = truth.width
+    hit_rate = gradient_feature_hit_rate(
+        mixture,
+        truth.directions,
+        truth.signs,
+        setting.gamma,
+        config.gradient_norm_fraction * expected_norm,
+        recipe.initialization,
+        config.hit_rate_draws,
+        torch_generator(setting.seed, "hit-rate"),
+        config.hit_rate_miscoverage / r,
+    )
+    width = statement.width or _required_width(hit_rate.p, r, setting, config)
+    steps = statement.steps or _required_steps(
+        truth.output_weight_norm, expected_norm, r, setting, config
+    )
+    if width > math.exp(setting.dimension):
+        raise PreconditionError("m ≤ e^d", f"m = {width}, e^d = {math.exp(setting.dimension):.4g}")
+    x_bayes, _ = mixture.sample(
+        config.bayes_risk_size, torch_generator(setting.seed, "bayes-risk"), torch.float64
+    )
+    bayes_risk = bayes_hinge_risk(
+        mixture.positive_posterior(x_bayes), config.bayes_risk_miscoverage
+    )
+    return Preparation(mixture, opt, hit_rate, recipe, expected_norm, bayes_risk, width, steps)
+
+
+def _required_width(p: float, r: int, setting: MixtureSetting, config: Theorem312Config) -> int:
+    if p <= 0:
+        raise BudgetExceededError(
+            "m (p = 0: no initial draw hit some feature)", 10**18, config.max_width
+        )
+    value = width_requirement().evaluate(C_m=config.width_constant, p=p, r=r, delta=setting.delta)
+    width = 2 * math.ceil(max(value, 2) / 2)  # neurons come in ± pairs
+    if width > config.max_width:
+        raise BudgetExceededError("m", width, config.max_width)
+    return width
+
+
+def _required_steps(
+    output_norm: float,
+    expected_norm: float,
+    r: int,
+    setting: MixtureSetting,
+    config: Theorem312Config,
+) -> int:
+    value = steps_requirement().evaluate(
+        C_T=config.steps_constant,
+        r=r,
+        B_a2=output_norm,
+        B_x1=expected_norm,
+        epsilon=setting.epsilon,
+    )
+    steps = math.ceil(value)
+    if steps > config.max_steps:
+        raise BudgetExceededError("T", steps, config.max_steps)
+    return steps
+
+
+def run_seeds(setting: MixtureSetting, config: Theorem312Config) -> tuple[int, ...]:
+    """The ``k`` run seeds: enough that zero violations can confirm "holds" at ``α``."""
+    k = max(config.min_seeds, seeds_to_confirm(setting.delta, config.alpha))
+    return tuple(stream_seed(setting.seed, f"run-{i}") for i in range(k))
+
+
+def check_theorem_3_12(
+    setting: MixtureSetting,
+    statement: Statement | None = None,
+    config: Theorem312Config | None = None,
+) -> tuple[Verdict, Theorem312Evidence]:
+    """Check ``statement`` (default: Theorem 3.12 itself) on one setting; see the module docstring.
+
+    Declared false-alarm rate (probability of *violated* when the statement holds):
+    ``α + β_OPT + β_p``: the binomial test's level plus the chances that the OPT upper bound or one
+    of the ``r`` hit-rate lower bounds (``β_p/r`` each) missed.
+    """
+    statement = statement or theorem_3_12()
+    config = config or Theorem312Config()
+    prepared = prepare(setting, config, statement)
+    mixture, opt, recipe, width, steps = (
+        prepared.mixture,
+        prepared.opt,
+        prepared.recipe,
+        prepared.width,
+        prepared.steps,
+    )
+    truth = opt.ground_truth
+    values = {
+        "OPT": opt.value,
+        "r": truth.width,
+        "B_a1": truth.output_weight_bound,
+        "B_x1": prepared.expected_norm,
+        "gamma": setting.gamma,
+        "epsilon": setting.epsilon,
+    }
+    bound_value = float(statement.bound.evaluate(values))
+    seeds = run_seeds(setting, config)
+    checkpoint_steps = _checkpoint_steps(steps, config.checkpoints)
+    dtype = getattr(torch, config.dtype)
+    run = train_algorithm_1(
+        mixture,
+        recipe,
+        width,
+        steps,
+        config.batch_size,
+        seeds,
+        checkpoint_steps,
+        dtype,
+        expected_input_norm=prepared.expected_norm,
+    )
+    lower, test_loss, test_step, test_error = _measure(
+        run, mixture, config, checkpoint_steps, dtype
+    )
+    lower = np.maximum(lower, float(prepared.bayes_risk.lower[0]))
+    diverged = run.diverged.numpy()
+    violated = (~diverged) & (lower > bound_value)
+    decision = decide_violation_rate(
+        violated, diverged, setting.delta, config.alpha, config.per_seed_miscoverage
+    )
+    slack = np.where(diverged, np.nan, bound_value - test_loss)
+    evidence = Theorem312Evidence(
+        prepared=prepared,
+        run=run,
+        best_lower_bound=lower,
+        best_test_loss=test_loss,
+        best_test_step=test_step,
+        best_test_error=test_error,
+    )
+    verdict = Verdict(
+        check=f"gfl-theorem-3.12/{setting.family}",
+        statement=statement.name,
+        outcome=decision.outcome,
+        bound=statement.bound,
+        bound_value=bound_value,
+        decision=decision,
+        slack=slack,
+        seeds=seeds,
+        quantifiers=_quantifier_table(setting, config, evidence, values, checkpoint_steps),
+        parameters={**asdict(setting), "m": width, "T": steps, "k": len(seeds)},
+        false_alarm_rate=config.false_alarm_rate,
+        non_vacuous=bound_value < 1.0,
+        counterexample=_counterexample(violated, lower, bound_value, seeds, evidence),
+        notes=_notes(statement, diverged, run),
+    )
+    return verdict, evidence
+
+
+def _checkpoint_steps(steps: int, count: int) -> tuple[int, ...]:
+    return tuple(sorted({max(1, round(steps * (i + 1) / count)) for i in range(count)}))
+
+
+def _measure(
+    run: TrainingRun,
+    mixture: GaussianMixture,
+    config: Theorem312Config,
+    checkpoint_steps: tuple[int, ...],
+    dtype: torch.dtype,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per seed: ``min_{t∈[T]}`` of a lower confidence bound on ``L_D(f_t)``, and the best
+    checkpoint's test loss, step and 0-1 error.
+
+    At every step ``t`` the lower bound is the largest of (each one-sided, miscoverage ``β``):
+    the fresh-batch bound of step ``t`` (online training only), and the test-sample bounds of the
+    checkpoints just before and after ``t`` moved to ``t`` by the recorded function drift.
+    """
+    test = [mixture.sample(config.test_size, torch_generator(s, "test"), dtype) for s in run.seeds]
+    x = torch.stack([pair[0] for pair in test])
+    y = torch.stack([pair[1] for pair in test])
+    knots = (0, *checkpoint_steps)
+    networks = [run.initial] + [run.checkpoints[step] for step in checkpoint_steps]
+    estimates = [hinge_loss_estimate(net, x, y, config.loss_miscoverage) for net in networks]
+    test_loss = np.stack([e.estimate for e in estimates], axis=1)[:, 1:]  # [k, checkpoints]
+    knot_lower = np.stack([e.lower for e in estimates], axis=1)  # [k, knots]
+    errors = np.stack([((y * net(x)) <= 0).double().mean(-1).numpy() for net in networks[1:]], 1)
+    with np.errstate(invalid="ignore"):
+        finite_loss = np.where(np.isfinite(test_loss), test_loss, np.inf)
+    best = np.argmin(finite_loss, axis=1)
+    rows = np.arange(len(run.seeds))
+    lower = _lower_bound_every_step(run, np.asarray(knots), knot_lower, config)
+    with np.errstate(invalid="ignore"):
+        lower = np.where(np.isnan(lower), -np.inf, lower).min(axis=1)
+    return lower, finite_loss[rows, best], np.asarray(checkpoint_steps)[best], errors[rows, best]
+
+
+def _lower_bound_every_step(
+    run: TrainingRun, knots: np.ndarray, knot_lower: np.ndarray, config: Theorem312Config
+) -> np.ndarray:
+    """``[k, T]`` lower bounds on ``L_D(f_t)``, ``t = 1..T`` (see :func:`_measure`)."""
+    assert run.function_drift is not None
+    steps = np.arange(1, run.steps + 1)
+    cumulative = np.concatenate(
+        [np.zeros((run.function_drift.shape[0], 1)), np.cumsum(run.function_drift.numpy(), 1)], 1
+    )  # D_t, t = 0..T
+    left = np.searchsorted(knots, steps, side="right") - 1
+    right = np.searchsorted(knots, steps, side="left")
+    from_left = knot_lower[:, left] - (cumulative[:, steps] - cumulative[:, knots[left]])
+    from_right = knot_lower[:, right] - (cumulative[:, knots[right]] - cumulative[:, steps])
+    candidates = [from_left, from_right]
+    if config.fresh_samples:
+        online = t_interval_from_moments(
+            run.online_loss_mean[:, 1:].numpy(),
+            run.online_loss_std[:, 1:].numpy(),
+            run.batch_size,
+            config.loss_miscoverage,
+        )
+        candidates.append(online.lower)
+    stacked = np.stack(candidates)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isnan(stacked).all(0), np.nan, np.nanmax(stacked, axis=0))
+
+
+def _counterexample(
+    violated: np.ndarray,
+    lower: np.ndarray,
+    bound_value: float,
+    seeds: tuple[int, ...],
+    evidence: Theorem312Evidence,
+) -> str | None:
+    if not violated.any():
+        return None
+    worst = int(np.argmax(np.where(violated, lower - bound_value, -np.inf)))
+    return (
+        f"seed {seeds[worst]}: L_D(f_t) ≥ {lower[worst]:.4f} at every t ∈ [1, {evidence.prepared.steps}] "
+        f"(one-sided lower bound) > bound {bound_value:.4f}; best test loss "
+        f"{evidence.best_test_loss[worst]:.4f} at step {int(evidence.best_test_step[worst])}; "
+        f"{int(violated.sum())}/{len(seeds)} seeds violate"
+    )
+
+
+def _notes(statement: Statement, diverged: np.ndarray, run: TrainingRun) -> tuple[str, ...]:
+    notes = []
+    if statement.is_false_variant:
+        notes.append(f"deliberately false variant: {statement.why_false}")
+    if diverged.any():
+        steps = run.diverged_at.numpy()[diverged].tolist()
+        notes.append(f"{int(diverged.sum())} seed(s) diverged (non-finite) at steps {steps}")
+    return tuple(notes)
+
+
+def _quantifier_table(
+    setting: MixtureSetting,
+    config: Theorem312Config,
+    evidence: Theorem312Evidence,
+    values: dict[str, float],
+    checkpoint_steps: tuple[int, ...],
+) -> tuple[QuantifierInstantiation, ...]:
+    opt, hit = evidence.prepared.opt, evidence.prepared.hit_rate
+    truth = opt.ground_truth
+    Q = QuantifierInstantiation
+    exists_t = (
+        "violation needs a lower bound on L_D(f_t) above the bound at every t = 1..T; at each t the "
+        f"largest of: t lower bounds at checkpoints {[0, *checkpoint_steps]} on a per-seed test "
+        f"sample of {config.test_size}, moved to t by the recorded drift bound on E|f_t − f_c|"
+    )
+    if config.fresh_samples:
+        exists_t += f", and step t+1's fresh batch of {config.batch_size} (independent of f_t)"
+    exists_t += (
+        f"; at every t also the Bayes hinge risk E[1 − |2η(x)−1|] (exact η, "
+        f"{evidence.prepared.bayes_risk.method}), below which no network goes"
+    )
+    return (
+        Q(
+            "OPT (a minimum)",
+            f"upper bound: UCB of L_D(f°), f° ∈ F_{{d,r,B_F,S}}: {truth.construction}; {opt.loss.method}",
+            f"{values['OPT']:.4f} (estimate {float(opt.loss.estimate[0]):.4f})",
+        ),
+        Q(
+            "(D_j, s_j) ∈ S_{p,γ,B_G}",
+            f"p = min_j Clopper–Pearson lower bound of the hit rate over N={hit.draws} initial draws, "
+            f"G exact (closed form); B_G = {config.gradient_norm_fraction:g}·B_x1; {hit.interval.method}",
+            f"p={hit.p:.4g}; hits per feature {hit.hits.tolist()}; B_G={hit.gradient_norm_floor:.4g}",
+        ),
+        Q("B_x1", "E‖x‖ exact (mixture of non-central chi means)", f"{values['B_x1']:.4f}"),
+        Q(
+            "r, B_a1, B_a2, B_b",
+            "from f°: r clusters; B_a1 = output scale, B_a2 = √r·B_a1, B_b = max |b_j|",
+            f"r={truth.width}, B_a1={truth.output_weight_bound:.4f}, "
+            f"B_a2={truth.output_weight_norm:.4f}, B_b={truth.bias_bound:.4f}",
+        ),
+        Q(
+            "γ, ε, δ",
+            "generated (Hypothesis) or given",
+            f"γ={setting.gamma:g}, ε={setting.epsilon:g}, δ={setting.delta:g}",
+        ),
+        Q(
+            "m = Ω(poly(1/p, 1/δ, log r)), m ≤ e^d",
+            f"⌈C_m·(1/p)·log(r/δ)⌉ rounded up to even, C_m = {config.width_constant:g}; budget {config.max_width}",
+            str(evidence.prepared.width),
+        ),
+        Q(
+            "T = Ω(poly(√r, B_a2, B_x1, 1/ε))",
+            f"⌈C_T·√r·B_a2·B_x1/ε⌉, C_T = {config.steps_constant:g}; budget {config.max_steps}",
+            str(evidence.prepared.steps),
+        ),
+        Q(
+            "proper hyper-parameters",
+            f"recipe {evidence.prepared.recipe.name}: {evidence.prepared.recipe.description}",
+            "fresh samples" if config.fresh_samples else "reused sample",
+        ),
+        Q(
+            "∃t ∈ [T]",
+            exists_t,
+            f"β={config.loss_miscoverage:g} per bound, {config.per_seed_miscoverage:g} per seed; "
+            f"Bayes hinge risk ≥ {float(evidence.prepared.bayes_risk.lower[0]):.4f}",
+        ),
+        Q(
+            "probability ≥ 1 − δ",
+            "k independent seeds; exact one-sided binomial test of violation rate ≤ δ+β at α; "
+            "holds if the Clopper–Pearson upper bound ≤ δ",
+            f"k={len(evidence.run.seeds)}, α={config.alpha:g}, declared false-alarm rate {config.false_alarm_rate:g}",
+        ),
+    )

@@ -1,0 +1,146 @@
+"""Explicit members of the gradient-feature-induced class ``F_{d,r,B_F,S}`` and OPT upper bounds.
+
+``OPT_{d,r,B_F,S} = min_{f ∈ F_{d,r,B_F,S}} L_D(f)`` cannot be computed; any feasible ``f°`` gives
+``OPT ≤ L_D(f°)``, and an upper confidence bound on ``L_D(f°)`` from a fresh sample keeps the check
+sound (THEORY.md §1.3): if the theorem holds, ``L(f_t) ≤ OPT + … ≤ L(f°) + …``.
+
+For a Gaussian mixture (``ours``): one neuron per cluster, ``w_j = μ_j/‖μ_j‖`` (the cluster's unit
+direction ``D_j``), bias ``b_j = τ‖μ_j‖ > 0`` (sign ``s_j = +1``), output weight
+``a_j = y_j/((1−τ) min_k ‖μ_k‖)``, so the cluster centre has margin ≥ 1. ``B_a1`` is that output
+scale and bounds ``|a_j|``. The output weights may then be refit, within ``|a_j| ≤ B_a1``, by
+minimising the empirical hinge loss, a linear programme (hinge loss is convex in ``a``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+from scipy import optimize, sparse
+
+from gflcheck._validation import require_open_unit_interval, require_positive_int
+from gflcheck.distributions.gaussian_mixture import GaussianMixture
+from gflcheck.errors import GflcheckError
+from gflcheck.estimators import IntervalEstimate, hinge_loss_estimate
+from gflcheck.networks import TwoLayerReLU
+
+
+@dataclass(frozen=True, eq=False)
+class GroundTruthNetwork:
+    """A width-``r`` member ``f°`` of ``F_{d,r,B_F,S}`` and its norms.
+
+    ``directions`` (unit rows) and ``signs`` are the ``(D_j, s_j)`` that must lie in ``S``;
+    ``output_weight_bound`` is ``B_a1`` (``|a_j| ≤ B_a1``).
+    """
+
+    network: TwoLayerReLU
+    directions: torch.Tensor
+    signs: torch.Tensor
+    output_weight_bound: float
+    construction: str
+
+    @property
+    def width(self) -> int:
+        """``r``."""
+        return self.network.width
+
+    @property
+    def output_weight_norm(self) -> float:
+        """``B_a2 = ‖a‖₂`` bound: ``√r·B_a1`` (holds for every refit inside the box)."""
+        return math.sqrt(self.width) * self.output_weight_bound
+
+    @property
+    def bias_bound(self) -> float:
+        """``B_b = max_j |b_j|``."""
+        return float(self.network.b.abs().max())
+
+
+def gaussian_mixture_ground_truth(
+    mixture: GaussianMixture, bias_fraction: float = 0.25
+) -> GroundTruthNetwork:
+    """The one-neuron-per-cluster member ``f°`` described in the module docstring (``τ`` = bias_fraction)."""
+    require_open_unit_interval("bias_fraction", bias_fraction, "gaussian_mixture_ground_truth")
+    radii = mixture.means.norm(dim=-1)
+    if not bool(torch.all(radii > 0)):
+        raise GflcheckError("every cluster mean must be non-zero to give a neuron direction")
+    directions = mixture.means / radii[:, None]
+    biases = bias_fraction * radii
+    scale = 1.0 / ((1 - bias_fraction) * float(radii.min()))
+    network = TwoLayerReLU(
+        (scale * mixture.labels)[None, :], directions[None, :, :], biases[None, :]
+    )
+    return GroundTruthNetwork(
+        network=network,
+        directions=directions,
+        signs=torch.ones(len(radii), dtype=torch.float64),
+        output_weight_bound=scale,
+        construction=(
+            f"one neuron per cluster: w_j = μ_j/‖μ_j‖, b_j = {bias_fraction:g}·‖μ_j‖, "
+            f"a_j = y_j·{scale:.4g}"
+        ),
+    )
+
+
+def refit_output_weights(
+    truth: GroundTruthNetwork, x: torch.Tensor, y: torch.Tensor
+) -> GroundTruthNetwork:
+    """Minimise the empirical hinge loss over ``a`` with ``|a_j| ≤ B_a1`` (an LP, solved by HiGHS).
+
+    ``min_{a, ξ} (1/n) Σ ξ_i  s.t.  ξ_i ≥ 1 − y_i Σ_j a_j h_j(x_i),  ξ ≥ 0,  |a_j| ≤ B_a1``.
+    """
+    hidden = truth.network.preactivations(x.double()).clamp_min(0)[0].numpy()  # [n, r]
+    labels = y.double().numpy()
+    n, r = hidden.shape
+    bound = truth.output_weight_bound
+    constraints = sparse.hstack(
+        [sparse.csr_matrix(-labels[:, None] * hidden), -sparse.identity(n, format="csr")]
+    )
+    result = optimize.linprog(
+        c=np.concatenate([np.zeros(r), np.full(n, 1.0 / n)]),
+        A_ub=constraints,
+        b_ub=-np.ones(n),
+        bounds=[(-bound, bound)] * r + [(0, None)] * n,
+        method="highs",
+    )
+    if result.status != 0:
+        raise GflcheckError(f"output-weight refit failed: {result.message}")
+    a = torch.as_tensor(result.x[:r], dtype=torch.float64)[None, :]
+    return replace(
+        truth,
+        network=TwoLayerReLU(a, truth.network.W, truth.network.b),
+        construction=truth.construction + f"; a refit by LP on n={n} (|a_j| ≤ {bound:.4g})",
+    )
+
+
+@dataclass(frozen=True)
+class OptUpperBound:
+    """``OPT ≤ L_D(f°) ≤ value`` with ``value = loss.upper`` (one-sided miscoverage ``loss.miscoverage``)."""
+
+    value: float
+    loss: IntervalEstimate
+    ground_truth: GroundTruthNetwork
+
+
+def opt_upper_bound(
+    truth: GroundTruthNetwork,
+    mixture: GaussianMixture,
+    evaluation_size: int,
+    generator: torch.Generator,
+    miscoverage: float,
+    refit_size: int = 0,
+) -> OptUpperBound:
+    """Upper confidence bound on ``L_D(f°)``, after an optional LP refit on an independent sample.
+
+    The refit sample (``refit_size`` points, 0 for none) is drawn before, and independently of,
+    the ``evaluation_size`` points that estimate the loss.
+    """
+    require_positive_int("evaluation_size", evaluation_size, "opt_upper_bound")
+    if refit_size:
+        require_positive_int("refit_size", refit_size, "opt_upper_bound")
+        x_fit, y_fit = mixture.sample(refit_size, generator, torch.float64)
+        truth = refit_output_weights(truth, x_fit, y_fit)
+    x, y = mixture.sample(evaluation_size, generator, torch.float64)
+    loss = hinge_loss_estimate(truth.network, x, y, miscoverage)
+    return OptUpperBound(value=float(loss.upper[0]), loss=loss, ground_truth=truth)

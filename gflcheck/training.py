@@ -1,0 +1,323 @@
+"""Algorithm 1 of Shi–Wei–Liang (NeurIPS 2023), batched over seeds.
+
+Outline (``secondary``) with our constants (``ours``), THEORY.md §1.2:
+
+1. symmetric initialisation (``f ≡ 0``), biases fixed throughout;
+2. step 1 on the empirical hinge loss with rate ``η¹`` and weight decay ``λ¹ = 1/η¹`` on the first
+   layer, so that ``w_i¹ = (1 − η¹λ¹)w_i⁰ + η¹ a_i Ĝ(w_i⁰, b_i) = η¹ a_i Ĝ(w_i⁰, b_i)``: each neuron
+   becomes its (empirical) gradient feature; output weights stay at their initial values;
+3. steps ``2..T`` with rate ``η`` and weight decay ``λ`` on both layers.
+
+Each step draws a fresh sample by default (online), or reuses one fixed sample (``fresh_samples``
+off). The hinge-loss gradients are written out (``∂ℓ/∂f = −y·1[yf < 1]/n``) and computed with
+batched matrix products over the ``k`` runs; ``tests/test_training.py`` checks them against autograd.
+
+Because step ``t+1``'s fresh sample is independent of ``f_t``, the loss on it (computed anyway for
+the gradient) is an unbiased estimate of ``L_D(f_t)``: the run records it for every step.
+
+Given ``E‖x‖``, the run also records a deterministic bound on how far each step moves the function:
+
+    E|f_{t+1}(x) − f_t(x)| ≤ Σ_i |Δa_i|·(‖w_i‖·E‖x‖ + |b_i|) + |a_i'|·‖Δw_i‖·E‖x‖,
+
+(ReLU is 1-Lipschitz and ``|ReLU(⟨w,x⟩ − b)| ≤ ‖w‖‖x‖ + |b|``). Since the hinge loss is 1-Lipschitz,
+it bounds ``|L_D(f_{t+1}) − L_D(f_t)|``, which lets checkpoint estimates cover the steps between them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import torch
+
+from gflcheck._validation import (
+    require_non_negative,
+    require_positive,
+    require_positive_int,
+)
+from gflcheck.errors import ParameterRangeError
+from gflcheck.networks import InitializationLaw, TwoLayerReLU, symmetric_initialization
+from gflcheck.provenance import GFL_PAPER, Provenance, Tag
+from gflcheck.random import torch_generator
+
+# Fresh samples are drawn for this many steps at a time; a constant, so streams are reproducible.
+_SAMPLE_CHUNK_STEPS = 16
+
+
+class LabelledSampler(Protocol):
+    """Anything with ``sample(n, generator, dtype) -> (x [n, d], y [n])`` and a ``dimension``."""
+
+    @property
+    def dimension(self) -> int: ...
+
+    def sample(
+        self, n: int, generator: torch.Generator, dtype: torch.dtype = ...
+    ) -> tuple[torch.Tensor, torch.Tensor]: ...
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A named hyper-parameter recipe for Algorithm 1 (the theorem's "proper hyper-parameters").
+
+    ``first_step_weight_decay`` defaults to ``1/first_step_rate``, as the algorithm prescribes.
+    """
+
+    name: str
+    initialization: InitializationLaw
+    first_step_rate: float
+    learning_rate: float
+    weight_decay: float
+    fresh_samples: bool = True
+    first_step_weight_decay: float | None = None
+    description: str = ""
+    provenance: Provenance = field(
+        default_factory=lambda: Provenance(GFL_PAPER, "Algorithm 1 (constants)", Tag.OURS)
+    )
+
+    def __post_init__(self) -> None:
+        require_positive("first_step_rate", self.first_step_rate, self.name)
+        require_positive("learning_rate", self.learning_rate, self.name)
+        require_non_negative("weight_decay", self.weight_decay, self.name)
+        if self.first_step_weight_decay is None:
+            object.__setattr__(self, "first_step_weight_decay", 1.0 / self.first_step_rate)
+        require_non_negative("first_step_weight_decay", self.first_step_weight_decay, self.name)
+
+    def as_dict(self) -> dict[str, object]:
+        """The recipe's numbers, for reports and cache keys."""
+        law = self.initialization
+        return {
+            "name": self.name,
+            "sigma_a": law.sigma_a,
+            "sigma_w": law.sigma_w,
+            "sigma_b": law.sigma_b,
+            "eta1": self.first_step_rate,
+            "lambda1": self.first_step_weight_decay,
+            "eta": self.learning_rate,
+            "lambda": self.weight_decay,
+            "fresh_samples": self.fresh_samples,
+        }
+
+
+def gaussian_mixture_recipe(
+    dimension: int, expected_norm: float, expected_squared_norm: float, fresh_samples: bool = True
+) -> Recipe:
+    """The documented recipe for Gaussian mixtures (``ours``).
+
+    ``σ_a = 0.01``, ``σ_w = 1/√d``, ``σ_b = 1``; ``η¹ = 1/(σ_a·B_x1)`` so that first-step neurons
+    ``η¹ a_i Ĝ`` have norm of order ``‖Ĝ‖/B_x1 ≤ 1``; ``η = 1/B_x2`` (the hidden features scale like
+    ``‖x‖``, the hinge loss's curvature in ``a`` like ``B_x2``); ``λ = 10⁻⁴``. ``η = 8/B_x2`` was
+    tried first and oscillated on overlapping clusters (best test loss above the OPT bound).
+    """
+    require_positive_int("dimension", dimension, "gaussian_mixture_recipe")
+    require_positive("expected_norm", expected_norm, "gaussian_mixture_recipe")
+    require_positive("expected_squared_norm", expected_squared_norm, "gaussian_mixture_recipe")
+    sigma_a = 0.01
+    return Recipe(
+        name="gaussian-mixture-v2",
+        initialization=InitializationLaw(sigma_a, 1.0 / math.sqrt(dimension), 1.0),
+        first_step_rate=1.0 / (sigma_a * expected_norm),
+        learning_rate=1.0 / expected_squared_norm,
+        weight_decay=1e-4,
+        fresh_samples=fresh_samples,
+        description="σ_a=0.01, σ_w=1/√d, σ_b=1, η¹=1/(σ_a·B_x1), λ¹=1/η¹, η=1/B_x2, λ=1e-4",
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingRun:
+    """What Algorithm 1 produced for ``k`` seeds.
+
+    ``online_loss_mean``/``online_loss_std``/``online_error`` are ``[k, T+1]``: entry ``t`` is the
+    hinge loss mean, its sample standard deviation, and the 0-1 error (``sign 0`` counts as an error)
+    of ``f_t`` on a sample of ``batch_size`` points. With fresh samples that sample is independent of
+    ``f_t``; with a reused sample it is the training sample. ``diverged_at[i]`` is the first step
+    ``t`` at which run ``i`` had a non-finite loss or parameter, or −1. Entries from a diverged step
+    on are NaN: a divergence is a recorded outcome, not an error. ``function_drift`` (``[k, T]``,
+    when ``E‖x‖`` was given) bounds ``E|f_{t+1}(x) − f_t(x)|`` in column ``t``.
+    """
+
+    recipe: Recipe
+    seeds: tuple[int, ...]
+    width: int
+    steps: int
+    batch_size: int
+    initial: TwoLayerReLU
+    final: TwoLayerReLU
+    checkpoints: dict[int, TwoLayerReLU]
+    online_loss_mean: torch.Tensor
+    online_loss_std: torch.Tensor
+    online_error: torch.Tensor
+    diverged_at: torch.Tensor
+    function_drift: torch.Tensor | None = None
+
+    @property
+    def diverged(self) -> torch.Tensor:
+        """``[k]`` booleans."""
+        return self.diverged_at >= 0
+
+
+def hinge_loss_gradients(
+    network: TwoLayerReLU, x: torch.Tensor, y: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Margins ``y·f(x)`` and the gradients of the empirical hinge loss ``(1/n)Σ max(0, 1 − y f(x))``.
+
+    Returns ``(margins [k, n], grad_a [k, m], grad_W [k, m, d])``. With ``g = ∂L̂/∂f = −y·1[yf<1]/n``:
+    ``∂L̂/∂a_i = Σ_n g·ReLU(⟨w_i,x⟩−b_i)`` and ``∂L̂/∂w_i = Σ_n g·a_i·1[⟨w_i,x⟩ > b_i]·x``.
+    """
+    pre = network.preactivations(x)  # [k, n, m]
+    hidden = pre.clamp_min(0)
+    margins = y * torch.bmm(hidden, network.a[:, :, None]).squeeze(-1)
+    g = torch.where(margins < 1, -y, torch.zeros_like(y)) / y.shape[-1]  # [k, n]
+    grad_a = torch.bmm(g[:, None, :], hidden).squeeze(1)
+    weighted = (pre > 0).to(x.dtype) * (g[:, :, None] * network.a[:, None, :])
+    grad_W = torch.bmm(weighted.transpose(1, 2), x)
+    return margins, grad_a, grad_W
+
+
+def train_algorithm_1(
+    distribution: LabelledSampler,
+    recipe: Recipe,
+    width: int,
+    steps: int,
+    batch_size: int,
+    seeds: Sequence[int],
+    checkpoint_steps: Iterable[int] = (),
+    dtype: torch.dtype = torch.float32,
+    expected_input_norm: float | None = None,
+) -> TrainingRun:
+    """Train ``len(seeds)`` networks of width ``width`` for ``steps`` steps of Algorithm 1, at once.
+
+    ``checkpoint_steps`` (subset of ``1..steps``) are the steps after which a copy of the parameters
+    is kept. Run ``i`` draws only from streams of ``seeds[i]``. With ``expected_input_norm``
+    (``E‖x‖``) the per-step function drift bound is recorded.
+    """
+    require_positive_int("steps", steps, "train_algorithm_1")
+    require_positive_int("batch_size", batch_size, "train_algorithm_1")
+    checkpoint_set = sorted(set(checkpoint_steps))
+    if checkpoint_set and not (checkpoint_set[0] >= 1 and checkpoint_set[-1] <= steps):
+        raise ParameterRangeError("checkpoint_steps", checkpoint_set, f"steps in 1..{steps}")
+    seeds = tuple(int(s) for s in seeds)
+    initial = symmetric_initialization(
+        recipe.initialization, width, distribution.dimension, seeds, dtype
+    )
+    data = _BatchStream(distribution, seeds, batch_size, recipe.fresh_samples, dtype)
+    k = len(seeds)
+    loss_mean = torch.full((k, steps + 1), math.nan, dtype=torch.float64)
+    loss_std = torch.full_like(loss_mean, math.nan)
+    error = torch.full_like(loss_mean, math.nan)
+    diverged_at = torch.full((k,), -1, dtype=torch.long)
+    drift = None if expected_input_norm is None else torch.zeros((k, steps), dtype=torch.float64)
+    a, W, b = initial.a.clone(), initial.W.clone(), initial.b.clone()
+    checkpoints: dict[int, TwoLayerReLU] = {}
+    eta1, lam1 = recipe.first_step_rate, recipe.first_step_weight_decay
+    eta, lam = recipe.learning_rate, recipe.weight_decay
+    for t in range(steps + 1):
+        x, y = data.next()
+        network = TwoLayerReLU(a, W, b)
+        margins, grad_a, grad_W = hinge_loss_gradients(network, x, y)
+        _record(t, margins, network, loss_mean, loss_std, error, diverged_at)
+        if t == steps:
+            break
+        if t == 0:
+            new_a, new_W = a, (1 - eta1 * lam1) * W - eta1 * grad_W
+        else:
+            new_a = (1 - eta * lam) * a - eta * grad_a
+            new_W = (1 - eta * lam) * W - eta * grad_W
+        if drift is not None:
+            drift[:, t] = _function_drift(a, W, b, new_a, new_W, expected_input_norm)
+        a, W = new_a, new_W
+        if t + 1 in checkpoint_set:
+            checkpoints[t + 1] = TwoLayerReLU(a.clone(), W.clone(), b.clone())
+    return TrainingRun(
+        recipe=recipe,
+        seeds=seeds,
+        width=width,
+        steps=steps,
+        batch_size=batch_size,
+        initial=initial,
+        final=TwoLayerReLU(a, W, b),
+        checkpoints=checkpoints,
+        online_loss_mean=loss_mean,
+        online_loss_std=loss_std,
+        online_error=error,
+        diverged_at=diverged_at,
+        function_drift=drift,
+    )
+
+
+def _function_drift(
+    a: torch.Tensor,
+    W: torch.Tensor,
+    b: torch.Tensor,
+    new_a: torch.Tensor,
+    new_W: torch.Tensor,
+    expected_input_norm: float,
+) -> torch.Tensor:
+    """``Σ_i |Δa_i|(‖w_i‖E‖x‖ + |b_i|) + |a_i'|·‖Δw_i‖·E‖x‖`` per run (see the module docstring)."""
+    output_change = (new_a - a).abs() * (W.norm(dim=-1) * expected_input_norm + b.abs())
+    input_change = new_a.abs() * (new_W - W).norm(dim=-1) * expected_input_norm
+    return (output_change + input_change).sum(-1).double()
+
+
+def _record(
+    t: int,
+    margins: torch.Tensor,
+    network: TwoLayerReLU,
+    loss_mean: torch.Tensor,
+    loss_std: torch.Tensor,
+    error: torch.Tensor,
+    diverged_at: torch.Tensor,
+) -> None:
+    """Store step ``t``'s hinge loss and 0-1 error per run; mark runs that turned non-finite."""
+    finite = torch.isfinite(margins).all(1) & network.is_finite()
+    diverged_at[(~finite) & (diverged_at < 0)] = t
+    alive = diverged_at < 0
+    losses = (1 - margins[alive]).clamp_min(0).double()
+    loss_mean[alive, t] = losses.mean(1)
+    loss_std[alive, t] = losses.std(1)
+    error[alive, t] = (margins[alive] <= 0).double().mean(1)
+
+
+class _BatchStream:
+    """Per-seed training samples: fresh each step (drawn in fixed chunks) or one reused sample."""
+
+    def __init__(
+        self,
+        distribution: LabelledSampler,
+        seeds: tuple[int, ...],
+        batch_size: int,
+        fresh: bool,
+        dtype: torch.dtype,
+    ) -> None:
+        self._distribution = distribution
+        self._generators = [torch_generator(seed, "train") for seed in seeds]
+        self._n = batch_size
+        self._fresh = fresh
+        self._dtype = dtype
+        self._chunk: tuple[torch.Tensor, torch.Tensor] | None = None
+        self._position = 0
+        if not fresh:
+            self._chunk = self._draw(1)
+
+    def _draw(self, steps: int) -> tuple[torch.Tensor, torch.Tensor]:
+        xs, ys = zip(
+            *(self._distribution.sample(self._n * steps, g, self._dtype) for g in self._generators),
+            strict=True,
+        )
+        k = len(xs)
+        x = torch.stack(xs).reshape(k, steps, self._n, -1).transpose(0, 1)
+        y = torch.stack(ys).reshape(k, steps, self._n).transpose(0, 1)
+        return x, y
+
+    def next(self) -> tuple[torch.Tensor, torch.Tensor]:
+        if not self._fresh:
+            assert self._chunk is not None
+            return self._chunk[0][0], self._chunk[1][0]
+        if self._chunk is None or self._position == _SAMPLE_CHUNK_STEPS:
+            self._chunk = self._draw(_SAMPLE_CHUNK_STEPS)
+            self._position = 0
+        x, y = self._chunk[0][self._position], self._chunk[1][self._position]
+        self._position += 1
+        return x, y
