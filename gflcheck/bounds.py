@@ -243,16 +243,38 @@ class Bound:
     def monotonicity(self, name: str) -> Monotonicity:
         """Sign of ∂B/∂(name) over the declared domains, decided by sympy's assumptions.
 
+        Each symbol with a bounded domain is first written through a positive variable ``u``
+        (``x = L + u`` on ``(L, ∞)``, ``x = L + (U − L)/(1 + u)`` on ``(L, U)``), so that sympy's sign
+        reasoning sees the whole domain, e.g. ``log(r/δ) > 0`` for ``r ≥ 1``, ``δ ∈ (0, 1)``.
         ``UNKNOWN`` means sympy could not decide the sign (not that it changes sign).
         """
-        slope = self.derivative(name)
-        if slope.is_zero:
-            return Monotonicity.CONSTANT
-        if slope.is_nonnegative:
-            return Monotonicity.INCREASING
-        if slope.is_nonpositive:
-            return Monotonicity.DECREASING
+        raw = self.derivative(name).xreplace(self._positive_reparametrisation())
+        for slope in (sympy.expand_log(sympy.factor(raw), force=True), sympy.simplify(raw)):
+            if slope.is_zero:
+                return Monotonicity.CONSTANT
+            if slope.is_nonnegative:
+                return Monotonicity.INCREASING
+            if slope.is_nonpositive:
+                return Monotonicity.DECREASING
         return Monotonicity.UNKNOWN
+
+    def _positive_reparametrisation(self) -> dict[sympy.Symbol, sympy.Expr]:
+        substitution = {}
+        for domain in self._domains.values():
+            if domain.lower is None or (domain.integer and domain.upper is not None):
+                continue
+            u = sympy.Symbol(
+                f"_u_{domain.name}", positive=domain.lower_open or None, nonnegative=True
+            )
+            lower = sympy.nsimplify(domain.lower)
+            if domain.upper is None:
+                substitution[self._symbols[domain.name]] = lower + u
+            else:
+                span = sympy.nsimplify(domain.upper) - lower
+                substitution[self._symbols[domain.name]] = lower + span / (
+                    1 + sympy.Symbol(f"_u_{domain.name}", positive=True)
+                )
+        return substitution
 
     def exponent(self, name: str) -> sympy.Expr:
         """The log-log slope ∂log B/∂log(name) = name·(∂B/∂name)/B, simplified.

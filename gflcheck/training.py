@@ -176,6 +176,34 @@ def hinge_loss_gradients(
     return margins, grad_a, grad_W
 
 
+def algorithm_1_step(
+    network: TwoLayerReLU, x: torch.Tensor, y: torch.Tensor, recipe: Recipe, first: bool
+) -> TwoLayerReLU:
+    """One step of Algorithm 1 on the sample ``(x, y)``: the first step, or a later one.
+
+    First step: ``W ← (1 − η¹λ¹)W − η¹∇_W L̂`` with ``a`` unchanged. Later steps:
+    ``a ← (1 − ηλ)a − η∇_a L̂`` and ``W ← (1 − ηλ)W − η∇_W L̂``. Biases never change.
+    """
+    _, grad_a, grad_W = hinge_loss_gradients(network, x, y)
+    a, W = _updated(recipe, first, network.a, network.W, grad_a, grad_W)
+    return TwoLayerReLU(a, W, network.b)
+
+
+def _updated(
+    recipe: Recipe,
+    first: bool,
+    a: torch.Tensor,
+    W: torch.Tensor,
+    grad_a: torch.Tensor,
+    grad_W: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    if first:
+        rate, decay = recipe.first_step_rate, recipe.first_step_weight_decay
+        return a, (1 - rate * decay) * W - rate * grad_W
+    rate, decay = recipe.learning_rate, recipe.weight_decay
+    return (1 - rate * decay) * a - rate * grad_a, (1 - rate * decay) * W - rate * grad_W
+
+
 def train_algorithm_1(
     distribution: LabelledSampler,
     recipe: Recipe,
@@ -211,8 +239,6 @@ def train_algorithm_1(
     drift = None if expected_input_norm is None else torch.zeros((k, steps), dtype=torch.float64)
     a, W, b = initial.a.clone(), initial.W.clone(), initial.b.clone()
     checkpoints: dict[int, TwoLayerReLU] = {}
-    eta1, lam1 = recipe.first_step_rate, recipe.first_step_weight_decay
-    eta, lam = recipe.learning_rate, recipe.weight_decay
     for t in range(steps + 1):
         x, y = data.next()
         network = TwoLayerReLU(a, W, b)
@@ -220,11 +246,7 @@ def train_algorithm_1(
         _record(t, margins, network, loss_mean, loss_std, error, diverged_at)
         if t == steps:
             break
-        if t == 0:
-            new_a, new_W = a, (1 - eta1 * lam1) * W - eta1 * grad_W
-        else:
-            new_a = (1 - eta * lam) * a - eta * grad_a
-            new_W = (1 - eta * lam) * W - eta * grad_W
+        new_a, new_W = _updated(recipe, t == 0, a, W, grad_a, grad_W)
         if drift is not None:
             drift[:, t] = _function_drift(a, W, b, new_a, new_W, expected_input_norm)
         a, W = new_a, new_W
@@ -274,6 +296,8 @@ def _record(
     finite = torch.isfinite(margins).all(1) & network.is_finite()
     diverged_at[(~finite) & (diverged_at < 0)] = t
     alive = diverged_at < 0
+    if not bool(alive.any()):
+        return
     losses = (1 - margins[alive]).clamp_min(0).double()
     loss_mean[alive, t] = losses.mean(1)
     loss_std[alive, t] = losses.std(1)

@@ -1,0 +1,28 @@
+"""Shared fixtures for the unit tests."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from gflcheck.distributions import xor_mixture
+from gflcheck.random import torch_generator
+from gflcheck.training import gaussian_mixture_recipe
+
+
+@pytest.fixture
+def xor8():
+    """A fixed XOR-like mixture in d=8."""
+    return xor_mixture(8, 4.0, 1.0, torch_generator(0, "distribution"))
+
+
+@pytest.fixture
+def xor8_recipe(xor8):
+    """The documented Gaussian-mixture recipe for ``xor8``."""
+    return gaussian_mixture_recipe(8, xor8.expected_norm(), xor8.expected_squared_norm())
+
+
+@pytest.fixture
+def generator() -> torch.Generator:
+    """A fresh explicit generator."""
+    return torch.Generator().manual_seed(12345)

@@ -1,0 +1,147 @@
+"""Algorithm 1: symmetric initialisation, the first step, gradients, determinism, divergence."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+import torch
+from torch.func import grad, vmap
+
+from gflcheck.errors import ParameterRangeError
+from gflcheck.gradient_features import empirical_simplified_gradient
+from gflcheck.networks import InitializationLaw, TwoLayerReLU, symmetric_initialization
+from gflcheck.training import algorithm_1_step, hinge_loss_gradients, train_algorithm_1
+
+LAW = InitializationLaw(sigma_a=0.5, sigma_w=0.4, sigma_b=1.0)
+
+
+def test_symmetric_initialisation_gives_the_zero_function(xor8, generator):
+    network = symmetric_initialization(LAW, 32, 8, seeds=[1, 2, 3], dtype=torch.float64)
+    x, _ = xor8.sample(500, generator, torch.float64)
+    assert torch.all(network(x).abs() <= 1e-12)
+    assert torch.equal(network.a[:, :16], -network.a[:, 16:])
+    assert torch.equal(network.W[:, :16], network.W[:, 16:])
+
+
+def test_width_must_be_even_and_positive():
+    with pytest.raises(ParameterRangeError, match="width=7.*even"):
+        symmetric_initialization(LAW, 7, 3, seeds=[0])
+    with pytest.raises(ParameterRangeError, match="width=0"):
+        symmetric_initialization(LAW, 0, 3, seeds=[0])
+
+
+def test_first_step_turns_each_neuron_into_its_empirical_gradient_feature(
+    xor8, xor8_recipe, generator
+):
+    """With λ¹ = 1/η¹: w_i¹ = η¹·a_i·Ĝ(w_i⁰, b_i), Ĝ on the step's own sample."""
+    network = symmetric_initialization(xor8_recipe.initialization, 16, 8, [4, 5], torch.float64)
+    x, y = xor8.sample(300, generator, torch.float64)
+    stepped = algorithm_1_step(
+        network, x.expand(2, -1, -1), y.expand(2, -1), xor8_recipe, first=True
+    )
+    for run in range(2):
+        G_hat = empirical_simplified_gradient(x, y, network.W[run], network.b[run])
+        expected = xor8_recipe.first_step_rate * network.a[run][:, None] * G_hat
+        torch.testing.assert_close(stepped.W[run], expected, rtol=1e-9, atol=1e-12)
+    assert torch.equal(stepped.a, network.a) and torch.equal(stepped.b, network.b)
+
+
+def _hinge_loss(a, W, b, x, y):
+    f = torch.relu(x @ W.T - b) @ a
+    return torch.clamp(1 - y * f, min=0).mean()
+
+
+def test_hand_written_gradients_match_autograd(xor8, generator):
+    network = symmetric_initialization(LAW, 12, 8, [9, 10, 11], torch.float64)
+    network = TwoLayerReLU(
+        network.a + 0.3 * torch.randn(network.a.shape, generator=generator, dtype=torch.float64),
+        network.W,
+        network.b,
+    )
+    x, y = xor8.sample(64, generator, torch.float64)
+    xs, ys = x.expand(3, -1, -1), y.expand(3, -1)
+    _, grad_a, grad_W = hinge_loss_gradients(network, xs, ys)
+    auto_a, auto_W = vmap(grad(_hinge_loss, argnums=(0, 1)))(
+        network.a, network.W, network.b, xs, ys
+    )
+    torch.testing.assert_close(grad_a, auto_a)
+    torch.testing.assert_close(grad_W, auto_W)
+
+
+def test_same_seed_gives_identical_numbers_in_any_batch(xor8, xor8_recipe):
+    first = train_algorithm_1(xor8, xor8_recipe, 8, 20, 32, seeds=[3, 4], checkpoint_steps=[10])
+    again = train_algorithm_1(xor8, xor8_recipe, 8, 20, 32, seeds=[3, 4], checkpoint_steps=[10])
+    alone = train_algorithm_1(xor8, xor8_recipe, 8, 20, 32, seeds=[4], checkpoint_steps=[10])
+    assert torch.equal(first.final.W, again.final.W)
+    assert torch.equal(first.online_loss_mean, again.online_loss_mean)
+    torch.testing.assert_close(first.final.W[1], alone.final.W[0])
+    torch.testing.assert_close(first.checkpoints[10].a[1], alone.checkpoints[10].a[0])
+
+
+def test_training_learns_and_records_every_step(xor8, xor8_recipe):
+    run = train_algorithm_1(
+        xor8, xor8_recipe, 64, 150, 128, seeds=[0, 1], checkpoint_steps=[75, 150]
+    )
+    assert run.online_loss_mean.shape == (2, 151)
+    assert torch.all(run.online_loss_mean[:, 0] == 1.0)  # f ≡ 0 at t = 0
+    assert torch.all(run.online_loss_mean[:, -1] < 0.2)
+    assert not run.diverged.any()
+    assert set(run.checkpoints) == {75, 150}
+
+
+def test_reused_sample_is_the_same_every_step(xor8, xor8_recipe):
+    recipe = replace(xor8_recipe, fresh_samples=False, learning_rate=1e-12)
+    run = train_algorithm_1(xor8, recipe, 4, 5, 16, seeds=[0])
+    # with a negligible rate after step 1 the loss on a reused sample cannot change
+    torch.testing.assert_close(run.online_loss_mean[0, 2:], run.online_loss_mean[0, 1].expand(4))
+
+
+def test_divergence_is_recorded_not_raised(xor8, xor8_recipe):
+    recipe = replace(xor8_recipe, learning_rate=1e6)
+    run = train_algorithm_1(xor8, recipe, 16, 60, 64, seeds=[0, 1, 2])
+    assert run.diverged.all()
+    for i, step in enumerate(run.diverged_at.tolist()):
+        assert torch.isnan(run.online_loss_mean[i, step:]).all()
+        assert torch.isfinite(run.online_loss_mean[i, :step]).all()
+
+
+def test_function_drift_bounds_the_change_of_the_loss(xor8, xor8_recipe, generator):
+    """|L(f_{t+1}) − L(f_t)| ≤ E|f_{t+1} − f_t| ≤ recorded drift; checked on a large sample."""
+    run = train_algorithm_1(
+        xor8,
+        xor8_recipe,
+        16,
+        6,
+        64,
+        seeds=[0],
+        checkpoint_steps=range(1, 7),
+        dtype=torch.float64,
+        expected_input_norm=xor8.expected_norm(),
+    )
+    x, _ = xor8.sample(50_000, generator, torch.float64)
+    networks = [run.initial] + [run.checkpoints[t] for t in range(1, 7)]
+    for t in range(6):
+        change = (networks[t + 1](x) - networks[t](x)).abs().mean()
+        assert change <= run.function_drift[0, t]
+
+
+@pytest.mark.parametrize(
+    "kwargs, parameter",
+    [
+        ({"steps": 0}, "steps"),
+        ({"batch_size": -1}, "batch_size"),
+        ({"checkpoint_steps": [99]}, "checkpoint_steps"),
+    ],
+)
+def test_bad_training_arguments_are_named(xor8, xor8_recipe, kwargs, parameter):
+    arguments = {"width": 4, "steps": 5, "batch_size": 8, "seeds": [0], **kwargs}
+    with pytest.raises(ParameterRangeError, match=parameter):
+        train_algorithm_1(xor8, xor8_recipe, **arguments)
+
+
+def test_recipe_refuses_non_positive_rates(xor8_recipe):
+    with pytest.raises(ParameterRangeError, match="learning_rate"):
+        replace(xor8_recipe, learning_rate=0.0)
+    with pytest.raises(ParameterRangeError, match="first_step_rate"):
+        replace(xor8_recipe, first_step_rate=-1.0)
