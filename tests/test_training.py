@@ -25,7 +25,7 @@ def test_symmetric_initialisation_gives_the_zero_function(xor8, generator):
 
 
 def test_width_must_be_even_and_positive():
-    with pytest.raises(ParameterRangeError, match="width=7.*even"):
+    with pytest.raises(ParameterRangeError, match=r"width=7.*even"):
         symmetric_initialization(LAW, 7, 3, seeds=[0])
     with pytest.raises(ParameterRangeError, match="width=0"):
         symmetric_initialization(LAW, 0, 3, seeds=[0])
