@@ -36,6 +36,11 @@ class UnknownSymbolError(GflcheckError, KeyError):
 class SettingRejectedError(GflcheckError):
     """A generated setting that the check cannot use; checks reject and count these."""
 
+    @property
+    def reason(self) -> str:
+        """A short reason, the same for every rejection of one kind (for counting)."""
+        return str(self)
+
 
 class PreconditionError(SettingRejectedError):
     """A setting falls outside the theorem's hypotheses (e.g. ``m ≤ e^d`` fails)."""
@@ -43,6 +48,10 @@ class PreconditionError(SettingRejectedError):
     def __init__(self, condition: str, detail: str) -> None:
         self.condition = condition
         super().__init__(f"outside the theorem's hypotheses: {condition} fails ({detail})")
+
+    @property
+    def reason(self) -> str:
+        return f"outside the theorem's hypotheses ({self.condition})"
 
 
 class BudgetExceededError(SettingRejectedError):
@@ -59,3 +68,7 @@ class BudgetExceededError(SettingRejectedError):
             f"the theorem's requirement needs {quantity}={required}, "
             f"over the compute budget of {budget}; the setting is rejected, not shrunk"
         )
+
+    @property
+    def reason(self) -> str:
+        return f"requirement over budget ({self.quantity.split()[0]} > {self.budget})"

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import torch
@@ -100,28 +100,48 @@ class Recipe:
         }
 
 
+def first_layer_law(dimension: int) -> InitializationLaw:
+    """The ``(𝒲, ℬ)`` of the Gaussian-mixture recipe: ``w ~ N(0, I_d/d)``, ``b ~ N(0, 1)``.
+
+    Gradient-feature hit rates depend on this law only (``σ_a`` is set with the width)."""
+    require_positive_int("dimension", dimension, "first_layer_law")
+    return InitializationLaw(sigma_a=0.0, sigma_w=1.0 / math.sqrt(dimension), sigma_b=1.0)
+
+
 def gaussian_mixture_recipe(
-    dimension: int, expected_norm: float, expected_squared_norm: float, fresh_samples: bool = True
+    dimension: int,
+    width: int,
+    expected_norm: float,
+    expected_squared_norm: float,
+    fresh_samples: bool = True,
 ) -> Recipe:
     """The documented recipe for Gaussian mixtures (``ours``).
 
-    ``σ_a = 0.01``, ``σ_w = 1/√d``, ``σ_b = 1``; ``η¹ = 1/(σ_a·B_x1)`` so that first-step neurons
-    ``η¹ a_i Ĝ`` have norm of order ``‖Ĝ‖/B_x1 ≤ 1``; ``η = 1/B_x2`` (the hidden features scale like
-    ``‖x‖``, the hinge loss's curvature in ``a`` like ``B_x2``); ``λ = 10⁻⁴``. ``η = 8/B_x2`` was
-    tried first and oscillated on overlapping clusters (best test loss above the OPT bound).
+    - ``σ_w = 1/√d``, ``σ_b = 1``;
+    - ``σ_a = 0.05/(m·(B_x1 + 0.4σ_b))``: output weights start small, so that after step 1
+      ``E|f_1(x)| ≤ (B_x1/σ_a)Σa_i² + Σ|a_i|(−b_i)_+ ≈ 0.05`` (with ``η¹`` below and
+      ``‖Ĝ‖ ≤ B_x1``). A fixed ``σ_a = 0.01`` let one step already fit the data at ``m ≈ 60``;
+    - ``η¹ = 1/(σ_a·B_x1)``, ``λ¹ = 1/η¹``: the first-step neurons ``η¹ a_i Ĝ_i`` have norm
+      ``(|a_i|/σ_a)·‖Ĝ_i‖/B_x1``, independent of ``σ_a``;
+    - ``η = 1/B_x2`` (the hinge loss's curvature in ``a`` scales like ``B_x2``), ``λ = 10⁻⁴``.
+      ``η = 8/B_x2`` was tried first and oscillated on overlapping clusters.
     """
     require_positive_int("dimension", dimension, "gaussian_mixture_recipe")
+    require_positive_int("width", width, "gaussian_mixture_recipe")
     require_positive("expected_norm", expected_norm, "gaussian_mixture_recipe")
     require_positive("expected_squared_norm", expected_squared_norm, "gaussian_mixture_recipe")
-    sigma_a = 0.01
+    law = first_layer_law(dimension)
+    sigma_a = 0.05 / (width * (expected_norm + 0.4 * law.sigma_b))
     return Recipe(
-        name="gaussian-mixture-v2",
-        initialization=InitializationLaw(sigma_a, 1.0 / math.sqrt(dimension), 1.0),
+        name="gaussian-mixture-v3",
+        initialization=replace(law, sigma_a=sigma_a),
         first_step_rate=1.0 / (sigma_a * expected_norm),
         learning_rate=1.0 / expected_squared_norm,
         weight_decay=1e-4,
         fresh_samples=fresh_samples,
-        description="σ_a=0.01, σ_w=1/√d, σ_b=1, η¹=1/(σ_a·B_x1), λ¹=1/η¹, η=1/B_x2, λ=1e-4",
+        description=(
+            "σ_a=0.05/(m(B_x1+0.4)), σ_w=1/√d, σ_b=1, η¹=1/(σ_a·B_x1), λ¹=1/η¹, η=1/B_x2, λ=1e-4"
+        ),
     )
 
 

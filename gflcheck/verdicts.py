@@ -136,6 +136,14 @@ class Verdict:
     non_vacuous: bool
     counterexample: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    false_variant: bool = False
+
+    @property
+    def as_expected(self) -> bool:
+        """A true statement was not violated, or a false variant was refuted."""
+        if self.false_variant:
+            return self.outcome is Outcome.VIOLATED
+        return self.outcome is not Outcome.VIOLATED
 
     @property
     def median_slack(self) -> float:

@@ -19,7 +19,7 @@ def xor8():
 @pytest.fixture
 def xor8_recipe(xor8):
     """The documented Gaussian-mixture recipe for ``xor8``."""
-    return gaussian_mixture_recipe(8, xor8.expected_norm(), xor8.expected_squared_norm())
+    return gaussian_mixture_recipe(8, 64, xor8.expected_norm(), xor8.expected_squared_norm())
 
 
 @pytest.fixture

@@ -57,7 +57,13 @@ from gflcheck.theorems.gfl import (
     theorem_3_12,
     width_requirement,
 )
-from gflcheck.training import Recipe, TrainingRun, gaussian_mixture_recipe, train_algorithm_1
+from gflcheck.training import (
+    Recipe,
+    TrainingRun,
+    first_layer_law,
+    gaussian_mixture_recipe,
+    train_algorithm_1,
+)
 from gflcheck.verdicts import (
     QuantifierInstantiation,
     Verdict,
@@ -223,9 +229,7 @@ def prepare(
         refit_size=config.opt_refit_size,
     )
     expected_norm = mixture.expected_norm()
-    recipe = gaussian_mixture_recipe(
-        mixture.dimension, expected_norm, mixture.expected_squared_norm(), config.fresh_samples
-    )
+    first_layer = first_layer_law(mixture.dimension)
     r = truth.width
     hit_rate = gradient_feature_hit_rate(
         mixture,
@@ -233,7 +237,7 @@ def prepare(
         truth.signs,
         setting.gamma,
         config.gradient_norm_fraction * expected_norm,
-        recipe.initialization,
+        first_layer,
         config.hit_rate_draws,
         torch_generator(setting.seed, "hit-rate"),
         config.hit_rate_miscoverage / r,
@@ -244,6 +248,13 @@ def prepare(
     )
     if width > math.exp(setting.dimension):
         raise PreconditionError("m ≤ e^d", f"m = {width}, e^d = {math.exp(setting.dimension):.4g}")
+    recipe = gaussian_mixture_recipe(
+        mixture.dimension,
+        width,
+        expected_norm,
+        mixture.expected_squared_norm(),
+        config.fresh_samples,
+    )
     x_bayes, _ = mixture.sample(
         config.bayes_risk_size, torch_generator(setting.seed, "bayes-risk"), torch.float64
     )
@@ -369,6 +380,7 @@ def check_theorem_3_12(
         non_vacuous=bound_value < 1.0,
         counterexample=_counterexample(violated, lower, bound_value, seeds, evidence),
         notes=_notes(statement, diverged, run),
+        false_variant=statement.is_false_variant,
     )
     return verdict, evidence
 

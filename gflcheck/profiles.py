@@ -1,0 +1,60 @@
+"""Hypothesis profiles for the property suite, and the compute budget that goes with each.
+
+- ``default``: fast and deterministic (``derandomize=True``: the same settings every run, so CI is
+  reproducible and a failure replays exactly); a small budget for ``m`` and ``T``.
+- ``thorough``: more examples, random exploration (failures are saved in Hypothesis' database and
+  replayed), a larger budget.
+
+Choose with ``pytest --gflcheck-profile=thorough`` or ``GFLCHECK_PROFILE=thorough``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, settings
+
+from gflcheck.errors import ParameterRangeError
+
+PROFILE_ENVIRONMENT_VARIABLE = "GFLCHECK_PROFILE"
+
+_COMMON = {
+    "deadline": None,
+    "print_blob": True,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+}
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Largest width ``m`` and number of steps ``T`` a profile will train."""
+
+    max_width: int
+    max_steps: int
+
+
+BUDGETS = {"default": Budget(max_width=512, max_steps=1200), "thorough": Budget(1024, 2000)}
+
+settings.register_profile("default", max_examples=8, derandomize=True, **_COMMON)
+settings.register_profile("thorough", max_examples=40, **_COMMON)
+
+
+def profile_name(requested: str | None = None) -> str:
+    """The profile to use: ``requested``, else ``$GFLCHECK_PROFILE``, else ``default``."""
+    name = requested or os.environ.get(PROFILE_ENVIRONMENT_VARIABLE) or "default"
+    if name not in BUDGETS:
+        raise ParameterRangeError("profile", name, f"one of {sorted(BUDGETS)}")
+    return name
+
+
+def load_profile(requested: str | None = None) -> str:
+    """Load the Hypothesis profile (see :func:`profile_name`) and return its name."""
+    name = profile_name(requested)
+    settings.load_profile(name)
+    return name
+
+
+def budget(requested: str | None = None) -> Budget:
+    """The compute budget of the current (or requested) profile."""
+    return BUDGETS[profile_name(requested)]

@@ -1,0 +1,98 @@
+"""pytest plugin (registered by the ``pytest11`` entry point): profiles, verdict recording, summary.
+
+- ``--gflcheck-profile=NAME`` (or ``$GFLCHECK_PROFILE``) loads a Hypothesis profile from
+  :mod:`gflcheck.profiles` before any test runs.
+- The ``gflcheck_session`` fixture runs a check inside a property: it records the verdict, or, when
+  the setting is rejected (over budget, outside the theorem's hypotheses), counts the rejection and
+  tells Hypothesis to discard the example. A property whose every example is rejected fails
+  (Hypothesis raises ``Unsatisfiable``): a check that checked nothing is not a pass.
+- The terminal summary shows the verdict table and the rejection counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from hypothesis import event, reject
+
+from gflcheck.errors import SettingRejectedError
+from gflcheck.profiles import PROFILE_ENVIRONMENT_VARIABLE, load_profile
+from gflcheck.report import format_verdict_table
+from gflcheck.verdicts import Verdict
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("gflcheck")
+    group.addoption(
+        "--gflcheck-profile",
+        default=None,
+        help=f"Hypothesis profile: default (fast) or thorough; also ${PROFILE_ENVIRONMENT_VARIABLE}",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "gflcheck: a theory check (trains networks)")
+    config.stash[_SESSION_KEY] = GflcheckSession(load_profile(config.getoption("gflcheck_profile")))
+
+
+@dataclass
+class GflcheckSession:
+    """Verdicts and rejections of one pytest session."""
+
+    profile: str
+    verdicts: list[tuple[str, Verdict]] = field(default_factory=list)
+    rejections: Counter[str] = field(default_factory=Counter)
+    current_test: str = ""
+
+    def check(
+        self,
+        run: Callable[[], tuple[Verdict, Any]],
+        applies: Callable[[Verdict, Any], str | None] | None = None,
+    ) -> Verdict:
+        """Run one check; record its verdict, or count a rejected setting and discard the example.
+
+        ``applies(verdict, evidence)`` may return a reason why the statement says nothing
+        testable on this setting (a false variant that is not false here): the example is then
+        discarded and counted too.
+        """
+        try:
+            verdict, evidence = run()
+        except SettingRejectedError as rejected:
+            self._discard(rejected.reason)
+        reason = applies(verdict, evidence) if applies else None
+        if reason:
+            self._discard(reason)
+        self.verdicts.append((self.current_test, verdict))
+        event(f"verdict: {verdict.outcome.value}")
+        return verdict
+
+    def _discard(self, reason: str) -> None:
+        self.rejections[f"{self.current_test} — {reason}"] += 1
+        event(f"rejected ({reason})")
+        reject()
+
+
+_SESSION_KEY = pytest.StashKey[GflcheckSession]()
+
+
+@pytest.fixture
+def gflcheck_session(request: pytest.FixtureRequest) -> GflcheckSession:
+    """The session's verdict recorder (see :class:`GflcheckSession`)."""
+    session = request.config.stash[_SESSION_KEY]
+    session.current_test = request.node.name
+    return session
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    session = config.stash.get(_SESSION_KEY, None)
+    if session is None or not (session.verdicts or session.rejections):
+        return
+    terminalreporter.section(f"gflcheck verdicts (profile: {session.profile})")
+    if session.verdicts:
+        terminalreporter.write_line(format_verdict_table(v for _, v in session.verdicts))
+    for reason, count in sorted(session.rejections.items()):
+        terminalreporter.write_line(f"rejected ×{count}: {reason}")

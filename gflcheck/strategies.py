@@ -1,0 +1,59 @@
+"""Hypothesis strategies for the theorems' free parameters. They compose: every argument is itself
+a strategy, so a narrower region is one argument away.
+
+>>> from hypothesis import strategies as st
+>>> noisy = mixture_settings(separation_to_noise=st.floats(0.5, 1.2))
+"""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import strategies as st
+
+from gflcheck.checks.theorem_3_12 import FAMILIES, MixtureSetting
+
+_MAX_DIMENSION = 12
+
+
+def log_uniform(low: float, high: float) -> st.SearchStrategy[float]:
+    """Floats spread evenly in ``log`` between ``low`` and ``high`` (both > 0)."""
+    return st.floats(math.log(low), math.log(high)).map(math.exp)
+
+
+@st.composite
+def mixture_settings(
+    draw: st.DrawFn,
+    families: st.SearchStrategy[str] = st.sampled_from(FAMILIES),
+    dimension: st.SearchStrategy[int] = st.integers(4, _MAX_DIMENSION),
+    separation_to_noise: st.SearchStrategy[float] = st.floats(2.0, 10.0),
+    noise: st.SearchStrategy[float] = st.floats(0.5, 2.0),
+    gamma: st.SearchStrategy[float] = log_uniform(0.002, 0.05),
+    epsilon: st.SearchStrategy[float] = st.floats(0.05, 0.3),
+    delta: st.SearchStrategy[float] = st.floats(0.15, 0.4),
+    clusters: st.SearchStrategy[int] = st.integers(2, 4),
+) -> MixtureSetting:
+    """A :class:`MixtureSetting`: family, ``d``, ``‖μ‖ = ratio·σ``, ``σ``, ``γ``, ``ε``, ``δ``, seed.
+
+    For the ``orthogonal`` family, ``clusters`` gives ``r`` and the labels are drawn too
+    (``d ≥ r`` is enforced by raising ``d``).
+    """
+    family = draw(families)
+    d = draw(dimension)
+    sigma = draw(noise)
+    labels: tuple[int, ...] = ()
+    if family == "orthogonal":
+        r = draw(clusters)
+        labels = tuple(draw(st.lists(st.sampled_from((-1, 1)), min_size=r, max_size=r)))
+        d = max(d, len(labels))
+    return MixtureSetting(
+        family=family,
+        dimension=d,
+        separation=draw(separation_to_noise) * sigma,
+        noise=sigma,
+        gamma=draw(gamma),
+        epsilon=draw(epsilon),
+        delta=draw(delta),
+        seed=draw(st.integers(0, 2**32 - 1)),
+        labels=labels,
+    )
