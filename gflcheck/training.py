@@ -186,13 +186,13 @@ def hinge_loss_gradients(
     Returns ``(margins [k, n], grad_a [k, m], grad_W [k, m, d])``. With ``g = ∂L̂/∂f = −y·1[yf<1]/n``:
     ``∂L̂/∂a_i = Σ_n g·ReLU(⟨w_i,x⟩−b_i)`` and ``∂L̂/∂w_i = Σ_n g·a_i·1[⟨w_i,x⟩ > b_i]·x``.
     """
-    pre = network.preactivations(x)  # [k, n, m]
-    hidden = pre.clamp_min(0)
+    hidden = network.preactivations(x).clamp_min_(0)  # [k, n, m], ReLU in place
     margins = y * torch.bmm(hidden, network.a[:, :, None]).squeeze(-1)
     g = torch.where(margins < 1, -y, torch.zeros_like(y)) / y.shape[-1]  # [k, n]
     grad_a = torch.bmm(g[:, None, :], hidden).squeeze(1)
-    weighted = (pre > 0).to(x.dtype) * (g[:, :, None] * network.a[:, None, :])
-    grad_W = torch.bmm(weighted.transpose(1, 2), x)
+    # a_i factors out of ∂L̂/∂w_i: (1[hidden > 0]·g)ᵀ x, then each row i times a_i.
+    active_weighted = torch.sign(hidden).mul_(g[:, :, None])
+    grad_W = torch.bmm(active_weighted.transpose(1, 2), x).mul_(network.a[:, :, None])
     return margins, grad_a, grad_W
 
 
@@ -313,15 +313,19 @@ def _record(
     diverged_at: torch.Tensor,
 ) -> None:
     """Store step ``t``'s hinge loss and 0-1 error per run; mark runs that turned non-finite."""
-    finite = torch.isfinite(margins).all(1) & network.is_finite()
-    diverged_at[(~finite) & (diverged_at < 0)] = t
-    alive = diverged_at < 0
-    if not bool(alive.any()):
-        return
-    losses = (1 - margins[alive]).clamp_min(0).double()
-    loss_mean[alive, t] = losses.mean(1)
-    loss_std[alive, t] = losses.std(1)
-    error[alive, t] = (margins[alive] <= 0).double().mean(1)
+    all_finite = bool(torch.isfinite(margins).all()) and all(
+        bool(torch.isfinite(p).all()) for p in (network.a, network.W)
+    )
+    if not all_finite:
+        finite = torch.isfinite(margins).all(1) & network.is_finite()
+        diverged_at[(~finite) & (diverged_at < 0)] = t
+    losses = (1 - margins).clamp_min_(0)
+    loss_std[:, t], loss_mean[:, t] = torch.std_mean(losses, dim=1)
+    error[:, t] = (margins <= 0).mean(1, dtype=margins.dtype)
+    if bool((diverged_at >= 0).any()):
+        dead = diverged_at >= 0
+        for record in (loss_mean, loss_std, error):
+            record[dead, t] = math.nan
 
 
 class _BatchStream:

@@ -65,6 +65,7 @@ class GaussianMixture:
         object.__setattr__(self, "weights", weights)
         object.__setattr__(self, "labels", labels)
         object.__setattr__(self, "noise", float(self.noise))
+        object.__setattr__(self, "_cumulative_weights", torch.cumsum(weights, 0))
 
     @property
     def dimension(self) -> int:
@@ -80,12 +81,18 @@ class GaussianMixture:
     def sample(
         self, n: int, generator: torch.Generator, dtype: torch.dtype = torch.float32
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Draw ``n`` labelled points: ``x`` of shape ``[n, d]`` and ``y`` of shape ``[n]``."""
+        """Draw ``n`` labelled points: ``x`` of shape ``[n, d]`` and ``y`` of shape ``[n]``.
+
+        The noise is drawn in ``dtype`` directly (float32 normals are several times cheaper), so
+        the same generator state gives different numbers in different dtypes.
+        """
         require_positive_int("n", n, "GaussianMixture.sample")
-        component = torch.multinomial(self.weights, n, replacement=True, generator=generator)
-        noise = torch.randn(n, self.dimension, generator=generator, dtype=torch.float64)
-        x = self.means[component] + self.noise * noise
-        return x.to(dtype), self.labels[component].to(dtype)
+        uniform = torch.rand(n, generator=generator, dtype=torch.float64)
+        component = torch.searchsorted(self._cumulative_weights, uniform, right=True)
+        component.clamp_(max=self.n_clusters - 1)  # guards a cumulative sum just below 1
+        x = torch.randn(n, self.dimension, generator=generator, dtype=dtype).mul_(self.noise)
+        x += self.means.to(dtype).index_select(0, component)
+        return x, self.labels.to(dtype).index_select(0, component)
 
     # -- exact population quantities ------------------------------------------------------------
     def simplified_gradient(self, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
