@@ -87,6 +87,11 @@ def clopper_pearson(
     )
 
 
+def expected_norm_estimate(x: torch.Tensor, miscoverage: float) -> IntervalEstimate:
+    """``E‖x‖`` from a sample ``x [n, d]``; ``upper`` is the ``B_x1`` to use without a closed form."""
+    return student_t_interval(x.double().norm(dim=-1)[None, :], miscoverage)
+
+
 def bayes_hinge_risk(posterior: torch.Tensor, miscoverage: float) -> IntervalEstimate:
     """``inf_f L_D(f) = E[1 − |2η(x) − 1|]`` from exact posteriors ``η(x)`` at sampled points ``x``.
 

@@ -224,8 +224,33 @@ def _updated(
     return (1 - rate * decay) * a - rate * grad_a, (1 - rate * decay) * W - rate * grad_W
 
 
+@dataclass(frozen=True, eq=False)
+class PresampledBatches:
+    """Training data given in advance: ``x [T+1, k, n, d]`` and ``y [T+1, k, n]``.
+
+    Batch ``t`` is used at step ``t+1`` (and the last one only to measure ``f_T``). Use it to
+    train on data drawn elsewhere, or to give two trainers exactly the same data.
+    """
+
+    x: torch.Tensor
+    y: torch.Tensor
+
+    def __post_init__(self) -> None:
+        if self.x.ndim != 4 or self.y.shape != self.x.shape[:3]:
+            raise ParameterRangeError(
+                "x, y",
+                (tuple(self.x.shape), tuple(self.y.shape)),
+                "shapes [T+1, k, n, d], [T+1, k, n]",
+            )
+
+    @property
+    def dimension(self) -> int:
+        """``d``."""
+        return int(self.x.shape[3])
+
+
 def train_algorithm_1(
-    distribution: LabelledSampler,
+    distribution: LabelledSampler | PresampledBatches,
     recipe: Recipe,
     width: int,
     steps: int,
@@ -238,8 +263,10 @@ def train_algorithm_1(
     """Train ``len(seeds)`` networks of width ``width`` for ``steps`` steps of Algorithm 1, at once.
 
     ``checkpoint_steps`` (subset of ``1..steps``) are the steps after which a copy of the parameters
-    is kept. Run ``i`` draws only from streams of ``seeds[i]``. With ``expected_input_norm``
-    (``E‖x‖``) the per-step function drift bound is recorded.
+    is kept. Run ``i`` draws only from streams of ``seeds[i]``. ``distribution`` is sampled from
+    (fresh each step or one reused sample, per ``recipe.fresh_samples``), or is
+    :class:`PresampledBatches` holding one batch per step. With ``expected_input_norm`` (``E‖x‖``)
+    the per-step function drift bound is recorded.
     """
     require_positive_int("steps", steps, "train_algorithm_1")
     require_positive_int("batch_size", batch_size, "train_algorithm_1")
@@ -250,7 +277,16 @@ def train_algorithm_1(
     initial = symmetric_initialization(
         recipe.initialization, width, distribution.dimension, seeds, dtype
     )
-    data = _BatchStream(distribution, seeds, batch_size, recipe.fresh_samples, dtype)
+    if isinstance(distribution, PresampledBatches):
+        expected = (steps + 1, len(seeds), batch_size)
+        if tuple(distribution.y.shape) != expected:
+            raise ParameterRangeError(
+                "batches", tuple(distribution.y.shape), f"y of shape {expected}"
+            )
+        given = iter(zip(distribution.x.to(dtype), distribution.y.to(dtype), strict=True))
+        data = _GivenBatches(given)
+    else:
+        data = _BatchStream(distribution, seeds, batch_size, recipe.fresh_samples, dtype)
     k = len(seeds)
     loss_mean = torch.full((k, steps + 1), math.nan, dtype=torch.float64)
     loss_std = torch.full_like(loss_mean, math.nan)
@@ -326,6 +362,14 @@ def _record(
         dead = diverged_at >= 0
         for record in (loss_mean, loss_std, error):
             record[dead, t] = math.nan
+
+
+class _GivenBatches:
+    def __init__(self, batches) -> None:
+        self._batches = batches
+
+    def next(self) -> tuple[torch.Tensor, torch.Tensor]:
+        return next(self._batches)
 
 
 class _BatchStream:

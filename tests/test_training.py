@@ -145,3 +145,19 @@ def test_recipe_refuses_non_positive_rates(xor8_recipe):
         replace(xor8_recipe, learning_rate=0.0)
     with pytest.raises(ParameterRangeError, match="first_step_rate"):
         replace(xor8_recipe, first_step_rate=-1.0)
+
+
+def test_presampled_batches_train_exactly_as_manual_steps(xor8, xor8_recipe, generator):
+    from gflcheck.training import PresampledBatches
+
+    steps, k, n = 3, 2, 32
+    x = torch.stack([xor8.sample(n * k, generator)[0].reshape(k, n, 8) for _ in range(steps + 1)])
+    y = torch.where(x[..., 0] > 0, 1.0, -1.0)
+    run = train_algorithm_1(PresampledBatches(x, y), xor8_recipe, 8, steps, n, seeds=[0, 1])
+    network = run.initial
+    for t in range(steps):
+        network = algorithm_1_step(network, x[t], y[t], xor8_recipe, first=t == 0)
+    torch.testing.assert_close(run.final.W, network.W)
+    torch.testing.assert_close(run.final.a, network.a)
+    with pytest.raises(ParameterRangeError, match="batches"):
+        train_algorithm_1(PresampledBatches(x, y), xor8_recipe, 8, steps + 1, n, seeds=[0, 1])
