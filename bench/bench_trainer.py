@@ -52,31 +52,12 @@ class PerSeedNetwork(nn.Module):
         return self.output(torch.relu(self.hidden(x) - self.bias)).squeeze(-1)
 
 
-def per_seed_loop(mixture, recipe, width, steps, batch, seeds, initial) -> None:
-    """The baseline: one module and one optimiser per seed, autograd, Python loop over seeds."""
-    for index, seed in enumerate(seeds):
-        model = PerSeedNetwork(initial.a[index], initial.W[index], initial.b[index])
-        generator = torch_generator(seed, "train")
-        first = torch.optim.SGD(
-            [model.hidden.weight],
-            lr=recipe.first_step_rate,
-            weight_decay=recipe.first_step_weight_decay,
-        )
-        later = torch.optim.SGD(
-            model.parameters(), lr=recipe.learning_rate, weight_decay=recipe.weight_decay
-        )
-        for step in range(steps):
-            x, y = mixture.sample(batch, generator)
-            loss = torch.clamp(1 - y * model(x), min=0).mean()
-            optimiser = first if step == 0 else later
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
+def per_seed_loop(recipe, steps, initial, batches_of) -> None:
+    """The baseline: one module and one optimiser per seed, autograd, a Python loop over seeds.
 
-
-def per_seed_given_loop(recipe, steps, seeds, initial, x_all, y_all) -> None:
-    """The baseline on given batches ``x_all [T+1, k, n, d]``: the same data as the trainer."""
-    for index in range(len(seeds)):
+    ``batches_of(index)`` yields run ``index``'s batches ``(x, y)``, one per step.
+    """
+    for index in range(initial.runs):
         model = PerSeedNetwork(initial.a[index], initial.W[index], initial.b[index])
         first = torch.optim.SGD(
             [model.hidden.weight],
@@ -86,13 +67,23 @@ def per_seed_given_loop(recipe, steps, seeds, initial, x_all, y_all) -> None:
         later = torch.optim.SGD(
             model.parameters(), lr=recipe.learning_rate, weight_decay=recipe.weight_decay
         )
-        for step in range(steps):
-            x, y = x_all[step, index], y_all[step, index]
+        for step, (x, y) in zip(range(steps), batches_of(index), strict=False):
             loss = torch.clamp(1 - y * model(x), min=0).mean()
             optimiser = first if step == 0 else later
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
+
+
+def sampled_batches(mixture, batch, seeds):
+    """Per-seed fresh batches, drawn one step at a time from the seed's own stream."""
+
+    def batches_of(index):
+        generator = torch_generator(seeds[index], "train")
+        while True:
+            yield mixture.sample(batch, generator)
+
+    return batches_of
 
 
 def interleaved_best(repeats: int, functions: dict) -> dict:
@@ -120,12 +111,14 @@ def same_work_comparison() -> dict:
         5,
         {
             "batched, given": lambda: train_algorithm_1(given, recipe, width, steps, batch, seeds),
-            "loop, given": lambda: per_seed_given_loop(recipe, steps, seeds, initial, x_all, y_all),
+            "loop, given": lambda: per_seed_loop(
+                recipe, steps, initial, lambda i: zip(x_all[:, i], y_all[:, i], strict=True)
+            ),
             "batched, sampling": lambda: train_algorithm_1(
                 mixture, recipe, width, steps, batch, seeds
             ),
             "loop, sampling": lambda: per_seed_loop(
-                mixture, recipe, width, steps, batch, seeds, initial
+                recipe, steps, initial, sampled_batches(mixture, batch, seeds)
             ),
             "sampling alone": lambda: [
                 mixture.sample(batch * steps, torch_generator(s, "train")) for s in seeds
