@@ -175,7 +175,7 @@ class Theorem312Config:
 
     @property
     def false_alarm_rate(self) -> float:
-        """Declared ``Pr[violated | theorem holds]`` for ``r`` hit-rate bounds: see :func:`check_theorem_3_12`."""
+        """Declared ``Pr[violated | theorem holds]``: see :func:`check_theorem_3_12`."""
         return (
             self.alpha
             + self.opt_miscoverage
@@ -310,8 +310,9 @@ def check_theorem_3_12(
     """Check ``statement`` (default: Theorem 3.12 itself) on one setting; see the module docstring.
 
     Declared false-alarm rate (probability of *violated* when the statement holds):
-    ``α + β_OPT + β_p``: the binomial test's level plus the chances that the OPT upper bound or one
-    of the ``r`` hit-rate lower bounds (``β_p/r`` each) missed.
+    ``α + β_OPT + β_p + β_Bayes``: the binomial test's level plus the chances that the OPT upper
+    bound, one of the ``r`` hit-rate lower bounds (``β_p/r`` each) or the Bayes-risk lower bound
+    missed. Per-seed misses of the loss bounds enter the binomial null (``δ + β_seed``).
     """
     statement = statement or theorem_3_12()
     config = config or Theorem312Config()
