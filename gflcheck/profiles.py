@@ -28,13 +28,18 @@ _COMMON = {
 
 @dataclass(frozen=True)
 class Budget:
-    """Largest width ``m`` and number of steps ``T`` a profile will train."""
+    """What a profile will train: width ``m`` and steps ``T`` of Algorithm 1, and the largest
+    XOR dimension ``d`` (certifying zero error costs ``O(d³)``)."""
 
     max_width: int
     max_steps: int
+    xor_max_dimension: int
 
 
-BUDGETS = {"default": Budget(max_width=512, max_steps=1200), "thorough": Budget(1024, 2000)}
+BUDGETS = {
+    "default": Budget(max_width=512, max_steps=1200, xor_max_dimension=96),
+    "thorough": Budget(max_width=1024, max_steps=2000, xor_max_dimension=512),
+}
 
 settings.register_profile("default", max_examples=8, derandomize=True, **_COMMON)
 settings.register_profile("thorough", max_examples=40, **_COMMON)

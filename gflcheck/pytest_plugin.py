@@ -46,7 +46,12 @@ class GflcheckSession:
     profile: str
     verdicts: list[tuple[str, Verdict]] = field(default_factory=list)
     rejections: Counter[str] = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
     current_test: str = ""
+
+    def note(self, text: str) -> None:
+        """A line for the terminal summary (a rate fit, a measured contrast)."""
+        self.notes.append(f"{self.current_test}: {text}")
 
     def check(
         self,
@@ -89,10 +94,12 @@ def gflcheck_session(request: pytest.FixtureRequest) -> GflcheckSession:
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     session = config.stash.get(_SESSION_KEY, None)
-    if session is None or not (session.verdicts or session.rejections):
+    if session is None or not (session.verdicts or session.rejections or session.notes):
         return
     terminalreporter.section(f"gflcheck verdicts (profile: {session.profile})")
     if session.verdicts:
         terminalreporter.write_line(format_verdict_table(v for _, v in session.verdicts))
     for reason, count in sorted(session.rejections.items()):
         terminalreporter.write_line(f"rejected ×{count}: {reason}")
+    for line in session.notes:
+        terminalreporter.write_line(f"measured: {line}")

@@ -40,8 +40,8 @@ def verdict_row(verdict: Verdict) -> tuple[str, ...]:
         + (f" ({decision.undetermined} div.)" if decision.undetermined else ""),
         f"{decision.p_value:.2g}",
         f"{verdict.parameters.get('m', '-')}, {verdict.parameters.get('T', '-')}",
-        "yes" if verdict.non_vacuous else "no",
-        verdict.bound.provenance.tag.value,
+        {True: "yes", False: "no", None: "-"}[verdict.non_vacuous],
+        "ours (false)" if verdict.false_variant else verdict.bound.provenance.tag.value,
     )
 
 
@@ -62,9 +62,10 @@ def format_verdict_table(verdicts: Iterable[Verdict]) -> str:
     table = format_table(_COLUMNS, [verdict_row(v) for v in verdicts])
     legend = (
         "expect: what a sound suite should find (false variants must be refuted); "
-        "slack = bound − best test loss per seed; viol/k: seeds whose loss lower bound exceeds "
-        "the bound at every step; p-value: exact binomial test of violation rate ≤ δ+β; "
-        "<1?: the bound on the 0-1 error is non-vacuous; tag: provenance of the bound."
+        "slack = bound − measured value, per seed (min/median); viol/k: seeds on which the "
+        "statement is measured false; p-value: exact binomial test of violation rate ≤ δ (+ the "
+        "per-seed miscoverage); <1?: a bound on the 0-1 error is non-vacuous (-: not such a "
+        "bound); tag: provenance of the bound."
     )
     return f"{table}\n{legend}"
 
@@ -81,8 +82,12 @@ def format_verdict_details(verdict: Verdict) -> str:
         f"{decision.seeds} seeds; p = {decision.p_value:.3g} (α = {decision.alpha:g}); "
         f"violation rate ≤ {decision.violation_rate_upper:.3f} (δ = {decision.delta:g}); "
         f"declared false-alarm rate {verdict.false_alarm_rate:g}",
-        f"  slack: min {verdict.min_slack:.4f}, median {verdict.median_slack:.4f}; "
-        f"bound on 0-1 error {'non-vacuous (< 1)' if verdict.non_vacuous else 'vacuous (≥ 1)'}",
+        f"  slack: min {verdict.min_slack:.4f}, median {verdict.median_slack:.4f}"
+        + {
+            True: "; bound on 0-1 error non-vacuous (< 1)",
+            False: "; bound on 0-1 error vacuous (≥ 1)",
+            None: "",
+        }[verdict.non_vacuous],
         "  quantifiers:",
     ]
     lines += [f"    - {q.quantifier}: {q.instantiated_as} → {q.value}" for q in verdict.quantifiers]

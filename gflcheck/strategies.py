@@ -12,6 +12,7 @@ import math
 from hypothesis import strategies as st
 
 from gflcheck.checks.theorem_3_12 import FAMILIES, MixtureSetting
+from gflcheck.checks.xor_feature_learning import XorSetting
 
 _MAX_DIMENSION = 12
 
@@ -57,3 +58,11 @@ def mixture_settings(
         seed=draw(st.integers(0, 2**32 - 1)),
         labels=labels,
     )
+
+
+def xor_settings(
+    dimension: st.SearchStrategy[int] = st.integers(2, 96),
+    delta: st.SearchStrategy[float] = st.floats(0.15, 0.4),
+) -> st.SearchStrategy[XorSetting]:
+    """An :class:`XorSetting`: ``d``, ``δ`` and a seed."""
+    return st.builds(XorSetting, dimension=dimension, delta=delta, seed=st.integers(0, 2**32 - 1))

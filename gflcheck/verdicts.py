@@ -120,6 +120,7 @@ class Verdict:
     ``slack`` is per seed: ``bound − best measured loss`` (positive = room to spare), NaN for a
     diverged seed. ``counterexample`` describes the worst seed when the verdict is *violated*.
     ``false_alarm_rate`` is the declared probability of a *violated* verdict when the theorem holds.
+    ``non_vacuous`` says whether a bound on the 0-1 error is below 1 (``None``: not such a bound).
     """
 
     check: str
@@ -133,7 +134,7 @@ class Verdict:
     quantifiers: tuple[QuantifierInstantiation, ...]
     parameters: Mapping[str, object]
     false_alarm_rate: float
-    non_vacuous: bool
+    non_vacuous: bool | None
     counterexample: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     false_variant: bool = False

@@ -1,0 +1,230 @@
+"""Feature learning on XOR (Taheri–Thrampoulidis–Mazumdar), end to end (THEORY.md §2.2).
+
+For one setting ``(d, δ, seed)`` and a claim (iterations ``T(d)``, fresh samples per iteration
+``b(d)``), :func:`check_xor_feature_learning` trains ``k`` seeds of the quadratic network (width
+``m``, ``η = m``, linear loss) and, per seed, finds the first iteration with *zero test error*:
+exactly zero by enumeration for ``d ≤ 20``; otherwise a screen with no observed error followed by a
+Clopper–Pearson upper bound below ``1/d²`` on a large fresh sample. A seed *violates* the claim
+when every iteration ``t ≤ T`` shows at least one misclassified point, which proves a positive
+error: the per-seed outcome is certain, so the binomial null is exactly ``δ``.
+
+:func:`kernel_regime_error` measures the Table 2 contrast: the same network linearised at
+initialisation, trained on ``n = 6d`` samples for the same number of iterations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from gflcheck._validation import (
+    require_int_at_least,
+    require_open_unit_interval,
+    require_positive,
+    require_positive_int,
+)
+from gflcheck.distributions.xor_cube import XorCube
+from gflcheck.estimators import IntervalEstimate, clopper_pearson
+from gflcheck.quadratic import XorRun, train_xor_sgd
+from gflcheck.random import stream_seed, torch_generator
+from gflcheck.theorems.ttm import XorClaim, feature_learning_claim
+from gflcheck.verdicts import (
+    QuantifierInstantiation,
+    Verdict,
+    decide_violation_rate,
+    seeds_to_confirm,
+)
+
+
+@dataclass(frozen=True)
+class XorSetting:
+    """``d``, the failure probability ``δ`` and the seed of every draw."""
+
+    dimension: int
+    delta: float
+    seed: int
+
+    def __post_init__(self) -> None:
+        require_int_at_least("dimension", self.dimension, 2, "XorSetting (d ≥ 2)")
+        require_open_unit_interval("delta", self.delta, "XorSetting")
+        require_int_at_least("seed", self.seed, 0, "XorSetting")
+
+
+@dataclass(frozen=True)
+class XorConfig:
+    """Declared constants: width ``m``, ``c``, ``C_n``, certification miscoverage, α, seeds."""
+
+    width: int = 20
+    iteration_constant: float = 1.0
+    samples_constant: float = 40.0
+    certification_miscoverage: float = 0.01
+    alpha: float = 0.05
+    min_seeds: int = 8
+
+    def __post_init__(self) -> None:
+        require_positive_int("width", self.width, "XorConfig (m ≥ 1)")
+        require_positive("iteration_constant", self.iteration_constant, "XorConfig")
+        require_positive("samples_constant", self.samples_constant, "XorConfig")
+        require_open_unit_interval(
+            "certification_miscoverage", self.certification_miscoverage, "XorConfig"
+        )
+        require_open_unit_interval("alpha", self.alpha, "XorConfig")
+        require_positive_int("min_seeds", self.min_seeds, "XorConfig")
+
+
+@dataclass(frozen=True, eq=False)
+class XorEvidence:
+    """The run and each seed's first zero-error iteration (−1 if none within ``T``)."""
+
+    run: XorRun
+    iterations: int
+    batch_size: int
+    first_zero: np.ndarray
+
+
+def claim_budget(claim: XorClaim, dimension: int, config: XorConfig) -> tuple[int, int]:
+    """``(T, b)``: the claim's iterations and fresh samples per iteration at ``d``."""
+    iterations = int(claim.iterations.evaluate(c=config.iteration_constant, d=dimension))
+    batch = int(np.ceil(claim.batch.evaluate(C_n=config.samples_constant, d=dimension)))
+    return max(1, iterations), max(1, batch)
+
+
+def first_zero_error_iteration(
+    run: XorRun, cube: XorCube, miscoverage: float, generator: torch.Generator
+) -> np.ndarray:
+    """Per seed, the first ``t`` whose network has zero test error (see the module docstring)."""
+    first = np.full(len(run.seeds), -1)
+    for seed_index in range(len(run.seeds)):
+        for t, network in enumerate(run.networks):
+            if cube.has_zero_error(network.select(seed_index), miscoverage, generator):
+                first[seed_index] = t
+                break
+    return first
+
+
+def check_xor_feature_learning(
+    setting: XorSetting, claim: XorClaim | None = None, config: XorConfig | None = None
+) -> tuple[Verdict, XorEvidence]:
+    """Check the XOR claim on one setting. Declared false-alarm rate: ``α`` (per-seed outcomes are
+    certain: a violation is a misclassified point seen at every iteration)."""
+    claim = claim or feature_learning_claim()
+    config = config or XorConfig()
+    cube = XorCube(setting.dimension)
+    iterations, batch = claim_budget(claim, setting.dimension, config)
+    k = max(config.min_seeds, seeds_to_confirm(setting.delta, config.alpha))
+    seeds = tuple(stream_seed(setting.seed, f"xor-run-{i}") for i in range(k))
+    training_size = (
+        int(claim.training_set.evaluate(C_n=config.samples_constant, d=setting.dimension))
+        if claim.training_set is not None
+        else None
+    )
+    run = train_xor_sgd(cube, config.width, iterations, batch, seeds, training_size=training_size)
+    first = first_zero_error_iteration(
+        run, cube, config.certification_miscoverage, torch_generator(setting.seed, "xor-test")
+    )
+    diverged = run.diverged_at.numpy() >= 0
+    violated = (first < 0) & ~diverged
+    decision = decide_violation_rate(violated, diverged, setting.delta, config.alpha, 0.0)
+    slack = np.where(first >= 0, iterations - first, np.nan).astype(float)
+    evidence = XorEvidence(run, iterations, batch, first)
+    verdict = Verdict(
+        check=f"ttm-xor/d={setting.dimension}",
+        statement=claim.name,
+        outcome=decision.outcome,
+        bound=claim.iterations,
+        bound_value=float(iterations),
+        decision=decision,
+        slack=slack,
+        seeds=seeds,
+        quantifiers=_quantifiers(setting, config, cube, iterations, batch, training_size),
+        parameters={
+            "d": setting.dimension,
+            "delta": setting.delta,
+            "seed": setting.seed,
+            "m": config.width,
+            "T": iterations,
+            "batch": batch,
+            "k": k,
+        },
+        false_alarm_rate=config.alpha,
+        non_vacuous=None,
+        counterexample=_counterexample(violated, seeds, iterations),
+        notes=(f"deliberately false variant: {claim.why_false}",) if claim.is_false_variant else (),
+        false_variant=claim.is_false_variant,
+    )
+    return verdict, evidence
+
+
+def kernel_regime_error(
+    dimension: int,
+    iterations: int,
+    seeds: tuple[int, ...],
+    width: int,
+    samples: int,
+    evaluation_size: int,
+    miscoverage: float,
+) -> IntervalEstimate:
+    """Test error ``[T+1, k]`` of the linearised (kernel-regime) network trained by full-batch SGD on
+    ``samples`` points, each iteration estimated on one shared fresh sample (Clopper–Pearson)."""
+    cube = XorCube(dimension)
+    run = train_xor_sgd(
+        cube, width, iterations, samples, seeds, training_size=samples, linearized=True
+    )
+    x, y = cube.sample(evaluation_size, torch_generator(seeds[0], "kernel-test"))
+    wrong = torch.stack([((net(x) * y) <= 0).sum(-1) for net in run.networks]).numpy()
+    return clopper_pearson(wrong, evaluation_size, miscoverage)
+
+
+def _counterexample(violated: np.ndarray, seeds: tuple[int, ...], iterations: int) -> str | None:
+    if not violated.any():
+        return None
+    index = int(np.argmax(violated))
+    return (
+        f"seed {seeds[index]}: a misclassified point at every iteration t ≤ {iterations}; "
+        f"{int(violated.sum())}/{len(seeds)} seeds never reach zero error"
+    )
+
+
+def _quantifiers(
+    setting: XorSetting,
+    config: XorConfig,
+    cube: XorCube,
+    iterations: int,
+    batch: int,
+    training_size: int | None,
+) -> tuple[QuantifierInstantiation, ...]:
+    Q = QuantifierInstantiation
+    if setting.dimension <= 20:
+        zero = f"exactly zero on all 2^{setting.dimension} cube points"
+    else:
+        size = cube.sample_size_for_zero_error(config.certification_miscoverage)
+        zero = (
+            f"no error on a 4096-point screen, then no error on {size} fresh points: "
+            f"Clopper–Pearson upper bound < 1/d² = {1 / setting.dimension**2:.3g} "
+            f"(miscoverage {config.certification_miscoverage:g})"
+        )
+    return (
+        Q("zero test error", zero, "first such iteration per seed"),
+        Q(
+            "log d iterations",
+            f"T = ⌈c·⌈log d⌉⌉, c = {config.iteration_constant:g}",
+            str(iterations),
+        ),
+        Q(
+            "n = Õ(d) samples",
+            f"{batch} fresh points per iteration (C_n·d, C_n = {config.samples_constant:g}) × T",
+            str(batch * iterations),
+        ),
+        Q(
+            "constant width, η = m",
+            "quadratic network, a = ±1/m fixed, W ~ N(0, I), linear loss",
+            f"m = η = {config.width}",
+        ),
+        Q(
+            "probability ≥ 1 − δ",
+            "k seeds; exact binomial test of violation rate ≤ δ at α; holds if the Clopper–Pearson upper bound ≤ δ",
+            f"δ = {setting.delta:g}, α = {config.alpha:g}",
+        ),
+    )

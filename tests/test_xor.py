@@ -1,0 +1,129 @@
+"""XOR distribution, quadratic network and its SGD: exact vs sampled error, gradients, determinism,
+rescaling, bad inputs."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch.func import grad
+
+from gflcheck.checks.xor_feature_learning import XorConfig, XorSetting, check_xor_feature_learning
+from gflcheck.distributions import XorCube
+from gflcheck.errors import ParameterRangeError
+from gflcheck.quadratic import (
+    LinearizedQuadraticNetwork,
+    QuadraticNetwork,
+    _times_correlation,
+    second_layer,
+    train_xor_sgd,
+)
+from gflcheck.random import torch_generator
+from gflcheck.theorems.ttm import feature_learning_claim, xor_iterations
+
+
+def test_cube_enumeration_and_labels():
+    cube = XorCube(4)
+    points = cube.points()
+    assert points.shape == (16, 4) and len({tuple(p.tolist()) for p in points}) == 16
+    x, y = cube.sample(1000, torch_generator(0, "s"))
+    assert set(x.unique().tolist()) == {-1.0, 1.0}
+    assert torch.equal(y, x[:, 0] * x[:, 1])
+
+
+def test_exact_and_sampled_test_errors_agree():
+    """A fixed random network on d = 12: enumeration vs a large sample's Clopper–Pearson interval."""
+    cube = XorCube(12)
+    network = QuadraticNetwork(
+        torch.randn(3, 20, 12, generator=torch.Generator().manual_seed(1), dtype=torch.float64),
+        second_layer(20).double(),
+    )
+    exact = cube.test_error(network, 0.001, torch_generator(0, "t"))
+    assert exact.sample_size == 4096 and (exact.lower == exact.upper).all()
+    x, y = cube.sample(200_000, torch_generator(1, "t"))
+    sampled = ((network(x) * y) <= 0).double().mean(-1).numpy()
+    from gflcheck.estimators import clopper_pearson
+
+    interval = clopper_pearson((sampled * 200_000).round(), 200_000, 0.0005)
+    assert ((interval.lower <= exact.estimate) & (exact.estimate <= interval.upper)).all()
+
+
+def test_zero_error_sample_size_certifies_one_over_d_squared():
+    cube = XorCube(64)
+    size = cube.sample_size_for_zero_error(0.01)
+    from gflcheck.estimators import clopper_pearson
+
+    assert (
+        clopper_pearson(0, size, 0.01).upper < 1 / 64**2 <= clopper_pearson(0, size - 1, 0.01).upper
+    )
+    assert cube.zero_error_threshold() == 1 / 64**2
+    assert XorCube(10).zero_error_threshold() == 2.0**-10  # enumeration: only exactly zero passes
+
+
+def _linear_loss(W, a, x, y):
+    return -(y * ((x @ W.T).square() @ a)).mean()
+
+
+def test_hand_written_sgd_gradient_matches_autograd():
+    g = torch.Generator().manual_seed(3)
+    W = torch.randn(6, 9, generator=g, dtype=torch.float64)
+    a = second_layer(6).double()
+    x, y = XorCube(9).sample(50, g, torch.float64)
+    autograd = grad(_linear_loss)(W, a, x, y)
+    torch.testing.assert_close(-2 * a[:, None] * _times_correlation(W, x, y), autograd)
+
+
+def test_joint_rescaling_keeps_the_classifier():
+    g = torch.Generator().manual_seed(4)
+    W = torch.randn(2, 8, 10, generator=g, dtype=torch.float64)
+    x, _ = XorCube(10).sample(500, g, torch.float64)
+    a = second_layer(8).double()
+    assert torch.equal(
+        torch.sign(QuadraticNetwork(W, a)(x)), torch.sign(QuadraticNetwork(1e-30 * W, a)(x))
+    )
+
+
+def test_training_is_deterministic_and_stays_finite_with_eta_equal_m():
+    cube = XorCube(16)
+    first = train_xor_sgd(cube, 20, 30, 64, seeds=[1, 2])  # 30 steps of ×3 growth: ~3^30
+    again = train_xor_sgd(cube, 20, 30, 64, seeds=[1, 2])
+    alone = train_xor_sgd(cube, 20, 30, 64, seeds=[2])
+    assert torch.equal(first.networks[-1].W, again.networks[-1].W)
+    torch.testing.assert_close(first.networks[-1].W[1], alone.networks[-1].W[0])
+    assert (first.diverged_at == -1).all() and torch.isfinite(first.networks[-1].W).all()
+
+
+def test_divergence_is_recorded_not_raised():
+    run = train_xor_sgd(XorCube(8), 4, 5, 32, seeds=[0, 1], learning_rate=1e308, linearized=True)
+    assert (run.diverged_at >= 1).all()
+
+
+def test_linearized_model_has_a_constant_gradient():
+    run = train_xor_sgd(XorCube(8), 4, 3, 32, seeds=[0], training_size=32, linearized=True)
+    steps = [run.networks[t + 1].delta - run.networks[t].delta for t in range(3)]
+    torch.testing.assert_close(steps[0], steps[1])  # full batch: the same Ĉ each step
+    assert isinstance(run.networks[0], LinearizedQuadraticNetwork)
+
+
+@pytest.mark.parametrize(
+    "call, parameter",
+    [
+        (lambda: XorCube(1), "dimension"),
+        (lambda: train_xor_sgd(XorCube(4), 0, 3, 8, [0]), "width"),
+        (lambda: train_xor_sgd(XorCube(4), 4, 3, 8, [0], learning_rate=0.0), "learning_rate"),
+        (lambda: train_xor_sgd(XorCube(4), 4, 3, 8, [0], learning_rate=-2.0), "learning_rate"),
+        (lambda: train_xor_sgd(XorCube(4), 4, 3, 16, [0], training_size=8), "batch_size"),
+        (lambda: XorConfig(width=0), "width"),
+        (lambda: XorSetting(1, 0.2, 0), "dimension"),
+    ],
+)
+def test_bad_inputs_name_the_parameter(call, parameter):
+    with pytest.raises(ParameterRangeError, match=parameter):
+        call()
+
+
+def test_claims_carry_provenance_and_evaluate():
+    bound = xor_iterations()
+    assert bound.provenance.tag.value == "seed" and bound.hidden_constants == ("c",)
+    assert bound.evaluate(c=1.0, d=64) == 5  # ⌈ln 64⌉ = 5
+    verdict, evidence = check_xor_feature_learning(XorSetting(8, 0.3, 0), feature_learning_claim())
+    assert verdict.parameters["T"] == 3 and (evidence.first_zero <= 3).all()
