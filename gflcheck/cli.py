@@ -30,8 +30,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("--profile", choices=sorted(BUDGETS), default=None, help="compute budget")
     check.add_argument("--details", action="store_true", help="print each verdict's details")
     check.add_argument("--list", action="store_true", help="list the checks and exit")
+    figure = commands.add_parser("figure", help="reproduce a poster figure: PNG and CSV")
+    figure.add_argument("name", choices=["xor-figure-1"], help="which figure")
+    figure.add_argument("--out", default="gflcheck-results", help="output folder")
+    figure.add_argument("--dimensions", default="16,32,64,128", help="comma-separated d values")
     arguments = parser.parse_args(argv)
+    if arguments.command == "figure":
+        return _figure(arguments)
     return _check(arguments)
+
+
+def _figure(arguments: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from gflcheck.figures import save_xor_figure_1, summarise_xor_figure_1, xor_figure_1_rows
+
+    try:
+        dimensions = tuple(int(d) for d in arguments.dimensions.split(","))
+    except ValueError:
+        print(
+            f"--dimensions: integers separated by commas, got {arguments.dimensions!r}",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"training XOR, d ∈ {dimensions}, η = m = 20 …", file=sys.stderr, flush=True)
+    rows = xor_figure_1_rows(dimensions)
+    image, table = save_xor_figure_1(rows, Path(arguments.out))
+    for line in summarise_xor_figure_1(rows):
+        print(line)
+    print(f"saved {image} and {table}")
+    return 0
 
 
 def _check(arguments: argparse.Namespace) -> int:

@@ -127,3 +127,15 @@ def test_claims_carry_provenance_and_evaluate():
     assert bound.evaluate(c=1.0, d=64) == 5  # ⌈ln 64⌉ = 5
     verdict, evidence = check_xor_feature_learning(XorSetting(8, 0.3, 0), feature_learning_claim())
     assert verdict.parameters["T"] == 3 and (evidence.first_zero <= 3).all()
+
+
+def test_figure_1_command_saves_png_and_numbers(tmp_path):
+    from gflcheck.cli import main
+
+    assert main(["figure", "xor-figure-1", "--out", str(tmp_path), "--dimensions", "8,24"]) == 0
+    image, table = tmp_path / "xor_figure_1.png", tmp_path / "xor_figure_1.csv"
+    assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    lines = table.read_text().splitlines()
+    assert lines[0].startswith("setup,dimension,iteration,seed,error")
+    assert len(lines) == 1 + 2 * 2 * 13 * 4  # header + setups × d × iterations × seeds
+    assert main(["figure", "xor-figure-1", "--out", str(tmp_path), "--dimensions", "x"]) == 2
