@@ -142,14 +142,13 @@ def train_xor_sgd(
     for t in range(1, iterations + 1):
         step = 2 * eta * a[None, :, None]
         base = W0 if linearized else W
-        moved = torch.stack(
-            [
-                _times_correlation(
-                    base[i], *_batch(distribution, batch_size, g, dtype, training, i)
-                )
-                for i, g in enumerate(generators)
-            ]
-        )  # W Ĉ (or W₀ Ĉ), [k, m, d]
+        batches = [
+            _batch(distribution, batch_size, g, dtype, training, i)
+            for i, g in enumerate(generators)
+        ]
+        x = torch.stack([batch[0] for batch in batches])  # [k, b, d]
+        y = torch.stack([batch[1] for batch in batches])  # [k, b]
+        moved = _times_correlation(base, x, y)  # W Ĉ (or W₀ Ĉ), [k, m, d]
         if linearized:
             delta = delta + step * moved
             networks.append(LinearizedQuadraticNetwork(W0, delta, a))
@@ -189,5 +188,7 @@ def _batch(
 
 
 def _times_correlation(W: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """``W Ĉ`` with ``Ĉ = (1/b) Σ y x xᵀ``, as ``((W xᵀ) ⊙ y) x / b`` (never forms the d×d ``Ĉ``)."""
-    return ((W @ x.T) * y) @ x / x.shape[0]
+    """``W Ĉ`` with ``Ĉ = (1/b) Σ y x xᵀ``, as ``((W xᵀ) ⊙ y) x / b`` (never forms the d×d ``Ĉ``).
+
+    Batched: ``W [k, m, d]``, ``x [k, b, d]``, ``y [k, b]`` (or unbatched without ``k``)."""
+    return ((W @ x.transpose(-1, -2)) * y.unsqueeze(-2)) @ x / x.shape[-2]
