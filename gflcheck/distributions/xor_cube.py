@@ -24,7 +24,7 @@ from gflcheck._validation import (
 from gflcheck.estimators import IntervalEstimate, clopper_pearson
 
 ENUMERATION_LIMIT = 20
-_ENUMERATION_CHUNK = 1 << 16
+_CHUNK = 1 << 16  # points scored at a time
 
 
 @dataclass(frozen=True)
@@ -97,25 +97,20 @@ class XorCube:
         Clopper–Pearson bounds on :meth:`sample_size_for_zero_error` fresh points.
         """
         if self.dimension <= ENUMERATION_LIMIT:
-            total = 2**self.dimension
-            wrong = None
-            for start in range(0, total, _ENUMERATION_CHUNK):
-                x = self.points(start, min(total, start + _ENUMERATION_CHUNK))
-                count = _errors(classifier, x)
-                wrong = count if wrong is None else wrong + count
-            assert wrong is not None
-            rate = wrong.double().numpy() / total
-            return IntervalEstimate(
-                rate, rate, rate, total, miscoverage, f"exact: all {total} points"
+            size = 2**self.dimension
+            chunks = (self.points(s, min(size, s + _CHUNK)) for s in range(0, size, _CHUNK))
+        else:
+            size = self.sample_size_for_zero_error(miscoverage)
+            chunks = (
+                self.sample(min(_CHUNK, size - s), generator)[0] for s in range(0, size, _CHUNK)
             )
-        size = self.sample_size_for_zero_error(miscoverage)
-        wrong = None
-        for start in range(0, size, _ENUMERATION_CHUNK):
-            x, _ = self.sample(min(_ENUMERATION_CHUNK, size - start), generator)
-            count = _errors(classifier, x)
-            wrong = count if wrong is None else wrong + count
-        assert wrong is not None
-        return clopper_pearson(wrong.numpy().astype(np.int64), size, miscoverage)
+        wrong = sum(_errors(classifier, x) for x in chunks).numpy().astype(np.int64)
+        if self.dimension <= ENUMERATION_LIMIT:
+            rate = wrong / size
+            return IntervalEstimate(
+                rate, rate, rate, size, miscoverage, f"exact: all {size} points"
+            )
+        return clopper_pearson(wrong, size, miscoverage)
 
 
 def _errors(classifier: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
