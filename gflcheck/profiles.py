@@ -45,9 +45,13 @@ settings.register_profile("default", max_examples=8, derandomize=True, **_COMMON
 settings.register_profile("thorough", max_examples=40, **_COMMON)
 
 
+_loaded: str | None = None
+
+
 def profile_name(requested: str | None = None) -> str:
-    """The profile to use: ``requested``, else ``$GFLCHECK_PROFILE``, else ``default``."""
-    name = requested or os.environ.get(PROFILE_ENVIRONMENT_VARIABLE) or "default"
+    """The profile to use: ``requested``, else the one :func:`load_profile` loaded, else
+    ``$GFLCHECK_PROFILE``, else ``default``."""
+    name = requested or _loaded or os.environ.get(PROFILE_ENVIRONMENT_VARIABLE) or "default"
     if name not in BUDGETS:
         raise ParameterRangeError("profile", name, f"one of {sorted(BUDGETS)}")
     return name
@@ -55,8 +59,10 @@ def profile_name(requested: str | None = None) -> str:
 
 def load_profile(requested: str | None = None) -> str:
     """Load the Hypothesis profile (see :func:`profile_name`) and return its name."""
+    global _loaded
     name = profile_name(requested)
     settings.load_profile(name)
+    _loaded = name
     return name
 
 

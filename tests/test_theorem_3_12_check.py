@@ -79,3 +79,20 @@ def test_the_check_is_reproducible_and_reports_everything():
     assert first.parameters["k"] == len(first.seeds) >= 8
     assert first.false_alarm_rate > SMALL.alpha
     assert first.bound.provenance.tag.value == "seed"
+
+
+def test_loading_a_profile_sets_the_budget(monkeypatch):
+    from hypothesis import settings
+
+    from gflcheck import profiles
+
+    monkeypatch.setattr(profiles, "_loaded", None)
+    try:
+        assert profiles.load_profile("thorough") == "thorough"
+        assert profiles.budget().xor_max_dimension == 512
+        assert settings().max_examples == 40
+    finally:
+        profiles.load_profile("default")
+    assert profiles.budget().xor_max_dimension == 96
+    with pytest.raises(ParameterRangeError, match="profile"):
+        profiles.profile_name("exhaustive")
