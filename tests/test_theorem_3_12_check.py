@@ -81,18 +81,19 @@ def test_the_check_is_reproducible_and_reports_everything():
     assert first.bound.provenance.tag.value == "seed"
 
 
-def test_loading_a_profile_sets_the_budget(monkeypatch):
+def test_loading_a_profile_sets_the_budget():
     from hypothesis import settings
 
     from gflcheck import profiles
 
-    monkeypatch.setattr(profiles, "_loaded", None)
+    previous = profiles.profile_name()
     try:
         assert profiles.load_profile("thorough") == "thorough"
         assert profiles.budget().xor_max_dimension == 512
         assert settings().max_examples == 40
+        assert profiles.load_profile("default") == "default"
+        assert profiles.budget().xor_max_dimension == 96
     finally:
-        profiles.load_profile("default")
-    assert profiles.budget().xor_max_dimension == 96
+        profiles.load_profile(previous)
     with pytest.raises(ParameterRangeError, match="profile"):
         profiles.profile_name("exhaustive")
