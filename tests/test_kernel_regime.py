@@ -1,0 +1,98 @@
+"""Deep NTK networks, Jacobian features, the max-margin solver and GD: against finite differences,
+a hand-solved case, and bad inputs."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from gflcheck.deep_networks import (
+    initialize_deep_network,
+    network_output,
+    train_gradient_descent,
+)
+from gflcheck.distributions.margin_sphere import MarginSphere
+from gflcheck.errors import ParameterRangeError
+from gflcheck.ntk import (
+    NotSeparableError,
+    jacobian_features,
+    lipschitz_constant,
+    max_margin,
+    step_size_limit,
+)
+from gflcheck.random import torch_generator
+
+
+def _output_with(network, run, flat, x):
+    """Run ``run``'s output at ``x`` with its parameters replaced by the vector ``flat``."""
+    pieces, start = [], 0
+    for p in network.parameters:
+        pieces.append(flat[start : start + p[run].numel()].reshape(p[run].shape))
+        start += p[run].numel()
+    return network_output(tuple(pieces), x)
+
+
+def test_jacobian_features_match_finite_differences():
+    network = initialize_deep_network(3, 5, 2, seeds=[0, 1])
+    x = torch.randn(4, 3, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    features = jacobian_features(network, 1, x)
+    flat = network.flat()[1]
+    assert features.shape == (4, flat.numel())
+    step = 1e-6
+    for index in (0, 7, 20, flat.numel() - 1):
+        up, down = flat.clone(), flat.clone()
+        up[index] += step
+        down[index] -= step
+        numeric = (_output_with(network, 1, up, x) - _output_with(network, 1, down, x)) / (2 * step)
+        torch.testing.assert_close(features[:, index], numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_max_margin_on_a_case_solved_by_hand():
+    """φ₁ = (1, 0) with y = +1 and φ₂ = (0, 1) with y = −1: W̄ = (1, −1)/√2, γ = 1/√2."""
+    solution = max_margin(torch.tensor([[1.0, 0.0], [0.0, 1.0]]), torch.tensor([1.0, -1.0]))
+    assert solution.gamma_lower == pytest.approx(1 / math.sqrt(2), abs=1e-7)
+    assert 0 <= solution.optimality_gap < 1e-7
+    torch.testing.assert_close(
+        solution.direction, torch.tensor([1.0, -1.0], dtype=torch.float64) / math.sqrt(2)
+    )
+
+
+def test_non_separable_sample_is_refused():
+    with pytest.raises(NotSeparableError, match="not separable"):
+        max_margin(torch.tensor([[1.0, 0.0], [1.0, 0.0]]), torch.tensor([1.0, -1.0]))
+
+
+def test_ntk_margin_of_margin_sphere_data_is_certified():
+    data = MarginSphere.random(6, 0.2, torch_generator(0, "teacher"))
+    x, y = data.sample(60, torch_generator(0, "train"))
+    assert ((x @ data.teacher).abs() / math.sqrt(6) >= 0.2).all()
+    network = initialize_deep_network(6, 32, 2, seeds=[3])
+    solution = max_margin(jacobian_features(network, 0, x), y)
+    assert solution.gamma_lower > 0 and solution.optimality_gap < 1e-4 * solution.gamma_lower
+
+
+def test_gradient_descent_decreases_the_training_loss_and_refuses_large_steps():
+    data = MarginSphere.random(4, 0.2, torch_generator(1, "teacher"))
+    x, y = data.sample(40, torch_generator(1, "train"))
+    network = initialize_deep_network(4, 16, 2, seeds=[0, 1])
+    limit = step_size_limit(lipschitz_constant(jacobian_features(network, 0, x)))
+    run = train_gradient_descent(network, x, y, 0.5 * limit, 50, step_size_limit=limit)
+    assert (run.training_loss[:, -1] < run.training_loss[:, 0]).all()
+    with pytest.raises(ParameterRangeError, match=r"learning_rate=.*η < 1/\(G₀² \+ ¼\)"):
+        train_gradient_descent(network, x, y, 2 * limit, 5, step_size_limit=limit)
+
+
+@pytest.mark.parametrize(
+    "call, parameter",
+    [
+        (lambda: initialize_deep_network(3, 4, 0, [0]), "depth"),
+        (lambda: initialize_deep_network(3, 0, 2, [0]), "width"),
+        (lambda: MarginSphere.random(1, 0.1, torch.Generator()), "dimension"),
+        (lambda: MarginSphere.random(3, 0.95, torch.Generator()), "margin"),
+    ],
+)
+def test_bad_inputs_name_the_parameter(call, parameter):
+    with pytest.raises(ParameterRangeError, match=parameter):
+        call()
