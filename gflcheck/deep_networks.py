@@ -56,7 +56,7 @@ class DeepNetwork:
 
 def network_output(parameters: Sequence[torch.Tensor], x: torch.Tensor) -> torch.Tensor:
     """The NTK-parameterised forward pass (module docstring); batched ``[k, ...]`` parameters give
-    ``[k, n]``, unbatched ones give ``[n]``."""
+    ``[k, n]`` for ``x [n, d]`` or per-run ``x [k, n, d]``; unbatched ones give ``[n]``."""
     *layers, output = parameters
     hidden = x.to(output.dtype) @ layers[0].transpose(-1, -2) / math.sqrt(x.shape[-1])
     for weight in layers[1:]:

@@ -97,6 +97,22 @@ def decide_violation_rate(
     )
 
 
+def decide_every_instance(violated: np.ndarray, undetermined: np.ndarray) -> BinomialDecision:
+    """For a deterministic statement with exactly measured per-seed outcomes ("at every step"):
+    **violated** if any seed violates it (a counterexample), **holds** if none does and none is
+    undetermined, else **inconclusive**. ``p_value`` is 0 or 1; no level is involved."""
+    violated = np.asarray(violated, dtype=bool)
+    undetermined = np.asarray(undetermined, dtype=bool)
+    v, u, k = int(violated.sum()), int(undetermined.sum()), int(violated.size)
+    if v:
+        outcome = Outcome.VIOLATED
+    elif u:
+        outcome = Outcome.INCONCLUSIVE
+    else:
+        outcome = Outcome.HOLDS
+    return BinomialDecision(outcome, k, v, u, 0.0, 0.0, 0.0, 0.0 if v else 1.0, (v + u) / k)
+
+
 def seeds_to_confirm(delta: float, alpha: float) -> int:
     """The least ``k`` for which zero violations in ``k`` seeds give **holds**: ``1 − α^{1/k} ≤ δ``."""
     require_open_unit_interval("delta", delta, "seeds_to_confirm")
