@@ -49,6 +49,10 @@ class GflcheckSession:
     notes: list[str] = field(default_factory=list)
     current_test: str = ""
 
+    def record(self, verdict: Verdict) -> None:
+        """Add a verdict computed outside :meth:`check` (a fitted rate, say) to the table."""
+        self.verdicts.append((self.current_test, verdict))
+
     def note(self, text: str) -> None:
         """A line for the terminal summary (a rate fit, a measured contrast)."""
         self.notes.append(f"{self.current_test}: {text}")
@@ -71,7 +75,7 @@ class GflcheckSession:
         reason = applies(verdict, evidence) if applies else None
         if reason:
             self._discard(reason)
-        self.verdicts.append((self.current_test, verdict))
+        self.record(verdict)
         event(f"verdict: {verdict.outcome.value}")
         return verdict
 

@@ -28,6 +28,7 @@ _COLUMNS = (
 def verdict_row(verdict: Verdict) -> tuple[str, ...]:
     """One row of the verdict table."""
     decision = verdict.decision
+    counted = decision.p_value == decision.p_value  # NaN for fitted rates: no per-seed count
     return (
         verdict.check,
         verdict.statement,
@@ -36,9 +37,13 @@ def verdict_row(verdict: Verdict) -> tuple[str, ...]:
         "yes" if verdict.as_expected else "NO",
         f"{verdict.bound_value:.4f}",
         f"{verdict.min_slack:+.3f}/{verdict.median_slack:+.3f}",
-        f"{decision.violations}/{decision.seeds}"
-        + (f" ({decision.undetermined} div.)" if decision.undetermined else ""),
-        f"{decision.p_value:.2g}",
+        (
+            f"{decision.violations}/{decision.seeds}"
+            + (f" ({decision.undetermined} div.)" if decision.undetermined else "")
+        )
+        if counted
+        else "-",
+        f"{decision.p_value:.2g}" if counted else "-",
         f"{verdict.parameters.get('m', '-')}, {verdict.parameters.get('T', '-')}",
         {True: "yes", False: "no", None: "-"}[verdict.non_vacuous],
         "ours (false)" if verdict.false_variant else verdict.bound.provenance.tag.value,

@@ -1,17 +1,26 @@
 """Kernel regime (Taheri–Thrampoulidis–Mazumdar vs Chen et al. 2021), THEORY.md §2.1.
 
 (a) the explicit training-loss bound F̂(w_T) ≤ 4ρ*²/(ηT) at every step, with η < 1/(G₀² + ¼)
-enforced, on generated settings; (e) its 1/T² variant is refuted.
+enforced, on generated settings; (c) the test loss falls like 1/n, not Chen21's 1/√n; (d) the
+relative radius shrinks as m grows; (e) false variants (1/T², 1/n²) are refuted.
 """
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gflcheck.checks.kernel_rates import log_log_slope, rate_verdict, samples_grid, sweep
 from gflcheck.checks.kernel_regime import KernelSetting, check_training_loss_bound
 from gflcheck.report import format_verdict_details
-from gflcheck.theorems.ttm_kernel import training_loss_bound_squared_rate
+from gflcheck.theorems.ttm_kernel import (
+    chen21_test_loss,
+    kernel_radius_condition,
+    training_loss_bound_squared_rate,
+    ttm_test_loss,
+    ttm_test_loss_squared_rate,
+)
 from gflcheck.verdicts import Outcome
 
 
@@ -45,3 +54,87 @@ def test_training_loss_bound_with_one_over_t_squared_is_refuted(setting, gflchec
         lambda: check_training_loss_bound(setting, training_loss_bound_squared_rate())
     )
     assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
+
+
+# (c) The rate in n, and (d) the radius in m: one declared sweep each (not generated: each point
+# trains several networks), fitted once per session.
+RATE_SETTINGS = dict(
+    dimension=8,
+    width=32,
+    depth=2,
+    margin=0.2,
+    sizes=(32, 64, 128, 256),
+    steps_per_sample=4,
+    seed=11,
+)
+RATE_TOLERANCE = 0.25  # for the log factors hidden in the rates
+
+
+@pytest.fixture(scope="module")
+def samples_sweep():
+    return sweep(samples_grid(**RATE_SETTINGS), seeds=4, test_size=20_000, step_fraction=0.5)
+
+
+def _samples_fit(points):
+    return log_log_slope(
+        [p.setting.samples for p in points for _ in p.test_loss],
+        [loss for p in points for loss in p.test_loss],
+        alpha=0.05,
+    )
+
+
+def test_test_loss_rate_in_n_is_one_over_n_not_chen21(samples_sweep, gflcheck_session):
+    """(c) log-log slope of test loss in n (T = 4n): within −1 + τ (TTM's exponent, from sympy) and
+    excluding Chen21's −½."""
+    fit = _samples_fit(samples_sweep)
+    verdict = rate_verdict(
+        "TTM 1/n rate", ttm_test_loss(), "n", fit, RATE_TOLERANCE, 0.05, RATE_SETTINGS
+    )
+    gflcheck_session.record(verdict)
+    gflcheck_session.note(
+        f"test loss ∝ n^{fit.slope:.2f} (95% CI [{fit.lower:.2f}, {fit.upper:.2f}]); TTM exponent "
+        f"{float(ttm_test_loss().exponent('n')):g}, Chen21 {float(chen21_test_loss().exponent('n')):g}"
+    )
+    assert verdict.outcome is Outcome.HOLDS, format_verdict_details(verdict)
+    assert fit.upper < float(chen21_test_loss().exponent("n"))
+
+
+def test_one_over_n_squared_rate_is_refuted(samples_sweep, gflcheck_session):
+    """(e) False variant: test loss ∝ 1/n² (see :func:`ttm_test_loss_squared_rate`)."""
+    fit = _samples_fit(samples_sweep)
+    verdict = rate_verdict(
+        "TTM rate 1/n² (false)",
+        ttm_test_loss_squared_rate(),
+        "n",
+        fit,
+        RATE_TOLERANCE,
+        0.05,
+        RATE_SETTINGS,
+        false_variant=True,
+    )
+    gflcheck_session.record(verdict)
+    assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
+
+
+def test_relative_radius_shrinks_as_width_grows(gflcheck_session):
+    """(d) ‖W_T − W₀‖/‖W₀‖ at fixed data falls with m (slope of its log in log m below 0, 95% CI);
+    each run is classified as kernel regime when ‖W_T − W₀‖ ≤ m^{C/L} with C = 1 (declared)."""
+    widths = (16, 32, 64, 128)
+    settings = [KernelSetting(8, m, 2, 64, 0.2, 256, 13) for m in widths]
+    points = sweep(settings, seeds=4, test_size=5_000, step_fraction=0.5)
+    fit = log_log_slope(
+        [p.setting.width for p in points for _ in p.relative_distance],
+        [r for p in points for r in p.relative_distance],
+        alpha=0.05,
+    )
+    radius = kernel_radius_condition()
+    regime = {
+        p.setting.width: int((p.distance <= radius.evaluate(C=1.0, m=p.setting.width, L=2)).sum())
+        for p in points
+    }
+    gflcheck_session.note(
+        f"‖W_T−W₀‖/‖W₀‖ ∝ m^{fit.slope:.2f} (95% CI [{fit.lower:.2f}, {fit.upper:.2f}]); runs in the "
+        f"kernel regime (‖W_T−W₀‖ ≤ m^(1/L)) by m: {regime} of 4; ‖W_T−W₀‖ ≈ "
+        f"{[round(float(p.distance.mean()), 2) for p in points]}"
+    )
+    assert fit.upper < 0

@@ -1,0 +1,162 @@
+"""Rates in the kernel regime (THEORY.md §2.1, §3): log-log slopes with confidence intervals.
+
+A sweep trains ``k`` seeds at each grid value (``n`` or ``m``), measures the population logistic
+loss on a large test sample (and ``‖W_T − W₀‖``), and fits ``log y = a + b·log x`` by OLS
+(``scipy.stats.linregress``) with a two-sided ``1 − α`` Student-t interval on ``b``.
+
+A rate statement ``y ≤ C·x^e`` (``e`` derived by sympy from the bound, ``Bound.exponent``) *holds*
+when the slope's upper confidence bound is at most ``e + τ`` (``τ`` declared, for the log factors of
+``Õ``), is *violated* when its lower confidence bound exceeds ``e + τ``, and is *inconclusive* else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from gflcheck.bounds import Bound
+from gflcheck.checks.kernel_regime import KernelSetting, training_data
+from gflcheck.deep_networks import empirical_risk, initialize_deep_network, train_gradient_descent
+from gflcheck.distributions.margin_sphere import MarginSphere
+from gflcheck.ntk import jacobian_features, lipschitz_constant, step_size_limit
+from gflcheck.random import stream_seed, torch_generator
+from gflcheck.verdicts import BinomialDecision, Outcome, QuantifierInstantiation, Verdict
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """One grid value: the setting, and per seed the test loss and ``‖W_T − W₀‖`` (absolute, relative)."""
+
+    setting: KernelSetting
+    test_loss: np.ndarray
+    distance: np.ndarray
+    relative_distance: np.ndarray
+
+
+@dataclass(frozen=True)
+class SlopeFit:
+    """OLS slope of ``log y`` on ``log x`` with a two-sided ``1 − α`` interval."""
+
+    slope: float
+    lower: float
+    upper: float
+    intercept: float
+    points: int
+
+
+def sweep(
+    settings: Sequence[KernelSetting], seeds: int, test_size: int, step_fraction: float
+) -> list[SweepPoint]:
+    """Train and measure every setting (its own seeds; the teacher comes from each setting's seed)."""
+    points = []
+    for setting in settings:
+        run_seeds = tuple(
+            stream_seed(setting.seed, f"sweep-{setting.samples}-{setting.width}-{i}")
+            for i in range(seeds)
+        )
+        x, y = training_data(setting, run_seeds)
+        network = initialize_deep_network(
+            setting.dimension, setting.width, setting.depth, run_seeds
+        )
+        limit = min(
+            step_size_limit(lipschitz_constant(jacobian_features(network, i, x[i])))
+            for i in range(seeds)
+        )
+        run = train_gradient_descent(network, x, y, step_fraction * limit, setting.steps, limit)
+        data = MarginSphere.random(
+            setting.dimension, setting.margin, torch_generator(setting.seed, "teacher")
+        )
+        x_test, y_test = data.sample(test_size, torch_generator(setting.seed, "kernel-test"))
+        distance = run.final.distance(network).numpy()
+        points.append(
+            SweepPoint(
+                setting,
+                empirical_risk(run.final, x_test, y_test).numpy(),
+                distance,
+                distance / network.flat().norm(dim=1).numpy(),
+            )
+        )
+    return points
+
+
+def log_log_slope(x: Sequence[float], y: Sequence[float], alpha: float) -> SlopeFit:
+    """OLS of ``log y`` on ``log x`` (all points), two-sided ``1 − α`` t interval on the slope."""
+    fit = stats.linregress(np.log(x), np.log(y))
+    half = stats.t.ppf(1 - alpha / 2, len(x) - 2) * fit.stderr
+    return SlopeFit(fit.slope, fit.slope - half, fit.slope + half, fit.intercept, len(x))
+
+
+def rate_verdict(
+    name: str,
+    bound: Bound,
+    variable: str,
+    fit: SlopeFit,
+    tolerance: float,
+    alpha: float,
+    parameters: dict[str, object],
+    false_variant: bool = False,
+) -> Verdict:
+    """The verdict of ``y ≤ C·x^e`` with ``e = ∂log B/∂log x`` from sympy (module docstring)."""
+    exponent = float(bound.exponent(variable))
+    allowed = exponent + tolerance
+    if fit.upper <= allowed:
+        outcome = Outcome.HOLDS
+    elif fit.lower > allowed:
+        outcome = Outcome.VIOLATED
+    else:
+        outcome = Outcome.INCONCLUSIVE
+    decision = BinomialDecision(
+        outcome,
+        fit.points,
+        int(outcome is Outcome.VIOLATED),
+        0,
+        0.0,
+        alpha,
+        0.0,
+        float("nan"),
+        float("nan"),
+    )
+    return Verdict(
+        check=f"ttm-kernel/rate-in-{variable}",
+        statement=name,
+        outcome=outcome,
+        bound=bound,
+        bound_value=allowed,
+        decision=decision,
+        slack=np.array([allowed - fit.slope]),
+        seeds=(),
+        quantifiers=(
+            QuantifierInstantiation(
+                f"rate in {variable}",
+                f"exponent ∂log B/∂log {variable} = {exponent:g} (sympy) + tolerance τ = {tolerance:g}",
+                f"slope {fit.slope:.3f}, {1 - alpha:.0%} CI [{fit.lower:.3f}, {fit.upper:.3f}] on {fit.points} runs",
+            ),
+        ),
+        parameters=parameters,
+        false_alarm_rate=alpha / 2,
+        non_vacuous=None,
+        counterexample=(
+            f"slope ≥ {fit.lower:.3f} > {allowed:.3f} (95% lower bound)"
+            if outcome is Outcome.VIOLATED
+            else None
+        ),
+        false_variant=false_variant,
+    )
+
+
+def samples_grid(
+    dimension: int,
+    width: int,
+    depth: int,
+    margin: float,
+    sizes: Sequence[int],
+    steps_per_sample: int,
+    seed: int,
+) -> list[KernelSetting]:
+    """Settings over ``n`` with ``T = steps_per_sample·n`` (the bounds are read at ``T ∝ n``)."""
+    return [
+        KernelSetting(dimension, width, depth, n, margin, steps_per_sample * n, seed) for n in sizes
+    ]
