@@ -1,8 +1,10 @@
 """Kernel regime (Taheri–Thrampoulidis–Mazumdar vs Chen et al. 2021), THEORY.md §2.1.
 
 (a) the explicit training-loss bound F̂(w_T) ≤ 4ρ*²/(ηT) at every step, with η < 1/(G₀² + ¼)
-enforced, on generated settings; (c) the test loss falls like 1/n, not Chen21's 1/√n; (d) the
-relative radius shrinks as m grows; (e) false variants (1/T², 1/n²) are refuted.
+enforced, on generated settings; (b) the generalisation-gap bound in expectation; (c) the test
+loss falls like 1/n, not Chen21's 1/√n, grows slower than √m, and calibrated hidden constants
+predict new settings; (d) the relative radius shrinks as m grows; (e) false variants (1/T², 1/n²,
+no gap) are refuted. "No growth in m" is a documented discrepancy (strict xfail).
 """
 
 from __future__ import annotations
@@ -11,12 +13,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gflcheck.checks.kernel_rates import log_log_slope, rate_verdict, samples_grid, sweep
-from gflcheck.checks.kernel_regime import KernelSetting, check_training_loss_bound
+from gflcheck.checks.kernel_rates import (
+    calibrate_ttm_constants,
+    log_log_slope,
+    rate_verdict,
+    samples_grid,
+    sweep,
+)
+from gflcheck.checks.kernel_regime import (
+    KernelConfig,
+    KernelSetting,
+    check_generalization_gap,
+    check_training_loss_bound,
+)
 from gflcheck.report import format_verdict_details
 from gflcheck.theorems.ttm_kernel import (
     chen21_test_loss,
     kernel_radius_condition,
+    no_generalization_gap,
     training_loss_bound_squared_rate,
     ttm_test_loss,
     ttm_test_loss_squared_rate,
@@ -26,6 +40,7 @@ from gflcheck.verdicts import Outcome
 
 def kernel_settings(
     steps: st.SearchStrategy[int] = st.integers(20, 250),
+    samples: st.SearchStrategy[int] = st.integers(16, 80),
 ) -> st.SearchStrategy[KernelSetting]:
     """Small deep networks on separable sphere data."""
     return st.builds(
@@ -33,7 +48,7 @@ def kernel_settings(
         dimension=st.integers(3, 10),
         width=st.sampled_from((16, 32, 48)),
         depth=st.integers(1, 3),
-        samples=st.integers(16, 80),
+        samples=samples,
         margin=st.floats(0.1, 0.4),
         steps=steps,
         seed=st.integers(0, 2**32 - 1),
@@ -138,3 +153,109 @@ def test_relative_radius_shrinks_as_width_grows(gflcheck_session):
         f"{[round(float(p.distance.mean()), 2) for p in points]}"
     )
     assert fit.upper < 0
+
+
+@given(setting=kernel_settings(steps=st.integers(100, 250)))
+def test_generalization_gap_bound_holds_in_expectation(setting, gflcheck_session):
+    """(b) E[F(w_T) − F̂(w_T)] ≤ 9ρ*²(G₀+¼)²/n over training sets (8 seeds, t interval)."""
+    verdict = gflcheck_session.check(
+        lambda: check_generalization_gap(setting, config=KernelConfig(seeds=8))
+    )
+    assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
+
+
+@given(setting=kernel_settings(steps=st.integers(150, 250), samples=st.integers(16, 32)))
+def test_no_generalization_gap_variant_is_refuted(setting, gflcheck_session):
+    """(e) False: the test loss of GD exceeds its training loss in expectation. Tested with few
+    samples (n ≤ 32) and many steps, where the gap is clearly positive; with n = 80 the mean gap
+    of 8 seeds can be too small to separate from 0."""
+    verdict = gflcheck_session.check(
+        lambda: check_generalization_gap(setting, no_generalization_gap(), KernelConfig(seeds=8))
+    )
+    assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
+
+
+WIDTHS = (16, 32, 64, 128, 256)
+
+
+@pytest.fixture(scope="module")
+def width_sweep():
+    """The same training sets at every width (only the network changes), n = 128, T = 4n."""
+    settings = [KernelSetting(8, m, 2, 128, 0.2, 512, 17) for m in WIDTHS]
+    points = sweep(settings, seeds=6, test_size=20_000, step_fraction=0.5)
+    fit = log_log_slope(
+        [p.setting.width for p in points for _ in p.test_loss],
+        [loss for p in points for loss in p.test_loss],
+        alpha=0.05,
+    )
+    return points, fit
+
+
+def test_test_loss_grows_slower_than_chen21_in_m(width_sweep, gflcheck_session):
+    """(c) Chen21's bound grows like √m (sympy: exponent ½ in m); the measured test loss must
+    grow strictly slower (95% upper bound of the log-log slope below ½)."""
+    points, fit = width_sweep
+    gflcheck_session.note(
+        f"test loss ∝ m^{fit.slope:.2f} (95% CI [{fit.lower:.2f}, {fit.upper:.2f}]) for m ∈ {WIDTHS}, "
+        f"n = 128, T = 4n; means {[round(float(p.test_loss.mean()), 4) for p in points]}"
+    )
+    assert fit.upper < float(chen21_test_loss().exponent("m"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "documented discrepancy (THEORY.md §4): at fixed T = 4n the test loss grows mildly with "
+        "the width (slope ≈ 0.22 in log m, 95% CI ≈ [0.17, 0.27] over m ∈ [16, 256]); it stays "
+        "below Chen21's √m, and TTM's m-free bound is an upper bound, but 'no growth in m' is "
+        "not what is measured"
+    ),
+)
+def test_test_loss_does_not_grow_with_m(width_sweep):
+    _, fit = width_sweep
+    assert fit.upper <= RATE_TOLERANCE / 2
+
+
+@pytest.fixture(scope="module")
+def calibrated_bound():
+    """THEORY.md §3: C₁, C₂ of C₁e^{C₂L}/(γ²n) fitted on calibration runs (d = 8, m = 32,
+    L ∈ {1, 2, 3}, n ∈ {32, 128}, seed 21), then multiplied by a declared slack of 2."""
+    calibration = sweep(
+        [KernelSetting(8, 32, depth, n, 0.2, 4 * n, 21) for depth in (1, 2, 3) for n in (32, 128)],
+        seeds=4,
+        test_size=20_000,
+        step_fraction=0.5,
+    )
+    constants = calibrate_ttm_constants(calibration)
+    return constants, ttm_test_loss().substitute({"C1": 2 * constants.C1, "C2": constants.C2})
+
+
+@given(
+    setting=st.integers(48, 200).flatmap(
+        lambda n: st.builds(
+            KernelSetting,
+            dimension=st.integers(4, 10).filter(lambda d: d != 8),  # never a calibration setting
+            width=st.sampled_from((16, 48)),
+            depth=st.integers(1, 3),
+            samples=st.just(n),
+            margin=st.floats(0.15, 0.35),
+            steps=st.just(4 * n),  # T = 4n, as in the calibration runs
+            seed=st.integers(0, 2**32 - 1),
+        )
+    )
+)
+def test_calibrated_constants_predict_new_settings(setting, calibrated_bound, gflcheck_session):
+    """The calibrated bound must hold on generated settings that share no (d, m, seed) with the
+    calibration runs: every seed's test loss ≤ 2·C₁e^{C₂L}/(γ²n) with its own γ."""
+    constants, calibrated = calibrated_bound
+    (point,) = sweep([setting], seeds=4, test_size=20_000, step_fraction=0.5)
+    ratios = point.test_loss / calibrated.evaluate(
+        L=setting.depth, gamma=point.margin, n=setting.samples
+    )
+    gflcheck_session.note(
+        f"calibrated on {constants.runs} runs (C₁ = {constants.C1:.3g}, fitted depth slope "
+        f"{constants.fitted_depth_slope:.3g}); d={setting.dimension}, m={setting.width}, "
+        f"L={setting.depth}, n={setting.samples}: test loss / (2× bound) ∈ "
+        f"[{ratios.min():.2f}, {ratios.max():.2f}]"
+    )
+    assert ratios.max() <= 1.0

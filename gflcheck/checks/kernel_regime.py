@@ -11,6 +11,7 @@ its minimum does). Outcomes are exact, so a single violating seed is a counterex
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +31,7 @@ from gflcheck.deep_networks import (
 )
 from gflcheck.distributions.margin_sphere import MarginSphere
 from gflcheck.errors import ParameterRangeError
+from gflcheck.estimators import student_t_interval
 from gflcheck.ntk import (
     MaxMarginSolution,
     jacobian_features,
@@ -39,8 +41,14 @@ from gflcheck.ntk import (
     step_size_limit,
 )
 from gflcheck.random import stream_seed, torch_generator
-from gflcheck.theorems.ttm_kernel import training_loss_bound
-from gflcheck.verdicts import QuantifierInstantiation, Verdict, decide_every_instance
+from gflcheck.theorems.ttm_kernel import generalization_gap_bound, training_loss_bound
+from gflcheck.verdicts import (
+    BinomialDecision,
+    Outcome,
+    QuantifierInstantiation,
+    Verdict,
+    decide_every_instance,
+)
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,7 @@ class KernelEvidence:
     lipschitz: np.ndarray
     run: GradientDescentRun
     bound_by_step: np.ndarray
+    reference_risks: list[tuple[float, np.ndarray]]
 
 
 def training_data(
@@ -120,9 +129,15 @@ def check_training_loss_bound(
     eta = config.step_fraction * limit
     run = train_gradient_descent(network, x, y, eta, setting.steps, step_size_limit=limit)
     steps = np.arange(1, setting.steps + 1)
+    scales = np.asarray(config.reference_scales)
+    risks = [
+        reference_risks(network, i, solutions[i], x[i], y[i], scales) for i in range(len(seeds))
+    ]
     bound_by_step = np.stack(
         [
-            _minimised_bound(bound, network, i, solutions[i], x[i], y[i], eta, steps, config)
+            bound.evaluate(
+                rho=reference_rho(scales, *risks[i], eta, steps), eta=eta, T=steps[None, :]
+            ).min(0)
             for i in range(len(seeds))
         ]
     )
@@ -132,7 +147,7 @@ def check_training_loss_bound(
     decision = decide_every_instance(violated, diverged)
     slack = np.where(diverged, np.nan, (bound_by_step - losses).min(axis=1))
     final_bound = float(bound_by_step[:, -1].max())
-    evidence = KernelEvidence(solutions, lipschitz, run, bound_by_step)
+    evidence = KernelEvidence(solutions, lipschitz, run, bound_by_step, risks)
     verdict = Verdict(
         check=f"ttm-kernel/training-loss/L={setting.depth},m={setting.width}",
         statement=bound.name,
@@ -161,31 +176,36 @@ def check_training_loss_bound(
     return verdict, evidence
 
 
-def _minimised_bound(
-    bound: Bound,
+def reference_risks(
     network,
     run: int,
     solution: MaxMarginSolution,
     x: torch.Tensor,
     y: torch.Tensor,
-    eta: float,
-    steps: np.ndarray,
-    config: KernelConfig,
+    scales: Sequence[float],
+) -> tuple[float, np.ndarray]:
+    """``F̂(w₀)`` and ``F̂(w₀ + c·W̄)`` for every ``c`` in ``scales`` (run ``run``)."""
+    initial = float(empirical_risk(_one(network, run), x, y)[0])
+    moved = np.array(
+        [
+            float(empirical_risk(shifted(network, run, solution.direction, c), x, y)[0])
+            for c in scales
+        ]
+    )
+    return initial, moved
+
+
+def reference_rho(
+    scales: np.ndarray, initial_risk: float, risks: np.ndarray, eta: float, steps: np.ndarray
 ) -> np.ndarray:
-    """``min_c bound(ρ*(c, t), η, t)`` for every ``t``: ``F̂(w*_c)`` once per ``c``, vectorised over ``t``."""
-    initial_risk = float(empirical_risk(_one(network, run), x, y)[0])
-    best = np.full(steps.shape, np.inf)
-    for scale in config.reference_scales:
-        risk = float(empirical_risk(shifted(network, run, solution.direction, scale), x, y)[0])
-        rho = np.maximum.reduce(
-            [
-                np.full(steps.shape, scale),
-                np.sqrt(eta * steps * risk),
-                np.full(steps.shape, math.sqrt(eta * initial_risk)),
-            ]
-        )
-        best = np.minimum(best, bound.evaluate(rho=rho, eta=eta, T=steps))
-    return best
+    """``ρ*(c, t) = max{c, √(ηt F̂(w*_c)), √(η F̂(w₀))}``, shape ``[len(scales), len(steps)]``."""
+    return np.maximum.reduce(
+        [
+            np.broadcast_to(scales[:, None], (len(scales), len(steps))),
+            np.sqrt(eta * steps[None, :] * risks[:, None]),
+            np.full((len(scales), len(steps)), math.sqrt(eta * initial_risk)),
+        ]
+    )
 
 
 def _one(network, run: int):
@@ -240,3 +260,92 @@ def _quantifiers(
             f"k = {config.seeds} seeds",
         ),
     )
+
+
+def check_generalization_gap(
+    setting: KernelSetting,
+    bound: Bound | None = None,
+    config: KernelConfig | None = None,
+    test_size: int = 20_000,
+    alpha: float = 0.05,
+) -> tuple[Verdict, KernelEvidence]:
+    """``E[F(w_T) − F̂(w_T)] ≤ 9ρ*²(G₀ + ¼)²/n`` in expectation over training sets (``secondary``).
+
+    Each seed has its own training set and initialisation; its gap ``F − F̂`` uses a fresh test
+    sample of ``test_size`` points. ``E[gap]`` gets a two-sided ``1 − α`` Student-t interval over
+    the seeds. The right-hand side is computed per seed (``ρ*`` minimised over the grid of ``c``,
+    ``G₀`` its own). **Violated** when the interval's lower end exceeds the largest right-hand
+    side, **holds** when its upper end is below the smallest, **inconclusive** otherwise.
+    """
+    bound = bound or generalization_gap_bound()
+    config = config or KernelConfig()
+    verdict, evidence = check_training_loss_bound(setting, training_loss_bound(), config)
+    final = evidence.run.final
+    data = MarginSphere.random(
+        setting.dimension, setting.margin, torch_generator(setting.seed, "teacher")
+    )
+    x_test, y_test = data.sample(test_size, torch_generator(setting.seed, "gap-test"))
+    gaps = empirical_risk(final, x_test, y_test).numpy() - evidence.run.training_loss[:, -1].numpy()
+    eta = float(verdict.parameters["eta"])
+    scales = np.asarray(config.reference_scales)
+    final_step = np.array([setting.steps])
+    rhs = np.array(
+        [
+            bound.evaluate(
+                rho=reference_rho(scales, *evidence.reference_risks[i], eta, final_step)[:, 0],
+                G0=g,
+                n=setting.samples,
+            ).min()
+            for i, g in enumerate(evidence.lipschitz)
+        ]
+    )
+    interval = student_t_interval(gaps[None, :], alpha / 2)
+    lower, upper = float(interval.lower[0]), float(interval.upper[0])
+    if lower > rhs.max():
+        outcome = Outcome.VIOLATED
+    elif upper <= rhs.min():
+        outcome = Outcome.HOLDS
+    else:
+        outcome = Outcome.INCONCLUSIVE
+    false_variant = bound.provenance.note == "deliberately false"
+    decision = BinomialDecision(
+        outcome,
+        len(gaps),
+        int(outcome is Outcome.VIOLATED),
+        0,
+        0.0,
+        alpha,
+        0.0,
+        float("nan"),
+        float("nan"),
+    )
+    gap_verdict = Verdict(
+        check=f"ttm-kernel/generalisation-gap/L={setting.depth},m={setting.width}",
+        statement=bound.name,
+        outcome=outcome,
+        bound=bound,
+        bound_value=float(rhs.min()),
+        decision=decision,
+        slack=rhs - gaps,
+        seeds=verdict.seeds,
+        quantifiers=(
+            QuantifierInstantiation(
+                "E over training sets",
+                f"{len(gaps)} seeds (own training set and initialisation); {interval.method}",
+                f"mean gap {float(interval.estimate[0]):.5f} ∈ [{lower:.5f}, {upper:.5f}]",
+            ),
+            QuantifierInstantiation(
+                "ρ*, G₀",
+                "per seed; ρ* minimised over the grid of c at T",
+                f"right-hand side ∈ [{rhs.min():.4g}, {rhs.max():.4g}]",
+            ),
+        ),
+        parameters=verdict.parameters,
+        false_alarm_rate=alpha / 2,
+        non_vacuous=None,
+        counterexample=(
+            f"E[gap] ≥ {lower:.5f} > {rhs.max():.5f}" if outcome is Outcome.VIOLATED else None
+        ),
+        false_variant=false_variant,
+    )
+    return gap_verdict, evidence

@@ -121,3 +121,17 @@ def ttm_test_loss_squared_rate() -> Bound:
         [_C1, _C2, _L, _GAMMA, _N],
         Provenance(TTM_PAPER, _TABLE_1, Tag.OURS, "deliberately false"),
     )
+
+
+def no_generalization_gap() -> Bound:
+    """False variant: ``E[F(w_T) − F̂(w_T)] ≤ 0`` (the gap term dropped).
+
+    False: GD fits its own training set better than fresh data, so the expected test loss
+    exceeds the expected training loss (measured gaps ≈ 10⁻³–10⁻²)."""
+    rho, G0, n = _symbols(_RHO, _G0, _N)
+    return Bound(
+        "TTM generalisation gap dropped (false)",
+        0 * rho * G0 / n,
+        [_RHO, _G0, _N],
+        Provenance(TTM_PAPER, _EXPLICIT, Tag.OURS, "deliberately false"),
+    )
