@@ -19,11 +19,14 @@ import torch
 from scipy import optimize
 
 from gflcheck.deep_networks import DeepNetwork, empirical_risk, network_output
-from gflcheck.errors import GflcheckError
+from gflcheck.errors import PreconditionError
 
 
-class NotSeparableError(GflcheckError, ValueError):
-    """The sample is not (certifiably) separable by the NTK features, where separability is required."""
+class NotSeparableError(PreconditionError, ValueError):
+    """The sample is not (certifiably) separable by the NTK features, where the theorem assumes it."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("NTK-separable sample", detail)
 
 
 def jacobian_features(network: DeepNetwork, run: int, x: torch.Tensor) -> torch.Tensor:

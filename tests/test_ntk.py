@@ -96,3 +96,20 @@ def test_gradient_descent_decreases_the_training_loss_and_refuses_large_steps():
 def test_bad_inputs_name_the_parameter(call, parameter):
     with pytest.raises(ParameterRangeError, match=parameter):
         call()
+
+
+def test_product_teacher_family_and_its_margin():
+    data = MarginSphere.random(5, 0.1, torch_generator(2, "teacher"), family="product")
+    x, y = data.sample(200, torch_generator(2, "train"))
+    score = (x @ data.teacher) * (x @ data.second_teacher) / 5
+    assert (score.abs() >= 0.1).all() and torch.equal(y, torch.sign(score))
+    assert abs(float(data.teacher @ data.second_teacher)) < 1e-12
+    with pytest.raises(ParameterRangeError, match="family"):
+        MarginSphere.random(5, 0.1, torch_generator(2, "teacher"), family="spiral")
+
+
+def test_a_non_separable_sample_is_a_precondition_failure():
+    from gflcheck.errors import PreconditionError
+
+    with pytest.raises(PreconditionError, match="NTK-separable"):
+        max_margin(torch.tensor([[1.0, 0.0], [1.0, 0.0]]), torch.tensor([1.0, -1.0]))

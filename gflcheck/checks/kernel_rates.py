@@ -20,7 +20,6 @@ from scipy import stats
 from gflcheck.bounds import Bound
 from gflcheck.checks.kernel_regime import KernelSetting, training_data
 from gflcheck.deep_networks import empirical_risk, initialize_deep_network, train_gradient_descent
-from gflcheck.distributions.margin_sphere import MarginSphere
 from gflcheck.ntk import jacobian_features, lipschitz_constant, max_margin, step_size_limit
 from gflcheck.random import stream_seed, torch_generator
 from gflcheck.verdicts import BinomialDecision, Outcome, QuantifierInstantiation, Verdict
@@ -66,9 +65,7 @@ def sweep(
         limit = min(step_size_limit(lipschitz_constant(phi)) for phi in features)
         margins = np.array([max_margin(phi, y[i]).gamma for i, phi in enumerate(features)])
         run = train_gradient_descent(network, x, y, step_fraction * limit, setting.steps, limit)
-        data = MarginSphere.random(
-            setting.dimension, setting.margin, torch_generator(setting.seed, "teacher")
-        )
+        data = setting.distribution()
         x_test, y_test = data.sample(test_size, torch_generator(setting.seed, "kernel-test"))
         distance = run.final.distance(network).numpy()
         points.append(

@@ -29,7 +29,7 @@ from gflcheck.deep_networks import (
     initialize_deep_network,
     train_gradient_descent,
 )
-from gflcheck.distributions.margin_sphere import MarginSphere
+from gflcheck.distributions.margin_sphere import FAMILIES, MarginSphere
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import student_t_interval
 from gflcheck.ntk import (
@@ -53,7 +53,8 @@ from gflcheck.verdicts import (
 
 @dataclass(frozen=True)
 class KernelSetting:
-    """Network ``(d, m, L)``, ``n`` training points with data margin ``margin``, ``T`` GD steps."""
+    """Network ``(d, m, L)``, ``n`` training points of a ``family`` (``linear`` or ``product``
+    teacher, :class:`MarginSphere`) with data margin ``margin``, ``T`` GD steps."""
 
     dimension: int
     width: int
@@ -62,9 +63,12 @@ class KernelSetting:
     margin: float
     steps: int
     seed: int
+    family: str = "linear"
 
     def __post_init__(self) -> None:
         require_int_at_least("dimension", self.dimension, 2, "KernelSetting")
+        if self.family not in FAMILIES:
+            raise ParameterRangeError("family", self.family, f"one of {FAMILIES}", "KernelSetting")
         require_positive_int("width", self.width, "KernelSetting")
         require_int_at_least("depth", self.depth, 1, "KernelSetting (L ≥ 1)")
         require_int_at_least("samples", self.samples, 2, "KernelSetting")
@@ -74,6 +78,12 @@ class KernelSetting:
             )
         require_positive_int("steps", self.steps, "KernelSetting")
         require_int_at_least("seed", self.seed, 0, "KernelSetting")
+
+    def distribution(self) -> MarginSphere:
+        """The data distribution; its teachers come from the setting's ``"teacher"`` stream."""
+        return MarginSphere.random(
+            self.dimension, self.margin, torch_generator(self.seed, "teacher"), self.family
+        )
 
 
 @dataclass(frozen=True)
@@ -106,9 +116,7 @@ def training_data(
     setting: KernelSetting, seeds: tuple[int, ...]
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """One training set per run: ``x [k, n, d]``, ``y [k, n]`` (teacher from the setting's seed)."""
-    data = MarginSphere.random(
-        setting.dimension, setting.margin, torch_generator(setting.seed, "teacher")
-    )
+    data = setting.distribution()
     pairs = [data.sample(setting.samples, torch_generator(s, "kernel-train")) for s in seeds]
     return torch.stack([p[0] for p in pairs]), torch.stack([p[1] for p in pairs])
 
@@ -281,9 +289,7 @@ def check_generalization_gap(
     config = config or KernelConfig()
     verdict, evidence = check_training_loss_bound(setting, training_loss_bound(), config)
     final = evidence.run.final
-    data = MarginSphere.random(
-        setting.dimension, setting.margin, torch_generator(setting.seed, "teacher")
-    )
+    data = setting.distribution()
     x_test, y_test = data.sample(test_size, torch_generator(setting.seed, "gap-test"))
     gaps = empirical_risk(final, x_test, y_test).numpy() - evidence.run.training_loss[:, -1].numpy()
     eta = float(verdict.parameters["eta"])
