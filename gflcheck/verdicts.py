@@ -18,6 +18,7 @@ undetermined seeds among ``k``:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -111,6 +112,28 @@ def decide_every_instance(violated: np.ndarray, undetermined: np.ndarray) -> Bin
     else:
         outcome = Outcome.HOLDS
     return BinomialDecision(outcome, k, v, u, 0.0, 0.0, 0.0, 0.0 if v else 1.0, (v + u) / k)
+
+
+def decide_interval(
+    lower: float,
+    upper: float,
+    holds_at_most: float,
+    violated_above: float,
+    count: int,
+    alpha: float,
+) -> BinomialDecision:
+    """For an estimate with a ``1 − α`` interval ``[lower, upper]``: **violated** if
+    ``lower > violated_above``, **holds** if ``upper ≤ holds_at_most``, else **inconclusive**
+    (the thresholds differ when the bound itself is only known within a range).
+    ``count`` is the number of runs behind the interval; there is no per-seed tally (NaN p-value)."""
+    if lower > violated_above:
+        outcome = Outcome.VIOLATED
+    elif upper <= holds_at_most:
+        outcome = Outcome.HOLDS
+    else:
+        outcome = Outcome.INCONCLUSIVE
+    violated = int(outcome is Outcome.VIOLATED)
+    return BinomialDecision(outcome, count, violated, 0, 0.0, alpha, 0.0, math.nan, math.nan)
 
 
 def seeds_to_confirm(delta: float, alpha: float) -> int:

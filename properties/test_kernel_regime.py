@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 
 from gflcheck.checks.kernel_rates import (
     calibrate_ttm_constants,
-    log_log_slope,
     rate_verdict,
     samples_grid,
     sweep,
+    sweep_slope,
 )
 from gflcheck.checks.kernel_regime import (
     KernelConfig,
@@ -94,11 +94,7 @@ def samples_sweep():
 
 
 def _samples_fit(points):
-    return log_log_slope(
-        [p.setting.samples for p in points for _ in p.test_loss],
-        [loss for p in points for loss in p.test_loss],
-        alpha=0.05,
-    )
+    return sweep_slope(points, "samples", "test_loss", alpha=0.05)
 
 
 def test_test_loss_rate_in_n_is_one_over_n_not_chen21(samples_sweep, gflcheck_session):
@@ -140,11 +136,7 @@ def test_relative_radius_shrinks_as_width_grows(gflcheck_session):
     widths = (16, 32, 64, 128)
     settings = [KernelSetting(8, m, 2, 64, 0.2, 256, 13) for m in widths]
     points = sweep(settings, seeds=4, test_size=5_000, step_fraction=0.5)
-    fit = log_log_slope(
-        [p.setting.width for p in points for _ in p.relative_distance],
-        [r for p in points for r in p.relative_distance],
-        alpha=0.05,
-    )
+    fit = sweep_slope(points, "width", "relative_distance", alpha=0.05)
     radius = kernel_radius_condition()
     regime = {
         p.setting.width: int((p.distance <= radius.evaluate(C=1.0, m=p.setting.width, L=2)).sum())
@@ -190,11 +182,7 @@ def width_sweep():
     """The same training sets at every width (only the network changes), n = 128, T = 4n."""
     settings = [KernelSetting(8, m, 2, 128, 0.2, 512, 17) for m in WIDTHS]
     points = sweep(settings, seeds=6, test_size=20_000, step_fraction=0.5)
-    fit = log_log_slope(
-        [p.setting.width for p in points for _ in p.test_loss],
-        [loss for p in points for loss in p.test_loss],
-        alpha=0.05,
-    )
+    fit = sweep_slope(points, "width", "test_loss", alpha=0.05)
     return points, fit
 
 

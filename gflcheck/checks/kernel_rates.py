@@ -22,7 +22,7 @@ from gflcheck.checks.kernel_regime import KernelSetting, training_data
 from gflcheck.deep_networks import empirical_risk, initialize_deep_network, train_gradient_descent
 from gflcheck.ntk import jacobian_features, lipschitz_constant, max_margin, step_size_limit
 from gflcheck.random import stream_seed, torch_generator
-from gflcheck.verdicts import BinomialDecision, Outcome, QuantifierInstantiation, Verdict
+from gflcheck.verdicts import Outcome, QuantifierInstantiation, Verdict, decide_interval
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,16 @@ def sweep(
     return points
 
 
+def sweep_slope(
+    points: Sequence[SweepPoint], variable: str, measure: str, alpha: float
+) -> SlopeFit:
+    """:func:`log_log_slope` of a per-seed ``measure`` (``test_loss``, ``relative_distance``…) on
+    the setting field ``variable`` (``samples``, ``width``…), one point per seed."""
+    xs = [getattr(p.setting, variable) for p in points for _ in getattr(p, measure)]
+    ys = [value for p in points for value in getattr(p, measure)]
+    return log_log_slope(xs, ys, alpha)
+
+
 def log_log_slope(x: Sequence[float], y: Sequence[float], alpha: float) -> SlopeFit:
     """OLS of ``log y`` on ``log x`` (all points), two-sided ``1 − α`` t interval on the slope."""
     fit = stats.linregress(np.log(x), np.log(y))
@@ -100,23 +110,8 @@ def rate_verdict(
     """The verdict of ``y ≤ C·x^e`` with ``e = ∂log B/∂log x`` from sympy (module docstring)."""
     exponent = float(bound.exponent(variable))
     allowed = exponent + tolerance
-    if fit.upper <= allowed:
-        outcome = Outcome.HOLDS
-    elif fit.lower > allowed:
-        outcome = Outcome.VIOLATED
-    else:
-        outcome = Outcome.INCONCLUSIVE
-    decision = BinomialDecision(
-        outcome,
-        fit.points,
-        int(outcome is Outcome.VIOLATED),
-        0,
-        0.0,
-        alpha,
-        0.0,
-        float("nan"),
-        float("nan"),
-    )
+    decision = decide_interval(fit.lower, fit.upper, allowed, allowed, fit.points, alpha)
+    outcome = decision.outcome
     return Verdict(
         check=f"ttm-kernel/rate-in-{variable}",
         statement=name,

@@ -43,11 +43,11 @@ from gflcheck.ntk import (
 from gflcheck.random import stream_seed, torch_generator
 from gflcheck.theorems.ttm_kernel import generalization_gap_bound, training_loss_bound
 from gflcheck.verdicts import (
-    BinomialDecision,
     Outcome,
     QuantifierInstantiation,
     Verdict,
     decide_every_instance,
+    decide_interval,
 )
 
 
@@ -307,24 +307,10 @@ def check_generalization_gap(
     )
     interval = student_t_interval(gaps[None, :], alpha / 2)
     lower, upper = float(interval.lower[0]), float(interval.upper[0])
-    if lower > rhs.max():
-        outcome = Outcome.VIOLATED
-    elif upper <= rhs.min():
-        outcome = Outcome.HOLDS
-    else:
-        outcome = Outcome.INCONCLUSIVE
+    # Violated only above the largest right-hand side; holds only below the smallest.
+    decision = decide_interval(lower, upper, float(rhs.min()), float(rhs.max()), len(gaps), alpha)
+    outcome = decision.outcome
     false_variant = bound.provenance.note == "deliberately false"
-    decision = BinomialDecision(
-        outcome,
-        len(gaps),
-        int(outcome is Outcome.VIOLATED),
-        0,
-        0.0,
-        alpha,
-        0.0,
-        float("nan"),
-        float("nan"),
-    )
     gap_verdict = Verdict(
         check=f"ttm-kernel/generalisation-gap/L={setting.depth},m={setting.width}",
         statement=bound.name,
