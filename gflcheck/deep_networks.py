@@ -49,6 +49,10 @@ class DeepNetwork:
         """Parameters as one vector per run, ``[k, P]``."""
         return torch.cat([p.flatten(1) for p in self.parameters], 1)
 
+    def select(self, run: int) -> DeepNetwork:
+        """Run ``run`` alone (``k = 1``)."""
+        return DeepNetwork(tuple(p[run : run + 1] for p in self.layers), self.output[run : run + 1])
+
     def distance(self, other: DeepNetwork) -> torch.Tensor:
         """``‖W − W'‖`` (Frobenius over all parameters) per run."""
         return (self.flat() - other.flat()).norm(dim=1)

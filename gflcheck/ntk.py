@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,29 +129,33 @@ def shifted(network: DeepNetwork, run: int, direction: torch.Tensor, scale: floa
     return DeepNetwork(tuple(pieces[:-1]), pieces[-1])
 
 
-def reference_radius(
+def reference_risks(
     network: DeepNetwork,
     run: int,
     solution: MaxMarginSolution,
     x: torch.Tensor,
     y: torch.Tensor,
-    learning_rate: float,
-    steps: int,
-    scale: float,
-) -> float:
-    """``ρ*`` for ``w* = w₀ + scale·W̄``: ``max{scale, √(ηT F̂(w*)), √(η F̂(w₀))}``."""
-    initial_risk = float(empirical_risk(_single(network, run), x, y)[0])
-    reference_risk = float(
-        empirical_risk(shifted(network, run, solution.direction, scale), x, y)[0]
+    scales: Sequence[float],
+) -> tuple[float, np.ndarray]:
+    """``F̂(w₀)`` and ``F̂(w₀ + c·W̄)`` for every ``c`` in ``scales`` (run ``run``)."""
+    initial = float(empirical_risk(network.select(run), x, y)[0])
+    moved = np.array(
+        [
+            float(empirical_risk(shifted(network, run, solution.direction, c), x, y)[0])
+            for c in scales
+        ]
     )
-    return max(
-        scale,
-        math.sqrt(learning_rate * steps * reference_risk),
-        math.sqrt(learning_rate * initial_risk),
-    )
+    return initial, moved
 
 
-def _single(network: DeepNetwork, run: int) -> DeepNetwork:
-    return DeepNetwork(
-        tuple(p[run : run + 1] for p in network.layers), network.output[run : run + 1]
+def reference_rho(
+    scales: np.ndarray, initial_risk: float, risks: np.ndarray, eta: float, steps: np.ndarray
+) -> np.ndarray:
+    """``ρ*(c, t) = max{c, √(ηt F̂(w*_c)), √(η F̂(w₀))}``, shape ``[len(scales), len(steps)]``."""
+    return np.maximum.reduce(
+        [
+            np.broadcast_to(scales[:, None], (len(scales), len(steps))),
+            np.sqrt(eta * steps[None, :] * risks[:, None]),
+            np.full((len(scales), len(steps)), math.sqrt(eta * initial_risk)),
+        ]
     )

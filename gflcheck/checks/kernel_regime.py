@@ -10,8 +10,6 @@ its minimum does). Outcomes are exact, so a single violating seed is a counterex
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,7 +35,8 @@ from gflcheck.ntk import (
     jacobian_features,
     lipschitz_constant,
     max_margin,
-    shifted,
+    reference_rho,
+    reference_risks,
     step_size_limit,
 )
 from gflcheck.random import stream_seed, torch_generator
@@ -182,46 +181,6 @@ def check_training_loss_bound(
         false_variant=bound.provenance.note == "deliberately false",
     )
     return verdict, evidence
-
-
-def reference_risks(
-    network,
-    run: int,
-    solution: MaxMarginSolution,
-    x: torch.Tensor,
-    y: torch.Tensor,
-    scales: Sequence[float],
-) -> tuple[float, np.ndarray]:
-    """``F̂(w₀)`` and ``F̂(w₀ + c·W̄)`` for every ``c`` in ``scales`` (run ``run``)."""
-    initial = float(empirical_risk(_one(network, run), x, y)[0])
-    moved = np.array(
-        [
-            float(empirical_risk(shifted(network, run, solution.direction, c), x, y)[0])
-            for c in scales
-        ]
-    )
-    return initial, moved
-
-
-def reference_rho(
-    scales: np.ndarray, initial_risk: float, risks: np.ndarray, eta: float, steps: np.ndarray
-) -> np.ndarray:
-    """``ρ*(c, t) = max{c, √(ηt F̂(w*_c)), √(η F̂(w₀))}``, shape ``[len(scales), len(steps)]``."""
-    return np.maximum.reduce(
-        [
-            np.broadcast_to(scales[:, None], (len(scales), len(steps))),
-            np.sqrt(eta * steps[None, :] * risks[:, None]),
-            np.full((len(scales), len(steps)), math.sqrt(eta * initial_risk)),
-        ]
-    )
-
-
-def _one(network, run: int):
-    from gflcheck.deep_networks import DeepNetwork
-
-    return DeepNetwork(
-        tuple(p[run : run + 1] for p in network.layers), network.output[run : run + 1]
-    )
 
 
 def _counterexample(violated, losses, bounds, seeds) -> str | None:
