@@ -11,7 +11,9 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
+from gflcheck import baselines
 from gflcheck.catalogue import DEFAULT_CHECKS
 from gflcheck.checks.theorem_3_12 import Theorem312Config
 from gflcheck.errors import SettingRejectedError
@@ -30,6 +32,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("--profile", choices=sorted(BUDGETS), default=None, help="compute budget")
     check.add_argument("--details", action="store_true", help="print each verdict's details")
     check.add_argument("--list", action="store_true", help="list the checks and exit")
+    baseline = commands.add_parser(
+        "baseline", help="run the default checks, then record or compare a baseline file"
+    )
+    baseline.add_argument("action", choices=["record", "compare"])
+    baseline.add_argument(
+        "-k", dest="select", default="", help="only checks whose name contains this"
+    )
+    baseline.add_argument("--file", default="gflcheck-baseline.json", help="the baseline file")
+    baseline.add_argument("--profile", choices=sorted(BUDGETS), default=None)
+    baseline.add_argument(
+        "--slack-tolerance", type=float, default=baselines.DEFAULT_SLACK_TOLERANCE
+    )
     figure = commands.add_parser("figure", help="reproduce a poster figure: PNG and CSV")
     figure.add_argument("name", choices=["xor-figure-1"], help="which figure")
     figure.add_argument("--out", default="gflcheck-results", help="output folder")
@@ -37,7 +51,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.command == "figure":
         return _figure(arguments)
+    if arguments.command == "baseline":
+        return _baseline(arguments)
     return _check(arguments)
+
+
+def _baseline(arguments: argparse.Namespace) -> int:
+    path = Path(arguments.file)
+    try:
+        existing = baselines.load(path) if arguments.action == "compare" or path.exists() else None
+    except baselines.BaselineError as error:
+        print(f"gflcheck: {error}", file=sys.stderr)
+        return 2
+    entries = [e for e in DEFAULT_CHECKS if arguments.select in e.name]
+    verdicts, _ = _run_default_checks(entries, budget(arguments.profile))
+    try:
+        if arguments.action == "record":
+            count = baselines.record(path, verdicts)
+            print(f"recorded {count} verdicts in {path} for {baselines.environment_id()}")
+            return 0
+        assert existing is not None
+        regressions = baselines.compare(existing, verdicts, arguments.slack_tolerance)
+    except baselines.BaselineError as error:
+        print(f"gflcheck: {error}", file=sys.stderr)
+        return 2
+    for regression in regressions:
+        print(f"REGRESSION {regression.key}: {regression.reason}")
+    print(f"{len(regressions)} regression(s) among {len(verdicts)} verdicts against {path}")
+    return 1 if regressions else 0
 
 
 def _figure(arguments: argparse.Namespace) -> int:
@@ -71,7 +112,24 @@ def _check(arguments: argparse.Namespace) -> int:
     if not entries:
         print(f"no check matches -k {arguments.select!r}", file=sys.stderr)
         return 2
-    limits = budget(arguments.profile)
+    verdicts, rejected = _run_default_checks(entries, budget(arguments.profile))
+    print(format_verdict_table(verdicts))
+    for name, reason in rejected:
+        print(f"rejected: {name}: {reason}")
+    if arguments.details:
+        for verdict in verdicts:
+            print()
+            print(format_verdict_details(verdict))
+    unexpected = [v for v in verdicts if not v.as_expected]
+    print(
+        f"\n{len(verdicts) - len(unexpected)} as expected, {len(unexpected)} not, "
+        f"{len(rejected)} rejected (settings outside the theorem or the budget)"
+    )
+    return 1 if unexpected else 0
+
+
+def _run_default_checks(entries, limits) -> tuple[list, list[tuple[str, str]]]:
+    """Run catalogue entries with progress on stderr; return verdicts and rejected settings."""
     config = Theorem312Config(max_width=limits.max_width, max_steps=limits.max_steps)
     verdicts, rejected = [], []
     for number, entry in enumerate(entries, 1):
@@ -93,19 +151,7 @@ def _check(arguments: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-    print(format_verdict_table(verdicts))
-    for name, reason in rejected:
-        print(f"rejected: {name}: {reason}")
-    if arguments.details:
-        for verdict in verdicts:
-            print()
-            print(format_verdict_details(verdict))
-    unexpected = [v for v in verdicts if not v.as_expected]
-    print(
-        f"\n{len(verdicts) - len(unexpected)} as expected, {len(unexpected)} not, "
-        f"{len(rejected)} rejected (settings outside the theorem or the budget)"
-    )
-    return 1 if unexpected else 0
+    return verdicts, rejected
 
 
 if __name__ == "__main__":
