@@ -97,6 +97,7 @@ def _samples_fit(points):
     return sweep_slope(points, "samples", "test_loss", alpha=0.05)
 
 
+@pytest.mark.expensive
 def test_test_loss_rate_in_n_is_one_over_n_not_chen21(samples_sweep, gflcheck_session):
     """(c) log-log slope of test loss in n (T = 4n): within −1 + τ (TTM's exponent, from sympy) and
     excluding Chen21's −½."""
@@ -113,6 +114,7 @@ def test_test_loss_rate_in_n_is_one_over_n_not_chen21(samples_sweep, gflcheck_se
     assert fit.upper < float(chen21_test_loss().exponent("n"))
 
 
+@pytest.mark.expensive
 def test_one_over_n_squared_rate_is_refuted(samples_sweep, gflcheck_session):
     """(e) False variant: test loss ∝ 1/n² (see :func:`ttm_test_loss_squared_rate`)."""
     fit = _samples_fit(samples_sweep)
@@ -130,6 +132,7 @@ def test_one_over_n_squared_rate_is_refuted(samples_sweep, gflcheck_session):
     assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
 
 
+@pytest.mark.expensive
 def test_relative_radius_shrinks_as_width_grows(gflcheck_session):
     """(d) ‖W_T − W₀‖/‖W₀‖ at fixed data falls with m (slope of its log in log m below 0, 95% CI);
     each run is classified as kernel regime when ‖W_T − W₀‖ ≤ m^{C/L} with C = 1 (declared)."""
@@ -186,6 +189,7 @@ def width_sweep():
     return points, fit
 
 
+@pytest.mark.expensive
 def test_test_loss_grows_slower_than_chen21_in_m(width_sweep, gflcheck_session):
     """(c) Chen21's bound grows like √m (sympy: exponent ½ in m); the measured test loss must
     grow strictly slower (95% upper bound of the log-log slope below ½)."""
@@ -225,6 +229,7 @@ def calibrated_bound():
     return constants, ttm_test_loss().substitute({"C1": 2 * constants.C1, "C2": constants.C2})
 
 
+@pytest.mark.expensive
 @given(
     setting=st.integers(48, 200).flatmap(
         lambda n: st.builds(

@@ -63,6 +63,7 @@ def test_xor_sqrt_d_samples_variant_is_refuted(setting, gflcheck_session):
     assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
 
 
+@pytest.mark.expensive
 def test_xor_steps_grow_no_faster_than_c_log_d(gflcheck_session):
     """(b) Fit first-zero iteration = β₀ + β₁·log d over a grid of d (8 seeds each, up to
     3⌈log d⌉ steps so that no seed is censored); the claim needs β₁ ≤ c, checked on the 95%
