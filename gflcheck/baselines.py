@@ -123,13 +123,19 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
+def entries_of(verdicts: Iterable[Verdict]) -> dict[str, dict[str, Any]]:
+    """``{verdict_key: verdict_entry}`` for a run's verdicts."""
+    return {verdict_key(v): verdict_entry(v) for v in verdicts}
+
+
 def compare(
     baseline: Mapping[str, Any],
-    verdicts: Iterable[Verdict],
+    entries: Mapping[str, Mapping[str, Any]],
     slack_tolerance: float = DEFAULT_SLACK_TOLERANCE,
     env: Mapping[str, str] | None = None,
 ) -> list[Regression]:
-    """One-sided comparison of this run's verdicts with the baseline's section for ``env``.
+    """One-sided comparison of this run's entries (:func:`entries_of`) with the baseline's
+    section for ``env``.
 
     Raises :class:`BaselineError` when the baseline has no section for this environment (numbers
     from another torch or machine are not comparable). Checks absent from the baseline are new,
@@ -144,19 +150,17 @@ def compare(
             "record one with --gflcheck-update-baseline"
         )
     regressions = []
-    for verdict in verdicts:
-        key = verdict_key(verdict)
+    for key, new in sorted(entries.items()):
         old = section["entries"].get(key)
         if old is None:
             continue
-        new = verdict_entry(verdict)
-        ranks = _RANK_FALSE if verdict.false_variant else _RANK_TRUE
+        ranks = _RANK_FALSE if new["false_variant"] else _RANK_TRUE
         if ranks[new["outcome"]] < ranks[old["outcome"]]:
             regressions.append(
                 Regression(key, f"verdict worsened: {old['outcome']} → {new['outcome']}")
             )
         elif (
-            not verdict.false_variant
+            not new["false_variant"]
             and old["min_slack"] is not None
             and (new["min_slack"] is None or new["min_slack"] < old["min_slack"] - slack_tolerance)
         ):
@@ -170,8 +174,11 @@ def compare(
     return regressions
 
 
-def record(path: Path, verdicts: Iterable[Verdict], env: Mapping[str, str] | None = None) -> int:
-    """Write this run's verdicts into ``path`` under this environment (other sections kept).
+def record(
+    path: Path, entries: Mapping[str, Mapping[str, Any]], env: Mapping[str, str] | None = None
+) -> int:
+    """Write this run's entries (:func:`entries_of`) into ``path`` under this environment (other
+    sections kept).
 
     An existing file must be a valid baseline: a corrupt one raises :class:`BaselineError` and is
     left untouched. Returns the number of entries written.
@@ -181,7 +188,6 @@ def record(path: Path, verdicts: Iterable[Verdict], env: Mapping[str, str] | Non
         load(path) if path.exists() else {"format": FORMAT, "version": VERSION, "environments": {}}
     )
     env = dict(env or environment())
-    entries = {verdict_key(v): verdict_entry(v) for v in verdicts}
     data["environments"][environment_id(env)] = {
         "environment": env,
         "entries": dict(sorted(entries.items())),
@@ -208,34 +214,40 @@ def write_json_atomically(path: Path, data: Any) -> None:
         raise
 
 
-def session_artefact(verdicts: Iterable[tuple[str, Verdict]]) -> dict[str, Any]:
-    """The per-session JSON record: for each verdict its test, bound (LaTeX, provenance),
-    parameters, seeds, outcome, slack, p-value, and the environment."""
+def session_artefact(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The per-session JSON document: :func:`verdict_record` of every verdict, sorted by key,
+    and the environment."""
     return {
         "format": "gflcheck-session",
         "version": VERSION,
         "environment": environment(),
-        "verdicts": [
-            {
-                "test": test,
-                "key": verdict_key(verdict),
-                "check": verdict.check,
-                "statement": verdict.statement,
-                "bound_latex": verdict.bound.latex(),
-                "provenance": str(verdict.bound.provenance),
-                "tag": verdict.bound.provenance.tag.value,
-                "parameters": {k: _plain(v) for k, v in verdict.parameters.items()},
-                "seeds": [int(s) for s in verdict.seeds],
-                "outcome": verdict.outcome.value,
-                "false_variant": verdict.false_variant,
-                "bound_value": _finite_or_none(verdict.bound_value),
-                "slack": [_finite_or_none(s) for s in np.asarray(verdict.slack, dtype=float)],
-                "p_value": _finite_or_none(verdict.decision.p_value),
-                "false_alarm_rate": verdict.false_alarm_rate,
-                "counterexample": verdict.counterexample,
-            }
-            for test, verdict in verdicts
-        ],
+        "verdicts": sorted(records, key=lambda r: (r["key"], r["test"])),
+    }
+
+
+def verdict_record(test: str, verdict: Verdict, row: Iterable[str]) -> dict[str, Any]:
+    """A verdict as plain JSON: its test, bound (LaTeX, provenance), parameters, seeds, outcome,
+    slack, p-value, baseline entry and verdict-table row. Records cross process boundaries
+    (pytest-xdist workers send them to the controller)."""
+    return {
+        "test": test,
+        "key": verdict_key(verdict),
+        "check": verdict.check,
+        "statement": verdict.statement,
+        "bound_latex": verdict.bound.latex(),
+        "provenance": str(verdict.bound.provenance),
+        "tag": verdict.bound.provenance.tag.value,
+        "parameters": {k: _plain(v) for k, v in verdict.parameters.items()},
+        "seeds": [int(s) for s in verdict.seeds],
+        "outcome": verdict.outcome.value,
+        "false_variant": verdict.false_variant,
+        "bound_value": _finite_or_none(verdict.bound_value),
+        "slack": [_finite_or_none(s) for s in np.asarray(verdict.slack, dtype=float)],
+        "p_value": _finite_or_none(verdict.decision.p_value),
+        "false_alarm_rate": verdict.false_alarm_rate,
+        "counterexample": verdict.counterexample,
+        "entry": verdict_entry(verdict),
+        "row": list(row),
     }
 
 

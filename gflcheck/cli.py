@@ -67,11 +67,13 @@ def _baseline(arguments: argparse.Namespace) -> int:
     verdicts, _ = _run_default_checks(entries, budget(arguments.profile))
     try:
         if arguments.action == "record":
-            count = baselines.record(path, verdicts)
+            count = baselines.record(path, baselines.entries_of(verdicts))
             print(f"recorded {count} verdicts in {path} for {baselines.environment_id()}")
             return 0
         assert existing is not None
-        regressions = baselines.compare(existing, verdicts, arguments.slack_tolerance)
+        regressions = baselines.compare(
+            existing, baselines.entries_of(verdicts), arguments.slack_tolerance
+        )
     except baselines.BaselineError as error:
         print(f"gflcheck: {error}", file=sys.stderr)
         return 2

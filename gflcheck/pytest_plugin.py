@@ -12,10 +12,15 @@
 - ``--gflcheck-baseline=PATH`` compares the verdicts with a baseline (:mod:`gflcheck.baselines`)
   and fails the session on a regression; with ``--gflcheck-update-baseline`` the run records the
   baseline instead. ``--gflcheck-slack-tolerance`` sets how far a minimum slack may shrink.
+- Each process runs torch with ``--gflcheck-threads`` threads (default 1). Reductions then add in
+  the same order in a serial run and in ``pytest -n N`` (pytest-xdist), so both give identical
+  numbers; workers hand their verdict records to the controller, which prints one table and
+  writes one artefact.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,12 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import torch
 from hypothesis import event, reject
 
 from gflcheck import baselines
 from gflcheck.errors import SettingRejectedError
 from gflcheck.profiles import PROFILE_ENVIRONMENT_VARIABLE, load_profile
-from gflcheck.report import format_verdict_table
+from gflcheck.report import format_rows_table, verdict_row
 from gflcheck.verdicts import Verdict
 
 
@@ -38,6 +44,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--gflcheck-profile",
         default=None,
         help=f"Hypothesis profile: default (fast) or thorough; also ${PROFILE_ENVIRONMENT_VARIABLE}",
+    )
+    group.addoption(
+        "--gflcheck-threads",
+        type=int,
+        default=1,
+        help="torch threads per process (default 1: numbers do not depend on the thread count, "
+        "and -n N xdist workers do not oversubscribe the cores)",
     )
     group.addoption(
         "--gflcheck-json",
@@ -59,6 +72,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    threads = config.getoption("gflcheck_threads")
+    if threads < 1:
+        raise pytest.UsageError(f"--gflcheck-threads={threads}: allowed an integer ≥ 1")
+    torch.set_num_threads(threads)
     config.addinivalue_line("markers", "gflcheck: a theory check (trains networks)")
     config.addinivalue_line(
         "markers", "expensive: a check that trains many networks (deselect with -m 'not expensive')"
@@ -68,23 +85,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @dataclass
 class GflcheckSession:
-    """Verdicts and rejections of one pytest session."""
+    """Verdict records, rejections and measurements of one pytest session (or xdist worker)."""
 
     profile: str
-    verdicts: list[tuple[str, Verdict]] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
     rejections: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
     baseline_report: list[str] = field(default_factory=list)
     regressions: list[baselines.Regression] = field(default_factory=list)
     current_test: str = ""
-
-    def record(self, verdict: Verdict) -> None:
-        """Add a verdict computed outside :meth:`check` (a fitted rate, say) to the table."""
-        self.verdicts.append((self.current_test, verdict))
-
-    def note(self, text: str) -> None:
-        """A line for the terminal summary (a rate fit, a measured contrast)."""
-        self.notes.append(f"{self.current_test}: {text}")
 
     def check(
         self,
@@ -108,6 +117,23 @@ class GflcheckSession:
         event(f"verdict: {verdict.outcome.value}")
         return verdict
 
+    def record(self, verdict: Verdict) -> None:
+        """Add a verdict computed outside :meth:`check` (a fitted rate, say) to the table."""
+        self.records.append(
+            baselines.verdict_record(self.current_test, verdict, verdict_row(verdict))
+        )
+
+    def note(self, text: str) -> None:
+        """A line for the terminal summary (a rate fit, a measured contrast)."""
+        self.notes.append(f"{self.current_test}: {text}")
+
+    def merge(self, payload: str) -> None:
+        """Take in what an xdist worker sent (see :func:`pytest_sessionfinish`)."""
+        data = json.loads(payload)
+        self.records += data["records"]
+        self.rejections.update(data["rejections"])
+        self.notes += data["notes"]
+
     def _discard(self, reason: str) -> None:
         self.rejections[f"{self.current_test} — {reason}"] += 1
         event(f"rejected ({reason})")
@@ -125,38 +151,54 @@ def gflcheck_session(request: pytest.FixtureRequest) -> GflcheckSession:
     return session
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist controller: merge a finished worker's records."""
+    payload = getattr(node, "workeroutput", {}).get("gflcheck")
+    if payload:
+        node.config.stash[_SESSION_KEY].merge(payload)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Write the JSON artefact; record or compare the baseline (a regression fails the run)."""
+    """Workers hand their records to the controller; the controller (or a serial run) writes the
+    JSON artefact and records or compares the baseline (a regression fails the run)."""
     config = session.config
     state = config.stash.get(_SESSION_KEY, None)
-    if state is None or not state.verdicts:
+    if state is None:
+        return
+    if hasattr(config, "workeroutput"):  # an xdist worker
+        config.workeroutput["gflcheck"] = json.dumps(
+            {"records": state.records, "rejections": dict(state.rejections), "notes": state.notes}
+        )
+        return
+    if not state.records:
         return
     artefact = config.getoption("gflcheck_json")
     if artefact:
-        baselines.write_json_atomically(Path(artefact), baselines.session_artefact(state.verdicts))
+        baselines.write_json_atomically(Path(artefact), baselines.session_artefact(state.records))
         state.baseline_report.append(f"verdicts written to {artefact}")
     path = config.getoption("gflcheck_baseline")
     if path is None:
         if config.getoption("gflcheck_update_baseline"):
             raise pytest.UsageError("--gflcheck-update-baseline needs --gflcheck-baseline=PATH")
         return
-    verdicts = [v for _, v in state.verdicts]
+    entries = {r["key"]: r["entry"] for r in state.records}
     try:
         if config.getoption("gflcheck_update_baseline"):
-            count = baselines.record(Path(path), verdicts)
+            count = baselines.record(Path(path), entries)
             state.baseline_report.append(
                 f"baseline {path}: recorded {count} verdicts for {baselines.environment_id()}"
             )
             return
         state.regressions = baselines.compare(
-            baselines.load(Path(path)), verdicts, config.getoption("gflcheck_slack_tolerance")
+            baselines.load(Path(path)), entries, config.getoption("gflcheck_slack_tolerance")
         )
     except baselines.BaselineError as error:
         state.baseline_report.append(f"baseline error: {error}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         return
     state.baseline_report.append(
-        f"baseline {path}: {len(state.regressions)} regression(s) among {len(verdicts)} verdicts"
+        f"baseline {path}: {len(state.regressions)} regression(s) among {len(entries)} verdicts"
     )
     if state.regressions:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -164,14 +206,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     session = config.stash.get(_SESSION_KEY, None)
-    if session is None or not (session.verdicts or session.rejections or session.notes):
+    if session is None or hasattr(config, "workeroutput"):
+        return
+    if not (session.records or session.rejections or session.notes):
         return
     terminalreporter.section(f"gflcheck verdicts (profile: {session.profile})")
-    if session.verdicts:
-        terminalreporter.write_line(format_verdict_table(v for _, v in session.verdicts))
+    if session.records:
+        rows = [r["row"] for r in sorted(session.records, key=lambda r: (r["test"], r["key"]))]
+        terminalreporter.write_line(format_rows_table(rows))
     for reason, count in sorted(session.rejections.items()):
         terminalreporter.write_line(f"rejected ×{count}: {reason}")
-    for line in session.notes:
+    for line in sorted(session.notes):
         terminalreporter.write_line(f"measured: {line}")
     for line in session.baseline_report:
         terminalreporter.write_line(line)

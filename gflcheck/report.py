@@ -64,7 +64,12 @@ def format_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 def format_verdict_table(verdicts: Iterable[Verdict]) -> str:
     """The verdict table: one row per verdict, with a legend."""
-    table = format_table(_COLUMNS, [verdict_row(v) for v in verdicts])
+    return format_rows_table(verdict_row(v) for v in verdicts)
+
+
+def format_rows_table(rows: Iterable[Sequence[str]]) -> str:
+    """The verdict table from rows already made by :func:`verdict_row` (e.g. sent by workers)."""
+    table = format_table(_COLUMNS, rows)
     legend = (
         "expect: what a sound suite should find (false variants must be refuted); "
         "slack = bound − measured value, per seed (min/median); viol/k: seeds on which the "

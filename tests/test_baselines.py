@@ -39,30 +39,38 @@ def make_verdict(slack: float = 0.5, violations: int = 0, false_variant: bool = 
 
 def test_record_then_compare_is_one_sided(tmp_path):
     path = tmp_path / "baseline.json"
-    assert baselines.record(path, [make_verdict(slack=0.5)]) == 1
+    assert baselines.record(path, baselines.entries_of([make_verdict(slack=0.5)])) == 1
     data = baselines.load(path)
-    assert baselines.compare(data, [make_verdict(slack=0.9)]) == []  # improvement: fine
-    assert baselines.compare(data, [make_verdict(slack=0.47)]) == []  # within tolerance 0.05
-    (shrunk,) = baselines.compare(data, [make_verdict(slack=0.3)])
+    assert (
+        baselines.compare(data, baselines.entries_of([make_verdict(slack=0.9)])) == []
+    )  # improvement: fine
+    assert (
+        baselines.compare(data, baselines.entries_of([make_verdict(slack=0.47)])) == []
+    )  # within tolerance 0.05
+    (shrunk,) = baselines.compare(data, baselines.entries_of([make_verdict(slack=0.3)]))
     assert "minimum slack shrank" in shrunk.reason
-    (worse,) = baselines.compare(data, [make_verdict(violations=14)])
+    (worse,) = baselines.compare(data, baselines.entries_of([make_verdict(violations=14)]))
     assert "holds → violated" in worse.reason
 
 
 def test_a_false_variant_regresses_when_no_longer_refuted(tmp_path):
     path = tmp_path / "baseline.json"
-    baselines.record(path, [make_verdict(violations=14, false_variant=True)])
-    (lost,) = baselines.compare(baselines.load(path), [make_verdict(false_variant=True)])
+    baselines.record(path, baselines.entries_of([make_verdict(violations=14, false_variant=True)]))
+    (lost,) = baselines.compare(
+        baselines.load(path), baselines.entries_of([make_verdict(false_variant=True)])
+    )
     assert "violated → holds" in lost.reason
 
 
 def test_keys_depend_on_the_setting_and_sections_on_the_environment(tmp_path):
     path = tmp_path / "baseline.json"
     other_env = {**baselines.environment(), "torch": "9.9.9"}
-    baselines.record(path, [make_verdict()], env=other_env)
+    baselines.record(path, baselines.entries_of([make_verdict()]), env=other_env)
     with pytest.raises(baselines.BaselineError, match=r"no entries for environment .*torch-2"):
-        baselines.compare(baselines.load(path), [make_verdict()])
-    baselines.record(path, [make_verdict()])  # adds this environment, keeps the other
+        baselines.compare(baselines.load(path), baselines.entries_of([make_verdict()]))
+    baselines.record(
+        path, baselines.entries_of([make_verdict()])
+    )  # adds this environment, keeps the other
     assert len(baselines.load(path)["environments"]) == 2
     changed = make_verdict()
     object.__setattr__(changed, "parameters", {"d": 16, "gamma": 0.01})
@@ -83,7 +91,7 @@ def test_corrupt_or_foreign_files_are_refused_and_never_overwritten(tmp_path, co
     with pytest.raises(baselines.BaselineError, match=message):
         baselines.load(path)
     with pytest.raises(baselines.BaselineError, match=message):
-        baselines.record(path, [make_verdict()])
+        baselines.record(path, baselines.entries_of([make_verdict()]))
     assert path.read_text() == content
 
 
@@ -152,3 +160,40 @@ def test_cli_baseline_record_and_compare(tmp_path, capsys):
     assert main(["baseline", "record", "-k", "gfl/two-cluster", "--file", str(path)]) == 2
     assert path.read_text() == "{broken"  # never overwritten
     assert "corrupt" in capsys.readouterr().err
+
+
+XDIST_PROPERTY = """
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
+
+@settings(max_examples=4, derandomize=True, deadline=None, database=None)
+@given(dimension=st.integers(4, 12), seed=st.integers(0, 1000))
+def test_xor(dimension, seed, gflcheck_session):
+    gflcheck_session.check(lambda: check_xor_feature_learning(XorSetting(dimension, 0.3, seed)))
+
+@settings(max_examples=3, derandomize=True, deadline=None, database=None)
+@given(dimension=st.integers(13, 20))
+def test_xor_wider(dimension, gflcheck_session):
+    gflcheck_session.check(lambda: check_xor_feature_learning(XorSetting(dimension, 0.3, 1)))
+"""
+
+
+def test_xdist_gives_the_same_verdicts_as_a_serial_run(pytester):
+    """Workers send their verdict records to the controller; the artefacts must agree."""
+    pytester.makepyfile(test_property=XDIST_PROPERTY)
+    artefacts = {}
+    for label, extra in (("serial", []), ("xdist", ["-n", "2"])):
+        out = pytester.path / f"{label}.json"
+        result = pytester.runpytest_subprocess(
+            "-p", "no:cacheprovider", f"--gflcheck-json={out}", *extra
+        )
+        result.assert_outcomes(passed=2)
+        assert "gflcheck verdicts" in result.stdout.str()
+        artefacts[label] = json.loads(out.read_text())["verdicts"]
+
+    def comparable(records):
+        return [{k: r[k] for k in ("key", "outcome", "slack", "seeds", "p_value")} for r in records]
+
+    assert len(artefacts["serial"]) == 7
+    assert comparable(artefacts["serial"]) == comparable(artefacts["xdist"])
