@@ -81,11 +81,6 @@ class TwoLayerReLU:
         hidden = self.preactivations(x).clamp_min(0)
         return torch.bmm(hidden, self.a[:, :, None]).squeeze(-1)
 
-    def select(self, runs: Sequence[int] | torch.Tensor) -> TwoLayerReLU:
-        """The sub-batch of the given runs."""
-        index = torch.as_tensor(runs, dtype=torch.long)
-        return TwoLayerReLU(self.a[index], self.W[index], self.b[index])
-
     def is_finite(self) -> torch.Tensor:
         """``[k]`` booleans: every parameter of run ``i`` is finite."""
         return (

@@ -121,7 +121,7 @@ from test_support import make_verdict
 
 def test_check(gflcheck_session):
     gflcheck_session.record(make_verdict(slack={slack}))
-    assert True is True
+    assert gflcheck_session.records[-1]["entry"]["min_slack"] == {slack}
 """
 
 

@@ -18,7 +18,13 @@ from gflcheck.quadratic import (
     train_xor_sgd,
 )
 from gflcheck.random import torch_generator
-from gflcheck.theorems.ttm import feature_learning_claim, xor_iterations
+from gflcheck.theorems.ttm import (
+    feature_learning_claim,
+    kernel_regime_row,
+    xor_iterations,
+    xor_total_samples,
+    xor_width,
+)
 
 
 def test_cube_enumeration_and_labels():
@@ -125,6 +131,14 @@ def test_claims_carry_provenance_and_evaluate():
     bound = xor_iterations()
     assert bound.provenance.tag.value == "seed" and bound.hidden_constants == ("c",)
     assert bound.evaluate(c=1.0, d=64) == 5  # ⌈ln 64⌉ = 5
+    assert xor_total_samples().evaluate(C_n=40.0, c=1.0, d=64) == 40 * 64 * 5  # Õ(d)
+    assert xor_width().evaluate(C_w=20.0, d=512) == 20.0  # Ω(1): no d
+    width, steps, samples = kernel_regime_row()
+    assert steps.exponent("d") == 2 and samples.exponent("d") == 2
+    assert width.evaluate(C=1.0, p=2.0, d=10) == 100.0
+    assert {b.provenance.location for b in (width, steps, samples)} == {
+        "Table 2, kernel regime row"
+    }
     verdict, evidence = check_xor_feature_learning(XorSetting(8, 0.3, 0), feature_learning_claim())
     assert verdict.parameters["T"] == 3 and (evidence.first_zero <= 3).all()
 
