@@ -19,10 +19,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import platform
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +29,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from gflcheck._files import write_atomically
 from gflcheck.errors import GflcheckError
 from gflcheck.verdicts import Outcome, Verdict
 
@@ -197,21 +196,9 @@ def record(
 
 
 def write_json_atomically(path: Path, data: Any) -> None:
-    """Write JSON to a temporary file beside ``path``, fsync it, then ``os.replace`` it into place:
-    an interrupted write leaves the old file (or none), never a partial one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w") as stream:
-            json.dump(data, stream, indent=1, sort_keys=True, allow_nan=False)
-            stream.write("\n")
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write ``data`` as JSON atomically (see :func:`gflcheck._files.write_atomically`)."""
+    text = json.dumps(data, indent=1, sort_keys=True, allow_nan=False) + "\n"
+    write_atomically(Path(path), text.encode())
 
 
 def session_artefact(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ value with an error that names the symbol and its allowed range.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -151,9 +151,33 @@ class Bound:
         self.expression: sympy.Expr = parsed.xreplace(
             {s: self._symbols[str(s)] for s in parsed.free_symbols}
         )
-        order = [self._symbols[n] for n in names]
-        self._function = sympy.lambdify(order, self.expression, modules="numpy")
         self._order = names
+        self._lambdified: Callable[..., Any] | None = None
+
+    def _arguments(self) -> tuple[Any, ...]:
+        return (
+            self.name,
+            self.expression,
+            tuple(self._domains.values()),
+            self.provenance,
+            self.description,
+        )
+
+    def _function(self) -> Callable[..., Any]:
+        """The expression as a numpy function of the symbols in declaration order (built once,
+        on first use: ``lambdify`` is the slow part of building a bound)."""
+        if self._lambdified is None:
+            order = [self._symbols[n] for n in self._order]
+            self._lambdified = sympy.lambdify(order, self.expression, modules="numpy")
+        return self._lambdified
+
+    def cache_key(self) -> tuple[Any, ...]:
+        """What identifies the bound (for :mod:`gflcheck.cache`): name, expression, domains,
+        provenance and description."""
+        return self._arguments()
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:  # the lambdified function is rebuilt
+        return type(self), self._arguments()
 
     # -- what the bound is made of -------------------------------------------------------------
     @property
@@ -213,7 +237,7 @@ class Bound:
                 "shapes", shapes, "arrays that broadcast together", self.name
             ) from None
         with np.errstate(all="ignore"):
-            result = np.asarray(self._function(*broadcast))
+            result = np.asarray(self._function()(*broadcast))
         if np.iscomplexobj(result):
             raise ParameterRangeError("result", "complex", "a real value", self.name)
         result = np.broadcast_to(result.astype(float), broadcast[0].shape if broadcast else ())

@@ -1,77 +1,182 @@
-"""The default checks: named settings that ``gflcheck check`` runs (the main job).
+"""The default checks (the main job of ``gflcheck check``) and the declared sweeps behind the rates.
 
-Each entry pairs a setting with a statement: the theorem itself, or a deliberately false variant
-on a setting where it is false. The settings are fixed, so the main job's numbers are reproducible.
+Each :class:`CatalogueEntry` pairs a fixed setting with a statement: the theorem itself, or a
+deliberately false variant on a setting where it is false, for the three families in scope
+(Shi–Wei–Liang Theorem 3.12; Taheri–Thrampoulidis–Mazumdar's XOR claim and kernel-regime bounds).
+The settings are fixed, so the main job's numbers are reproducible. The sweeps are the declared
+grids of the rate properties (``properties/test_kernel_regime.py``); the report draws the same
+grids, so with the run cache it trains nothing twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from gflcheck.checks.theorem_3_12 import (
-    MixtureSetting,
-    Theorem312Config,
-    Theorem312Evidence,
-    check_theorem_3_12,
+from gflcheck.checks.kernel_rates import SweepPoint, samples_grid, sweep
+from gflcheck.checks.kernel_regime import (
+    KernelConfig,
+    KernelSetting,
+    check_generalization_gap,
+    check_training_loss_bound,
 )
+from gflcheck.checks.theorem_3_12 import MixtureSetting, Theorem312Config, check_theorem_3_12
+from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
+from gflcheck.profiles import Budget
 from gflcheck.theorems.gfl import Statement, opt_dropped, single_step, theorem_3_12
+from gflcheck.theorems.ttm import log_log_iterations, sqrt_d_samples
+from gflcheck.theorems.ttm_kernel import no_generalization_gap, training_loss_bound_squared_rate
 from gflcheck.verdicts import Verdict
 
 
 @dataclass(frozen=True)
 class CatalogueEntry:
-    """A named check: ``run(config)`` returns its verdict and evidence."""
+    """A named check: ``run(budget)`` returns its verdict and evidence (or raises
+    :class:`~gflcheck.errors.SettingRejectedError`)."""
 
     name: str
     description: str
-    setting: MixtureSetting
-    statement: Callable[[], Statement]
+    run: Callable[[Budget], tuple[Verdict, Any]]
 
-    def run(self, config: Theorem312Config) -> tuple[Verdict, Theorem312Evidence]:
-        """Run the check (may raise :class:`~gflcheck.errors.SettingRejectedError`)."""
-        return check_theorem_3_12(self.setting, self.statement(), config)
+
+def _theorem_3_12(
+    setting: MixtureSetting, statement: Callable[[], Statement]
+) -> Callable[[Budget], tuple[Verdict, Any]]:
+    def run(limits: Budget) -> tuple[Verdict, Any]:
+        config = Theorem312Config(max_width=limits.max_width, max_steps=limits.max_steps)
+        return check_theorem_3_12(setting, statement(), config)
+
+    return run
 
 
 _XOR = MixtureSetting("xor", 8, 8.0, 1.0, gamma=0.005, epsilon=0.1, delta=0.2, seed=1)
 _NOISY = MixtureSetting("two-cluster", 4, 1.0, 1.0, gamma=0.0005, epsilon=0.05, delta=0.2, seed=3)
+_KERNEL = KernelSetting(6, 32, 2, 48, 0.2, 250, 3)
+_KERNEL_FEW_SAMPLES = KernelSetting(8, 32, 1, 20, 0.2, 200, 5)
 
 DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
-    CatalogueEntry("gfl/xor", "XOR-like 4-cluster mixture, d=8, ‖μ‖/σ=8", _XOR, theorem_3_12),
+    CatalogueEntry(
+        "gfl/xor",
+        "XOR-like 4-cluster mixture, d=8, ‖μ‖/σ=8",
+        _theorem_3_12(_XOR, theorem_3_12),
+    ),
     CatalogueEntry(
         "gfl/two-cluster",
         "two clusters ±μ, d=4, ‖μ‖/σ=6",
-        MixtureSetting("two-cluster", 4, 6.0, 1.0, gamma=0.01, epsilon=0.1, delta=0.2, seed=2),
-        theorem_3_12,
+        _theorem_3_12(
+            MixtureSetting("two-cluster", 4, 6.0, 1.0, gamma=0.01, epsilon=0.1, delta=0.2, seed=2),
+            theorem_3_12,
+        ),
     ),
     CatalogueEntry(
         "gfl/orthogonal-3",
         "three orthogonal clusters labelled +,−,+, d=6, ‖μ‖/σ=6",
-        MixtureSetting(
-            "orthogonal", 6, 6.0, 1.0, gamma=0.01, epsilon=0.1, delta=0.2, seed=4, labels=(1, -1, 1)
+        _theorem_3_12(
+            MixtureSetting(
+                "orthogonal", 6, 6.0, 1.0, 0.01, 0.1, delta=0.2, seed=4, labels=(1, -1, 1)
+            ),
+            theorem_3_12,
         ),
-        theorem_3_12,
     ),
     CatalogueEntry(
         "gfl/three-cluster-d4",
         "the poster's three-cluster picture, embedded in d=4",
-        MixtureSetting("three-cluster", 4, 4.0, 0.5, gamma=0.01, epsilon=0.1, delta=0.2, seed=5),
-        theorem_3_12,
+        _theorem_3_12(
+            MixtureSetting(
+                "three-cluster", 4, 4.0, 0.5, gamma=0.01, epsilon=0.1, delta=0.2, seed=5
+            ),
+            theorem_3_12,
+        ),
     ),
     CatalogueEntry(
         "gfl/three-cluster-d2",
         "the poster's three-cluster picture in d=2 (m ≤ e^d excludes it)",
-        MixtureSetting("three-cluster", 2, 4.0, 0.5, gamma=0.01, epsilon=0.1, delta=0.2, seed=5),
-        theorem_3_12,
+        _theorem_3_12(
+            MixtureSetting(
+                "three-cluster", 2, 4.0, 0.5, gamma=0.01, epsilon=0.1, delta=0.2, seed=5
+            ),
+            theorem_3_12,
+        ),
     ),
     CatalogueEntry(
         "gfl/noisy-two-cluster",
         "overlapping clusters ‖μ‖/σ=1: OPT dominates the bound",
-        _NOISY,
-        theorem_3_12,
+        _theorem_3_12(_NOISY, theorem_3_12),
     ),
-    CatalogueEntry("gfl/xor/single-step", "false variant: T = 1", _XOR, single_step),
+    CatalogueEntry("gfl/xor/single-step", "false variant: T = 1", _theorem_3_12(_XOR, single_step)),
     CatalogueEntry(
-        "gfl/noisy-two-cluster/opt-dropped", "false variant: OPT dropped", _NOISY, opt_dropped
+        "gfl/noisy-two-cluster/opt-dropped",
+        "false variant: OPT dropped",
+        _theorem_3_12(_NOISY, opt_dropped),
+    ),
+    CatalogueEntry(
+        "ttm-xor/d=16",
+        "XOR y = x₁x₂ on {±1}^16: zero error within ⌈log d⌉ SGD steps",
+        lambda limits: check_xor_feature_learning(XorSetting(16, 0.2, 1)),
+    ),
+    CatalogueEntry(
+        "ttm-xor/d=64/log-log-steps",
+        "false variant: ⌈log log d⌉ steps suffice",
+        lambda limits: check_xor_feature_learning(XorSetting(64, 0.2, 2), log_log_iterations()),
+    ),
+    CatalogueEntry(
+        "ttm-xor/d=32/sqrt-d-samples",
+        "false variant: ⌈√d⌉ samples per step suffice",
+        lambda limits: check_xor_feature_learning(XorSetting(32, 0.2, 3), sqrt_d_samples()),
+    ),
+    CatalogueEntry(
+        "ttm-kernel/training-loss",
+        "deep tanh network, d=6, m=32, L=2, n=48: F̂(w_t) ≤ 4ρ*²/(ηt) at every step",
+        lambda limits: check_training_loss_bound(_KERNEL),
+    ),
+    CatalogueEntry(
+        "ttm-kernel/training-loss/1-over-t-squared",
+        "false variant: F̂(w_t) ≤ 4ρ*²/(ηt²)",
+        lambda limits: check_training_loss_bound(_KERNEL, training_loss_bound_squared_rate()),
+    ),
+    CatalogueEntry(
+        "ttm-kernel/generalisation-gap",
+        "E[F(w_T) − F̂(w_T)] ≤ 9ρ*²(G₀+¼)²/n over 8 training sets",
+        lambda limits: check_generalization_gap(_KERNEL, config=KernelConfig(seeds=8)),
+    ),
+    CatalogueEntry(
+        "ttm-kernel/generalisation-gap/none",
+        "false variant: no generalisation gap (n = 20, d = 8)",
+        lambda limits: check_generalization_gap(
+            _KERNEL_FEW_SAMPLES, no_generalization_gap(), KernelConfig(seeds=16)
+        ),
     ),
 )
+
+
+# The declared sweeps of the kernel-regime rate properties.
+RATE_SETTINGS = dict(
+    dimension=8,
+    width=32,
+    depth=2,
+    margin=0.2,
+    sizes=(32, 64, 128, 256),
+    steps_per_sample=4,
+    seed=11,
+)
+RATE_TOLERANCE = 0.25  # for the log factors hidden in the rates
+WIDTHS = (16, 32, 64, 128, 256)
+RADIUS_WIDTHS = (16, 32, 64, 128)
+
+
+def samples_sweep() -> list[SweepPoint]:
+    """Test loss over ``n ∈ {32, …, 256}`` at ``T = 4n`` (d = 8, m = 32, L = 2, 4 seeds)."""
+    return sweep(samples_grid(**RATE_SETTINGS), seeds=4, test_size=20_000, step_fraction=0.5)
+
+
+def width_sweep() -> list[SweepPoint]:
+    """Test loss over ``m ∈ {16, …, 256}``, the same training sets at every width (n = 128)."""
+    settings = [KernelSetting(8, m, 2, 128, 0.2, 512, 17) for m in WIDTHS]
+    return sweep(settings, seeds=6, test_size=20_000, step_fraction=0.5)
+
+
+def radius_sweep() -> list[SweepPoint]:
+    """‖W_T − W₀‖ over ``m ∈ {16, …, 128}`` (n = 64, T = 256)."""
+    settings = [KernelSetting(8, m, 2, 64, 0.2, 256, 13) for m in RADIUS_WIDTHS]
+    return sweep(settings, seeds=4, test_size=5_000, step_fraction=0.5)

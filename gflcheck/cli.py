@@ -13,9 +13,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from gflcheck import baselines
+from gflcheck import baselines, cache
 from gflcheck.catalogue import DEFAULT_CHECKS
-from gflcheck.checks.theorem_3_12 import Theorem312Config
 from gflcheck.errors import SettingRejectedError
 from gflcheck.profiles import BUDGETS, budget
 from gflcheck.report import format_verdict_details, format_verdict_table
@@ -25,22 +24,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gflcheck`` command."""
     parser = argparse.ArgumentParser(prog="gflcheck", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="run the default checks and print the verdict table")
-    check.add_argument(
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
         "-k", dest="select", default="", help="run only checks whose name contains this"
     )
-    check.add_argument("--profile", choices=sorted(BUDGETS), default=None, help="compute budget")
+    common.add_argument("--profile", choices=sorted(BUDGETS), default=None, help="compute budget")
+    common.add_argument(
+        "--cache-dir",
+        default=None,
+        help=f"run cache directory (default ${cache.DIRECTORY_ENVIRONMENT_VARIABLE} or "
+        f"./{cache.DEFAULT_DIRECTORY})",
+    )
+    common.add_argument("--no-cache", action="store_true", help="train everything afresh")
+    check = commands.add_parser(
+        "check", parents=[common], help="run the default checks and print the verdict table"
+    )
     check.add_argument("--details", action="store_true", help="print each verdict's details")
     check.add_argument("--list", action="store_true", help="list the checks and exit")
     baseline = commands.add_parser(
-        "baseline", help="run the default checks, then record or compare a baseline file"
+        "baseline",
+        parents=[common],
+        help="run the default checks, then record or compare a baseline file",
     )
     baseline.add_argument("action", choices=["record", "compare"])
-    baseline.add_argument(
-        "-k", dest="select", default="", help="only checks whose name contains this"
-    )
     baseline.add_argument("--file", default="gflcheck-baseline.json", help="the baseline file")
-    baseline.add_argument("--profile", choices=sorted(BUDGETS), default=None)
     baseline.add_argument(
         "--slack-tolerance", type=float, default=baselines.DEFAULT_SLACK_TOLERANCE
     )
@@ -48,12 +55,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     figure.add_argument("name", choices=["xor-figure-1"], help="which figure")
     figure.add_argument("--out", default="gflcheck-results", help="output folder")
     figure.add_argument("--dimensions", default="16,32,64,128", help="comma-separated d values")
+    cache_command = commands.add_parser("cache", help="show or clear the run cache")
+    cache_command.add_argument("action", choices=["info", "clear"])
+    cache_command.add_argument("--cache-dir", default=None, help="the cache directory")
     arguments = parser.parse_args(argv)
     if arguments.command == "figure":
         return _figure(arguments)
-    if arguments.command == "baseline":
-        return _baseline(arguments)
-    return _check(arguments)
+    if arguments.command == "cache":
+        return _cache(arguments)
+    run_cache = None if arguments.no_cache else _run_cache(arguments)
+    try:
+        with cache.use_cache(run_cache):
+            if arguments.command == "baseline":
+                return _baseline(arguments)
+            return _check(arguments)
+    except cache.CacheError as error:
+        print(f"gflcheck: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if run_cache is not None:
+            print(
+                f"run cache {run_cache.directory}: {run_cache.hits} hits, "
+                f"{run_cache.misses} runs computed",
+                file=sys.stderr,
+            )
+
+
+def _run_cache(arguments: argparse.Namespace) -> cache.RunCache:
+    return cache.RunCache(
+        Path(arguments.cache_dir) if arguments.cache_dir else cache.default_directory()
+    )
+
+
+def _cache(arguments: argparse.Namespace) -> int:
+    run_cache = _run_cache(arguments)
+    entries = run_cache.entries()
+    if arguments.action == "clear":
+        print(f"removed {run_cache.clear()} entries from {run_cache.directory}")
+        return 0
+    size = sum(path.stat().st_size for path in entries)
+    print(f"{run_cache.directory}: {len(entries)} entries, {size / 2**20:.1f} MiB")
+    return 0
 
 
 def _baseline(arguments: argparse.Namespace) -> int:
@@ -132,7 +174,6 @@ def _check(arguments: argparse.Namespace) -> int:
 
 def _run_default_checks(entries, limits) -> tuple[list, list[tuple[str, str]]]:
     """Run catalogue entries with progress on stderr; return verdicts and rejected settings."""
-    config = Theorem312Config(max_width=limits.max_width, max_steps=limits.max_steps)
     verdicts, rejected = [], []
     for number, entry in enumerate(entries, 1):
         start = time.perf_counter()
@@ -142,7 +183,7 @@ def _run_default_checks(entries, limits) -> tuple[list, list[tuple[str, str]]]:
             flush=True,
         )
         try:
-            verdict, _ = entry.run(config)
+            verdict, _ = entry.run(limits)
         except SettingRejectedError as error:
             rejected.append((entry.name, str(error)))
             print(f"    rejected: {error}", file=sys.stderr, flush=True)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import torch
 
 from gflcheck._validation import require_int_at_least, require_positive, require_positive_int
+from gflcheck.cache import cached_run
 from gflcheck.errors import ParameterRangeError
 from gflcheck.random import torch_generator
 
@@ -101,6 +102,7 @@ class GradientDescentRun:
     diverged_at: torch.Tensor
 
 
+@cached_run
 def train_gradient_descent(
     network: DeepNetwork,
     x: torch.Tensor,

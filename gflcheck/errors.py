@@ -47,7 +47,11 @@ class PreconditionError(SettingRejectedError):
 
     def __init__(self, condition: str, detail: str) -> None:
         self.condition = condition
+        self.detail = detail
         super().__init__(f"outside the theorem's hypotheses: {condition} fails ({detail})")
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # picklable (the run cache stores it)
+        return type(self), (self.condition, self.detail)
 
     @property
     def reason(self) -> str:
@@ -68,6 +72,9 @@ class BudgetExceededError(SettingRejectedError):
             f"the theorem's requirement needs {quantity}={required}, "
             f"over the compute budget of {budget}; the setting is rejected, not shrunk"
         )
+
+    def __reduce__(self) -> tuple[type, tuple[str, int, int]]:
+        return type(self), (self.quantity, self.required, self.budget)
 
     @property
     def reason(self) -> str:

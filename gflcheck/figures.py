@@ -1,5 +1,9 @@
 """Figures that reproduce the posters' plots, each saved with the numbers behind it.
 
+:func:`gaussian_one_step_picture` computes the GFL poster's four-panel picture (three Gaussian
+clusters; random initial weight vectors; the weights after one gradient step; the updated
+activation pattern) with the library's Algorithm 1 and Gaussian-mixture recipe.
+
 :func:`xor_figure_1` reproduces Taheri–Thrampoulidis–Mazumdar's Figure 1 ("test error vs iteration
 number for SGD learning of the XOR distribution for different data dimensions; η = m = 20 and
 n = 6d") in the poster's set-up (one training set of ``n = 6d`` points, full-batch steps), next
@@ -14,13 +18,59 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
 
+from gflcheck.cache import cached_run
+from gflcheck.distributions.gaussian_mixture import three_cluster_example
 from gflcheck.distributions.xor_cube import XorCube
 from gflcheck.estimators import clopper_pearson
+from gflcheck.networks import TwoLayerReLU
 from gflcheck.quadratic import train_xor_sgd
 from gflcheck.random import stream_seed, torch_generator
+from gflcheck.training import gaussian_mixture_recipe, train_algorithm_1
 
 POSTER_WIDTH = 20  # η = m = 20
+
+
+@dataclass(frozen=True, eq=False)
+class OneStepPicture:
+    """The GFL poster's picture in the plane: a sample, the cluster means and labels, and the
+    first layer ``(W, b)`` with output signs ``sign a`` before and after Algorithm 1's first step."""
+
+    x: np.ndarray
+    y: np.ndarray
+    means: np.ndarray
+    labels: np.ndarray
+    initial: TwoLayerReLU
+    after_one_step: TwoLayerReLU
+
+
+@cached_run
+def gaussian_one_step_picture(
+    separation: float = 4.0,
+    noise: float = 0.5,
+    width: int = 24,
+    samples: int = 600,
+    batch_size: int = 2048,
+    seed: int = 0,
+) -> OneStepPicture:
+    """One step of Algorithm 1 on :func:`three_cluster_example` in ``d = 2`` (recipe
+    :func:`gaussian_mixture_recipe`): the first step moves each neuron to ``η¹a_iĜ(w_i, b_i)``,
+    the empirical gradient feature (Shi–Wei–Liang, Definition 3.1 and Algorithm 1)."""
+    mixture = three_cluster_example(separation, noise, 2)
+    recipe = gaussian_mixture_recipe(
+        2, width, mixture.expected_norm(), mixture.expected_squared_norm()
+    )
+    run = train_algorithm_1(mixture, recipe, width, 1, batch_size, (seed,), (1,), torch.float64)
+    x, y = mixture.sample(samples, torch_generator(seed, "picture"), torch.float64)
+    return OneStepPicture(
+        x.numpy(),
+        y.numpy(),
+        mixture.means.numpy(),
+        mixture.labels.numpy(),
+        run.initial,
+        run.checkpoints[1],
+    )
 
 
 @dataclass(frozen=True)
@@ -37,6 +87,7 @@ class Figure1Row:
     method: str
 
 
+@cached_run
 def xor_figure_1_rows(
     dimensions: Sequence[int] = (16, 32, 64, 128),
     iterations: int = 12,

@@ -29,6 +29,9 @@ class NotSeparableError(PreconditionError, ValueError):
     def __init__(self, detail: str) -> None:
         super().__init__("NTK-separable sample", detail)
 
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return type(self), (self.detail,)
+
 
 def jacobian_features(network: DeepNetwork, run: int, x: torch.Tensor) -> torch.Tensor:
     """``φ_i = ∇_W f(W₀; x_i)`` for run ``run``: ``[n, P]`` (parameters in ``DeepNetwork.flat`` order)."""

@@ -12,6 +12,10 @@
 - ``--gflcheck-baseline=PATH`` compares the verdicts with a baseline (:mod:`gflcheck.baselines`)
   and fails the session on a regression; with ``--gflcheck-update-baseline`` the run records the
   baseline instead. ``--gflcheck-slack-tolerance`` sets how far a minimum slack may shrink.
+- Properties (tests that use ``gflcheck_session``) run with the on-disk run cache
+  (:mod:`gflcheck.cache`) in ``--gflcheck-cache-dir`` (default ``$GFLCHECK_CACHE_DIR`` or
+  ``<rootdir>/.gflcheck-cache``): a second identical run trains nothing. ``--gflcheck-no-cache``
+  turns it off. Unit tests never see the cache.
 - Each process runs torch with ``--gflcheck-threads`` threads (default 1). Reductions then add in
   the same order in a serial run and in ``pytest -n N`` (pytest-xdist), so both give identical
   numbers; workers hand their verdict records to the controller, which prints one table and
@@ -30,8 +34,9 @@ from typing import Any
 import pytest
 import torch
 from hypothesis import event, reject
+from hypothesis.control import currently_in_test_context
 
-from gflcheck import baselines
+from gflcheck import baselines, cache
 from gflcheck.errors import SettingRejectedError
 from gflcheck.profiles import PROFILE_ENVIRONMENT_VARIABLE, load_profile
 from gflcheck.report import format_rows_table, verdict_row
@@ -64,6 +69,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="record this run's verdicts into --gflcheck-baseline instead of comparing",
     )
     group.addoption(
+        "--gflcheck-cache-dir",
+        default=None,
+        help=f"run cache directory (default ${cache.DIRECTORY_ENVIRONMENT_VARIABLE} or "
+        f"<rootdir>/{cache.DEFAULT_DIRECTORY})",
+    )
+    group.addoption(
+        "--gflcheck-no-cache",
+        action="store_true",
+        help="train everything afresh (no run cache reads or writes)",
+    )
+    group.addoption(
         "--gflcheck-slack-tolerance",
         type=float,
         default=baselines.DEFAULT_SLACK_TOLERANCE,
@@ -80,7 +96,32 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "expensive: a check that trains many networks (deselect with -m 'not expensive')"
     )
-    config.stash[_SESSION_KEY] = GflcheckSession(load_profile(config.getoption("gflcheck_profile")))
+    state = GflcheckSession(load_profile(config.getoption("gflcheck_profile")))
+    if not config.getoption("gflcheck_no_cache"):
+        directory = config.getoption("gflcheck_cache_dir")
+        state.cache = cache.RunCache(
+            Path(directory) if directory else cache.default_directory(config.rootpath)
+        )
+    config.stash[_SESSION_KEY] = state
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Any:
+    with _cache_for(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    with _cache_for(item):
+        return (yield)
+
+
+def _cache_for(item: pytest.Item) -> Any:
+    """The run cache for a property (a test using ``gflcheck_session``); none for other tests."""
+    state = item.config.stash.get(_SESSION_KEY, None)
+    uses_session = "gflcheck_session" in getattr(item, "fixturenames", ())
+    return cache.use_cache(state.cache if state and uses_session else None)
 
 
 @dataclass
@@ -94,6 +135,8 @@ class GflcheckSession:
     baseline_report: list[str] = field(default_factory=list)
     regressions: list[baselines.Regression] = field(default_factory=list)
     current_test: str = ""
+    cache: cache.RunCache | None = None
+    cache_counts: Counter[str] = field(default_factory=Counter)
 
     def check(
         self,
@@ -104,7 +147,8 @@ class GflcheckSession:
 
         ``applies(verdict, evidence)`` may return a reason why the statement says nothing
         testable on this setting (a false variant that is not false here): the example is then
-        discarded and counted too.
+        discarded and counted too. Outside a Hypothesis test (a fixed setting) a rejection fails
+        the test instead: it checked nothing.
         """
         try:
             verdict, evidence = run()
@@ -114,7 +158,8 @@ class GflcheckSession:
         if reason:
             self._discard(reason)
         self.record(verdict)
-        event(f"verdict: {verdict.outcome.value}")
+        if currently_in_test_context():
+            event(f"verdict: {verdict.outcome.value}")
         return verdict
 
     def record(self, verdict: Verdict) -> None:
@@ -133,9 +178,18 @@ class GflcheckSession:
         self.records += data["records"]
         self.rejections.update(data["rejections"])
         self.notes += data["notes"]
+        self.cache_counts.update(data["cache"])
+
+    def own_cache_counts(self) -> dict[str, int]:
+        """This process's run-cache hits and misses."""
+        if self.cache is None:
+            return {}
+        return {"hits": self.cache.hits, "misses": self.cache.misses}
 
     def _discard(self, reason: str) -> None:
         self.rejections[f"{self.current_test} — {reason}"] += 1
+        if not currently_in_test_context():  # a fixed setting: nothing was checked
+            pytest.fail(f"the setting was rejected, so nothing was checked: {reason}")
         event(f"rejected ({reason})")
         reject()
 
@@ -168,7 +222,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     if hasattr(config, "workeroutput"):  # an xdist worker
         config.workeroutput["gflcheck"] = json.dumps(
-            {"records": state.records, "rejections": dict(state.rejections), "notes": state.notes}
+            {
+                "records": state.records,
+                "rejections": dict(state.rejections),
+                "notes": state.notes,
+                "cache": state.own_cache_counts(),
+            }
         )
         return
     if not state.records:
@@ -218,6 +277,12 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_line(f"rejected ×{count}: {reason}")
     for line in sorted(session.notes):
         terminalreporter.write_line(f"measured: {line}")
+    if session.cache is not None:
+        counts = session.cache_counts + Counter(session.own_cache_counts())
+        terminalreporter.write_line(
+            f"run cache {session.cache.directory}: {counts['hits']} hits, "
+            f"{counts['misses']} runs computed and stored"
+        )
     for line in session.baseline_report:
         terminalreporter.write_line(line)
     for regression in session.regressions:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import torch
 
 from gflcheck._validation import require_positive, require_positive_int
+from gflcheck.cache import cached_run
 from gflcheck.distributions.xor_cube import XorCube
 from gflcheck.errors import ParameterRangeError
 from gflcheck.random import torch_generator
@@ -87,6 +88,7 @@ class XorRun:
     diverged_at: torch.Tensor
 
 
+@cached_run
 def train_xor_sgd(
     distribution: XorCube,
     width: int,

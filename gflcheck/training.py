@@ -37,6 +37,7 @@ from gflcheck._validation import (
     require_positive,
     require_positive_int,
 )
+from gflcheck.cache import cached_run
 from gflcheck.errors import ParameterRangeError
 from gflcheck.networks import InitializationLaw, TwoLayerReLU, symmetric_initialization
 from gflcheck.provenance import GFL_PAPER, Provenance, Tag
@@ -249,6 +250,7 @@ class PresampledBatches:
         return int(self.x.shape[3])
 
 
+@cached_run
 def train_algorithm_1(
     distribution: LabelledSampler | PresampledBatches,
     recipe: Recipe,

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gflcheck import catalogue
 from gflcheck.checks.kernel_rates import (
     calibrate_ttm_constants,
     rate_verdict,
-    samples_grid,
     sweep,
     sweep_slope,
 )
@@ -74,23 +74,13 @@ def test_training_loss_bound_with_one_over_t_squared_is_refuted(setting, gflchec
     assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
 
 
-# (c) The rate in n, and (d) the radius in m: one declared sweep each (not generated: each point
-# trains several networks), fitted once per session.
-RATE_SETTINGS = dict(
-    dimension=8,
-    width=32,
-    depth=2,
-    margin=0.2,
-    sizes=(32, 64, 128, 256),
-    steps_per_sample=4,
-    seed=11,
-)
-RATE_TOLERANCE = 0.25  # for the log factors hidden in the rates
+# (c) The rate in n, and (d) the radius in m: one declared sweep each (gflcheck.catalogue; not
+# generated: each point trains several networks), fitted once per session.
 
 
 @pytest.fixture(scope="module")
 def samples_sweep():
-    return sweep(samples_grid(**RATE_SETTINGS), seeds=4, test_size=20_000, step_fraction=0.5)
+    return catalogue.samples_sweep()
 
 
 def _samples_fit(points):
@@ -103,7 +93,13 @@ def test_test_loss_rate_in_n_is_one_over_n_not_chen21(samples_sweep, gflcheck_se
     excluding Chen21's −½."""
     fit = _samples_fit(samples_sweep)
     verdict = rate_verdict(
-        "TTM 1/n rate", ttm_test_loss(), "n", fit, RATE_TOLERANCE, 0.05, RATE_SETTINGS
+        "TTM 1/n rate",
+        ttm_test_loss(),
+        "n",
+        fit,
+        catalogue.RATE_TOLERANCE,
+        0.05,
+        catalogue.RATE_SETTINGS,
     )
     gflcheck_session.record(verdict)
     gflcheck_session.note(
@@ -123,9 +119,9 @@ def test_one_over_n_squared_rate_is_refuted(samples_sweep, gflcheck_session):
         ttm_test_loss_squared_rate(),
         "n",
         fit,
-        RATE_TOLERANCE,
+        catalogue.RATE_TOLERANCE,
         0.05,
-        RATE_SETTINGS,
+        catalogue.RATE_SETTINGS,
         false_variant=True,
     )
     gflcheck_session.record(verdict)
@@ -136,9 +132,7 @@ def test_one_over_n_squared_rate_is_refuted(samples_sweep, gflcheck_session):
 def test_relative_radius_shrinks_as_width_grows(gflcheck_session):
     """(d) ‖W_T − W₀‖/‖W₀‖ at fixed data falls with m (slope of its log in log m below 0, 95% CI);
     each run is classified as kernel regime when ‖W_T − W₀‖ ≤ m^{C/L} with C = 1 (declared)."""
-    widths = (16, 32, 64, 128)
-    settings = [KernelSetting(8, m, 2, 64, 0.2, 256, 13) for m in widths]
-    points = sweep(settings, seeds=4, test_size=5_000, step_fraction=0.5)
+    points = catalogue.radius_sweep()
     fit = sweep_slope(points, "width", "relative_distance", alpha=0.05)
     radius = kernel_radius_condition()
     regime = {
@@ -177,14 +171,10 @@ def test_no_generalization_gap_variant_is_refuted(setting, gflcheck_session):
     assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
 
 
-WIDTHS = (16, 32, 64, 128, 256)
-
-
 @pytest.fixture(scope="module")
 def width_sweep():
     """The same training sets at every width (only the network changes), n = 128, T = 4n."""
-    settings = [KernelSetting(8, m, 2, 128, 0.2, 512, 17) for m in WIDTHS]
-    points = sweep(settings, seeds=6, test_size=20_000, step_fraction=0.5)
+    points = catalogue.width_sweep()
     fit = sweep_slope(points, "width", "test_loss", alpha=0.05)
     return points, fit
 
@@ -195,7 +185,7 @@ def test_test_loss_grows_slower_than_chen21_in_m(width_sweep, gflcheck_session):
     grow strictly slower (95% upper bound of the log-log slope below ½)."""
     points, fit = width_sweep
     gflcheck_session.note(
-        f"test loss ∝ m^{fit.slope:.2f} (95% CI [{fit.lower:.2f}, {fit.upper:.2f}]) for m ∈ {WIDTHS}, "
+        f"test loss ∝ m^{fit.slope:.2f} (95% CI [{fit.lower:.2f}, {fit.upper:.2f}]) for m ∈ {catalogue.WIDTHS}, "
         f"n = 128, T = 4n; means {[round(float(p.test_loss.mean()), 4) for p in points]}"
     )
     assert fit.upper < float(chen21_test_loss().exponent("m"))
@@ -212,7 +202,7 @@ def test_test_loss_grows_slower_than_chen21_in_m(width_sweep, gflcheck_session):
 )
 def test_test_loss_does_not_grow_with_m(width_sweep):
     _, fit = width_sweep
-    assert fit.upper <= RATE_TOLERANCE / 2
+    assert fit.upper <= catalogue.RATE_TOLERANCE / 2
 
 
 @pytest.fixture(scope="module")

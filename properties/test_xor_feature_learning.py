@@ -25,7 +25,7 @@ from gflcheck.checks.xor_feature_learning import (
 from gflcheck.distributions.xor_cube import XorCube
 from gflcheck.profiles import budget
 from gflcheck.quadratic import train_xor_sgd
-from gflcheck.random import stream_seed, torch_generator
+from gflcheck.random import stream_seed
 from gflcheck.report import format_verdict_details
 from gflcheck.strategies import xor_settings
 from gflcheck.theorems.ttm import log_log_iterations, poster_figure_1_claim, sqrt_d_samples
@@ -75,9 +75,7 @@ def test_xor_steps_grow_no_faster_than_c_log_d(gflcheck_session):
         seeds = tuple(stream_seed(d, f"growth-{i}") for i in range(8))
         batch = math.ceil(CONFIG.samples_constant * d)
         run = train_xor_sgd(cube, CONFIG.width, 3 * math.ceil(math.log(d)), batch, seeds)
-        first = first_zero_error_iteration(
-            run, cube, CONFIG.certification_miscoverage, torch_generator(d, "growth-test")
-        )
+        first = first_zero_error_iteration(run, cube, CONFIG.certification_miscoverage, d)
         assert (first >= 0).all(), f"d={d}: a seed never reached zero error in 3⌈log d⌉ steps"
         log_d += [math.log(d)] * len(first)
         steps += first.tolist()

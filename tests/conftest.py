@@ -10,6 +10,12 @@ from gflcheck.random import torch_generator
 from gflcheck.training import gaussian_mixture_recipe
 
 
+@pytest.fixture(autouse=True)
+def _run_cache_in_tmp(tmp_path, monkeypatch):
+    """Commands run by unit tests keep their run cache in the test's temporary directory."""
+    monkeypatch.setenv("GFLCHECK_CACHE_DIR", str(tmp_path / "run-cache"))
+
+
 @pytest.fixture
 def xor8():
     """A fixed XOR-like mixture in d=8."""

@@ -186,7 +186,7 @@ def test_xdist_gives_the_same_verdicts_as_a_serial_run(pytester):
     for label, extra in (("serial", []), ("xdist", ["-n", "2"])):
         out = pytester.path / f"{label}.json"
         result = pytester.runpytest_subprocess(
-            "-p", "no:cacheprovider", f"--gflcheck-json={out}", *extra
+            "-p", "no:cacheprovider", "--gflcheck-no-cache", f"--gflcheck-json={out}", *extra
         )
         result.assert_outcomes(passed=2)
         assert "gflcheck verdicts" in result.stdout.str()

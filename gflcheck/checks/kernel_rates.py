@@ -18,6 +18,7 @@ import numpy as np
 from scipy import stats
 
 from gflcheck.bounds import Bound
+from gflcheck.cache import cached_run
 from gflcheck.checks.kernel_regime import KernelSetting, training_data
 from gflcheck.deep_networks import empirical_risk, initialize_deep_network, train_gradient_descent
 from gflcheck.ntk import jacobian_features, lipschitz_constant, max_margin, step_size_limit
@@ -47,6 +48,7 @@ class SlopeFit:
     points: int
 
 
+@cached_run
 def sweep(
     settings: Sequence[KernelSetting], seeds: int, test_size: int, step_fraction: float
 ) -> list[SweepPoint]:

@@ -21,6 +21,7 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.bounds import Bound
+from gflcheck.cache import cached_run
 from gflcheck.deep_networks import (
     GradientDescentRun,
     empirical_risk,
@@ -120,6 +121,7 @@ def training_data(
     return torch.stack([p[0] for p in pairs]), torch.stack([p[1] for p in pairs])
 
 
+@cached_run
 def check_training_loss_bound(
     setting: KernelSetting, bound: Bound | None = None, config: KernelConfig | None = None
 ) -> tuple[Verdict, KernelEvidence]:
@@ -229,6 +231,7 @@ def _quantifiers(
     )
 
 
+@cached_run
 def check_generalization_gap(
     setting: KernelSetting,
     bound: Bound | None = None,

@@ -30,6 +30,7 @@ from gflcheck._validation import (
     require_positive,
     require_positive_int,
 )
+from gflcheck.cache import cached_run
 from gflcheck.distributions.gaussian_mixture import (
     GaussianMixture,
     orthogonal_mixture,
@@ -302,6 +303,7 @@ def run_seeds(setting: MixtureSetting, config: Theorem312Config) -> tuple[int, .
     return tuple(stream_seed(setting.seed, f"run-{i}") for i in range(k))
 
 
+@cached_run
 def check_theorem_3_12(
     setting: MixtureSetting,
     statement: Statement | None = None,

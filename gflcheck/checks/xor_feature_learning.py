@@ -25,6 +25,7 @@ from gflcheck._validation import (
     require_positive,
     require_positive_int,
 )
+from gflcheck.cache import cached_run
 from gflcheck.distributions.xor_cube import XorCube
 from gflcheck.estimators import IntervalEstimate, clopper_pearson
 from gflcheck.quadratic import XorRun, train_xor_sgd
@@ -91,10 +92,13 @@ def claim_budget(claim: XorClaim, dimension: int, config: XorConfig) -> tuple[in
     return max(1, iterations), max(1, batch)
 
 
+@cached_run
 def first_zero_error_iteration(
-    run: XorRun, cube: XorCube, miscoverage: float, generator: torch.Generator
+    run: XorRun, cube: XorCube, miscoverage: float, seed: int
 ) -> np.ndarray:
-    """Per seed, the first ``t`` whose network has zero test error (see the module docstring)."""
+    """Per seed, the first ``t`` whose network has zero test error (see the module docstring);
+    ``seed`` seeds the certification samples (stream ``xor-test``)."""
+    generator = torch_generator(seed, "xor-test")
     first = np.full(len(run.seeds), -1)
     for seed_index in range(len(run.seeds)):
         for t, network in enumerate(run.networks):
@@ -104,6 +108,7 @@ def first_zero_error_iteration(
     return first
 
 
+@cached_run
 def check_xor_feature_learning(
     setting: XorSetting, claim: XorClaim | None = None, config: XorConfig | None = None
 ) -> tuple[Verdict, XorEvidence]:
@@ -121,9 +126,7 @@ def check_xor_feature_learning(
         else None
     )
     run = train_xor_sgd(cube, config.width, iterations, batch, seeds, training_size=training_size)
-    first = first_zero_error_iteration(
-        run, cube, config.certification_miscoverage, torch_generator(setting.seed, "xor-test")
-    )
+    first = first_zero_error_iteration(run, cube, config.certification_miscoverage, setting.seed)
     diverged = run.diverged_at.numpy() >= 0
     violated = (first < 0) & ~diverged
     decision = decide_violation_rate(violated, diverged, setting.delta, config.alpha, 0.0)
@@ -157,6 +160,7 @@ def check_xor_feature_learning(
     return verdict, evidence
 
 
+@cached_run
 def kernel_regime_error(
     dimension: int,
     iterations: int,

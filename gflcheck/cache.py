@@ -1,0 +1,300 @@
+"""On-disk cache of training runs and check results, so that a replay or a report reruns nothing.
+
+A function decorated with :func:`cached_run` is a pure function of its arguments: every random draw
+inside it comes from seeds among those arguments (:mod:`gflcheck.random`). While a
+:class:`RunCache` is active (:func:`use_cache`), a call is looked up under the key
+
+    SHA-256( function's module and name, canonical arguments, code version, environment )
+
+where the canonical arguments encode dataclass fields, numbers (floats bit-exactly), strings,
+tensors and arrays (dtype, shape and bytes), sympy expressions (``srepr``) and enums; the code
+version hashes every source file of the installed ``gflcheck`` package; the environment is the
+torch, numpy, scipy, sympy and Python versions, the machine and torch's thread count (which
+changes the order of floating-point sums). Anything else (a ``torch.Generator``, a lambda) cannot
+be keyed, and :class:`CacheKeyError` says which argument.
+
+A miss runs the function and stores the value; a setting the check rejects
+(:class:`~gflcheck.errors.SettingRejectedError`) is stored as such and raised again on a hit. Each
+entry is one pickle file, written atomically (:func:`gflcheck._files.write_atomically`): Ctrl-C
+leaves no partial entry. An entry that cannot be read raises :class:`CacheError` naming the file;
+it is never overwritten or deleted silently. No cache is active unless a caller activates one
+(the pytest plugin does for properties, the ``gflcheck`` command for its checks).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import hashlib
+import inspect
+import os
+import pickle
+import platform
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from importlib import metadata
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import numpy as np
+import sympy
+import torch
+
+import gflcheck
+from gflcheck._files import write_atomically
+from gflcheck.errors import GflcheckError, SettingRejectedError
+
+FORMAT = "gflcheck-run-cache/1"
+DEFAULT_DIRECTORY = ".gflcheck-cache"
+DIRECTORY_ENVIRONMENT_VARIABLE = "GFLCHECK_CACHE_DIR"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class CacheError(GflcheckError):
+    """A cache entry exists but cannot be read; it is left in place for inspection."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path = path
+        super().__init__(
+            f"cache entry {path} cannot be read ({problem}); it was left as it is. Delete it, "
+            f"or clear the cache with `gflcheck cache clear`, to recompute"
+        )
+
+
+class CacheKeyError(GflcheckError, TypeError):
+    """An argument of a cached function has no canonical encoding."""
+
+    def __init__(self, where: str, value: object) -> None:
+        self.where = where
+        super().__init__(
+            f"cannot key the run cache on {where} of type {type(value).__name__}: allowed "
+            f"numbers, strings, None, tuples, lists, dicts, dataclasses, enums, tensors, arrays, "
+            f"sympy expressions and objects with a cache_key() method (pass seeds, not generators)"
+        )
+
+
+def code_version() -> str:
+    """SHA-256 of every ``.py`` file of the ``gflcheck`` package (paths and contents)."""
+    return _code_version(Path(gflcheck.__file__).parent)
+
+
+@functools.cache
+def _code_version(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def environment() -> dict[str, str]:
+    """What a cached number depends on besides the code and the arguments."""
+    return {**_library_versions(), "torch_threads": str(torch.get_num_threads())}
+
+
+@functools.cache
+def _library_versions() -> dict[str, str]:
+    return {
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "scipy": metadata.version("scipy"),
+        "sympy": sympy.__version__,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
+
+
+def canonical_key(function: Callable[..., Any], arguments: Mapping[str, Any]) -> str:
+    """The cache key of ``function(**arguments)`` (see the module docstring)."""
+    digest = hashlib.sha256()
+    digest.update(FORMAT.encode())
+    digest.update(f"{function.__module__}.{function.__qualname__}".encode())
+    _encode(digest, dict(arguments), "the arguments")
+    _encode(digest, code_version(), "code version")
+    _encode(digest, environment(), "environment")
+    return digest.hexdigest()
+
+
+def _encode(digest: Any, value: Any, where: str) -> None:
+    """Feed a type-tagged, unambiguous encoding of ``value`` to ``digest``."""
+
+    def tag(name: str, payload: bytes = b"") -> None:
+        digest.update(name.encode() + b":" + str(len(payload)).encode() + b":" + payload)
+
+    if value is None or isinstance(value, bool):
+        tag(repr(value))
+    elif isinstance(value, enum.Enum):
+        tag(f"enum {type(value).__module__}.{type(value).__qualname__}", value.name.encode())
+    elif isinstance(value, int | np.integer):
+        tag("int", str(int(value)).encode())
+    elif isinstance(value, float | np.floating):
+        tag("float", float(value).hex().encode())
+    elif isinstance(value, str):
+        tag("str", value.encode())
+    elif isinstance(value, torch.dtype):
+        tag("torch.dtype", str(value).encode())
+    elif isinstance(value, torch.Tensor):
+        array = value.detach().cpu().contiguous()
+        tag("tensor", f"{array.dtype}{tuple(array.shape)}".encode())
+        digest.update(array.view(torch.uint8).numpy().tobytes() if array.numel() else b"")
+    elif isinstance(value, np.ndarray):
+        array = np.ascontiguousarray(value)
+        tag("ndarray", f"{array.dtype.str}{array.shape}".encode() + array.tobytes())
+    elif isinstance(value, sympy.Basic):
+        tag("sympy", sympy.srepr(value).encode())
+    elif hasattr(value, "cache_key"):
+        tag(f"object {type(value).__module__}.{type(value).__qualname__}")
+        _encode(digest, value.cache_key(), f"{where}.cache_key()")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        tag(f"dataclass {type(value).__module__}.{type(value).__qualname__}")
+        for item in dataclasses.fields(value):
+            tag("field", item.name.encode())
+            _encode(digest, getattr(value, item.name), f"{where}.{item.name}")
+    elif isinstance(value, tuple | list):
+        tag(type(value).__name__, str(len(value)).encode())
+        for index, item in enumerate(value):
+            _encode(digest, item, f"{where}[{index}]")
+    elif isinstance(value, set | frozenset):
+        tag("set")
+        _encode(digest, sorted(value, key=repr), where)
+    elif isinstance(value, dict):
+        tag("dict", str(len(value)).encode())
+        for name in sorted(value, key=repr):
+            _encode(digest, name, f"a key of {where}")
+            _encode(digest, value[name], f"{where}[{name!r}]")
+    else:
+        raise CacheKeyError(where, value)
+
+
+@dataclasses.dataclass
+class RunCache:
+    """A directory of cache entries, with this process's hit and miss counts."""
+
+    directory: Path
+    hits: int = 0
+    misses: int = 0
+
+    def __post_init__(self) -> None:
+        self.directory = Path(self.directory)
+
+    def path(self, key: str) -> Path:
+        """Where the entry for ``key`` lives."""
+        return self.directory / key[:2] / f"{key}.pickle"
+
+    def load(self, key: str) -> tuple[bool, Any]:
+        """``(True, value)`` for a stored entry, ``(False, None)`` when there is none.
+
+        Raises :class:`CacheError` for an entry that exists but cannot be read.
+        """
+        path = self.path(key)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return False, None
+        except OSError as error:
+            raise CacheError(path, str(error)) from error
+        try:
+            entry = pickle.loads(data)
+        except Exception as error:  # any unpickling failure means a corrupt or foreign file
+            raise CacheError(path, f"{type(error).__name__}: {error}") from error
+        if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
+            raise CacheError(path, f"not a {FORMAT} entry for key {key[:12]}…")
+        return True, entry["value"]
+
+    def store(self, key: str, value: Any) -> None:
+        """Write the entry for ``key`` atomically."""
+        entry = {"format": FORMAT, "key": key, "value": value}
+        write_atomically(self.path(key), pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def entries(self) -> list[Path]:
+        """Every entry file, sorted."""
+        return sorted(self.directory.glob("??/*.pickle")) if self.directory.is_dir() else []
+
+    def clear(self) -> int:
+        """Delete the cache directory; return how many entries it held."""
+        count = len(self.entries())
+        if self.directory.is_dir():
+            shutil.rmtree(self.directory)
+        return count
+
+
+@dataclasses.dataclass(frozen=True)
+class _Rejected:
+    """A stored rejection: the setting was rejected, with this error."""
+
+    error: SettingRejectedError
+
+
+_ACTIVE: ContextVar[RunCache | None] = ContextVar("gflcheck_run_cache", default=None)
+
+
+def active_cache() -> RunCache | None:
+    """The cache that :func:`cached_run` functions use now, or ``None``."""
+    return _ACTIVE.get()
+
+
+@contextmanager
+def use_cache(cache: RunCache | None) -> Iterator[RunCache | None]:
+    """Activate ``cache`` (``None``: no caching) inside the ``with`` block."""
+    token = _ACTIVE.set(cache)
+    try:
+        yield cache
+    finally:
+        _ACTIVE.reset(token)
+
+
+def default_directory(root: Path | str = ".") -> Path:
+    """``$GFLCHECK_CACHE_DIR`` if set, else ``ROOT/.gflcheck-cache``."""
+    return Path(os.environ.get(DIRECTORY_ENVIRONMENT_VARIABLE) or Path(root) / DEFAULT_DIRECTORY)
+
+
+def cached_run(function: Callable[P, R]) -> Callable[P, R]:
+    """Cache ``function``'s results in the active :class:`RunCache` (see the module docstring).
+
+    ``function`` must be pure: the same arguments always give the same value.
+    """
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        cache = _ACTIVE.get()
+        if cache is None:
+            return function(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        key = canonical_key(function, bound.arguments)
+        found, value = cache.load(key)
+        if found:
+            cache.hits += 1
+            if isinstance(value, _Rejected):
+                raise value.error
+            return value
+        cache.misses += 1
+        try:
+            value = function(*args, **kwargs)
+        except SettingRejectedError as rejected:
+            cache.store(key, _Rejected(rejected))
+            raise
+        cache.store(key, value)
+        return value
+
+    wrapper.uncached = function  # type: ignore[attr-defined]
+    return wrapper
+
+
+__all__ = [
+    "CacheError",
+    "CacheKeyError",
+    "RunCache",
+    "active_cache",
+    "cached_run",
+    "canonical_key",
+    "code_version",
+    "default_directory",
+    "environment",
+    "use_cache",
+]

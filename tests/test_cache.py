@@ -1,0 +1,192 @@
+"""The on-disk run cache: keys, hits, stored rejections, unreadable entries, interrupted writes."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+
+import pytest
+import torch
+
+from gflcheck import cache
+from gflcheck.cache import CacheError, CacheKeyError, RunCache, cached_run, use_cache
+from gflcheck.errors import BudgetExceededError
+from gflcheck.theorems.gfl import theorem_3_12_bound
+
+pytest_plugins = ["pytester"]
+
+CALLS: list[tuple] = []
+
+
+@dataclass(frozen=True)
+class Setting:
+    dimension: int
+    scale: float
+    seed: int
+
+
+@cached_run
+def noisy_sum(setting: Setting, weights: torch.Tensor) -> torch.Tensor:
+    """A pure function of its arguments (its draws come from the seed)."""
+    CALLS.append((setting, weights))
+    generator = torch.Generator().manual_seed(setting.seed)
+    return setting.scale * (weights + torch.randn(setting.dimension, generator=generator)).sum()
+
+
+@cached_run
+def rejects(width: int) -> int:
+    CALLS.append((width,))
+    raise BudgetExceededError("m", width, 8)
+
+
+@pytest.fixture(autouse=True)
+def _no_calls():
+    CALLS.clear()
+
+
+def key(*args, **kwargs):
+    import inspect
+
+    bound = inspect.signature(noisy_sum.uncached).bind(*args, **kwargs)
+    return cache.canonical_key(noisy_sum.uncached, bound.arguments)
+
+
+def test_keys_separate_what_differs_and_agree_on_what_does_not():
+    weights = torch.arange(3.0)
+    base = key(Setting(3, 0.5, 1), weights)
+    assert key(Setting(3, 0.5, 1), weights.clone()) == base
+    assert key(setting=Setting(3, 0.5, 1), weights=weights) == base
+    assert key(Setting(3, 0.5, 2), weights) != base  # seed
+    assert key(Setting(3, 0.5 + 2**-50, 1), weights) != base  # floats bit-exactly
+    assert key(Setting(3, 0.5, 1), weights.double()) != base  # dtype
+    assert key(Setting(3, 0.5, 1), weights + 1) != base  # contents
+
+
+def test_key_depends_on_code_version_and_thread_count(monkeypatch):
+    base = key(Setting(3, 0.5, 1), torch.zeros(3))
+    monkeypatch.setattr(cache, "code_version", lambda: "edited")
+    assert key(Setting(3, 0.5, 1), torch.zeros(3)) != base
+    monkeypatch.undo()
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(threads + 1)
+        assert key(Setting(3, 0.5, 1), torch.zeros(3)) != base
+    finally:
+        torch.set_num_threads(threads)
+
+
+def test_unkeyable_argument_names_itself():
+    with pytest.raises(CacheKeyError, match=r"the arguments\['weights'\] of type Generator"):
+        key(Setting(3, 0.5, 1), torch.Generator())
+
+
+def test_bounds_key_by_expression_and_pickle():
+    bound = theorem_3_12_bound()
+    again = pickle.loads(pickle.dumps(bound))
+    values = {"OPT": 0.1, "r": 2, "B_a1": 1.0, "B_x1": 2.0, "gamma": 0.01, "epsilon": 0.1}
+    assert again.evaluate(values) == bound.evaluate(values)
+    assert cache.canonical_key(len, {"b": again}) == cache.canonical_key(len, {"b": bound})
+
+
+def test_without_an_active_cache_nothing_is_stored(tmp_path):
+    assert cache.active_cache() is None
+    noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+    noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+    assert len(CALLS) == 2
+
+
+def test_a_hit_returns_the_stored_value_without_running(tmp_path):
+    run_cache = RunCache(tmp_path)
+    with use_cache(run_cache):
+        first = noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+        second = noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+        other = noisy_sum(Setting(3, 0.5, 2), torch.zeros(3))
+    assert len(CALLS) == 2 and (run_cache.hits, run_cache.misses) == (1, 2)
+    assert torch.equal(first, second) and not torch.equal(first, other)
+    assert torch.equal(first, noisy_sum.uncached(Setting(3, 0.5, 1), torch.zeros(3)))
+    assert len(run_cache.entries()) == 2
+
+
+def test_a_rejected_setting_is_stored_and_raised_again(tmp_path):
+    with use_cache(RunCache(tmp_path)):
+        for _ in range(2):
+            with pytest.raises(BudgetExceededError) as raised:
+                rejects(16)
+            assert raised.value.reason == "requirement over budget (m > 8)"
+    assert len(CALLS) == 1
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"not a pickle", pickle.dumps({"format": "something else"})]
+)
+def test_an_unreadable_entry_is_a_clear_error_and_is_left_alone(tmp_path, content):
+    run_cache = RunCache(tmp_path)
+    with use_cache(run_cache):
+        noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+        (path,) = run_cache.entries()
+        path.write_bytes(content)
+        with pytest.raises(CacheError, match="cannot be read") as raised:
+            noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+    assert raised.value.path == path and str(path) in str(raised.value)
+    assert "gflcheck cache clear" in str(raised.value)
+    assert path.read_bytes() == content
+
+
+def test_an_interrupted_run_leaves_no_entry(tmp_path):
+    @cached_run
+    def interrupted(seed: int) -> int:
+        raise KeyboardInterrupt
+
+    run_cache = RunCache(tmp_path)
+    with use_cache(run_cache), pytest.raises(KeyboardInterrupt):
+        interrupted(1)
+    assert run_cache.entries() == [] and list(tmp_path.rglob("*")) == []
+
+
+def test_an_interrupted_write_leaves_no_partial_entry(tmp_path, monkeypatch):
+    run_cache = RunCache(tmp_path)
+
+    def interrupt(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("os.replace", interrupt)
+    with use_cache(run_cache), pytest.raises(KeyboardInterrupt):
+        noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_clear_removes_every_entry(tmp_path):
+    run_cache = RunCache(tmp_path / "c")
+    with use_cache(run_cache):
+        noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+        noisy_sum(Setting(3, 0.5, 2), torch.zeros(3, dtype=torch.float64))
+    assert run_cache.clear() == 2 and run_cache.entries() == []
+
+
+def test_unit_tests_run_without_the_cache():
+    """The plugin activates the cache for properties (tests using ``gflcheck_session``) only."""
+    assert cache.active_cache() is None
+
+
+CACHED_PROPERTY = """
+from gflcheck.cache import active_cache
+from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
+
+def test_xor(gflcheck_session):
+    assert active_cache() is not None
+    gflcheck_session.check(lambda: check_xor_feature_learning(XorSetting(6, 0.3, 1)))
+"""
+
+
+def test_a_second_property_run_hits_the_cache(pytester):
+    pytester.makepyfile(test_property=CACHED_PROPERTY)
+    directory = pytester.path / "runs"
+    outputs = []
+    for _ in range(2):
+        result = pytester.runpytest("-p", "no:cacheprovider", f"--gflcheck-cache-dir={directory}")
+        result.assert_outcomes(passed=1)
+        outputs.append(result.stdout.str())
+    assert "0 hits, 3 runs computed and stored" in outputs[0]
+    assert "1 hits, 0 runs computed and stored" in outputs[1]
+    off = pytester.runpytest("-p", "no:cacheprovider", "--gflcheck-no-cache")
+    off.assert_outcomes(failed=1)  # active_cache() is None
