@@ -8,7 +8,8 @@ inside it comes from seeds among those arguments (:mod:`gflcheck.random`). While
 
 where the canonical arguments encode dataclass fields, numbers (floats bit-exactly), strings,
 tensors and arrays (dtype, shape and bytes), sympy expressions (``srepr``) and enums; the code
-version hashes every source file of the installed ``gflcheck`` package; the environment is the
+version hashes every source file of the installed ``gflcheck`` package and the file that defines
+the function (so a user's own cached trainer is keyed by its source too); the environment is the
 torch, numpy, scipy, sympy and Python versions, the machine and torch's thread count (which
 changes the order of floating-point sums). Anything else (a ``torch.Generator``, a lambda) cannot
 be keyed, and :class:`CacheKeyError` says which argument.
@@ -91,6 +92,21 @@ def _code_version(root: Path) -> str:
     return digest.hexdigest()
 
 
+def _module_source_digest(function: Callable[..., Any]) -> str:
+    """SHA-256 of the file that defines ``function`` (a user's cached function outside the
+    package is keyed by its own source too)."""
+    try:
+        path = inspect.getsourcefile(function)
+    except TypeError:
+        return "no source file"
+    return _file_digest(Path(path)) if path else "no source file"
+
+
+@functools.cache
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def environment() -> dict[str, str]:
     """What a cached number depends on besides the code and the arguments."""
     return {**_library_versions(), "torch_threads": str(torch.get_num_threads())}
@@ -113,6 +129,7 @@ def canonical_key(function: Callable[..., Any], arguments: Mapping[str, Any]) ->
     digest = hashlib.sha256()
     digest.update(FORMAT.encode())
     digest.update(f"{function.__module__}.{function.__qualname__}".encode())
+    _encode(digest, _module_source_digest(function), "the defining module's source")
     _encode(digest, dict(arguments), "the arguments")
     _encode(digest, code_version(), "code version")
     _encode(digest, environment(), "environment")

@@ -8,6 +8,7 @@ statement violated, or a false variant not refuted.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -17,7 +18,10 @@ from gflcheck import baselines, cache
 from gflcheck.catalogue import DEFAULT_CHECKS
 from gflcheck.errors import SettingRejectedError
 from gflcheck.profiles import BUDGETS, budget
-from gflcheck.report import format_verdict_details, format_verdict_table
+from gflcheck.report import format_verdict_details, format_verdict_table, verdict_row
+from gflcheck.verdicts import Verdict
+
+SESSION_ARTEFACT = "gflcheck-results/session.json"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,6 +59,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     figure.add_argument("name", choices=["xor-figure-1"], help="which figure")
     figure.add_argument("--out", default="gflcheck-results", help="output folder")
     figure.add_argument("--dimensions", default="16,32,64,128", help="comma-separated d values")
+    report = commands.add_parser(
+        "report",
+        parents=[common],
+        help="run the default checks and write a Markdown and HTML report with plots",
+    )
+    report.add_argument("--out", default="gflcheck-results/report", help="output folder")
+    report.add_argument(
+        "--session",
+        default=SESSION_ARTEFACT,
+        help="also report the verdicts of this pytest session artefact, when it exists "
+        "('' for none)",
+    )
     cache_command = commands.add_parser("cache", help="show or clear the run cache")
     cache_command.add_argument("action", choices=["info", "clear"])
     cache_command.add_argument("--cache-dir", default=None, help="the cache directory")
@@ -68,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with cache.use_cache(run_cache):
             if arguments.command == "baseline":
                 return _baseline(arguments)
+            if arguments.command == "report":
+                return _report(arguments)
             return _check(arguments)
     except cache.CacheError as error:
         print(f"gflcheck: {error}", file=sys.stderr)
@@ -106,7 +124,8 @@ def _baseline(arguments: argparse.Namespace) -> int:
         print(f"gflcheck: {error}", file=sys.stderr)
         return 2
     entries = [e for e in DEFAULT_CHECKS if arguments.select in e.name]
-    verdicts, _ = _run_default_checks(entries, budget(arguments.profile))
+    named, _ = _run_default_checks(entries, budget(arguments.profile))
+    verdicts = list(named.values())
     try:
         if arguments.action == "record":
             count = baselines.record(path, baselines.entries_of(verdicts))
@@ -123,6 +142,35 @@ def _baseline(arguments: argparse.Namespace) -> int:
         print(f"REGRESSION {regression.key}: {regression.reason}")
     print(f"{len(regressions)} regression(s) among {len(verdicts)} verdicts against {path}")
     return 1 if regressions else 0
+
+
+def _report(arguments: argparse.Namespace) -> int:
+    from gflcheck.report_document import build_report
+
+    entries = [e for e in DEFAULT_CHECKS if arguments.select in e.name]
+    verdicts, rejected = _run_default_checks(entries, budget(arguments.profile))
+    records = [
+        baselines.verdict_record(name, verdict, verdict_row(verdict))
+        for name, verdict in verdicts.items()
+    ]
+    sources = [f"gflcheck check ({len(records)} verdicts)"]
+    session = Path(arguments.session) if arguments.session else None
+    if session is not None and session.exists():
+        try:
+            document = json.loads(session.read_text())
+            session_records = document["verdicts"]
+        except (ValueError, KeyError, TypeError) as error:
+            print(f"gflcheck: {session} is not a session artefact ({error})", file=sys.stderr)
+            return 2
+        records += session_records
+        sources.append(
+            f"pytest session {session} ({len(session_records)} verdicts, "
+            f"{baselines.environment_id(document['environment'])})"
+        )
+    print("writing the report (rate sweeps, XOR Figure 1, four-panel picture) …", file=sys.stderr)
+    files = build_report(Path(arguments.out), records, sources, [f"{n}: {r}" for n, r in rejected])
+    print(f"wrote {files.markdown} and {files.html} ({len(files.images)} figures)")
+    return 0
 
 
 def _figure(arguments: argparse.Namespace) -> int:
@@ -156,7 +204,8 @@ def _check(arguments: argparse.Namespace) -> int:
     if not entries:
         print(f"no check matches -k {arguments.select!r}", file=sys.stderr)
         return 2
-    verdicts, rejected = _run_default_checks(entries, budget(arguments.profile))
+    named, rejected = _run_default_checks(entries, budget(arguments.profile))
+    verdicts = list(named.values())
     print(format_verdict_table(verdicts))
     for name, reason in rejected:
         print(f"rejected: {name}: {reason}")
@@ -172,9 +221,11 @@ def _check(arguments: argparse.Namespace) -> int:
     return 1 if unexpected else 0
 
 
-def _run_default_checks(entries, limits) -> tuple[list, list[tuple[str, str]]]:
-    """Run catalogue entries with progress on stderr; return verdicts and rejected settings."""
-    verdicts, rejected = [], []
+def _run_default_checks(entries, limits) -> tuple[dict[str, Verdict], list[tuple[str, str]]]:
+    """Run catalogue entries with progress on stderr; return verdicts by entry name, and the
+    rejected settings."""
+    verdicts: dict[str, Verdict] = {}
+    rejected: list[tuple[str, str]] = []
     for number, entry in enumerate(entries, 1):
         start = time.perf_counter()
         print(
@@ -188,7 +239,7 @@ def _run_default_checks(entries, limits) -> tuple[list, list[tuple[str, str]]]:
             rejected.append((entry.name, str(error)))
             print(f"    rejected: {error}", file=sys.stderr, flush=True)
             continue
-        verdicts.append(verdict)
+        verdicts[entry.name] = verdict
         print(
             f"    {verdict.outcome.value} ({time.perf_counter() - start:.1f}s)",
             file=sys.stderr,

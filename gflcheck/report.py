@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from gflcheck.verdicts import Verdict
 
-_COLUMNS = (
+VERDICT_COLUMNS = (
     "check",
     "statement",
     "expect",
@@ -69,7 +69,7 @@ def format_verdict_table(verdicts: Iterable[Verdict]) -> str:
 
 def format_rows_table(rows: Iterable[Sequence[str]]) -> str:
     """The verdict table from rows already made by :func:`verdict_row` (e.g. sent by workers)."""
-    table = format_table(_COLUMNS, rows)
+    table = format_table(VERDICT_COLUMNS, rows)
     legend = (
         "expect: what a sound suite should find (false variants must be refuted); "
         "slack = bound − measured value, per seed (min/median); viol/k: seeds on which the "

@@ -1,0 +1,200 @@
+"""Plots of verdicts and measurements, as matplotlib figures (the report saves them).
+
+Verdicts enter as plain records (:func:`gflcheck.baselines.verdict_record`: from a ``gflcheck``
+run or a pytest session artefact), so the same plots serve both. In a record the per-seed measured
+value is ``bound − slack``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from gflcheck.checks.kernel_rates import SlopeFit, SweepPoint
+from gflcheck.figures import OneStepPicture
+
+
+def family(record: Mapping[str, Any]) -> str:
+    """The check family of a record: the check name up to its first ``/``."""
+    return str(record["check"]).split("/")[0]
+
+
+def _per_seed(record: Mapping[str, Any]) -> tuple[float, np.ndarray]:
+    """The bound value and the finite per-seed measured values ``bound − slack``."""
+    bound = record.get("bound_value")
+    slack = np.array([np.nan if s is None else s for s in record["slack"]], dtype=float)
+    if bound is None:
+        return float("nan"), np.array([])
+    return float(bound), bound - slack[np.isfinite(slack)]
+
+
+def bound_against_measured(records: Sequence[Mapping[str, Any]]) -> Figure:
+    """One panel per check family: each verdict's bound (x) against the measured value per seed
+    (median, with min–max bars), true statements ``o`` and false variants ``x``. Points under the
+    diagonal are within the bound."""
+    families = sorted({family(r) for r in records if _per_seed(r)[1].size})
+    figure, axes = plt.subplots(
+        1, max(1, len(families)), figsize=(4.4 * max(1, len(families)), 4), squeeze=False
+    )
+    for axis, name in zip(axes[0], families, strict=False):
+        for record in (r for r in records if family(r) == name):
+            bound, measured = _per_seed(record)
+            if not measured.size:
+                continue
+            median = float(np.median(measured))
+            axis.errorbar(
+                bound,
+                median,
+                yerr=[[median - measured.min()], [measured.max() - median]],
+                fmt="x" if record["false_variant"] else "o",
+                color="tab:red" if record["false_variant"] else "tab:blue",
+                markersize=5,
+                alpha=0.8,
+                capsize=2,
+            )
+        low, high = axis.get_xlim()
+        bottom, top = axis.get_ylim()
+        edge = [min(low, bottom), max(high, top)]
+        axis.plot(edge, edge, color="grey", linewidth=1, linestyle="--")
+        axis.set_title(name, fontsize=10)
+        axis.set_xlabel("bound")
+        axis.grid(alpha=0.3)
+    axes[0][0].set_ylabel("measured per seed (median, min–max)")
+    figure.suptitle("Bound against measured value (o: theorem, x: false variant; --: equality)")
+    figure.tight_layout()
+    return figure
+
+
+def slack_distributions(records: Sequence[Mapping[str, Any]]) -> Figure:
+    """Relative slack ``(bound − measured)/|bound|`` per seed, one box per (check family,
+    statement); below 0 the statement is measured false on that seed."""
+    groups: dict[str, list[float]] = {}
+    for record in records:
+        bound, measured = _per_seed(record)
+        if measured.size and bound != 0:
+            label = f"{family(record)}: {record['statement']}"
+            groups.setdefault(label, []).extend(((bound - measured) / abs(bound)).tolist())
+    labels = sorted(groups)
+    figure, axis = plt.subplots(figsize=(8, 0.45 * len(labels) + 1.5))
+    if labels:
+        axis.boxplot([groups[k] for k in labels], orientation="horizontal", tick_labels=labels)
+    axis.axvline(0.0, color="tab:red", linewidth=1)
+    axis.set_xscale("symlog", linthresh=1.0)
+    axis.set_xlabel("relative slack (bound − measured)/|bound| per seed, symlog (< 0: violated)")
+    axis.grid(alpha=0.3, axis="x")
+    axis.tick_params(axis="y", labelsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def rate_fit(
+    points: Sequence[SweepPoint],
+    variable: str,
+    measure: str,
+    fit: SlopeFit,
+    references: Mapping[str, float],
+    title: str,
+) -> Figure:
+    """Per-seed ``measure`` against ``variable`` (log-log), the fitted line, its slope interval
+    (lines of the interval's end slopes through the data's centre), and reference exponents
+    drawn through the same centre."""
+    x = np.array([getattr(p.setting, variable) for p in points for _ in getattr(p, measure)])
+    y = np.array([v for p in points for v in getattr(p, measure)], dtype=float)
+    centre_x = float(np.exp(np.mean(np.log(x))))
+    centre_y = float(np.exp(fit.intercept + fit.slope * np.log(centre_x)))
+    grid = np.geomspace(x.min(), x.max(), 50)
+
+    def through_centre(slope: float) -> np.ndarray:
+        return centre_y * (grid / centre_x) ** slope
+
+    figure, axis = plt.subplots(figsize=(5.5, 4))
+    axis.scatter(x, y, s=12, color="tab:blue", alpha=0.6, label="per seed")
+    axis.plot(grid, through_centre(fit.slope), color="tab:blue", label=f"fit: {fit.slope:+.2f}")
+    axis.fill_between(
+        grid,
+        np.minimum(through_centre(fit.lower), through_centre(fit.upper)),
+        np.maximum(through_centre(fit.lower), through_centre(fit.upper)),
+        color="tab:blue",
+        alpha=0.15,
+        label=f"slope 95% CI [{fit.lower:+.2f}, {fit.upper:+.2f}]",
+    )
+    for (label, exponent), style in zip(references.items(), ("--", ":", "-."), strict=False):
+        axis.plot(grid, through_centre(exponent), "k" + style, linewidth=1, label=label)
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel(variable)
+    axis.set_ylabel(measure.replace("_", " "))
+    axis.set_title(title, fontsize=10)
+    axis.legend(fontsize=8)
+    axis.grid(alpha=0.3, which="both")
+    figure.tight_layout()
+    return figure
+
+
+def gaussian_one_step_panels(picture: OneStepPicture) -> Figure:
+    """The GFL poster's four panels: the three Gaussian clusters; the random initial weight
+    vectors ``w_i`` (red: ``a_i > 0``, blue: ``a_i < 0``); the weights after one step, which line up
+    with the clusters' gradient features; the updated activation pattern (how many neurons are
+    active at each point, with each neuron's boundary ``w_iᵀx = b_i``)."""
+    figure, axes = plt.subplots(1, 4, figsize=(17, 4.3))
+    span = float(np.abs(picture.x).max()) * 1.1
+    colours = np.where(picture.y > 0, "tab:red", "tab:blue")
+
+    def data(axis: Any, alpha: float) -> None:
+        axis.scatter(picture.x[:, 0], picture.x[:, 1], s=5, c=colours, alpha=alpha)
+
+    def weights(axis: Any, network: Any, title: str) -> None:
+        w = network.W[0].numpy()
+        sign = np.where(network.a[0].numpy() > 0, "tab:red", "tab:blue")
+        scale = span * 0.8 / max(float(np.linalg.norm(w, axis=1).max()), 1e-12)
+        data(axis, 0.08)
+        axis.quiver(
+            np.zeros(len(w)),
+            np.zeros(len(w)),
+            w[:, 0] * scale,
+            w[:, 1] * scale,
+            color=sign,
+            angles="xy",
+            scale_units="xy",
+            scale=1,
+            width=0.006,
+        )
+        axis.set_title(title, fontsize=10)
+
+    data(axes[0], 0.5)
+    axes[0].scatter(*picture.means.T, marker="*", s=160, c="k")
+    axes[0].set_title("Three Gaussian data clusters (red +1, blue −1)", fontsize=10)
+    weights(axes[1], picture.initial, "Random initial weight vectors w_i")
+    weights(axes[2], picture.after_one_step, "Weights after one gradient step")
+    network = picture.after_one_step
+    grid = np.linspace(-span, span, 300)
+    gx, gy = np.meshgrid(grid, grid)
+    points = np.stack([gx.ravel(), gy.ravel()], 1)
+    w, b = network.W[0].numpy(), network.b[0].numpy()
+    active = (points @ w.T - b > 0).sum(1).reshape(gx.shape)
+    mesh = axes[3].pcolormesh(gx, gy, active, cmap="Greys", shading="auto", alpha=0.6)
+    for wi, bi in zip(w, b, strict=True):
+        if abs(wi[1]) > 1e-9:
+            axes[3].plot(grid, (bi - wi[0] * grid) / wi[1], color="tab:green", linewidth=0.6)
+        elif abs(wi[0]) > 1e-9:
+            axes[3].axvline(bi / wi[0], color="tab:green", linewidth=0.6)
+    data(axes[3], 0.3)
+    figure.colorbar(mesh, ax=axes[3], label="active neurons")
+    axes[3].set_title("Updated activation pattern (after one step)", fontsize=10)
+    for axis in axes:
+        axis.set_xlim(-span, span)
+        axis.set_ylim(-span, span)
+        axis.set_aspect("equal")
+    figure.suptitle(
+        "Gradient feature learning on three Gaussian clusters (Shi–Wei–Liang poster), "
+        f"m = {network.width}, one step of Algorithm 1"
+    )
+    figure.tight_layout()
+    return figure

@@ -1,0 +1,266 @@
+"""The ``gflcheck report`` document: Markdown and HTML with plots, from verdict records.
+
+:func:`build_report` takes verdict records (from the main job and, optionally, a pytest session
+artefact), draws the plots of :mod:`gflcheck.plots`, runs the declared rate sweeps, the XOR
+Figure 1 reproduction and the GFL poster's four-panel picture (all through the run cache when one
+is active, so after ``pytest properties/`` they train nothing), and writes ``report.md`` and
+``report.html`` beside the PNG files. Both documents are rendered from one list of blocks.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+
+from gflcheck import catalogue, plots
+from gflcheck.baselines import environment_id
+from gflcheck.checks.kernel_rates import sweep_slope
+from gflcheck.figures import (
+    gaussian_one_step_picture,
+    save_xor_figure_1,
+    summarise_xor_figure_1,
+    xor_figure_1_rows,
+)
+from gflcheck.report import VERDICT_COLUMNS
+from gflcheck.theorems.ttm_kernel import chen21_test_loss, ttm_test_loss
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    header: Sequence[str]
+    rows: Sequence[Sequence[str]]
+
+
+@dataclass(frozen=True)
+class Image:
+    path: str  # relative to the report
+    caption: str
+
+
+Block = Heading | Paragraph | Table | Image
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """What :func:`build_report` wrote."""
+
+    markdown: Path
+    html: Path
+    images: tuple[Path, ...] = field(default_factory=tuple)
+
+
+def render_markdown(blocks: Iterable[Block]) -> str:
+    """The blocks as GitHub-flavoured Markdown."""
+    out = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            out.append(f"{'#' * block.level} {block.text}")
+        elif isinstance(block, Paragraph):
+            out.append(block.text)
+        elif isinstance(block, Table):
+            cell = lambda text: str(text).replace("|", "\\|")  # noqa: E731
+            out.append("| " + " | ".join(cell(h) for h in block.header) + " |")
+            out[-1] += "\n|" + "---|" * len(block.header)
+            out[-1] += "".join(
+                "\n| " + " | ".join(cell(c) for c in row) + " |" for row in block.rows
+            )
+        else:
+            out.append(f"![{block.caption}]({block.path})\n\n*{block.caption}*")
+    return "\n\n".join(out) + "\n"
+
+
+def render_html(blocks: Iterable[Block], title: str) -> str:
+    """The blocks as one self-contained HTML page (images linked beside it)."""
+    body = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            body.append(f"<h{block.level}>{html.escape(block.text)}</h{block.level}>")
+        elif isinstance(block, Paragraph):
+            body.append(f"<p>{html.escape(block.text)}</p>")
+        elif isinstance(block, Table):
+            head = "".join(f"<th>{html.escape(str(h))}</th>" for h in block.header)
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
+                for row in block.rows
+            )
+            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        else:
+            body.append(
+                f'<figure><img src="{html.escape(block.path)}" alt="{html.escape(block.caption)}">'
+                f"<figcaption>{html.escape(block.caption)}</figcaption></figure>"
+            )
+    style = (
+        "body{font-family:sans-serif;max-width:1400px;margin:2em auto;padding:0 1em}"
+        "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:2px 6px}"
+        "th{background:#f3f3f3}img{max-width:100%}figcaption{font-style:italic;color:#555}"
+    )
+    return (
+        f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
+
+
+def verdict_table(records: Sequence[Mapping[str, Any]]) -> Table:
+    """The verdict table (the terminal's columns, plus the provenance)."""
+    return Table(
+        [*VERDICT_COLUMNS, "provenance"],
+        [[*record["row"], record["provenance"]] for record in records],
+    )
+
+
+def build_report(
+    directory: Path,
+    records: Sequence[Mapping[str, Any]],
+    sources: Sequence[str],
+    rejected: Sequence[tuple[str, str]] = (),
+    xor_dimensions: Sequence[int] = (16, 32, 64, 128),
+) -> ReportFiles:
+    """Write ``report.md``, ``report.html`` and their PNG files into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    images: list[Path] = []
+
+    def save(figure: Any, name: str, caption: str) -> Image:
+        path = directory / name
+        figure.savefig(path, dpi=110)
+        plt.close(figure)
+        images.append(path)
+        return Image(name, caption)
+
+    as_expected = sum(1 for r in records if r["row"][4] == "yes")
+    blocks: list[Block] = [
+        Heading("gflcheck report", 1),
+        Paragraph(f"Environment: {environment_id()}. Verdicts from: {'; '.join(sources)}."),
+        Paragraph(
+            f"{as_expected} of {len(records)} verdicts as expected (theorems not refuted, false "
+            f"variants refuted); {len(rejected)} settings rejected."
+        ),
+        Heading("Verdicts"),
+        verdict_table(records),
+    ]
+    unexpected = [r for r in records if r["row"][4] != "yes"]
+    if unexpected:
+        blocks += [
+            Heading("Not as expected", 3),
+            Paragraph(
+                "A theorem measured violated, or a false variant not refuted. Documented "
+                "discrepancies (strict xfail properties, THEORY.md §4) appear here too."
+            ),
+            Table(
+                ["check", "statement", "outcome", "counterexample"],
+                [
+                    [r["check"], r["statement"], r["outcome"], r.get("counterexample") or "-"]
+                    for r in unexpected
+                ],
+            ),
+        ]
+    if rejected:
+        blocks += [Heading("Rejected settings", 3), Table(["check", "reason"], rejected)]
+    blocks += [
+        Heading("Bound against measured value"),
+        save(
+            plots.bound_against_measured(records),
+            "bound_vs_measured.png",
+            "Each verdict's bound against the measured value per seed (median, min–max).",
+        ),
+        Heading("Slack distributions"),
+        save(
+            plots.slack_distributions(records),
+            "slack_distributions.png",
+            "Relative slack per seed; below 0 a seed measured the statement false.",
+        ),
+        Heading("Rate fits (kernel regime, TTM vs Chen et al. 2021)"),
+    ]
+    samples = catalogue.samples_sweep()
+    samples_fit = sweep_slope(samples, "samples", "test_loss", alpha=0.05)
+    blocks.append(
+        save(
+            plots.rate_fit(
+                samples,
+                "samples",
+                "test_loss",
+                samples_fit,
+                {
+                    f"TTM n^{float(ttm_test_loss().exponent('n')):g}": float(
+                        ttm_test_loss().exponent("n")
+                    ),
+                    f"Chen21 n^{float(chen21_test_loss().exponent('n')):g}": float(
+                        chen21_test_loss().exponent("n")
+                    ),
+                },
+                "Test loss against n (T = 4n, d = 8, m = 32, L = 2)",
+            ),
+            "rate_in_n.png",
+            f"Test loss ∝ n^{samples_fit.slope:.2f}, 95% CI [{samples_fit.lower:.2f}, "
+            f"{samples_fit.upper:.2f}]; declared tolerance {catalogue.RATE_TOLERANCE} on TTM's −1.",
+        )
+    )
+    widths = catalogue.width_sweep()
+    width_fit = sweep_slope(widths, "width", "test_loss", alpha=0.05)
+    blocks.append(
+        save(
+            plots.rate_fit(
+                widths,
+                "width",
+                "test_loss",
+                width_fit,
+                {"TTM m^0": 0.0, f"Chen21 m^{float(chen21_test_loss().exponent('m')):g}": 0.5},
+                "Test loss against m (same data, n = 128, T = 4n)",
+            ),
+            "rate_in_m.png",
+            f"Test loss ∝ m^{width_fit.slope:.2f}, 95% CI [{width_fit.lower:.2f}, "
+            f"{width_fit.upper:.2f}]: slower than Chen21's √m, not flat (a documented discrepancy).",
+        )
+    )
+    radius = catalogue.radius_sweep()
+    radius_fit = sweep_slope(radius, "width", "relative_distance", alpha=0.05)
+    blocks.append(
+        save(
+            plots.rate_fit(
+                radius,
+                "width",
+                "relative_distance",
+                radius_fit,
+                {"m^-1/2": -0.5},
+                "Relative distance ‖W_T − W₀‖/‖W₀‖ against m",
+            ),
+            "radius_in_m.png",
+            f"‖W_T − W₀‖/‖W₀‖ ∝ m^{radius_fit.slope:.2f}, 95% CI [{radius_fit.lower:.2f}, "
+            f"{radius_fit.upper:.2f}].",
+        )
+    )
+    rows = xor_figure_1_rows(tuple(xor_dimensions))
+    xor_image, xor_table = save_xor_figure_1(rows, directory)
+    images.append(xor_image)
+    blocks += [
+        Heading("XOR: Figure 1 of Taheri–Thrampoulidis–Mazumdar"),
+        Image(xor_image.name, f"Test error against SGD iteration (numbers in {xor_table.name})."),
+        *[Paragraph(line) for line in summarise_xor_figure_1(rows)],
+        Heading("Gradient features on three Gaussian clusters (Shi–Wei–Liang poster)"),
+        save(
+            plots.gaussian_one_step_panels(gaussian_one_step_picture()),
+            "gfl_four_panel.png",
+            "Data; random initial weights; weights after one step of Algorithm 1; the updated "
+            "activation pattern.",
+        ),
+    ]
+    markdown = directory / "report.md"
+    markdown.write_text(render_markdown(blocks))
+    page = directory / "report.html"
+    page.write_text(render_html(blocks, "gflcheck report"))
+    return ReportFiles(markdown, page, tuple(images))

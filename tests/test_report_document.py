@@ -1,0 +1,118 @@
+"""``gflcheck report``: the Markdown/HTML document, its plots, and the CLI command."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gflcheck import catalogue
+from gflcheck.baselines import verdict_record
+from gflcheck.checks.kernel_rates import sweep
+from gflcheck.checks.kernel_regime import KernelSetting
+from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
+from gflcheck.report import verdict_row
+from gflcheck.report_document import (
+    Heading,
+    Image,
+    Paragraph,
+    Table,
+    build_report,
+    render_html,
+    render_markdown,
+)
+from gflcheck.theorems.ttm import log_log_iterations
+
+
+def test_markdown_and_html_render_the_same_blocks():
+    blocks = [
+        Heading("Title <1>", 1),
+        Paragraph("a < b & c"),
+        Table(["x", "y|z"], [["1", "a|b"]]),
+        Image("plot.png", "a plot"),
+    ]
+    markdown = render_markdown(blocks)
+    assert markdown.startswith("# Title <1>\n")
+    assert "| x | y\\|z |\n|---|---|\n| 1 | a\\|b |" in markdown
+    assert "![a plot](plot.png)" in markdown
+    page = render_html(blocks, "t")
+    assert "<h1>Title &lt;1&gt;</h1>" in page and "<p>a &lt; b &amp; c</p>" in page
+    assert '<img src="plot.png" alt="a plot">' in page and "<td>a|b</td>" in page
+
+
+def _small_sweep(widths=(8, 16), sizes=(16, 32)):
+    settings = [KernelSetting(4, m, 1, n, 0.3, 2 * n, 5) for m in widths for n in sizes]
+    return sweep(settings, seeds=2, test_size=500, step_fraction=0.5)
+
+
+@pytest.fixture
+def small_catalogue(monkeypatch):
+    """Small stand-ins for the declared sweeps (the real ones train for about a minute)."""
+    monkeypatch.setattr(catalogue, "samples_sweep", lambda: _small_sweep(widths=(8,)))
+    monkeypatch.setattr(catalogue, "width_sweep", lambda: _small_sweep(sizes=(16,)))
+    monkeypatch.setattr(catalogue, "radius_sweep", lambda: _small_sweep(sizes=(16,)))
+
+
+def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue):
+    holds, _ = check_xor_feature_learning(XorSetting(6, 0.3, 1))
+    refuted, _ = check_xor_feature_learning(XorSetting(32, 0.3, 2), log_log_iterations())
+    records = [verdict_record(v.check, v, verdict_row(v)) for v in (holds, refuted)]
+    files = build_report(
+        tmp_path, records, ["unit test"], [("gfl/x", "over budget")], xor_dimensions=(4, 6)
+    )
+    markdown = files.markdown.read_text()
+    for heading in (
+        "## Verdicts",
+        "## Bound against measured value",
+        "## Slack distributions",
+        "## Rate fits",
+        "## XOR: Figure 1",
+        "## Gradient features on three Gaussian clusters",
+        "### Rejected settings",
+    ):
+        assert heading in markdown
+    assert "2 of 2 verdicts as expected" in markdown
+    assert "Taheri, Thrampoulidis, Mazumdar" in markdown  # provenance column
+    names = {path.name for path in files.images}
+    assert names == {
+        "bound_vs_measured.png",
+        "slack_distributions.png",
+        "rate_in_n.png",
+        "rate_in_m.png",
+        "radius_in_m.png",
+        "xor_figure_1.png",
+        "gfl_four_panel.png",
+    }
+    page = files.html.read_text()
+    for name in names:
+        assert (tmp_path / name).stat().st_size > 1000
+        assert f"]({name})" in markdown and f'src="{name}"' in page
+
+
+def test_report_command_includes_a_session_artefact(tmp_path, small_catalogue, capsys):
+    from gflcheck.cli import main
+
+    verdict, _ = check_xor_feature_learning(XorSetting(5, 0.3, 4))
+    session = tmp_path / "session.json"
+    session.write_text(
+        json.dumps(
+            {
+                "environment": {
+                    "torch": "t",
+                    "numpy": "n",
+                    "python": "p",
+                    "machine": "m",
+                    "device": "cpu",
+                },
+                "verdicts": [verdict_record("demo", verdict, verdict_row(verdict))],
+            }
+        )
+    )
+    out = tmp_path / "report"
+    arguments = ["report", "-k", "ttm-xor/d=16", "--out", str(out), "--session", str(session)]
+    assert main(arguments) == 0
+    markdown = (out / "report.md").read_text()
+    assert "pytest session" in markdown and "2 of 2 verdicts as expected" in markdown
+    session.write_text("{not json")
+    assert main(arguments) == 2
+    assert "is not a session artefact" in capsys.readouterr().err
