@@ -20,6 +20,7 @@ from gflcheck.checks.theorem_3_12 import (
     Theorem312Config,
     check_theorem_3_12,
 )
+from gflcheck.declare import Measurement, Precondition, TheoryCheck
 from gflcheck.errors import (
     BudgetExceededError,
     GflcheckError,
@@ -42,10 +43,12 @@ __all__ = [
     "Bound",
     "BudgetExceededError",
     "GflcheckError",
+    "Measurement",
     "MixtureSetting",
     "Monotonicity",
     "Outcome",
     "ParameterRangeError",
+    "Precondition",
     "PreconditionError",
     "Provenance",
     "QuantifierInstantiation",
@@ -53,6 +56,7 @@ __all__ = [
     "SymbolDomain",
     "Tag",
     "Theorem312Config",
+    "TheoryCheck",
     "UnknownSymbolError",
     "Verdict",
     "check_theorem_3_12",

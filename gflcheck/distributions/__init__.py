@@ -7,10 +7,12 @@ from gflcheck.distributions.gaussian_mixture import (
     two_cluster_mixture,
     xor_mixture,
 )
+from gflcheck.distributions.margin_sphere import MarginSphere
 from gflcheck.distributions.xor_cube import XorCube
 
 __all__ = [
     "GaussianMixture",
+    "MarginSphere",
     "XorCube",
     "orthogonal_mixture",
     "three_cluster_example",
