@@ -11,9 +11,12 @@ grids, so with the run cache it trains nothing twice.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import Executor
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
+from gflcheck.bounds import Bound
 from gflcheck.checks.kernel_rates import SweepPoint, samples_grid, sweep
 from gflcheck.checks.kernel_regime import (
     KernelConfig,
@@ -25,29 +28,58 @@ from gflcheck.checks.theorem_3_12 import MixtureSetting, Theorem312Config, check
 from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
 from gflcheck.profiles import Budget
 from gflcheck.theorems.gfl import Statement, opt_dropped, single_step, theorem_3_12
-from gflcheck.theorems.ttm import log_log_iterations, sqrt_d_samples
+from gflcheck.theorems.ttm import XorClaim, log_log_iterations, sqrt_d_samples
 from gflcheck.theorems.ttm_kernel import no_generalization_gap, training_loss_bound_squared_rate
 from gflcheck.verdicts import Verdict
 
 
 @dataclass(frozen=True)
 class CatalogueEntry:
-    """A named check: ``run(budget)`` returns its verdict and evidence (or raises
+    """A named check on a fixed ``setting`` (a dataclass with a ``seed`` field):
+    ``check(setting, budget)`` returns its verdict and evidence (or raises
     :class:`~gflcheck.errors.SettingRejectedError`)."""
 
     name: str
     description: str
-    run: Callable[[Budget], tuple[Verdict, Any]]
+    setting: Any
+    check: Callable[[Any, Budget], tuple[Verdict, Any]]
+
+    def run(self, limits: Budget, seed: int | None = None) -> tuple[Verdict, Any]:
+        """Run the check; with ``seed``, on the same setting with that seed instead (fresh data,
+        initialisations and test samples: :mod:`gflcheck.power` repeats checks this way)."""
+        setting = self.setting if seed is None else replace(self.setting, seed=seed)
+        return self.check(setting, limits)
 
 
-def _theorem_3_12(
-    setting: MixtureSetting, statement: Callable[[], Statement]
-) -> Callable[[Budget], tuple[Verdict, Any]]:
-    def run(limits: Budget) -> tuple[Verdict, Any]:
-        config = Theorem312Config(max_width=limits.max_width, max_steps=limits.max_steps)
-        return check_theorem_3_12(setting, statement(), config)
+# The entries' check functions are module-level functions and partials, so that entries pickle
+# (to run on another process or machine: gflcheck.executors).
+def _run_theorem_3_12(
+    statement: Callable[[], Statement], setting: MixtureSetting, limits: Budget
+) -> tuple[Verdict, Any]:
+    config = Theorem312Config(max_width=limits.max_width, max_steps=limits.max_steps)
+    return check_theorem_3_12(setting, statement(), config)
 
-    return run
+
+def _theorem_3_12(statement: Callable[[], Statement]) -> Callable[[Any, Budget], Any]:
+    return partial(_run_theorem_3_12, statement)
+
+
+def _run_xor(
+    claim: Callable[[], XorClaim] | None, setting: XorSetting, limits: Budget
+) -> tuple[Verdict, Any]:
+    return check_xor_feature_learning(setting, claim() if claim else None)
+
+
+def _run_training_loss(
+    bound: Callable[[], Bound] | None, setting: KernelSetting, limits: Budget
+) -> tuple[Verdict, Any]:
+    return check_training_loss_bound(setting, bound() if bound else None)
+
+
+def _run_generalization_gap(
+    bound: Callable[[], Bound] | None, seeds: int, setting: KernelSetting, limits: Budget
+) -> tuple[Verdict, Any]:
+    return check_generalization_gap(setting, bound() if bound else None, KernelConfig(seeds=seeds))
 
 
 _XOR = MixtureSetting("xor", 8, 8.0, 1.0, gamma=0.005, epsilon=0.1, delta=0.2, seed=1)
@@ -59,93 +91,87 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
     CatalogueEntry(
         "gfl/xor",
         "XOR-like 4-cluster mixture, d=8, ‖μ‖/σ=8",
-        _theorem_3_12(_XOR, theorem_3_12),
+        _XOR,
+        _theorem_3_12(theorem_3_12),
     ),
     CatalogueEntry(
         "gfl/two-cluster",
         "two clusters ±μ, d=4, ‖μ‖/σ=6",
-        _theorem_3_12(
-            MixtureSetting("two-cluster", 4, 6.0, 1.0, gamma=0.01, epsilon=0.1, delta=0.2, seed=2),
-            theorem_3_12,
-        ),
+        MixtureSetting("two-cluster", 4, 6.0, 1.0, gamma=0.01, epsilon=0.1, delta=0.2, seed=2),
+        _theorem_3_12(theorem_3_12),
     ),
     CatalogueEntry(
         "gfl/orthogonal-3",
         "three orthogonal clusters labelled +,−,+, d=6, ‖μ‖/σ=6",
-        _theorem_3_12(
-            MixtureSetting(
-                "orthogonal", 6, 6.0, 1.0, 0.01, 0.1, delta=0.2, seed=4, labels=(1, -1, 1)
-            ),
-            theorem_3_12,
-        ),
+        MixtureSetting("orthogonal", 6, 6.0, 1.0, 0.01, 0.1, delta=0.2, seed=4, labels=(1, -1, 1)),
+        _theorem_3_12(theorem_3_12),
     ),
     CatalogueEntry(
         "gfl/three-cluster-d4",
         "the poster's three-cluster picture, embedded in d=4",
-        _theorem_3_12(
-            MixtureSetting(
-                "three-cluster", 4, 4.0, 0.5, gamma=0.01, epsilon=0.1, delta=0.2, seed=5
-            ),
-            theorem_3_12,
-        ),
+        MixtureSetting("three-cluster", 4, 4.0, 0.5, gamma=0.01, epsilon=0.1, delta=0.2, seed=5),
+        _theorem_3_12(theorem_3_12),
     ),
     CatalogueEntry(
         "gfl/three-cluster-d2",
         "the poster's three-cluster picture in d=2 (m ≤ e^d excludes it)",
-        _theorem_3_12(
-            MixtureSetting(
-                "three-cluster", 2, 4.0, 0.5, gamma=0.01, epsilon=0.1, delta=0.2, seed=5
-            ),
-            theorem_3_12,
-        ),
+        MixtureSetting("three-cluster", 2, 4.0, 0.5, gamma=0.01, epsilon=0.1, delta=0.2, seed=5),
+        _theorem_3_12(theorem_3_12),
     ),
     CatalogueEntry(
         "gfl/noisy-two-cluster",
         "overlapping clusters ‖μ‖/σ=1: OPT dominates the bound",
-        _theorem_3_12(_NOISY, theorem_3_12),
+        _NOISY,
+        _theorem_3_12(theorem_3_12),
     ),
-    CatalogueEntry("gfl/xor/single-step", "false variant: T = 1", _theorem_3_12(_XOR, single_step)),
+    CatalogueEntry("gfl/xor/single-step", "false variant: T = 1", _XOR, _theorem_3_12(single_step)),
     CatalogueEntry(
         "gfl/noisy-two-cluster/opt-dropped",
         "false variant: OPT dropped",
-        _theorem_3_12(_NOISY, opt_dropped),
+        _NOISY,
+        _theorem_3_12(opt_dropped),
     ),
     CatalogueEntry(
         "ttm-xor/d=16",
         "XOR y = x₁x₂ on {±1}^16: zero error within ⌈log d⌉ SGD steps",
-        lambda limits: check_xor_feature_learning(XorSetting(16, 0.2, 1)),
+        XorSetting(16, 0.2, 1),
+        partial(_run_xor, None),
     ),
     CatalogueEntry(
         "ttm-xor/d=64/log-log-steps",
         "false variant: ⌈log log d⌉ steps suffice",
-        lambda limits: check_xor_feature_learning(XorSetting(64, 0.2, 2), log_log_iterations()),
+        XorSetting(64, 0.2, 2),
+        partial(_run_xor, log_log_iterations),
     ),
     CatalogueEntry(
         "ttm-xor/d=32/sqrt-d-samples",
         "false variant: ⌈√d⌉ samples per step suffice",
-        lambda limits: check_xor_feature_learning(XorSetting(32, 0.2, 3), sqrt_d_samples()),
+        XorSetting(32, 0.2, 3),
+        partial(_run_xor, sqrt_d_samples),
     ),
     CatalogueEntry(
         "ttm-kernel/training-loss",
         "deep tanh network, d=6, m=32, L=2, n=48: F̂(w_t) ≤ 4ρ*²/(ηt) at every step",
-        lambda limits: check_training_loss_bound(_KERNEL),
+        _KERNEL,
+        partial(_run_training_loss, None),
     ),
     CatalogueEntry(
         "ttm-kernel/training-loss/1-over-t-squared",
         "false variant: F̂(w_t) ≤ 4ρ*²/(ηt²)",
-        lambda limits: check_training_loss_bound(_KERNEL, training_loss_bound_squared_rate()),
+        _KERNEL,
+        partial(_run_training_loss, training_loss_bound_squared_rate),
     ),
     CatalogueEntry(
         "ttm-kernel/generalisation-gap",
         "E[F(w_T) − F̂(w_T)] ≤ 9ρ*²(G₀+¼)²/n over 8 training sets",
-        lambda limits: check_generalization_gap(_KERNEL, config=KernelConfig(seeds=8)),
+        _KERNEL,
+        partial(_run_generalization_gap, None, 8),
     ),
     CatalogueEntry(
         "ttm-kernel/generalisation-gap/none",
         "false variant: no generalisation gap (n = 20, d = 8)",
-        lambda limits: check_generalization_gap(
-            _KERNEL_FEW_SAMPLES, no_generalization_gap(), KernelConfig(seeds=16)
-        ),
+        _KERNEL_FEW_SAMPLES,
+        partial(_run_generalization_gap, no_generalization_gap, 16),
     ),
 )
 
@@ -165,18 +191,19 @@ WIDTHS = (16, 32, 64, 128, 256)
 RADIUS_WIDTHS = (16, 32, 64, 128)
 
 
-def samples_sweep() -> list[SweepPoint]:
+def samples_sweep(executor: Executor | None = None) -> list[SweepPoint]:
     """Test loss over ``n ∈ {32, …, 256}`` at ``T = 4n`` (d = 8, m = 32, L = 2, 4 seeds)."""
-    return sweep(samples_grid(**RATE_SETTINGS), seeds=4, test_size=20_000, step_fraction=0.5)
+    settings = samples_grid(**RATE_SETTINGS)
+    return sweep(settings, seeds=4, test_size=20_000, step_fraction=0.5, executor=executor)
 
 
-def width_sweep() -> list[SweepPoint]:
+def width_sweep(executor: Executor | None = None) -> list[SweepPoint]:
     """Test loss over ``m ∈ {16, …, 256}``, the same training sets at every width (n = 128)."""
     settings = [KernelSetting(8, m, 2, 128, 0.2, 512, 17) for m in WIDTHS]
-    return sweep(settings, seeds=6, test_size=20_000, step_fraction=0.5)
+    return sweep(settings, seeds=6, test_size=20_000, step_fraction=0.5, executor=executor)
 
 
-def radius_sweep() -> list[SweepPoint]:
+def radius_sweep(executor: Executor | None = None) -> list[SweepPoint]:
     """‖W_T − W₀‖ over ``m ∈ {16, …, 128}`` (n = 64, T = 256)."""
     settings = [KernelSetting(8, m, 2, 64, 0.2, 256, 13) for m in RADIUS_WIDTHS]
-    return sweep(settings, seeds=4, test_size=5_000, step_fraction=0.5)
+    return sweep(settings, seeds=4, test_size=5_000, step_fraction=0.5, executor=executor)

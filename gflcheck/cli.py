@@ -11,17 +11,25 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from gflcheck import baselines, cache
 from gflcheck.catalogue import DEFAULT_CHECKS
 from gflcheck.errors import SettingRejectedError
 from gflcheck.profiles import BUDGETS, budget
-from gflcheck.report import format_verdict_details, format_verdict_table, verdict_row
+from gflcheck.report import (
+    format_table,
+    format_verdict_details,
+    format_verdict_table,
+    verdict_row,
+)
 from gflcheck.verdicts import Verdict
 
 SESSION_ARTEFACT = "gflcheck-results/session.json"
+POWER_RESULTS = "gflcheck-results/power.json"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,10 +74,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     report.add_argument("--out", default="gflcheck-results/report", help="output folder")
     report.add_argument(
+        "--power",
+        default=POWER_RESULTS,
+        help="include the rates of this 'gflcheck power' file, when it exists ('' for none)",
+    )
+    report.add_argument(
         "--session",
         default=SESSION_ARTEFACT,
         help="also report the verdicts of this pytest session artefact, when it exists "
         "('' for none)",
+    )
+    power = commands.add_parser(
+        "power",
+        parents=[common],
+        help="repeat each default check with fresh seeds: false-alarm and detection rates",
+    )
+    power.add_argument("--runs", type=int, default=20, help="repetitions per check (default 20)")
+    power.add_argument("--out", default=POWER_RESULTS, help="where to write the rates as JSON")
+    power.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        default=None,
+        help="run the repetitions on this Dask scheduler (e.g. tcp://host:8786; 'local' starts "
+        "a local cluster); the rates equal a local run's",
     )
     cache_command = commands.add_parser("cache", help="show or clear the run cache")
     cache_command.add_argument("action", choices=["info", "clear"])
@@ -86,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _baseline(arguments)
             if arguments.command == "report":
                 return _report(arguments)
+            if arguments.command == "power":
+                return _power(arguments)
             return _check(arguments)
     except cache.CacheError as error:
         print(f"gflcheck: {error}", file=sys.stderr)
@@ -142,6 +171,47 @@ def _baseline(arguments: argparse.Namespace) -> int:
         print(f"REGRESSION {regression.key}: {regression.reason}")
     print(f"{len(regressions)} regression(s) among {len(verdicts)} verdicts against {path}")
     return 1 if regressions else 0
+
+
+def _power(arguments: argparse.Namespace) -> int:
+    from gflcheck.power import POWER_COLUMNS, estimates_as_json, measure_power
+
+    if arguments.runs < 1:
+        print(f"--runs={arguments.runs}: allowed an integer ≥ 1", file=sys.stderr)
+        return 2
+    entries = [e for e in DEFAULT_CHECKS if arguments.select in e.name]
+    with _dask_client(arguments.dask) as client:
+        estimates = measure_power(
+            entries,
+            arguments.runs,
+            budget(arguments.profile),
+            progress=lambda line: print(f"    {line}", file=sys.stderr, flush=True),
+            executor=client,
+        )
+    print(format_table(POWER_COLUMNS, [e.as_row() for e in estimates]))
+    baselines.write_json_atomically(
+        Path(arguments.out),
+        {
+            "runs": arguments.runs,
+            "environment": baselines.environment(),
+            "checks": estimates_as_json(estimates),
+        },
+    )
+    missed = [e.check for e in estimates if e.meets_target is False]
+    print(f"wrote {arguments.out}; targets missed: {', '.join(missed) or 'none'}")
+    return 1 if missed else 0
+
+
+@contextmanager
+def _dask_client(address: str | None) -> Iterator[Any]:
+    """A Dask client for ``address`` (``local``: a local cluster), or ``None``."""
+    if address is None:
+        yield None
+        return
+    from distributed import Client  # the 'distributed' extra
+
+    with Client() if address == "local" else Client(address) as client:
+        yield client
 
 
 def _report(arguments: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from gflcheck.figures import (
     summarise_xor_figure_1,
     xor_figure_1_rows,
 )
+from gflcheck.power import DETECTION_TARGET, POWER_COLUMNS, PowerEstimate
 from gflcheck.report import VERDICT_COLUMNS
 from gflcheck.theorems.ttm_kernel import chen21_test_loss, ttm_test_loss
 
@@ -124,12 +125,30 @@ def verdict_table(records: Sequence[Mapping[str, Any]]) -> Table:
     )
 
 
+def _power_section(power: Sequence[Mapping[str, Any]] | None) -> list[Block]:
+    heading = Heading("What a pass is worth: false-alarm and detection rates")
+    if power is None:
+        return [heading, Paragraph("Not measured: run `gflcheck power` to add this section.")]
+    estimates = [PowerEstimate(**record) for record in power]
+    return [
+        heading,
+        Paragraph(
+            "Each default check repeated with fresh seeds. False alarms: share of runs of a true "
+            "statement measured violated, against its declared rate (one-sided exact binomial "
+            f"test). Detection: share of runs refuting a false variant (target ≥ "
+            f"{DETECTION_TARGET:g}). Intervals: 95% Clopper–Pearson."
+        ),
+        Table(POWER_COLUMNS, [e.as_row() for e in estimates]),
+    ]
+
+
 def build_report(
     directory: Path,
     records: Sequence[Mapping[str, Any]],
     sources: Sequence[str],
     rejected: Sequence[tuple[str, str]] = (),
     xor_dimensions: Sequence[int] = (16, 32, 64, 128),
+    power: Sequence[Mapping[str, Any]] | None = None,
 ) -> ReportFiles:
     """Write ``report.md``, ``report.html`` and their PNG files into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -171,6 +190,7 @@ def build_report(
         ]
     if rejected:
         blocks += [Heading("Rejected settings", 3), Table(["check", "reason"], rejected)]
+    blocks += _power_section(power)
     blocks += [
         Heading("Bound against measured value"),
         save(

@@ -11,6 +11,7 @@ from gflcheck.baselines import verdict_record
 from gflcheck.checks.kernel_rates import sweep
 from gflcheck.checks.kernel_regime import KernelSetting
 from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
+from gflcheck.power import estimates_as_json, power_from_outcomes
 from gflcheck.report import verdict_row
 from gflcheck.report_document import (
     Heading,
@@ -22,6 +23,7 @@ from gflcheck.report_document import (
     render_markdown,
 )
 from gflcheck.theorems.ttm import log_log_iterations
+from gflcheck.verdicts import Outcome
 
 
 def test_markdown_and_html_render_the_same_blocks():
@@ -57,8 +59,16 @@ def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue)
     holds, _ = check_xor_feature_learning(XorSetting(6, 0.3, 1))
     refuted, _ = check_xor_feature_learning(XorSetting(32, 0.3, 2), log_log_iterations())
     records = [verdict_record(v.check, v, verdict_row(v)) for v in (holds, refuted)]
+    power = estimates_as_json(
+        [power_from_outcomes("ttm-xor/d=6", False, [Outcome.HOLDS] * 4, 0.05)]
+    )
     files = build_report(
-        tmp_path, records, ["unit test"], [("gfl/x", "over budget")], xor_dimensions=(4, 6)
+        tmp_path,
+        records,
+        ["unit test"],
+        [("gfl/x", "over budget")],
+        xor_dimensions=(4, 6),
+        power=power,
     )
     markdown = files.markdown.read_text()
     for heading in (
@@ -69,9 +79,11 @@ def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue)
         "## XOR: Figure 1",
         "## Gradient features on three Gaussian clusters",
         "### Rejected settings",
+        "## What a pass is worth: false-alarm and detection rates",
     ):
         assert heading in markdown
     assert "2 of 2 verdicts as expected" in markdown
+    assert "| ttm-xor/d=6 | false alarm | 0/4 | 0.000 | [0.000, 0.602] | ≤ 0.05 |" in markdown
     assert "Taheri, Thrampoulidis, Mazumdar" in markdown  # provenance column
     names = {path.name for path in files.images}
     assert names == {
@@ -110,9 +122,11 @@ def test_report_command_includes_a_session_artefact(tmp_path, small_catalogue, c
     )
     out = tmp_path / "report"
     arguments = ["report", "-k", "ttm-xor/d=16", "--out", str(out), "--session", str(session)]
+    arguments += ["--power", str(tmp_path / "none.json")]
     assert main(arguments) == 0
     markdown = (out / "report.md").read_text()
     assert "pytest session" in markdown and "2 of 2 verdicts as expected" in markdown
+    assert "Not measured: run `gflcheck power`" in markdown  # no power file given
     session.write_text("{not json")
     assert main(arguments) == 2
     assert "is not a session artefact" in capsys.readouterr().err

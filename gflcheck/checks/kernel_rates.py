@@ -12,6 +12,7 @@ when the slope's upper confidence bound is at most ``e + τ`` (``τ`` declared, 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,7 @@ from gflcheck.bounds import Bound
 from gflcheck.cache import cached_run
 from gflcheck.checks.kernel_regime import KernelSetting, training_data
 from gflcheck.deep_networks import empirical_risk, initialize_deep_network, train_gradient_descent
+from gflcheck.executors import map_in_order
 from gflcheck.ntk import jacobian_features, lipschitz_constant, max_margin, step_size_limit
 from gflcheck.random import stream_seed, torch_generator
 from gflcheck.verdicts import Outcome, QuantifierInstantiation, Verdict, decide_interval
@@ -48,38 +50,45 @@ class SlopeFit:
     points: int
 
 
-@cached_run
 def sweep(
-    settings: Sequence[KernelSetting], seeds: int, test_size: int, step_fraction: float
+    settings: Sequence[KernelSetting],
+    seeds: int,
+    test_size: int,
+    step_fraction: float,
+    executor: Executor | None = None,
 ) -> list[SweepPoint]:
-    """Train and measure every setting (its own seeds; the teacher comes from each setting's seed)."""
-    points = []
-    for setting in settings:
-        run_seeds = tuple(
-            stream_seed(setting.seed, f"sweep-{setting.samples}-{setting.width}-{i}")
-            for i in range(seeds)
-        )
-        x, y = training_data(setting, run_seeds)
-        network = initialize_deep_network(
-            setting.dimension, setting.width, setting.depth, run_seeds
-        )
-        features = [jacobian_features(network, i, x[i]) for i in range(seeds)]
-        limit = min(step_size_limit(lipschitz_constant(phi)) for phi in features)
-        margins = np.array([max_margin(phi, y[i]).gamma for i, phi in enumerate(features)])
-        run = train_gradient_descent(network, x, y, step_fraction * limit, setting.steps, limit)
-        data = setting.distribution()
-        x_test, y_test = data.sample(test_size, torch_generator(setting.seed, "kernel-test"))
-        distance = run.final.distance(network).numpy()
-        points.append(
-            SweepPoint(
-                setting,
-                empirical_risk(run.final, x_test, y_test).numpy(),
-                distance,
-                distance / network.flat().norm(dim=1).numpy(),
-                margins,
-            )
-        )
-    return points
+    """Train and measure every setting (:func:`sweep_point`), here or on ``executor``
+    (:func:`gflcheck.executors.map_in_order`: the same numbers either way)."""
+    tasks = [(setting, seeds, test_size, step_fraction) for setting in settings]
+    return map_in_order(sweep_point, tasks, executor)
+
+
+@cached_run
+def sweep_point(
+    setting: KernelSetting, seeds: int, test_size: int, step_fraction: float
+) -> SweepPoint:
+    """One setting: its own seeds (the teacher comes from the setting's seed), GD at
+    ``step_fraction`` of the step-size limit, test loss, ``‖W_T − W₀‖`` and the margins."""
+    run_seeds = tuple(
+        stream_seed(setting.seed, f"sweep-{setting.samples}-{setting.width}-{i}")
+        for i in range(seeds)
+    )
+    x, y = training_data(setting, run_seeds)
+    network = initialize_deep_network(setting.dimension, setting.width, setting.depth, run_seeds)
+    features = [jacobian_features(network, i, x[i]) for i in range(seeds)]
+    limit = min(step_size_limit(lipschitz_constant(phi)) for phi in features)
+    margins = np.array([max_margin(phi, y[i]).gamma for i, phi in enumerate(features)])
+    run = train_gradient_descent(network, x, y, step_fraction * limit, setting.steps, limit)
+    data = setting.distribution()
+    x_test, y_test = data.sample(test_size, torch_generator(setting.seed, "kernel-test"))
+    distance = run.final.distance(network).numpy()
+    return SweepPoint(
+        setting,
+        empirical_risk(run.final, x_test, y_test).numpy(),
+        distance,
+        distance / network.flat().norm(dim=1).numpy(),
+        margins,
+    )
 
 
 def sweep_slope(

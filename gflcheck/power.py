@@ -1,0 +1,183 @@
+"""What a pass is worth: false-alarm and detection rates of the checks, measured by repetition.
+
+Each check of the catalogue is run ``runs`` times on its setting with fresh seeds (new data,
+initialisations and test samples; :meth:`gflcheck.catalogue.CatalogueEntry.run`):
+
+- for a statement known to hold, the **false-alarm rate** is the share of runs whose verdict is
+  *violated*; it is compared with the check's declared false-alarm rate: it is *within* the
+  declaration unless the one-sided exact binomial test rejects "rate ≤ declared" at level
+  ``alpha`` (``scipy.stats.binomtest``);
+- for a deliberately false variant, the **detection rate** is the share of runs whose verdict is
+  *violated*; the target is ``≥ 0.9`` (on the point estimate; the Clopper–Pearson interval is
+  reported with it).
+
+Runs whose setting is rejected (over budget, outside the hypotheses) are counted apart and left out
+of the rates; a check whose every run is rejected has no rate and no target verdict. Every interval is a two-sided ``1 − alpha`` Clopper–Pearson interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
+from dataclasses import asdict, dataclass
+
+from scipy import stats
+
+from gflcheck._validation import require_open_unit_interval, require_positive_int
+from gflcheck.catalogue import CatalogueEntry
+from gflcheck.errors import SettingRejectedError
+from gflcheck.executors import map_in_order
+from gflcheck.profiles import Budget
+from gflcheck.random import stream_seed
+from gflcheck.verdicts import Outcome
+
+DETECTION_TARGET = 0.9
+
+
+@dataclass(frozen=True)
+class PowerEstimate:
+    """Repeated runs of one check: how often its verdict was *violated*."""
+
+    check: str
+    false_variant: bool
+    runs: int
+    violated: int
+    inconclusive: int
+    rejected: int
+    rate: float | None
+    lower: float | None
+    upper: float | None
+    declared_false_alarm_rate: float
+    p_value: float | None
+    meets_target: bool | None  # None: every run's setting was rejected, nothing was measured
+
+    @property
+    def kind(self) -> str:
+        """``detection`` for a false variant, ``false alarm`` for a true statement."""
+        return "detection" if self.false_variant else "false alarm"
+
+    def as_row(self) -> tuple[str, ...]:
+        """A row of :data:`POWER_COLUMNS`."""
+        target = (
+            f"≥ {DETECTION_TARGET:g}"
+            if self.false_variant
+            else f"≤ {self.declared_false_alarm_rate:g}"
+        )
+        return (
+            self.check,
+            self.kind,
+            f"{self.violated}/{self.runs}",
+            f"{self.rate:.3f}" if self.runs else "-",
+            f"[{self.lower:.3f}, {self.upper:.3f}]" if self.runs else "-",
+            target,
+            "-" if self.p_value is None else f"{self.p_value:.3g}",
+            str(self.inconclusive),
+            str(self.rejected),
+            {True: "yes", False: "NO", None: "-"}[self.meets_target],
+        )
+
+
+POWER_COLUMNS = (
+    "check",
+    "rate of",
+    "violated/runs",
+    "rate",
+    "95% CI",
+    "target",
+    "p (rate ≤ declared)",
+    "inconclusive",
+    "rejected",
+    "met",
+)
+
+
+def power_from_outcomes(
+    check: str,
+    false_variant: bool,
+    outcomes: Sequence[Outcome | None],
+    declared_false_alarm_rate: float,
+    alpha: float = 0.05,
+) -> PowerEstimate:
+    """Summarise repeated verdict outcomes (``None``: the run's setting was rejected)."""
+    require_open_unit_interval("alpha", alpha, "power_from_outcomes")
+    decided = [o for o in outcomes if o is not None]
+    runs, violated = len(decided), sum(o is Outcome.VIOLATED for o in decided)
+    if runs:
+        interval = stats.binomtest(violated, runs).proportion_ci(1 - alpha, "exact")
+        lower, upper, rate = float(interval.low), float(interval.high), violated / runs
+    else:
+        lower = upper = rate = None
+    p_value = None
+    if not runs:
+        meets = None
+    elif false_variant:
+        meets = rate >= DETECTION_TARGET
+    else:
+        p_value = (
+            float(
+                stats.binomtest(
+                    violated, runs, declared_false_alarm_rate, alternative="greater"
+                ).pvalue
+            )
+            if runs
+            else None
+        )
+        meets = p_value is not None and p_value >= alpha
+    return PowerEstimate(
+        check,
+        false_variant,
+        runs,
+        violated,
+        sum(o is Outcome.INCONCLUSIVE for o in decided),
+        len(outcomes) - runs,
+        rate,
+        lower,
+        upper,
+        declared_false_alarm_rate,
+        p_value,
+        meets,
+    )
+
+
+def repeated_outcome(
+    entry: CatalogueEntry, repetition: int, limits: Budget
+) -> tuple[Outcome, float, bool] | None:
+    """Repetition ``repetition`` of ``entry`` (seed ``stream_seed(repetition, "power/<name>")``):
+    its outcome, declared false-alarm rate and whether it is a false variant; ``None`` when the
+    setting is rejected."""
+    try:
+        verdict, _ = entry.run(limits, seed=stream_seed(repetition, f"power/{entry.name}"))
+    except SettingRejectedError:
+        return None
+    return verdict.outcome, verdict.false_alarm_rate, verdict.false_variant
+
+
+def measure_power(
+    entries: Iterable[CatalogueEntry],
+    runs: int,
+    limits: Budget,
+    alpha: float = 0.05,
+    progress: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
+) -> list[PowerEstimate]:
+    """Run each entry ``runs`` times with fresh seeds (:func:`repeated_outcome`), here or on
+    ``executor`` (:func:`gflcheck.executors.map_in_order`: the same outcomes either way)."""
+    require_positive_int("runs", runs, "measure_power")
+    estimates = []
+    for entry in entries:
+        results = map_in_order(
+            repeated_outcome, [(entry, r, limits) for r in range(runs)], executor
+        )
+        outcomes = [None if result is None else result[0] for result in results]
+        decided = [result for result in results if result is not None]
+        declared, false_variant = decided[0][1:] if decided else (alpha, False)
+        estimate = power_from_outcomes(entry.name, false_variant, outcomes, declared, alpha)
+        estimates.append(estimate)
+        if progress:
+            progress(f"{entry.name}: {estimate.kind} {estimate.violated}/{estimate.runs}")
+    return estimates
+
+
+def estimates_as_json(estimates: Iterable[PowerEstimate]) -> list[dict]:
+    """Plain records (for ``gflcheck-results/power.json`` and the report)."""
+    return [asdict(e) for e in estimates]

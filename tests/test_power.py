@@ -1,0 +1,68 @@
+"""False-alarm and detection rates (gflcheck.power) and the 'gflcheck power' command."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gflcheck.catalogue import CatalogueEntry
+from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
+from gflcheck.errors import BudgetExceededError, ParameterRangeError
+from gflcheck.power import measure_power, power_from_outcomes
+from gflcheck.profiles import budget
+from gflcheck.theorems.ttm import log_log_iterations
+from gflcheck.verdicts import Outcome
+
+HOLDS, VIOLATED, INCONCLUSIVE = Outcome.HOLDS, Outcome.VIOLATED, Outcome.INCONCLUSIVE
+
+
+def test_false_alarms_are_judged_against_the_declared_rate():
+    within = power_from_outcomes("c", False, [VIOLATED] + [HOLDS] * 19, 0.05)
+    assert within.rate == 0.05 and within.meets_target and within.p_value > 0.05
+    assert within.lower < 0.05 < within.upper
+    above = power_from_outcomes("c", False, [VIOLATED] * 5 + [HOLDS] * 15, 0.05)
+    assert not above.meets_target and above.p_value < 0.05
+
+
+def test_detection_needs_ninety_percent_and_rejections_count_apart():
+    met = power_from_outcomes("v", True, [VIOLATED] * 18 + [INCONCLUSIVE] * 2 + [None] * 3, 0.05)
+    assert (met.runs, met.violated, met.inconclusive, met.rejected) == (20, 18, 2, 3)
+    assert met.meets_target and met.kind == "detection" and met.p_value is None
+    missed = power_from_outcomes("v", True, [VIOLATED] * 17 + [HOLDS] * 3, 0.05)
+    assert not missed.meets_target and missed.as_row()[-1] == "NO"
+    nothing = power_from_outcomes("v", True, [None, None], 0.05)
+    assert nothing.runs == 0 and nothing.meets_target is None and nothing.as_row()[3] == "-"
+
+
+def test_measure_power_repeats_with_fresh_seeds():
+    seeds = []
+
+    def check(setting, limits):
+        seeds.append(setting.seed)
+        return check_xor_feature_learning(setting, log_log_iterations())
+
+    def rejects(setting, limits):
+        raise BudgetExceededError("m", 10, 1)
+
+    entries = [
+        CatalogueEntry("xor/false", "", XorSetting(32, 0.2, 0), check),
+        CatalogueEntry("rejected", "", XorSetting(8, 0.2, 0), rejects),
+    ]
+    detection, rejected = measure_power(entries, 3, budget("default"))
+    assert len(set(seeds)) == 3 and 0 not in seeds
+    assert detection.false_variant and detection.violated == 3 and detection.meets_target
+    assert rejected.rejected == 3 and rejected.runs == 0
+    with pytest.raises(ParameterRangeError, match="runs"):
+        measure_power(entries, 0, budget("default"))
+
+
+def test_power_command_writes_json(tmp_path, capsys):
+    from gflcheck.cli import main
+
+    out = tmp_path / "power.json"
+    assert main(["power", "-k", "ttm-xor/d=32", "--runs", "2", "--out", str(out)]) == 0
+    (record,) = json.loads(out.read_text())["checks"]
+    assert record["check"] == "ttm-xor/d=32/sqrt-d-samples" and record["violated"] == 2
+    assert "targets missed: none" in capsys.readouterr().out
+    assert main(["power", "--runs", "0"]) == 2
