@@ -15,8 +15,9 @@ quantity is at most the bound", from:
 From the declaration follow :meth:`TheoryCheck.run` (a :class:`~gflcheck.verdicts.Verdict`: exact
 binomial test of "violation rate ≤ δ" at level α over ``k`` seeds, slack per seed, the quantifier
 table), :meth:`TheoryCheck.property` (a pytest property over the strategy; its verdicts enter the
-plugin's table, JSON artefact, baseline comparison and ``gflcheck report``), and
-:meth:`TheoryCheck.false_variant` (the same check with a deliberately false bound, which the
+plugin's table, JSON artefact, baseline comparison and ``gflcheck report``),
+:meth:`TheoryCheck.catalogue_entry` (for :func:`gflcheck.power.measure_power`: its false-alarm or
+detection rate), and :meth:`TheoryCheck.false_variant` (the same check with a deliberately false bound, which the
 property asserts is refuted). Measurements go through the run cache (:mod:`gflcheck.cache`),
 keyed by the check's name, bound and the source of ``measure``.
 
@@ -31,6 +32,7 @@ import hashlib
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 import numpy as np
@@ -40,6 +42,7 @@ from hypothesis import strategies as st
 from gflcheck._validation import require_open_unit_interval, require_positive_int
 from gflcheck.bounds import Bound
 from gflcheck.cache import cached_run
+from gflcheck.catalogue import CatalogueEntry
 from gflcheck.errors import ParameterRangeError, PreconditionError
 from gflcheck.random import stream_seed
 from gflcheck.report import format_verdict_details
@@ -141,11 +144,14 @@ class TheoryCheck(Generic[S]):
             source = getattr(self.measure, "__qualname__", repr(self.measure))
         return (self.name, self.bound, hashlib.sha256(source.encode()).hexdigest())
 
-    def run(self, setting: S, seed: int = 0) -> Verdict:
-        """Check the statement on ``setting`` over ``k`` seeds derived from ``seed``.
+    def run(self, setting: S, seed: int | None = None) -> Verdict:
+        """Check the statement on ``setting`` over ``k`` seeds derived from ``seed`` (default: the
+        setting's ``seed`` field, else 0).
 
         Raises :class:`~gflcheck.errors.PreconditionError` when a precondition fails.
         """
+        if seed is None:
+            seed = int(getattr(setting, "seed", 0))
         for precondition in self.preconditions:
             if not precondition.holds(setting):
                 raise PreconditionError(precondition.description, repr(setting))
@@ -189,6 +195,11 @@ class TheoryCheck(Generic[S]):
             false_variant=self.is_false_variant,
         )
 
+    def catalogue_entry(self, setting: S, description: str = "") -> CatalogueEntry:
+        """This check on a fixed ``setting`` (a dataclass with a ``seed`` field), as an entry that
+        :func:`gflcheck.power.measure_power` repeats with fresh seeds."""
+        return CatalogueEntry(self.name, description, setting, partial(_run_entry, self))
+
     def property(self) -> Callable[..., None]:
         """A pytest property: for every generated setting, the statement is not refuted (a false
         variant: it is refuted). Assign it to a ``test_…`` name in a test module."""
@@ -230,6 +241,10 @@ class TheoryCheck(Generic[S]):
             )
         )
         return tuple(rows)
+
+
+def _run_entry(check: TheoryCheck[Any], setting: Any, limits: Any) -> tuple[Verdict, None]:
+    return check.run(setting), None
 
 
 @cached_run

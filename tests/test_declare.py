@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from gflcheck import (
     TheoryCheck,
     positive,
 )
+from gflcheck.power import measure_power
+from gflcheck.profiles import budget
 
 pytest_plugins = ["pytester"]
 
@@ -30,6 +33,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "perceptron_mist
 @dataclass(frozen=True)
 class Noise:
     level: float
+    seed: int = 0
 
 
 def bound(expression: str = "c") -> Bound:
@@ -58,7 +62,8 @@ def make_check(**changes) -> TheoryCheck:
 def test_a_true_statement_holds_with_its_quantifiers_and_provenance():
     verdict = make_check().run(Noise(0.9))
     assert verdict.outcome is Outcome.HOLDS and verdict.decision.seeds == 59  # δ = α = 0.05
-    assert verdict.bound.provenance.tag is Tag.OURS and verdict.parameters == {"level": 0.9}
+    assert verdict.bound.provenance.tag is Tag.OURS
+    assert verdict.parameters == {"level": 0.9, "seed": 0}
     table = {q.quantifier: q for q in verdict.quantifiers}
     assert table["∀ noise level"].instantiated_as == "Hypothesis"
     assert table["hypothesis: level ≤ 1"].value == "holds" and table["c"].value == "1"
@@ -106,11 +111,29 @@ def test_bad_declarations_and_measurements_name_the_problem():
 
 def test_the_worked_example_runs_and_refutes_its_false_variant(pytester):
     pytester.makepyfile(test_example=EXAMPLE.read_text())
-    result = pytester.runpytest("-p", "no:cacheprovider", "--gflcheck-no-cache")
+    baseline = pytester.path / "baseline.json"
+    result = pytester.runpytest(
+        "-p",
+        "no:cacheprovider",
+        "--gflcheck-no-cache",
+        f"--gflcheck-baseline={baseline}",
+        "--gflcheck-update-baseline",
+    )
     result.assert_outcomes(passed=2)
     output = result.stdout.str()
     assert "Novikoff (R/γ)²" in output and "R/γ (false)" in output
     assert "VIOLATED" in output and "refuted" in output
+    # the declaration's verdicts reach the baseline and the session artefact (the report's input)
+    (section,) = json.loads(baseline.read_text())["environments"].values()
+    assert any(key.startswith("perceptron-mistakes::R/γ (false)::") for key in section["entries"])
+    artefact = json.loads((pytester.path / "gflcheck-results" / "session.json").read_text())
+    assert {r["statement"] for r in artefact["verdicts"]} == {"Novikoff (R/γ)²", "R/γ (false)"}
+
+
+def test_a_declared_check_has_measurable_power():
+    variant = make_check().false_variant(bound("c/100"), why_false="too small")
+    (detection,) = measure_power([variant.catalogue_entry(Noise(0.9))], 3, budget("default"))
+    assert detection.false_variant and detection.violated == 3 and detection.meets_target
 
 
 def test_the_worked_example_is_short():
