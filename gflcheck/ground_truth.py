@@ -9,6 +9,9 @@ direction ``D_j``), bias ``b_j = τ‖μ_j‖ > 0`` (sign ``s_j = +1``), output 
 ``a_j = y_j/((1−τ) min_k ‖μ_k‖)``, so the cluster centre has margin ≥ 1. ``B_a1`` is that output
 scale and bounds ``|a_j|``. The output weights may then be refit, within ``|a_j| ≤ B_a1``, by
 minimising the empirical hinge loss, a linear programme (hinge loss is convex in ``a``).
+
+For structured parity (``ours``): ``k + 1`` neurons on ``Σ_{j∈A} x_j`` with staircase biases, fitting
+the parity exactly (:func:`structured_parity_ground_truth`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from scipy import optimize, sparse
 
 from gflcheck._validation import require_open_unit_interval, require_positive_int
 from gflcheck.distributions.gaussian_mixture import GaussianMixture
+from gflcheck.distributions.structured_parity import StructuredParity
 from gflcheck.errors import GflcheckError
 from gflcheck.estimators import IntervalEstimate, hinge_loss_estimate
 from gflcheck.networks import TwoLayerReLU
@@ -144,3 +148,39 @@ def opt_upper_bound(
     x, y = mixture.sample(evaluation_size, generator, torch.float64)
     loss = hinge_loss_estimate(truth.network, x, y, miscoverage)
     return OptUpperBound(value=float(loss.upper[0]), loss=loss, ground_truth=truth)
+
+
+def staircase_output_weights(sparsity: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Biases ``β`` and output weights ``α`` of ``g(z) = Σ_i α_i ReLU(z − β_i)`` with
+    ``g(z_j) = parity(z_j) = (−1)^{(k − z_j)/2}`` at ``z_j = −k + 2j``, ``j = 0..k``."""
+    k = sparsity
+    points = torch.arange(-k, k + 1, 2, dtype=torch.float64)
+    biases = torch.cat([torch.tensor([-k - 1.0], dtype=torch.float64), points[:-1] + 0.5])
+    design = (points[:, None] - biases[None, :]).clamp_min(0)  # [k+1, k+1], lower triangular
+    parity = (-1.0) ** ((k - points) / 2)
+    weights = torch.linalg.solve_triangular(design, parity[:, None], upper=False)[:, 0]
+    return biases, weights
+
+
+def structured_parity_ground_truth(distribution: StructuredParity) -> GroundTruthNetwork:
+    """``k + 1`` neurons on the direction ``1_A/√k``, i.e. on ``z = Σ_{j∈A} x_j ∈ {−k, …, k}``,
+    with the staircase biases of :func:`staircase_output_weights` (never 0, so each has a sign
+    ``s_j``) and output weights with ``f(z_j) = parity(z_j)`` exactly: hinge loss 0 on every
+    point, so ``OPT = 0`` (``ours``)."""
+    k, d = distribution.sparsity, distribution.dimension
+    biases, weights = staircase_output_weights(k)
+    direction = torch.zeros(d, dtype=torch.float64)
+    direction[list(distribution.support)] = 1 / math.sqrt(k)
+    scale = math.sqrt(k)  # ReLU(z − β) = √k·ReLU(⟨w, x⟩ − β/√k) with w = 1_A/√k
+    directions = direction.repeat(k + 1, 1)
+    network = TwoLayerReLU((scale * weights)[None, :], directions[None], (biases / scale)[None, :])
+    return GroundTruthNetwork(
+        network=network,
+        directions=directions,
+        signs=torch.sign(biases),
+        output_weight_bound=float((scale * weights).abs().max()),
+        construction=(
+            f"k+1 = {k + 1} neurons on w = 1_A/√k with staircase biases −(k+1)/√k, "
+            f"(z_i + ½)/√k; a solved so that f(z_i) = parity exactly"
+        ),
+    )

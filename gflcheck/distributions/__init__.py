@@ -8,11 +8,13 @@ from gflcheck.distributions.gaussian_mixture import (
     xor_mixture,
 )
 from gflcheck.distributions.margin_sphere import MarginSphere
+from gflcheck.distributions.structured_parity import StructuredParity
 from gflcheck.distributions.xor_cube import XorCube
 
 __all__ = [
     "GaussianMixture",
     "MarginSphere",
+    "StructuredParity",
     "XorCube",
     "orthogonal_mixture",
     "three_cluster_example",
