@@ -206,64 +206,36 @@ def build_report(
         ),
         Heading("Rate fits (kernel regime, TTM vs Chen et al. 2021)"),
     ]
-    samples = catalogue.samples_sweep()
-    samples_fit = sweep_slope(samples, "samples", "test_loss", alpha=0.05)
-    blocks.append(
-        save(
-            plots.rate_fit(
-                samples,
-                "samples",
-                "test_loss",
-                samples_fit,
-                {
-                    f"TTM n^{float(ttm_test_loss().exponent('n')):g}": float(
-                        ttm_test_loss().exponent("n")
-                    ),
-                    f"Chen21 n^{float(chen21_test_loss().exponent('n')):g}": float(
-                        chen21_test_loss().exponent("n")
-                    ),
-                },
-                "Test loss against n (T = 4n, d = 8, m = 32, L = 2)",
-            ),
-            "rate_in_n.png",
-            f"Test loss ∝ n^{samples_fit.slope:.2f}, 95% CI [{samples_fit.lower:.2f}, "
-            f"{samples_fit.upper:.2f}]; declared tolerance {catalogue.RATE_TOLERANCE} on TTM's −1.",
-        )
+    ttm_n = float(ttm_test_loss().exponent("n"))
+    chen_n, chen_m = (float(chen21_test_loss().exponent(v)) for v in ("n", "m"))
+    rate_figures = (
+        (
+            catalogue.samples_sweep(),
+            ("samples", "test_loss"),
+            {f"TTM n^{ttm_n:g}": ttm_n, f"Chen21 n^{chen_n:g}": chen_n},
+            ("Test loss against n (T = 4n, d = 8, m = 32, L = 2)", "rate_in_n.png"),
+            ("Test loss ∝ n", f"; declared tolerance {catalogue.RATE_TOLERANCE} on TTM's −1."),
+        ),
+        (
+            catalogue.width_sweep(),
+            ("width", "test_loss"),
+            {"TTM m^0": 0.0, f"Chen21 m^{chen_m:g}": chen_m},
+            ("Test loss against m (same data, n = 128, T = 4n)", "rate_in_m.png"),
+            ("Test loss ∝ m", ": slower than Chen21's √m, not flat (a documented discrepancy)."),
+        ),
+        (
+            catalogue.radius_sweep(),
+            ("width", "relative_distance"),
+            {"m^-1/2": -0.5},
+            ("Relative distance ‖W_T − W₀‖/‖W₀‖ against m", "radius_in_m.png"),
+            ("‖W_T − W₀‖/‖W₀‖ ∝ m", "."),
+        ),
     )
-    widths = catalogue.width_sweep()
-    width_fit = sweep_slope(widths, "width", "test_loss", alpha=0.05)
-    blocks.append(
-        save(
-            plots.rate_fit(
-                widths,
-                "width",
-                "test_loss",
-                width_fit,
-                {"TTM m^0": 0.0, f"Chen21 m^{float(chen21_test_loss().exponent('m')):g}": 0.5},
-                "Test loss against m (same data, n = 128, T = 4n)",
-            ),
-            "rate_in_m.png",
-            f"Test loss ∝ m^{width_fit.slope:.2f}, 95% CI [{width_fit.lower:.2f}, "
-            f"{width_fit.upper:.2f}]: slower than Chen21's √m, not flat (a documented discrepancy).",
-        )
-    )
-    radius = catalogue.radius_sweep()
-    radius_fit = sweep_slope(radius, "width", "relative_distance", alpha=0.05)
-    blocks.append(
-        save(
-            plots.rate_fit(
-                radius,
-                "width",
-                "relative_distance",
-                radius_fit,
-                {"m^-1/2": -0.5},
-                "Relative distance ‖W_T − W₀‖/‖W₀‖ against m",
-            ),
-            "radius_in_m.png",
-            f"‖W_T − W₀‖/‖W₀‖ ∝ m^{radius_fit.slope:.2f}, 95% CI [{radius_fit.lower:.2f}, "
-            f"{radius_fit.upper:.2f}].",
-        )
-    )
+    for points, (variable, measure), references, (title, name), (quantity, comment) in rate_figures:
+        fit = sweep_slope(points, variable, measure, alpha=0.05)
+        figure = plots.rate_fit(points, variable, measure, fit, references, title)
+        caption = f"{quantity}^{fit.slope:.2f}, 95% CI [{fit.lower:.2f}, {fit.upper:.2f}]{comment}"
+        blocks.append(save(figure, name, caption))
     rows = xor_figure_1_rows(tuple(xor_dimensions))
     xor_image, xor_table = save_xor_figure_1(rows, directory)
     images.append(xor_image)

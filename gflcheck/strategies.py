@@ -11,7 +11,7 @@ import math
 
 from hypothesis import strategies as st
 
-from gflcheck.checks.theorem_3_12 import FAMILIES, MixtureSetting
+from gflcheck.checks.theorem_3_12 import FAMILIES, MixtureSetting, ParitySetting
 from gflcheck.checks.xor_feature_learning import XorSetting
 
 _MAX_DIMENSION = 12
@@ -66,3 +66,26 @@ def xor_settings(
 ) -> st.SearchStrategy[XorSetting]:
     """An :class:`XorSetting`: ``d``, ``δ`` and a seed."""
     return st.builds(XorSetting, dimension=dimension, delta=delta, seed=st.integers(0, 2**32 - 1))
+
+
+def parity_settings(
+    dimension: st.SearchStrategy[int] = st.integers(6, 12),
+    sparsity: st.SearchStrategy[int] = st.integers(2, 3),
+    gamma: st.SearchStrategy[float] = st.floats(0.1, 0.3),
+    epsilon: st.SearchStrategy[float] = st.floats(0.3, 0.5),
+    delta: st.SearchStrategy[float] = st.floats(0.15, 0.4),
+) -> st.SearchStrategy[ParitySetting]:
+    """Theorem 3.12 settings on structured ``k``-sparse parity (exact sums over the cube).
+
+    The defaults keep ``m`` and ``T`` within the default budget: the hit rate ``p`` of the
+    staircase features needs ``γ ≳ 0.1``, where the bound exceeds 1 (vacuous, and reported so).
+    """
+    return st.builds(
+        ParitySetting,
+        dimension=dimension,
+        sparsity=sparsity,
+        gamma=gamma,
+        epsilon=epsilon,
+        delta=delta,
+        seed=st.integers(0, 2**32 - 1),
+    )

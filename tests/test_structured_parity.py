@@ -97,3 +97,26 @@ def test_bad_parameters_are_named(arguments, parameter):
 def test_exact_sums_refuse_large_dimensions():
     with pytest.raises(ParameterRangeError, match="≤ 20"):
         StructuredParity(21, (0, 1)).points()
+
+
+def test_theorem_3_12_runs_on_parity_and_reports_vacuity():
+    from gflcheck.checks.theorem_3_12 import ParitySetting, Theorem312Config, check_theorem_3_12
+
+    setting = ParitySetting(8, 2, gamma=0.1, epsilon=0.3, delta=0.2, seed=1)
+    assert setting.distribution().support == setting.distribution().support  # from the seed
+    verdict, evidence = check_theorem_3_12(setting, config=Theorem312Config(max_width=256))
+    assert verdict.check == "gfl-theorem-3.12/parity" and verdict.non_vacuous is False
+    assert evidence.prepared.bayes_risk.method.startswith("exact")
+    assert float(evidence.prepared.bayes_risk.lower[0]) == 0.0
+    rows = {q.quantifier: q for q in verdict.quantifiers}
+    assert "√d" in rows["B_x1"].instantiated_as and rows["B_x1"].value == f"{8**0.5:.4f}"
+    assert evidence.prepared.opt.ground_truth.width == 3  # k + 1 staircase neurons
+
+
+def test_parity_setting_names_bad_parameters():
+    from gflcheck.checks.theorem_3_12 import ParitySetting
+
+    with pytest.raises(ParameterRangeError, match="sparsity"):
+        ParitySetting(4, 5, 0.1, 0.3, 0.2, 1)
+    with pytest.raises(ParameterRangeError, match="gamma"):
+        ParitySetting(8, 2, 1.5, 0.3, 0.2, 1)

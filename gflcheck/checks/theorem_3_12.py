@@ -1,8 +1,9 @@
-"""Theorem 3.12 of Shi–Wei–Liang, end to end on Gaussian mixtures (THEORY.md §1.3).
+"""Theorem 3.12 of Shi–Wei–Liang, end to end (THEORY.md §1.3), on Gaussian mixtures and
+structured parity.
 
-One call of :func:`check_theorem_3_12` on one :class:`MixtureSetting`:
+One call of :func:`check_theorem_3_12` on one :class:`MixtureSetting` or :class:`ParitySetting`:
 
-1. builds the mixture and the explicit member ``f°`` of ``F_{d,r,B_F,S}``; ``OPT`` is replaced by an
+1. builds the distribution and the explicit member ``f°`` of ``F_{d,r,B_F,S}``; ``OPT`` is replaced by an
    upper confidence bound on ``L_D(f°)`` (after an LP refit of its output weights);
 2. estimates the gradient-feature hit rate of every ``(D_j, s_j)`` of ``f°`` from exact ``G`` on
    ``N`` initial draws; ``p`` is the smallest Clopper–Pearson lower bound;
@@ -38,6 +39,7 @@ from gflcheck.distributions.gaussian_mixture import (
     two_cluster_mixture,
     xor_mixture,
 )
+from gflcheck.distributions.structured_parity import StructuredParity
 from gflcheck.errors import BudgetExceededError, ParameterRangeError, PreconditionError
 from gflcheck.estimators import (
     IntervalEstimate,
@@ -47,9 +49,11 @@ from gflcheck.estimators import (
 )
 from gflcheck.gradient_features import HitRate, gradient_feature_hit_rate
 from gflcheck.ground_truth import (
+    GroundTruthNetwork,
     OptUpperBound,
     gaussian_mixture_ground_truth,
     opt_upper_bound,
+    structured_parity_ground_truth,
 )
 from gflcheck.random import stream_seed, torch_generator
 from gflcheck.theorems.gfl import (
@@ -113,7 +117,7 @@ class MixtureSetting:
         if self.family in ("xor", "three-cluster"):
             require_int_at_least("dimension", self.dimension, 2, f"MixtureSetting ({self.family})")
 
-    def mixture(self) -> GaussianMixture:
+    def distribution(self) -> GaussianMixture:
         """The distribution, drawn from this setting's ``"distribution"`` stream."""
         generator = torch_generator(self.seed, "distribution")
         d, R, sigma = self.dimension, self.separation, self.noise
@@ -124,6 +128,69 @@ class MixtureSetting:
         if self.family == "three-cluster":
             return three_cluster_example(R, sigma, d, generator)
         return orthogonal_mixture(d, self.labels, R, sigma, generator)
+
+    def ground_truth(
+        self, distribution: GaussianMixture, config: Theorem312Config
+    ) -> GroundTruthNetwork:
+        """One neuron per cluster (:func:`gaussian_mixture_ground_truth`)."""
+        return gaussian_mixture_ground_truth(distribution, config.bias_fraction)
+
+    @property
+    def input_norm_method(self) -> str:
+        """How ``B_x1 = E‖x‖`` is computed."""
+        return "E‖x‖ exact (mixture of non-central chi means)"
+
+
+@dataclass(frozen=True)
+class ParitySetting:
+    """One setting of the theorem on structured ``k``-sparse parity (:class:`StructuredParity`):
+    ``d``, ``k``, the structured weight ``ρ``; the support ``A`` is drawn from the setting's
+    ``"distribution"`` stream."""
+
+    dimension: int
+    sparsity: int
+    gamma: float
+    epsilon: float
+    delta: float
+    seed: int
+    structured_weight: float = 0.5
+
+    def __post_init__(self) -> None:
+        require_int_at_least("dimension", self.dimension, 2, "ParitySetting")
+        require_positive_int("sparsity", self.sparsity, "ParitySetting")
+        if self.sparsity > self.dimension:
+            raise ParameterRangeError("sparsity", self.sparsity, f"k ≤ d = {self.dimension}")
+        require_open_unit_interval("gamma", self.gamma, "ParitySetting")
+        require_open_unit_interval("epsilon", self.epsilon, "ParitySetting")
+        require_open_unit_interval("delta", self.delta, "ParitySetting")
+        require_int_at_least("seed", self.seed, 0, "ParitySetting")
+
+    @property
+    def family(self) -> str:
+        """``parity``."""
+        return "parity"
+
+    def distribution(self) -> StructuredParity:
+        """The distribution; its support comes from this setting's ``"distribution"`` stream."""
+        generator = torch_generator(self.seed, "distribution")
+        support = torch.randperm(self.dimension, generator=generator)[: self.sparsity]
+        return StructuredParity(
+            self.dimension, tuple(sorted(int(j) for j in support)), self.structured_weight
+        )
+
+    def ground_truth(
+        self, distribution: StructuredParity, config: Theorem312Config
+    ) -> GroundTruthNetwork:
+        """``k + 1`` staircase neurons on ``Σ_{j∈A} x_j`` (:func:`structured_parity_ground_truth`)."""
+        return structured_parity_ground_truth(distribution)
+
+    @property
+    def input_norm_method(self) -> str:
+        """How ``B_x1 = E‖x‖`` is computed."""
+        return "E‖x‖ = √d exactly (every point of the cube)"
+
+
+GflSetting = MixtureSetting | ParitySetting
 
 
 @dataclass(frozen=True)
@@ -189,7 +256,7 @@ class Theorem312Config:
 class Preparation:
     """What a setting fixes before any training: distribution, OPT bound, p, recipe, m and T."""
 
-    mixture: GaussianMixture
+    distribution: GaussianMixture | StructuredParity
     opt: OptUpperBound
     hit_rate: HitRate
     recipe: Recipe
@@ -212,28 +279,28 @@ class Theorem312Evidence:
 
 
 def prepare(
-    setting: MixtureSetting, config: Theorem312Config, statement: Statement | None = None
+    setting: GflSetting, config: Theorem312Config, statement: Statement | None = None
 ) -> Preparation:
     """Everything the check needs before training (see :class:`Preparation`).
 
     Raises :class:`BudgetExceededError` when ``m`` or ``T`` exceeds the budget (or ``p`` is 0).
     """
     statement = statement or theorem_3_12()
-    mixture = setting.mixture()
-    truth = gaussian_mixture_ground_truth(mixture, config.bias_fraction)
+    distribution = setting.distribution()
+    truth = setting.ground_truth(distribution, config)
     opt = opt_upper_bound(
         truth,
-        mixture,
+        distribution,
         config.opt_evaluation_size,
         torch_generator(setting.seed, "opt"),
         config.opt_miscoverage,
         refit_size=config.opt_refit_size,
     )
-    expected_norm = mixture.expected_norm()
-    first_layer = first_layer_law(mixture.dimension)
+    expected_norm = distribution.expected_norm()
+    first_layer = first_layer_law(distribution.dimension)
     r = truth.width
     hit_rate = gradient_feature_hit_rate(
-        mixture,
+        distribution,
         truth.directions,
         truth.signs,
         setting.gamma,
@@ -250,22 +317,31 @@ def prepare(
     if width > math.exp(setting.dimension):
         raise PreconditionError("m ≤ e^d", f"m = {width}, e^d = {math.exp(setting.dimension):.4g}")
     recipe = gaussian_mixture_recipe(
-        mixture.dimension,
+        distribution.dimension,
         width,
         expected_norm,
-        mixture.expected_squared_norm(),
+        distribution.expected_squared_norm(),
         config.fresh_samples,
     )
-    x_bayes, _ = mixture.sample(
+    bayes_risk = _bayes_hinge_risk(distribution, setting, config)
+    return Preparation(distribution, opt, hit_rate, recipe, expected_norm, bayes_risk, width, steps)
+
+
+def _bayes_hinge_risk(
+    distribution: GaussianMixture | StructuredParity, setting: GflSetting, config: Theorem312Config
+) -> IntervalEstimate:
+    """``E[1 − |2η(x) − 1|]``: estimated with exact ``η`` for a mixture; exactly 0 when the label
+    is a function of ``x`` (parity)."""
+    if not isinstance(distribution, GaussianMixture):
+        zero = np.zeros(1)
+        return IntervalEstimate(zero, zero, zero, 0, 0.0, "exact: the label is a function of x")
+    x_bayes, _ = distribution.sample(
         config.bayes_risk_size, torch_generator(setting.seed, "bayes-risk"), torch.float64
     )
-    bayes_risk = bayes_hinge_risk(
-        mixture.positive_posterior(x_bayes), config.bayes_risk_miscoverage
-    )
-    return Preparation(mixture, opt, hit_rate, recipe, expected_norm, bayes_risk, width, steps)
+    return bayes_hinge_risk(distribution.positive_posterior(x_bayes), config.bayes_risk_miscoverage)
 
 
-def _required_width(p: float, r: int, setting: MixtureSetting, config: Theorem312Config) -> int:
+def _required_width(p: float, r: int, setting: GflSetting, config: Theorem312Config) -> int:
     if p <= 0:
         raise BudgetExceededError(
             "m (p = 0: no initial draw hit some feature)", 10**18, config.max_width
@@ -281,7 +357,7 @@ def _required_steps(
     output_norm: float,
     expected_norm: float,
     r: int,
-    setting: MixtureSetting,
+    setting: GflSetting,
     config: Theorem312Config,
 ) -> int:
     value = steps_requirement().evaluate(
@@ -297,7 +373,7 @@ def _required_steps(
     return steps
 
 
-def run_seeds(setting: MixtureSetting, config: Theorem312Config) -> tuple[int, ...]:
+def run_seeds(setting: GflSetting, config: Theorem312Config) -> tuple[int, ...]:
     """The ``k`` run seeds: enough that zero violations can confirm "holds" at ``α``."""
     k = max(config.min_seeds, seeds_to_confirm(setting.delta, config.alpha))
     return tuple(stream_seed(setting.seed, f"run-{i}") for i in range(k))
@@ -305,7 +381,7 @@ def run_seeds(setting: MixtureSetting, config: Theorem312Config) -> tuple[int, .
 
 @cached_run
 def check_theorem_3_12(
-    setting: MixtureSetting,
+    setting: GflSetting,
     statement: Statement | None = None,
     config: Theorem312Config | None = None,
 ) -> tuple[Verdict, Theorem312Evidence]:
@@ -319,8 +395,8 @@ def check_theorem_3_12(
     statement = statement or theorem_3_12()
     config = config or Theorem312Config()
     prepared = prepare(setting, config, statement)
-    mixture, opt, recipe, width, steps = (
-        prepared.mixture,
+    distribution, opt, recipe, width, steps = (
+        prepared.distribution,
         prepared.opt,
         prepared.recipe,
         prepared.width,
@@ -340,7 +416,7 @@ def check_theorem_3_12(
     checkpoint_steps = _checkpoint_steps(steps, config.checkpoints)
     dtype = getattr(torch, config.dtype)
     run = train_algorithm_1(
-        mixture,
+        distribution,
         recipe,
         width,
         steps,
@@ -351,7 +427,7 @@ def check_theorem_3_12(
         expected_input_norm=prepared.expected_norm,
     )
     lower, test_loss, test_step, test_error = _measure(
-        run, mixture, config, checkpoint_steps, dtype
+        run, distribution, config, checkpoint_steps, dtype
     )
     lower = np.maximum(lower, float(prepared.bayes_risk.lower[0]))
     diverged = run.diverged.numpy()
@@ -394,7 +470,7 @@ def _checkpoint_steps(steps: int, count: int) -> tuple[int, ...]:
 
 def _measure(
     run: TrainingRun,
-    mixture: GaussianMixture,
+    distribution: GaussianMixture | StructuredParity,
     config: Theorem312Config,
     checkpoint_steps: tuple[int, ...],
     dtype: torch.dtype,
@@ -406,7 +482,9 @@ def _measure(
     the fresh-batch bound of step ``t`` (online training only), and the test-sample bounds of the
     checkpoints just before and after ``t`` moved to ``t`` by the recorded function drift.
     """
-    test = [mixture.sample(config.test_size, torch_generator(s, "test"), dtype) for s in run.seeds]
+    test = [
+        distribution.sample(config.test_size, torch_generator(s, "test"), dtype) for s in run.seeds
+    ]
     x = torch.stack([pair[0] for pair in test])
     y = torch.stack([pair[1] for pair in test])
     knots = (0, *checkpoint_steps)
@@ -481,7 +559,7 @@ def _notes(statement: Statement, diverged: np.ndarray, run: TrainingRun) -> tupl
 
 
 def _quantifier_table(
-    setting: MixtureSetting,
+    setting: GflSetting,
     config: Theorem312Config,
     evidence: Theorem312Evidence,
     values: dict[str, float],
@@ -498,8 +576,8 @@ def _quantifier_table(
     if config.fresh_samples:
         exists_t += f", and step t+1's fresh batch of {config.batch_size} (independent of f_t)"
     exists_t += (
-        f"; at every t also the Bayes hinge risk E[1 − |2η(x)−1|] (exact η, "
-        f"{evidence.prepared.bayes_risk.method}), below which no network goes"
+        f"; at every t also the Bayes hinge risk E[1 − |2η(x)−1|] "
+        f"({evidence.prepared.bayes_risk.method}), below which no network goes"
     )
     return (
         Q(
@@ -513,10 +591,10 @@ def _quantifier_table(
             f"G exact (closed form); B_G = {config.gradient_norm_fraction:g}·B_x1; {hit.interval.method}",
             f"p={hit.p:.4g}; hits per feature {hit.hits.tolist()}; B_G={hit.gradient_norm_floor:.4g}",
         ),
-        Q("B_x1", "E‖x‖ exact (mixture of non-central chi means)", f"{values['B_x1']:.4f}"),
+        Q("B_x1", setting.input_norm_method, f"{values['B_x1']:.4f}"),
         Q(
             "r, B_a1, B_a2, B_b",
-            "from f°: r clusters; B_a1 = output scale, B_a2 = √r·B_a1, B_b = max |b_j|",
+            "from f°: r neurons; B_a1 = max |a_j|, B_a2 = √r·B_a1, B_b = max |b_j|",
             f"r={truth.width}, B_a1={truth.output_weight_bound:.4f}, "
             f"B_a2={truth.output_weight_norm:.4f}, B_b={truth.bias_bound:.4f}",
         ),
