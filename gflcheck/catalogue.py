@@ -2,7 +2,8 @@
 
 Each :class:`CatalogueEntry` pairs a fixed setting with a statement: the theorem itself, or a
 deliberately false variant on a setting where it is false, for the three families in scope
-(Shi–Wei–Liang Theorem 3.12; Taheri–Thrampoulidis–Mazumdar's XOR claim and kernel-regime bounds).
+(Shi–Wei–Liang Theorem 3.12 and simplicity bias; Taheri–Thrampoulidis–Mazumdar's XOR claim and
+kernel-regime bounds).
 The settings are fixed, so the main job's numbers are reproducible. The sweeps are the declared
 grids of the rate properties (``properties/test_kernel_regime.py``); the report draws the same
 grids, so with the run cache it trains nothing twice.
@@ -24,10 +25,12 @@ from gflcheck.checks.kernel_regime import (
     check_generalization_gap,
     check_training_loss_bound,
 )
+from gflcheck.checks.simplicity_bias import SimplicitySetting, check_simplicity_bias
 from gflcheck.checks.theorem_3_12 import MixtureSetting, Theorem312Config, check_theorem_3_12
 from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
 from gflcheck.profiles import Budget
 from gflcheck.theorems.gfl import Statement, opt_dropped, single_step, theorem_3_12
+from gflcheck.theorems.simplicity import OrderStatement, linear_part_first, xor_part_first
 from gflcheck.theorems.ttm import XorClaim, log_log_iterations, sqrt_d_samples
 from gflcheck.theorems.ttm_kernel import no_generalization_gap, training_loss_bound_squared_rate
 from gflcheck.verdicts import Verdict
@@ -74,6 +77,12 @@ def _run_training_loss(
     bound: Callable[[], Bound] | None, setting: KernelSetting, limits: Budget
 ) -> tuple[Verdict, Any]:
     return check_training_loss_bound(setting, bound() if bound else None)
+
+
+def _run_simplicity_bias(
+    statement: Callable[[], OrderStatement], setting: SimplicitySetting, limits: Budget
+) -> tuple[Verdict, Any]:
+    return check_simplicity_bias(setting, statement())
 
 
 def _run_generalization_gap(
@@ -130,6 +139,18 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "false variant: OPT dropped",
         _NOISY,
         _theorem_3_12(opt_dropped),
+    ),
+    CatalogueEntry(
+        "gfl/simplicity-bias",
+        "f* = x₁ + x₂x₃ on {±1}^10, m = 64: the linear part is learned first",
+        SimplicitySetting(10, 64, 1.0, 1.0, 0.2, 1),
+        partial(_run_simplicity_bias, linear_part_first),
+    ),
+    CatalogueEntry(
+        "gfl/simplicity-bias/xor-first",
+        "false variant: the XOR part is learned first",
+        SimplicitySetting(10, 64, 1.0, 1.0, 0.2, 1),
+        partial(_run_simplicity_bias, xor_part_first),
     ),
     CatalogueEntry(
         "ttm-xor/d=16",

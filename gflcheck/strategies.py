@@ -11,6 +11,7 @@ import math
 
 from hypothesis import strategies as st
 
+from gflcheck.checks.simplicity_bias import SimplicitySetting
 from gflcheck.checks.theorem_3_12 import FAMILIES, MixtureSetting, ParitySetting
 from gflcheck.checks.xor_feature_learning import XorSetting
 
@@ -86,6 +87,24 @@ def parity_settings(
         sparsity=sparsity,
         gamma=gamma,
         epsilon=epsilon,
+        delta=delta,
+        seed=st.integers(0, 2**32 - 1),
+    )
+
+
+def simplicity_settings(
+    dimension: st.SearchStrategy[int] = st.integers(6, 11),
+    width: st.SearchStrategy[int] = st.sampled_from((32, 64)),
+    coefficient: st.SearchStrategy[float] = st.floats(0.5, 2.0),
+    delta: st.SearchStrategy[float] = st.floats(0.15, 0.3),
+) -> st.SearchStrategy[SimplicitySetting]:
+    """Targets ``α·x₁ + β·x₂x₃`` on the cube, ``α, β`` drawn from ``coefficient``."""
+    return st.builds(
+        SimplicitySetting,
+        dimension=dimension,
+        width=width,
+        linear_coefficient=coefficient,
+        xor_coefficient=coefficient,
         delta=delta,
         seed=st.integers(0, 2**32 - 1),
     )

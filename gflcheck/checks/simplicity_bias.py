@@ -1,0 +1,242 @@
+"""Simplicity bias (Shi–Wei–Liang poster, THEORY.md §1.4): which part of a mixed target is learned
+first.
+
+Target ``f*(x) = α·x₁ + β·x₂x₃`` on the uniform cube ``{±1}^d``. A two-layer ReLU network
+``f(x) = Σ_j a_j ReLU(⟨w_j, x⟩ − b_j)`` (``ours``: ``w ~ N(0, I/d)``, ``b = 0``,
+``a ~ N(0, (σ_a/m)²)``) is trained by gradient descent on the exact population loss
+``½E(f − f*)²`` (a sum over the ``2^d`` points), step ``η`` for ``a`` and ``η·m`` for ``(w, b)``
+(mean-field scaling, so that the first layer moves at every width). Seeds change only the
+initialisation; all ``k`` seeds train as one batched program.
+
+Per seed and part, the crossing step is the first ``t`` at which the normalised correlation
+(``E[f_t x₁]/α`` or ``E[f_t x₂x₃]/β``, exact) reaches the declared ``level``; a part that never
+crosses within ``T`` gets ``T + 1``. A seed violates "``first`` is learned first" when
+``t_first > t_later − 1``; a seed on which neither part crosses is undetermined. The verdict is the
+exact binomial test of :mod:`gflcheck.verdicts` (per-seed quantities are exact: no miscoverage),
+and the crossing steps are reported with t intervals over seeds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+
+from gflcheck._validation import (
+    require_int_at_least,
+    require_open_unit_interval,
+    require_positive,
+    require_positive_int,
+)
+from gflcheck.cache import cached_run
+from gflcheck.errors import ParameterRangeError
+from gflcheck.estimators import student_t_interval
+from gflcheck.random import stream_seed, torch_generator
+from gflcheck.theorems.simplicity import OrderStatement, linear_part_first
+from gflcheck.verdicts import (
+    QuantifierInstantiation,
+    Verdict,
+    decide_violation_rate,
+    seeds_to_confirm,
+)
+
+EXACT_DIMENSION_LIMIT = 14
+
+
+@dataclass(frozen=True)
+class SimplicitySetting:
+    """``d``, width ``m``, the coefficients ``α`` (linear) and ``β`` (XOR), ``δ`` and the seed."""
+
+    dimension: int
+    width: int
+    linear_coefficient: float
+    xor_coefficient: float
+    delta: float
+    seed: int
+
+    def __post_init__(self) -> None:
+        require_int_at_least("dimension", self.dimension, 3, "SimplicitySetting (d ≥ 3)")
+        if self.dimension > EXACT_DIMENSION_LIMIT:
+            raise ParameterRangeError(
+                "dimension",
+                self.dimension,
+                f"≤ {EXACT_DIMENSION_LIMIT} (exact sums over 2^d points)",
+            )
+        require_positive_int("width", self.width, "SimplicitySetting")
+        require_positive("linear_coefficient", self.linear_coefficient, "SimplicitySetting")
+        require_positive("xor_coefficient", self.xor_coefficient, "SimplicitySetting")
+        require_open_unit_interval("delta", self.delta, "SimplicitySetting")
+        require_int_at_least("seed", self.seed, 0, "SimplicitySetting")
+
+
+@dataclass(frozen=True)
+class SimplicityConfig:
+    """Declared constants: level, steps, step size, output scale, α and the least seed count."""
+
+    level: float = 0.5
+    steps: int = 400
+    learning_rate: float = 0.05
+    output_scale: float = 0.1
+    alpha: float = 0.05
+    min_seeds: int = 8
+
+    def __post_init__(self) -> None:
+        require_open_unit_interval("level", self.level, "SimplicityConfig")
+        require_positive_int("steps", self.steps, "SimplicityConfig")
+        require_positive("learning_rate", self.learning_rate, "SimplicityConfig")
+        require_positive("output_scale", self.output_scale, "SimplicityConfig")
+        require_open_unit_interval("alpha", self.alpha, "SimplicityConfig")
+        require_positive_int("min_seeds", self.min_seeds, "SimplicityConfig")
+
+
+@dataclass(frozen=True, eq=False)
+class CorrelationPaths:
+    """Per seed and step ``t = 0..t_stop``: the normalised correlations and the population loss.
+
+    Training stops at ``T`` (``horizon``) or as soon as every seed's two parts have crossed the
+    level (later steps cannot change a crossing step)."""
+
+    linear: np.ndarray
+    xor: np.ndarray
+    loss: np.ndarray
+    seeds: tuple[int, ...]
+    horizon: int
+
+    def crossing_steps(self, level: float) -> dict[str, np.ndarray]:
+        """First ``t`` with correlation ≥ ``level``, per seed (``T + 1`` if none), per part."""
+
+        def first(path: np.ndarray) -> np.ndarray:
+            reached = path >= level
+            return np.where(reached.any(1), reached.argmax(1), self.horizon + 1)
+
+        return {"linear": first(self.linear), "xor": first(self.xor)}
+
+
+@cached_run
+def correlation_paths(
+    setting: SimplicitySetting, config: SimplicityConfig, seeds: tuple[int, ...]
+) -> CorrelationPaths:
+    """Train ``len(seeds)`` networks at once (module docstring) and record the exact paths."""
+    d, m, k = setting.dimension, setting.width, len(seeds)
+    x = torch.tensor(list(itertools.product((-1.0, 1.0), repeat=d)), dtype=torch.float64)
+    linear, xor = x[:, 0], x[:, 1] * x[:, 2]
+    target = setting.linear_coefficient * linear + setting.xor_coefficient * xor
+    draws = [torch_generator(s, "simplicity-init") for s in seeds]
+    W = torch.stack([torch.randn(m, d, generator=g, dtype=torch.float64) for g in draws])
+    W = (W / math.sqrt(d)).requires_grad_()
+    b = torch.zeros(k, m, dtype=torch.float64, requires_grad=True)
+    a = torch.stack([torch.randn(m, generator=g, dtype=torch.float64) for g in draws])
+    a = (a * config.output_scale / m).requires_grad_()
+    rates = (config.learning_rate * m, config.learning_rate * m, config.learning_rate)
+    paths = np.zeros((3, k, config.steps + 1))
+    for t in range(config.steps + 1):
+        f = torch.einsum(
+            "knm,km->kn", torch.relu(torch.einsum("nd,kmd->knm", x, W) - b[:, None]), a
+        )
+        loss = 0.5 * (f - target).pow(2).mean(1)
+        with torch.no_grad():
+            paths[0, :, t] = ((f * linear).mean(1) / setting.linear_coefficient).numpy()
+            paths[1, :, t] = ((f * xor).mean(1) / setting.xor_coefficient).numpy()
+            paths[2, :, t] = loss.numpy()
+        crossed = (paths[0, :, : t + 1] >= config.level).any(1) & (
+            paths[1, :, : t + 1] >= config.level
+        ).any(1)
+        if t == config.steps or crossed.all():
+            paths = paths[:, :, : t + 1]
+            break
+        gradients = torch.autograd.grad(loss.sum(), (W, b, a))
+        with torch.no_grad():
+            for parameter, gradient, rate in zip((W, b, a), gradients, rates, strict=True):
+                parameter -= rate * gradient
+    return CorrelationPaths(paths[0], paths[1], paths[2], seeds, config.steps)
+
+
+def check_simplicity_bias(
+    setting: SimplicitySetting,
+    statement: OrderStatement | None = None,
+    config: SimplicityConfig | None = None,
+) -> tuple[Verdict, CorrelationPaths]:
+    """Check ``statement`` (default: the linear part first) on ``setting``; module docstring."""
+    statement = statement or linear_part_first()
+    config = config or SimplicityConfig()
+    count = max(config.min_seeds, seeds_to_confirm(setting.delta, config.alpha))
+    seeds = tuple(stream_seed(setting.seed, f"simplicity-{i}") for i in range(count))
+    paths = correlation_paths(setting, config, seeds)
+    crossing = paths.crossing_steps(config.level)
+    first, later = crossing[statement.first], crossing[statement.later]
+    never = config.steps + 1
+    undetermined = (first == never) & (later == never)
+    bounds = statement.bound.evaluate({"t_later": later.astype(float)})
+    violated = ~undetermined & (first > bounds)
+    decision = decide_violation_rate(violated, undetermined, setting.delta, config.alpha, 0.0)
+    diverged = ~np.isfinite(paths.loss[:, -1])
+    intervals = {
+        part: student_t_interval(steps.astype(float), config.alpha / 2)
+        for part, steps in crossing.items()
+    }
+    worst = int(np.argmax(np.where(violated, first - bounds, -np.inf)))
+    verdict = Verdict(
+        check=f"gfl-simplicity-bias/d={setting.dimension},m={setting.width}",
+        statement=statement.name,
+        outcome=decision.outcome,
+        bound=statement.bound,
+        bound_value=float(np.median(bounds)),
+        decision=decision,
+        slack=np.where(undetermined | diverged, np.nan, bounds - first),
+        seeds=seeds,
+        quantifiers=_quantifiers(setting, config, intervals, len(seeds)),
+        parameters={**asdict(setting), "m": setting.width, "T": config.steps},
+        false_alarm_rate=config.alpha,
+        non_vacuous=None,
+        counterexample=(
+            f"seed {seeds[worst]}: {statement.first} part crosses {config.level:g} at step "
+            f"{first[worst]}, the {statement.later} part at {later[worst]}; "
+            f"{int(violated.sum())}/{len(seeds)} seeds violate"
+            if violated.any()
+            else None
+        ),
+        notes=(f"false variant: {statement.why_false}",) if statement.why_false else (),
+        false_variant=statement.is_false_variant,
+    )
+    return verdict, paths
+
+
+def _quantifiers(setting, config, intervals, seeds) -> tuple[QuantifierInstantiation, ...]:
+    Q = QuantifierInstantiation
+
+    def interval(part: str) -> str:
+        estimate = intervals[part]
+        return (
+            f"{float(estimate.estimate):.1f} [{float(estimate.lower):.1f}, "
+            f"{float(estimate.upper):.1f}]"
+        )
+
+    return (
+        Q(
+            "a target mixing a linear and a nonlinear part",
+            f"f* = {setting.linear_coefficient:g}·x₁ + {setting.xor_coefficient:g}·x₂x₃ on the "
+            f"uniform cube, d = {setting.dimension}",
+            "exact sums over 2^d points",
+        ),
+        Q(
+            "networks (trained by gradient descent)",
+            f"two-layer ReLU, m = {setting.width}, w ~ N(0, I/d), b = 0, a ~ N(0, "
+            f"({config.output_scale:g}/m)²); population GD, η = {config.learning_rate:g} (a), "
+            f"η·m (w, b)",
+            f"T = {config.steps}",
+        ),
+        Q(
+            "'learned' (a part's correlation)",
+            f"first t with E[f_t·part]/coefficient ≥ {config.level:g} (declared level)",
+            f"mean crossing step, 95% t interval over seeds: linear {interval('linear')}, "
+            f"XOR {interval('xor')}",
+        ),
+        Q(
+            "typically (over initialisations)",
+            f"{seeds} seeds; exact binomial test of violation rate ≤ δ at α",
+            f"δ = {setting.delta:g}, α = {config.alpha:g}",
+        ),
+    )

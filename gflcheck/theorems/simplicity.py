@@ -1,0 +1,71 @@
+"""Simplicity bias (Shi–Wei–Liang poster, THEORY.md §1.4) as sympy statements with provenance.
+
+"Networks first learn simpler functions, then more complex ones": on a target
+``f* = α·x₁ + β·x₂x₃`` (a linear part plus an XOR part) over the cube, the linear part's
+normalised correlation ``E[f_t(x)x₁]/α`` crosses a declared level at an earlier step than the XOR
+part's ``E[f_t(x)x₂x₃]/β``: ``t_linear ≤ t_xor − 1`` (``seed``). The false variant claims the
+opposite order, ``t_xor ≤ t_linear − 1`` (``ours``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gflcheck.bounds import Bound, positive_integer
+from gflcheck.provenance import GFL_PAPER, Provenance, Tag
+
+_LATER = positive_integer("t_later", "crossing step of the part claimed to be learned later")
+
+
+@dataclass(frozen=True)
+class OrderStatement:
+    """``t_first ≤ t_later − 1``: the part ``first`` (``linear`` or ``xor``) crosses first."""
+
+    name: str
+    first: str
+    bound: Bound
+    why_false: str | None = None
+
+    @property
+    def later(self) -> str:
+        """The other part."""
+        return "xor" if self.first == "linear" else "linear"
+
+    @property
+    def is_false_variant(self) -> bool:
+        """``True`` for a deliberately false statement."""
+        return self.why_false is not None
+
+
+def linear_part_first() -> OrderStatement:
+    """The poster's simplicity bias: the linear part is learned first (``seed``)."""
+    bound = Bound(
+        "simplicity bias: t_linear ≤ t_xor − 1",
+        _LATER.symbol - 1,
+        [_LATER],
+        Provenance(GFL_PAPER, "poster: simplicity bias", Tag.SEED),
+        "crossing step of the linear part's normalised correlation",
+    )
+    return OrderStatement("linear part first", "linear", bound)
+
+
+def xor_part_first() -> OrderStatement:
+    """False variant: the XOR part is learned first.
+
+    False because at a small initialisation the population gradient of the first layer has a
+    component along ``x₁`` at once, while the XOR part needs the neurons to turn towards
+    ``x₂, x₃`` first (a second-order effect).
+    """
+    bound = Bound(
+        "t_xor ≤ t_linear − 1 (false)",
+        _LATER.symbol - 1,
+        [_LATER],
+        Provenance(GFL_PAPER, "simplicity bias, order reversed", Tag.OURS, "deliberately false"),
+        "crossing step of the XOR part's normalised correlation",
+    )
+    return OrderStatement(
+        "XOR part first (false)",
+        "xor",
+        bound,
+        why_false="the linear part has a first-order gradient signal at initialisation",
+    )

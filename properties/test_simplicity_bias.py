@@ -1,0 +1,30 @@
+"""Simplicity bias (Shi–Wei–Liang poster, THEORY.md §1.4): on f* = α·x₁ + β·x₂x₃ the linear part
+is learned first; the reversed order (a false variant) is refuted. Crossing steps are reported
+with t intervals over seeds."""
+
+from __future__ import annotations
+
+from hypothesis import given
+
+from gflcheck.checks.simplicity_bias import check_simplicity_bias
+from gflcheck.report import format_verdict_details
+from gflcheck.strategies import simplicity_settings
+from gflcheck.theorems.simplicity import xor_part_first
+from gflcheck.verdicts import Outcome
+
+
+@given(setting=simplicity_settings())
+def test_linear_part_is_learned_first(setting, gflcheck_session):
+    verdict = gflcheck_session.check(lambda: check_simplicity_bias(setting))
+    learned = next(q for q in verdict.quantifiers if q.quantifier.startswith("'learned'"))
+    gflcheck_session.note(
+        f"d={setting.dimension}, m={setting.width}, α={setting.linear_coefficient:.2f}, "
+        f"β={setting.xor_coefficient:.2f}: {learned.value}"
+    )
+    assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
+
+
+@given(setting=simplicity_settings())
+def test_xor_part_first_variant_is_refuted(setting, gflcheck_session):
+    verdict = gflcheck_session.check(lambda: check_simplicity_bias(setting, xor_part_first()))
+    assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)

@@ -1,0 +1,72 @@
+"""The simplicity-bias check: exact correlations, crossing steps, the decision and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gflcheck.checks.simplicity_bias import (
+    CorrelationPaths,
+    SimplicityConfig,
+    SimplicitySetting,
+    check_simplicity_bias,
+    correlation_paths,
+)
+from gflcheck.errors import ParameterRangeError
+from gflcheck.theorems.simplicity import linear_part_first, xor_part_first
+from gflcheck.verdicts import Outcome
+
+SETTING = SimplicitySetting(6, 32, 1.0, 1.0, 0.2, 5)
+
+
+def test_crossing_steps_read_the_first_step_at_the_level_or_t_plus_one():
+    paths = CorrelationPaths(
+        linear=np.array([[0.0, 0.6, 0.9], [0.0, 0.1, 0.2]]),
+        xor=np.array([[0.0, 0.0, 0.5], [0.0, 0.4, 0.7]]),
+        loss=np.zeros((2, 3)),
+        seeds=(1, 2),
+        horizon=5,
+    )
+    crossing = paths.crossing_steps(0.5)
+    assert crossing["linear"].tolist() == [1, 6] and crossing["xor"].tolist() == [2, 2]
+
+
+def test_training_is_deterministic_and_seeds_differ():
+    config = SimplicityConfig(steps=30)
+    first = correlation_paths(SETTING, config, (1, 2))
+    again = correlation_paths(SETTING, config, (1, 2))
+    assert np.array_equal(first.linear, again.linear) and np.array_equal(first.xor, again.xor)
+    assert not np.array_equal(first.linear[0], first.linear[1])
+    assert np.all(np.diff(first.loss, axis=1) <= 1e-12)  # small steps: the loss only falls
+
+
+def test_linear_first_holds_and_its_reversal_is_refuted():
+    verdict, paths = check_simplicity_bias(SETTING)
+    assert verdict.outcome is Outcome.HOLDS and verdict.min_slack >= 0
+    crossing = paths.crossing_steps(0.5)
+    assert np.all(crossing["linear"] < crossing["xor"])
+    reversed_verdict, _ = check_simplicity_bias(SETTING, xor_part_first())
+    assert reversed_verdict.outcome is Outcome.VIOLATED and reversed_verdict.as_expected
+    assert "xor part crosses" in reversed_verdict.counterexample
+
+
+def test_a_part_never_learned_within_t_counts_and_neither_is_undetermined():
+    verdict, _ = check_simplicity_bias(SETTING, config=SimplicityConfig(steps=1))
+    assert verdict.decision.undetermined == verdict.decision.seeds  # nothing crosses in one step
+    assert verdict.outcome is Outcome.INCONCLUSIVE
+    assert linear_part_first().bound.evaluate({"t_later": 7.0}) == 6.0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "parameter"),
+    [
+        ((2, 32, 1.0, 1.0, 0.2, 0), "dimension"),
+        ((15, 32, 1.0, 1.0, 0.2, 0), "dimension"),
+        ((6, 0, 1.0, 1.0, 0.2, 0), "width"),
+        ((6, 32, -1.0, 1.0, 0.2, 0), "linear_coefficient"),
+        ((6, 32, 1.0, 1.0, 1.2, 0), "delta"),
+    ],
+)
+def test_bad_settings_are_named(arguments, parameter):
+    with pytest.raises(ParameterRangeError, match=parameter):
+        SimplicitySetting(*arguments)
