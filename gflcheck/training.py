@@ -261,6 +261,7 @@ def train_algorithm_1(
     checkpoint_steps: Iterable[int] = (),
     dtype: torch.dtype = torch.float32,
     expected_input_norm: float | None = None,
+    neurons: Sequence[Sequence[int]] | None = None,
 ) -> TrainingRun:
     """Train ``len(seeds)`` networks of width ``width`` for ``steps`` steps of Algorithm 1, at once.
 
@@ -268,7 +269,9 @@ def train_algorithm_1(
     is kept. Run ``i`` draws only from streams of ``seeds[i]``. ``distribution`` is sampled from
     (fresh each step or one reused sample, per ``recipe.fresh_samples``), or is
     :class:`PresampledBatches` holding one batch per step. With ``expected_input_norm`` (``E‖x‖``)
-    the per-step function drift bound is recorded.
+    the per-step function drift bound is recorded. With ``neurons`` (per seed, the same number of
+    indices into ``0..width−1``) only those neurons of each seed's width-``width`` initialisation
+    are trained, on the same batches: a subnetwork (a lottery ticket) trained alone.
     """
     require_positive_int("steps", steps, "train_algorithm_1")
     require_positive_int("batch_size", batch_size, "train_algorithm_1")
@@ -279,6 +282,8 @@ def train_algorithm_1(
     initial = symmetric_initialization(
         recipe.initialization, width, distribution.dimension, seeds, dtype
     )
+    if neurons is not None:
+        initial = _subnetwork(initial, neurons)
     if isinstance(distribution, PresampledBatches):
         expected = (steps + 1, len(seeds), batch_size)
         if tuple(distribution.y.shape) != expected:
@@ -313,7 +318,7 @@ def train_algorithm_1(
     return TrainingRun(
         recipe=recipe,
         seeds=seeds,
-        width=width,
+        width=initial.width,
         steps=steps,
         batch_size=batch_size,
         initial=initial,
@@ -324,6 +329,22 @@ def train_algorithm_1(
         online_error=error,
         diverged_at=diverged_at,
         function_drift=drift,
+    )
+
+
+def _subnetwork(network: TwoLayerReLU, neurons: Sequence[Sequence[int]]) -> TwoLayerReLU:
+    """Neurons ``neurons[i]`` of run ``i`` (every run keeps the same number)."""
+    index = torch.as_tensor([list(row) for row in neurons], dtype=torch.long)
+    if index.ndim != 2 or index.shape[0] != network.runs or index.shape[1] < 1:
+        raise ParameterRangeError(
+            "neurons", tuple(index.shape), f"[{network.runs}, s] indices, the same s ≥ 1 per seed"
+        )
+    if bool((index < 0).any()) or bool((index >= network.width).any()):
+        raise ParameterRangeError("neurons", "out of range", f"indices in [0, {network.width})")
+    return TwoLayerReLU(
+        network.a.gather(1, index),
+        network.W.gather(1, index[..., None].expand(-1, -1, network.dimension)),
+        network.b.gather(1, index),
     )
 
 

@@ -161,3 +161,25 @@ def test_presampled_batches_train_exactly_as_manual_steps(xor8, xor8_recipe, gen
     torch.testing.assert_close(run.final.a, network.a)
     with pytest.raises(ParameterRangeError, match="batches"):
         train_algorithm_1(PresampledBatches(x, y), xor8_recipe, 8, steps + 1, n, seeds=[0, 1])
+
+
+def test_a_subnetwork_trains_its_own_neurons_on_the_same_batches(xor8, xor8_recipe):
+    seeds = (1, 2)
+    full = train_algorithm_1(xor8, xor8_recipe, 64, 3, 32, seeds, dtype=torch.float64)
+    everything = [list(range(64))] * 2
+    same = train_algorithm_1(
+        xor8, xor8_recipe, 64, 3, 32, seeds, dtype=torch.float64, neurons=everything
+    )
+    assert torch.equal(same.final.W, full.final.W) and torch.equal(same.final.a, full.final.a)
+    chosen = [[0, 5, 40], [3, 9, 63]]
+    ticket = train_algorithm_1(
+        xor8, xor8_recipe, 64, 3, 32, seeds, dtype=torch.float64, neurons=chosen
+    )
+    assert ticket.width == 3
+    for run, rows in enumerate(chosen):
+        assert torch.equal(ticket.initial.W[run], full.initial.W[run, rows])
+        assert torch.equal(ticket.initial.a[run], full.initial.a[run, rows])
+    with pytest.raises(ParameterRangeError, match="neurons"):
+        train_algorithm_1(xor8, xor8_recipe, 64, 3, 32, seeds, neurons=[[0, 64], [1, 2]])
+    with pytest.raises(ParameterRangeError, match="neurons"):
+        train_algorithm_1(xor8, xor8_recipe, 64, 3, 32, seeds, neurons=[[0, 1]])
