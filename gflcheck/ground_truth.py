@@ -10,6 +10,7 @@ direction ``D_j``), bias ``b_j = τ‖μ_j‖ > 0`` (sign ``s_j = +1``), output 
 scale and bounds ``|a_j|``. The output weights may then be refit, within ``|a_j| ≤ B_a1``, by
 minimising the empirical hinge loss, a linear programme (hinge loss is convex in ``a``).
 
+For linear data with a margin (``ours``): two neurons ``±u`` (:func:`linear_margin_ground_truth`).
 For structured parity (``ours``): ``k + 1`` neurons on ``Σ_{j∈A} x_j`` with staircase biases, fitting
 the parity exactly (:func:`structured_parity_ground_truth`).
 """
@@ -25,6 +26,7 @@ from scipy import optimize, sparse
 
 from gflcheck._validation import require_open_unit_interval, require_positive_int
 from gflcheck.distributions.gaussian_mixture import GaussianMixture
+from gflcheck.distributions.linear_margin import LinearMargin
 from gflcheck.distributions.structured_parity import StructuredParity
 from gflcheck.errors import GflcheckError
 from gflcheck.estimators import IntervalEstimate, hinge_loss_estimate
@@ -182,5 +184,33 @@ def structured_parity_ground_truth(distribution: StructuredParity) -> GroundTrut
         construction=(
             f"k+1 = {k + 1} neurons on w = 1_A/√k with staircase biases −(k+1)/√k, "
             f"(z_i + ½)/√k; a solved so that f(z_i) = parity exactly"
+        ),
+    )
+
+
+def linear_margin_ground_truth(
+    distribution: LinearMargin, bias_fraction: float = 0.25
+) -> GroundTruthNetwork:
+    """Two neurons ``±u`` with bias ``b = −β`` (``β = τγ₀``, so each bias has sign −1):
+    ``ReLU(⟨u,x⟩ + β) − ReLU(−⟨u,x⟩ + β) = s ± β`` on ``|s| ≥ β``, so with
+    ``a = ±1/(γ₀ + β)`` every point has ``y f°(x) ≥ 1``: hinge loss 0, ``OPT = 0`` (``ours``)."""
+    require_open_unit_interval("bias_fraction", bias_fraction, "linear_margin_ground_truth")
+    u = distribution.teacher.double()
+    shift = bias_fraction * distribution.margin
+    scale = 1.0 / (distribution.margin + shift)
+    directions = torch.stack([u, -u])
+    network = TwoLayerReLU(
+        torch.tensor([[scale, -scale]], dtype=torch.float64),
+        directions[None],
+        torch.full((1, 2), -shift, dtype=torch.float64),
+    )
+    return GroundTruthNetwork(
+        network=network,
+        directions=directions,
+        signs=-torch.ones(2, dtype=torch.float64),
+        output_weight_bound=scale,
+        construction=(
+            f"two neurons ±u with b = −{bias_fraction:g}·γ₀ and a = ±1/(γ₀(1+{bias_fraction:g})): "
+            "f°(x) = (⟨u,x⟩ ± β)/(γ₀ + β)"
         ),
     )

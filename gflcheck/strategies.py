@@ -12,7 +12,7 @@ import math
 from hypothesis import strategies as st
 
 from gflcheck.checks.simplicity_bias import SimplicitySetting
-from gflcheck.checks.theorem_3_12 import FAMILIES, MixtureSetting, ParitySetting
+from gflcheck.checks.theorem_3_12 import FAMILIES, LinearSetting, MixtureSetting, ParitySetting
 from gflcheck.checks.xor_feature_learning import XorSetting
 
 _MAX_DIMENSION = 12
@@ -105,6 +105,25 @@ def simplicity_settings(
         width=width,
         linear_coefficient=coefficient,
         xor_coefficient=coefficient,
+        delta=delta,
+        seed=st.integers(0, 2**32 - 1),
+    )
+
+
+def linear_settings(
+    dimension: st.SearchStrategy[int] = st.integers(4, 16),
+    margin: st.SearchStrategy[float] = st.floats(0.3, 1.5),
+    gamma: st.SearchStrategy[float] = log_uniform(0.001, 0.01),
+    epsilon: st.SearchStrategy[float] = st.floats(0.05, 0.2),
+    delta: st.SearchStrategy[float] = st.floats(0.15, 0.4),
+) -> st.SearchStrategy[LinearSetting]:
+    """Theorem 3.12 settings on linear data with a margin (Gaussian inputs outside a slab)."""
+    return st.builds(
+        LinearSetting,
+        dimension=dimension,
+        margin=margin,
+        gamma=gamma,
+        epsilon=epsilon,
         delta=delta,
         seed=st.integers(0, 2**32 - 1),
     )

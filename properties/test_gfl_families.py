@@ -1,5 +1,6 @@
 """Theorem 3.12 (Shi–Wei–Liang) on the poster's other families (THEORY.md §1.4), through the same
-check as the Gaussian mixtures: structured k-sparse parity, with exact population sums.
+check as the Gaussian mixtures: structured k-sparse parity (exact sums over the cube) and linear
+data with a margin (closed-form G).
 
 Each verdict reports the gradient-feature hit rate p of the family's ground truth and whether the
 bound is non-vacuous (below 1 for the 0-1 error).
@@ -8,11 +9,13 @@ bound is non-vacuous (below 1 for the 0-1 error).
 from __future__ import annotations
 
 from hypothesis import given
+from hypothesis import strategies as st
 
 from gflcheck.checks.theorem_3_12 import Theorem312Config, check_theorem_3_12
 from gflcheck.profiles import budget
 from gflcheck.report import format_verdict_details
-from gflcheck.strategies import parity_settings
+from gflcheck.strategies import linear_settings, log_uniform, parity_settings
+from gflcheck.theorems.gfl import single_step
 from gflcheck.verdicts import Outcome
 
 
@@ -39,3 +42,40 @@ def test_theorem_3_12_on_structured_parity_is_not_refuted(setting, gflcheck_sess
     )
     assert verdict.non_vacuous is (verdict.bound_value < 1)
     assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
+
+
+@given(setting=linear_settings())
+def test_theorem_3_12_on_linear_data_is_not_refuted(setting, gflcheck_session):
+    outcome = {}
+
+    def run():
+        verdict, evidence = check_theorem_3_12(setting, config=config())
+        outcome["p"] = evidence.prepared.hit_rate.p
+        return verdict, evidence
+
+    verdict = gflcheck_session.check(run)
+    gflcheck_session.note(
+        f"linear d={setting.dimension}, margin={setting.margin:.2f}, γ={setting.gamma:.4f}: "
+        f"p = {outcome['p']:.3f}, m = {verdict.parameters['m']}, bound {verdict.bound_value:.3f} "
+        f"({'non-vacuous' if verdict.non_vacuous else 'vacuous'})"
+    )
+    assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
+
+
+WIDE_MARGIN = linear_settings(margin=st.floats(0.8, 1.5), gamma=log_uniform(0.001, 0.003))
+
+
+@given(setting=WIDE_MARGIN)
+def test_single_step_variant_is_refuted_on_linear_data(setting, gflcheck_session):
+    """False: after one step the output layer is still at its small initial scale (L ≈ 1);
+    tested where the bound is below 0.9."""
+
+    def applies(verdict, evidence) -> str | None:
+        if verdict.bound_value >= 0.9:
+            return f"variant not false here: bound {verdict.bound_value:.2f} ≥ 0.9"
+        return None
+
+    verdict = gflcheck_session.check(
+        lambda: check_theorem_3_12(setting, single_step(), config=config()), applies=applies
+    )
+    assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)

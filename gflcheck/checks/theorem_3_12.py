@@ -1,7 +1,8 @@
-"""Theorem 3.12 of Shi–Wei–Liang, end to end (THEORY.md §1.3), on Gaussian mixtures and
-structured parity.
+"""Theorem 3.12 of Shi–Wei–Liang, end to end (THEORY.md §1.3), on Gaussian mixtures, structured
+parity and linear data with a margin.
 
-One call of :func:`check_theorem_3_12` on one :class:`MixtureSetting` or :class:`ParitySetting`:
+One call of :func:`check_theorem_3_12` on one :class:`MixtureSetting`, :class:`ParitySetting` or
+:class:`LinearSetting`:
 
 1. builds the distribution and the explicit member ``f°`` of ``F_{d,r,B_F,S}``; ``OPT`` is replaced by an
    upper confidence bound on ``L_D(f°)`` (after an LP refit of its output weights);
@@ -39,6 +40,7 @@ from gflcheck.distributions.gaussian_mixture import (
     two_cluster_mixture,
     xor_mixture,
 )
+from gflcheck.distributions.linear_margin import LinearMargin
 from gflcheck.distributions.structured_parity import StructuredParity
 from gflcheck.errors import BudgetExceededError, ParameterRangeError, PreconditionError
 from gflcheck.estimators import (
@@ -52,6 +54,7 @@ from gflcheck.ground_truth import (
     GroundTruthNetwork,
     OptUpperBound,
     gaussian_mixture_ground_truth,
+    linear_margin_ground_truth,
     opt_upper_bound,
     structured_parity_ground_truth,
 )
@@ -190,7 +193,51 @@ class ParitySetting:
         return "E‖x‖ = √d exactly (every point of the cube)"
 
 
-GflSetting = MixtureSetting | ParitySetting
+@dataclass(frozen=True)
+class LinearSetting:
+    """One setting of the theorem on linear data with margin ``γ₀`` (:class:`LinearMargin`);
+    the teacher comes from the setting's ``"distribution"`` stream."""
+
+    dimension: int
+    margin: float
+    gamma: float
+    epsilon: float
+    delta: float
+    seed: int
+
+    def __post_init__(self) -> None:
+        require_int_at_least("dimension", self.dimension, 2, "LinearSetting")
+        require_positive("margin", self.margin, "LinearSetting")
+        require_open_unit_interval("gamma", self.gamma, "LinearSetting")
+        require_open_unit_interval("epsilon", self.epsilon, "LinearSetting")
+        require_open_unit_interval("delta", self.delta, "LinearSetting")
+        require_int_at_least("seed", self.seed, 0, "LinearSetting")
+
+    @property
+    def family(self) -> str:
+        """``linear``."""
+        return "linear"
+
+    def distribution(self) -> LinearMargin:
+        """The distribution; its teacher comes from this setting's ``"distribution"`` stream."""
+        return LinearMargin.random(
+            self.dimension, self.margin, torch_generator(self.seed, "distribution")
+        )
+
+    def ground_truth(
+        self, distribution: LinearMargin, config: Theorem312Config
+    ) -> GroundTruthNetwork:
+        """Two neurons ``±u`` (:func:`linear_margin_ground_truth`)."""
+        return linear_margin_ground_truth(distribution, config.bias_fraction)
+
+    @property
+    def input_norm_method(self) -> str:
+        """How ``B_x1`` is computed."""
+        return "√E‖x‖² exact, an upper bound on E‖x‖ (Jensen)"
+
+
+GflSetting = MixtureSetting | ParitySetting | LinearSetting
+Distribution = GaussianMixture | StructuredParity | LinearMargin
 
 
 @dataclass(frozen=True)
@@ -256,7 +303,7 @@ class Theorem312Config:
 class Preparation:
     """What a setting fixes before any training: distribution, OPT bound, p, recipe, m and T."""
 
-    distribution: GaussianMixture | StructuredParity
+    distribution: Distribution
     opt: OptUpperBound
     hit_rate: HitRate
     recipe: Recipe
@@ -328,7 +375,7 @@ def prepare(
 
 
 def _bayes_hinge_risk(
-    distribution: GaussianMixture | StructuredParity, setting: GflSetting, config: Theorem312Config
+    distribution: Distribution, setting: GflSetting, config: Theorem312Config
 ) -> IntervalEstimate:
     """``E[1 − |2η(x) − 1|]``: estimated with exact ``η`` for a mixture; exactly 0 when the label
     is a function of ``x`` (parity)."""
@@ -470,7 +517,7 @@ def _checkpoint_steps(steps: int, count: int) -> tuple[int, ...]:
 
 def _measure(
     run: TrainingRun,
-    distribution: GaussianMixture | StructuredParity,
+    distribution: Distribution,
     config: Theorem312Config,
     checkpoint_steps: tuple[int, ...],
     dtype: torch.dtype,

@@ -7,12 +7,14 @@ from gflcheck.distributions.gaussian_mixture import (
     two_cluster_mixture,
     xor_mixture,
 )
+from gflcheck.distributions.linear_margin import LinearMargin
 from gflcheck.distributions.margin_sphere import MarginSphere
 from gflcheck.distributions.structured_parity import StructuredParity
 from gflcheck.distributions.xor_cube import XorCube
 
 __all__ = [
     "GaussianMixture",
+    "LinearMargin",
     "MarginSphere",
     "StructuredParity",
     "XorCube",
