@@ -136,10 +136,10 @@ def _run_cache(arguments: argparse.Namespace) -> cache.RunCache:
 
 def _cache(arguments: argparse.Namespace) -> int:
     run_cache = _run_cache(arguments)
-    entries = run_cache.entries()
     if arguments.action == "clear":
         print(f"removed {run_cache.clear()} entries from {run_cache.directory}")
         return 0
+    entries = run_cache.entries()
     size = sum(path.stat().st_size for path in entries)
     print(f"{run_cache.directory}: {len(entries)} entries, {size / 2**20:.1f} MiB")
     return 0

@@ -190,3 +190,14 @@ def test_a_second_property_run_hits_the_cache(pytester):
     assert "1 hits, 0 runs computed and stored" in outputs[1]
     off = pytester.runpytest("-p", "no:cacheprovider", "--gflcheck-no-cache")
     off.assert_outcomes(failed=1)  # active_cache() is None
+
+
+def test_cache_command_reports_and_clears(tmp_path, capsys):
+    from gflcheck.cli import main
+
+    with use_cache(RunCache(tmp_path)):
+        noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+    assert main(["cache", "info", "--cache-dir", str(tmp_path)]) == 0
+    assert f"{tmp_path}: 1 entries" in capsys.readouterr().out
+    assert main(["cache", "clear", "--cache-dir", str(tmp_path)]) == 0
+    assert "removed 1 entries" in capsys.readouterr().out and RunCache(tmp_path).entries() == []
