@@ -37,8 +37,8 @@ def _per_seed(record: Mapping[str, Any]) -> tuple[float, np.ndarray]:
 
 def bound_against_measured(records: Sequence[Mapping[str, Any]]) -> Figure:
     """One panel per check family: each verdict's bound (x) against the measured value per seed
-    (median, with min–max bars), true statements ``o`` and false variants ``x``. Points under the
-    diagonal are within the bound."""
+    (median, with min–max bars), true statements ``o`` and false variants ``x``, on symlog axes.
+    Points under the diagonal are within the bound."""
     families = sorted({family(r) for r in records if _per_seed(r)[1].size})
     figure, axes = plt.subplots(
         1, max(1, len(families)), figsize=(4.4 * max(1, len(families)), 4), squeeze=False
@@ -63,10 +63,12 @@ def bound_against_measured(records: Sequence[Mapping[str, Any]]) -> Figure:
         bottom, top = axis.get_ylim()
         edge = [min(low, bottom), max(high, top)]
         axis.plot(edge, edge, color="grey", linewidth=1, linestyle="--")
+        axis.set_xscale("symlog", linthresh=1.0)  # vacuous bounds (tens) beside ones below 1
+        axis.set_yscale("symlog", linthresh=1.0)
         axis.set_title(name, fontsize=10)
         axis.set_xlabel("bound")
         axis.grid(alpha=0.3)
-    axes[0][0].set_ylabel("measured per seed (median, min–max)")
+    axes[0][0].set_ylabel("measured per seed (median, min–max), symlog")
     figure.suptitle("Bound against measured value (o: theorem, x: false variant; --: equality)")
     figure.tight_layout()
     return figure
