@@ -18,7 +18,6 @@ and the crossing steps are reported with t intervals over seeds.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import asdict, dataclass
 
@@ -32,6 +31,7 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.cache import cached_run
+from gflcheck.distributions.xor_cube import cube_points
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import student_t_interval
 from gflcheck.random import stream_seed, torch_generator
@@ -121,7 +121,7 @@ def correlation_paths(
 ) -> CorrelationPaths:
     """Train ``len(seeds)`` networks at once (module docstring) and record the exact paths."""
     d, m, k = setting.dimension, setting.width, len(seeds)
-    x = torch.tensor(list(itertools.product((-1.0, 1.0), repeat=d)), dtype=torch.float64)
+    x = cube_points(d, dtype=torch.float64)
     linear, xor = x[:, 0], x[:, 1] * x[:, 2]
     target = setting.linear_coefficient * linear + setting.xor_coefficient * xor
     draws = [torch_generator(s, "simplicity-init") for s in seeds]

@@ -14,13 +14,13 @@ Its ground truth is :func:`gflcheck.ground_truth.structured_parity_ground_truth`
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 
 import torch
 
 from gflcheck._validation import require_int_at_least
+from gflcheck.distributions.xor_cube import cube_points
 from gflcheck.errors import ParameterRangeError
 from gflcheck.networks import TwoLayerReLU
 
@@ -84,7 +84,7 @@ class StructuredParity:
                 "StructuredParity.points",
             )
         d, k, rho = self.dimension, self.sparsity, self.structured_weight
-        x = torch.tensor(list(itertools.product((-1.0, 1.0), repeat=d)), dtype=torch.float64)
+        x = cube_points(d, dtype=torch.float64)
         constant = x[:, list(self.support)].sum(-1).abs() == k
         probability = (1 - rho) * 2.0**-d + rho * 0.5 * 2.0 ** -(d - k) * constant.double()
         return x, probability

@@ -27,6 +27,17 @@ ENUMERATION_LIMIT = 20
 _CHUNK = 1 << 16  # points scored at a time
 
 
+def cube_points(
+    dimension: int, start: int = 0, stop: int | None = None, dtype: torch.dtype = torch.float32
+) -> torch.Tensor:
+    """Points ``start..stop-1`` of ``{±1}^d`` in binary order (bit ``j`` of the index is
+    coordinate ``j``): ``[count, d]``. Every exact sum over the cube enumerates it with this."""
+    stop = 2**dimension if stop is None else stop
+    index = torch.arange(start, stop)
+    bits = (index[:, None] >> torch.arange(dimension)) & 1
+    return bits.to(dtype).mul_(2).sub_(1)
+
+
 @dataclass(frozen=True)
 class XorCube:
     """``x ~ Uniform({±1}^d)``, ``y = x₁x₂``; ``d ≥ 2``."""
@@ -49,10 +60,7 @@ class XorCube:
         """Cube points ``start..stop-1`` in binary order (``d ≤ 20``), as float32 ``[count, d]``."""
         if self.dimension > ENUMERATION_LIMIT:
             raise ValueError(f"enumeration is for d ≤ {ENUMERATION_LIMIT}, got d={self.dimension}")
-        stop = 2**self.dimension if stop is None else stop
-        index = torch.arange(start, stop)
-        bits = (index[:, None] >> torch.arange(self.dimension)) & 1
-        return bits.to(torch.float32).mul_(2).sub_(1)
+        return cube_points(self.dimension, start, stop)
 
     def zero_error_threshold(self) -> float:
         """An error (upper bound) below this is "zero test error": ``2^{-d}`` when the cube is
