@@ -128,6 +128,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
 
 
+def _selected(arguments: argparse.Namespace) -> list:
+    """The default checks whose name contains ``-k``."""
+    return [e for e in DEFAULT_CHECKS if arguments.select in e.name]
+
+
 def _run_cache(arguments: argparse.Namespace) -> cache.RunCache:
     return cache.RunCache(
         Path(arguments.cache_dir) if arguments.cache_dir else cache.default_directory()
@@ -152,7 +157,7 @@ def _baseline(arguments: argparse.Namespace) -> int:
     except baselines.BaselineError as error:
         print(f"gflcheck: {error}", file=sys.stderr)
         return 2
-    entries = [e for e in DEFAULT_CHECKS if arguments.select in e.name]
+    entries = _selected(arguments)
     named, _ = _run_default_checks(entries, budget(arguments.profile))
     verdicts = list(named.values())
     try:
@@ -179,7 +184,7 @@ def _power(arguments: argparse.Namespace) -> int:
     if arguments.runs < 1:
         print(f"--runs={arguments.runs}: allowed an integer ≥ 1", file=sys.stderr)
         return 2
-    entries = [e for e in DEFAULT_CHECKS if arguments.select in e.name]
+    entries = _selected(arguments)
     with _dask_client(arguments.dask) as client:
         estimates = measure_power(
             entries,
@@ -217,7 +222,7 @@ def _dask_client(address: str | None) -> Iterator[Any]:
 def _report(arguments: argparse.Namespace) -> int:
     from gflcheck.report_document import build_report
 
-    entries = [e for e in DEFAULT_CHECKS if arguments.select in e.name]
+    entries = _selected(arguments)
     verdicts, rejected = _run_default_checks(entries, budget(arguments.profile))
     records = [
         baselines.verdict_record(name, verdict, verdict_row(verdict))
@@ -266,7 +271,7 @@ def _figure(arguments: argparse.Namespace) -> int:
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    entries = [e for e in DEFAULT_CHECKS if arguments.select in e.name]
+    entries = _selected(arguments)
     if arguments.list:
         for entry in entries:
             print(f"{entry.name:36s} {entry.description}")
