@@ -11,6 +11,8 @@ scale and bounds ``|a_j|``. The output weights may then be refit, within ``|a_j|
 minimising the empirical hinge loss, a linear programme (hinge loss is convex in ``a``).
 
 For linear data with a margin (``ours``): two neurons ``±u`` (:func:`linear_margin_ground_truth`).
+For a two-index model (``ours``): one neuron per sector of the link, in the index plane
+(:func:`multiple_index_ground_truth`).
 For structured parity (``ours``): ``k + 1`` neurons on ``Σ_{j∈A} x_j`` with staircase biases, fitting
 the parity exactly (:func:`structured_parity_ground_truth`).
 """
@@ -27,8 +29,9 @@ from scipy import optimize, sparse
 from gflcheck._validation import require_open_unit_interval, require_positive_int
 from gflcheck.distributions.gaussian_mixture import GaussianMixture
 from gflcheck.distributions.linear_margin import LinearMargin
+from gflcheck.distributions.multiple_index import MultipleIndex
 from gflcheck.distributions.structured_parity import StructuredParity
-from gflcheck.errors import GflcheckError
+from gflcheck.errors import GflcheckError, ParameterRangeError
 from gflcheck.estimators import IntervalEstimate, hinge_loss_estimate
 from gflcheck.networks import TwoLayerReLU
 
@@ -212,5 +215,46 @@ def linear_margin_ground_truth(
         construction=(
             f"two neurons ±u with b = −{bias_fraction:g}·γ₀ and a = ±1/(γ₀(1+{bias_fraction:g})): "
             "f°(x) = (⟨u,x⟩ ± β)/(γ₀ + β)"
+        ),
+    )
+
+
+def multiple_index_ground_truth(
+    distribution: MultipleIndex, bias: float = 0.1, output_scale: float = 2.0
+) -> GroundTruthNetwork:
+    """One neuron per sector of the link, in ``span(u₁, u₂)``: ``w_j = Uᵀ(cos θ_j, sin θ_j)`` at the
+    sector's middle angle ``θ_j``, bias ``b_j = β > 0`` (sign +1) and ``a_j = ℓ_j·B_a1``.
+
+    For ``y = sign(s₁s₂)`` the four neurons sit on the diagonals ``t = (s₁ ± s₂)/√2`` and
+    ``f°(x) = B_a1·[(|t₁| − β)₊ − (|t₂| − β)₊]``, whose sign is ``sign(t₁² − t₂²) = sign(s₁s₂)``
+    wherever ``max(|t₁|, |t₂|) > β``. The label has no margin, so ``OPT > 0``: points near the
+    axes have ``|f°| < 1`` (``ours``). ``B_a1`` (``output_scale``) trades ``OPT`` against the
+    bound's ``r·B_a1·B_x1·√(2γ)``; the LP refit of :func:`opt_upper_bound` then improves ``a``.
+    """
+    if bias <= 0:
+        raise ParameterRangeError("bias", bias, "a number > 0", "multiple_index_ground_truth")
+    if output_scale <= 0:
+        raise ParameterRangeError(
+            "output_scale", output_scale, "a number > 0", "multiple_index_ground_truth"
+        )
+    sectors = distribution.link.sectors()
+    angles = torch.tensor([(start + end) / 2 for start, end, _ in sectors], dtype=torch.float64)
+    labels = torch.tensor([float(label) for _, _, label in sectors], dtype=torch.float64)
+    plane = torch.stack([torch.cos(angles), torch.sin(angles)], dim=1)  # [r, 2]
+    directions = plane @ distribution.basis.double()
+    r = len(sectors)
+    network = TwoLayerReLU(
+        (output_scale * labels)[None, :],
+        directions[None],
+        torch.full((1, r), bias, dtype=torch.float64),
+    )
+    return GroundTruthNetwork(
+        network=network,
+        directions=directions,
+        signs=torch.ones(r, dtype=torch.float64),
+        output_weight_bound=output_scale,
+        construction=(
+            f"{r} neurons in span(u₁, u₂), one per sector of the link {distribution.link.name} at "
+            f"its middle angle, b = {bias:g}, a_j = ℓ_j·{output_scale:g}"
         ),
     )

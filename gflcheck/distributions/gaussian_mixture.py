@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import torch
@@ -38,6 +39,8 @@ class GaussianMixture:
     ``means`` is ``[r, d]``; ``weights`` (``π``, summing to 1) and ``labels`` (±1) are ``[r]``;
     ``noise`` is the per-coordinate standard deviation ``σ``. Tensors are stored in float64.
     """
+
+    simplified_gradient_method: ClassVar[str] = "exact (finite sum of Gaussian integrals)"
 
     means: torch.Tensor
     noise: float

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import torch
 
@@ -42,6 +43,8 @@ def _normal_cdf(z: torch.Tensor) -> torch.Tensor:
 @dataclass(frozen=True, eq=False)
 class LinearMargin:
     """The distribution in the module docstring: ``d``, margin ``γ₀`` and unit teacher ``u``."""
+
+    simplified_gradient_method: ClassVar[str] = "exact (closed form)"
 
     dimension: int
     margin: float

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 import torch
 
@@ -31,6 +32,8 @@ _CHUNK = 1 << 16
 @dataclass(frozen=True)
 class StructuredParity:
     """The distribution in the module docstring: ``d``, support ``A`` and structured weight ``ρ``."""
+
+    simplified_gradient_method: ClassVar[str] = "exact (sum over the cube)"
 
     dimension: int
     support: tuple[int, ...]
