@@ -2,7 +2,7 @@
 
 Each :class:`CatalogueEntry` pairs a fixed setting with a statement: the theorem itself, or a
 deliberately false variant on a setting where it is false, for the three families in scope
-(Shi–Wei–Liang Theorem 3.12 and simplicity bias; Taheri–Thrampoulidis–Mazumdar's XOR claim and
+(Shi–Wei–Liang Theorem 3.12 on its four families, and simplicity bias; Taheri–Thrampoulidis–Mazumdar's XOR claim and
 kernel-regime bounds).
 The settings are fixed, so the main job's numbers are reproducible. The sweeps are the declared
 grids of the rate properties (``properties/test_kernel_regime.py``); the report draws the same
@@ -26,10 +26,24 @@ from gflcheck.checks.kernel_regime import (
     check_training_loss_bound,
 )
 from gflcheck.checks.simplicity_bias import SimplicitySetting, check_simplicity_bias
-from gflcheck.checks.theorem_3_12 import MixtureSetting, Theorem312Config, check_theorem_3_12
+from gflcheck.checks.theorem_3_12 import (
+    GflSetting,
+    LinearSetting,
+    MixtureSetting,
+    MultipleIndexSetting,
+    ParitySetting,
+    Theorem312Config,
+    check_theorem_3_12,
+)
 from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
 from gflcheck.profiles import Budget
-from gflcheck.theorems.gfl import Statement, opt_dropped, single_step, theorem_3_12
+from gflcheck.theorems.gfl import (
+    Statement,
+    opt_dropped,
+    single_step,
+    single_step_without_feature_term,
+    theorem_3_12,
+)
 from gflcheck.theorems.simplicity import OrderStatement, linear_part_first, xor_part_first
 from gflcheck.theorems.ttm import XorClaim, log_log_iterations, sqrt_d_samples
 from gflcheck.theorems.ttm_kernel import no_generalization_gap, training_loss_bound_squared_rate
@@ -57,7 +71,7 @@ class CatalogueEntry:
 # The entries' check functions are module-level functions and partials, so that entries pickle
 # (to run on another process or machine: gflcheck.executors).
 def _run_theorem_3_12(
-    statement: Callable[[], Statement], setting: MixtureSetting, limits: Budget
+    statement: Callable[[], Statement], setting: GflSetting, limits: Budget
 ) -> tuple[Verdict, Any]:
     config = Theorem312Config(max_width=limits.max_width, max_steps=limits.max_steps)
     return check_theorem_3_12(setting, statement(), config)
@@ -93,6 +107,9 @@ def _run_generalization_gap(
 
 _XOR = MixtureSetting("xor", 8, 8.0, 1.0, gamma=0.005, epsilon=0.1, delta=0.2, seed=1)
 _NOISY = MixtureSetting("two-cluster", 4, 1.0, 1.0, gamma=0.0005, epsilon=0.05, delta=0.2, seed=3)
+_PARITY = ParitySetting(10, 2, gamma=0.2, epsilon=0.4, delta=0.2, seed=6)
+_LINEAR = LinearSetting(8, 1.0, gamma=0.002, epsilon=0.1, delta=0.2, seed=7)
+_TWO_INDEX = MultipleIndexSetting(8, gamma=0.05, epsilon=0.2, delta=0.2, seed=8)
 _KERNEL = KernelSetting(6, 32, 2, 48, 0.2, 250, 3)
 _KERNEL_FEW_SAMPLES = KernelSetting(8, 32, 1, 20, 0.2, 200, 5)
 
@@ -139,6 +156,42 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "false variant: OPT dropped",
         _NOISY,
         _theorem_3_12(opt_dropped),
+    ),
+    CatalogueEntry(
+        "gfl/parity",
+        "structured 2-sparse parity on {±1}^10 (exact sums over the cube)",
+        _PARITY,
+        _theorem_3_12(theorem_3_12),
+    ),
+    CatalogueEntry(
+        "gfl/linear",
+        "linear data with margin 1 outside a slab, d=8",
+        _LINEAR,
+        _theorem_3_12(theorem_3_12),
+    ),
+    CatalogueEntry(
+        "gfl/two-index",
+        "two-index model y = sign(⟨u₁,x⟩⟨u₂,x⟩), x ~ N(0, I_8)",
+        _TWO_INDEX,
+        _theorem_3_12(theorem_3_12),
+    ),
+    CatalogueEntry(
+        "gfl/linear/single-step",
+        "false variant: T = 1",
+        _LINEAR,
+        _theorem_3_12(single_step),
+    ),
+    CatalogueEntry(
+        "gfl/parity/single-step-no-feature-term",
+        "false variant: L ≤ OPT + ε after one step",
+        _PARITY,
+        _theorem_3_12(single_step_without_feature_term),
+    ),
+    CatalogueEntry(
+        "gfl/two-index/single-step-no-feature-term",
+        "false variant: L ≤ OPT + ε after one step",
+        _TWO_INDEX,
+        _theorem_3_12(single_step_without_feature_term),
     ),
     CatalogueEntry(
         "gfl/simplicity-bias",

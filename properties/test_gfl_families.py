@@ -1,6 +1,7 @@
 """Theorem 3.12 (Shi–Wei–Liang) on the poster's other families (THEORY.md §1.4), through the same
-check as the Gaussian mixtures: structured k-sparse parity (exact sums over the cube) and linear
-data with a margin (closed-form G).
+check as the Gaussian mixtures: structured k-sparse parity (exact sums over the cube), linear
+data with a margin (closed-form G) and the two-index model y = sign(⟨u₁,x⟩⟨u₂,x⟩) (G by quadrature
+over the index plane).
 
 Each verdict reports the gradient-feature hit rate p of the family's ground truth and whether the
 bound is non-vacuous (below 1 for the 0-1 error).
@@ -14,8 +15,13 @@ from hypothesis import strategies as st
 from gflcheck.checks.theorem_3_12 import Theorem312Config, check_theorem_3_12
 from gflcheck.profiles import budget
 from gflcheck.report import format_verdict_details
-from gflcheck.strategies import linear_settings, log_uniform, parity_settings
-from gflcheck.theorems.gfl import single_step
+from gflcheck.strategies import (
+    linear_settings,
+    log_uniform,
+    multiple_index_settings,
+    parity_settings,
+)
+from gflcheck.theorems.gfl import single_step, single_step_without_feature_term
 from gflcheck.verdicts import Outcome
 
 
@@ -60,6 +66,47 @@ def test_theorem_3_12_on_linear_data_is_not_refuted(setting, gflcheck_session):
         f"({'non-vacuous' if verdict.non_vacuous else 'vacuous'})"
     )
     assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
+
+
+@given(setting=multiple_index_settings())
+def test_theorem_3_12_on_the_two_index_model_is_not_refuted(setting, gflcheck_session):
+    outcome = {}
+
+    def run():
+        verdict, evidence = check_theorem_3_12(setting, config=config())
+        outcome["p"], outcome["error"] = evidence.prepared.hit_rate.p, evidence.best_test_error
+        outcome["opt"] = evidence.prepared.opt.value
+        return verdict, evidence
+
+    verdict = gflcheck_session.check(run)
+    gflcheck_session.note(
+        f"two-index d={setting.dimension}, γ={setting.gamma:.3f}: p = {outcome['p']:.3f}, "
+        f"m = {verdict.parameters['m']}, OPT ≤ {outcome['opt']:.3f}, bound "
+        f"{verdict.bound_value:.2f} ({'non-vacuous' if verdict.non_vacuous else 'vacuous'}), best "
+        f"0-1 error per seed {outcome['error'].min():.3f}–{outcome['error'].max():.3f}"
+    )
+    assert verdict.non_vacuous is (verdict.bound_value < 1)
+    assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
+
+
+@given(setting=st.one_of(parity_settings(), multiple_index_settings()))
+def test_single_step_without_feature_term_is_refuted_on_parity_and_two_index(
+    setting, gflcheck_session
+):
+    """False: after one step the output layer is still at its small initial scale (L ≈ 1), above
+    OPT + ε; tested where OPT + ε < 0.9. The theorem's own bound is vacuous on these families, so
+    this is the variant that can fail there."""
+
+    def applies(verdict, evidence) -> str | None:
+        if verdict.bound_value >= 0.9:
+            return f"variant not false here: OPT + ε = {verdict.bound_value:.2f} ≥ 0.9"
+        return None
+
+    verdict = gflcheck_session.check(
+        lambda: check_theorem_3_12(setting, single_step_without_feature_term(), config=config()),
+        applies=applies,
+    )
+    assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
 
 
 WIDE_MARGIN = linear_settings(margin=st.floats(0.8, 1.5), gamma=log_uniform(0.001, 0.003))

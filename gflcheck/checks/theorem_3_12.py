@@ -1,8 +1,8 @@
-"""Theorem 3.12 of Shi–Wei–Liang, end to end (THEORY.md §1.3), on Gaussian mixtures, structured
-parity and linear data with a margin.
+"""Theorem 3.12 of Shi–Wei–Liang, end to end (THEORY.md §1.3), on the four families of §1.4:
+Gaussian mixtures, structured parity, linear data with a margin and two-index models.
 
-One call of :func:`check_theorem_3_12` on one :class:`MixtureSetting`, :class:`ParitySetting` or
-:class:`LinearSetting`:
+One call of :func:`check_theorem_3_12` on one :class:`MixtureSetting`, :class:`ParitySetting`,
+:class:`LinearSetting` or :class:`MultipleIndexSetting`:
 
 1. builds the distribution and the explicit member ``f°`` of ``F_{d,r,B_F,S}``; ``OPT`` is replaced by an
    upper confidence bound on ``L_D(f°)`` (after an LP refit of its output weights);
@@ -41,6 +41,7 @@ from gflcheck.distributions.gaussian_mixture import (
     xor_mixture,
 )
 from gflcheck.distributions.linear_margin import LinearMargin
+from gflcheck.distributions.multiple_index import MultipleIndex
 from gflcheck.distributions.structured_parity import StructuredParity
 from gflcheck.errors import BudgetExceededError, ParameterRangeError, PreconditionError
 from gflcheck.estimators import (
@@ -55,6 +56,7 @@ from gflcheck.ground_truth import (
     OptUpperBound,
     gaussian_mixture_ground_truth,
     linear_margin_ground_truth,
+    multiple_index_ground_truth,
     opt_upper_bound,
     structured_parity_ground_truth,
 )
@@ -236,8 +238,50 @@ class LinearSetting:
         return "√E‖x‖² exact, an upper bound on E‖x‖ (Jensen)"
 
 
-GflSetting = MixtureSetting | ParitySetting | LinearSetting
-Distribution = GaussianMixture | StructuredParity | LinearMargin
+@dataclass(frozen=True)
+class MultipleIndexSetting:
+    """One setting of the theorem on the two-index model ``y = sign(⟨u₁,x⟩⟨u₂,x⟩)``,
+    ``x ~ N(0, I_d)`` (:class:`MultipleIndex`); ``U`` comes from the setting's ``"distribution"``
+    stream. ``output_scale`` is the ground truth's ``B_a1``."""
+
+    dimension: int
+    gamma: float
+    epsilon: float
+    delta: float
+    seed: int
+    output_scale: float = 2.0
+
+    def __post_init__(self) -> None:
+        require_int_at_least("dimension", self.dimension, 8, "MultipleIndexSetting")
+        require_open_unit_interval("gamma", self.gamma, "MultipleIndexSetting")
+        require_open_unit_interval("epsilon", self.epsilon, "MultipleIndexSetting")
+        require_open_unit_interval("delta", self.delta, "MultipleIndexSetting")
+        require_int_at_least("seed", self.seed, 0, "MultipleIndexSetting")
+        require_positive("output_scale", self.output_scale, "MultipleIndexSetting")
+
+    @property
+    def family(self) -> str:
+        """``multiple-index``."""
+        return "multiple-index"
+
+    def distribution(self) -> MultipleIndex:
+        """The model; its index pair comes from this setting's ``"distribution"`` stream."""
+        return MultipleIndex.random(self.dimension, torch_generator(self.seed, "distribution"))
+
+    def ground_truth(
+        self, distribution: MultipleIndex, config: Theorem312Config
+    ) -> GroundTruthNetwork:
+        """One neuron per sector, in the index plane (:func:`multiple_index_ground_truth`)."""
+        return multiple_index_ground_truth(distribution, output_scale=self.output_scale)
+
+    @property
+    def input_norm_method(self) -> str:
+        """How ``B_x1`` is computed."""
+        return "E‖x‖ exact (chi mean √2·Γ((d+1)/2)/Γ(d/2))"
+
+
+GflSetting = MixtureSetting | ParitySetting | LinearSetting | MultipleIndexSetting
+Distribution = GaussianMixture | StructuredParity | LinearMargin | MultipleIndex
 
 
 @dataclass(frozen=True)
@@ -378,7 +422,7 @@ def _bayes_hinge_risk(
     distribution: Distribution, setting: GflSetting, config: Theorem312Config
 ) -> IntervalEstimate:
     """``E[1 − |2η(x) − 1|]``: estimated with exact ``η`` for a mixture; exactly 0 when the label
-    is a function of ``x`` (parity)."""
+    is a function of ``x`` (parity, linear data, index models)."""
     if not isinstance(distribution, GaussianMixture):
         zero = np.zeros(1)
         return IntervalEstimate(zero, zero, zero, 0, 0.0, "exact: the label is a function of x")
@@ -635,7 +679,7 @@ def _quantifier_table(
         Q(
             "(D_j, s_j) ∈ S_{p,γ,B_G}",
             f"p = min_j Clopper–Pearson lower bound of the hit rate over N={hit.draws} initial draws, "
-            f"G exact (closed form); B_G = {config.gradient_norm_fraction:g}·B_x1; {hit.interval.method}",
+            f"G {evidence.prepared.distribution.simplified_gradient_method}; B_G = {config.gradient_norm_fraction:g}·B_x1; {hit.interval.method}",
             f"p={hit.p:.4g}; hits per feature {hit.hits.tolist()}; B_G={hit.gradient_norm_floor:.4g}",
         ),
         Q("B_x1", setting.input_norm_method, f"{values['B_x1']:.4f}"),

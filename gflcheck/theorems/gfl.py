@@ -147,6 +147,36 @@ def single_step() -> Statement:
     )
 
 
+def single_step_without_feature_term() -> Statement:
+    """False variant: ``L_D(f_1) ≤ OPT + ε`` already after the first step, with the
+    feature-approximation term ``r·B_a1·B_x1·√(2γ)`` dropped.
+
+    False for the reason of :func:`single_step` (``L_D(f_1) ≈ 1``), and unlike it, it stays false
+    where the theorem's bound is vacuous: it is refutable wherever ``OPT + ε < 1``, e.g. on
+    structured parity (``OPT = 0``) and the two-index model.
+    """
+    OPT, epsilon = (d.symbol for d in (_OPT, _EPSILON))
+    bound = Bound(
+        "GFL Theorem 3.12 after one step, feature term dropped (false)",
+        OPT + epsilon,
+        [_OPT, _R, _B_A1, _B_X1, _GAMMA, _EPSILON],
+        Provenance(
+            GFL_PAPER,
+            "Theorem 3.12, T = 1 and r·B_a1·B_x1·√(2γ) dropped",
+            Tag.OURS,
+            "deliberately false",
+        ),
+        "bound on L_D(f_t) for some t ∈ [1]",
+    )
+    return Statement(
+        "single step, feature term dropped",
+        bound,
+        steps=1,
+        why_false="after one step the output layer is still at its small initial scale: "
+        "L ≈ 1 > OPT + ε",
+    )
+
+
 def false_variants() -> tuple[Statement, ...]:
     """The deliberately false variants that the suite must refute."""
-    return (opt_dropped(), single_step())
+    return (opt_dropped(), single_step(), single_step_without_feature_term())
