@@ -423,7 +423,7 @@ def _bayes_hinge_risk(
 ) -> IntervalEstimate:
     """``E[1 − |2η(x) − 1|]``: estimated with exact ``η`` for a mixture; exactly 0 when the label
     is a function of ``x`` (parity, linear data, index models)."""
-    if not isinstance(distribution, GaussianMixture):
+    if distribution.label_is_function_of_input:
         zero = np.zeros(1)
         return IntervalEstimate(zero, zero, zero, 0, 0.0, "exact: the label is a function of x")
     x_bayes, _ = distribution.sample(

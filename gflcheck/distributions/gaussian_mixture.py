@@ -40,6 +40,7 @@ class GaussianMixture:
     ``noise`` is the per-coordinate standard deviation ``σ``. Tensors are stored in float64.
     """
 
+    label_is_function_of_input: ClassVar[bool] = False  # then the Bayes risk is 0
     simplified_gradient_method: ClassVar[str] = "exact (finite sum of Gaussian integrals)"
 
     means: torch.Tensor

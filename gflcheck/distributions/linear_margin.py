@@ -44,6 +44,7 @@ def _normal_cdf(z: torch.Tensor) -> torch.Tensor:
 class LinearMargin:
     """The distribution in the module docstring: ``d``, margin ``γ₀`` and unit teacher ``u``."""
 
+    label_is_function_of_input: ClassVar[bool] = True  # then the Bayes risk is 0
     simplified_gradient_method: ClassVar[str] = "exact (closed form)"
 
     dimension: int

@@ -95,6 +95,7 @@ def xor_link() -> ConeLink:
 class MultipleIndex:
     """The model in the module docstring: ``d``, orthonormal index rows ``U [2, d]`` and a link."""
 
+    label_is_function_of_input: ClassVar[bool] = True  # then the Bayes risk is 0
     simplified_gradient_method: ClassVar[str] = (
         "by Gauss–Legendre quadrature over the index plane (error < 1e-6)"
     )

@@ -33,6 +33,7 @@ _CHUNK = 1 << 16
 class StructuredParity:
     """The distribution in the module docstring: ``d``, support ``A`` and structured weight ``ρ``."""
 
+    label_is_function_of_input: ClassVar[bool] = True  # then the Bayes risk is 0
     simplified_gradient_method: ClassVar[str] = "exact (sum over the cube)"
 
     dimension: int
