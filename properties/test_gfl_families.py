@@ -30,21 +30,27 @@ def config() -> Theorem312Config:
     return Theorem312Config(max_width=limits.max_width, max_steps=limits.max_steps)
 
 
-@given(setting=parity_settings())
-def test_theorem_3_12_on_structured_parity_is_not_refuted(setting, gflcheck_session):
-    outcome = {}
+def checked(setting, session):
+    """Theorem 3.12 on ``setting`` through the session (rejections counted there); returns the
+    verdict and the evidence that the notes quote."""
+    kept = {}
 
     def run():
-        verdict, evidence = check_theorem_3_12(setting, config=config())
-        outcome["p"], outcome["error"] = evidence.prepared.hit_rate.p, evidence.best_test_error
-        return verdict, evidence
+        kept["result"] = check_theorem_3_12(setting, config=config())
+        return kept["result"]
 
-    verdict = gflcheck_session.check(run)
+    session.check(run)
+    return kept["result"]
+
+
+@given(setting=parity_settings())
+def test_theorem_3_12_on_structured_parity_is_not_refuted(setting, gflcheck_session):
+    verdict, evidence = checked(setting, gflcheck_session)
     gflcheck_session.note(
         f"parity d={setting.dimension}, k={setting.sparsity}, γ={setting.gamma:.2f}: p = "
-        f"{outcome['p']:.3f}, m = {verdict.parameters['m']}, bound {verdict.bound_value:.1f} "
+        f"{evidence.prepared.hit_rate.p:.3f}, m = {verdict.parameters['m']}, bound {verdict.bound_value:.1f} "
         f"({'non-vacuous' if verdict.non_vacuous else 'vacuous'}), best 0-1 error per seed "
-        f"{outcome['error'].min():.3f}–{outcome['error'].max():.3f}"
+        f"{evidence.best_test_error.min():.3f}–{evidence.best_test_error.max():.3f}"
     )
     assert verdict.non_vacuous is (verdict.bound_value < 1)
     assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
@@ -52,17 +58,10 @@ def test_theorem_3_12_on_structured_parity_is_not_refuted(setting, gflcheck_sess
 
 @given(setting=linear_settings())
 def test_theorem_3_12_on_linear_data_is_not_refuted(setting, gflcheck_session):
-    outcome = {}
-
-    def run():
-        verdict, evidence = check_theorem_3_12(setting, config=config())
-        outcome["p"] = evidence.prepared.hit_rate.p
-        return verdict, evidence
-
-    verdict = gflcheck_session.check(run)
+    verdict, evidence = checked(setting, gflcheck_session)
     gflcheck_session.note(
         f"linear d={setting.dimension}, margin={setting.margin:.2f}, γ={setting.gamma:.4f}: "
-        f"p = {outcome['p']:.3f}, m = {verdict.parameters['m']}, bound {verdict.bound_value:.3f} "
+        f"p = {evidence.prepared.hit_rate.p:.3f}, m = {verdict.parameters['m']}, bound {verdict.bound_value:.3f} "
         f"({'non-vacuous' if verdict.non_vacuous else 'vacuous'})"
     )
     assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
@@ -70,20 +69,12 @@ def test_theorem_3_12_on_linear_data_is_not_refuted(setting, gflcheck_session):
 
 @given(setting=multiple_index_settings())
 def test_theorem_3_12_on_the_two_index_model_is_not_refuted(setting, gflcheck_session):
-    outcome = {}
-
-    def run():
-        verdict, evidence = check_theorem_3_12(setting, config=config())
-        outcome["p"], outcome["error"] = evidence.prepared.hit_rate.p, evidence.best_test_error
-        outcome["opt"] = evidence.prepared.opt.value
-        return verdict, evidence
-
-    verdict = gflcheck_session.check(run)
+    verdict, evidence = checked(setting, gflcheck_session)
     gflcheck_session.note(
-        f"two-index d={setting.dimension}, γ={setting.gamma:.3f}: p = {outcome['p']:.3f}, "
-        f"m = {verdict.parameters['m']}, OPT ≤ {outcome['opt']:.3f}, bound "
+        f"two-index d={setting.dimension}, γ={setting.gamma:.3f}: p = {evidence.prepared.hit_rate.p:.3f}, "
+        f"m = {verdict.parameters['m']}, OPT ≤ {evidence.prepared.opt.value:.3f}, bound "
         f"{verdict.bound_value:.2f} ({'non-vacuous' if verdict.non_vacuous else 'vacuous'}), best "
-        f"0-1 error per seed {outcome['error'].min():.3f}–{outcome['error'].max():.3f}"
+        f"0-1 error per seed {evidence.best_test_error.min():.3f}–{evidence.best_test_error.max():.3f}"
     )
     assert verdict.non_vacuous is (verdict.bound_value < 1)
     assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
