@@ -1,9 +1,9 @@
 """The default checks (the main job of ``gflcheck check``) and the declared sweeps behind the rates.
 
 Each :class:`CatalogueEntry` pairs a fixed setting with a statement: the theorem itself, or a
-deliberately false variant on a setting where it is false, for the three families in scope
-(Shi–Wei–Liang Theorem 3.12 on its four families, and simplicity bias; Taheri–Thrampoulidis–Mazumdar's XOR claim and
-kernel-regime bounds).
+deliberately false variant on a setting where it is false, for the claims in scope
+(Shi–Wei–Liang Theorem 3.12 on its four families, and simplicity bias;
+Taheri–Thrampoulidis–Mazumdar's XOR claim and kernel-regime bounds).
 The settings are fixed, so the main job's numbers are reproducible. The sweeps are the declared
 grids of the rate properties (``properties/test_kernel_regime.py``); the report draws the same
 grids, so with the run cache it trains nothing twice.
