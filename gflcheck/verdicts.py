@@ -30,6 +30,7 @@ from gflcheck._validation import require_open_unit_interval
 from gflcheck.bounds import Bound
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import clopper_pearson
+from gflcheck.random import stream_seed
 
 
 class Outcome(StrEnum):
@@ -141,6 +142,16 @@ def seeds_to_confirm(delta: float, alpha: float) -> int:
     require_open_unit_interval("delta", delta, "seeds_to_confirm")
     require_open_unit_interval("alpha", alpha, "seeds_to_confirm")
     return int(np.ceil(np.log(alpha) / np.log1p(-delta)))
+
+
+def confirming_seeds(
+    seed: int, stream: str, delta: float, alpha: float, min_seeds: int
+) -> tuple[int, ...]:
+    """``k = max(min_seeds, seeds_to_confirm(δ, α))`` run seeds, from the streams
+    ``"{stream}-0"``, …, ``"{stream}-{k−1}"`` of ``seed``: enough that zero violations can
+    confirm *holds* at ``α``."""
+    count = max(min_seeds, seeds_to_confirm(delta, alpha))
+    return tuple(stream_seed(seed, f"{stream}-{i}") for i in range(count))
 
 
 @dataclass(frozen=True)

@@ -34,13 +34,13 @@ from gflcheck.cache import cached_run
 from gflcheck.distributions.xor_cube import cube_points
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import student_t_interval
-from gflcheck.random import stream_seed, torch_generator
+from gflcheck.random import torch_generator
 from gflcheck.theorems.simplicity import OrderStatement, linear_part_first
 from gflcheck.verdicts import (
     QuantifierInstantiation,
     Verdict,
+    confirming_seeds,
     decide_violation_rate,
-    seeds_to_confirm,
 )
 
 EXACT_DIMENSION_LIMIT = 14
@@ -162,8 +162,9 @@ def check_simplicity_bias(
     """Check ``statement`` (default: the linear part first) on ``setting``; module docstring."""
     statement = statement or linear_part_first()
     config = config or SimplicityConfig()
-    count = max(config.min_seeds, seeds_to_confirm(setting.delta, config.alpha))
-    seeds = tuple(stream_seed(setting.seed, f"simplicity-{i}") for i in range(count))
+    seeds = confirming_seeds(
+        setting.seed, "simplicity", setting.delta, config.alpha, config.min_seeds
+    )
     paths = correlation_paths(setting, config, seeds)
     crossing = paths.crossing_steps(config.level)
     first, later = crossing[statement.first], crossing[statement.later]

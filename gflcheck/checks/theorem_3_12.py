@@ -60,7 +60,7 @@ from gflcheck.ground_truth import (
     opt_upper_bound,
     structured_parity_ground_truth,
 )
-from gflcheck.random import stream_seed, torch_generator
+from gflcheck.random import torch_generator
 from gflcheck.theorems.gfl import (
     Statement,
     steps_requirement,
@@ -77,8 +77,8 @@ from gflcheck.training import (
 from gflcheck.verdicts import (
     QuantifierInstantiation,
     Verdict,
+    confirming_seeds,
     decide_violation_rate,
-    seeds_to_confirm,
 )
 
 FAMILIES = ("xor", "orthogonal", "two-cluster", "three-cluster")
@@ -466,8 +466,7 @@ def _required_steps(
 
 def run_seeds(setting: GflSetting, config: Theorem312Config) -> tuple[int, ...]:
     """The ``k`` run seeds: enough that zero violations can confirm "holds" at ``α``."""
-    k = max(config.min_seeds, seeds_to_confirm(setting.delta, config.alpha))
-    return tuple(stream_seed(setting.seed, f"run-{i}") for i in range(k))
+    return confirming_seeds(setting.seed, "run", setting.delta, config.alpha, config.min_seeds)
 
 
 @cached_run

@@ -29,13 +29,13 @@ from gflcheck.cache import cached_run
 from gflcheck.distributions.xor_cube import XorCube
 from gflcheck.estimators import IntervalEstimate, clopper_pearson
 from gflcheck.quadratic import XorRun, train_xor_sgd
-from gflcheck.random import stream_seed, torch_generator
+from gflcheck.random import torch_generator
 from gflcheck.theorems.ttm import XorClaim, feature_learning_claim
 from gflcheck.verdicts import (
     QuantifierInstantiation,
     Verdict,
+    confirming_seeds,
     decide_violation_rate,
-    seeds_to_confirm,
 )
 
 
@@ -118,8 +118,7 @@ def check_xor_feature_learning(
     config = config or XorConfig()
     cube = XorCube(setting.dimension)
     iterations, batch = claim_budget(claim, setting.dimension, config)
-    k = max(config.min_seeds, seeds_to_confirm(setting.delta, config.alpha))
-    seeds = tuple(stream_seed(setting.seed, f"xor-run-{i}") for i in range(k))
+    seeds = confirming_seeds(setting.seed, "xor-run", setting.delta, config.alpha, config.min_seeds)
     training_size = (
         int(claim.training_set.evaluate(C_n=config.samples_constant, d=setting.dimension))
         if claim.training_set is not None
@@ -149,7 +148,7 @@ def check_xor_feature_learning(
             "m": config.width,
             "T": iterations,
             "batch": batch,
-            "k": k,
+            "k": len(seeds),
         },
         false_alarm_rate=config.alpha,
         non_vacuous=None,
