@@ -79,11 +79,6 @@ class ConeLink:
         )
         return torch.tensor(self.labels, dtype=s.dtype)[index]
 
-    def label_at(self, angle: float) -> int:
-        """The label of the ray at ``angle``."""
-        point = torch.tensor([math.cos(angle), math.sin(angle)], dtype=torch.float64)
-        return int(self(point))
-
 
 def xor_link() -> ConeLink:
     """``y = sign(s₁s₂)``: +1 in the first and third quadrants."""
