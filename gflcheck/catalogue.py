@@ -2,7 +2,8 @@
 
 Each :class:`CatalogueEntry` pairs a fixed setting with a statement: the theorem itself, or a
 deliberately false variant on a setting where it is false, for the claims in scope
-(Shi–Wei–Liang Theorem 3.12 on its four families, and simplicity bias;
+(Shi–Wei–Liang Theorem 3.12 on its four families, simplicity bias and the separation from
+fixed features;
 Taheri–Thrampoulidis–Mazumdar's XOR claim and kernel-regime bounds).
 The settings are fixed, so the main job's numbers are reproducible. The sweeps are the declared
 grids of the rate properties (``properties/test_kernel_regime.py``); the report draws the same
@@ -25,6 +26,12 @@ from gflcheck.checks.kernel_regime import (
     check_generalization_gap,
     check_training_loss_bound,
 )
+from gflcheck.checks.kernel_separation import (
+    SampleNeeds,
+    SeparationSetting,
+    check_sample_growth,
+    sample_needs,
+)
 from gflcheck.checks.simplicity_bias import SimplicitySetting, check_simplicity_bias
 from gflcheck.checks.theorem_3_12 import (
     GflSetting,
@@ -43,6 +50,13 @@ from gflcheck.theorems.gfl import (
     single_step,
     single_step_without_feature_term,
     theorem_3_12,
+)
+from gflcheck.theorems.separation import (
+    GrowthStatement,
+    Learner,
+    fixed_features_need_linear_samples,
+    fixed_features_need_quadratic_samples,
+    trained_network_needs_linear_samples,
 )
 from gflcheck.theorems.simplicity import OrderStatement, linear_part_first, xor_part_first
 from gflcheck.theorems.ttm import XorClaim, log_log_iterations, sqrt_d_samples
@@ -105,12 +119,19 @@ def _run_generalization_gap(
     return check_generalization_gap(setting, bound() if bound else None, KernelConfig(seeds=seeds))
 
 
+def _run_sample_growth(
+    statement: Callable[[], GrowthStatement], setting: SeparationSetting, limits: Budget
+) -> tuple[Verdict, Any]:
+    return check_sample_growth(statement(), setting)
+
+
 _XOR = MixtureSetting("xor", 8, 8.0, 1.0, gamma=0.005, epsilon=0.1, delta=0.2, seed=1)
 _NOISY = MixtureSetting("two-cluster", 4, 1.0, 1.0, gamma=0.0005, epsilon=0.05, delta=0.2, seed=3)
 _PARITY = ParitySetting(10, 2, gamma=0.2, epsilon=0.4, delta=0.2, seed=6)
 _LINEAR = LinearSetting(8, 1.0, gamma=0.002, epsilon=0.1, delta=0.2, seed=7)
 _TWO_INDEX = MultipleIndexSetting(8, gamma=0.05, epsilon=0.2, delta=0.2, seed=8)
 _KERNEL = KernelSetting(6, 32, 2, 48, 0.2, 250, 3)
+SEPARATION_SETTING = SeparationSetting(dimensions=(16, 24, 32, 48, 64), separation=3.0, seed=0)
 _KERNEL_FEW_SAMPLES = KernelSetting(8, 32, 1, 20, 0.2, 200, 5)
 
 DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
@@ -206,6 +227,33 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         partial(_run_simplicity_bias, xor_part_first),
     ),
     CatalogueEntry(
+        "gfl/kernel-separation/random-features",
+        "XOR-like mixture, d = 16…64: random features need Ω(d²) samples",
+        SEPARATION_SETTING,
+        partial(
+            _run_sample_growth,
+            partial(fixed_features_need_quadratic_samples, Learner.RANDOM_FEATURES),
+        ),
+    ),
+    CatalogueEntry(
+        "gfl/kernel-separation/ntk",
+        "XOR-like mixture, d = 16…64: the NTK-linearised model needs Ω(d²) samples",
+        SEPARATION_SETTING,
+        partial(_run_sample_growth, partial(fixed_features_need_quadratic_samples, Learner.NTK)),
+    ),
+    CatalogueEntry(
+        "gfl/kernel-separation/trained-network",
+        "XOR-like mixture, d = 16…64: Algorithm 1 with 2⌈4 ln d⌉ neurons needs O(d) samples",
+        SEPARATION_SETTING,
+        partial(_run_sample_growth, trained_network_needs_linear_samples),
+    ),
+    CatalogueEntry(
+        "gfl/kernel-separation/random-features/linear",
+        "false variant: random features need only O(d) samples",
+        SEPARATION_SETTING,
+        partial(_run_sample_growth, fixed_features_need_linear_samples),
+    ),
+    CatalogueEntry(
         "ttm-xor/d=16",
         "XOR y = x₁x₂ on {±1}^16: zero error within ⌈log d⌉ SGD steps",
         XorSetting(16, 0.2, 1),
@@ -263,6 +311,11 @@ RATE_SETTINGS = dict(
 RATE_TOLERANCE = 0.25  # for the log factors hidden in the rates
 WIDTHS = (16, 32, 64, 128, 256)
 RADIUS_WIDTHS = (16, 32, 64, 128)
+
+
+def separation_needs(learner: Learner) -> SampleNeeds:
+    """The sample needs of ``learner`` on the declared separation setting (d = 16…64)."""
+    return sample_needs(learner, SEPARATION_SETTING)
 
 
 def samples_sweep(executor: Executor | None = None) -> list[SweepPoint]:

@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gflcheck.checks.kernel_rates import SlopeFit, SweepPoint
+from gflcheck.checks.kernel_separation import SampleNeeds
 from gflcheck.figures import OneStepPicture
 
 
@@ -92,6 +93,55 @@ def slack_distributions(records: Sequence[Mapping[str, Any]]) -> Figure:
     axis.set_xlabel("relative slack (bound − measured)/|bound| per seed, symlog (< 0: violated)")
     axis.grid(alpha=0.3, axis="x")
     axis.tick_params(axis="y", labelsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def sample_need_growth(
+    measured: Sequence[SampleNeeds], references: Mapping[str, float], title: str
+) -> Figure:
+    """Per-seed sample need ``n*`` against ``d`` (log-log) for each learner, with its fitted line
+    and slope interval in the legend, and reference exponents (dashed, black) through the centre of
+    the first learner's points. Censored seeds are drawn at the cap as open triangles."""
+    figure, axis = plt.subplots(figsize=(6, 4.4))
+    colours = ("tab:red", "tab:orange", "tab:blue", "tab:green")
+    all_d = np.array([d for needs in measured for d in needs.needs], dtype=float)
+    grid = np.geomspace(all_d.min(), all_d.max(), 50)
+    for needs, colour in zip(measured, colours, strict=False):
+        d, n = (np.array(v) for v in needs.points())
+        jitter = np.exp(np.linspace(-0.03, 0.03, len(needs.seeds)))
+        axis.scatter(d * np.resize(jitter, d.size), n, s=12, color=colour, alpha=0.6)
+        fit = needs.growth()
+        axis.plot(
+            grid,
+            np.exp(fit.intercept) * grid**fit.slope,
+            color=colour,
+            label=f"{needs.learner.value}: d^{fit.slope:.2f} [{fit.lower:.2f}, {fit.upper:.2f}]",
+        )
+        censored = [d for d, row in needs.needs.items() for value in row if np.isinf(value)]
+        if censored:
+            cap = needs.config.largest_sample
+            axis.scatter(
+                censored,
+                [cap] * len(censored),
+                marker="^",
+                facecolors="none",
+                edgecolors=colour,
+                label=f"{needs.learner.value}: censored at {cap}",
+            )
+    d, n = (np.array(v) for v in measured[0].points())
+    centre_d, centre_n = float(np.exp(np.log(d).mean())), float(np.exp(np.log(n).mean()))
+    for (label, exponent), style in zip(references.items(), ("--", ":", "-."), strict=False):
+        axis.plot(
+            grid, centre_n * (grid / centre_d) ** exponent, "k" + style, linewidth=1, label=label
+        )
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("d")
+    axis.set_ylabel("samples needed n* (per seed)")
+    axis.set_title(title, fontsize=10)
+    axis.legend(fontsize=7)
+    axis.grid(alpha=0.3, which="both")
     figure.tight_layout()
     return figure
 

@@ -28,6 +28,12 @@ from gflcheck.figures import (
 )
 from gflcheck.power import DETECTION_TARGET, POWER_COLUMNS, PowerEstimate
 from gflcheck.report import VERDICT_COLUMNS
+from gflcheck.theorems.separation import (
+    Learner,
+    fixed_features_need_quadratic_samples,
+    trained_network_needs_linear_samples,
+    trained_network_needs_log_squared_samples,
+)
 from gflcheck.theorems.ttm_kernel import chen21_test_loss, ttm_test_loss
 
 
@@ -236,6 +242,30 @@ def build_report(
         figure = plots.rate_fit(points, variable, measure, fit, references, title)
         caption = f"{quantity}^{fit.slope:.2f}, 95% CI [{fit.lower:.2f}, {fit.upper:.2f}]{comment}"
         blocks.append(save(figure, name, caption))
+    separation = [catalogue.separation_needs(learner) for learner in Learner]
+    grid = catalogue.SEPARATION_SETTING.dimensions
+    references = {
+        f"{statement.bound.expression} (slope {statement.exponent_over(grid):.2f})": (
+            statement.exponent_over(grid)
+        )
+        for statement in (
+            fixed_features_need_quadratic_samples(Learner.RANDOM_FEATURES),
+            trained_network_needs_linear_samples(),
+            trained_network_needs_log_squared_samples(),
+        )
+    }
+    blocks += [
+        Heading("Beyond the kernel regime (Shi–Wei–Liang poster)"),
+        save(
+            plots.sample_need_growth(
+                separation, references, "Samples needed for test error ≤ 0.25, XOR-like mixture"
+            ),
+            "kernel_separation.png",
+            "Per seed, the least n (grid ratio √2) at which each learner's test error reaches "
+            f"{catalogue.SEPARATION_SETTING.target_error:g}; fitted slopes with 95% intervals, and "
+            "the slopes of C·d², C·d and C·(log d)² over the same grid.",
+        ),
+    ]
     rows = xor_figure_1_rows(tuple(xor_dimensions))
     xor_image, xor_table = save_xor_figure_1(rows, directory)
     images.append(xor_image)

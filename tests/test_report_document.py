@@ -10,6 +10,7 @@ from gflcheck import catalogue
 from gflcheck.baselines import verdict_record
 from gflcheck.checks.kernel_rates import sweep
 from gflcheck.checks.kernel_regime import KernelSetting
+from gflcheck.checks.kernel_separation import SeparationConfig, SeparationSetting, sample_needs
 from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
 from gflcheck.power import estimates_as_json, power_from_outcomes
 from gflcheck.report import verdict_row
@@ -49,10 +50,17 @@ def _small_sweep(widths=(8, 16), sizes=(16, 32)):
 
 @pytest.fixture
 def small_catalogue(monkeypatch):
-    """Small stand-ins for the declared sweeps (the real ones train for about a minute)."""
+    """Small stand-ins for the declared sweeps and sample needs (the real ones train for about a
+    minute each)."""
     monkeypatch.setattr(catalogue, "samples_sweep", lambda: _small_sweep(widths=(8,)))
     monkeypatch.setattr(catalogue, "width_sweep", lambda: _small_sweep(sizes=(16,)))
     monkeypatch.setattr(catalogue, "radius_sweep", lambda: _small_sweep(sizes=(16,)))
+    small = SeparationConfig(seeds=2, ntk_seeds=2, largest_sample=128, test_size=300, steps=20)
+    monkeypatch.setattr(
+        catalogue,
+        "separation_needs",
+        lambda learner: sample_needs(learner, SeparationSetting(dimensions=(4, 8)), small),
+    )
 
 
 def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue):
@@ -78,6 +86,7 @@ def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue)
         "## Rate fits",
         "## XOR: Figure 1",
         "## Gradient features on three Gaussian clusters",
+        "## Beyond the kernel regime",
         "### Rejected settings",
         "## What a pass is worth: false-alarm and detection rates",
     ):
@@ -94,6 +103,7 @@ def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue)
         "radius_in_m.png",
         "xor_figure_1.png",
         "gfl_four_panel.png",
+        "kernel_separation.png",
     }
     page = files.html.read_text()
     for name in names:

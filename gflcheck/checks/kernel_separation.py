@@ -1,0 +1,399 @@
+"""Beyond the kernel regime on the XOR-like mixture: how the sample need of each learner grows in d.
+
+The poster's separation (Shi–Wei–Liang, THEORY.md §1.4) made measurable (``ours``):
+
+- **Data**: the XOR-like mixture ``±μ₁ → +1``, ``±μ₂ → −1``, ``μ₁ ⊥ μ₂``, ``‖μ‖ = R`` and noise
+  ``N(0, I_d)``, so the label is a degree-2 function of two directions hidden in ``R^d``. (With
+  noise ``σ/√d`` per coordinate the four clusters stay apart as ``d`` grows and every learner gets
+  *easier*: no separation exists to measure.)
+- **Learners**, all on the same training sample of size ``n`` per seed:
+  *random features*, ``N = ⌈n/2⌉`` fixed ReLU features ``ReLU(⟨w,x⟩ − b)`` with
+  ``w ~ N(0, I/d)``, ``b ~ N(0, 1)``, output layer by ridge regression on the labels;
+  *NTK-linearised*, the tangent features ``(ReLU(⟨w_j,x⟩ − b_j), a_j 1[⟨w_j,x⟩ > b_j]·x)`` of a
+  width-``⌈N/(d+1)⌉`` network at initialisation (``a ~ N(0, 1)``), so the same ``≈ N``
+  features, fitted the same way; the *trained network*, Algorithm 1 at width
+  ``m = 2⌈C_m ln d⌉`` (neurons growing like ``log d``), full-batch on the sample for ``T`` steps.
+  Ridge: ``(K + λ·tr(K)/n·I)α = y`` with ``K = ΦΦᵀ``, solved by Cholesky in float64.
+- **Sample need** ``n*(d)`` of one seed: the least ``n`` of a geometric grid (ratio ``√2``) at
+  which the seed's test error (on ``test_size`` fresh points) is at most the declared level. The
+  grid is walked up until every seed has reached the level, to a declared cap; a seed still above
+  it at the cap is *censored* and reported, never dropped. Seeds are the streams
+  ``separation-0, 1, …`` of the setting's seed, so a learner measured on fewer seeds shares a
+  prefix with the others.
+- **Growth**: OLS of ``log n*`` on ``log d`` over all seeds and dimensions, with a two-sided
+  ``1 − α`` t interval on the slope (:func:`~gflcheck.checks.kernel_rates.log_log_slope`). A
+  statement "``n* = Ω(B(d))``" *holds* when the slope's lower bound is at least ``e − τ`` and is
+  *violated* when its upper bound is below ``e − τ``; "``n* = O(B(d))``" holds when the upper
+  bound is at most ``e + τ`` and is violated when the lower bound exceeds it. ``e`` is the bound's
+  own log-log slope over the grid (:meth:`GrowthStatement.exponent_over`) and ``τ`` a declared
+  tolerance for lower-order terms. With censored seeds the verdict is *inconclusive*.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+import torch
+
+from gflcheck._validation import (
+    require_int_at_least,
+    require_open_unit_interval,
+    require_positive,
+    require_positive_int,
+)
+from gflcheck.cache import cached_run
+from gflcheck.checks.kernel_rates import SlopeFit, log_log_slope
+from gflcheck.distributions.gaussian_mixture import GaussianMixture, xor_mixture
+from gflcheck.errors import ParameterRangeError
+from gflcheck.random import stream_seed, torch_generator
+from gflcheck.theorems.separation import Direction, GrowthStatement, Learner
+from gflcheck.training import PresampledBatches, gaussian_mixture_recipe, train_algorithm_1
+from gflcheck.verdicts import Outcome, QuantifierInstantiation, Verdict, decide_interval
+
+
+@dataclass(frozen=True)
+class SeparationSetting:
+    """The dimensions, the mean norm ``R``, the error level that counts as learned, and the seed."""
+
+    dimensions: tuple[int, ...] = (16, 24, 32, 48, 64)
+    separation: float = 3.0
+    target_error: float = 0.25
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        dimensions = tuple(int(d) for d in self.dimensions)
+        if len(set(dimensions)) < 2 or min(dimensions) < 2:
+            raise ParameterRangeError(
+                "dimensions", list(self.dimensions), "at least two distinct integers ≥ 2"
+            )
+        object.__setattr__(self, "dimensions", tuple(sorted(set(dimensions))))
+        require_positive("separation", self.separation, "SeparationSetting")
+        require_open_unit_interval("target_error", self.target_error, "SeparationSetting")
+        if self.target_error >= 0.5:
+            raise ParameterRangeError("target_error", self.target_error, "a level in (0, 0.5)")
+        require_int_at_least("seed", self.seed, 0, "SeparationSetting")
+
+    def distribution(self, dimension: int) -> GaussianMixture:
+        """The XOR-like mixture in ``R^dimension`` (its directions from the setting's seed)."""
+        generator = torch_generator(self.seed, f"separation-mixture-{dimension}")
+        return xor_mixture(dimension, self.separation, 1.0, generator)
+
+
+@dataclass(frozen=True)
+class SeparationConfig:
+    """Declared constants of the separation check (module docstring)."""
+
+    seeds: int = 16
+    ntk_seeds: int = 8
+    smallest_sample: int = 16
+    largest_sample: int = 8192
+    test_size: int = 4000
+    ridge: float = 1e-2
+    width_constant: float = 4.0
+    steps: int = 300
+    learning_rate_factor: float = 8.0
+    tolerance: float = 0.25
+    alpha: float = 0.05
+
+    def __post_init__(self) -> None:
+        require_int_at_least("seeds", self.seeds, 2, "SeparationConfig")
+        require_int_at_least("ntk_seeds", self.ntk_seeds, 2, "SeparationConfig")
+        require_int_at_least("smallest_sample", self.smallest_sample, 2, "SeparationConfig")
+        require_int_at_least(
+            "largest_sample", self.largest_sample, self.smallest_sample, "SeparationConfig"
+        )
+        require_positive_int("test_size", self.test_size, "SeparationConfig")
+        require_positive("ridge", self.ridge, "SeparationConfig")
+        require_positive("width_constant", self.width_constant, "SeparationConfig")
+        require_positive_int("steps", self.steps, "SeparationConfig")
+        require_positive("learning_rate_factor", self.learning_rate_factor, "SeparationConfig")
+        require_positive("tolerance", self.tolerance, "SeparationConfig")
+        require_open_unit_interval("alpha", self.alpha, "SeparationConfig")
+
+    def sample_grid(self) -> tuple[int, ...]:
+        """``n = ⌊n₀·2^{j/2}⌉`` from ``smallest_sample`` up to ``largest_sample``."""
+        steps = math.floor(2 * math.log2(self.largest_sample / self.smallest_sample) + 1e-9)
+        return tuple(round(self.smallest_sample * 2 ** (j / 2)) for j in range(steps + 1))
+
+    def seeds_for(self, learner: Learner) -> int:
+        """``ntk_seeds`` for the NTK-linearised learner (its ``n × n`` Gram matrices, ``n`` up to
+        about 6000 at d = 64, are the costly part), ``seeds`` for the others."""
+        return self.ntk_seeds if learner is Learner.NTK else self.seeds
+
+    def trained_width(self, dimension: int) -> int:
+        """``m = 2⌈C_m ln d⌉``: neurons growing like ``log d``, in ± pairs."""
+        return 2 * math.ceil(self.width_constant * math.log(dimension))
+
+
+def _samples(
+    distribution: GaussianMixture, size: int, seeds: Sequence[int], stream: str
+) -> tuple[torch.Tensor, torch.Tensor]:
+    xs, ys = zip(
+        *(
+            distribution.sample(size, torch_generator(seed, stream), torch.float64)
+            for seed in seeds
+        ),
+        strict=True,
+    )
+    return torch.stack(xs), torch.stack(ys)
+
+
+def _fixed_feature_kernel(learner: Learner, dimension: int, count: int, seed: int):
+    """``(x [n, d], x' [n', d]) → K [n, n']``, the Gram matrix ``ΦΦ'ᵀ`` of one seed's random
+    features or of its NTK-linearised model's tangent features (module docstring).
+
+    The tangent Gram matrix is formed without the ``M(d+1)`` features:
+    ``Σ_j ReLU_j(x)ReLU_j(x') + ⟨x, x'⟩·Σ_j a_j² 1_j(x)1_j(x')``."""
+    generator = torch_generator(seed, f"separation-features-{count}")
+    neurons = count if learner is Learner.RANDOM_FEATURES else math.ceil(count / (dimension + 1))
+    W = torch.randn(neurons, dimension, generator=generator, dtype=torch.float64)
+    W /= math.sqrt(dimension)
+    b = torch.randn(neurons, generator=generator, dtype=torch.float64)
+    a = torch.randn(neurons, generator=generator, dtype=torch.float64)
+
+    def gram(x: torch.Tensor, other: torch.Tensor) -> torch.Tensor:
+        pre, other_pre = (z @ W.T - b for z in (x, other))  # [n, M]
+        kernel = torch.relu(pre) @ torch.relu(other_pre).T
+        if learner is Learner.RANDOM_FEATURES:
+            return kernel
+        active, other_active = ((z > 0).to(z.dtype) * a for z in (pre, other_pre))
+        return kernel.add_((x @ other.T).mul_(active @ other_active.T))
+
+    return gram
+
+
+def _ridge_test_error(gram, x, y, x_test, y_test, ridge: float) -> float:
+    """Kernel ridge regression on ``(x, y)``, then the 0-1 error of its sign on the test points."""
+    kernel = gram(x, x)
+    scale = kernel.diagonal().mean()  # tr(K)/n
+    scale = scale if scale > 0 else torch.ones_like(scale)  # no active feature: K = 0
+    kernel.diagonal().add_(ridge * scale)
+    coefficients = torch.cholesky_solve(y[:, None], torch.linalg.cholesky(kernel))
+    prediction = (gram(x_test, x) @ coefficients).squeeze(-1)
+    return float((torch.sign(prediction) != y_test).double().mean())
+
+
+@cached_run
+def learner_test_errors(
+    learner: Learner,
+    setting: SeparationSetting,
+    config: SeparationConfig,
+    dimension: int,
+    samples: int,
+    seeds: tuple[int, ...],
+) -> np.ndarray:
+    """Per seed, the 0-1 test error of ``learner`` trained on ``samples`` points in ``R^dimension``.
+
+    Training sample: stream ``separation-train-{n}`` of each seed (the same for all learners);
+    test sample: ``test_size`` points from stream ``separation-test``."""
+    distribution = setting.distribution(dimension)
+    x, y = _samples(distribution, samples, seeds, f"separation-train-{samples}")
+    x_test, y_test = _samples(distribution, config.test_size, seeds, "separation-test")
+    if learner is not Learner.TRAINED_NETWORK:
+        # One seed at a time: an n×n Gram matrix per seed is the memory that matters.
+        count = math.ceil(samples / 2)
+        return np.array(
+            [
+                _ridge_test_error(
+                    _fixed_feature_kernel(learner, dimension, count, seed),
+                    x[i],
+                    y[i],
+                    x_test[i],
+                    y_test[i],
+                    config.ridge,
+                )
+                for i, seed in enumerate(seeds)
+            ]
+        )
+    width = config.trained_width(dimension)
+    recipe = gaussian_mixture_recipe(
+        dimension, width, distribution.expected_norm(), distribution.expected_squared_norm()
+    )
+    recipe = replace(
+        recipe,
+        name="kernel-separation",
+        learning_rate=config.learning_rate_factor / distribution.expected_squared_norm(),
+        fresh_samples=False,
+    )
+    steps = config.steps
+    batches = PresampledBatches(
+        x.float()[None].expand(steps + 1, -1, -1, -1), y.float()[None].expand(steps + 1, -1, -1)
+    )
+    run = train_algorithm_1(batches, recipe, width, steps, samples, seeds)
+    prediction = run.final(x_test.float())
+    wrong = (torch.sign(prediction) != y_test.float()).double().mean(1)
+    return torch.where(run.diverged, torch.ones_like(wrong), wrong).numpy()
+
+
+@dataclass(frozen=True, eq=False)
+class SampleNeeds:
+    """Per dimension and seed, the sample need (``inf``: censored at the cap), and every measured
+    test error (``errors[d][n]``, per seed) of the walk up the grid."""
+
+    learner: Learner
+    setting: SeparationSetting
+    config: SeparationConfig
+    seeds: tuple[int, ...]
+    needs: dict[int, np.ndarray]
+    errors: dict[int, dict[int, np.ndarray]]
+
+    @property
+    def censored(self) -> int:
+        """How many (dimension, seed) pairs never reached the level."""
+        return int(sum(np.isinf(v).sum() for v in self.needs.values()))
+
+    def points(self) -> tuple[list[float], list[float]]:
+        """``(d, n*)`` pairs of the uncensored seeds, for the fit."""
+        pairs = [(d, n) for d, row in self.needs.items() for n in row if np.isfinite(n)]
+        return [float(d) for d, _ in pairs], [float(n) for _, n in pairs]
+
+    def growth(self) -> SlopeFit:
+        """OLS slope of ``log n*`` on ``log d`` with its ``1 − α`` interval."""
+        d, n = self.points()
+        return log_log_slope(d, n, self.config.alpha)
+
+
+def sample_needs(
+    learner: Learner, setting: SeparationSetting, config: SeparationConfig | None = None
+) -> SampleNeeds:
+    """Walk the sample grid at every dimension (module docstring)."""
+    config = config or SeparationConfig()
+    count = config.seeds_for(learner)
+    seeds = tuple(stream_seed(setting.seed, f"separation-{i}") for i in range(count))
+    needs: dict[int, np.ndarray] = {}
+    errors: dict[int, dict[int, np.ndarray]] = {}
+    for d in setting.dimensions:
+        need = np.full(len(seeds), np.inf)
+        errors[d] = {}
+        for n in config.sample_grid():
+            error = learner_test_errors(learner, setting, config, d, n, seeds)
+            errors[d][n] = error
+            need = np.where(np.isinf(need) & (error <= setting.target_error), n, need)
+            if np.isfinite(need).all():
+                break
+        needs[d] = need
+    return SampleNeeds(learner, setting, config, seeds, needs, errors)
+
+
+def exponent_gap(fixed: SampleNeeds, trained: SampleNeeds) -> SlopeFit:
+    """How much faster ``fixed``'s sample need grows than ``trained``'s: OLS slope of
+    ``log(n*_fixed/n*_trained)`` on ``log d``, paired by dimension and seed (both learners see
+    the same training samples; the seeds both measured), with its ``1 − α`` interval. Censored
+    pairs are left out."""
+    common = min(len(fixed.seeds), len(trained.seeds))
+    if fixed.seeds[:common] != trained.seeds[:common] or fixed.setting != trained.setting:
+        raise ParameterRangeError("trained", "other seeds or setting", "the same as fixed's")
+    d, ratio = [], []
+    for dimension, row in fixed.needs.items():
+        pairs = zip(row[:common], trained.needs[dimension][:common], strict=True)
+        for need, other in pairs:
+            if np.isfinite(need) and np.isfinite(other):
+                d.append(float(dimension))
+                ratio.append(need / other)
+    return log_log_slope(d, ratio, fixed.config.alpha)
+
+
+def check_sample_growth(
+    statement: GrowthStatement,
+    setting: SeparationSetting | None = None,
+    config: SeparationConfig | None = None,
+) -> tuple[Verdict, SampleNeeds]:
+    """Check ``statement`` against the fitted growth of its learner's sample need."""
+    setting = setting or SeparationSetting()
+    config = config or SeparationConfig()
+    measured = sample_needs(statement.learner, setting, config)
+    fit = measured.growth()
+    exponent = statement.exponent_over(setting.dimensions)
+    if statement.direction is Direction.AT_LEAST:
+        threshold = exponent - config.tolerance
+        decision = decide_interval(
+            -fit.upper, -fit.lower, -threshold, -threshold, fit.points, config.alpha
+        )
+        slack = fit.lower - threshold
+    else:
+        threshold = exponent + config.tolerance
+        decision = decide_interval(
+            fit.lower, fit.upper, threshold, threshold, fit.points, config.alpha
+        )
+        slack = threshold - fit.upper
+    outcome = decision.outcome
+    if measured.censored and outcome is not Outcome.VIOLATED:
+        outcome = Outcome.INCONCLUSIVE
+        decision = replace(decision, outcome=outcome)
+    relation = "≥" if statement.direction is Direction.AT_LEAST else "≤"
+    verdict = Verdict(
+        check=f"gfl-kernel-separation/{statement.learner.name.lower().replace('_', '-')}",
+        statement=statement.name,
+        outcome=outcome,
+        bound=statement.bound,
+        bound_value=threshold,
+        decision=decision,
+        slack=np.array([slack]),
+        seeds=measured.seeds,
+        quantifiers=_quantifiers(statement, setting, config, measured, fit, exponent),
+        parameters={
+            **asdict(setting),
+            "learner": statement.learner.value,
+            "exponent": exponent,
+            "tolerance": config.tolerance,
+        },
+        false_alarm_rate=config.alpha / 2,
+        non_vacuous=None,
+        counterexample=(
+            f"fitted exponent {fit.slope:.2f}, {1 - config.alpha:.0%} CI "
+            f"[{fit.lower:.2f}, {fit.upper:.2f}], against {relation} {threshold:.2f}"
+            if outcome is Outcome.VIOLATED
+            else None
+        ),
+        notes=(f"false variant: {statement.why_false}",) if statement.why_false else (),
+        false_variant=statement.is_false_variant,
+    )
+    return verdict, measured
+
+
+def _learner_description(learner: Learner, config: SeparationConfig) -> str:
+    if learner is Learner.RANDOM_FEATURES:
+        return f"N = ⌈n/2⌉ ReLU random features, ridge λ = {config.ridge:g}·tr(K)/n"
+    if learner is Learner.NTK:
+        return (
+            f"tangent features of a width-⌈N/(d+1)⌉ network at init (N = ⌈n/2⌉), ridge "
+            f"λ = {config.ridge:g}·tr(K)/n"
+        )
+    return (
+        f"Algorithm 1, m = 2⌈{config.width_constant:g} ln d⌉, full batch, T = {config.steps}, "
+        f"η = {config.learning_rate_factor:g}/B_x2"
+    )
+
+
+def _quantifiers(statement, setting, config, measured, fit, exponent):
+    Q = QuantifierInstantiation
+    needs = ", ".join(
+        f"d={d}: {np.median(row):g}" if np.isfinite(row).all() else f"d={d}: censored"
+        for d, row in measured.needs.items()
+    )
+    relation = "≥" if statement.direction is Direction.AT_LEAST else "≤"
+    sign = "−" if statement.direction is Direction.AT_LEAST else "+"
+    return (
+        Q(
+            "the Gaussian mixture",
+            f"XOR-like mixture, ‖μ‖ = {setting.separation:g}, noise N(0, I_d)",
+            f"d ∈ {list(setting.dimensions)}",
+        ),
+        Q("the learner", statement.learner.value, _learner_description(statement.learner, config)),
+        Q(
+            "samples 'needed'",
+            f"least n on the grid {config.smallest_sample}·2^(j/2) ≤ {config.largest_sample} with "
+            f"test error ≤ {setting.target_error:g} ({config.test_size} test points), per seed",
+            f"median n* per d: {needs}; censored: {measured.censored}",
+        ),
+        Q(
+            f"n* = {'Ω' if relation == '≥' else 'O'}({statement.bound.expression})",
+            f"OLS slope of log n* on log d {relation} the bound's slope over the grid "
+            f"{sign} τ (τ = {config.tolerance:g})",
+            f"slope {fit.slope:.2f}, {1 - config.alpha:.0%} CI [{fit.lower:.2f}, {fit.upper:.2f}] "
+            f"on {fit.points} runs; bound's slope {exponent:.2f}",
+        ),
+    )
