@@ -2,8 +2,8 @@
 
 Each :class:`CatalogueEntry` pairs a fixed setting with a statement: the theorem itself, or a
 deliberately false variant on a setting where it is false, for the claims in scope
-(Shi–Wei–Liang Theorem 3.12 on its four families, simplicity bias and the separation from
-fixed features;
+(Shi–Wei–Liang Theorem 3.12 on its four families, simplicity bias, lottery tickets and the
+separation from fixed features;
 Taheri–Thrampoulidis–Mazumdar's XOR claim and kernel-regime bounds).
 The settings are fixed, so the main job's numbers are reproducible. The sweeps are the declared
 grids of the rate properties (``properties/test_kernel_regime.py``); the report draws the same
@@ -32,6 +32,7 @@ from gflcheck.checks.kernel_separation import (
     check_sample_growth,
     sample_needs,
 )
+from gflcheck.checks.lottery_tickets import LotterySetting, check_lottery_ticket
 from gflcheck.checks.simplicity_bias import SimplicitySetting, check_simplicity_bias
 from gflcheck.checks.theorem_3_12 import (
     GflSetting,
@@ -50,6 +51,11 @@ from gflcheck.theorems.gfl import (
     single_step,
     single_step_without_feature_term,
     theorem_3_12,
+)
+from gflcheck.theorems.lottery import (
+    TicketStatement,
+    ticket_matches_full_network,
+    ticket_matches_in_few_steps,
 )
 from gflcheck.theorems.separation import (
     GrowthStatement,
@@ -117,6 +123,12 @@ def _run_generalization_gap(
     bound: Callable[[], Bound] | None, seeds: int, setting: KernelSetting, limits: Budget
 ) -> tuple[Verdict, Any]:
     return check_generalization_gap(setting, bound() if bound else None, KernelConfig(seeds=seeds))
+
+
+def _run_lottery_ticket(
+    statement: Callable[[], TicketStatement], setting: LotterySetting, limits: Budget
+) -> tuple[Verdict, Any]:
+    return check_lottery_ticket(setting, statement())
 
 
 def _run_sample_growth(
@@ -225,6 +237,19 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "false variant: the XOR part is learned first",
         SimplicitySetting(10, 64, 1.0, 1.0, 0.2, 1),
         partial(_run_simplicity_bias, xor_part_first),
+    ),
+    CatalogueEntry(
+        "gfl/lottery-ticket",
+        "4-direction XOR mixture, d = 16, m = 128: the 32-neuron gradient-feature ticket trained "
+        "alone reaches the whole network's loss + 0.05 within 4T steps",
+        LotterySetting(),
+        partial(_run_lottery_ticket, ticket_matches_full_network),
+    ),
+    CatalogueEntry(
+        "gfl/lottery-ticket/tenth-of-the-steps",
+        "false variant: the ticket gets there within 0.1·T steps",
+        LotterySetting(),
+        partial(_run_lottery_ticket, ticket_matches_in_few_steps),
     ),
     CatalogueEntry(
         "gfl/kernel-separation/random-features",

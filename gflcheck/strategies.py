@@ -11,6 +11,7 @@ import math
 
 from hypothesis import strategies as st
 
+from gflcheck.checks.lottery_tickets import LotterySetting
 from gflcheck.checks.simplicity_bias import SimplicitySetting
 from gflcheck.checks.theorem_3_12 import (
     FAMILIES,
@@ -111,6 +112,24 @@ def simplicity_settings(
         width=width,
         linear_coefficient=coefficient,
         xor_coefficient=coefficient,
+        delta=delta,
+        seed=st.integers(0, 2**32 - 1),
+    )
+
+
+def lottery_settings(
+    dimension: st.SearchStrategy[int] = st.integers(12, 24),
+    directions: st.SearchStrategy[int] = st.integers(3, 4),
+    per_cluster: st.SearchStrategy[int] = st.just(4),
+    delta: st.SearchStrategy[float] = st.just(0.2),
+) -> st.SearchStrategy[LotterySetting]:
+    """``q``-direction XOR mixtures (‖μ‖ = 4, m = 128) and a ticket of ``per_cluster`` neurons per
+    cluster. With 1–2 neurons per cluster the ticket often fails to train (see the README)."""
+    return st.builds(
+        LotterySetting,
+        dimension=dimension,
+        directions=directions,
+        per_cluster=per_cluster,
         delta=delta,
         seed=st.integers(0, 2**32 - 1),
     )

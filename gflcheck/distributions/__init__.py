@@ -2,6 +2,7 @@
 
 from gflcheck.distributions.gaussian_mixture import (
     GaussianMixture,
+    multi_xor_mixture,
     orthogonal_mixture,
     three_cluster_example,
     two_cluster_mixture,
@@ -21,6 +22,7 @@ __all__ = [
     "MultipleIndex",
     "StructuredParity",
     "XorCube",
+    "multi_xor_mixture",
     "orthogonal_mixture",
     "three_cluster_example",
     "two_cluster_mixture",

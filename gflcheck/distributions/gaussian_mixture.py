@@ -201,6 +201,27 @@ def xor_mixture(
     )
 
 
+def multi_xor_mixture(
+    dimension: int, directions: int, separation: float, noise: float, generator: torch.Generator
+) -> GaussianMixture:
+    """``q`` orthonormal directions ``u_j``; clusters ``±R·u_j`` both labelled ``(−1)^j``, equal
+    weights. For ``q = 2`` this is the XOR-like mixture; each direction needs an even feature
+    (two neurons), so no single neuron pair fits the label (``ours``)."""
+    require_int_at_least("directions", directions, 2, "multi_xor_mixture")
+    require_int_at_least("dimension", dimension, directions, "multi_xor_mixture (d ≥ q)")
+    require_positive("separation", separation, "multi_xor_mixture")
+    u = orthonormal_directions(dimension, directions, generator)
+    labels = torch.tensor([(-1.0) ** j for j in range(directions)], dtype=torch.float64)
+    r = 2 * directions
+    return GaussianMixture(
+        separation * torch.cat([u, -u]),
+        noise,
+        torch.full((r,), 1.0 / r, dtype=torch.float64),
+        torch.cat([labels, labels]),
+        name=f"{directions}-direction XOR mixture",
+    )
+
+
 def two_cluster_mixture(
     dimension: int, separation: float, noise: float, generator: torch.Generator
 ) -> GaussianMixture:

@@ -1,0 +1,337 @@
+"""Lottery tickets (Shi–Wei–Liang poster, THEORY.md §1.4): a gradient-feature subnetwork trained
+alone, against the whole network and against a random subnetwork of the same size.
+
+Set-up (``ours``):
+
+- **Data**: the ``q``-direction XOR mixture (:func:`~gflcheck.distributions.multi_xor_mixture`):
+  clusters ``±R·u_j`` labelled ``(−1)^j``, noise ``N(0, I_d)``. Its gradient features are the
+  ``2q`` cluster directions, each with the sign of its label.
+- **Whole network**: Algorithm 1 at width ``m`` with the Gaussian-mixture recipe, fresh samples,
+  ``T`` steps, ``k`` seeds batched.
+- **Ticket** (per seed): for each cluster ``c`` (mean ``μ_c``, label ``y_c``), the ``s_c`` neurons
+  ``i`` with ``sign a_i = y_c`` whose first-step weight ``w_i⁽¹⁾`` has the largest cosine with
+  ``μ_c``: after step 1 they fire on cluster ``c`` and push ``f`` towards its label. Size
+  ``s = 2q·s_c``. **Random subnetwork**: ``s`` neurons drawn uniformly (stream
+  ``lottery-random``).
+- A subnetwork is trained alone from its initialisation (:func:`train_algorithm_1` with
+  ``neurons=``), same recipe, same batches, for ``⌈c·T⌉`` steps.
+- **Losses**: ``L_D`` at ``checkpoints`` evenly spaced checkpoints, on ``test_size`` fresh points
+  per seed, with one-sided t bounds (miscoverage ``β`` each).
+
+Per seed, the statement ``∃t ≤ c·T: L_sub(t) ≤ L_full + τ`` is *measured violated* when even the
+smallest lower bound of ``L_sub`` over its checkpoints exceeds ``τ`` plus the upper bound of the
+whole network's best checkpoint estimate. If the statement holds, that happens with probability at
+most ``δ + 2β`` (two bounds per seed). A run that diverged is undetermined. The verdict is the exact
+binomial test of :mod:`gflcheck.verdicts`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+
+from gflcheck._validation import (
+    require_int_at_least,
+    require_open_unit_interval,
+    require_positive,
+    require_positive_int,
+)
+from gflcheck.cache import cached_run
+from gflcheck.distributions.gaussian_mixture import GaussianMixture, multi_xor_mixture
+from gflcheck.errors import ParameterRangeError
+from gflcheck.estimators import hinge_loss_estimate
+from gflcheck.networks import TwoLayerReLU
+from gflcheck.random import torch_generator
+from gflcheck.theorems.lottery import Subnetwork, TicketStatement, ticket_matches_full_network
+from gflcheck.training import TrainingRun, gaussian_mixture_recipe, train_algorithm_1
+from gflcheck.verdicts import (
+    QuantifierInstantiation,
+    Verdict,
+    confirming_seeds,
+    decide_violation_rate,
+)
+
+
+@dataclass(frozen=True)
+class LotterySetting:
+    """``d``, ``q`` directions, ``R``, width ``m``, ticket neurons per cluster, ``δ`` and seed."""
+
+    dimension: int = 16
+    directions: int = 4
+    separation: float = 4.0
+    width: int = 128
+    per_cluster: int = 4
+    delta: float = 0.2
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        require_int_at_least("directions", self.directions, 2, "LotterySetting")
+        require_int_at_least("dimension", self.dimension, self.directions, "LotterySetting (d ≥ q)")
+        require_positive("separation", self.separation, "LotterySetting")
+        require_positive_int("per_cluster", self.per_cluster, "LotterySetting")
+        if self.width % 2 or self.width < 2 * self.ticket_size:
+            raise ParameterRangeError(
+                "width", self.width, f"an even integer ≥ 2·(ticket size {self.ticket_size})"
+            )
+        require_open_unit_interval("delta", self.delta, "LotterySetting")
+        require_int_at_least("seed", self.seed, 0, "LotterySetting")
+
+    @property
+    def ticket_size(self) -> int:
+        """``s = 2q·s_c``."""
+        return 2 * self.directions * self.per_cluster
+
+    def distribution(self) -> GaussianMixture:
+        """The mixture; its directions come from the setting's ``"distribution"`` stream."""
+        generator = torch_generator(self.seed, "distribution")
+        return multi_xor_mixture(self.dimension, self.directions, self.separation, 1.0, generator)
+
+
+@dataclass(frozen=True)
+class LotteryConfig:
+    """Declared constants (module docstring)."""
+
+    steps: int = 400
+    batch_size: int = 512
+    checkpoints: int = 10
+    tolerance: float = 0.05
+    test_size: int = 20_000
+    loss_miscoverage: float = 0.005
+    alpha: float = 0.05
+    min_seeds: int = 8
+
+    def __post_init__(self) -> None:
+        require_positive_int("steps", self.steps, "LotteryConfig")
+        require_positive_int("batch_size", self.batch_size, "LotteryConfig")
+        require_positive_int("checkpoints", self.checkpoints, "LotteryConfig")
+        require_positive("tolerance", self.tolerance, "LotteryConfig")
+        require_int_at_least("test_size", self.test_size, 2, "LotteryConfig")
+        require_open_unit_interval("loss_miscoverage", self.loss_miscoverage, "LotteryConfig")
+        require_open_unit_interval("alpha", self.alpha, "LotteryConfig")
+        require_positive_int("min_seeds", self.min_seeds, "LotteryConfig")
+
+
+def checkpoint_steps(steps: int, count: int) -> tuple[int, ...]:
+    """``count`` steps evenly spaced in ``1..steps``, ending at ``steps``."""
+    return tuple(sorted({max(1, round(steps * (j + 1) / count)) for j in range(count)}))
+
+
+def gradient_feature_ticket(
+    initial: TwoLayerReLU, first_step: TwoLayerReLU, distribution: GaussianMixture, per_cluster: int
+) -> list[list[int]]:
+    """Per run, the ticket of the module docstring: for each cluster ``c``, the ``per_cluster``
+    neurons with ``sign a_i = y_c`` (not already chosen) with the largest cosine between
+    ``w_i⁽¹⁾`` and ``μ_c``."""
+    W = first_step.W.double()
+    cosine = (W @ distribution.means.T) / (
+        W.norm(dim=-1, keepdim=True).clamp_min(1e-300) * distribution.means.norm(dim=-1)
+    )  # [k, m, r]
+    tickets = []
+    for run in range(initial.runs):
+        sign = torch.sign(initial.a[run].double())
+        chosen: list[int] = []
+        for cluster, label in enumerate(distribution.labels.tolist()):
+            score = torch.where(sign == label, cosine[run, :, cluster], -math.inf)
+            ranked = [int(i) for i in torch.argsort(score, descending=True)]
+            chosen += [i for i in ranked if i not in chosen][:per_cluster]
+        tickets.append(chosen)
+    return tickets
+
+
+def random_subnetwork(width: int, size: int, seeds: tuple[int, ...]) -> list[list[int]]:
+    """Per seed, ``size`` distinct neurons of ``0..width−1`` (stream ``lottery-random``)."""
+    return [
+        torch.randperm(width, generator=torch_generator(seed, "lottery-random"))[:size].tolist()
+        for seed in seeds
+    ]
+
+
+@dataclass(frozen=True, eq=False)
+class LotteryEvidence:
+    """Per seed: the whole network's and the subnetwork's checkpoint losses (estimate, lower,
+    upper; ``[k, checkpoints]``), the chosen neurons and their mean |cosine| with the nearest
+    cluster direction after step 1."""
+
+    full_steps: tuple[int, ...]
+    full_loss: np.ndarray
+    full_upper: np.ndarray
+    subnetwork_steps: tuple[int, ...]
+    subnetwork_loss: np.ndarray
+    subnetwork_lower: np.ndarray
+    neurons: list[list[int]]
+    alignment: np.ndarray
+    diverged: np.ndarray
+
+
+def _checkpoint_losses(run: TrainingRun, x: torch.Tensor, y: torch.Tensor, miscoverage: float):
+    estimates = [
+        hinge_loss_estimate(run.checkpoints[t], x, y, miscoverage) for t in sorted(run.checkpoints)
+    ]
+    return tuple(
+        np.stack([np.asarray(getattr(e, part), dtype=float) for e in estimates], axis=1)
+        for part in ("estimate", "lower", "upper")
+    )
+
+
+@cached_run
+def lottery_evidence(
+    setting: LotterySetting,
+    config: LotteryConfig,
+    subnetwork: Subnetwork,
+    step_factor: float,
+    seeds: tuple[int, ...],
+) -> LotteryEvidence:
+    """Train the whole network and the chosen subnetwork; measure their checkpoint losses."""
+    distribution = setting.distribution()
+    recipe = gaussian_mixture_recipe(
+        setting.dimension,
+        setting.width,
+        distribution.expected_norm(),
+        distribution.expected_squared_norm(),
+    )
+    full_steps = checkpoint_steps(config.steps, config.checkpoints)
+    common = (distribution, recipe, setting.width)
+    full = train_algorithm_1(
+        *common, config.steps, config.batch_size, seeds, checkpoint_steps=(1, *full_steps)
+    )
+    if subnetwork is Subnetwork.GRADIENT_FEATURE_TICKET:
+        neurons = gradient_feature_ticket(
+            full.initial, full.checkpoints[1], distribution, setting.per_cluster
+        )
+    else:
+        neurons = random_subnetwork(setting.width, setting.ticket_size, seeds)
+    sub_total = max(1, math.ceil(step_factor * config.steps))
+    sub_steps = checkpoint_steps(sub_total, config.checkpoints)
+    sub = train_algorithm_1(
+        *common, sub_total, config.batch_size, seeds, checkpoint_steps=sub_steps, neurons=neurons
+    )
+    xs, ys = zip(
+        *(
+            distribution.sample(config.test_size, torch_generator(seed, "lottery-test"))
+            for seed in seeds
+        ),
+        strict=True,
+    )
+    x, y = torch.stack(xs), torch.stack(ys)
+    full_loss, _, full_upper = _checkpoint_losses(full, x, y, config.loss_miscoverage)
+    sub_loss, sub_lower, _ = _checkpoint_losses(sub, x, y, config.loss_miscoverage)
+    W1 = full.checkpoints[1].W.double()
+    cosine = (W1 @ distribution.means.T).abs() / (
+        W1.norm(dim=-1, keepdim=True).clamp_min(1e-300) * distribution.means.norm(dim=-1)
+    )
+    nearest = cosine.max(-1).values  # [k, m]
+    alignment = np.array([float(nearest[i, row].mean()) for i, row in enumerate(neurons)])
+    return LotteryEvidence(
+        full_steps,
+        full_loss,
+        full_upper,
+        sub_steps,
+        sub_loss,
+        sub_lower,
+        neurons,
+        alignment,
+        (full.diverged | sub.diverged).numpy(),
+    )
+
+
+def check_lottery_ticket(
+    setting: LotterySetting,
+    statement: TicketStatement | None = None,
+    config: LotteryConfig | None = None,
+) -> tuple[Verdict, LotteryEvidence]:
+    """Check ``statement`` (default: the poster's ticket, ``c = 4``) on ``setting``."""
+    statement = statement or ticket_matches_full_network()
+    config = config or LotteryConfig()
+    seeds = confirming_seeds(setting.seed, "lottery", setting.delta, config.alpha, config.min_seeds)
+    evidence = lottery_evidence(setting, config, statement.subnetwork, statement.step_factor, seeds)
+    best = np.nanargmin(np.where(np.isfinite(evidence.full_loss), evidence.full_loss, np.inf), 1)
+    rows = np.arange(len(seeds))
+    full_best, full_upper = evidence.full_loss[rows, best], evidence.full_upper[rows, best]
+    bound = statement.bound.evaluate({"L_full": full_upper, "tau": config.tolerance})
+    sub_lower = np.nanmin(evidence.subnetwork_lower, axis=1)
+    sub_best = np.nanmin(evidence.subnetwork_loss, axis=1)
+    undetermined = evidence.diverged
+    violated = ~undetermined & (sub_lower > bound)
+    decision = decide_violation_rate(
+        violated, undetermined, setting.delta, config.alpha, 2 * config.loss_miscoverage
+    )
+    worst = int(np.argmax(np.where(violated, sub_lower - bound, -np.inf)))
+    steps = max(1, math.ceil(statement.step_factor * config.steps))
+    verdict = Verdict(
+        check=f"gfl-lottery-ticket/d={setting.dimension},q={setting.directions},m={setting.width}",
+        statement=statement.name,
+        outcome=decision.outcome,
+        bound=statement.bound,
+        bound_value=float(np.median(full_best + config.tolerance)),
+        decision=decision,
+        slack=np.where(undetermined, np.nan, full_best + config.tolerance - sub_best),
+        seeds=seeds,
+        quantifiers=_quantifiers(setting, config, statement, evidence, full_best, sub_best, steps),
+        parameters={
+            **asdict(setting),
+            "m": setting.width,
+            "T": config.steps,
+            "subnetwork": statement.subnetwork.value,
+            "subnetwork_steps": steps,
+        },
+        false_alarm_rate=config.alpha,
+        non_vacuous=None,
+        counterexample=(
+            f"seed {seeds[worst]}: the {statement.subnetwork.value} stays above "
+            f"{sub_lower[worst]:.3f} (lower bound) over {steps} steps, against "
+            f"L_full + τ ≤ {bound[worst]:.3f}; {int(violated.sum())}/{len(seeds)} seeds violate"
+            if violated.any()
+            else None
+        ),
+        notes=(f"expected false: {statement.why_false}",) if statement.why_false else (),
+        false_variant=statement.is_false_variant,
+    )
+    return verdict, evidence
+
+
+def _quantifiers(setting, config, statement, evidence, full_best, sub_best, steps):
+    Q = QuantifierInstantiation
+
+    def spread(values: np.ndarray) -> str:
+        finite = values[np.isfinite(values)]
+        return f"median {np.median(finite):.3f} (range {finite.min():.3f}–{finite.max():.3f})"
+
+    return (
+        Q(
+            "the data",
+            f"{setting.directions}-direction XOR mixture, d = {setting.dimension}, "
+            f"‖μ‖ = {setting.separation:g}, noise N(0, I_d)",
+            f"{2 * setting.directions} clusters, gradient features = cluster directions",
+        ),
+        Q(
+            "the whole network",
+            f"Algorithm 1, m = {setting.width}, gaussian-mixture recipe, fresh batches of "
+            f"{config.batch_size}, T = {config.steps}",
+            f"best L_D over {len(evidence.full_steps)} checkpoints: {spread(full_best)}",
+        ),
+        Q(
+            "the subnetwork",
+            f"{statement.subnetwork.value}, s = {setting.ticket_size} neurons"
+            + (
+                f" ({setting.per_cluster} per cluster, sign a = label, largest cos(w⁽¹⁾, μ_c))"
+                if statement.subnetwork is Subnetwork.GRADIENT_FEATURE_TICKET
+                else " drawn uniformly"
+            ),
+            f"mean |cos| with the nearest cluster after step 1: {spread(evidence.alignment)}",
+        ),
+        Q(
+            "'a similar number of steps', 'within tolerance'",
+            f"some checkpoint t ≤ ⌈{statement.step_factor:g}·T⌉ = {steps} with "
+            f"L_sub(t) ≤ L_full + τ, τ = {config.tolerance:g}",
+            f"best L_D of the subnetwork: {spread(sub_best)}",
+        ),
+        Q(
+            "with probability ≥ 1 − δ (over seeds)",
+            "exact binomial test of violation rate ≤ δ + 2β; L_D on "
+            f"{config.test_size} fresh points, t bounds β = {config.loss_miscoverage:g}",
+            f"δ = {setting.delta:g}, α = {config.alpha:g}, k = {len(evidence.alignment)}",
+        ),
+    )
