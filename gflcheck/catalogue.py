@@ -74,12 +74,14 @@ from gflcheck.verdicts import Verdict
 class CatalogueEntry:
     """A named check on a fixed ``setting`` (a dataclass with a ``seed`` field):
     ``check(setting, budget)`` returns its verdict and evidence (or raises
-    :class:`~gflcheck.errors.SettingRejectedError`)."""
+    :class:`~gflcheck.errors.SettingRejectedError`). A ``sweep`` entry measures a growth over a
+    grid of settings in one run."""
 
     name: str
     description: str
     setting: Any
     check: Callable[[Any, Budget], tuple[Verdict, Any]]
+    sweep: bool = False  # one run walks a grid of settings (minutes): power skips it by default
 
     def run(self, limits: Budget, seed: int | None = None) -> tuple[Verdict, Any]:
         """Run the check; with ``seed``, on the same setting with that seed instead (fresh data,
@@ -259,24 +261,28 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
             _run_sample_growth,
             partial(fixed_features_need_quadratic_samples, Learner.RANDOM_FEATURES),
         ),
+        sweep=True,
     ),
     CatalogueEntry(
         "gfl/kernel-separation/ntk",
         "XOR-like mixture, d = 16…64: the NTK-linearised model needs Ω(d²) samples",
         SEPARATION_SETTING,
         partial(_run_sample_growth, partial(fixed_features_need_quadratic_samples, Learner.NTK)),
+        sweep=True,
     ),
     CatalogueEntry(
         "gfl/kernel-separation/trained-network",
         "XOR-like mixture, d = 16…64: Algorithm 1 with 2⌈4 ln d⌉ neurons needs O(d) samples",
         SEPARATION_SETTING,
         partial(_run_sample_growth, trained_network_needs_linear_samples),
+        sweep=True,
     ),
     CatalogueEntry(
         "gfl/kernel-separation/random-features/linear",
         "false variant: random features need only O(d) samples",
         SEPARATION_SETTING,
         partial(_run_sample_growth, fixed_features_need_linear_samples),
+        sweep=True,
     ),
     CatalogueEntry(
         "ttm-xor/d=16",

@@ -92,6 +92,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     power.add_argument("--runs", type=int, default=20, help="repetitions per check (default 20)")
     power.add_argument("--out", default=POWER_RESULTS, help="where to write the rates as JSON")
     power.add_argument(
+        "--with-sweeps",
+        action="store_true",
+        help="also repeat the checks that walk a grid of settings (the kernel separation: about "
+        "2 minutes per repetition)",
+    )
+    power.add_argument(
         "--dask",
         metavar="ADDRESS",
         default=None,
@@ -185,6 +191,10 @@ def _power(arguments: argparse.Namespace) -> int:
         print(f"--runs={arguments.runs}: allowed an integer ≥ 1", file=sys.stderr)
         return 2
     entries = _selected(arguments)
+    skipped = [e.name for e in entries if e.sweep and not arguments.with_sweeps]
+    if skipped:
+        print(f"skipping the sweeps {', '.join(skipped)} (--with-sweeps)", file=sys.stderr)
+    entries = [e for e in entries if e.name not in skipped]
     with _dask_client(arguments.dask) as client:
         estimates = measure_power(
             entries,

@@ -66,3 +66,13 @@ def test_power_command_writes_json(tmp_path, capsys):
     assert record["check"] == "ttm-xor/d=32/sqrt-d-samples" and record["violated"] == 2
     assert "targets missed: none" in capsys.readouterr().out
     assert main(["power", "--runs", "0"]) == 2
+
+
+def test_power_command_skips_sweeps_unless_asked(tmp_path, capsys):
+    """Sweep entries (minutes per repetition) are repeated only with --with-sweeps."""
+    from gflcheck import cli
+
+    out = tmp_path / "power.json"
+    assert cli.main(["power", "-k", "kernel-separation/ntk", "--runs", "1", "--out", str(out)]) == 0
+    assert json.loads(out.read_text())["checks"] == []
+    assert "skipping the sweeps gfl/kernel-separation/ntk" in capsys.readouterr().err
