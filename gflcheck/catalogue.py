@@ -33,6 +33,11 @@ from gflcheck.checks.kernel_separation import (
     sample_needs,
 )
 from gflcheck.checks.lottery_tickets import LotterySetting, check_lottery_ticket
+from gflcheck.checks.parity_separation import (
+    ParitySeparationSetting,
+    check_size_growth,
+    size_needs,
+)
 from gflcheck.checks.simplicity_bias import SimplicitySetting, check_simplicity_bias
 from gflcheck.checks.theorem_3_12 import (
     GflSetting,
@@ -60,9 +65,12 @@ from gflcheck.theorems.lottery import (
 from gflcheck.theorems.separation import (
     GrowthStatement,
     Learner,
+    fixed_features_need_exponential_size,
     fixed_features_need_linear_samples,
+    fixed_features_need_linear_size,
     fixed_features_need_quadratic_samples,
     trained_network_needs_linear_samples,
+    trained_network_needs_quadratic_width,
 )
 from gflcheck.theorems.simplicity import OrderStatement, linear_part_first, xor_part_first
 from gflcheck.theorems.ttm import XorClaim, log_log_iterations, sqrt_d_samples
@@ -133,6 +141,12 @@ def _run_lottery_ticket(
     return check_lottery_ticket(setting, statement())
 
 
+def _run_size_growth(
+    statement: Callable[[], GrowthStatement], setting: ParitySeparationSetting, limits: Budget
+) -> tuple[Verdict, Any]:
+    return check_size_growth(statement(), setting)
+
+
 def _run_sample_growth(
     statement: Callable[[], GrowthStatement], setting: SeparationSetting, limits: Budget
 ) -> tuple[Verdict, Any]:
@@ -146,6 +160,7 @@ _LINEAR = LinearSetting(8, 1.0, gamma=0.002, epsilon=0.1, delta=0.2, seed=7)
 _TWO_INDEX = MultipleIndexSetting(8, gamma=0.05, epsilon=0.2, delta=0.2, seed=8)
 _KERNEL = KernelSetting(6, 32, 2, 48, 0.2, 250, 3)
 SEPARATION_SETTING = SeparationSetting(dimensions=(16, 24, 32, 48, 64), separation=3.0, seed=0)
+PARITY_SEPARATION_SETTING = ParitySeparationSetting(dimension=12, sparsities=(2, 3, 4, 5), seed=0)
 _KERNEL_FEW_SAMPLES = KernelSetting(8, 32, 1, 20, 0.2, 200, 5)
 
 DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
@@ -285,6 +300,27 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         sweep=True,
     ),
     CatalogueEntry(
+        "gfl/kernel-separation/parity/random-features",
+        "structured parity on {±1}^12, k = 2…5: random features need Ω(2^k) features",
+        PARITY_SEPARATION_SETTING,
+        partial(_run_size_growth, fixed_features_need_exponential_size),
+        sweep=True,
+    ),
+    CatalogueEntry(
+        "gfl/kernel-separation/parity/trained-network",
+        "structured parity on {±1}^12, k = 2…5: Algorithm 1 needs O(k²) neurons",
+        PARITY_SEPARATION_SETTING,
+        partial(_run_size_growth, trained_network_needs_quadratic_width),
+        sweep=True,
+    ),
+    CatalogueEntry(
+        "gfl/kernel-separation/parity/random-features/linear",
+        "false variant: random features need only O(k) features",
+        PARITY_SEPARATION_SETTING,
+        partial(_run_size_growth, fixed_features_need_linear_size),
+        sweep=True,
+    ),
+    CatalogueEntry(
         "ttm-xor/d=16",
         "XOR y = x₁x₂ on {±1}^16: zero error within ⌈log d⌉ SGD steps",
         XorSetting(16, 0.2, 1),
@@ -342,6 +378,11 @@ RATE_SETTINGS = dict(
 RATE_TOLERANCE = 0.25  # for the log factors hidden in the rates
 WIDTHS = (16, 32, 64, 128, 256)
 RADIUS_WIDTHS = (16, 32, 64, 128)
+
+
+def parity_size_needs(learner: Learner) -> SampleNeeds:
+    """The size needs of ``learner`` on the declared parity separation (d = 12, k = 2…5)."""
+    return size_needs(learner, PARITY_SEPARATION_SETTING)
 
 
 def separation_needs(learner: Learner) -> SampleNeeds:

@@ -98,47 +98,67 @@ def slack_distributions(records: Sequence[Mapping[str, Any]]) -> Figure:
 
 
 def sample_need_growth(
-    measured: Sequence[SampleNeeds], references: Mapping[str, float], title: str
+    measured: Sequence[SampleNeeds],
+    references: Mapping[str, float],
+    title: str,
+    variable: str = "d",
+    need: str = "samples needed n*",
 ) -> Figure:
-    """Per-seed sample need ``n*`` against ``d`` (log-log) for each learner, with its fitted line
-    and slope interval in the legend, and reference exponents (dashed, black) through the centre of
-    the first learner's points. Censored seeds are drawn at the cap as open triangles."""
+    """Per-seed need against the variable for each learner (log-log, or log-linear when the
+    needs are fitted per unit of the variable, as for parity's ``k``), with the fitted line and
+    its slope interval in the legend, and reference slopes (black) through the centre of the first
+    learner's points. Censored seeds are drawn at the largest size tried, as open triangles."""
+    logarithmic = measured[0].logarithmic
+    scale = np.log if logarithmic else np.asarray
     figure, axis = plt.subplots(figsize=(6, 4.4))
     colours = ("tab:red", "tab:orange", "tab:blue", "tab:green")
-    all_d = np.array([d for needs in measured for d in needs.needs], dtype=float)
-    grid = np.geomspace(all_d.min(), all_d.max(), 50)
+    values = np.array([v for needs in measured for v in needs.needs], dtype=float)
+    grid = np.linspace(values.min(), values.max(), 50)
+    if logarithmic:
+        grid = np.geomspace(values.min(), values.max(), 50)
     for needs, colour in zip(measured, colours, strict=False):
-        d, n = (np.array(v) for v in needs.points())
-        jitter = np.exp(np.linspace(-0.03, 0.03, len(needs.seeds)))
-        axis.scatter(d * np.resize(jitter, d.size), n, s=12, color=colour, alpha=0.6)
+        v, n = (np.array(points) for points in needs.points())
+        spread = np.linspace(-0.03, 0.03, len(needs.seeds))
+        jittered = (
+            v * np.exp(np.resize(spread, v.size)) if logarithmic else v + np.resize(spread, v.size)
+        )
+        axis.scatter(jittered, n, s=12, color=colour, alpha=0.6)
         fit = needs.growth()
         axis.plot(
             grid,
-            np.exp(fit.intercept) * grid**fit.slope,
+            np.exp(fit.intercept + fit.slope * scale(grid)),
             color=colour,
-            label=f"{needs.learner.value}: d^{fit.slope:.2f} [{fit.lower:.2f}, {fit.upper:.2f}]",
+            label=f"{needs.learner.value}: slope {fit.slope:.2f} [{fit.lower:.2f}, {fit.upper:.2f}]",
         )
-        censored = [d for d, row in needs.needs.items() for value in row if np.isinf(value)]
+        censored = [
+            (value, max(needs.errors[value]))
+            for value, row in needs.needs.items()
+            for need_value in row
+            if np.isinf(need_value)
+        ]
         if censored:
-            cap = needs.config.largest_sample
             axis.scatter(
-                censored,
-                [cap] * len(censored),
+                *zip(*censored, strict=True),
                 marker="^",
                 facecolors="none",
                 edgecolors=colour,
-                label=f"{needs.learner.value}: censored at {cap}",
+                label=f"{needs.learner.value}: censored",
             )
-    d, n = (np.array(v) for v in measured[0].points())
-    centre_d, centre_n = float(np.exp(np.log(d).mean())), float(np.exp(np.log(n).mean()))
-    for (label, exponent), style in zip(references.items(), ("--", ":", "-."), strict=False):
+    v, n = (np.array(points) for points in measured[0].points())
+    centre_v, centre_n = float(scale(v).mean()), float(np.exp(np.log(n).mean()))
+    for (label, slope), style in zip(references.items(), ("--", ":", "-."), strict=False):
         axis.plot(
-            grid, centre_n * (grid / centre_d) ** exponent, "k" + style, linewidth=1, label=label
+            grid,
+            centre_n * np.exp(slope * (scale(grid) - centre_v)),
+            "k" + style,
+            linewidth=1,
+            label=label,
         )
-    axis.set_xscale("log")
+    if logarithmic:
+        axis.set_xscale("log")
     axis.set_yscale("log")
-    axis.set_xlabel("d")
-    axis.set_ylabel("samples needed n* (per seed)")
+    axis.set_xlabel(variable)
+    axis.set_ylabel(f"{need} (per seed)")
     axis.set_title(title, fontsize=10)
     axis.legend(fontsize=7)
     axis.grid(alpha=0.3, which="both")

@@ -29,12 +29,17 @@ from gflcheck.figures import (
 from gflcheck.power import DETECTION_TARGET, POWER_COLUMNS, PowerEstimate
 from gflcheck.report import VERDICT_COLUMNS
 from gflcheck.theorems.separation import (
+    GrowthStatement,
     Learner,
+    fixed_features_need_exponential_size,
     fixed_features_need_quadratic_samples,
     trained_network_needs_linear_samples,
     trained_network_needs_log_squared_samples,
+    trained_network_needs_quadratic_width,
 )
 from gflcheck.theorems.ttm_kernel import chen21_test_loss, ttm_test_loss
+
+_PARITY_LEARNERS = (Learner.RANDOM_FEATURES, Learner.TRAINED_NETWORK)
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,12 @@ def _power_section(power: Sequence[Mapping[str, Any]] | None) -> list[Block]:
     ]
 
 
+def _reference_slopes(grid: Sequence[int], *statements: GrowthStatement) -> dict[str, float]:
+    """Each statement's bound, labelled with its own slope over ``grid``, for a growth plot."""
+    slopes = {s.bound.expression: s.exponent_over(grid) for s in statements}
+    return {f"{expression} (slope {slope:.2f})": slope for expression, slope in slopes.items()}
+
+
 def build_report(
     directory: Path,
     records: Sequence[Mapping[str, Any]],
@@ -244,16 +255,12 @@ def build_report(
         blocks.append(save(figure, name, caption))
     separation = [catalogue.separation_needs(learner) for learner in Learner]
     grid = catalogue.SEPARATION_SETTING.dimensions
-    references = {
-        f"{statement.bound.expression} (slope {statement.exponent_over(grid):.2f})": (
-            statement.exponent_over(grid)
-        )
-        for statement in (
-            fixed_features_need_quadratic_samples(Learner.RANDOM_FEATURES),
-            trained_network_needs_linear_samples(),
-            trained_network_needs_log_squared_samples(),
-        )
-    }
+    references = _reference_slopes(
+        grid,
+        fixed_features_need_quadratic_samples(Learner.RANDOM_FEATURES),
+        trained_network_needs_linear_samples(),
+        trained_network_needs_log_squared_samples(),
+    )
     blocks += [
         Heading("Beyond the kernel regime (Shi–Wei–Liang poster)"),
         save(
@@ -266,6 +273,27 @@ def build_report(
             "the slopes of C·d², C·d and C·(log d)² over the same grid.",
         ),
     ]
+    parity = [catalogue.parity_size_needs(learner) for learner in _PARITY_LEARNERS]
+    orders = catalogue.PARITY_SEPARATION_SETTING.sparsities
+    parity_references = _reference_slopes(
+        orders, fixed_features_need_exponential_size(), trained_network_needs_quadratic_width()
+    )
+    blocks.append(
+        save(
+            plots.sample_need_growth(
+                parity,
+                parity_references,
+                "Size needed for exact error ≤ 0.05, structured parity on {±1}^12",
+                variable="k",
+                need="features N* / neurons m*",
+            ),
+            "parity_separation.png",
+            "Per seed, the least number of random features (fitted on the population) or of "
+            "trained neurons (Algorithm 1) whose exact 0-1 error reaches "
+            f"{catalogue.PARITY_SEPARATION_SETTING.target_error:g}, against the parity order k "
+            "(log scale); slopes per unit k with 95% intervals, and those of C·2^k and C·k².",
+        )
+    )
     rows = xor_figure_1_rows(tuple(xor_dimensions))
     xor_image, xor_table = save_xor_figure_1(rows, directory)
     images.append(xor_image)

@@ -1,5 +1,6 @@
-"""Beyond the kernel regime (Shi–Wei–Liang poster, THEORY.md §1.4), measured on the XOR-like
-Gaussian mixture (‖μ‖ = 3, noise N(0, I_d), d ∈ {16, 24, 32, 48, 64}): how the number of
+"""Beyond the kernel regime (Shi–Wei–Liang poster, THEORY.md §1.4), measured twice.
+
+On the XOR-like Gaussian mixture (‖μ‖ = 3, noise N(0, I_d), d ∈ {16, 24, 32, 48, 64}): how the number of
 samples (and features) each learner needs grows with d.
 
 - random features and the NTK-linearised model: the need grows like d² (Ω statement, seed);
@@ -8,9 +9,17 @@ samples (and features) each learner needs grows with d.
 - false variant: random features need only O(d) samples (refuted);
 - documented discrepancy (strict xfail): the poster's O((log d)²) samples for the trained network.
 
-One declared setting (``gflcheck.catalogue.SEPARATION_SETTING``; each need walks a sample grid for
-16 seeds, 8 for the NTK, at 5 dimensions), measured once per learner and session. Select with ``-k kernel_separation``.
-The plot is in ``gflcheck report`` ("Beyond the kernel regime").
+On structured k-sparse parity on {±1}^12 (k ∈ {2, 3, 4, 5}, exact population sums): how many
+random features (fitted on the population) and how many trained neurons each k needs:
+
+- random features: Ω(2^k) features (seed: "exponentially large");
+- Algorithm 1: O(k²) neurons (ours: the poster's "polynomial", degree 2);
+- the fixed-feature need grows faster than the trained one (paired by seed and k);
+- false variant: random features need only O(k) features (refuted).
+
+Declared settings (``gflcheck.catalogue.SEPARATION_SETTING`` and ``PARITY_SEPARATION_SETTING``;
+each need walks a grid for 8–16 seeds), measured once per learner and session. Select with
+``-k kernel_separation``. The plots are in ``gflcheck report`` ("Beyond the kernel regime").
 """
 
 from __future__ import annotations
@@ -20,13 +29,17 @@ import pytest
 
 from gflcheck import catalogue
 from gflcheck.checks.kernel_separation import check_sample_growth, exponent_gap
+from gflcheck.checks.parity_separation import check_size_growth
 from gflcheck.report import format_verdict_details
 from gflcheck.theorems.separation import (
     Learner,
+    fixed_features_need_exponential_size,
     fixed_features_need_linear_samples,
+    fixed_features_need_linear_size,
     fixed_features_need_quadratic_samples,
     trained_network_needs_linear_samples,
     trained_network_needs_log_squared_samples,
+    trained_network_needs_quadratic_width,
 )
 from gflcheck.verdicts import Outcome
 
@@ -34,10 +47,13 @@ pytestmark = pytest.mark.expensive
 
 
 def _checked(statement, gflcheck_session):
-    verdict = gflcheck_session.check(
-        lambda: check_sample_growth(statement, catalogue.SEPARATION_SETTING)
+    check, setting = (
+        (check_size_growth, catalogue.PARITY_SEPARATION_SETTING)
+        if statement.variable == "k"
+        else (check_sample_growth, catalogue.SEPARATION_SETTING)
     )
-    growth = next(q for q in verdict.quantifiers if q.quantifier.startswith("n* ="))
+    verdict = gflcheck_session.check(lambda: check(statement, setting))
+    growth = verdict.quantifiers[-1]
     gflcheck_session.note(f"{statement.learner.value}: {growth.value}")
     return verdict
 
@@ -58,23 +74,32 @@ def test_kernel_separation_linear_samples_for_random_features_is_refuted(gflchec
     assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
 
 
-@pytest.mark.parametrize("learner", [Learner.RANDOM_FEATURES, Learner.NTK], ids=["rf", "ntk"])
-def test_kernel_separation_fixed_features_need_grows_faster_than_trained(learner, gflcheck_session):
-    """The ratio n*_fixed/n*_trained, paired by seed and d, grows with d: the 95% lower bound of
-    its log-log slope is above 0, and at d = 64 every seed's fixed-feature need is larger."""
-    fixed = catalogue.separation_needs(learner)
-    trained = catalogue.separation_needs(Learner.TRAINED_NETWORK)
+def _assert_fixed_need_grows_faster(fixed, trained, variable, gflcheck_session):
+    """The ratio need_fixed/need_trained, paired by seed and by value of the variable, grows: the
+    95% lower bound of its slope is above 0, and at the largest value every seed (of those both
+    learners measured) needs more with fixed features."""
     gap = exponent_gap(fixed, trained)
-    largest = max(catalogue.SEPARATION_SETTING.dimensions)
+    largest = max(fixed.needs)
     gflcheck_session.note(
-        f"n*_{learner.value}/n*_trained ∝ d^{gap.slope:.2f} (95% CI [{gap.lower:.2f}, "
-        f"{gap.upper:.2f}]); median needs at d={largest}: {np.median(fixed.needs[largest]):g} "
-        f"against {np.median(trained.needs[largest]):g}"
+        f"{fixed.learner.value} against {trained.learner.value}: slope of log(need ratio) "
+        f"{gap.slope:.2f} (95% CI [{gap.lower:.2f}, {gap.upper:.2f}]); median needs at "
+        f"{variable}={largest}: {np.median(fixed.needs[largest]):g} against "
+        f"{np.median(trained.needs[largest]):g}"
     )
     assert fixed.censored == 0 and trained.censored == 0
     assert gap.lower > 0
     common = min(len(fixed.seeds), len(trained.seeds))  # the NTK is measured on the first 8
     assert (fixed.needs[largest][:common] > trained.needs[largest][:common]).all()
+
+
+@pytest.mark.parametrize("learner", [Learner.RANDOM_FEATURES, Learner.NTK], ids=["rf", "ntk"])
+def test_kernel_separation_fixed_features_need_grows_faster_than_trained(learner, gflcheck_session):
+    _assert_fixed_need_grows_faster(
+        catalogue.separation_needs(learner),
+        catalogue.separation_needs(Learner.TRAINED_NETWORK),
+        "d",
+        gflcheck_session,
+    )
 
 
 @pytest.mark.xfail(
@@ -89,3 +114,32 @@ def test_kernel_separation_fixed_features_need_grows_faster_than_trained(learner
 def test_kernel_separation_trained_network_needs_log_squared_samples(gflcheck_session):
     verdict = _checked(trained_network_needs_log_squared_samples(), gflcheck_session)
     assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
+
+
+# -- structured parity ------------------------------------------------------------------------
+
+
+def test_kernel_separation_parity_random_features_need_exponential_size(gflcheck_session):
+    verdict = _checked(fixed_features_need_exponential_size(), gflcheck_session)
+    assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
+
+
+def test_kernel_separation_parity_trained_network_needs_quadratic_width(gflcheck_session):
+    verdict = _checked(trained_network_needs_quadratic_width(), gflcheck_session)
+    assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
+
+
+def test_kernel_separation_parity_linear_size_for_random_features_is_refuted(gflcheck_session):
+    verdict = _checked(fixed_features_need_linear_size(), gflcheck_session)
+    assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
+
+
+def test_kernel_separation_parity_fixed_features_need_grows_faster_than_trained(
+    gflcheck_session,
+):
+    _assert_fixed_need_grows_faster(
+        catalogue.parity_size_needs(Learner.RANDOM_FEATURES),
+        catalogue.parity_size_needs(Learner.TRAINED_NETWORK),
+        "k",
+        gflcheck_session,
+    )

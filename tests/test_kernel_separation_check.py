@@ -1,5 +1,5 @@
-"""The separation check's pieces: settings, the tangent Gram matrix, growth statements, and the
-decision rule on synthetic sample needs (no training)."""
+"""The separation checks' pieces (XOR mixture in d, structured parity in k): settings, grids,
+the tangent Gram matrix, growth statements, and the decision rule on synthetic needs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 import torch
 from torch.func import jacrev
 
-from gflcheck.checks import kernel_separation
+from gflcheck.checks import kernel_separation, parity_separation
 from gflcheck.checks.kernel_separation import (
     SampleNeeds,
     SeparationConfig,
@@ -19,12 +19,21 @@ from gflcheck.checks.kernel_separation import (
     exponent_gap,
     learner_test_errors,
 )
+from gflcheck.checks.parity_separation import (
+    ParitySeparationConfig,
+    ParitySeparationSetting,
+    check_size_growth,
+    learner_population_errors,
+)
 from gflcheck.errors import ParameterRangeError
 from gflcheck.theorems.separation import (
     Learner,
+    fixed_features_need_exponential_size,
     fixed_features_need_linear_samples,
+    fixed_features_need_linear_size,
     fixed_features_need_quadratic_samples,
     trained_network_needs_log_squared_samples,
+    trained_network_needs_quadratic_width,
 )
 from gflcheck.verdicts import Outcome
 
@@ -128,3 +137,60 @@ def test_learner_test_errors_are_reproducible_and_in_range(learner):
     again = learner_test_errors(learner, setting, config, 4, 64, seeds)
     assert first.shape == (2,) and np.all((first >= 0) & (first <= 1))
     np.testing.assert_array_equal(first, again)
+
+
+# -- structured parity (growth in k) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("dimension", 15), ("sparsities", (2, 3)), ("sparsities", (2, 3, 13)), ("target_error", 1.0)],
+)
+def test_parity_setting_rejects_bad_input_naming_the_parameter(field, value):
+    with pytest.raises(ParameterRangeError, match=field):
+        ParitySeparationSetting(**{field: value})
+
+
+def test_parity_size_grids_stop_at_two_to_the_d_features_and_use_even_widths():
+    config = ParitySeparationConfig(smallest_size=4, largest_width=32)
+    assert config.size_grid(Learner.RANDOM_FEATURES, 5)[-1] == 32
+    widths = config.size_grid(Learner.TRAINED_NETWORK, 12)
+    assert widths == (4, 6, 8, 12, 16, 22, 32) and all(m % 2 == 0 for m in widths)
+
+
+def test_exponential_statements_are_fitted_per_unit_of_k():
+    orders = (2, 3, 4, 5)
+    assert fixed_features_need_exponential_size().exponent_over(orders) == pytest.approx(
+        math.log(2)
+    )
+    k = np.array(orders, dtype=float)
+    expected = np.polyfit(k, 2 * np.log(k), 1)[0]
+    assert trained_network_needs_quadratic_width().exponent_over(orders) == pytest.approx(expected)
+    with pytest.raises(ParameterRangeError, match="statement"):
+        check_size_growth(fixed_features_need_linear_samples())
+
+
+def test_random_features_with_every_walsh_function_fit_parity_exactly():
+    """With 2^d features fitted on the population the error is 0 (any labelling is in the span
+    when the features are linearly independent); with 4 features a 3-parity is not learned."""
+    setting = ParitySeparationSetting(dimension=5, sparsities=(1, 2, 3), seed=1)
+    config = ParitySeparationConfig(seeds=2)
+    seeds = (1, 2)
+    full = learner_population_errors(Learner.RANDOM_FEATURES, setting, config, 3, 32, seeds)
+    few = learner_population_errors(Learner.RANDOM_FEATURES, setting, config, 3, 4, seeds)
+    np.testing.assert_allclose(full, 0.0, atol=1e-12)
+    assert np.all(few > 0.05)
+
+
+def test_exponential_omega_decision_on_synthetic_needs(monkeypatch):
+    setting, config = ParitySeparationSetting(), ParitySeparationConfig()
+    rng = np.random.default_rng(1)
+    needs = {k: 3.0**k * np.exp(rng.normal(0, 0.05, config.seeds)) for k in setting.sparsities}
+    measured = SampleNeeds(
+        Learner.RANDOM_FEATURES, setting, config, tuple(range(8)), needs, {}, logarithmic=False
+    )
+    monkeypatch.setattr(parity_separation, "size_needs", lambda *args: measured)
+    holds, _ = check_size_growth(fixed_features_need_exponential_size())
+    refuted, _ = check_size_growth(fixed_features_need_linear_size())
+    assert holds.outcome is Outcome.HOLDS
+    assert refuted.outcome is Outcome.VIOLATED and refuted.as_expected

@@ -11,6 +11,11 @@ from gflcheck.baselines import verdict_record
 from gflcheck.checks.kernel_rates import sweep
 from gflcheck.checks.kernel_regime import KernelSetting
 from gflcheck.checks.kernel_separation import SeparationConfig, SeparationSetting, sample_needs
+from gflcheck.checks.parity_separation import (
+    ParitySeparationConfig,
+    ParitySeparationSetting,
+    size_needs,
+)
 from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
 from gflcheck.power import estimates_as_json, power_from_outcomes
 from gflcheck.report import verdict_row
@@ -61,6 +66,11 @@ def small_catalogue(monkeypatch):
         "separation_needs",
         lambda learner: sample_needs(learner, SeparationSetting(dimensions=(4, 8)), small),
     )
+    tiny = ParitySeparationConfig(seeds=2, largest_width=16, steps=20)
+    parity = ParitySeparationSetting(dimension=6, sparsities=(1, 2, 3))
+    monkeypatch.setattr(
+        catalogue, "parity_size_needs", lambda learner: size_needs(learner, parity, tiny)
+    )
 
 
 def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue):
@@ -104,6 +114,7 @@ def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue)
         "xor_figure_1.png",
         "gfl_four_panel.png",
         "kernel_separation.png",
+        "parity_separation.png",
     }
     page = files.html.read_text()
     for name in names:

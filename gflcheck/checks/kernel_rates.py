@@ -103,7 +103,13 @@ def sweep_slope(
 
 def log_log_slope(x: Sequence[float], y: Sequence[float], alpha: float) -> SlopeFit:
     """OLS of ``log y`` on ``log x`` (all points), two-sided ``1 − α`` t interval on the slope."""
-    fit = stats.linregress(np.log(x), np.log(y))
+    return log_linear_slope(np.log(x), y, alpha)
+
+
+def log_linear_slope(x: Sequence[float], y: Sequence[float], alpha: float) -> SlopeFit:
+    """OLS of ``log y`` on ``x`` (an exponential rate ``y ∝ e^{slope·x}``), two-sided ``1 − α``
+    t interval on the slope."""
+    fit = stats.linregress(x, np.log(y))
     half = stats.t.ppf(1 - alpha / 2, len(x) - 2) * fit.stderr
     return SlopeFit(fit.slope, fit.slope - half, fit.slope + half, fit.intercept, len(x))
 

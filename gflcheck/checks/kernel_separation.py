@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import numpy as np
 import torch
@@ -45,7 +46,7 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.cache import cached_run
-from gflcheck.checks.kernel_rates import SlopeFit, log_log_slope
+from gflcheck.checks.kernel_rates import SlopeFit, log_linear_slope, log_log_slope
 from gflcheck.distributions.gaussian_mixture import GaussianMixture, xor_mixture
 from gflcheck.errors import ParameterRangeError
 from gflcheck.random import stream_seed, torch_generator
@@ -230,15 +231,16 @@ def learner_test_errors(
 
 @dataclass(frozen=True, eq=False)
 class SampleNeeds:
-    """Per dimension and seed, the sample need (``inf``: censored at the cap), and every measured
-    test error (``errors[d][n]``, per seed) of the walk up the grid."""
+    """Per value of the variable (``d``; ``k`` for parity) and seed, the need (``inf``: censored at
+    the cap), and every measured error (``errors[d][n]``, per seed) of the walk up the grid."""
 
     learner: Learner
-    setting: SeparationSetting
-    config: SeparationConfig
+    setting: Any
+    config: Any
     seeds: tuple[int, ...]
     needs: dict[int, np.ndarray]
     errors: dict[int, dict[int, np.ndarray]]
+    logarithmic: bool = True  # the variable (d) on a log scale; False for k (exponential rates)
 
     @property
     def censored(self) -> int:
@@ -250,10 +252,24 @@ class SampleNeeds:
         pairs = [(d, n) for d, row in self.needs.items() for n in row if np.isfinite(n)]
         return [float(d) for d, _ in pairs], [float(n) for _, n in pairs]
 
+    def medians(self, variable: str) -> str:
+        """``"d=16: 91, d=24: 181, …"``: the median need per value (``censored`` where a seed
+        never got there)."""
+        return ", ".join(
+            f"{variable}={v}: {np.median(row):g}"
+            if np.isfinite(row).all()
+            else f"{variable}={v}: censored"
+            for v, row in self.needs.items()
+        )
+
+    def fit(self, variable: list[float], values: list[float]) -> SlopeFit:
+        """OLS slope of ``log values`` on ``log variable`` (or on ``variable``), ``1 − α`` interval."""
+        slope = log_log_slope if self.logarithmic else log_linear_slope
+        return slope(variable, values, self.config.alpha)
+
     def growth(self) -> SlopeFit:
-        """OLS slope of ``log n*`` on ``log d`` with its ``1 − α`` interval."""
-        d, n = self.points()
-        return log_log_slope(d, n, self.config.alpha)
+        """The slope of ``log n*`` on ``log d`` (or on ``k``) with its ``1 − α`` interval."""
+        return self.fit(*self.points())
 
 
 def sample_needs(
@@ -293,7 +309,7 @@ def exponent_gap(fixed: SampleNeeds, trained: SampleNeeds) -> SlopeFit:
             if np.isfinite(need) and np.isfinite(other):
                 d.append(float(dimension))
                 ratio.append(need / other)
-    return log_log_slope(d, ratio, fixed.config.alpha)
+    return fixed.fit(d, ratio)
 
 
 def check_sample_growth(
@@ -305,27 +321,48 @@ def check_sample_growth(
     setting = setting or SeparationSetting()
     config = config or SeparationConfig()
     measured = sample_needs(statement.learner, setting, config)
+    verdict = growth_verdict(
+        statement,
+        measured,
+        statement.exponent_over(setting.dimensions),
+        config.tolerance,
+        config.alpha,
+        f"gfl-kernel-separation/{statement.learner.name.lower().replace('_', '-')}",
+        lambda fit, exponent: _quantifiers(statement, setting, config, measured, fit, exponent),
+    )
+    return verdict, measured
+
+
+def growth_verdict(
+    statement: GrowthStatement,
+    measured: SampleNeeds,
+    exponent: float,
+    tolerance: float,
+    alpha: float,
+    check: str,
+    quantifiers,
+) -> Verdict:
+    """The verdict of ``statement`` on ``measured`` (module docstring): the fitted slope's
+    ``1 − α`` interval against ``exponent ∓ tolerance``; inconclusive when seeds were censored.
+    ``quantifiers(fit, exponent)`` gives the quantifier table."""
     fit = measured.growth()
-    exponent = statement.exponent_over(setting.dimensions)
     if statement.direction is Direction.AT_LEAST:
-        threshold = exponent - config.tolerance
+        threshold = exponent - tolerance
         decision = decide_interval(
-            -fit.upper, -fit.lower, -threshold, -threshold, fit.points, config.alpha
+            -fit.upper, -fit.lower, -threshold, -threshold, fit.points, alpha
         )
         slack = fit.lower - threshold
     else:
-        threshold = exponent + config.tolerance
-        decision = decide_interval(
-            fit.lower, fit.upper, threshold, threshold, fit.points, config.alpha
-        )
+        threshold = exponent + tolerance
+        decision = decide_interval(fit.lower, fit.upper, threshold, threshold, fit.points, alpha)
         slack = threshold - fit.upper
     outcome = decision.outcome
     if measured.censored and outcome is not Outcome.VIOLATED:
         outcome = Outcome.INCONCLUSIVE
         decision = replace(decision, outcome=outcome)
     relation = "≥" if statement.direction is Direction.AT_LEAST else "≤"
-    verdict = Verdict(
-        check=f"gfl-kernel-separation/{statement.learner.name.lower().replace('_', '-')}",
+    return Verdict(
+        check=check,
         statement=statement.name,
         outcome=outcome,
         bound=statement.bound,
@@ -333,17 +370,17 @@ def check_sample_growth(
         decision=decision,
         slack=np.array([slack]),
         seeds=measured.seeds,
-        quantifiers=_quantifiers(statement, setting, config, measured, fit, exponent),
+        quantifiers=quantifiers(fit, exponent),
         parameters={
-            **asdict(setting),
+            **asdict(measured.setting),
             "learner": statement.learner.value,
             "exponent": exponent,
-            "tolerance": config.tolerance,
+            "tolerance": tolerance,
         },
-        false_alarm_rate=config.alpha / 2,
+        false_alarm_rate=alpha / 2,
         non_vacuous=None,
         counterexample=(
-            f"fitted exponent {fit.slope:.2f}, {1 - config.alpha:.0%} CI "
+            f"fitted slope {fit.slope:.2f}, {1 - alpha:.0%} CI "
             f"[{fit.lower:.2f}, {fit.upper:.2f}], against {relation} {threshold:.2f}"
             if outcome is Outcome.VIOLATED
             else None
@@ -351,7 +388,6 @@ def check_sample_growth(
         notes=(f"false variant: {statement.why_false}",) if statement.why_false else (),
         false_variant=statement.is_false_variant,
     )
-    return verdict, measured
 
 
 def _learner_description(learner: Learner, config: SeparationConfig) -> str:
@@ -370,10 +406,7 @@ def _learner_description(learner: Learner, config: SeparationConfig) -> str:
 
 def _quantifiers(statement, setting, config, measured, fit, exponent):
     Q = QuantifierInstantiation
-    needs = ", ".join(
-        f"d={d}: {np.median(row):g}" if np.isfinite(row).all() else f"d={d}: censored"
-        for d, row in measured.needs.items()
-    )
+    needs = measured.medians("d")
     relation = "≥" if statement.direction is Direction.AT_LEAST else "≤"
     sign = "−" if statement.direction is Direction.AT_LEAST else "+"
     return (

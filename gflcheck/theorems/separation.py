@@ -20,12 +20,13 @@ from enum import StrEnum
 import numpy as np
 from scipy import stats
 
-from gflcheck.bounds import Bound, hidden_constant, positive
+from gflcheck.bounds import Bound, SymbolDomain, hidden_constant, positive, positive_integer
 from gflcheck.errors import ParameterRangeError
 from gflcheck.provenance import GFL_PAPER, Provenance, Tag
 
 _D = positive("d", "input dimension")
 _C = hidden_constant("C", "the constant of the O(·) or Ω(·)")
+_K = positive_integer("k", "parity order |A|")
 
 
 class Learner(StrEnum):
@@ -45,31 +46,38 @@ class Direction(StrEnum):
 
 @dataclass(frozen=True)
 class GrowthStatement:
-    """``n*_learner(d)`` grows ``direction`` like ``bound`` (a sympy expression in ``d`` and ``C``)."""
+    """``need_learner(v)`` grows ``direction`` like ``bound``, a sympy expression in the variable
+    ``v`` (``d`` or ``k``) and ``C``. Growth is measured on a log scale of ``v`` when
+    ``logarithmic`` (polynomial rates: log-log slopes), else on ``v`` itself (exponential rates:
+    slopes of ``log need`` per unit of ``v``)."""
 
     name: str
     learner: Learner
     direction: Direction
     bound: Bound
     why_false: str | None = None
+    variable: str = "d"
+    logarithmic: bool = True
 
     @property
     def is_false_variant(self) -> bool:
         """``True`` for a deliberately false statement."""
         return self.why_false is not None
 
-    def exponent_over(self, dimensions: Sequence[int]) -> float:
-        """The bound's log-log slope in ``d`` over the grid: OLS of ``log B(d)`` on ``log d``.
+    def exponent_over(self, values: Sequence[int]) -> float:
+        """The bound's own slope over the grid: OLS of ``log B`` on ``log v`` (or on ``v``).
 
         For ``C·d²`` it is 2 on any grid; for ``C·(log d)²`` it is about ``2/log d`` (0.58 over
-        ``d ∈ {16, 24, 32, 48, 64}``), the slope the same fit of the measured needs is compared with."""
-        d = np.asarray(sorted(set(dimensions)), dtype=float)
-        if d.size < 2 or d[0] <= 1:
+        ``d ∈ {16, 24, 32, 48, 64}``); for ``C·2^k`` on a linear scale it is ``log 2``. The same
+        fit of the measured needs is compared with it."""
+        v = np.asarray(sorted(set(values)), dtype=float)
+        if v.size < 2 or v[0] <= (1 if self.logarithmic else 0):
             raise ParameterRangeError(
-                "dimensions", list(dimensions), "at least two distinct values, all > 1"
+                "values", list(values), "at least two distinct values, all > 1 (> 0 for k)"
             )
-        values = self.bound.evaluate({"d": d, "C": 1.0})
-        return float(stats.linregress(np.log(d), np.log(values)).slope)
+        bound = self.bound.evaluate({self.variable: v, "C": 1.0})
+        x = np.log(v) if self.logarithmic else v
+        return float(stats.linregress(x, np.log(bound)).slope)
 
 
 def _statement(
@@ -79,16 +87,20 @@ def _statement(
     expression: str,
     provenance: Provenance,
     why_false: str | None = None,
+    variable: SymbolDomain = _D,
+    need: str = "n*",
 ) -> GrowthStatement:
     relation = "≥" if direction is Direction.AT_LEAST else "≤"
     bound = Bound(
-        f"n*_{learner.value}(d) {relation} {expression}",
+        f"{need}_{learner.value}({variable.name}) {relation} {expression}",
         expression,
-        [_D, _C],
+        [variable, _C],
         provenance,
-        f"sample need of the {learner.value} learner",
+        f"{'sample' if need == 'n*' else 'size'} need of the {learner.value} learner",
     )
-    return GrowthStatement(name, learner, direction, bound, why_false)
+    return GrowthStatement(
+        name, learner, direction, bound, why_false, variable.name, variable is _D
+    )
 
 
 _POSTER = "poster: beyond the kernel regime (Gaussian mixture)"
@@ -145,4 +157,54 @@ def fixed_features_need_linear_samples() -> GrowthStatement:
             "the XOR label is a degree-2 function of x: a rotation-invariant kernel needs of "
             "the order of d² samples to fit a degree-2 polynomial in d dimensions"
         ),
+    )
+
+
+# -- structured parity: size needed against the parity order k (variable k, linear scale) ----------
+_PARITY_POSTER = "poster: beyond the kernel regime (parity)"
+
+
+def fixed_features_need_exponential_size() -> GrowthStatement:
+    """Random features need ``Ω(2^k)`` features for ``k``-sparse structured parity (``seed``:
+    "exponentially large"; base 2 is the weakest exponential we state)."""
+    return _statement(
+        "random features need Ω(2^k) features",
+        Learner.RANDOM_FEATURES,
+        Direction.AT_LEAST,
+        "C*2**k",
+        Provenance(GFL_PAPER, _PARITY_POSTER, Tag.SEED),
+        variable=_K,
+        need="N*",
+    )
+
+
+def trained_network_needs_quadratic_width() -> GrowthStatement:
+    """Algorithm 1 needs ``O(k²)`` neurons (``ours``: the poster's "polynomial" with degree 2;
+    the ground truth has ``k + 1`` neurons, each a gradient feature hit with probability that
+    falls with ``k``)."""
+    return _statement(
+        "trained network needs O(k²) neurons",
+        Learner.TRAINED_NETWORK,
+        Direction.AT_MOST,
+        "C*k**2",
+        Provenance(GFL_PAPER, _PARITY_POSTER + ", polynomial of degree 2", Tag.OURS),
+        variable=_K,
+        need="m*",
+    )
+
+
+def fixed_features_need_linear_size() -> GrowthStatement:
+    """False variant: random features need only ``O(k)`` features (``ours``)."""
+    return _statement(
+        "random features need only O(k) features (false)",
+        Learner.RANDOM_FEATURES,
+        Direction.AT_MOST,
+        "C*k",
+        Provenance(GFL_PAPER, _PARITY_POSTER + ", rate lowered", Tag.OURS, "deliberately false"),
+        why_false=(
+            "on the uniform half of the data the k-parity is orthogonal to every function of "
+            "degree below k: fixed features must span enough degree-k Walsh functions"
+        ),
+        variable=_K,
+        need="N*",
     )

@@ -1,0 +1,269 @@
+"""Beyond the kernel regime on structured parity: how the size each learner needs grows with k.
+
+The poster (Shi–Wei–Liang, THEORY.md §1.4): for parity, fixed features need an exponentially
+large size, gradient feature learning a polynomial one. Made measurable (``ours``):
+
+- **Data**: structured ``k``-sparse parity on ``{±1}^d`` (:class:`StructuredParity`, support from
+  the setting's seed), every population quantity an exact sum over the ``2^d`` points.
+- **Random features**: ``N`` fixed features ``ReLU(⟨w,x⟩ − b)``, ``w ~ N(0, I/d)``,
+  ``b ~ N(0, 1)``, output layer by least squares on the *population* (weights ``P(x)``, ridge
+  ``λ·tr/N``): infinitely many samples, so only the number of features limits it.
+- **Trained network**: Algorithm 1 at width ``m`` with the Gaussian-mixture recipe, the first step
+  ``η¹`` multiplied by a declared boost (with ``η¹ = 1/(σ_a B_x1)`` the first-step neurons are too
+  short to cross their biases on the cube, and odd ``k`` stalled at error 0.16–0.19), fresh batches,
+  ``T`` steps; its error is the smallest exact population error over evenly spaced checkpoints
+  (the theorem's ``∃t``).
+- **Size need** of one seed: the least ``N`` (resp. ``m``) on a ``√2`` grid at which the exact
+  0-1 error is at most the declared level; walked up per ``k`` until every seed got there, to a cap
+  (``2^d`` features: beyond it random features can fit any labelling); censored seeds are reported.
+- **Growth**: OLS slope of ``log need`` on ``k`` (an exponential rate per unit of ``k``) with a
+  two-sided ``1 − α`` t interval, against the statement's own slope over the same ``k``
+  (``log 2`` for ``C·2^k``), within a declared ``τ``: the decision rule of
+  :func:`gflcheck.checks.kernel_separation.growth_verdict`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+
+from gflcheck._validation import (
+    require_int_at_least,
+    require_open_unit_interval,
+    require_positive,
+    require_positive_int,
+)
+from gflcheck.cache import cached_run
+from gflcheck.checks.kernel_separation import SampleNeeds, growth_verdict
+from gflcheck.distributions.structured_parity import StructuredParity
+from gflcheck.errors import ParameterRangeError
+from gflcheck.random import stream_seed, torch_generator
+from gflcheck.theorems.separation import GrowthStatement, Learner
+from gflcheck.training import gaussian_mixture_recipe, train_algorithm_1
+from gflcheck.verdicts import QuantifierInstantiation, Verdict
+
+DIMENSION_LIMIT = 14  # 2^d points times up to 2^d features
+
+
+@dataclass(frozen=True)
+class ParitySeparationSetting:
+    """``d``, the parity orders ``k``, the error level that counts as learned, and the seed."""
+
+    dimension: int = 12
+    sparsities: tuple[int, ...] = (2, 3, 4, 5)
+    target_error: float = 0.05
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        require_int_at_least("dimension", self.dimension, 2, "ParitySeparationSetting")
+        if self.dimension > DIMENSION_LIMIT:
+            raise ParameterRangeError(
+                "dimension", self.dimension, f"≤ {DIMENSION_LIMIT} (exact sums, 2^d features)"
+            )
+        sparsities = tuple(sorted({int(k) for k in self.sparsities}))
+        if len(sparsities) < 3 or sparsities[0] < 1 or sparsities[-1] > self.dimension:
+            raise ParameterRangeError(
+                "sparsities",
+                list(self.sparsities),
+                f"at least three distinct integers in [1, d = {self.dimension}]",
+            )
+        object.__setattr__(self, "sparsities", sparsities)
+        require_open_unit_interval("target_error", self.target_error, "ParitySeparationSetting")
+        require_int_at_least("seed", self.seed, 0, "ParitySeparationSetting")
+
+    def distribution(self, sparsity: int) -> StructuredParity:
+        """Structured parity of order ``sparsity``; its support from the setting's seed."""
+        generator = torch_generator(self.seed, f"parity-separation-support-{sparsity}")
+        support = torch.randperm(self.dimension, generator=generator)[:sparsity]
+        return StructuredParity(self.dimension, tuple(sorted(int(j) for j in support)))
+
+
+@dataclass(frozen=True)
+class ParitySeparationConfig:
+    """Declared constants (module docstring)."""
+
+    seeds: int = 8
+    smallest_size: int = 4
+    largest_width: int = 256
+    ridge: float = 1e-6
+    steps: int = 2000
+    batch_size: int = 512
+    first_step_boost: float = 10.0
+    checkpoints: int = 10
+    tolerance: float = 0.25
+    alpha: float = 0.05
+
+    def __post_init__(self) -> None:
+        require_int_at_least("seeds", self.seeds, 2, "ParitySeparationConfig")
+        require_int_at_least("smallest_size", self.smallest_size, 2, "ParitySeparationConfig")
+        require_int_at_least(
+            "largest_width", self.largest_width, self.smallest_size, "ParitySeparationConfig"
+        )
+        require_positive("ridge", self.ridge, "ParitySeparationConfig")
+        require_positive_int("steps", self.steps, "ParitySeparationConfig")
+        require_positive_int("batch_size", self.batch_size, "ParitySeparationConfig")
+        require_positive("first_step_boost", self.first_step_boost, "ParitySeparationConfig")
+        require_positive_int("checkpoints", self.checkpoints, "ParitySeparationConfig")
+        require_positive("tolerance", self.tolerance, "ParitySeparationConfig")
+        require_open_unit_interval("alpha", self.alpha, "ParitySeparationConfig")
+
+    def size_grid(self, learner: Learner, dimension: int) -> tuple[int, ...]:
+        """``⌊s₀·2^{j/2}⌉`` up to the cap: ``2^d`` features, or ``largest_width`` neurons
+        (rounded to even widths: neurons come in ± pairs)."""
+        trained = learner is Learner.TRAINED_NETWORK
+        cap = self.largest_width if trained else 2**dimension
+        grid = []
+        for j in range(2 * int(math.log2(cap / self.smallest_size)) + 2):
+            size = self.smallest_size * 2 ** (j / 2)
+            size = 2 * round(size / 2) if trained else round(size)
+            if size <= cap and size not in grid:
+                grid.append(size)
+        return tuple(grid)
+
+
+def _random_feature_error(
+    distribution: StructuredParity, features: int, seed: int, ridge: float
+) -> float:
+    x, probability = distribution.points()
+    y = distribution.labels(x).double()
+    generator = torch_generator(seed, f"parity-separation-features-{features}")
+    d = distribution.dimension
+    W = torch.randn(features, d, generator=generator, dtype=torch.float64) / math.sqrt(d)
+    b = torch.randn(features, generator=generator, dtype=torch.float64)
+    phi = torch.relu(x @ W.T - b)  # [2^d, N]
+    gram = phi.T @ (probability[:, None] * phi)
+    gram.diagonal().add_(ridge * gram.diagonal().mean().clamp_min(1e-300))
+    coefficients = torch.cholesky_solve(
+        (phi.T @ (probability * y))[:, None], torch.linalg.cholesky(gram)
+    )
+    wrong = torch.sign(phi @ coefficients.squeeze(-1)) != y
+    return float(probability @ wrong.double())
+
+
+@cached_run
+def learner_population_errors(
+    learner: Learner,
+    setting: ParitySeparationSetting,
+    config: ParitySeparationConfig,
+    sparsity: int,
+    size: int,
+    seeds: tuple[int, ...],
+) -> np.ndarray:
+    """Per seed, the exact population 0-1 error of ``learner`` of size ``size`` (features or
+    neurons) on structured parity of order ``sparsity`` (module docstring)."""
+    distribution = setting.distribution(sparsity)
+    if learner is Learner.RANDOM_FEATURES:
+        return np.array(
+            [_random_feature_error(distribution, size, seed, config.ridge) for seed in seeds]
+        )
+    if learner is not Learner.TRAINED_NETWORK:
+        raise ParameterRangeError("learner", learner.value, "random features or trained network")
+    recipe = gaussian_mixture_recipe(
+        setting.dimension, size, distribution.expected_norm(), distribution.expected_squared_norm()
+    )
+    boosted = recipe.first_step_rate * config.first_step_boost
+    recipe = replace(
+        recipe,
+        name="parity-separation",
+        first_step_rate=boosted,
+        first_step_weight_decay=1 / boosted,
+    )
+    every = max(1, config.steps // config.checkpoints)
+    run = train_algorithm_1(
+        distribution,
+        recipe,
+        size,
+        config.steps,
+        config.batch_size,
+        seeds,
+        checkpoint_steps=tuple(range(every, config.steps + 1, every)),
+    )
+    errors = torch.stack([distribution.zero_one_error(net) for net in run.checkpoints.values()])
+    best = torch.nan_to_num(errors, nan=1.0).min(0).values
+    return torch.where(run.diverged, torch.ones_like(best), best).numpy()
+
+
+def size_needs(
+    learner: Learner,
+    setting: ParitySeparationSetting | None = None,
+    config: ParitySeparationConfig | None = None,
+) -> SampleNeeds:
+    """Walk the size grid at every ``k`` (module docstring); needs per ``k`` and seed."""
+    setting = setting or ParitySeparationSetting()
+    config = config or ParitySeparationConfig()
+    seeds = tuple(stream_seed(setting.seed, f"parity-separation-{i}") for i in range(config.seeds))
+    needs: dict[int, np.ndarray] = {}
+    errors: dict[int, dict[int, np.ndarray]] = {}
+    for k in setting.sparsities:
+        need = np.full(len(seeds), np.inf)
+        errors[k] = {}
+        for size in config.size_grid(learner, setting.dimension):
+            error = learner_population_errors(learner, setting, config, k, size, seeds)
+            errors[k][size] = error
+            need = np.where(np.isinf(need) & (error <= setting.target_error), size, need)
+            if np.isfinite(need).all():
+                break
+        needs[k] = need
+    return SampleNeeds(learner, setting, config, seeds, needs, errors, logarithmic=False)
+
+
+def check_size_growth(
+    statement: GrowthStatement,
+    setting: ParitySeparationSetting | None = None,
+    config: ParitySeparationConfig | None = None,
+) -> tuple[Verdict, SampleNeeds]:
+    """Check ``statement`` (a growth in ``k``) against its learner's fitted size need."""
+    setting = setting or ParitySeparationSetting()
+    config = config or ParitySeparationConfig()
+    if statement.variable != "k" or statement.logarithmic:
+        raise ParameterRangeError("statement", statement.name, "a growth statement in k")
+    measured = size_needs(statement.learner, setting, config)
+    verdict = growth_verdict(
+        statement,
+        measured,
+        statement.exponent_over(setting.sparsities),
+        config.tolerance,
+        config.alpha,
+        f"gfl-parity-separation/{statement.learner.name.lower().replace('_', '-')}",
+        lambda fit, exponent: _quantifiers(statement, setting, config, measured, fit, exponent),
+    )
+    return verdict, measured
+
+
+def _quantifiers(statement, setting, config, measured, fit, exponent):
+    Q = QuantifierInstantiation
+    needs = measured.medians("k")
+    if statement.learner is Learner.RANDOM_FEATURES:
+        learner = (
+            f"N ReLU random features, least squares on the population, ridge {config.ridge:g}·tr/N"
+        )
+    else:
+        learner = (
+            f"Algorithm 1, width m, η¹ × {config.first_step_boost:g}, T = {config.steps}, fresh "
+            f"batches of {config.batch_size}; best of {config.checkpoints} checkpoints"
+        )
+    relation = "≥" if statement.direction.value == "at least" else "≤"
+    return (
+        Q(
+            "parity",
+            f"structured k-sparse parity on {{±1}}^{setting.dimension}, exact sums",
+            f"k ∈ {list(setting.sparsities)}",
+        ),
+        Q("the learner", statement.learner.value, learner),
+        Q(
+            "size 'needed'",
+            f"least size on a √2 grid from {config.smallest_size} with exact 0-1 error ≤ "
+            f"{setting.target_error:g}, per seed",
+            f"median per k: {needs}; censored: {measured.censored}",
+        ),
+        Q(
+            f"need = {'Ω' if relation == '≥' else 'O'}({statement.bound.expression})",
+            f"OLS slope of log need on k {relation} the bound's slope over the same k "
+            f"{'−' if relation == '≥' else '+'} τ (τ = {config.tolerance:g})",
+            f"slope {fit.slope:.2f} per unit k, {1 - config.alpha:.0%} CI [{fit.lower:.2f}, "
+            f"{fit.upper:.2f}] on {fit.points} runs; bound's slope {exponent:.2f}",
+        ),
+    )
