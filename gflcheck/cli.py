@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import torch
+
 from gflcheck import baselines, cache
 from gflcheck.catalogue import DEFAULT_CHECKS
 from gflcheck.errors import SettingRejectedError
@@ -48,6 +50,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"./{cache.DEFAULT_DIRECTORY})",
     )
     common.add_argument("--no-cache", action="store_true", help="train everything afresh")
+    common.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch threads (default 1, as in the pytest plugin: the same numbers, so the run "
+        "cache serves both)",
+    )
     check = commands.add_parser(
         "check", parents=[common], help="run the default checks and print the verdict table"
     )
@@ -94,8 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     power.add_argument(
         "--with-sweeps",
         action="store_true",
-        help="also repeat the checks that walk a grid of settings (the kernel separation: about "
-        "2 minutes per repetition)",
+        help="also repeat the checks that walk a grid of settings (the kernel separations: 1–2 "
+        "minutes per repetition)",
     )
     power.add_argument(
         "--dask",
@@ -108,6 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache_command.add_argument("action", choices=["info", "clear"])
     cache_command.add_argument("--cache-dir", default=None, help="the cache directory")
     arguments = parser.parse_args(argv)
+    if getattr(arguments, "threads", 1) < 1:
+        print(f"--threads={arguments.threads}: allowed an integer ≥ 1", file=sys.stderr)
+        return 2
+    torch.set_num_threads(getattr(arguments, "threads", 1))
     if arguments.command == "figure":
         return _figure(arguments)
     if arguments.command == "cache":

@@ -192,6 +192,31 @@ def test_a_second_property_run_hits_the_cache(pytester):
     off.assert_outcomes(failed=1)  # active_cache() is None
 
 
+def test_a_property_replays_what_the_command_computed(pytester, monkeypatch):
+    """``gflcheck check`` runs torch on one thread, as the plugin does, so the same check in a
+    property is a cache hit whatever thread count the process had; ``--threads 0`` is refused."""
+    from gflcheck import cli
+    from gflcheck.catalogue import CatalogueEntry
+    from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
+
+    entry = CatalogueEntry(
+        "xor", "", XorSetting(6, 0.3, 1), lambda s, limits: check_xor_feature_learning(s)
+    )
+    monkeypatch.setattr(cli, "DEFAULT_CHECKS", (entry,))
+    directory = pytester.path / "runs"
+    torch.set_num_threads(2)
+    try:
+        assert cli.main(["check", "--cache-dir", str(directory)]) == 0
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(1)
+    pytester.makepyfile(test_property=CACHED_PROPERTY)
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--gflcheck-cache-dir={directory}")
+    result.assert_outcomes(passed=1)
+    assert "1 hits, 0 runs computed and stored" in result.stdout.str()
+    assert cli.main(["check", "--threads", "0"]) == 2
+
+
 def test_cache_command_reports_and_clears(tmp_path, capsys):
     from gflcheck.cli import main
 

@@ -218,6 +218,7 @@ def learner_test_errors(
         name="kernel-separation",
         learning_rate=config.learning_rate_factor / distribution.expected_squared_norm(),
         fresh_samples=False,
+        description=f"gaussian-mixture recipe, η = {config.learning_rate_factor:g}/B_x2, one sample",
     )
     steps = config.steps
     batches = PresampledBatches(

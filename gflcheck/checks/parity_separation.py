@@ -170,6 +170,7 @@ def learner_population_errors(
         name="parity-separation",
         first_step_rate=boosted,
         first_step_weight_decay=1 / boosted,
+        description=f"gaussian-mixture recipe with η¹ × {config.first_step_boost:g}",
     )
     every = max(1, config.steps // config.checkpoints)
     run = train_algorithm_1(

@@ -1,14 +1,16 @@
-"""Beyond the kernel regime (Shi–Wei–Liang poster, THEORY.md §1.4) as growth statements in ``d``.
+"""Beyond the kernel regime (Shi–Wei–Liang poster, THEORY.md §1.4) as growth statements.
 
 On the XOR-like Gaussian mixture the poster claims that fixed-feature methods (random features,
 the NTK-linearised network) need ``Ω(d²)`` features and samples, while gradient feature learning
-needs ``O(log d)`` neurons and ``O((log d)²)`` samples (``seed``).
+needs ``O(log d)`` neurons and ``O((log d)²)`` samples; on parity, that fixed features need an
+exponentially large size and gradient feature learning a polynomial one (``seed``).
 
-A :class:`GrowthStatement` says how the *sample need* ``n*(d)`` of one learner (the least training
-sample size at which its test error reaches a declared level) grows with ``d``: at least like its
-bound (``Ω``) or at most like it (``O``). The bound is a sympy expression in ``d`` with a hidden
-constant ``C``; what a finite grid of dimensions can check is its log-log slope over that grid,
-:meth:`GrowthStatement.exponent_over`, compared with the fitted slope of the measured needs.
+A :class:`GrowthStatement` says how the *need* of one learner (the least sample size, or number of
+features or neurons, at which its error reaches a declared level) grows with ``d`` (or with the
+parity order ``k``): at least like its bound (``Ω``) or at most like it (``O``). The bound is a
+sympy expression with a hidden constant ``C``; what a finite grid can check is its slope over that
+grid, :meth:`GrowthStatement.exponent_over` (log-log in ``d``, log-linear in ``k``), compared with
+the fitted slope of the measured needs.
 """
 
 from __future__ import annotations
