@@ -124,7 +124,7 @@ def lottery_settings(
     delta: st.SearchStrategy[float] = st.just(0.2),
 ) -> st.SearchStrategy[LotterySetting]:
     """``q``-direction XOR mixtures (‖μ‖ = 4, m = 128) and a ticket of ``per_cluster`` neurons per
-    cluster. With 1–2 neurons per cluster the ticket often fails to train (see the README)."""
+    cluster (with 1–2 per cluster tickets trained worse than random subnetworks: see the README)."""
     return st.builds(
         LotterySetting,
         dimension=dimension,

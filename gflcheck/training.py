@@ -85,6 +85,20 @@ class Recipe:
             object.__setattr__(self, "first_step_weight_decay", 1.0 / self.first_step_rate)
         require_non_negative("first_step_weight_decay", self.first_step_weight_decay, self.name)
 
+    def with_first_step_boost(self, factor: float, name: str) -> Recipe:
+        """This recipe with ``η¹`` multiplied by ``factor`` and ``λ¹ = 1/η¹`` kept, so that the
+        first-step neurons ``η¹ a_i Ĝ_i`` are ``factor`` times longer (long enough to cross
+        their biases, where the plain recipe leaves them short)."""
+        require_positive("factor", factor, "Recipe.with_first_step_boost")
+        rate = self.first_step_rate * factor
+        return replace(
+            self,
+            name=name,
+            first_step_rate=rate,
+            first_step_weight_decay=1.0 / rate,
+            description=f"{self.description}; η¹ × {factor:g}",
+        )
+
     def as_dict(self) -> dict[str, object]:
         """The recipe's numbers, for reports and cache keys."""
         law = self.initialization

@@ -6,8 +6,11 @@ Set-up (``ours``):
 - **Data**: the ``q``-direction XOR mixture (:func:`~gflcheck.distributions.multi_xor_mixture`):
   clusters ``±R·u_j`` labelled ``(−1)^j``, noise ``N(0, I_d)``. Its gradient features are the
   ``2q`` cluster directions, each with the sign of its label.
-- **Whole network**: Algorithm 1 at width ``m`` with the Gaussian-mixture recipe, fresh samples,
-  ``T`` steps, ``k`` seeds batched.
+- **Whole network**: Algorithm 1 at width ``m`` with the Gaussian-mixture recipe, its first-step
+  rate ``η¹`` times a declared boost (10), fresh samples, ``T`` steps, ``k`` seeds batched. With
+  the plain recipe the first-step neurons are short (they fire on few points beyond their bias),
+  and 1–4 of 14 tickets stalled at loss 0.11–0.63 on 5 of 8 generated settings; boosted, the first
+  step makes each neuron its gradient feature, as in the poster's picture, and no ticket stalls.
 - **Ticket** (per seed): for each cluster ``c`` (mean ``μ_c``, label ``y_c``), the ``s_c`` neurons
   ``i`` with ``sign a_i = y_c`` whose first-step weight ``w_i⁽¹⁾`` has the largest cosine with
   ``μ_c``: after step 1 they fire on cluster ``c`` and push ``f`` towards its label. Size
@@ -96,6 +99,7 @@ class LotteryConfig:
 
     steps: int = 400
     batch_size: int = 512
+    first_step_boost: float = 10.0
     checkpoints: int = 10
     tolerance: float = 0.05
     test_size: int = 20_000
@@ -106,6 +110,7 @@ class LotteryConfig:
     def __post_init__(self) -> None:
         require_positive_int("steps", self.steps, "LotteryConfig")
         require_positive_int("batch_size", self.batch_size, "LotteryConfig")
+        require_positive("first_step_boost", self.first_step_boost, "LotteryConfig")
         require_positive_int("checkpoints", self.checkpoints, "LotteryConfig")
         require_positive("tolerance", self.tolerance, "LotteryConfig")
         require_int_at_least("test_size", self.test_size, 2, "LotteryConfig")
@@ -191,7 +196,7 @@ def lottery_evidence(
         setting.width,
         distribution.expected_norm(),
         distribution.expected_squared_norm(),
-    )
+    ).with_first_step_boost(config.first_step_boost, "lottery-ticket")
     full_steps = checkpoint_steps(config.steps, config.checkpoints)
     common = (distribution, recipe, setting.width)
     full = train_algorithm_1(
@@ -308,7 +313,8 @@ def _quantifiers(setting, config, statement, evidence, full_best, sub_best, step
         ),
         Q(
             "the whole network",
-            f"Algorithm 1, m = {setting.width}, gaussian-mixture recipe, fresh batches of "
+            f"Algorithm 1, m = {setting.width}, gaussian-mixture recipe with η¹ × "
+            f"{config.first_step_boost:g}, fresh batches of "
             f"{config.batch_size}, T = {config.steps}",
             f"best L_D over {len(evidence.full_steps)} checkpoints: {spread(full_best)}",
         ),

@@ -25,7 +25,7 @@ large size, gradient feature learning a polynomial one. Made measurable (``ours`
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -164,14 +164,7 @@ def learner_population_errors(
     recipe = gaussian_mixture_recipe(
         setting.dimension, size, distribution.expected_norm(), distribution.expected_squared_norm()
     )
-    boosted = recipe.first_step_rate * config.first_step_boost
-    recipe = replace(
-        recipe,
-        name="parity-separation",
-        first_step_rate=boosted,
-        first_step_weight_decay=1 / boosted,
-        description=f"gaussian-mixture recipe with η¹ × {config.first_step_boost:g}",
-    )
+    recipe = recipe.with_first_step_boost(config.first_step_boost, "parity-separation")
     every = max(1, config.steps // config.checkpoints)
     run = train_algorithm_1(
         distribution,
