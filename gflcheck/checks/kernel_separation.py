@@ -32,7 +32,7 @@ The poster's separation (Shi–Wei–Liang, THEORY.md §1.4) made measurable (``
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -273,6 +273,31 @@ class SampleNeeds:
         return self.fit(*self.points())
 
 
+def walk_needs(
+    values: Sequence[int],
+    grid: Callable[[int], Sequence[int]],
+    errors_at: Callable[[int, int], np.ndarray],
+    target_error: float,
+    seeds: int,
+) -> tuple[dict[int, np.ndarray], dict[int, dict[int, np.ndarray]]]:
+    """For each value ``v`` (``d`` or ``k``), walk ``grid(v)`` upwards until every seed's error
+    ``errors_at(v, size)`` has been at most ``target_error``; per seed, the first such size
+    (``inf``: censored), and every error measured on the way."""
+    needs: dict[int, np.ndarray] = {}
+    errors: dict[int, dict[int, np.ndarray]] = {}
+    for value in values:
+        need = np.full(seeds, np.inf)
+        errors[value] = {}
+        for size in grid(value):
+            error = errors_at(value, size)
+            errors[value][size] = error
+            need = np.where(np.isinf(need) & (error <= target_error), size, need)
+            if np.isfinite(need).all():
+                break
+        needs[value] = need
+    return needs, errors
+
+
 def sample_needs(
     learner: Learner, setting: SeparationSetting, config: SeparationConfig | None = None
 ) -> SampleNeeds:
@@ -280,18 +305,13 @@ def sample_needs(
     config = config or SeparationConfig()
     count = config.seeds_for(learner)
     seeds = tuple(stream_seed(setting.seed, f"separation-{i}") for i in range(count))
-    needs: dict[int, np.ndarray] = {}
-    errors: dict[int, dict[int, np.ndarray]] = {}
-    for d in setting.dimensions:
-        need = np.full(len(seeds), np.inf)
-        errors[d] = {}
-        for n in config.sample_grid():
-            error = learner_test_errors(learner, setting, config, d, n, seeds)
-            errors[d][n] = error
-            need = np.where(np.isinf(need) & (error <= setting.target_error), n, need)
-            if np.isfinite(need).all():
-                break
-        needs[d] = need
+    needs, errors = walk_needs(
+        setting.dimensions,
+        lambda d: config.sample_grid(),
+        lambda d, n: learner_test_errors(learner, setting, config, d, n, seeds),
+        setting.target_error,
+        len(seeds),
+    )
     return SampleNeeds(learner, setting, config, seeds, needs, errors)
 
 

@@ -124,16 +124,21 @@ def checkpoint_steps(steps: int, count: int) -> tuple[int, ...]:
     return tuple(sorted({max(1, round(steps * (j + 1) / count)) for j in range(count)}))
 
 
+def _cluster_cosines(network: TwoLayerReLU, distribution: GaussianMixture) -> torch.Tensor:
+    """``cos(w_i, μ_c)`` for every run, neuron and cluster: ``[k, m, r]``."""
+    W = network.W.double()
+    return (W @ distribution.means.T) / (
+        W.norm(dim=-1, keepdim=True).clamp_min(1e-300) * distribution.means.norm(dim=-1)
+    )
+
+
 def gradient_feature_ticket(
     initial: TwoLayerReLU, first_step: TwoLayerReLU, distribution: GaussianMixture, per_cluster: int
 ) -> list[list[int]]:
     """Per run, the ticket of the module docstring: for each cluster ``c``, the ``per_cluster``
     neurons with ``sign a_i = y_c`` (not already chosen) with the largest cosine between
     ``w_i⁽¹⁾`` and ``μ_c``."""
-    W = first_step.W.double()
-    cosine = (W @ distribution.means.T) / (
-        W.norm(dim=-1, keepdim=True).clamp_min(1e-300) * distribution.means.norm(dim=-1)
-    )  # [k, m, r]
+    cosine = _cluster_cosines(first_step, distribution)  # [k, m, r]
     tickets = []
     for run in range(initial.runs):
         sign = torch.sign(initial.a[run].double())
@@ -223,10 +228,7 @@ def lottery_evidence(
     x, y = torch.stack(xs), torch.stack(ys)
     full_loss, _, full_upper = _checkpoint_losses(full, x, y, config.loss_miscoverage)
     sub_loss, sub_lower, _ = _checkpoint_losses(sub, x, y, config.loss_miscoverage)
-    W1 = full.checkpoints[1].W.double()
-    cosine = (W1 @ distribution.means.T).abs() / (
-        W1.norm(dim=-1, keepdim=True).clamp_min(1e-300) * distribution.means.norm(dim=-1)
-    )
+    cosine = _cluster_cosines(full.checkpoints[1], distribution).abs()
     nearest = cosine.max(-1).values  # [k, m]
     alignment = np.array([float(nearest[i, row].mean()) for i, row in enumerate(neurons)])
     return LotteryEvidence(

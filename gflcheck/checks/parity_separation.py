@@ -37,7 +37,7 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.cache import cached_run
-from gflcheck.checks.kernel_separation import SampleNeeds, growth_verdict
+from gflcheck.checks.kernel_separation import SampleNeeds, growth_verdict, walk_needs
 from gflcheck.distributions.structured_parity import StructuredParity
 from gflcheck.errors import ParameterRangeError
 from gflcheck.random import stream_seed, torch_generator
@@ -189,18 +189,13 @@ def size_needs(
     setting = setting or ParitySeparationSetting()
     config = config or ParitySeparationConfig()
     seeds = tuple(stream_seed(setting.seed, f"parity-separation-{i}") for i in range(config.seeds))
-    needs: dict[int, np.ndarray] = {}
-    errors: dict[int, dict[int, np.ndarray]] = {}
-    for k in setting.sparsities:
-        need = np.full(len(seeds), np.inf)
-        errors[k] = {}
-        for size in config.size_grid(learner, setting.dimension):
-            error = learner_population_errors(learner, setting, config, k, size, seeds)
-            errors[k][size] = error
-            need = np.where(np.isinf(need) & (error <= setting.target_error), size, need)
-            if np.isfinite(need).all():
-                break
-        needs[k] = need
+    needs, errors = walk_needs(
+        setting.sparsities,
+        lambda k: config.size_grid(learner, setting.dimension),
+        lambda k, size: learner_population_errors(learner, setting, config, k, size, seeds),
+        setting.target_error,
+        len(seeds),
+    )
     return SampleNeeds(learner, setting, config, seeds, needs, errors, logarithmic=False)
 
 
