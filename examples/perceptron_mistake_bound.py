@@ -1,9 +1,11 @@
 """A new check in a few dozen lines: Novikoff's perceptron mistake bound on linear data.
 
 Novikoff (1962): on data with ‖x‖ ≤ R, separable by a unit vector u with margin y⟨u,x⟩ ≥ γ, the
-perceptron makes at most (R/γ)² mistakes, however long it runs. The data family is gflcheck's
-linear teacher on the sphere (‖x‖ = √d, y⟨u,x⟩ ≥ margin·√d, so R/γ ≤ 1/margin); the trainer is
-plain torch code, batched over seeds. The false variant drops the square.
+perceptron makes at most (R/γ)² mistakes, however long it runs. The statement is deterministic
+(for every such data set), so it is declared ``StatementKind.FOR_EVERY``: one data set with more
+mistakes refutes it. The data family is gflcheck's linear teacher on the sphere (‖x‖ = √d,
+y⟨u,x⟩ ≥ margin·√d, so R/γ ≤ 1/margin); the trainer is plain torch code, batched over seeds.
+The false variant drops the square.
 
 Run it: ``pytest examples/perceptron_mistake_bound.py``.
 """
@@ -14,7 +16,16 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from gflcheck import Bound, Measurement, Precondition, Provenance, Tag, TheoryCheck, positive
+from gflcheck import (
+    Bound,
+    Measurement,
+    Precondition,
+    Provenance,
+    StatementKind,
+    Tag,
+    TheoryCheck,
+    positive,
+)
 from gflcheck.distributions import MarginSphere
 from gflcheck.random import torch_generator
 
@@ -68,6 +79,8 @@ novikoff = TheoryCheck(
     settings=linear_data(st.integers(5, 30), st.floats(0.05, 0.3), st.integers(50, 300)),
     bound_values=lambda s: {"R": np.sqrt(s.dimension), "gamma": s.margin * np.sqrt(s.dimension)},
     measure=perceptron_mistakes,
+    kind=StatementKind.FOR_EVERY,
+    seeds=20,
     quantifiers={
         "∀ data separable with margin γ, radius R": "linear teacher on the sphere (Hypothesis)",
         "∀ order of presentation": "the sample's order, cycled until an epoch has no mistake",

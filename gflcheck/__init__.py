@@ -19,8 +19,9 @@ from gflcheck.checks.theorem_3_12 import (
     MixtureSetting,
     Theorem312Config,
     check_theorem_3_12,
+    theorem_3_12_check,
 )
-from gflcheck.declare import Measurement, Precondition, TheoryCheck
+from gflcheck.declare import Measurement, Precondition, StatementKind, TheoryCheck
 from gflcheck.errors import (
     BudgetExceededError,
     GflcheckError,
@@ -53,6 +54,7 @@ __all__ = [
     "Provenance",
     "QuantifierInstantiation",
     "SettingRejectedError",
+    "StatementKind",
     "SymbolDomain",
     "Tag",
     "Theorem312Config",
@@ -65,6 +67,7 @@ __all__ = [
     "non_negative",
     "positive",
     "positive_integer",
+    "theorem_3_12_check",
     "unit_interval",
 ]
 __version__ = "0.1.0"

@@ -37,8 +37,18 @@ FORMAT = "gflcheck-baseline"
 VERSION = 1
 DEFAULT_SLACK_TOLERANCE = 0.05
 
-_RANK_TRUE = {Outcome.HOLDS.value: 2, Outcome.INCONCLUSIVE.value: 1, Outcome.VIOLATED.value: 0}
-_RANK_FALSE = {Outcome.VIOLATED.value: 2, Outcome.INCONCLUSIVE.value: 1, Outcome.HOLDS.value: 0}
+_RANK_TRUE = {
+    Outcome.HOLDS.value: 2,
+    Outcome.INCONCLUSIVE.value: 1,
+    Outcome.VACUOUS.value: 1,
+    Outcome.VIOLATED.value: 0,
+}
+_RANK_FALSE = {
+    Outcome.VIOLATED.value: 2,
+    Outcome.INCONCLUSIVE.value: 1,
+    Outcome.VACUOUS.value: 1,
+    Outcome.HOLDS.value: 0,
+}
 
 
 class BaselineError(GflcheckError):
@@ -229,6 +239,7 @@ def verdict_record(test: str, verdict: Verdict, row: Iterable[str]) -> dict[str,
         "outcome": verdict.outcome.value,
         "false_variant": verdict.false_variant,
         "bound_value": _finite_or_none(verdict.bound_value),
+        "trivial_value": verdict.trivial_value,
         "slack": [_finite_or_none(s) for s in np.asarray(verdict.slack, dtype=float)],
         "p_value": _finite_or_none(verdict.decision.p_value),
         "false_alarm_rate": verdict.false_alarm_rate,

@@ -19,7 +19,7 @@ import numpy as np
 import sympy
 
 from gflcheck.errors import ParameterRangeError, UnknownSymbolError
-from gflcheck.provenance import Provenance
+from gflcheck.provenance import Provenance, Tag
 
 
 @dataclass(frozen=True)
@@ -178,6 +178,14 @@ class Bound:
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:  # the lambdified function is rebuilt
         return type(self), self._arguments()
+
+    def variant(self, name: str, expression: sympy.Expr | str, change: str) -> Bound:
+        """The same symbols and source with another ``expression`` (a string may use the
+        symbols' names), tagged ``ours``: ``change`` says what was changed, e.g. "√(2γ) → γ²"."""
+        provenance = Provenance(
+            self.provenance.paper, f"{self.provenance.location}, {change}", Tag.OURS, "variant"
+        )
+        return Bound(name, expression, list(self._domains.values()), provenance, self.description)
 
     # -- what the bound is made of -------------------------------------------------------------
     @property

@@ -33,6 +33,9 @@ import os
 import pickle
 import platform
 import shutil
+import site
+import sys
+import sysconfig
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -102,14 +105,105 @@ def _module_source_digest(function: Callable[..., Any]) -> str:
     return _file_digest(Path(path)) if path else "no source file"
 
 
-@functools.cache
 def _file_digest(path: Path) -> str:
+    status = path.stat()
+    return _file_digest_at(path, status.st_mtime_ns, status.st_size)
+
+
+@functools.cache
+def _file_digest_at(path: Path, modified: int, size: int) -> str:
+    """SHA-256 of ``path``, cached while its modification time and size stay the same."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def callable_fingerprint(function: Callable[..., Any]) -> tuple[Any, ...]:
+    """A stable key for what ``function`` runs: its name, the arguments bound by
+    ``functools.partial``, and the SHA-256 of every source file of the user's project that it
+    reaches (:func:`reachable_source_files`). Functions of the ``gflcheck`` package are covered
+    by :func:`code_version` instead."""
+    if isinstance(function, functools.partial):
+        return (
+            "partial",
+            callable_fingerprint(function.func),
+            tuple(function.args),
+            dict(function.keywords),
+        )
+    name = f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', '?')}"
+    files = reachable_source_files(function)
+    return ("callable", name, tuple((str(path), _file_digest(path)) for path in files))
+
+
+def reachable_source_files(root: Any) -> list[Path]:
+    """The project source files that ``root`` (a function, class, module or partial) reaches:
+    the files defining it, the globals its code names, its closure and defaults, recursively.
+    A project file is one outside the Python installation and outside ``gflcheck``; a module it
+    reaches is hashed whole, so module constants count too."""
+    files: set[Path] = set()
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        value = stack.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, functools.partial):
+            stack += [value.func, *value.args, *value.keywords.values()]
+            continue
+        if not (inspect.isfunction(value) or inspect.isclass(value) or inspect.ismodule(value)):
+            continue
+        path = _project_file(value)
+        if path is None:
+            continue
+        files.add(path)
+        if inspect.isfunction(value):
+            names = _names_in(value.__code__)
+            stack += [value.__globals__[n] for n in names if n in value.__globals__]
+            stack += [cell.cell_contents for cell in value.__closure__ or ()]
+            stack += list(value.__defaults__ or ()) + list((value.__kwdefaults__ or {}).values())
+        elif inspect.isclass(value):
+            for member in vars(value).values():
+                stack.append(getattr(member, "__func__", member))
+    return sorted(files)
+
+
+def _names_in(code: Any) -> set[str]:
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if inspect.iscode(constant):
+            names |= _names_in(constant)
+    return names
+
+
+def _project_file(value: Any) -> Path | None:
+    """The source file of ``value`` if it belongs to the user's project, else ``None``."""
+    try:
+        source = inspect.getsourcefile(value)
+    except TypeError:
+        return None
+    if not source:
+        return None
+    path = Path(source).resolve()
+    outside = (Path(gflcheck.__file__).parent.resolve(), *_installation_directories())
+    if any(path.is_relative_to(directory) for directory in outside):
+        return None
+    return path if path.is_file() else None
+
+
+@functools.cache
+def _installation_directories() -> tuple[Path, ...]:
+    directories = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages()}
+    directories |= {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib")}
+    return tuple(Path(d).resolve() for d in directories if d)
+
+
 def environment() -> dict[str, str]:
-    """What a cached number depends on besides the code and the arguments."""
-    return {**_library_versions(), "torch_threads": str(torch.get_num_threads())}
+    """What a cached number depends on besides the code and the arguments: library versions,
+    the machine, torch's thread count (the order of floating-point sums) and default dtype."""
+    return {
+        **_library_versions(),
+        "torch_threads": str(torch.get_num_threads()),
+        "torch_default_dtype": str(torch.get_default_dtype()),
+    }
 
 
 @functools.cache
@@ -309,6 +403,7 @@ __all__ = [
     "RunCache",
     "active_cache",
     "cached_run",
+    "callable_fingerprint",
     "canonical_key",
     "code_version",
     "default_directory",

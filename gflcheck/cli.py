@@ -28,7 +28,7 @@ from gflcheck.report import (
     format_verdict_table,
     verdict_row,
 )
-from gflcheck.verdicts import Verdict
+from gflcheck.verdicts import Outcome, Verdict
 
 SESSION_ARTEFACT = "gflcheck-results/session.json"
 POWER_RESULTS = "gflcheck-results/power.json"
@@ -311,9 +311,17 @@ def _check(arguments: argparse.Namespace) -> int:
         for verdict in verdicts:
             print()
             print(format_verdict_details(verdict))
-    unexpected = [v for v in verdicts if not v.as_expected]
+    by_name = {entry.name: entry for entry in entries}
+    unexpected = [n for n, v in named.items() if not by_name[n].as_expected(v)]
+    accepted = [n for n, v in named.items() if by_name[n].as_expected(v) and not v.as_expected]
+    for name in accepted:
+        print(f"accepted {named[name].outcome.value.upper()}: {name}: {by_name[name].because}")
+    for name in unexpected:
+        print(f"NOT AS EXPECTED: {name}: {named[name].outcome.value.upper()}")
+    holding = sum(v.outcome is Outcome.HOLDS and not v.false_variant for v in verdicts)
     print(
-        f"\n{len(verdicts) - len(unexpected)} as expected, {len(unexpected)} not, "
+        f"\n{len(verdicts) - len(unexpected)} as expected ({holding} non-vacuous HOLDS, "
+        f"{len(accepted)} accepted as declared), {len(unexpected)} not, "
         f"{len(rejected)} rejected (settings outside the theorem or the budget)"
     )
     return 1 if unexpected else 0

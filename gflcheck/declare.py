@@ -1,76 +1,145 @@
 """Declaring a new check: a bound, its setting strategy, a measurement, and what follows from them.
 
-A :class:`TheoryCheck` declares a statement "with probability ≥ 1 − δ over the seed, the measured
-quantity is at most the bound", from:
+A :class:`TheoryCheck` declares a statement about a measured quantity, from:
 
 - ``bound``: a :class:`~gflcheck.bounds.Bound` (sympy, symbol domains, hidden constants, provenance);
 - ``settings``: a Hypothesis strategy of settings (any frozen dataclass);
-- ``bound_values(setting)``: the bound's symbols for a setting (hidden constants included);
+- ``bound_values(setting)``: the bound's symbols for a setting (hidden constants included; values
+  for symbols the bound does not use are ignored, so a variant can drop a term);
 - ``measure(setting, seeds)``: the user's model and trainer (the library's, or any torch code),
-  returning a :class:`Measurement`: per seed the measured value, exact or with a one-sided lower
-  confidence bound, and which seeds diverged;
+  returning a :class:`Measurement`: per seed the measured value, exact or with one-sided lower
+  and upper confidence bounds, and which seeds diverged;
+- ``kind``: :attr:`StatementKind.WITH_PROBABILITY` ("w.p. ≥ 1 − δ over the seed, measured ≤
+  bound": exact binomial tests) or :attr:`StatementKind.FOR_EVERY` (a deterministic ∀-statement:
+  one certain violation refutes it; ``tolerance`` is the declared numerical tolerance of exact
+  arithmetic); ``at_least=True`` states "measured ≥ bound" instead;
+- ``trivial_value``: what a trivial predictor achieves on the measured quantity (a number or a
+  function of the setting); a bound at or above it is reported VACUOUS, never HOLDS;
 - ``preconditions``: the theorem's hypotheses; a setting outside them is rejected and counted;
 - ``quantifiers``: how each quantifier of the theorem is instantiated (reported with the verdict).
 
-From the declaration follow :meth:`TheoryCheck.run` (a :class:`~gflcheck.verdicts.Verdict`: exact
-binomial test of "violation rate ≤ δ" at level α over ``k`` seeds, slack per seed, the quantifier
-table), :meth:`TheoryCheck.property` (a pytest property over the strategy; its verdicts enter the
-plugin's table, JSON artefact, baseline comparison and ``gflcheck report``),
-:meth:`TheoryCheck.catalogue_entry` (for :func:`gflcheck.power.measure_power`: its false-alarm or
-detection rate), and :meth:`TheoryCheck.false_variant` (the same check with a deliberately false bound, which the
-property asserts is refuted). Measurements go through the run cache (:mod:`gflcheck.cache`),
-keyed by the check's name, bound and the source of ``measure``.
+From the declaration follow :meth:`TheoryCheck.run` (a :class:`~gflcheck.verdicts.Verdict` with
+the outcome of :mod:`gflcheck.verdicts`, slack per seed, the quantifier table),
+:meth:`TheoryCheck.property` (a pytest property over the strategy: no example may be VIOLATED and
+at least ``holds_share`` of its examples must HOLD; its verdicts enter the plugin's table, JSON
+artefact, baseline comparison and ``gflcheck report``), :meth:`TheoryCheck.catalogue_entry` (for
+:func:`gflcheck.power.measure_power`: its false-alarm or detection rate), and
+:meth:`TheoryCheck.false_variant` (the same check with a deliberately false bound, which the
+property asserts is refuted on every example). Measurements go through the run cache
+(:mod:`gflcheck.cache`), keyed by the check's name, bound and the source of ``measure``.
 
 Declared false-alarm rate of a verdict: ``α`` (the binomial test's level), with per-seed
-miscoverage of the lower bounds entering the null as ``δ + β``.
+miscoverage of the lower bounds entering the null as ``δ + β``; a ∀-statement has none (its
+instances are exact, up to the declared tolerance).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import inspect
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import partial
 from typing import Any, Generic, TypeVar
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gflcheck._validation import require_open_unit_interval, require_positive_int
+from gflcheck._validation import (
+    require_non_negative,
+    require_open_unit_interval,
+    require_positive_int,
+)
 from gflcheck.bounds import Bound
-from gflcheck.cache import cached_run
-from gflcheck.catalogue import CatalogueEntry
+from gflcheck.cache import cached_run, callable_fingerprint
 from gflcheck.errors import ParameterRangeError, PreconditionError
+from gflcheck.profiles import Budget
 from gflcheck.random import stream_seed
 from gflcheck.report import format_verdict_details
 from gflcheck.verdicts import (
+    DEFAULT_HOLDS_SHARE,
     Outcome,
     QuantifierInstantiation,
+    SeedStates,
     Verdict,
+    classify_seeds,
+    decide_every_instance,
     decide_violation_rate,
     seeds_to_confirm,
+    vacuity,
 )
 
 S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """A named check on a fixed ``setting`` (a dataclass with a ``seed`` field):
+    ``check(setting, budget)`` returns its verdict and evidence (or raises
+    :class:`~gflcheck.errors.SettingRejectedError`). A ``sweep`` entry measures a growth over a
+    grid of settings in one run."""
+
+    name: str
+    description: str
+    setting: Any
+    check: Callable[[Any, Budget], tuple[Verdict, Any]]
+    sweep: bool = False  # one run walks a grid of settings (minutes): power skips it by default
+    also_accepts: tuple[Outcome, ...] = ()
+    because: str = ""
+
+    def __post_init__(self) -> None:
+        if self.also_accepts and not self.because:
+            raise ParameterRangeError(
+                "because",
+                self.because,
+                f"a reason, shown with the verdict, for accepting {list(self.also_accepts)}",
+                f"CatalogueEntry {self.name!r}",
+            )
+
+    def as_expected(self, verdict: Verdict) -> bool:
+        """The verdict is the expected one, or an outcome this entry declares acceptable."""
+        return verdict.as_expected or verdict.outcome in self.also_accepts
+
+    def run(self, limits: Budget, seed: int | None = None) -> tuple[Verdict, Any]:
+        """Run the check; with ``seed``, on the same setting with that seed instead (fresh data,
+        initialisations and test samples: :mod:`gflcheck.power` repeats checks this way)."""
+        setting = self.setting if seed is None else dataclasses.replace(self.setting, seed=seed)
+        return self.check(setting, limits)
+
+
+class StatementKind(StrEnum):
+    """How a statement quantifies over seeds (module docstring)."""
+
+    WITH_PROBABILITY = "with probability ≥ 1 − δ over the seed"
+    FOR_EVERY = "for every instance"
 
 
 @dataclass(frozen=True, eq=False)
 class Measurement:
     """Per-seed measurements ``[k]`` of the bounded quantity.
 
-    ``values`` are the measured values (exact, or point estimates); ``lower``, when given, are
-    one-sided lower confidence bounds, each missing with probability at most ``miscoverage``: a
-    seed is counted as violating when ``lower`` (else ``values``) exceeds the bound. ``diverged``
-    marks seeds whose training did not finish with finite numbers (recorded, never a pass).
+    ``values`` are the measured values (exact, or point estimates; a list is taken as an array).
+    ``lower`` and ``upper`` are one-sided confidence bounds, each missing with probability at most
+    ``miscoverage`` (one number for both sides, or the pair ``(lower's, upper's)``). With neither given the values are exact, their own bounds; with only one
+    given, the other side is unknown (``∓∞``), so a point estimate never confirms a bound.
+    ``diverged`` marks seeds whose training did not finish with finite numbers: recorded, never a
+    pass. A non-finite value, or a NaN bound, on a seed not marked diverged is refused, naming
+    the seed; so is a bound on the wrong side of its value. ``derived`` are quantities the
+    measurement fixed (a width, a number of steps) reported with the setting; ``notes`` and
+    ``evidence`` (anything, e.g. the training runs) are kept with the verdict for reports.
     """
 
     values: np.ndarray
     lower: np.ndarray | None = None
-    miscoverage: float = 0.0
+    upper: np.ndarray | None = None
+    miscoverage: float | tuple[float, float] = 0.0
     diverged: np.ndarray | None = None
+    derived: Mapping[str, object] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    evidence: Any = None
 
     def __post_init__(self) -> None:
         values = np.asarray(self.values, dtype=float)
@@ -78,14 +147,82 @@ class Measurement:
             raise ParameterRangeError(
                 "values", values.shape, "a non-empty [k] array", "Measurement"
             )
-        for name in ("lower", "diverged"):
+        object.__setattr__(self, "values", values)
+        for name in ("lower", "upper", "diverged"):
             array = getattr(self, name)
-            if array is not None and np.shape(array) != values.shape:
+            if array is None:
+                continue
+            array = np.asarray(array, dtype=bool if name == "diverged" else float)
+            if array.shape != values.shape:
                 raise ParameterRangeError(
-                    name, np.shape(array), f"shape {values.shape}, like values", "Measurement"
+                    name, array.shape, f"shape {values.shape}, like values", "Measurement"
                 )
-        if not 0.0 <= self.miscoverage < 1.0:
-            raise ParameterRangeError("miscoverage", self.miscoverage, "[0, 1)", "Measurement")
+            object.__setattr__(self, name, array)
+        for side in (self.lower_miscoverage, self.upper_miscoverage):
+            if not 0.0 <= side < 1.0:
+                raise ParameterRangeError(
+                    "miscoverage", self.miscoverage, "in [0, 1), or a pair of such", "Measurement"
+                )
+        running = ~self.diverged_seeds
+        self._require_finite(values, "values", running)
+        lower, upper = self.lower_bounds, self.upper_bounds
+        for name, bound in (("lower", lower), ("upper", upper)):
+            self._require_finite(bound, name, running & ~np.isinf(bound))
+        with np.errstate(invalid="ignore"):
+            wrong = running & ((lower > values) | (values > upper))
+        if wrong.any():
+            seed = int(np.argmax(wrong))
+            raise ParameterRangeError(
+                "lower, upper",
+                (float(lower[seed]), float(values[seed]), float(upper[seed])),
+                f"lower ≤ value ≤ upper on every seed (seed index {seed} breaks it)",
+                "Measurement",
+            )
+
+    @staticmethod
+    def _require_finite(array: np.ndarray, name: str, where: np.ndarray) -> None:
+        bad = where & ~np.isfinite(array)
+        if bad.any():
+            seed = int(np.argmax(bad))
+            raise ParameterRangeError(
+                name,
+                float(array[seed]),
+                f"finite numbers on every seed not marked diverged (seed index {seed} is "
+                f"{array[seed]}); a run that produced non-finite numbers is marked in "
+                "diverged=..., where it counts as undetermined, never as a pass",
+                "Measurement",
+            )
+
+    @property
+    def lower_miscoverage(self) -> float:
+        """Chance that a seed's lower bound is above its true value."""
+        return float(np.atleast_1d(self.miscoverage)[0])
+
+    @property
+    def upper_miscoverage(self) -> float:
+        """Chance that a seed's upper bound is below its true value."""
+        return float(np.atleast_1d(self.miscoverage)[-1])
+
+    @property
+    def diverged_seeds(self) -> np.ndarray:
+        """``[k]`` booleans: the seeds marked diverged."""
+        if self.diverged is None:
+            return np.zeros(self.values.shape, bool)
+        return np.asarray(self.diverged, dtype=bool)
+
+    @property
+    def lower_bounds(self) -> np.ndarray:
+        """Per seed, the lower confidence bound (the value if exact, −∞ if only ``upper`` given)."""
+        if self.lower is not None:
+            return np.asarray(self.lower, dtype=float)
+        return self.values if self.upper is None else np.full(self.values.shape, -np.inf)
+
+    @property
+    def upper_bounds(self) -> np.ndarray:
+        """Per seed, the upper confidence bound (the value if exact, +∞ if only ``lower`` given)."""
+        if self.upper is not None:
+            return np.asarray(self.upper, dtype=float)
+        return self.values if self.lower is None else np.full(self.values.shape, np.inf)
 
 
 @dataclass(frozen=True)
@@ -98,25 +235,84 @@ class Precondition(Generic[S]):
 
 @dataclass(frozen=True, eq=False)
 class TheoryCheck(Generic[S]):
-    """A declared check (see the module docstring)."""
+    """A declared check (see the module docstring).
+
+    Beyond the fields named there:
+
+    - ``delta``: the statement's failure probability, a number or a function of the setting;
+    - ``miscoverage``: the measurement's declared miscoverage, one number or ``(lower's,
+      upper's)``, so that the seed count is known before measuring; a measurement with larger
+      miscoverage is refused;
+    - ``seeds``: a fixed seed count; else ``k = max(min_seeds, the fewest that confirm holds with
+      `unconfirmed` seeds not certified to satisfy the statement)``, drawn from the streams
+      ``"{seed_stream}-i"`` (default: the name) of the setting's ``seed``;
+    - ``bound_miscoverage``: the chance that ``bound_values`` (estimates themselves, such as an
+      upper bound on OPT) are wrong; it adds to the declared false-alarm rate;
+    - ``statement``: the statement's name in the verdict (default: the bound's name);
+      ``label(setting)`` adds to the check's name (e.g. the family);
+    - ``quantifiers``: a mapping, or a function ``(setting, measurement)`` returning
+      :class:`~gflcheck.verdicts.QuantifierInstantiation` rows;
+    - ``holds_share``: the share of a property's examples that must HOLD (default ½); a check
+      whose bound is known to be vacuous or too weakly measured on part of its strategy lowers it,
+      and must say why in ``holds_share_reason``.
+    """
 
     name: str
     bound: Bound
     settings: st.SearchStrategy[S]
     bound_values: Callable[[S], Mapping[str, float]]
     measure: Callable[[S, tuple[int, ...]], Measurement]
-    quantifiers: Mapping[str, str] = field(default_factory=dict)
+    quantifiers: (
+        Mapping[str, str] | Callable[[S, Measurement], Sequence[QuantifierInstantiation]]
+    ) = field(default_factory=dict)
     preconditions: Sequence[Precondition[S]] = ()
-    delta: float = 0.05
+    kind: StatementKind = StatementKind.WITH_PROBABILITY
+    delta: float | Callable[[S], float] = 0.05
     alpha: float = 0.05
+    miscoverage: float | tuple[float, float] = 0.0
+    tolerance: float = 0.0
+    at_least: bool = False
+    trivial_value: float | Callable[[S], float] | None = None
     seeds: int | None = None
+    min_seeds: int = 1
+    unconfirmed: int = 0
+    seed_stream: str | None = None
+    bound_miscoverage: float = 0.0
+    statement: str | None = None
+    label: Callable[[S], str] | None = None
     why_false: str | None = None
+    holds_share: float = DEFAULT_HOLDS_SHARE
+    holds_share_reason: str | None = None
 
     def __post_init__(self) -> None:
-        require_open_unit_interval("delta", self.delta, f"TheoryCheck {self.name!r}")
-        require_open_unit_interval("alpha", self.alpha, f"TheoryCheck {self.name!r}")
+        context = f"TheoryCheck {self.name!r}"
+        if not callable(self.delta):
+            require_open_unit_interval("delta", self.delta, context)
+        require_open_unit_interval("alpha", self.alpha, context)
+        require_non_negative("tolerance", self.tolerance, context)
+        require_non_negative("bound_miscoverage", self.bound_miscoverage, context)
+        require_positive_int("min_seeds", self.min_seeds, context)
+        if isinstance(self.unconfirmed, bool) or not isinstance(self.unconfirmed, int):
+            raise ParameterRangeError("unconfirmed", self.unconfirmed, "an integer ≥ 0", context)
+        for side in np.atleast_1d(self.miscoverage):
+            if not 0.0 <= float(side) < 1.0:
+                raise ParameterRangeError(
+                    "miscoverage", self.miscoverage, "in [0, 1), or a pair of such", context
+                )
+        if not 0.0 <= self.holds_share <= 1.0:
+            raise ParameterRangeError("holds_share", self.holds_share, "[0, 1]", context)
+        if self.holds_share < DEFAULT_HOLDS_SHARE and not self.holds_share_reason:
+            raise ParameterRangeError(
+                "holds_share_reason",
+                self.holds_share_reason,
+                f"a reason, shown with the verdicts, for requiring fewer than "
+                f"{DEFAULT_HOLDS_SHARE:.0%} of the examples to hold",
+                context,
+            )
         if self.seeds is not None:
-            require_positive_int("seeds", self.seeds, f"TheoryCheck {self.name!r}")
+            require_positive_int("seeds", self.seeds, context)
+        if not isinstance(self.kind, StatementKind):
+            raise ParameterRangeError("kind", self.kind, f"one of {list(StatementKind)}", context)
 
     @property
     def is_false_variant(self) -> bool:
@@ -124,75 +320,170 @@ class TheoryCheck(Generic[S]):
         return self.why_false is not None
 
     def false_variant(
-        self, bound: Bound, why_false: str, settings: st.SearchStrategy[S] | None = None
+        self,
+        bound: Bound,
+        why_false: str,
+        settings: st.SearchStrategy[S] | None = None,
+        statement: str | None = None,
     ) -> TheoryCheck[S]:
         """The same check with a deliberately false ``bound``; ``why_false`` says why, and
-        ``settings`` (default: the check's) generates settings on which it is false."""
+        ``settings`` (default: the check's) generates settings on which it is false. The
+        measurement is the same, so the run cache serves it."""
         return dataclasses.replace(
-            self, bound=bound, why_false=why_false, settings=settings or self.settings
+            self,
+            bound=bound,
+            why_false=why_false,
+            settings=self.settings if settings is None else settings,
+            statement=statement,
         )
 
-    def seed_count(self) -> int:
-        """``k``: the declared seeds, or the fewest with which zero violations confirm *holds*."""
-        return self.seeds or seeds_to_confirm(self.delta, self.alpha)
+    def failure_probability(self, setting: S) -> float:
+        """``δ`` on ``setting``."""
+        if callable(self.delta):
+            return require_open_unit_interval("delta", self.delta(setting), self.name)
+        return float(self.delta)
+
+    def seed_count(self, setting: S | None = None) -> int:
+        """``k`` (see the class docstring); 1 is never enough for a probabilistic statement."""
+        if self.seeds:
+            return self.seeds
+        if self.kind is StatementKind.FOR_EVERY:
+            return self.min_seeds
+        delta = self.delta if setting is None and not callable(self.delta) else None
+        delta = delta if delta is not None else self.failure_probability(setting)
+        upper = float(np.atleast_1d(self.miscoverage)[-1])
+        return max(self.min_seeds, seeds_to_confirm(delta, self.alpha, upper, self.unconfirmed))
 
     def cache_key(self) -> tuple[Any, ...]:
-        """For :mod:`gflcheck.cache`: the name, the bound and the source of ``measure``."""
-        try:
-            source = inspect.getsource(self.measure)
-        except (OSError, TypeError):
-            source = getattr(self.measure, "__qualname__", repr(self.measure))
-        return (self.name, self.bound, hashlib.sha256(source.encode()).hexdigest())
+        """For :mod:`gflcheck.cache`: the name and what ``measure`` runs (its arguments and the
+        source of every project module it reaches: :func:`gflcheck.cache.callable_fingerprint`).
+        The bound is not part of it: a variant that changes only the bound reuses the
+        measurements."""
+        return (self.name, callable_fingerprint(self.measure))
+
+    def evaluate_bound(self, setting: S) -> tuple[float, dict[str, float]]:
+        """The bound's value on ``setting`` and the symbol values it used."""
+        given = {k: float(v) for k, v in self.bound_values(setting).items()}
+        used = {k: v for k, v in given.items() if k in self.bound.domains}
+        value = float(self.bound.evaluate(used))
+        if not math.isfinite(value):
+            raise ParameterRangeError(
+                "bound", value, "a finite number on every setting", f"{self.name}: {setting!r}"
+            )
+        return value, used
+
+    def trivial(self, setting: S) -> float | None:
+        """The declared trivial value of the measured quantity on ``setting`` (``None``: none)."""
+        if callable(self.trivial_value):
+            return float(self.trivial_value(setting))
+        return None if self.trivial_value is None else float(self.trivial_value)
 
     def run(self, setting: S, seed: int | None = None) -> Verdict:
         """Check the statement on ``setting`` over ``k`` seeds derived from ``seed`` (default: the
         setting's ``seed`` field, else 0).
 
-        Raises :class:`~gflcheck.errors.PreconditionError` when a precondition fails.
+        Raises :class:`~gflcheck.errors.PreconditionError` when a precondition fails, and the
+        setting's own :class:`~gflcheck.errors.SettingRejectedError` when it is over budget.
         """
+        return self.run_with_evidence(setting, seed)[0]
+
+    def run_with_evidence(self, setting: S, seed: int | None = None) -> tuple[Verdict, Any]:
+        """:meth:`run`, with the measurement's ``evidence`` (for reports and figures)."""
         if seed is None:
             seed = int(getattr(setting, "seed", 0))
         for precondition in self.preconditions:
             if not precondition.holds(setting):
                 raise PreconditionError(precondition.description, repr(setting))
-        values = {k: float(v) for k, v in self.bound_values(setting).items()}
-        bound_value = float(self.bound.evaluate(values))
-        seeds = tuple(stream_seed(seed, f"{self.name}-{i}") for i in range(self.seed_count()))
+        bound_value, values = self.evaluate_bound(setting)
+        stream = self.seed_stream or self.name
+        count = self.seed_count(setting)
+        seeds = tuple(stream_seed(seed, f"{stream}-{i}") for i in range(count))
         measured = _measure(self, setting, seeds)
-        estimate = np.asarray(measured.values, dtype=float)
-        lower = estimate if measured.lower is None else np.asarray(measured.lower, dtype=float)
-        diverged = (
-            np.zeros(estimate.shape, bool)
-            if measured.diverged is None
-            else np.asarray(measured.diverged, bool) | ~np.isfinite(estimate)
+        declared = np.atleast_1d(self.miscoverage)
+        if (
+            measured.lower_miscoverage > declared[0] + 1e-15
+            or measured.upper_miscoverage > declared[-1] + 1e-15
+        ):
+            raise ParameterRangeError(
+                "miscoverage",
+                measured.miscoverage,
+                f"at most the check's declared miscoverage {self.miscoverage}",
+                self.name,
+            )
+        states = classify_seeds(
+            measured.lower_bounds,
+            measured.upper_bounds,
+            bound_value,
+            self.tolerance,
+            measured.diverged_seeds,
+            self.at_least,
         )
-        violated = ~diverged & (lower > bound_value)
-        decision = decide_violation_rate(
-            violated, diverged, self.delta, self.alpha, measured.miscoverage
-        )
-        worst = int(np.argmax(np.where(violated, lower, -np.inf)))
-        return Verdict(
-            check=self.name,
-            statement=self.bound.name + (" (false)" if self.is_false_variant else ""),
-            outcome=decision.outcome,
+        delta = self.failure_probability(setting)
+        if self.kind is StatementKind.FOR_EVERY:
+            decision = decide_every_instance(states)
+        else:
+            decision = decide_violation_rate(
+                states,
+                delta,
+                self.alpha,
+                measured.lower_miscoverage,
+                measured.upper_miscoverage,
+            )
+        trivial = self.trivial(setting)
+        estimate = measured.values
+        slack = (estimate - bound_value) if self.at_least else (bound_value - estimate)
+        probabilistic = self.kind is StatementKind.WITH_PROBABILITY
+        verdict = Verdict(
+            check=self.name + (f"/{self.label(setting)}" if self.label else ""),
+            statement=(self.statement or self.bound.name)
+            + (" (false)" if self.is_false_variant and not self.statement else ""),
+            outcome=vacuity(decision.outcome, bound_value, trivial),
             bound=self.bound,
             bound_value=bound_value,
             decision=decision,
-            slack=np.where(diverged, np.nan, bound_value - estimate),
+            slack=np.where(measured.diverged_seeds, np.nan, slack),
             seeds=seeds,
-            quantifiers=self._quantifier_table(setting, values, len(seeds)),
-            parameters=_parameters(setting),
-            false_alarm_rate=self.alpha,
-            non_vacuous=None,
-            counterexample=(
-                f"seed {seeds[worst]}: measured {estimate[worst]:.6g} (lower bound "
-                f"{lower[worst]:.6g}) > bound {bound_value:.6g}; {int(violated.sum())}/"
-                f"{len(seeds)} seeds violate"
-                if violated.any()
-                else None
-            ),
-            notes=(f"false variant: {self.why_false}",) if self.why_false else (),
+            quantifiers=self._quantifier_table(setting, values, measured, trivial, delta, seeds),
+            parameters={**_parameters(setting), **measured.derived, "k": len(seeds)},
+            false_alarm_rate=(self.alpha if probabilistic else 0.0) + self.bound_miscoverage,
+            trivial_value=trivial,
+            counterexample=self._counterexample(states, measured, bound_value, seeds),
+            notes=self._notes(measured, seeds),
             false_variant=self.is_false_variant,
+        )
+        return verdict, measured.evidence
+
+    def _notes(self, measured: Measurement, seeds: tuple[int, ...]) -> tuple[str, ...]:
+        notes = [f"false variant: {self.why_false}"] if self.why_false else []
+        diverged = measured.diverged_seeds
+        if diverged.any():
+            notes.append(
+                f"{int(diverged.sum())} of {len(seeds)} seed(s) diverged (non-finite numbers): "
+                "undetermined, never a pass"
+            )
+        return (*notes, *measured.notes)
+
+    def _counterexample(
+        self,
+        states: SeedStates,
+        measured: Measurement,
+        bound_value: float,
+        seeds: tuple[int, ...],
+    ) -> str | None:
+        violated = states.violates
+        if not violated.any():
+            return None
+        if self.at_least:
+            side, bounds, relation = "upper", measured.upper_bounds, "<"
+            worst = int(np.argmin(np.where(violated, bounds, np.inf)))
+        else:
+            side, bounds, relation = "lower", measured.lower_bounds, ">"
+            worst = int(np.argmax(np.where(violated, bounds, -np.inf)))
+        tolerance = f" (tolerance {self.tolerance:g})" if self.tolerance else ""
+        return (
+            f"seed {seeds[worst]}: measured {measured.values[worst]:.6g} ({side} bound "
+            f"{bounds[worst]:.6g}) {relation} bound {bound_value:.6g}{tolerance}; "
+            f"{int(violated.sum())}/{len(seeds)} seeds violate"
         )
 
     def catalogue_entry(self, setting: S, description: str = "") -> CatalogueEntry:
@@ -201,13 +492,18 @@ class TheoryCheck(Generic[S]):
         return CatalogueEntry(self.name, description, setting, partial(_run_entry, self))
 
     def property(self) -> Callable[..., None]:
-        """A pytest property: for every generated setting, the statement is not refuted (a false
-        variant: it is refuted). Assign it to a ``test_…`` name in a test module."""
+        """A pytest property: no generated setting may refute the statement, and at least
+        ``holds_share`` of them must confirm it (a false variant: every setting refutes it).
+        Assign it to a ``test_…`` name in a test module."""
         check = self
 
+        @pytest.mark.gflcheck_property(
+            holds_share=0.0 if self.is_false_variant else self.holds_share,
+            reason=self.holds_share_reason,
+        )
         @given(setting=self.settings)
         def test(setting: Any, gflcheck_session: Any) -> None:
-            verdict = gflcheck_session.check(lambda: (check.run(setting), None))
+            verdict = gflcheck_session.check(lambda: check.run_with_evidence(setting))
             if check.is_false_variant:
                 assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
             else:
@@ -217,34 +513,69 @@ class TheoryCheck(Generic[S]):
         return test
 
     def _quantifier_table(
-        self, setting: S, values: Mapping[str, float], seeds: int
+        self,
+        setting: S,
+        values: Mapping[str, float],
+        measured: Measurement,
+        trivial: float | None,
+        delta: float,
+        seeds: tuple[int, ...],
     ) -> tuple[QuantifierInstantiation, ...]:
-        rows = [
-            QuantifierInstantiation(quantifier, how, "")
-            for quantifier, how in self.quantifiers.items()
-        ]
+        if callable(self.quantifiers):
+            rows = list(self.quantifiers(setting, measured))
+        else:
+            rows = [
+                QuantifierInstantiation(quantifier, how, "")
+                for quantifier, how in self.quantifiers.items()
+            ]
         rows += [
             QuantifierInstantiation(
                 f"hypothesis: {p.description}", "checked on the setting", "holds"
             )
             for p in self.preconditions
         ]
+        described = {row.quantifier for row in rows}
         rows += [
             QuantifierInstantiation(name, "bound_values(setting)", f"{value:.6g}")
             for name, value in values.items()
+            if name not in described
         ]
+        exact = measured.lower is None and measured.upper is None
         rows.append(
             QuantifierInstantiation(
-                "w.p. ≥ 1 − δ over the seed",
-                f"{seeds} seeds, exact binomial test of violation rate ≤ δ at level α",
-                f"δ = {self.delta:g}, α = {self.alpha:g}",
+                "measured quantity",
+                "exact per seed"
+                if exact
+                else "one-sided confidence bounds per seed, miscoverage "
+                f"{measured.lower_miscoverage:g} (lower), {measured.upper_miscoverage:g} (upper)",
+                f"trivial value {trivial:.6g}" if trivial is not None else "no trivial value",
             )
         )
+        if self.kind is StatementKind.FOR_EVERY:
+            rows.append(
+                QuantifierInstantiation(
+                    "∀ instance",
+                    f"{len(seeds)} instances; one certain violation refutes, all certainly "
+                    "satisfying confirms",
+                    f"tolerance {self.tolerance:g}",
+                )
+            )
+        else:
+            rows.append(
+                QuantifierInstantiation(
+                    "w.p. ≥ 1 − δ over the seed",
+                    f"{len(seeds)} seeds; violated: exact binomial test of violation rate ≤ δ + "
+                    "β₋ at level α; holds: Clopper–Pearson upper bound on the rate of seeds not "
+                    "certified to satisfy the bound, plus β₊, ≤ δ",
+                    f"δ = {delta:g}, α = {self.alpha:g}, β₋ = {measured.lower_miscoverage:g}, "
+                    f"β₊ = {measured.upper_miscoverage:g}",
+                )
+            )
         return tuple(rows)
 
 
-def _run_entry(check: TheoryCheck[Any], setting: Any, limits: Any) -> tuple[Verdict, None]:
-    return check.run(setting), None
+def _run_entry(check: TheoryCheck[Any], setting: Any, limits: Any) -> tuple[Verdict, Any]:
+    return check.run_with_evidence(setting)
 
 
 @cached_run
@@ -269,4 +600,4 @@ def _parameters(setting: Any) -> dict[str, object]:
     return {"setting": repr(setting)}
 
 
-__all__ = ["Measurement", "Precondition", "TheoryCheck"]
+__all__ = ["Measurement", "Precondition", "StatementKind", "TheoryCheck"]

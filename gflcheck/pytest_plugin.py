@@ -40,7 +40,7 @@ from gflcheck import baselines, cache
 from gflcheck.errors import SettingRejectedError
 from gflcheck.profiles import PROFILE_ENVIRONMENT_VARIABLE, load_profile
 from gflcheck.report import format_rows_table, verdict_row
-from gflcheck.verdicts import Verdict
+from gflcheck.verdicts import DEFAULT_HOLDS_SHARE, Outcome, Verdict
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -94,6 +94,11 @@ def pytest_configure(config: pytest.Config) -> None:
     torch.set_num_threads(threads)
     config.addinivalue_line("markers", "gflcheck: a theory check (trains networks)")
     config.addinivalue_line(
+        "markers",
+        "gflcheck_property(holds_share=0.5, reason=None): the share of a property's examples over "
+        "true statements that must HOLD, and why it is below one half",
+    )
+    config.addinivalue_line(
         "markers", "expensive: a check that trains many networks (deselect with -m 'not expensive')"
     )
     state = GflcheckSession(load_profile(config.getoption("gflcheck_profile")))
@@ -113,8 +118,18 @@ def pytest_runtest_setup(item: pytest.Item) -> Any:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Any:
-    with _cache_for(item):
-        return (yield)
+    state = item.config.stash.get(_SESSION_KEY, None)
+    first = len(state.records) if state else 0
+    try:
+        with _cache_for(item):
+            result = yield
+    except BaseException:
+        if state:  # Hypothesis replays the minimal failing example last: keep only its row
+            del state.records[first:-1]
+        raise
+    if state and "gflcheck_session" in getattr(item, "fixturenames", ()):
+        state.require_holds_share(item, first)
+    return result
 
 
 def _cache_for(item: pytest.Item) -> Any:
@@ -137,6 +152,7 @@ class GflcheckSession:
     current_test: str = ""
     cache: cache.RunCache | None = None
     cache_counts: Counter[str] = field(default_factory=Counter)
+    property_summaries: list[str] = field(default_factory=list)
 
     def check(
         self,
@@ -162,6 +178,38 @@ class GflcheckSession:
             event(f"verdict: {verdict.outcome.value}")
         return verdict
 
+    def __repr__(self) -> str:  # Hypothesis prints fixtures of a failing example: keep it short
+        return f"<gflcheck session: {len(self.records)} verdicts, profile {self.profile}>"
+
+    def require_holds_share(self, item: pytest.Item, first: int) -> None:
+        """A property over true statements passes only if at least its declared share of
+        examples (default ½, marker ``gflcheck_property``) HOLDS; inconclusive and vacuous
+        examples are counted and shown, never passed quietly."""
+        marker = item.get_closest_marker("gflcheck_property")
+        share = marker.kwargs.get("holds_share", DEFAULT_HOLDS_SHARE) if marker else None
+        reason = marker.kwargs.get("reason") if marker else None
+        if share is None:
+            share = DEFAULT_HOLDS_SHARE
+        true_rows = [r for r in self.records[first:] if not r["false_variant"]]
+        if not true_rows:
+            return
+        counts = Counter(r["outcome"] for r in true_rows)
+        holding = counts[Outcome.HOLDS.value]
+        summary = (
+            f"{len(true_rows)} verdict(s) on true statements: "
+            + ", ".join(f"{counts[o.value]} {o.value}" for o in Outcome if counts[o.value])
+            + f"; required ≥ {share:.0%} holds"
+            + (f" (declared: {reason})" if reason else "")
+        )
+        self.property_summaries.append(f"{item.name}: {summary}")
+        if holding < share * len(true_rows):
+            raise AssertionError(
+                f"{item.name}: only {holding} of {len(true_rows)} examples HOLD, fewer than the "
+                f"required {share:.0%}: {summary}. An inconclusive or vacuous verdict confirms "
+                "nothing; strengthen the measurement (more seeds, larger test samples), aim the "
+                "strategy where the bound is informative, or declare a lower share with a reason."
+            )
+
     def record(self, verdict: Verdict) -> None:
         """Add a verdict computed outside :meth:`check` (a fitted rate, say) to the table."""
         self.records.append(
@@ -178,6 +226,7 @@ class GflcheckSession:
         self.records += data["records"]
         self.rejections.update(data["rejections"])
         self.notes += data["notes"]
+        self.property_summaries += data["properties"]
         self.cache_counts.update(data["cache"])
 
     def own_cache_counts(self) -> dict[str, int]:
@@ -226,6 +275,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 "records": state.records,
                 "rejections": dict(state.rejections),
                 "notes": state.notes,
+                "properties": state.property_summaries,
                 "cache": state.own_cache_counts(),
             }
         )
@@ -275,6 +325,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_line(format_rows_table(rows))
     for reason, count in sorted(session.rejections.items()):
         terminalreporter.write_line(f"rejected ×{count}: {reason}")
+    for line in sorted(session.property_summaries):
+        terminalreporter.write_line(f"property {line}")
     for line in sorted(session.notes):
         terminalreporter.write_line(f"measured: {line}")
     if session.cache is not None:

@@ -5,7 +5,7 @@ Library code returns strings; the CLI and the pytest plugin print them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from gflcheck.verdicts import Verdict
 
@@ -17,10 +17,10 @@ VERDICT_COLUMNS = (
     "ok",
     "bound",
     "slack min/med",
-    "viol/k",
+    "viol/sat/k",
     "p-value",
-    "m, T",
-    "<1?",
+    "setting",
+    "trivial",
     "tag",
 )
 
@@ -38,16 +38,44 @@ def verdict_row(verdict: Verdict) -> tuple[str, ...]:
         f"{verdict.bound_value:.4f}",
         f"{verdict.min_slack:+.3f}/{verdict.median_slack:+.3f}",
         (
-            f"{decision.violations}/{decision.seeds}"
-            + (f" ({decision.undetermined} div.)" if decision.undetermined else "")
+            f"{decision.violations}/{decision.satisfied}/{decision.seeds}"
+            + (f" ({decision.diverged} div.)" if decision.diverged else "")
         )
         if counted
         else "-",
         f"{decision.p_value:.2g}" if counted else "-",
-        f"{verdict.parameters.get('m', '-')}, {verdict.parameters.get('T', '-')}",
-        {True: "yes", False: "no", None: "-"}[verdict.non_vacuous],
+        setting_summary(verdict.parameters),
+        "-" if verdict.trivial_value is None else f"{verdict.trivial_value:.4g}",
         "ours (false)" if verdict.false_variant else verdict.bound.provenance.tag.value,
     )
+
+
+_SHORT_NAMES = {
+    "dimension": "d",
+    "separation": "‖μ‖",
+    "noise": "σ",
+    "gamma": "γ",
+    "epsilon": "ε",
+    "delta": "δ",
+    "sparsity": "k",
+    "width": "m",
+    "depth": "L",
+    "samples": "n",
+    "steps": "T",
+}
+
+
+def setting_summary(parameters: Mapping[str, object]) -> str:
+    """The setting's parameters in one short line (``d=8 γ=0.005 … seed=1``), so that rows of
+    one check on different settings can be told apart."""
+    parts: dict[str, str] = {}
+    for name, value in parameters.items():
+        if isinstance(value, float):
+            value = f"{value:.3g}"
+        elif not isinstance(value, int | str):
+            continue
+        parts.setdefault(_SHORT_NAMES.get(name, name), f"{value}")  # m = width once, say
+    return " ".join(f"{name}={value}" for name, value in parts.items()) or "-"
 
 
 def format_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -71,11 +99,14 @@ def format_rows_table(rows: Iterable[Sequence[str]]) -> str:
     """The verdict table from rows already made by :func:`verdict_row` (e.g. sent by workers)."""
     table = format_table(VERDICT_COLUMNS, rows)
     legend = (
-        "expect: what a sound suite should find (false variants must be refuted); "
-        "slack = bound − measured value, per seed (min/median); viol/k: seeds on which the "
-        "statement is measured false; p-value: exact binomial test of violation rate ≤ δ (+ the "
-        "per-seed miscoverage); <1?: a bound on the 0-1 error is non-vacuous (-: not such a "
-        "bound); tag: provenance of the bound."
+        "expect: what a sound suite should find (false variants must be refuted); ok: the "
+        "outcome is the expected one (inconclusive and vacuous verdicts confirm nothing); "
+        "slack = bound − measured value, per seed (min/median); viol/sat/k: seeds on which the "
+        "statement is certainly false / certainly true, of k; p-value: exact binomial test of "
+        "violation rate ≤ δ (+ the per-seed miscoverage); trivial: what a trivial predictor "
+        "achieves on the measured quantity (a bound at or above it is VACUOUS; -: none "
+        "declared); setting: the declared parameters and what the check derived (m, T, k "
+        "seeds); tag: provenance of the bound."
     )
     return f"{table}\n{legend}"
 
@@ -88,14 +119,15 @@ def format_verdict_details(verdict: Verdict) -> str:
         f"  bound: {verdict.bound.name} = {verdict.bound.expression} = {verdict.bound_value:.4f}",
         f"  provenance: {verdict.bound.provenance}",
         f"  parameters: {dict(verdict.parameters)}",
-        f"  decision: {decision.violations} violations, {decision.undetermined} undetermined of "
-        f"{decision.seeds} seeds; p = {decision.p_value:.3g} (α = {decision.alpha:g}); "
-        f"violation rate ≤ {decision.violation_rate_upper:.3f} (δ = {decision.delta:g}); "
+        f"  decision: {decision.violations} certainly violate, {decision.satisfied} certainly "
+        f"satisfy, {decision.undetermined} undetermined ({decision.diverged} diverged) of "
+        f"{decision.seeds} seeds; p = {decision.p_value:.3g} (α = {decision.alpha:g}); rate "
+        f"not certified ≤ {decision.violation_rate_upper:.3f} (δ = {decision.delta:g}); "
         f"declared false-alarm rate {verdict.false_alarm_rate:g}",
         f"  slack: min {verdict.min_slack:.4f}, median {verdict.median_slack:.4f}"
         + {
-            True: "; bound on 0-1 error non-vacuous (< 1)",
-            False: "; bound on 0-1 error vacuous (≥ 1)",
+            True: f"; non-vacuous (below the trivial value {verdict.trivial_value})",
+            False: f"; VACUOUS (at or above the trivial value {verdict.trivial_value})",
             None: "",
         }[verdict.non_vacuous],
         "  quantifiers:",

@@ -37,7 +37,7 @@ def mixture_settings(
     dimension: st.SearchStrategy[int] = st.integers(4, _MAX_DIMENSION),
     separation_to_noise: st.SearchStrategy[float] = st.floats(2.0, 10.0),
     noise: st.SearchStrategy[float] = st.floats(0.5, 2.0),
-    gamma: st.SearchStrategy[float] = log_uniform(0.002, 0.05),
+    gamma: st.SearchStrategy[float] = log_uniform(0.0005, 0.01),
     epsilon: st.SearchStrategy[float] = st.floats(0.05, 0.3),
     delta: st.SearchStrategy[float] = st.floats(0.15, 0.4),
     clusters: st.SearchStrategy[int] = st.integers(2, 4),

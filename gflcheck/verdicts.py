@@ -1,19 +1,30 @@
-"""Verdicts over seeds: holds, violated or inconclusive, from exact binomial tests.
+"""Verdicts over seeds: holds, violated, inconclusive or vacuous, from exact binomial tests.
 
 A theorem "with probability ≥ 1 − δ" is checked on ``k`` independent seeds (THEORY.md §1.3). Per
-seed we observe a *measured violation* (the bound is exceeded even by the loss's lower confidence
-bound, at every step the theorem's ``∃t`` ranges over). A seed whose run diverged is
-*undetermined*: the recipe failed, the theorem is not refuted by it, and it is not a pass either.
+seed the measured quantity has a lower and an upper confidence bound (equal when it is exact), so
+each seed is in one of three states (:func:`classify_seeds`):
 
-If the theorem holds, each seed shows a measured violation with probability at most
-``δ + β`` (``β``: the per-seed miscoverage of the loss bound). With ``v`` violations and ``u``
-undetermined seeds among ``k``:
+- *certainly violates* the statement: even the lower bound exceeds the bound;
+- *certainly satisfies* it: even the upper bound is at or below the bound;
+- *undetermined*: neither, and every seed whose run diverged (a recorded outcome, never a pass).
 
-- **violated** when the exact one-sided binomial test of ``rate ≤ δ + β`` rejects at level ``α``
-  even counting the undetermined seeds as passes (p-value from ``scipy.stats.binomtest``);
-- **holds** when the exact Clopper–Pearson upper bound (level ``1 − α``) on the violation rate,
-  counting undetermined seeds as violations, is at most ``δ``;
-- **inconclusive** otherwise.
+If the statement holds, a seed certainly violates it with probability at most ``δ + β₋``
+(``β₋``: per-seed miscoverage of the lower bounds); if the statement fails at rate above ``δ``, a
+seed certainly satisfies it with probability at most ``1 − δ + β₊``. With ``v`` violating and
+``s`` satisfying seeds among ``k``:
+
+- **violated** when the exact one-sided binomial test of ``rate ≤ δ + β₋`` rejects at level ``α``
+  (p-value from ``scipy.stats.binomtest``): the declared false-alarm rate is ``α``;
+- **holds** when the exact Clopper–Pearson upper bound (level ``1 − α``) on the rate of seeds *not*
+  certified to satisfy the statement, plus ``β₊``, is at most ``δ``: *holds* is confirmed, never
+  "no violation was certified";
+- **inconclusive** otherwise: the measurement is too weak to decide either way;
+- **vacuous** (:func:`vacuity`) instead of any outcome but *violated* when the bound is at or above
+  the trivial value of what it bounds: 1 for the hinge loss (``f ≡ 0``), ``min(π₊, π₋)`` for the
+  0-1 error, or what the check declares.
+
+A deterministic ∀-statement (:func:`decide_every_instance`) is refuted by one certain violation
+and holds when every instance certainly satisfies it.
 """
 
 from __future__ import annotations
@@ -32,18 +43,79 @@ from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import clopper_pearson
 from gflcheck.random import stream_seed
 
+DEFAULT_HOLDS_SHARE = 0.5
+"""The share of a property's examples over a true statement that must HOLD, unless it declares
+another share with a reason."""
+
 
 class Outcome(StrEnum):
-    """The three verdicts."""
+    """The four verdicts (module docstring)."""
 
     HOLDS = "holds"
     VIOLATED = "violated"
     INCONCLUSIVE = "inconclusive"
+    VACUOUS = "vacuous"
+
+
+@dataclass(frozen=True)
+class SeedStates:
+    """Per seed ``[k]``: the statement is *certainly violated* (``violates``), *certainly
+    satisfied* (``satisfies``), or neither (undetermined, which includes ``diverged`` runs)."""
+
+    violates: np.ndarray
+    satisfies: np.ndarray
+    diverged: np.ndarray
+
+    def __post_init__(self) -> None:
+        shapes = {np.shape(a) for a in (self.violates, self.satisfies, self.diverged)}
+        if len(shapes) != 1 or np.ndim(self.violates) != 1 or np.size(self.violates) == 0:
+            raise ParameterRangeError(
+                "violates, satisfies, diverged", sorted(shapes), "three equal non-empty [k] arrays"
+            )
+        if np.any(np.asarray(self.violates) & np.asarray(self.satisfies)):
+            raise ParameterRangeError("violates", "overlaps satisfies", "disjoint per-seed flags")
+
+    @property
+    def undetermined(self) -> np.ndarray:
+        """Seeds neither certainly violating nor certainly satisfying the statement."""
+        return ~(self.violates | self.satisfies)
+
+
+def classify_seeds(
+    lower: np.ndarray,
+    upper: np.ndarray,
+    bound: np.ndarray | float,
+    tolerance: float = 0.0,
+    diverged: np.ndarray | None = None,
+    at_least: bool = False,
+) -> SeedStates:
+    """Three states per seed for "measured ≤ bound" (``at_least``: "measured ≥ bound").
+
+    With ``[lower, upper]`` the seed's confidence bounds on the measured quantity (equal for an
+    exact value) and ``τ = tolerance`` (declared numerical tolerance, 0 for estimates):
+
+    - *violates* when ``lower > bound + τ`` (``at_least``: ``upper < bound − τ``);
+    - *satisfies* when ``upper ≤ bound + τ`` (``at_least``: ``lower ≥ bound − τ``);
+    - undetermined otherwise: NaN bounds and ``diverged`` seeds are never either.
+    """
+    lower = np.asarray(lower, dtype=float)
+    upper = np.asarray(upper, dtype=float)
+    bound = np.broadcast_to(np.asarray(bound, dtype=float), lower.shape)
+    stopped = np.zeros(lower.shape, bool) if diverged is None else np.asarray(diverged, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        if at_least:
+            violates, satisfies = upper < bound - tolerance, lower >= bound - tolerance
+        else:
+            violates, satisfies = lower > bound + tolerance, upper <= bound + tolerance
+    return SeedStates(violates & ~stopped, satisfies & ~stopped & ~violates, stopped)
 
 
 @dataclass(frozen=True)
 class BinomialDecision:
-    """The seed-level test behind a verdict."""
+    """The seed-level test behind a verdict: ``violations`` seeds certainly violate the
+    statement, ``satisfied`` certainly satisfy it, ``undetermined`` neither (``diverged`` among
+    them). ``violation_rate_upper`` is the Clopper–Pearson upper bound on the rate of seeds *not*
+    certified to satisfy the statement (plus their miscoverage): HOLDS needs it ≤ δ."""
 
     outcome: Outcome
     seeds: int
@@ -54,32 +126,30 @@ class BinomialDecision:
     per_seed_miscoverage: float
     p_value: float
     violation_rate_upper: float
+    satisfied: int = 0
+    diverged: int = 0
 
 
 def decide_violation_rate(
-    violated: np.ndarray,
-    undetermined: np.ndarray,
+    states: SeedStates,
     delta: float,
     alpha: float,
-    per_seed_miscoverage: float,
+    violation_miscoverage: float = 0.0,
+    satisfaction_miscoverage: float = 0.0,
 ) -> BinomialDecision:
-    """Decide "violation rate ≤ δ" from per-seed booleans (see the module docstring)."""
+    """Decide "with probability ≥ 1 − δ over the seed, the statement holds" (module docstring).
+
+    ``violation_miscoverage`` (``β₋``) bounds the chance that a seed is certified to violate a
+    statement it satisfies; ``satisfaction_miscoverage`` (``β₊``) the chance that it is certified
+    to satisfy one it violates.
+    """
     require_open_unit_interval("delta", delta, "decide_violation_rate")
     require_open_unit_interval("alpha", alpha, "decide_violation_rate")
-    violated = np.asarray(violated, dtype=bool)
-    undetermined = np.asarray(undetermined, dtype=bool)
-    if violated.shape != undetermined.shape or violated.ndim != 1 or violated.size == 0:
-        raise ParameterRangeError(
-            "violated, undetermined", (violated.shape, undetermined.shape), "two equal [k] arrays"
-        )
-    if np.any(violated & undetermined):
-        raise ParameterRangeError("violated", "overlaps undetermined", "disjoint per-seed flags")
-    k = int(violated.size)
-    v = int(violated.sum())
-    u = int(undetermined.sum())
-    null_rate = min(1.0, delta + per_seed_miscoverage)
+    k = int(states.violates.size)
+    v, s = int(states.violates.sum()), int(states.satisfies.sum())
+    null_rate = min(1.0, delta + violation_miscoverage)
     p_value = float(stats.binomtest(v, k, null_rate, alternative="greater").pvalue)
-    upper = float(clopper_pearson(v + u, k, alpha).upper)
+    upper = float(clopper_pearson(k - s, k, alpha).upper) + satisfaction_miscoverage
     if p_value < alpha:
         outcome = Outcome.VIOLATED
     elif upper <= delta:
@@ -90,29 +160,51 @@ def decide_violation_rate(
         outcome=outcome,
         seeds=k,
         violations=v,
-        undetermined=u,
+        undetermined=k - v - s,
         delta=delta,
         alpha=alpha,
-        per_seed_miscoverage=per_seed_miscoverage,
+        per_seed_miscoverage=violation_miscoverage,
         p_value=p_value,
         violation_rate_upper=upper,
+        satisfied=s,
+        diverged=int(states.diverged.sum()),
     )
 
 
-def decide_every_instance(violated: np.ndarray, undetermined: np.ndarray) -> BinomialDecision:
-    """For a deterministic statement with exactly measured per-seed outcomes ("at every step"):
-    **violated** if any seed violates it (a counterexample), **holds** if none does and none is
-    undetermined, else **inconclusive**. ``p_value`` is 0 or 1; no level is involved."""
-    violated = np.asarray(violated, dtype=bool)
-    undetermined = np.asarray(undetermined, dtype=bool)
-    v, u, k = int(violated.sum()), int(undetermined.sum()), int(violated.size)
+def decide_every_instance(states: SeedStates) -> BinomialDecision:
+    """For a deterministic ∀-statement with exactly measured instances: **violated** if any
+    instance certainly violates it (one counterexample refutes it), **holds** if every instance
+    certainly satisfies it, else **inconclusive**. ``p_value`` is 0 or 1; no level is involved."""
+    k = int(states.violates.size)
+    v, s = int(states.violates.sum()), int(states.satisfies.sum())
     if v:
         outcome = Outcome.VIOLATED
-    elif u:
-        outcome = Outcome.INCONCLUSIVE
-    else:
+    elif s == k:
         outcome = Outcome.HOLDS
-    return BinomialDecision(outcome, k, v, u, 0.0, 0.0, 0.0, 0.0 if v else 1.0, (v + u) / k)
+    else:
+        outcome = Outcome.INCONCLUSIVE
+    return BinomialDecision(
+        outcome,
+        k,
+        v,
+        k - v - s,
+        0.0,
+        0.0,
+        0.0,
+        0.0 if v else 1.0,
+        (k - s) / k,
+        satisfied=s,
+        diverged=int(states.diverged.sum()),
+    )
+
+
+def vacuity(outcome: Outcome, bound_value: float, trivial_value: float | None) -> Outcome:
+    """**vacuous** replaces any outcome but **violated** when the bound is at or above the
+    trivial value of what it bounds (what a trivial predictor already achieves): such a bound
+    cannot fail by being loose, so its *holds* would confirm nothing."""
+    if trivial_value is None or outcome is Outcome.VIOLATED:
+        return outcome
+    return Outcome.VACUOUS if bound_value >= trivial_value else outcome
 
 
 def decide_interval(
@@ -137,20 +229,41 @@ def decide_interval(
     return BinomialDecision(outcome, count, violated, 0, 0.0, alpha, 0.0, math.nan, math.nan)
 
 
-def seeds_to_confirm(delta: float, alpha: float) -> int:
-    """The least ``k`` for which zero violations in ``k`` seeds give **holds**: ``1 − α^{1/k} ≤ δ``."""
+def seeds_to_confirm(
+    delta: float, alpha: float, satisfaction_miscoverage: float = 0.0, unconfirmed: int = 0
+) -> int:
+    """The least ``k`` for which **holds** is reached with ``unconfirmed`` of ``k`` seeds not
+    certified to satisfy the statement: Clopper–Pearson upper bound of ``unconfirmed/k`` at level
+    ``1 − α``, plus ``β₊``, ``≤ δ`` (for ``unconfirmed = 0``: ``1 − α^{1/k} + β₊ ≤ δ``)."""
     require_open_unit_interval("delta", delta, "seeds_to_confirm")
     require_open_unit_interval("alpha", alpha, "seeds_to_confirm")
-    return int(np.ceil(np.log(alpha) / np.log1p(-delta)))
+    room = delta - satisfaction_miscoverage
+    if room <= 0:
+        raise ParameterRangeError(
+            "satisfaction_miscoverage",
+            satisfaction_miscoverage,
+            f"below δ = {delta:g}, or no number of seeds can confirm holds",
+            "seeds_to_confirm",
+        )
+    k = max(unconfirmed + 1, int(np.ceil(np.log(alpha) / np.log1p(-room))))
+    while float(clopper_pearson(unconfirmed, k, alpha).upper) > room:
+        k += 1
+    return k
 
 
 def confirming_seeds(
-    seed: int, stream: str, delta: float, alpha: float, min_seeds: int
+    seed: int,
+    stream: str,
+    delta: float,
+    alpha: float,
+    min_seeds: int,
+    satisfaction_miscoverage: float = 0.0,
+    unconfirmed: int = 0,
 ) -> tuple[int, ...]:
-    """``k = max(min_seeds, seeds_to_confirm(δ, α))`` run seeds, from the streams
-    ``"{stream}-0"``, …, ``"{stream}-{k−1}"`` of ``seed``: enough that zero violations can
-    confirm *holds* at ``α``."""
-    count = max(min_seeds, seeds_to_confirm(delta, alpha))
+    """``k = max(min_seeds, seeds_to_confirm(δ, α, β₊, unconfirmed))`` run seeds, from the
+    streams ``"{stream}-0"``, …, ``"{stream}-{k−1}"`` of ``seed``: enough that *holds* is
+    confirmed at ``α`` with ``unconfirmed`` seeds not certified to satisfy the statement."""
+    count = max(min_seeds, seeds_to_confirm(delta, alpha, satisfaction_miscoverage, unconfirmed))
     return tuple(stream_seed(seed, f"{stream}-{i}") for i in range(count))
 
 
@@ -170,7 +283,8 @@ class Verdict:
     ``slack`` is per seed: ``bound − best measured loss`` (positive = room to spare), NaN for a
     diverged seed. ``counterexample`` describes the worst seed when the verdict is *violated*.
     ``false_alarm_rate`` is the declared probability of a *violated* verdict when the theorem holds.
-    ``non_vacuous`` says whether a bound on the 0-1 error is below 1 (``None``: not such a bound).
+    ``trivial_value`` is what a trivial predictor achieves on the bounded quantity (``None``: the
+    check declares none); a bound at or above it is vacuous.
     """
 
     check: str
@@ -184,17 +298,23 @@ class Verdict:
     quantifiers: tuple[QuantifierInstantiation, ...]
     parameters: Mapping[str, object]
     false_alarm_rate: float
-    non_vacuous: bool | None
+    trivial_value: float | None
     counterexample: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     false_variant: bool = False
 
     @property
+    def non_vacuous(self) -> bool | None:
+        """Whether the bound is below the trivial value (``None``: no trivial value declared)."""
+        return None if self.trivial_value is None else self.bound_value < self.trivial_value
+
+    @property
     def as_expected(self) -> bool:
-        """A true statement was not violated, or a false variant was refuted."""
+        """A true statement was confirmed (*holds*), or a false variant was refuted. Inconclusive
+        and vacuous verdicts are not as expected: they confirm nothing."""
         if self.false_variant:
             return self.outcome is Outcome.VIOLATED
-        return self.outcome is not Outcome.VIOLATED
+        return self.outcome is Outcome.HOLDS
 
     @property
     def median_slack(self) -> float:

@@ -9,6 +9,7 @@ bound is non-vacuous (below 1 for the 0-1 error).
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -43,6 +44,11 @@ def checked(setting, session):
     return kept["result"]
 
 
+@pytest.mark.gflcheck_property(
+    holds_share=0.0,
+    reason="r·B_a1·B_x1·√(2γ) exceeds the trivial hinge loss 1 on parity at every γ whose hit "
+    "rate fits the budget: vacuous by construction; the one-step variant below is refutable",
+)
 @given(setting=parity_settings())
 def test_theorem_3_12_on_structured_parity_is_not_refuted(setting, gflcheck_session):
     verdict, evidence = checked(setting, gflcheck_session)
@@ -53,6 +59,7 @@ def test_theorem_3_12_on_structured_parity_is_not_refuted(setting, gflcheck_sess
         f"{evidence.best_test_error.min():.3f}–{evidence.best_test_error.max():.3f}"
     )
     assert verdict.non_vacuous is (verdict.bound_value < 1)
+    assert verdict.outcome is not Outcome.HOLDS or verdict.non_vacuous
     assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
 
 
@@ -67,6 +74,11 @@ def test_theorem_3_12_on_linear_data_is_not_refuted(setting, gflcheck_session):
     assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
 
 
+@pytest.mark.gflcheck_property(
+    holds_share=0.0,
+    reason="the hit rate p ≈ γ forces γ where the bound exceeds the trivial hinge loss 1 within "
+    "the budget: vacuous by construction; the one-step variant below is refutable",
+)
 @given(setting=multiple_index_settings())
 def test_theorem_3_12_on_the_two_index_model_is_not_refuted(setting, gflcheck_session):
     verdict, evidence = checked(setting, gflcheck_session)
@@ -77,6 +89,7 @@ def test_theorem_3_12_on_the_two_index_model_is_not_refuted(setting, gflcheck_se
         f"0-1 error per seed {evidence.best_test_error.min():.3f}–{evidence.best_test_error.max():.3f}"
     )
     assert verdict.non_vacuous is (verdict.bound_value < 1)
+    assert verdict.outcome is not Outcome.HOLDS or verdict.non_vacuous
     assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
 
 

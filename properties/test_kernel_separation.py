@@ -58,6 +58,11 @@ def _checked(statement, gflcheck_session):
     return verdict
 
 
+@pytest.mark.gflcheck_property(
+    holds_share=0.0,
+    reason="in the low-SNR regime the d² law has not set in at d ≤ 64: lower-order terms bend the "
+    "fitted slope below 2 − τ (FIDELITY.md §1); inconclusive, never violated",
+)
 @pytest.mark.parametrize("learner", [Learner.RANDOM_FEATURES, Learner.NTK], ids=["rf", "ntk"])
 def test_kernel_separation_fixed_features_need_quadratic_samples(learner, gflcheck_session):
     verdict = _checked(fixed_features_need_quadratic_samples(learner), gflcheck_session)

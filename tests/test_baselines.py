@@ -11,7 +11,7 @@ import pytest
 
 from gflcheck import baselines
 from gflcheck.theorems.gfl import theorem_3_12_bound
-from gflcheck.verdicts import Verdict, decide_violation_rate
+from gflcheck.verdicts import SeedStates, Verdict, decide_violation_rate
 
 pytest_plugins = ["pytester"]
 
@@ -19,7 +19,7 @@ pytest_plugins = ["pytester"]
 def make_verdict(slack: float = 0.5, violations: int = 0, false_variant: bool = False) -> Verdict:
     flags = np.zeros(14, dtype=bool)
     flags[:violations] = True
-    decision = decide_violation_rate(flags, np.zeros(14, dtype=bool), 0.2, 0.05, 0.01)
+    decision = decide_violation_rate(SeedStates(flags, ~flags, flags & False), 0.2, 0.05, 0.01)
     return Verdict(
         check="demo/check",
         statement="Theorem 3.12",
@@ -32,7 +32,7 @@ def make_verdict(slack: float = 0.5, violations: int = 0, false_variant: bool = 
         quantifiers=(),
         parameters={"d": 8, "gamma": 0.01},
         false_alarm_rate=0.065,
-        non_vacuous=True,
+        trivial_value=1.0,
         false_variant=false_variant,
     )
 
@@ -112,7 +112,7 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
 SUPPORT_IMPORTS = """
 import numpy as np
 from gflcheck.theorems.gfl import theorem_3_12_bound
-from gflcheck.verdicts import Verdict, decide_violation_rate
+from gflcheck.verdicts import SeedStates, Verdict, decide_violation_rate
 
 """
 

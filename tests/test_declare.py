@@ -18,6 +18,7 @@ from gflcheck import (
     Precondition,
     PreconditionError,
     Provenance,
+    StatementKind,
     Tag,
     TheoryCheck,
     positive,
@@ -41,9 +42,9 @@ def bound(expression: str = "c") -> Bound:
 
 
 def uniform_noise(setting: Noise, seeds: tuple[int, ...]) -> Measurement:
-    """Per seed a value in [0, level], with an exact lower bound of half of it."""
+    """Per seed a value in [0, level], with confidence bounds half of it below and 0.05 above."""
     values = setting.level * (np.array(seeds) % 1000) / 1000
-    return Measurement(values, lower=values / 2, miscoverage=0.01)
+    return Measurement(values, lower=values / 2, upper=values + 0.05, miscoverage=0.01)
 
 
 def make_check(**changes) -> TheoryCheck:
@@ -53,6 +54,7 @@ def make_check(**changes) -> TheoryCheck:
         settings=st.builds(Noise, st.floats(0.1, 1.0)),
         bound_values=lambda s: {"c": 1.0},
         measure=uniform_noise,
+        miscoverage=0.01,
         quantifiers={"∀ noise level": "Hypothesis"},
         preconditions=[Precondition("level ≤ 1", lambda s: s.level <= 1)],
     )
@@ -61,9 +63,11 @@ def make_check(**changes) -> TheoryCheck:
 
 def test_a_true_statement_holds_with_its_quantifiers_and_provenance():
     verdict = make_check().run(Noise(0.9))
-    assert verdict.outcome is Outcome.HOLDS and verdict.decision.seeds == 59  # δ = α = 0.05
+    # δ = α = 0.05 and β = 0.01: 1 − 0.05^{1/k} + 0.01 ≤ 0.05 needs k = 74 seeds
+    assert verdict.outcome is Outcome.HOLDS and verdict.decision.seeds == 74
+    assert verdict.decision.satisfied == 74
     assert verdict.bound.provenance.tag is Tag.OURS
-    assert verdict.parameters == {"level": 0.9, "seed": 0}
+    assert verdict.parameters == {"level": 0.9, "seed": 0, "k": 74}
     table = {q.quantifier: q for q in verdict.quantifiers}
     assert table["∀ noise level"].instantiated_as == "Hypothesis"
     assert table["hypothesis: level ≤ 1"].value == "holds" and table["c"].value == "1"
@@ -92,8 +96,119 @@ def test_diverged_seeds_are_recorded_not_passed():
         values[0] = np.nan
         return Measurement(values, diverged=np.arange(len(seeds)) == 1)
 
-    verdict = make_check(measure=diverging).run(Noise(0.5))
-    assert verdict.decision.undetermined == 2 and np.isnan(verdict.slack[:2]).all()
+    with pytest.raises(ParameterRangeError, match="seed index 0"):
+        make_check(measure=diverging).run(Noise(0.5))
+
+    def marked(setting, seeds):
+        values = np.zeros(len(seeds))
+        values[0] = np.nan
+        return Measurement(values, diverged=np.arange(len(seeds)) < 2)
+
+    verdict = make_check(measure=marked).run(Noise(0.5))
+    assert verdict.decision.undetermined == 2 and verdict.decision.diverged == 2
+    assert np.isnan(verdict.slack[:2]).all() and verdict.outcome is Outcome.INCONCLUSIVE
+
+
+def test_nan_values_never_hold():
+    nan = np.full(74, np.nan)
+    with pytest.raises(ParameterRangeError, match="values"):
+        Measurement(nan)
+    with pytest.raises(ParameterRangeError, match="lower"):
+        Measurement(np.full(74, 5.0), lower=nan)
+    everywhere = make_check(measure=lambda s, seeds: Measurement(nan, diverged=np.isnan(nan)))
+    assert everywhere.run(Noise(0.5)).outcome is Outcome.INCONCLUSIVE
+
+
+def test_a_lower_bound_of_minus_infinity_with_estimates_above_the_bound_does_not_hold():
+    def above(setting, seeds):
+        return Measurement(np.full(len(seeds), 10.0), lower=np.full(len(seeds), -np.inf))
+
+    verdict = make_check(measure=above).run(Noise(0.5))
+    assert verdict.outcome is Outcome.INCONCLUSIVE and verdict.decision.satisfied == 0
+    # a point estimate alone (lower bound only) never confirms a bound either
+    below = make_check(
+        measure=lambda s, seeds: Measurement(np.zeros(len(seeds)), lower=np.zeros(len(seeds)))
+    )
+    assert below.run(Noise(0.5)).outcome is Outcome.INCONCLUSIVE
+
+
+def test_bounds_on_the_wrong_side_of_the_value_are_refused():
+    with pytest.raises(ParameterRangeError, match="lower ≤ value ≤ upper"):
+        Measurement([1.0, 2.0], lower=[0.0, 2.5])
+    assert Measurement([1.0, 2.0]).values.dtype == float  # a list is taken as an array
+
+
+def exact(values):
+    return lambda setting, seeds: Measurement(np.resize(np.asarray(values, float), len(seeds)))
+
+
+def test_one_certain_violation_refutes_a_for_every_statement():
+    values = [0.5] * 9 + [1.2]
+    every = make_check(kind=StatementKind.FOR_EVERY, seeds=10, measure=exact(values))
+    verdict = every.run(Noise(0.5))
+    assert verdict.outcome is Outcome.VIOLATED and verdict.false_alarm_rate == 0.0
+    assert "1/10 seeds violate" in verdict.counterexample
+    # the same measurements as a probabilistic statement: one seed in ten is no refutation
+    assert make_check(seeds=10, measure=exact(values)).run(Noise(0.5)).outcome is not (
+        Outcome.VIOLATED
+    )
+
+
+def test_a_for_every_statement_holds_within_its_declared_tolerance():
+    rounding = exact([0.5] * 9 + [1.0 + 1e-9])
+    strict = make_check(kind=StatementKind.FOR_EVERY, seeds=10, measure=rounding)
+    assert strict.run(Noise(0.5)).outcome is Outcome.VIOLATED
+    tolerant = make_check(kind=StatementKind.FOR_EVERY, seeds=10, measure=rounding, tolerance=1e-8)
+    assert tolerant.run(Noise(0.5)).outcome is Outcome.HOLDS
+
+
+def test_a_bound_above_the_trivial_value_is_vacuous():
+    trivial = make_check(trivial_value=0.95).run(Noise(0.9))
+    assert trivial.outcome is Outcome.VACUOUS and trivial.non_vacuous is False
+    assert not trivial.as_expected
+    informative = make_check(trivial_value=lambda s: 2.0).run(Noise(0.9))
+    assert informative.outcome is Outcome.HOLDS and informative.non_vacuous is True
+
+
+def test_a_variant_may_drop_symbols_the_bound_values_still_supply():
+    def values(setting):
+        return {"c": 1.0, "unused": 3.0}
+
+    assert make_check(bound_values=values).run(Noise(0.9)).outcome is Outcome.HOLDS
+
+
+def test_a_lower_share_of_holding_examples_needs_a_reason():
+    with pytest.raises(ParameterRangeError, match="holds_share_reason"):
+        make_check(holds_share=0.2)
+    assert make_check(holds_share=0.2, holds_share_reason="vacuous on half").holds_share == 0.2
+
+
+ALL_INCONCLUSIVE = """
+import numpy as np
+from hypothesis import strategies as st
+from gflcheck import Bound, Measurement, Provenance, Tag, TheoryCheck, positive
+
+def estimate_only(setting, seeds):
+    return Measurement(np.zeros(len(seeds)), lower=np.zeros(len(seeds)))
+
+check = TheoryCheck(
+    name="weak",
+    bound=Bound("one", "c", [positive("c")], Provenance("t", "-", Tag.OURS)),
+    settings=st.integers(0, 10),
+    bound_values=lambda s: {"c": 1.0},
+    measure=estimate_only,
+)
+test_weak = check.property()
+"""
+
+
+def test_a_property_whose_examples_are_all_inconclusive_fails(pytester):
+    pytester.makepyfile(test_weak=ALL_INCONCLUSIVE)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--gflcheck-no-cache")
+    result.assert_outcomes(failed=1)
+    output = result.stdout.str()
+    assert "examples HOLD, fewer than the required 50%" in output
+    assert "inconclusive" in output
 
 
 def test_bad_declarations_and_measurements_name_the_problem():
@@ -136,6 +251,38 @@ def test_a_declared_check_has_measurable_power():
     assert detection.false_variant and detection.violated == 3 and detection.meets_target
 
 
-def test_the_worked_example_is_short():
-    lines = [line for line in EXAMPLE.read_text().splitlines() if line.strip()]
-    assert len(lines) <= 70  # the module docstring and imports included
+HELPER_CHECK = """
+import numpy as np
+from hypothesis import strategies as st
+from gflcheck import Bound, Measurement, Provenance, Tag, TheoryCheck, positive
+from helper import measured_value
+
+def measure(setting, seeds):
+    return Measurement(np.full(len(seeds), measured_value()))
+
+check = TheoryCheck(
+    name="helper",
+    bound=Bound("one", "c", [positive("c")], Provenance("t", "-", Tag.OURS)),
+    settings=st.just(0),
+    bound_values=lambda s: {"c": 1.0},
+    measure=measure,
+)
+test_helper = check.property()
+"""
+
+
+def test_editing_a_helper_of_the_measurement_misses_the_cache(pytester):
+    """The run cache keys a user's measurement by every project module it reaches, so an edited
+    helper is measured afresh instead of replaying the old verdict."""
+    pytester.makepyfile(helper="SCALE = 0.5\ndef measured_value():\n    return SCALE\n")
+    pytester.makepyfile(test_helper_check=HELPER_CHECK)
+    arguments = ("-p", "no:cacheprovider", f"--gflcheck-cache-dir={pytester.path / 'cache'}")
+    pytester.runpytest_subprocess(*arguments).assert_outcomes(passed=1)
+    replay = pytester.runpytest_subprocess(*arguments)
+    replay.assert_outcomes(passed=1)
+    assert "1 hits, 0 runs computed" in replay.stdout.str()
+    pytester.makepyfile(helper="SCALE = 20.0\ndef measured_value():\n    return SCALE\n")
+    edited = pytester.runpytest_subprocess(*arguments)
+    edited.assert_outcomes(failed=1)  # measured afresh: 20 > 1, where the replay said 0.5
+    assert "helper: one → violated" in edited.stdout.str()
+    assert "1 runs computed" in edited.stdout.str()

@@ -66,15 +66,17 @@ def test_random_subnetworks_are_distinct_reproducible_neurons():
     assert first[0] != first[1]
 
 
-def _evidence(sub_lower: float, k: int) -> LotteryEvidence:
+def _evidence(sub_lower: float, k: int, width: float = 0.01) -> LotteryEvidence:
     full = np.full((k, 2), 0.1)
     return LotteryEvidence(
         full_steps=(1, 2),
         full_loss=full,
+        full_lower=full - 0.01,
         full_upper=full + 0.01,
         subnetwork_steps=(1, 2),
         subnetwork_loss=np.full((k, 2), sub_lower + 0.01),
         subnetwork_lower=np.full((k, 2), sub_lower),
+        subnetwork_upper=np.full((k, 2), sub_lower + 0.01 + width),
         neurons=[[0]] * k,
         alignment=np.ones(k),
         diverged=np.zeros(k, dtype=bool),
@@ -82,14 +84,19 @@ def _evidence(sub_lower: float, k: int) -> LotteryEvidence:
 
 
 @pytest.mark.parametrize(
-    ("sub_lower", "expected"), [(0.05, Outcome.HOLDS), (0.5, Outcome.VIOLATED)]
+    ("sub_lower", "width", "expected"),
+    [(0.05, 0.01, Outcome.HOLDS), (0.5, 0.01, Outcome.VIOLATED), (0.12, 0.1, Outcome.INCONCLUSIVE)],
 )
 def test_decision_compares_the_subnetwork_with_the_whole_network_plus_tolerance(
-    monkeypatch, sub_lower, expected
+    monkeypatch, sub_lower, width, expected
 ):
+    """Holds needs the subnetwork's upper bounds at or below the whole network's lower bound + τ
+    (0.09 + 0.05); violated needs its lower bounds above the upper bound + τ (0.11 + 0.05)."""
     setting = LotterySetting()
-    k = 14  # confirming seeds at δ = 0.2, α = 0.05
-    monkeypatch.setattr(lottery_tickets, "lottery_evidence", lambda *a: _evidence(sub_lower, k))
+    k = 15  # confirming seeds at δ = 0.2, α = 0.05, β₊ = 2·0.005
+    monkeypatch.setattr(
+        lottery_tickets, "lottery_evidence", lambda *a: _evidence(sub_lower, k, width)
+    )
     verdict, _ = check_lottery_ticket(setting, ticket_matches_full_network())
     assert verdict.outcome is expected
     assert len(verdict.seeds) == k

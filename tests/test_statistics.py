@@ -12,7 +12,15 @@ from scipy import stats
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import clopper_pearson, hinge_loss_estimate, zero_one_error_estimate
 from gflcheck.networks import TwoLayerReLU
-from gflcheck.verdicts import Outcome, decide_violation_rate, seeds_to_confirm
+from gflcheck.verdicts import (
+    Outcome,
+    SeedStates,
+    classify_seeds,
+    decide_every_instance,
+    decide_violation_rate,
+    seeds_to_confirm,
+    vacuity,
+)
 
 
 @pytest.mark.parametrize("successes, trials", [(0, 20), (3, 20), (20, 20), (17, 400)])
@@ -50,35 +58,98 @@ def test_seeds_to_confirm_is_the_least_sufficient_count():
         assert 1 - alpha ** (1 / k) <= delta < 1 - alpha ** (1 / (k - 1))
 
 
+def states(violates, satisfies, diverged=None) -> SeedStates:
+    violates, satisfies = np.asarray(violates, bool), np.asarray(satisfies, bool)
+    return SeedStates(
+        violates, satisfies, np.zeros_like(violates) if diverged is None else np.asarray(diverged)
+    )
+
+
 def test_decision_rule():
     k = seeds_to_confirm(0.2, 0.05)
-    none = np.zeros(k, dtype=bool)
-    holds = decide_violation_rate(none, none, 0.2, 0.05, 0.01)
-    assert holds.outcome is Outcome.HOLDS and holds.p_value == 1.0
-    everything = np.ones(k, dtype=bool)
-    violated = decide_violation_rate(everything, none, 0.2, 0.05, 0.01)
+    none, every = np.zeros(k, dtype=bool), np.ones(k, dtype=bool)
+    holds = decide_violation_rate(states(none, every), 0.2, 0.05, 0.01)
+    assert holds.outcome is Outcome.HOLDS and holds.p_value == 1.0 and holds.satisfied == k
+    violated = decide_violation_rate(states(every, none), 0.2, 0.05, 0.01)
     assert violated.outcome is Outcome.VIOLATED and violated.p_value < 1e-6
     few = none.copy()
     few[:2] = True
-    middle = decide_violation_rate(few, none, 0.2, 0.05, 0.01)
+    middle = decide_violation_rate(states(few, ~few), 0.2, 0.05, 0.01)
     assert middle.outcome is Outcome.INCONCLUSIVE
     diverged = none.copy()
     diverged[:3] = True
-    undetermined = decide_violation_rate(none, diverged, 0.2, 0.05, 0.01)
-    assert undetermined.outcome is Outcome.INCONCLUSIVE and undetermined.undetermined == 3
+    undetermined = decide_violation_rate(states(none, ~diverged, diverged), 0.2, 0.05, 0.01)
+    assert undetermined.outcome is Outcome.INCONCLUSIVE
+    assert undetermined.undetermined == 3 and undetermined.diverged == 3
+
+
+def test_no_certified_violation_is_not_holds():
+    """Seeds that neither certainly violate nor certainly satisfy the bound confirm nothing."""
+    k = seeds_to_confirm(0.2, 0.05)
+    nothing = np.zeros(k, dtype=bool)
+    decision = decide_violation_rate(states(nothing, nothing), 0.2, 0.05)
+    assert decision.outcome is Outcome.INCONCLUSIVE and decision.undetermined == k
+
+
+def test_the_satisfaction_miscoverage_needs_more_seeds_to_confirm():
+    k = seeds_to_confirm(0.2, 0.05)
+    every, none = np.ones(k, dtype=bool), np.zeros(k, dtype=bool)
+    weak = decide_violation_rate(states(none, every), 0.2, 0.05, 0.0, satisfaction_miscoverage=0.05)
+    assert weak.outcome is Outcome.INCONCLUSIVE
+    more = seeds_to_confirm(0.2, 0.05, 0.05)
+    assert more > k
+    strong = decide_violation_rate(
+        states(np.zeros(more, bool), np.ones(more, bool)), 0.2, 0.05, 0.0, 0.05
+    )
+    assert strong.outcome is Outcome.HOLDS
+    with pytest.raises(ParameterRangeError, match="satisfaction_miscoverage"):
+        seeds_to_confirm(0.1, 0.05, 0.1)
+
+
+def test_seed_states_from_confidence_bounds():
+    lower = np.array([0.0, 0.5, 1.5, np.nan, -np.inf, 0.2])
+    upper = np.array([0.5, 1.5, 2.0, np.nan, 5.0, 0.4])
+    diverged = np.array([False, False, False, False, False, True])
+    seeds = classify_seeds(lower, upper, 1.0, diverged=diverged)
+    assert seeds.satisfies.tolist() == [True, False, False, False, False, False]
+    assert seeds.violates.tolist() == [False, False, True, False, False, False]
+    assert seeds.undetermined.tolist() == [False, True, False, True, True, True]
+    at_least = classify_seeds(lower, upper, 1.0, at_least=True)
+    assert at_least.violates.tolist() == [True, False, False, False, False, True]
+    assert at_least.satisfies.tolist() == [False, False, True, False, False, False]
+    tolerant = classify_seeds(np.array([1.0 + 1e-9]), np.array([1.0 + 1e-9]), 1.0, 1e-8)
+    assert tolerant.satisfies.all()
+
+
+def test_every_instance_decision():
+    one = decide_every_instance(states([False, True, False], [True, False, True]))
+    assert one.outcome is Outcome.VIOLATED and one.p_value == 0.0
+    assert decide_every_instance(states([False] * 3, [True] * 3)).outcome is Outcome.HOLDS
+    open_case = decide_every_instance(states([False] * 3, [True, False, True]))
+    assert open_case.outcome is Outcome.INCONCLUSIVE
+
+
+def test_a_bound_at_or_above_the_trivial_value_is_vacuous():
+    assert vacuity(Outcome.HOLDS, 1.0, 1.0) is Outcome.VACUOUS
+    assert vacuity(Outcome.INCONCLUSIVE, 3.0, 1.0) is Outcome.VACUOUS
+    assert vacuity(Outcome.VIOLATED, 3.0, 1.0) is Outcome.VIOLATED
+    assert vacuity(Outcome.HOLDS, 0.4, 0.5) is Outcome.HOLDS
+    assert vacuity(Outcome.HOLDS, 7.0, None) is Outcome.HOLDS
 
 
 def test_decision_p_value_is_the_exact_binomial_tail():
     flags = np.array([True] * 4 + [False] * 6)
-    decision = decide_violation_rate(flags, np.zeros(10, dtype=bool), 0.1, 0.05, 0.02)
+    decision = decide_violation_rate(states(flags, ~flags), 0.1, 0.05, 0.02)
     assert decision.p_value == pytest.approx(stats.binom.sf(3, 10, 0.12))
 
 
 def test_decision_refuses_bad_inputs():
     with pytest.raises(ParameterRangeError, match="delta"):
-        decide_violation_rate(np.zeros(3, bool), np.zeros(3, bool), 1.5, 0.05, 0.0)
-    with pytest.raises(ParameterRangeError, match="violated, undetermined"):
-        decide_violation_rate(np.zeros(3, bool), np.zeros(4, bool), 0.1, 0.05, 0.0)
+        decide_violation_rate(states([False] * 3, [True] * 3), 1.5, 0.05, 0.0)
+    with pytest.raises(ParameterRangeError, match="violates, satisfies, diverged"):
+        SeedStates(np.zeros(3, bool), np.zeros(4, bool), np.zeros(3, bool))
+    with pytest.raises(ParameterRangeError, match="overlaps"):
+        SeedStates(np.ones(3, bool), np.ones(3, bool), np.zeros(3, bool))
 
 
 def test_interval_decision():

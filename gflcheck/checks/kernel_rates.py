@@ -147,7 +147,7 @@ def rate_verdict(
         ),
         parameters=parameters,
         false_alarm_rate=alpha / 2,
-        non_vacuous=None,
+        trivial_value=None,
         counterexample=(
             f"slope ≥ {fit.lower:.3f} > {allowed:.3f} (95% lower bound)"
             if outcome is Outcome.VIOLATED

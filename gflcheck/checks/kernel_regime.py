@@ -46,6 +46,7 @@ from gflcheck.verdicts import (
     Outcome,
     QuantifierInstantiation,
     Verdict,
+    classify_seeds,
     decide_every_instance,
     decide_interval,
 )
@@ -152,8 +153,11 @@ def check_training_loss_bound(
     )
     losses = run.training_loss[:, 1:].numpy()
     diverged = run.diverged_at.numpy() >= 0
-    violated = ~diverged & (losses > bound_by_step).any(axis=1)
-    decision = decide_every_instance(violated, diverged)
+    # Exact losses at every step: a seed satisfies the ∀t bound when its largest excess is ≤ 0.
+    excess = np.max(losses - bound_by_step, axis=1)
+    states = classify_seeds(excess, excess, 0.0, diverged=diverged)
+    violated = states.violates
+    decision = decide_every_instance(states)
     slack = np.where(diverged, np.nan, (bound_by_step - losses).min(axis=1))
     final_bound = float(bound_by_step[:, -1].max())
     evidence = KernelEvidence(solutions, lipschitz, run, bound_by_step, risks)
@@ -175,7 +179,7 @@ def check_training_loss_bound(
             "k": len(seeds),
         },
         false_alarm_rate=0.0,
-        non_vacuous=None,
+        trivial_value=None,
         counterexample=_counterexample(violated, losses, bound_by_step, seeds),
         notes=("deliberately false variant",)
         if bound.provenance.note == "deliberately false"
@@ -296,7 +300,7 @@ def check_generalization_gap(
         ),
         parameters=verdict.parameters,
         false_alarm_rate=alpha / 2,
-        non_vacuous=None,
+        trivial_value=None,
         counterexample=(
             f"E[gap] ≥ {lower:.5f} > {rhs.max():.5f}" if outcome is Outcome.VIOLATED else None
         ),

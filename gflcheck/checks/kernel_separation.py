@@ -399,7 +399,7 @@ def growth_verdict(
             "tolerance": tolerance,
         },
         false_alarm_rate=alpha / 2,
-        non_vacuous=None,
+        trivial_value=None,
         counterexample=(
             f"fitted slope {fit.slope:.2f}, {1 - alpha:.0%} CI "
             f"[{fit.lower:.2f}, {fit.upper:.2f}], against {relation} {threshold:.2f}"

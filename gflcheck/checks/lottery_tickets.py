@@ -52,7 +52,9 @@ from gflcheck.theorems.lottery import Subnetwork, TicketStatement, ticket_matche
 from gflcheck.training import TrainingRun, gaussian_mixture_recipe, train_algorithm_1
 from gflcheck.verdicts import (
     QuantifierInstantiation,
+    SeedStates,
     Verdict,
+    classify_seeds,
     confirming_seeds,
     decide_violation_rate,
 )
@@ -162,15 +164,18 @@ def random_subnetwork(width: int, size: int, seeds: tuple[int, ...]) -> list[lis
 @dataclass(frozen=True, eq=False)
 class LotteryEvidence:
     """Per seed: the whole network's and the subnetwork's checkpoint losses (estimate, lower,
-    upper; ``[k, checkpoints]``), the chosen neurons and their mean |cosine| with the nearest
+    upper; ``[k, checkpoints]``; the subnetwork's upper bounds at miscoverage ``β/checkpoints``
+    each, so that any of them certifies the ∃t statement at ``β``), the chosen neurons and their mean |cosine| with the nearest
     cluster direction after step 1."""
 
     full_steps: tuple[int, ...]
     full_loss: np.ndarray
+    full_lower: np.ndarray
     full_upper: np.ndarray
     subnetwork_steps: tuple[int, ...]
     subnetwork_loss: np.ndarray
     subnetwork_lower: np.ndarray
+    subnetwork_upper: np.ndarray
     neurons: list[list[int]]
     alignment: np.ndarray
     diverged: np.ndarray
@@ -226,18 +231,21 @@ def lottery_evidence(
         strict=True,
     )
     x, y = torch.stack(xs), torch.stack(ys)
-    full_loss, _, full_upper = _checkpoint_losses(full, x, y, config.loss_miscoverage)
+    full_loss, full_lower, full_upper = _checkpoint_losses(full, x, y, config.loss_miscoverage)
     sub_loss, sub_lower, _ = _checkpoint_losses(sub, x, y, config.loss_miscoverage)
+    _, _, sub_upper = _checkpoint_losses(sub, x, y, config.loss_miscoverage / len(sub.checkpoints))
     cosine = _cluster_cosines(full.checkpoints[1], distribution).abs()
     nearest = cosine.max(-1).values  # [k, m]
     alignment = np.array([float(nearest[i, row].mean()) for i, row in enumerate(neurons)])
     return LotteryEvidence(
         full_steps,
         full_loss,
+        full_lower,
         full_upper,
         sub_steps,
         sub_loss,
         sub_lower,
+        sub_upper,
         neurons,
         alignment,
         (full.diverged | sub.diverged).numpy(),
@@ -252,18 +260,41 @@ def check_lottery_ticket(
     """Check ``statement`` (default: the poster's ticket, ``c = 4``) on ``setting``."""
     statement = statement or ticket_matches_full_network()
     config = config or LotteryConfig()
-    seeds = confirming_seeds(setting.seed, "lottery", setting.delta, config.alpha, config.min_seeds)
+    seeds = confirming_seeds(
+        setting.seed,
+        "lottery",
+        setting.delta,
+        config.alpha,
+        config.min_seeds,
+        2 * config.loss_miscoverage,
+    )
     evidence = lottery_evidence(setting, config, statement.subnetwork, statement.step_factor, seeds)
     best = np.nanargmin(np.where(np.isfinite(evidence.full_loss), evidence.full_loss, np.inf), 1)
     rows = np.arange(len(seeds))
-    full_best, full_upper = evidence.full_loss[rows, best], evidence.full_upper[rows, best]
+    full_best = evidence.full_loss[rows, best]
+    full_lower, full_upper = evidence.full_lower[rows, best], evidence.full_upper[rows, best]
     bound = statement.bound.evaluate({"L_full": full_upper, "tau": config.tolerance})
-    sub_lower = np.nanmin(evidence.subnetwork_lower, axis=1)
+    confirming_bound = statement.bound.evaluate({"L_full": full_lower, "tau": config.tolerance})
+    with np.errstate(invalid="ignore"):
+        sub_lower = np.where(
+            np.isnan(evidence.subnetwork_lower), -np.inf, evidence.subnetwork_lower
+        )
+        sub_upper = np.where(np.isnan(evidence.subnetwork_upper), np.inf, evidence.subnetwork_upper)
+    sub_lower, sub_upper = sub_lower.min(axis=1), sub_upper.min(axis=1)
     sub_best = np.nanmin(evidence.subnetwork_loss, axis=1)
     undetermined = evidence.diverged
-    violated = ~undetermined & (sub_lower > bound)
+    # Violated: the subnetwork's lower bounds stay above the whole network's upper bound + τ at
+    # every checkpoint; satisfied: some checkpoint's upper bound is at or below its lower bound + τ.
+    violates = classify_seeds(sub_lower, sub_lower, bound, diverged=undetermined).violates
+    satisfies = classify_seeds(sub_upper, sub_upper, confirming_bound, diverged=undetermined)
+    states = SeedStates(violates, satisfies.satisfies & ~violates, undetermined)
+    violated = states.violates
     decision = decide_violation_rate(
-        violated, undetermined, setting.delta, config.alpha, 2 * config.loss_miscoverage
+        states,
+        setting.delta,
+        config.alpha,
+        2 * config.loss_miscoverage,
+        2 * config.loss_miscoverage,
     )
     worst = int(np.argmax(np.where(violated, sub_lower - bound, -np.inf)))
     steps = max(1, math.ceil(statement.step_factor * config.steps))
@@ -285,7 +316,7 @@ def check_lottery_ticket(
             "subnetwork_steps": steps,
         },
         false_alarm_rate=config.alpha,
-        non_vacuous=None,
+        trivial_value=None,
         counterexample=(
             f"seed {seeds[worst]}: the {statement.subnetwork.value} stays above "
             f"{sub_lower[worst]:.3f} (lower bound) over {steps} steps, against "

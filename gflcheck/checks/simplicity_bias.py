@@ -38,7 +38,9 @@ from gflcheck.random import torch_generator
 from gflcheck.theorems.simplicity import OrderStatement, linear_part_first
 from gflcheck.verdicts import (
     QuantifierInstantiation,
+    SeedStates,
     Verdict,
+    classify_seeds,
     confirming_seeds,
     decide_violation_rate,
 )
@@ -171,9 +173,13 @@ def check_simplicity_bias(
     never = config.steps + 1
     undetermined = (first == never) & (later == never)
     bounds = statement.bound.evaluate({"t_later": later.astype(float)})
-    violated = ~undetermined & (first > bounds)
-    decision = decide_violation_rate(violated, undetermined, setting.delta, config.alpha, 0.0)
     diverged = ~np.isfinite(paths.loss[:, -1])
+    # Crossing steps are exact (population gradient descent): their own lower and upper bounds.
+    # A seed on which neither part crossed within the horizon is undetermined.
+    exact = classify_seeds(first, first, bounds, diverged=diverged)
+    states = SeedStates(exact.violates & ~undetermined, exact.satisfies & ~undetermined, diverged)
+    violated = states.violates
+    decision = decide_violation_rate(states, setting.delta, config.alpha)
     intervals = {
         part: student_t_interval(steps.astype(float), config.alpha / 2)
         for part, steps in crossing.items()
@@ -191,7 +197,7 @@ def check_simplicity_bias(
         quantifiers=_quantifiers(setting, config, intervals, len(seeds)),
         parameters={**asdict(setting), "m": setting.width, "T": config.steps},
         false_alarm_rate=config.alpha,
-        non_vacuous=None,
+        trivial_value=None,
         counterexample=(
             f"seed {seeds[worst]}: {statement.first} part crosses {config.level:g} at step "
             f"{first[worst]}, the {statement.later} part at {later[worst]}; "

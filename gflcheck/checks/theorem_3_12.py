@@ -21,10 +21,12 @@ One call of :func:`check_theorem_3_12` on one :class:`MixtureSetting`, :class:`P
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
+from hypothesis import strategies as st
 
 from gflcheck._validation import (
     require_int_at_least,
@@ -33,6 +35,7 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.cache import cached_run
+from gflcheck.declare import Measurement, TheoryCheck
 from gflcheck.distributions.gaussian_mixture import (
     GaussianMixture,
     orthogonal_mixture,
@@ -77,11 +80,12 @@ from gflcheck.training import (
 from gflcheck.verdicts import (
     QuantifierInstantiation,
     Verdict,
-    confirming_seeds,
-    decide_violation_rate,
 )
 
 FAMILIES = ("xor", "orthogonal", "two-cluster", "three-cluster")
+
+HINGE_TRIVIAL_LOSS = 1.0
+"""The hinge loss of ``f ≡ 0``: a bound on ``L_D`` at or above it is vacuous."""
 
 
 @dataclass(frozen=True)
@@ -295,6 +299,7 @@ class Theorem312Config:
     max_steps: int = 2000
     batch_size: int = 256
     min_seeds: int = 8
+    unconfirmed_seeds: int = 1
     hit_rate_draws: int = 20000
     hit_rate_miscoverage: float = 0.005
     gradient_norm_fraction: float = 0.01
@@ -302,6 +307,7 @@ class Theorem312Config:
     opt_refit_size: int = 2000
     opt_evaluation_size: int = 50000
     loss_miscoverage: float = 0.01
+    satisfaction_miscoverage: float = 0.01
     bayes_risk_size: int = 100_000
     bayes_risk_miscoverage: float = 0.005
     test_size: int = 4096
@@ -316,6 +322,7 @@ class Theorem312Config:
             "hit_rate_miscoverage",
             "opt_miscoverage",
             "loss_miscoverage",
+            "satisfaction_miscoverage",
             "bayes_risk_miscoverage",
         ):
             require_open_unit_interval(name, getattr(self, name), "Theorem312Config")
@@ -331,6 +338,13 @@ class Theorem312Config:
         """Chance that a seed's lower bound at the theorem's ``t`` is wrong: one ``β`` per bound
         combined (fresh batch, checkpoint before, checkpoint after)."""
         return (3 if self.fresh_samples else 2) * self.loss_miscoverage
+
+    @property
+    def checkpoint_miscoverage(self) -> float:
+        """Miscoverage of each checkpoint's upper bound: ``β₊`` split over the checkpoints (a
+        seed certainly satisfies the ∃t statement when any checkpoint's upper bound is below the
+        bound: union bound)."""
+        return self.satisfaction_miscoverage / self.checkpoints
 
     @property
     def false_alarm_rate(self) -> float:
@@ -364,19 +378,24 @@ class Theorem312Evidence:
     prepared: Preparation
     run: TrainingRun
     best_lower_bound: np.ndarray
+    best_upper_bound: np.ndarray
     best_test_loss: np.ndarray
     best_test_step: np.ndarray
     best_test_error: np.ndarray
 
 
+@cached_run
 def prepare(
-    setting: GflSetting, config: Theorem312Config, statement: Statement | None = None
+    setting: GflSetting,
+    config: Theorem312Config,
+    steps: int | None = None,
+    width: int | None = None,
 ) -> Preparation:
-    """Everything the check needs before training (see :class:`Preparation`).
+    """Everything the check needs before training (see :class:`Preparation`); ``steps`` and
+    ``width`` replace the theorem's requirements when given (a variant's ``T``, say).
 
     Raises :class:`BudgetExceededError` when ``m`` or ``T`` exceeds the budget (or ``p`` is 0).
     """
-    statement = statement or theorem_3_12()
     distribution = setting.distribution()
     truth = setting.ground_truth(distribution, config)
     opt = opt_upper_bound(
@@ -401,10 +420,8 @@ def prepare(
         torch_generator(setting.seed, "hit-rate"),
         config.hit_rate_miscoverage / r,
     )
-    width = statement.width or _required_width(hit_rate.p, r, setting, config)
-    steps = statement.steps or _required_steps(
-        truth.output_weight_norm, expected_norm, r, setting, config
-    )
+    width = width or _required_width(hit_rate.p, r, setting, config)
+    steps = steps or _required_steps(truth.output_weight_norm, expected_norm, r, setting, config)
     if width > math.exp(setting.dimension):
         raise PreconditionError("m ≤ e^d", f"m = {width}, e^d = {math.exp(setting.dimension):.4g}")
     recipe = gaussian_mixture_recipe(
@@ -464,94 +481,141 @@ def _required_steps(
     return steps
 
 
-def run_seeds(setting: GflSetting, config: Theorem312Config) -> tuple[int, ...]:
-    """The ``k`` run seeds: enough that zero violations can confirm "holds" at ``α``."""
-    return confirming_seeds(setting.seed, "run", setting.delta, config.alpha, config.min_seeds)
+def theorem_3_12_check(
+    statement: Statement | None = None,
+    config: Theorem312Config | None = None,
+    settings: st.SearchStrategy[GflSetting] | None = None,
+) -> TheoryCheck[GflSetting]:
+    """``statement`` (default: Theorem 3.12 itself) as a :class:`~gflcheck.declare.TheoryCheck`
+    on the GFL families, with the measurement of the module docstring; ``settings`` is the
+    strategy its :meth:`~gflcheck.declare.TheoryCheck.property` draws from.
+
+    A variant of the theorem is a ``false_variant`` of this check with another bound (its symbols
+    are ``OPT, r, B_a1, B_x1, gamma, epsilon``), or the check of a :class:`Statement` with other
+    ``steps``/``width``. Declared false-alarm rate (probability of *violated* when the statement
+    holds): ``α + β_OPT + β_p + β_Bayes``: the binomial test's level plus the chances that the
+    OPT upper bound, one of the ``r`` hit-rate lower bounds (``β_p/r`` each) or the Bayes-risk
+    lower bound missed. Per-seed misses of the loss bounds enter the binomial test (``β₋`` and
+    ``β₊`` of :class:`Theorem312Config`).
+    """
+    statement = statement or theorem_3_12()
+    config = config or Theorem312Config()
+    return TheoryCheck(
+        name="gfl-theorem-3.12",
+        bound=statement.bound,
+        settings=st.nothing() if settings is None else settings,
+        bound_values=partial(theorem_3_12_values, config, statement.steps, statement.width),
+        measure=partial(measure_theorem_3_12, config, statement.steps, statement.width),
+        quantifiers=partial(_quantifier_table, config),
+        delta=_failure_probability,
+        alpha=config.alpha,
+        miscoverage=(config.per_seed_miscoverage, config.satisfaction_miscoverage),
+        min_seeds=config.min_seeds,
+        unconfirmed=config.unconfirmed_seeds,
+        seed_stream="run",
+        bound_miscoverage=config.false_alarm_rate - config.alpha,
+        statement=statement.name,
+        label=_family,
+        trivial_value=HINGE_TRIVIAL_LOSS,
+        why_false=statement.why_false,
+    )
 
 
-@cached_run
 def check_theorem_3_12(
     setting: GflSetting,
     statement: Statement | None = None,
     config: Theorem312Config | None = None,
 ) -> tuple[Verdict, Theorem312Evidence]:
-    """Check ``statement`` (default: Theorem 3.12 itself) on one setting; see the module docstring.
+    """Check ``statement`` (default: Theorem 3.12 itself) on one setting: the verdict of
+    :func:`theorem_3_12_check`, with its evidence."""
+    return theorem_3_12_check(statement, config).run_with_evidence(setting)
 
-    Declared false-alarm rate (probability of *violated* when the statement holds):
-    ``α + β_OPT + β_p + β_Bayes``: the binomial test's level plus the chances that the OPT upper
-    bound, one of the ``r`` hit-rate lower bounds (``β_p/r`` each) or the Bayes-risk lower bound
-    missed. Per-seed misses of the loss bounds enter the binomial null (``δ + β_seed``).
-    """
-    statement = statement or theorem_3_12()
-    config = config or Theorem312Config()
-    prepared = prepare(setting, config, statement)
-    distribution, opt, recipe, width, steps = (
-        prepared.distribution,
-        prepared.opt,
-        prepared.recipe,
-        prepared.width,
-        prepared.steps,
-    )
-    truth = opt.ground_truth
-    values = {
-        "OPT": opt.value,
+
+def _failure_probability(setting: GflSetting) -> float:
+    return setting.delta
+
+
+def _family(setting: GflSetting) -> str:
+    return setting.family
+
+
+def theorem_3_12_values(
+    config: Theorem312Config, steps: int | None, width: int | None, setting: GflSetting
+) -> dict[str, float]:
+    """The bound's symbols on ``setting``: ``OPT`` (an upper confidence bound), ``r``,
+    ``B_a1``, ``B_x1`` from the ground truth ``f°``; ``γ`` and ``ε`` from the setting."""
+    prepared = prepare(setting, config, steps, width)
+    truth = prepared.opt.ground_truth
+    return {
+        "OPT": prepared.opt.value,
         "r": truth.width,
         "B_a1": truth.output_weight_bound,
         "B_x1": prepared.expected_norm,
         "gamma": setting.gamma,
         "epsilon": setting.epsilon,
     }
-    bound_value = float(statement.bound.evaluate(values))
-    seeds = run_seeds(setting, config)
-    checkpoint_steps = _checkpoint_steps(steps, config.checkpoints)
+
+
+def measure_theorem_3_12(
+    config: Theorem312Config,
+    steps: int | None,
+    width: int | None,
+    setting: GflSetting,
+    seeds: tuple[int, ...],
+) -> Measurement:
+    """Train Algorithm 1 on ``seeds`` (one batched program) and measure, per seed, the best
+    checkpoint's test hinge loss with ``min_{t∈[T]}`` of its lower confidence bound and the
+    smallest checkpoint upper bound (:func:`_measure`); a run that produced non-finite numbers is
+    marked diverged."""
+    prepared = prepare(setting, config, steps, width)
+    checkpoint_steps = _checkpoint_steps(prepared.steps, config.checkpoints)
     dtype = getattr(torch, config.dtype)
     run = train_algorithm_1(
-        distribution,
-        recipe,
-        width,
-        steps,
+        prepared.distribution,
+        prepared.recipe,
+        prepared.width,
+        prepared.steps,
         config.batch_size,
         seeds,
         checkpoint_steps,
         dtype,
         expected_input_norm=prepared.expected_norm,
     )
-    lower, test_loss, test_step, test_error = _measure(
-        run, distribution, config, checkpoint_steps, dtype
+    lower, upper, test_loss, test_step, test_error = _measure(
+        run, prepared.distribution, config, checkpoint_steps, dtype
     )
     lower = np.maximum(lower, float(prepared.bayes_risk.lower[0]))
-    diverged = run.diverged.numpy()
-    violated = (~diverged) & (lower > bound_value)
-    decision = decide_violation_rate(
-        violated, diverged, setting.delta, config.alpha, config.per_seed_miscoverage
-    )
-    slack = np.where(diverged, np.nan, bound_value - test_loss)
+    diverged = run.diverged.numpy() | ~np.isfinite(test_loss)
     evidence = Theorem312Evidence(
         prepared=prepared,
         run=run,
         best_lower_bound=lower,
+        best_upper_bound=upper,
         best_test_loss=test_loss,
         best_test_step=test_step,
         best_test_error=test_error,
     )
-    verdict = Verdict(
-        check=f"gfl-theorem-3.12/{setting.family}",
-        statement=statement.name,
-        outcome=decision.outcome,
-        bound=statement.bound,
-        bound_value=bound_value,
-        decision=decision,
-        slack=slack,
-        seeds=seeds,
-        quantifiers=_quantifier_table(setting, config, evidence, values, checkpoint_steps),
-        parameters={**asdict(setting), "m": width, "T": steps, "k": len(seeds)},
-        false_alarm_rate=config.false_alarm_rate,
-        non_vacuous=bound_value < 1.0,
-        counterexample=_counterexample(violated, lower, bound_value, seeds, evidence),
-        notes=_notes(statement, diverged, run),
-        false_variant=statement.is_false_variant,
+    notes = ()
+    if diverged.any():
+        at = run.diverged_at.numpy()[diverged].tolist()
+        notes = (f"diverged seeds stopped at steps {at}",)
+    # The bounds come from different samples (fresh batches, the test sample) and can cross,
+    # which means one of them missed. [min, max] of the two keeps each side's miscoverage: the
+    # new lower bound misses only if the old one did, and likewise the upper. The estimate is
+    # placed inside (the Bayes floor is a lower bound for every network).
+    with np.errstate(invalid="ignore"):
+        lower, upper = np.fmin(lower, upper), np.fmax(lower, upper)
+        values = np.where(diverged, np.nan, np.clip(test_loss, lower, upper))
+    return Measurement(
+        values,
+        lower=np.where(diverged, np.nan, lower),
+        upper=np.where(diverged, np.nan, upper),
+        miscoverage=(config.per_seed_miscoverage, config.satisfaction_miscoverage),
+        diverged=diverged,
+        derived={"m": prepared.width, "T": prepared.steps},
+        notes=notes,
+        evidence=evidence,
     )
-    return verdict, evidence
 
 
 def _checkpoint_steps(steps: int, count: int) -> tuple[int, ...]:
@@ -564,8 +628,9 @@ def _measure(
     config: Theorem312Config,
     checkpoint_steps: tuple[int, ...],
     dtype: torch.dtype,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per seed: ``min_{t∈[T]}`` of a lower confidence bound on ``L_D(f_t)``, and the best
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per seed: ``min_{t∈[T]}`` of a lower confidence bound on ``L_D(f_t)``, the smallest upper
+    confidence bound over the checkpoints (each at miscoverage ``β₊/checkpoints``), and the best
     checkpoint's test loss, step and 0-1 error.
 
     At every step ``t`` the lower bound is the largest of (each one-sided, miscoverage ``β``):
@@ -590,7 +655,22 @@ def _measure(
     lower = _lower_bound_every_step(run, np.asarray(knots), knot_lower, config)
     with np.errstate(invalid="ignore"):
         lower = np.where(np.isnan(lower), -np.inf, lower).min(axis=1)
-    return lower, finite_loss[rows, best], np.asarray(checkpoint_steps)[best], errors[rows, best]
+    upper = np.stack(
+        [
+            hinge_loss_estimate(net, x, y, config.checkpoint_miscoverage).upper
+            for net in networks[1:]
+        ],
+        axis=1,
+    )
+    with np.errstate(invalid="ignore"):
+        upper = np.where(np.isnan(upper), np.inf, upper).min(axis=1)
+    return (
+        lower,
+        upper,
+        finite_loss[rows, best],
+        np.asarray(checkpoint_steps)[best],
+        errors[rows, best],
+    )
 
 
 def _lower_bound_every_step(
@@ -620,42 +700,13 @@ def _lower_bound_every_step(
         return np.where(np.isnan(stacked).all(0), np.nan, np.nanmax(stacked, axis=0))
 
 
-def _counterexample(
-    violated: np.ndarray,
-    lower: np.ndarray,
-    bound_value: float,
-    seeds: tuple[int, ...],
-    evidence: Theorem312Evidence,
-) -> str | None:
-    if not violated.any():
-        return None
-    worst = int(np.argmax(np.where(violated, lower - bound_value, -np.inf)))
-    return (
-        f"seed {seeds[worst]}: L_D(f_t) ≥ {lower[worst]:.4f} at every t ∈ [1, {evidence.prepared.steps}] "
-        f"(one-sided lower bound) > bound {bound_value:.4f}; best test loss "
-        f"{evidence.best_test_loss[worst]:.4f} at step {int(evidence.best_test_step[worst])}; "
-        f"{int(violated.sum())}/{len(seeds)} seeds violate"
-    )
-
-
-def _notes(statement: Statement, diverged: np.ndarray, run: TrainingRun) -> tuple[str, ...]:
-    notes = []
-    if statement.is_false_variant:
-        notes.append(f"deliberately false variant: {statement.why_false}")
-    if diverged.any():
-        steps = run.diverged_at.numpy()[diverged].tolist()
-        notes.append(f"{int(diverged.sum())} seed(s) diverged (non-finite) at steps {steps}")
-    return tuple(notes)
-
-
 def _quantifier_table(
-    setting: GflSetting,
-    config: Theorem312Config,
-    evidence: Theorem312Evidence,
-    values: dict[str, float],
-    checkpoint_steps: tuple[int, ...],
+    config: Theorem312Config, setting: GflSetting, measured: Measurement
 ) -> tuple[QuantifierInstantiation, ...]:
+    evidence: Theorem312Evidence = measured.evidence
+    checkpoint_steps = _checkpoint_steps(evidence.prepared.steps, config.checkpoints)
     opt, hit = evidence.prepared.opt, evidence.prepared.hit_rate
+    values = {"OPT": opt.value, "B_x1": evidence.prepared.expected_norm}
     truth = opt.ground_truth
     Q = QuantifierInstantiation
     exists_t = (
@@ -667,7 +718,10 @@ def _quantifier_table(
         exists_t += f", and step t+1's fresh batch of {config.batch_size} (independent of f_t)"
     exists_t += (
         f"; at every t also the Bayes hinge risk E[1 − |2η(x)−1|] "
-        f"({evidence.prepared.bayes_risk.method}), below which no network goes"
+        f"({evidence.prepared.bayes_risk.method}), below which no network goes. A seed certainly "
+        f"satisfies it when some checkpoint's upper bound (miscoverage "
+        f"{config.checkpoint_miscoverage:g} each, β₊ = {config.satisfaction_miscoverage:g} over the "
+        "checkpoints) is at or below the bound"
     )
     return (
         Q(
@@ -716,8 +770,9 @@ def _quantifier_table(
         ),
         Q(
             "probability ≥ 1 − δ",
-            "k independent seeds; exact one-sided binomial test of violation rate ≤ δ+β at α; "
-            "holds if the Clopper–Pearson upper bound ≤ δ",
+            "k independent seeds; violated: exact one-sided binomial test of violation rate ≤ δ+β "
+            "at α; holds: Clopper–Pearson upper bound on the rate of seeds not certified to "
+            "satisfy the bound, plus β₊, ≤ δ",
             f"k={len(evidence.run.seeds)}, α={config.alpha:g}, declared false-alarm rate {config.false_alarm_rate:g}",
         ),
     )

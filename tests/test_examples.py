@@ -1,0 +1,61 @@
+"""Every example under examples/ runs as a test module and is as short as its statement kind
+promises: the public API states a check in a few dozen lines."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+# example → (passing properties, the most lines of user code: no docstrings, no imports)
+SHORT_EXAMPLES = {
+    "hoeffding_inequality.py": (2, 30),  # kind (i): a probabilistic bound over seeds
+    "gradient_descent_rate.py": (2, 30),  # kind (ii): a deterministic ∀-bound
+    "theorem_3_12_variant.py": (2, 14),  # a 7-line strategy, the theorem, a 2-line variant
+    "perceptron_mistake_bound.py": (2, 60),  # data, trainer, declaration and false variant
+}
+
+
+def user_code_lines(path: Path) -> int:
+    """Non-blank lines of a module, without its docstrings and imports."""
+    source = path.read_text()
+    skipped: set[int] = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Import | ast.ImportFrom) or (
+            isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        ):
+            skipped.update(range(node.lineno, node.end_lineno + 1))
+    return sum(
+        1
+        for number, line in enumerate(source.splitlines(), 1)
+        if line.strip() and number not in skipped
+    )
+
+
+@pytest.mark.parametrize("name", sorted(SHORT_EXAMPLES))
+def test_the_example_is_short(name):
+    assert user_code_lines(EXAMPLES / name) <= SHORT_EXAMPLES[name][1]
+
+
+@pytest.mark.parametrize("name", ["hoeffding_inequality.py", "gradient_descent_rate.py"])
+def test_the_example_runs_and_refutes_its_false_variant(pytester, name):
+    output = _run(pytester, name)
+    assert "VIOLATED" in output and "(false)" in output and "HOLDS" in output
+
+
+def test_a_variant_of_theorem_3_12_runs_through_the_same_check(pytester):
+    output = _run(pytester, "theorem_3_12_variant.py")
+    assert "γ² conjecture" in output and "Theorem 3.12" in output
+    assert "property test_the_gamma_squared_conjecture: 8 verdict(s)" in output
+
+
+def _run(pytester, name: str) -> str:
+    pytester.makepyfile(**{f"test_{name.removesuffix('.py')}": (EXAMPLES / name).read_text()})
+    result = pytester.runpytest("-p", "no:cacheprovider", "--gflcheck-no-cache")
+    result.assert_outcomes(passed=SHORT_EXAMPLES[name][0])
+    return result.stdout.str()
