@@ -125,12 +125,19 @@ def callable_fingerprint(function: Callable[..., Any]) -> tuple[Any, ...]:
         return (
             "partial",
             callable_fingerprint(function.func),
-            tuple(function.args),
-            dict(function.keywords),
+            tuple(_argument_key(argument) for argument in function.args),
+            {name: _argument_key(value) for name, value in function.keywords.items()},
         )
     name = f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', '?')}"
     files = reachable_source_files(function)
     return ("callable", name, tuple((str(path), _file_digest(path)) for path in files))
+
+
+def _argument_key(value: Any) -> Any:
+    """A bound argument of a partial: a function or partial by its fingerprint, else itself."""
+    if isinstance(value, functools.partial) or inspect.isfunction(value):
+        return callable_fingerprint(value)
+    return value
 
 
 def reachable_source_files(root: Any) -> list[Path]:

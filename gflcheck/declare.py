@@ -36,7 +36,6 @@ instances are exact, up to the declared tolerance).
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -53,7 +52,7 @@ from gflcheck._validation import (
     require_open_unit_interval,
     require_positive_int,
 )
-from gflcheck.bounds import Bound
+from gflcheck.bounds import Bound, Monotonicity
 from gflcheck.cache import cached_run, callable_fingerprint
 from gflcheck.errors import ParameterRangeError, PreconditionError
 from gflcheck.profiles import Budget
@@ -110,6 +109,16 @@ class CatalogueEntry:
         return self.check(setting, limits)
 
 
+@dataclass(frozen=True)
+class BoundValues:
+    """The bound per seed (or one number): at the measured symbols' estimates, and its largest
+    (``high``) and smallest (``low``) values over their confidence intervals."""
+
+    estimate: np.ndarray | float
+    high: np.ndarray | float
+    low: np.ndarray | float
+
+
 class StatementKind(StrEnum):
     """How a statement quantifies over seeds (module docstring)."""
 
@@ -128,7 +137,11 @@ class Measurement:
     ``diverged`` marks seeds whose training did not finish with finite numbers: recorded, never a
     pass. A non-finite value, or a NaN bound, on a seed not marked diverged is refused, naming
     the seed; so is a bound on the wrong side of its value. ``derived`` are quantities the
-    measurement fixed (a width, a number of steps) reported with the setting; ``notes`` and
+    measurement fixed (a width, a number of steps) reported with the setting; ``bound_values``
+    are symbols of the bound measured per seed, which make the bound a per-seed one: an exact
+    array (the other part's crossing step, say) or ``(lower, estimate, upper)`` for a symbol
+    measured with uncertainty (the whole network's loss), whose miscoverage the measurement's
+    ``miscoverage`` must include; ``notes`` and
     ``evidence`` (anything, e.g. the training runs) are kept with the verdict for reports.
     """
 
@@ -138,6 +151,9 @@ class Measurement:
     miscoverage: float | tuple[float, float] = 0.0
     diverged: np.ndarray | None = None
     derived: Mapping[str, object] = field(default_factory=dict)
+    bound_values: Mapping[str, np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict
+    )
     notes: tuple[str, ...] = ()
     evidence: Any = None
 
@@ -158,6 +174,16 @@ class Measurement:
                     name, array.shape, f"shape {values.shape}, like values", "Measurement"
                 )
             object.__setattr__(self, name, array)
+        for name, value in self.bound_values.items():
+            for array in value if isinstance(value, tuple) else (value,):
+                if np.shape(array) == values.shape:
+                    continue
+                raise ParameterRangeError(
+                    f"bound_values[{name!r}]",
+                    np.shape(array),
+                    f"one value per seed, shape {values.shape}",
+                    "Measurement",
+                )
         for side in (self.lower_miscoverage, self.upper_miscoverage):
             if not 0.0 <= side < 1.0:
                 raise ParameterRangeError(
@@ -248,8 +274,12 @@ class TheoryCheck(Generic[S]):
       ``"{seed_stream}-i"`` (default: the name) of the setting's ``seed``;
     - ``bound_miscoverage``: the chance that ``bound_values`` (estimates themselves, such as an
       upper bound on OPT) are wrong; it adds to the declared false-alarm rate;
+    - ``compared_with(bound, setting)``: the number the measurement is compared with, derived
+      from the bound, when it is not the bound's value: for a growth statement ``O(g(d))``, the
+      slope of ``log g`` over the declared grid plus a tolerance;
     - ``statement``: the statement's name in the verdict (default: the bound's name);
-      ``label(setting)`` adds to the check's name (e.g. the family);
+      ``quantity`` names the measured quantity in counterexamples; ``label(setting)`` adds to the
+      check's name (e.g. the family);
     - ``quantifiers``: a mapping, or a function ``(setting, measurement)`` returning
       :class:`~gflcheck.verdicts.QuantifierInstantiation` rows;
     - ``holds_share``: the share of a property's examples that must HOLD (default ½); a check
@@ -262,6 +292,7 @@ class TheoryCheck(Generic[S]):
     settings: st.SearchStrategy[S]
     bound_values: Callable[[S], Mapping[str, float]]
     measure: Callable[[S, tuple[int, ...]], Measurement]
+    compared_with: Callable[[Bound, S], float] | None = None
     quantifiers: (
         Mapping[str, str] | Callable[[S, Measurement], Sequence[QuantifierInstantiation]]
     ) = field(default_factory=dict)
@@ -269,7 +300,7 @@ class TheoryCheck(Generic[S]):
     kind: StatementKind = StatementKind.WITH_PROBABILITY
     delta: float | Callable[[S], float] = 0.05
     alpha: float = 0.05
-    miscoverage: float | tuple[float, float] = 0.0
+    miscoverage: float | tuple[float, float] | Callable[[S], float | tuple[float, float]] = 0.0
     tolerance: float = 0.0
     at_least: bool = False
     trivial_value: float | Callable[[S], float] | None = None
@@ -279,6 +310,7 @@ class TheoryCheck(Generic[S]):
     seed_stream: str | None = None
     bound_miscoverage: float = 0.0
     statement: str | None = None
+    quantity: str = "measured"
     label: Callable[[S], str] | None = None
     why_false: str | None = None
     holds_share: float = DEFAULT_HOLDS_SHARE
@@ -294,11 +326,8 @@ class TheoryCheck(Generic[S]):
         require_positive_int("min_seeds", self.min_seeds, context)
         if isinstance(self.unconfirmed, bool) or not isinstance(self.unconfirmed, int):
             raise ParameterRangeError("unconfirmed", self.unconfirmed, "an integer ≥ 0", context)
-        for side in np.atleast_1d(self.miscoverage):
-            if not 0.0 <= float(side) < 1.0:
-                raise ParameterRangeError(
-                    "miscoverage", self.miscoverage, "in [0, 1), or a pair of such", context
-                )
+        if not callable(self.miscoverage):
+            self.declared_miscoverage(None)
         if not 0.0 <= self.holds_share <= 1.0:
             raise ParameterRangeError("holds_share", self.holds_share, "[0, 1]", context)
         if self.holds_share < DEFAULT_HOLDS_SHARE and not self.holds_share_reason:
@@ -337,21 +366,30 @@ class TheoryCheck(Generic[S]):
             statement=statement,
         )
 
+    def declared_miscoverage(self, setting: S | None) -> tuple[float, float]:
+        """The measurement's declared ``(lower's, upper's)`` miscoverage on ``setting``."""
+        value = self.miscoverage(setting) if callable(self.miscoverage) else self.miscoverage
+        sides = [float(side) for side in np.atleast_1d(value)]
+        if len(sides) not in (1, 2) or not all(0.0 <= side < 1.0 for side in sides):
+            raise ParameterRangeError(
+                "miscoverage", value, "in [0, 1), or a pair of such", f"TheoryCheck {self.name!r}"
+            )
+        return sides[0], sides[-1]
+
     def failure_probability(self, setting: S) -> float:
         """``δ`` on ``setting``."""
         if callable(self.delta):
             return require_open_unit_interval("delta", self.delta(setting), self.name)
-        return float(self.delta)
+        return require_open_unit_interval("delta", self.delta, self.name)
 
-    def seed_count(self, setting: S | None = None) -> int:
+    def seed_count(self, setting: S) -> int:
         """``k`` (see the class docstring); 1 is never enough for a probabilistic statement."""
         if self.seeds:
             return self.seeds
         if self.kind is StatementKind.FOR_EVERY:
             return self.min_seeds
-        delta = self.delta if setting is None and not callable(self.delta) else None
-        delta = delta if delta is not None else self.failure_probability(setting)
-        upper = float(np.atleast_1d(self.miscoverage)[-1])
+        delta = self.failure_probability(setting)
+        upper = self.declared_miscoverage(setting)[1]
         return max(self.min_seeds, seeds_to_confirm(delta, self.alpha, upper, self.unconfirmed))
 
     def cache_key(self) -> tuple[Any, ...]:
@@ -361,16 +399,51 @@ class TheoryCheck(Generic[S]):
         measurements."""
         return (self.name, callable_fingerprint(self.measure))
 
-    def evaluate_bound(self, setting: S) -> tuple[float, dict[str, float]]:
-        """The bound's value on ``setting`` and the symbol values it used."""
+    def evaluate_bound(
+        self, setting: S, measured: Measurement | None = None
+    ) -> tuple[BoundValues, dict[str, float]]:
+        """The bound on ``setting`` and the per-setting symbol values it used. With ``measured``,
+        its per-seed ``bound_values`` enter too: an exact array, or ``(lower, estimate, upper)``
+        for a symbol measured with uncertainty, where the bound must be monotone in it (sympy
+        decides); a seed then violates only above the bound's largest value over that interval,
+        and satisfies only below its smallest."""
         given = {k: float(v) for k, v in self.bound_values(setting).items()}
         used = {k: v for k, v in given.items() if k in self.bound.domains}
-        value = float(self.bound.evaluate(used))
-        if not math.isfinite(value):
-            raise ParameterRangeError(
-                "bound", value, "a finite number on every setting", f"{self.name}: {setting!r}"
-            )
-        return value, used
+        if self.compared_with is not None:
+            value = float(self.compared_with(self.bound, setting))
+            return BoundValues(value, value, value), used
+        measured_values = dict(measured.bound_values) if measured is not None else {}
+        ends: dict[str, list[Any]] = {"estimate": [], "high": [], "low": []}
+        for name, value in measured_values.items():
+            if isinstance(value, tuple):
+                lower, estimate, upper = value
+                direction = self.bound.monotonicity(name)
+                if direction is Monotonicity.UNKNOWN:
+                    raise ParameterRangeError(
+                        f"bound_values[{name!r}]",
+                        "an interval",
+                        f"a symbol in which the bound is monotone (sympy cannot tell for {name})",
+                        self.name,
+                    )
+                high, low = (
+                    (upper, lower) if direction is Monotonicity.INCREASING else (lower, upper)
+                )
+                ends["estimate"].append((name, estimate))
+                ends["high"].append((name, high))
+                ends["low"].append((name, low))
+            else:
+                for end in ends.values():
+                    end.append((name, value))
+        evaluated = {}
+        for end, pairs in ends.items():
+            value = np.asarray(self.bound.evaluate({**used, **dict(pairs)}), dtype=float)
+            running = ~measured.diverged_seeds if measured_values else True
+            if not np.all(np.isfinite(value) | ~running):
+                raise ParameterRangeError(
+                    "bound", value, "a finite number on every setting", f"{self.name}: {setting!r}"
+                )
+            evaluated[end] = value if measured_values else float(value)
+        return BoundValues(evaluated["estimate"], evaluated["high"], evaluated["low"]), used
 
     def trivial(self, setting: S) -> float | None:
         """The declared trivial value of the measured quantity on ``setting`` (``None``: none)."""
@@ -394,29 +467,33 @@ class TheoryCheck(Generic[S]):
         for precondition in self.preconditions:
             if not precondition.holds(setting):
                 raise PreconditionError(precondition.description, repr(setting))
-        bound_value, values = self.evaluate_bound(setting)
+        self.bound_values(setting)  # a rejected setting is rejected before any training
         stream = self.seed_stream or self.name
         count = self.seed_count(setting)
         seeds = tuple(stream_seed(seed, f"{stream}-{i}") for i in range(count))
         measured = _measure(self, setting, seeds)
-        declared = np.atleast_1d(self.miscoverage)
+        declared = self.declared_miscoverage(setting)
         if (
             measured.lower_miscoverage > declared[0] + 1e-15
-            or measured.upper_miscoverage > declared[-1] + 1e-15
+            or measured.upper_miscoverage > declared[1] + 1e-15
         ):
             raise ParameterRangeError(
                 "miscoverage",
                 measured.miscoverage,
-                f"at most the check's declared miscoverage {self.miscoverage}",
+                f"at most the check's declared miscoverage {declared}",
                 self.name,
             )
+        bounds, values = self.evaluate_bound(setting, measured)
+        bound = bounds.estimate
+        bound_value = float(np.median(bound)) if np.ndim(bound) else float(bound)
         states = classify_seeds(
             measured.lower_bounds,
             measured.upper_bounds,
-            bound_value,
+            bounds.high if not self.at_least else bounds.low,
             self.tolerance,
             measured.diverged_seeds,
             self.at_least,
+            bounds.low if not self.at_least else bounds.high,
         )
         delta = self.failure_probability(setting)
         if self.kind is StatementKind.FOR_EVERY:
@@ -431,7 +508,7 @@ class TheoryCheck(Generic[S]):
             )
         trivial = self.trivial(setting)
         estimate = measured.values
-        slack = (estimate - bound_value) if self.at_least else (bound_value - estimate)
+        slack = (estimate - bound) if self.at_least else (bound - estimate)
         probabilistic = self.kind is StatementKind.WITH_PROBABILITY
         verdict = Verdict(
             check=self.name + (f"/{self.label(setting)}" if self.label else ""),
@@ -445,9 +522,14 @@ class TheoryCheck(Generic[S]):
             seeds=seeds,
             quantifiers=self._quantifier_table(setting, values, measured, trivial, delta, seeds),
             parameters={**_parameters(setting), **measured.derived, "k": len(seeds)},
-            false_alarm_rate=(self.alpha if probabilistic else 0.0) + self.bound_miscoverage,
+            false_alarm_rate=(
+                self.alpha if probabilistic else len(seeds) * measured.lower_miscoverage
+            )
+            + self.bound_miscoverage,
             trivial_value=trivial,
-            counterexample=self._counterexample(states, measured, bound_value, seeds),
+            counterexample=self._counterexample(
+                states, measured, bounds.low if self.at_least else bounds.high, seeds
+            ),
             notes=self._notes(measured, seeds),
             false_variant=self.is_false_variant,
         )
@@ -467,10 +549,11 @@ class TheoryCheck(Generic[S]):
         self,
         states: SeedStates,
         measured: Measurement,
-        bound_value: float,
+        bound: np.ndarray | float,
         seeds: tuple[int, ...],
     ) -> str | None:
         violated = states.violates
+        bound = np.broadcast_to(bound, violated.shape)
         if not violated.any():
             return None
         if self.at_least:
@@ -481,8 +564,8 @@ class TheoryCheck(Generic[S]):
             worst = int(np.argmax(np.where(violated, bounds, -np.inf)))
         tolerance = f" (tolerance {self.tolerance:g})" if self.tolerance else ""
         return (
-            f"seed {seeds[worst]}: measured {measured.values[worst]:.6g} ({side} bound "
-            f"{bounds[worst]:.6g}) {relation} bound {bound_value:.6g}{tolerance}; "
+            f"seed {seeds[worst]}: {self.quantity} {measured.values[worst]:.6g} ({side} bound "
+            f"{bounds[worst]:.6g}) {relation} bound {bound[worst]:.6g}{tolerance}; "
             f"{int(violated.sum())}/{len(seeds)} seeds violate"
         )
 
@@ -574,6 +657,17 @@ class TheoryCheck(Generic[S]):
         return tuple(rows)
 
 
+def no_setting_symbols(setting: Any) -> dict[str, float]:
+    """``bound_values`` of a check whose bound takes every symbol from the measurement (or whose
+    ``compared_with`` derives the number it compares with)."""
+    return {}
+
+
+def delta_of_setting(setting: Any) -> float:
+    """``delta`` of a check whose failure probability is the setting's own ``delta`` field."""
+    return setting.delta
+
+
 def _run_entry(check: TheoryCheck[Any], setting: Any, limits: Any) -> tuple[Verdict, Any]:
     return check.run_with_evidence(setting)
 
@@ -600,4 +694,12 @@ def _parameters(setting: Any) -> dict[str, object]:
     return {"setting": repr(setting)}
 
 
-__all__ = ["Measurement", "Precondition", "StatementKind", "TheoryCheck"]
+__all__ = [
+    "BoundValues",
+    "Measurement",
+    "Precondition",
+    "StatementKind",
+    "TheoryCheck",
+    "delta_of_setting",
+    "no_setting_symbols",
+]

@@ -88,6 +88,7 @@ def classify_seeds(
     tolerance: float = 0.0,
     diverged: np.ndarray | None = None,
     at_least: bool = False,
+    satisfaction_bound: np.ndarray | float | None = None,
 ) -> SeedStates:
     """Three states per seed for "measured ≤ bound" (``at_least``: "measured ≥ bound").
 
@@ -95,18 +96,24 @@ def classify_seeds(
     exact value) and ``τ = tolerance`` (declared numerical tolerance, 0 for estimates):
 
     - *violates* when ``lower > bound + τ`` (``at_least``: ``upper < bound − τ``);
-    - *satisfies* when ``upper ≤ bound + τ`` (``at_least``: ``lower ≥ bound − τ``);
+    - *satisfies* when ``upper ≤ bound' + τ`` (``at_least``: ``lower ≥ bound' − τ``), where
+      ``bound' = satisfaction_bound`` (default ``bound``) is the bound's conservative value when
+      it is itself uncertain (its smallest value for "≤");
     - undetermined otherwise: NaN bounds and ``diverged`` seeds are never either.
     """
     lower = np.asarray(lower, dtype=float)
     upper = np.asarray(upper, dtype=float)
+    confirm = np.broadcast_to(
+        np.asarray(bound if satisfaction_bound is None else satisfaction_bound, dtype=float),
+        lower.shape,
+    )
     bound = np.broadcast_to(np.asarray(bound, dtype=float), lower.shape)
     stopped = np.zeros(lower.shape, bool) if diverged is None else np.asarray(diverged, dtype=bool)
     with np.errstate(invalid="ignore"):
         if at_least:
-            violates, satisfies = upper < bound - tolerance, lower >= bound - tolerance
+            violates, satisfies = upper < bound - tolerance, lower >= confirm - tolerance
         else:
-            violates, satisfies = lower > bound + tolerance, upper <= bound + tolerance
+            violates, satisfies = lower > bound + tolerance, upper <= confirm + tolerance
     return SeedStates(violates & ~stopped, satisfies & ~stopped & ~violates, stopped)
 
 

@@ -47,7 +47,7 @@ def test_linear_first_holds_and_its_reversal_is_refuted():
     assert np.all(crossing["linear"] < crossing["xor"])
     reversed_verdict, _ = check_simplicity_bias(SETTING, xor_part_first())
     assert reversed_verdict.outcome is Outcome.VIOLATED and reversed_verdict.as_expected
-    assert "xor part crosses" in reversed_verdict.counterexample
+    assert "the xor part's crossing step" in reversed_verdict.counterexample
 
 
 def test_a_part_never_learned_within_t_counts_and_neither_is_undetermined():

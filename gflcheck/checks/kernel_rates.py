@@ -14,18 +14,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
+from hypothesis import strategies as st
 from scipy import stats
 
 from gflcheck.bounds import Bound
 from gflcheck.cache import cached_run
 from gflcheck.checks.kernel_regime import KernelSetting, training_data
+from gflcheck.declare import (
+    Measurement,
+    StatementKind,
+    TheoryCheck,
+    no_setting_symbols,
+)
 from gflcheck.deep_networks import empirical_risk, initialize_deep_network, train_gradient_descent
 from gflcheck.executors import map_in_order
 from gflcheck.ntk import jacobian_features, lipschitz_constant, max_margin, step_size_limit
 from gflcheck.random import stream_seed, torch_generator
-from gflcheck.verdicts import Outcome, QuantifierInstantiation, Verdict, decide_interval
+from gflcheck.verdicts import QuantifierInstantiation, Verdict
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,15 @@ def log_linear_slope(x: Sequence[float], y: Sequence[float], alpha: float) -> Sl
     return SlopeFit(fit.slope, fit.slope - half, fit.slope + half, fit.intercept, len(x))
 
 
+@dataclass(frozen=True)
+class RateSetting:
+    """What a rate check is about: the variable of the fit and the declared tolerance."""
+
+    variable: str
+    tolerance: float
+    seed: int = 0
+
+
 def rate_verdict(
     name: str,
     bound: Bound,
@@ -124,36 +141,55 @@ def rate_verdict(
     parameters: dict[str, object],
     false_variant: bool = False,
 ) -> Verdict:
-    """The verdict of ``y ≤ C·x^e`` with ``e = ∂log B/∂log x`` from sympy (module docstring)."""
-    exponent = float(bound.exponent(variable))
-    allowed = exponent + tolerance
-    decision = decide_interval(fit.lower, fit.upper, allowed, allowed, fit.points, alpha)
-    outcome = decision.outcome
-    return Verdict(
-        check=f"ttm-kernel/rate-in-{variable}",
-        statement=name,
-        outcome=outcome,
+    """The verdict of ``y ≤ C·x^e`` with ``e = ∂log B/∂log x`` from sympy (module docstring),
+    through a :class:`~gflcheck.declare.TheoryCheck` on one estimate: the fitted slope with its
+    two-sided ``1 − α`` interval against ``e + τ``. Declared false-alarm rate: ``α/2``."""
+    check = TheoryCheck(
+        name=f"ttm-kernel/rate-in-{variable}",
         bound=bound,
-        bound_value=allowed,
-        decision=decision,
-        slack=np.array([allowed - fit.slope]),
-        seeds=(),
-        quantifiers=(
-            QuantifierInstantiation(
-                f"rate in {variable}",
-                f"exponent ∂log B/∂log {variable} = {exponent:g} (sympy) + tolerance τ = {tolerance:g}",
-                f"slope {fit.slope:.3f}, {1 - alpha:.0%} CI [{fit.lower:.3f}, {fit.upper:.3f}] on {fit.points} runs",
-            ),
+        settings=st.nothing(),
+        bound_values=no_setting_symbols,
+        compared_with=_allowed_exponent,
+        measure=partial(_fitted_slope, fit, alpha, parameters),
+        quantifiers=partial(_rate_quantifiers, bound, fit, alpha),
+        kind=StatementKind.FOR_EVERY,
+        miscoverage=alpha / 2,
+        seeds=1,
+        statement=name,
+        quantity=f"fitted log-log slope in {variable}",
+        why_false="declared false" if false_variant else None,
+    )
+    return check.run(RateSetting(variable, tolerance))
+
+
+def _allowed_exponent(bound: Bound, setting: RateSetting) -> float:
+    return float(bound.exponent(setting.variable)) + setting.tolerance
+
+
+def _fitted_slope(
+    fit: SlopeFit,
+    alpha: float,
+    parameters: dict[str, object],
+    setting: RateSetting,
+    seeds: tuple[int, ...],
+) -> Measurement:
+    return Measurement(
+        [fit.slope], lower=[fit.lower], upper=[fit.upper], miscoverage=alpha / 2, derived=parameters
+    )
+
+
+def _rate_quantifiers(
+    bound: Bound, fit: SlopeFit, alpha: float, setting: RateSetting, measured: Measurement
+) -> tuple[QuantifierInstantiation, ...]:
+    exponent = float(bound.exponent(setting.variable))
+    return (
+        QuantifierInstantiation(
+            f"rate in {setting.variable}",
+            f"exponent ∂log B/∂log {setting.variable} = {exponent:g} (sympy) + tolerance "
+            f"τ = {setting.tolerance:g}",
+            f"slope {fit.slope:.3f}, {1 - alpha:.0%} CI [{fit.lower:.3f}, {fit.upper:.3f}] on "
+            f"{fit.points} runs",
         ),
-        parameters=parameters,
-        false_alarm_rate=alpha / 2,
-        trivial_value=None,
-        counterexample=(
-            f"slope ≥ {fit.lower:.3f} > {allowed:.3f} (95% lower bound)"
-            if outcome is Outcome.VIOLATED
-            else None
-        ),
-        false_variant=false_variant,
     )
 
 

@@ -33,11 +33,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
 import torch
+from hypothesis import strategies as st
 
 from gflcheck._validation import (
     require_int_at_least,
@@ -45,14 +47,21 @@ from gflcheck._validation import (
     require_positive,
     require_positive_int,
 )
+from gflcheck.bounds import Bound
 from gflcheck.cache import cached_run
 from gflcheck.checks.kernel_rates import SlopeFit, log_linear_slope, log_log_slope
+from gflcheck.declare import (
+    Measurement,
+    StatementKind,
+    TheoryCheck,
+    no_setting_symbols,
+)
 from gflcheck.distributions.gaussian_mixture import GaussianMixture, xor_mixture
 from gflcheck.errors import ParameterRangeError
 from gflcheck.random import stream_seed, torch_generator
 from gflcheck.theorems.separation import Direction, GrowthStatement, Learner
 from gflcheck.training import PresampledBatches, gaussian_mixture_recipe, train_algorithm_1
-from gflcheck.verdicts import Outcome, QuantifierInstantiation, Verdict, decide_interval
+from gflcheck.verdicts import QuantifierInstantiation, Verdict
 
 
 @dataclass(frozen=True)
@@ -341,74 +350,118 @@ def check_sample_growth(
     """Check ``statement`` against the fitted growth of its learner's sample need."""
     setting = setting or SeparationSetting()
     config = config or SeparationConfig()
-    measured = sample_needs(statement.learner, setting, config)
-    verdict = growth_verdict(
+    check = growth_check(
         statement,
-        measured,
-        statement.exponent_over(setting.dimensions),
+        "gfl-kernel-separation",
+        partial(_sample_needs_of, config),
+        _dimensions,
         config.tolerance,
         config.alpha,
-        f"gfl-kernel-separation/{statement.learner.name.lower().replace('_', '-')}",
-        lambda fit, exponent: _quantifiers(statement, setting, config, measured, fit, exponent),
+        partial(_quantifiers, statement, config),
     )
-    return verdict, measured
+    return check.run_with_evidence(setting)
 
 
-def growth_verdict(
+def _sample_needs_of(
+    config: SeparationConfig, learner: Learner, setting: SeparationSetting
+) -> SampleNeeds:
+    return sample_needs(learner, setting, config)
+
+
+def _dimensions(setting: SeparationSetting) -> Sequence[int]:
+    return setting.dimensions
+
+
+def growth_check(
     statement: GrowthStatement,
-    measured: SampleNeeds,
-    exponent: float,
+    family: str,
+    needs: Callable[[Learner, Any], SampleNeeds],
+    grid: Callable[[Any], Sequence[int]],
     tolerance: float,
     alpha: float,
-    check: str,
-    quantifiers,
-) -> Verdict:
-    """The verdict of ``statement`` on ``measured`` (module docstring): the fitted slope's
-    ``1 − α`` interval against ``exponent ∓ tolerance``; inconclusive when seeds were censored.
-    ``quantifiers(fit, exponent)`` gives the quantifier table."""
-    fit = measured.growth()
-    if statement.direction is Direction.AT_LEAST:
-        threshold = exponent - tolerance
-        decision = decide_interval(
-            -fit.upper, -fit.lower, -threshold, -threshold, fit.points, alpha
-        )
-        slack = fit.lower - threshold
-    else:
-        threshold = exponent + tolerance
-        decision = decide_interval(fit.lower, fit.upper, threshold, threshold, fit.points, alpha)
-        slack = threshold - fit.upper
-    outcome = decision.outcome
-    if measured.censored and outcome is not Outcome.VIOLATED:
-        outcome = Outcome.INCONCLUSIVE
-        decision = replace(decision, outcome=outcome)
-    relation = "≥" if statement.direction is Direction.AT_LEAST else "≤"
-    return Verdict(
-        check=check,
-        statement=statement.name,
-        outcome=outcome,
+    quantifiers: Callable[[Any, SampleNeeds, SlopeFit, float], Any],
+) -> TheoryCheck[Any]:
+    """A growth statement as a :class:`~gflcheck.declare.TheoryCheck` (module docstring): the
+    fitted slope of the learner's need, with its two-sided ``1 − α`` interval, against the
+    statement's own slope over the grid ``∓ tolerance`` (``compared_with``). One estimate: it
+    violates an ``O`` statement when its lower end is above, and satisfies it when its upper end is
+    at or below (the other way round for ``Ω``); censored seeds leave the statement unconfirmed.
+    Declared false-alarm rate: ``α/2``."""
+    at_least = statement.direction is Direction.AT_LEAST
+    return TheoryCheck(
+        name=f"{family}/{statement.learner.name.lower().replace('_', '-')}",
         bound=statement.bound,
-        bound_value=threshold,
-        decision=decision,
-        slack=np.array([slack]),
-        seeds=measured.seeds,
-        quantifiers=quantifiers(fit, exponent),
-        parameters={
-            **asdict(measured.setting),
+        settings=st.nothing(),
+        bound_values=no_setting_symbols,
+        compared_with=partial(_growth_threshold, statement, grid, tolerance),
+        measure=partial(_fitted_growth, statement, needs, grid, tolerance, alpha),
+        quantifiers=partial(_growth_quantifiers, statement, grid, quantifiers),
+        kind=StatementKind.FOR_EVERY,
+        miscoverage=alpha / 2,
+        at_least=at_least,
+        seeds=1,
+        statement=statement.name,
+        quantity="fitted growth slope of the need",
+        why_false=statement.why_false,
+    )
+
+
+def _growth_threshold(
+    statement: GrowthStatement,
+    grid: Callable[[Any], Sequence[int]],
+    tolerance: float,
+    bound: Bound,
+    setting: Any,
+) -> float:
+    exponent = replace(statement, bound=bound).exponent_over(grid(setting))
+    return (
+        exponent - tolerance if statement.direction is Direction.AT_LEAST else exponent + tolerance
+    )
+
+
+def _fitted_growth(
+    statement: GrowthStatement,
+    needs: Callable[[Learner, Any], SampleNeeds],
+    grid: Callable[[Any], Sequence[int]],
+    tolerance: float,
+    alpha: float,
+    setting: Any,
+    seeds: tuple[int, ...],
+) -> Measurement:
+    measured = needs(statement.learner, setting)
+    fit = measured.growth()
+    lower, upper = fit.lower, fit.upper
+    if measured.censored:  # a censored need is only known from below: no confirmation
+        if statement.direction is Direction.AT_LEAST:
+            lower = -np.inf
+        else:
+            upper = np.inf
+    return Measurement(
+        [fit.slope],
+        lower=[lower],
+        upper=[upper],
+        miscoverage=alpha / 2,
+        derived={
             "learner": statement.learner.value,
-            "exponent": exponent,
+            "exponent": statement.exponent_over(grid(setting)),
             "tolerance": tolerance,
         },
-        false_alarm_rate=alpha / 2,
-        trivial_value=None,
-        counterexample=(
-            f"fitted slope {fit.slope:.2f}, {1 - alpha:.0%} CI "
-            f"[{fit.lower:.2f}, {fit.upper:.2f}], against {relation} {threshold:.2f}"
-            if outcome is Outcome.VIOLATED
-            else None
-        ),
-        notes=(f"false variant: {statement.why_false}",) if statement.why_false else (),
-        false_variant=statement.is_false_variant,
+        notes=(f"{measured.censored} (value, seed) needs censored at the cap",)
+        if measured.censored
+        else (),
+        evidence=measured,
     )
+
+
+def _growth_quantifiers(
+    statement: GrowthStatement,
+    grid: Callable[[Any], Sequence[int]],
+    quantifiers: Callable[[Any, SampleNeeds, SlopeFit, float], Any],
+    setting: Any,
+    measured: Measurement,
+) -> Any:
+    needs: SampleNeeds = measured.evidence
+    return quantifiers(setting, needs, needs.growth(), statement.exponent_over(grid(setting)))
 
 
 def _learner_description(learner: Learner, config: SeparationConfig) -> str:
@@ -425,7 +478,7 @@ def _learner_description(learner: Learner, config: SeparationConfig) -> str:
     )
 
 
-def _quantifiers(statement, setting, config, measured, fit, exponent):
+def _quantifiers(statement, config, setting, measured, fit, exponent):
     Q = QuantifierInstantiation
     needs = measured.medians("d")
     relation = "≥" if statement.direction is Direction.AT_LEAST else "≤"

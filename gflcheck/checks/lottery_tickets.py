@@ -21,20 +21,25 @@ Set-up (``ours``):
 - **Losses**: ``L_D`` at ``checkpoints`` evenly spaced checkpoints, on ``test_size`` fresh points
   per seed, with one-sided t bounds (miscoverage ``β`` each).
 
-Per seed, the statement ``∃t ≤ c·T: L_sub(t) ≤ L_full + τ`` is *measured violated* when even the
+Per seed, the statement ``∃t ≤ c·T: L_sub(t) ≤ L_full + τ`` is *certainly violated* when even the
 smallest lower bound of ``L_sub`` over its checkpoints exceeds ``τ`` plus the upper bound of the
-whole network's best checkpoint estimate. If the statement holds, that happens with probability at
-most ``δ + 2β`` (two bounds per seed). A run that diverged is undetermined. The verdict is the exact
-binomial test of :mod:`gflcheck.verdicts`.
+whole network's best checkpoint estimate, and *certainly satisfied* when some checkpoint's upper
+bound (at ``β/checkpoints`` each) is at or below ``τ`` plus that estimate's lower bound. Each
+happens wrongly with probability at most ``2β`` (two bounds per seed). A run that diverged is
+undetermined. The check is declared through :class:`~gflcheck.declare.TheoryCheck`
+(:func:`lottery_ticket_check`), with ``L_full`` a per-seed symbol of the bound measured with its
+interval.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
+from hypothesis import strategies as st
 
 from gflcheck._validation import (
     require_int_at_least,
@@ -43,6 +48,7 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.cache import cached_run
+from gflcheck.declare import Measurement, TheoryCheck, delta_of_setting
 from gflcheck.distributions.gaussian_mixture import GaussianMixture, multi_xor_mixture
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import hinge_loss_estimate
@@ -52,11 +58,7 @@ from gflcheck.theorems.lottery import Subnetwork, TicketStatement, ticket_matche
 from gflcheck.training import TrainingRun, gaussian_mixture_recipe, train_algorithm_1
 from gflcheck.verdicts import (
     QuantifierInstantiation,
-    SeedStates,
     Verdict,
-    classify_seeds,
-    confirming_seeds,
-    decide_violation_rate,
 )
 
 
@@ -252,86 +254,109 @@ def lottery_evidence(
     )
 
 
+def lottery_ticket_check(
+    statement: TicketStatement | None = None,
+    config: LotteryConfig | None = None,
+    settings: st.SearchStrategy[LotterySetting] | None = None,
+) -> TheoryCheck[LotterySetting]:
+    """``statement`` (default: the poster's ticket, ``c = 4``) as a
+    :class:`~gflcheck.declare.TheoryCheck`: per seed, the subnetwork's best loss over its
+    checkpoints against ``L_full + τ``, with ``L_full`` measured per seed with its own bounds
+    (module docstring). Declared false-alarm rate: ``α``."""
+    statement = statement or ticket_matches_full_network()
+    config = config or LotteryConfig()
+    return TheoryCheck(
+        name="gfl-lottery-ticket",
+        bound=statement.bound,
+        settings=st.nothing() if settings is None else settings,
+        bound_values=partial(_tolerance, config),
+        measure=partial(measure_subnetwork_loss, statement, config),
+        quantifiers=partial(_quantifiers, config, statement),
+        delta=delta_of_setting,
+        alpha=config.alpha,
+        miscoverage=2 * config.loss_miscoverage,
+        min_seeds=config.min_seeds,
+        seed_stream="lottery",
+        statement=statement.name,
+        quantity=f"best loss of the {statement.subnetwork.value}",
+        label=_label,
+        why_false=statement.why_false,
+    )
+
+
 def check_lottery_ticket(
     setting: LotterySetting,
     statement: TicketStatement | None = None,
     config: LotteryConfig | None = None,
 ) -> tuple[Verdict, LotteryEvidence]:
-    """Check ``statement`` (default: the poster's ticket, ``c = 4``) on ``setting``."""
-    statement = statement or ticket_matches_full_network()
-    config = config or LotteryConfig()
-    seeds = confirming_seeds(
-        setting.seed,
-        "lottery",
-        setting.delta,
-        config.alpha,
-        config.min_seeds,
-        2 * config.loss_miscoverage,
-    )
+    """Check ``statement`` (default: the poster's ticket) on ``setting``: the verdict of
+    :func:`lottery_ticket_check`, with its evidence."""
+    return lottery_ticket_check(statement, config).run_with_evidence(setting)
+
+
+def _tolerance(config: LotteryConfig, setting: LotterySetting) -> dict[str, float]:
+    return {"tau": config.tolerance}
+
+
+def _label(setting: LotterySetting) -> str:
+    return f"d={setting.dimension},q={setting.directions},m={setting.width}"
+
+
+def measure_subnetwork_loss(
+    statement: TicketStatement,
+    config: LotteryConfig,
+    setting: LotterySetting,
+    seeds: tuple[int, ...],
+) -> Measurement:
+    """Per seed, the subnetwork's best checkpoint loss (the smallest lower bound over its
+    checkpoints, the smallest upper bound at ``β/checkpoints`` each) and the whole network's best
+    checkpoint loss with its two bounds, as the bound's ``L_full``. Each side misses with
+    probability at most ``2β``: one bound of the subnetwork's, one of the whole network's."""
     evidence = lottery_evidence(setting, config, statement.subnetwork, statement.step_factor, seeds)
     best = np.nanargmin(np.where(np.isfinite(evidence.full_loss), evidence.full_loss, np.inf), 1)
     rows = np.arange(len(seeds))
-    full_best = evidence.full_loss[rows, best]
-    full_lower, full_upper = evidence.full_lower[rows, best], evidence.full_upper[rows, best]
-    bound = statement.bound.evaluate({"L_full": full_upper, "tau": config.tolerance})
-    confirming_bound = statement.bound.evaluate({"L_full": full_lower, "tau": config.tolerance})
-    with np.errstate(invalid="ignore"):
-        sub_lower = np.where(
-            np.isnan(evidence.subnetwork_lower), -np.inf, evidence.subnetwork_lower
-        )
-        sub_upper = np.where(np.isnan(evidence.subnetwork_upper), np.inf, evidence.subnetwork_upper)
-    sub_lower, sub_upper = sub_lower.min(axis=1), sub_upper.min(axis=1)
-    sub_best = np.nanmin(evidence.subnetwork_loss, axis=1)
-    undetermined = evidence.diverged
-    # Violated: the subnetwork's lower bounds stay above the whole network's upper bound + τ at
-    # every checkpoint; satisfied: some checkpoint's upper bound is at or below its lower bound + τ.
-    violates = classify_seeds(sub_lower, sub_lower, bound, diverged=undetermined).violates
-    satisfies = classify_seeds(sub_upper, sub_upper, confirming_bound, diverged=undetermined)
-    states = SeedStates(violates, satisfies.satisfies & ~violates, undetermined)
-    violated = states.violates
-    decision = decide_violation_rate(
-        states,
-        setting.delta,
-        config.alpha,
-        2 * config.loss_miscoverage,
-        2 * config.loss_miscoverage,
+    full = tuple(
+        part[rows, best] for part in (evidence.full_lower, evidence.full_loss, evidence.full_upper)
     )
-    worst = int(np.argmax(np.where(violated, sub_lower - bound, -np.inf)))
-    steps = max(1, math.ceil(statement.step_factor * config.steps))
-    verdict = Verdict(
-        check=f"gfl-lottery-ticket/d={setting.dimension},q={setting.directions},m={setting.width}",
-        statement=statement.name,
-        outcome=decision.outcome,
-        bound=statement.bound,
-        bound_value=float(np.median(full_best + config.tolerance)),
-        decision=decision,
-        slack=np.where(undetermined, np.nan, full_best + config.tolerance - sub_best),
-        seeds=seeds,
-        quantifiers=_quantifiers(setting, config, statement, evidence, full_best, sub_best, steps),
-        parameters={
-            **asdict(setting),
+    with np.errstate(invalid="ignore"):
+        sub_lower = np.nanmin(
+            np.where(np.isnan(evidence.subnetwork_lower), np.inf, evidence.subnetwork_lower), 1
+        )
+        sub_upper = np.nanmin(
+            np.where(np.isnan(evidence.subnetwork_upper), np.inf, evidence.subnetwork_upper), 1
+        )
+        sub_best = np.nanmin(
+            np.where(np.isnan(evidence.subnetwork_loss), np.inf, evidence.subnetwork_loss), 1
+        )
+    diverged = evidence.diverged | ~np.isfinite(sub_best) | ~np.isfinite(full[1])
+    running = ~diverged
+    return Measurement(
+        np.where(running, sub_best, np.nan),
+        lower=np.where(running, sub_lower, np.nan),
+        upper=np.where(running, sub_upper, np.nan),
+        miscoverage=2 * config.loss_miscoverage,
+        diverged=diverged,
+        derived={
             "m": setting.width,
             "T": config.steps,
             "subnetwork": statement.subnetwork.value,
-            "subnetwork_steps": steps,
+            "subnetwork_steps": max(1, math.ceil(statement.step_factor * config.steps)),
         },
-        false_alarm_rate=config.alpha,
-        trivial_value=None,
-        counterexample=(
-            f"seed {seeds[worst]}: the {statement.subnetwork.value} stays above "
-            f"{sub_lower[worst]:.3f} (lower bound) over {steps} steps, against "
-            f"L_full + τ ≤ {bound[worst]:.3f}; {int(violated.sum())}/{len(seeds)} seeds violate"
-            if violated.any()
-            else None
-        ),
-        notes=(f"expected false: {statement.why_false}",) if statement.why_false else (),
-        false_variant=statement.is_false_variant,
+        bound_values={"L_full": tuple(np.where(running, part, np.nan) for part in full)},
+        evidence=evidence,
     )
-    return verdict, evidence
 
 
-def _quantifiers(setting, config, statement, evidence, full_best, sub_best, steps):
+def _quantifiers(
+    config: LotteryConfig,
+    statement: TicketStatement,
+    setting: LotterySetting,
+    measured: Measurement,
+) -> tuple[QuantifierInstantiation, ...]:
     Q = QuantifierInstantiation
+    evidence: LotteryEvidence = measured.evidence
+    full_best, sub_best = measured.bound_values["L_full"][1], measured.values
+    steps = max(1, math.ceil(statement.step_factor * config.steps))
 
     def spread(values: np.ndarray) -> str:
         finite = values[np.isfinite(values)]
@@ -368,9 +393,10 @@ def _quantifiers(setting, config, statement, evidence, full_best, sub_best, step
             f"best L_D of the subnetwork: {spread(sub_best)}",
         ),
         Q(
-            "with probability ≥ 1 − δ (over seeds)",
-            "exact binomial test of violation rate ≤ δ + 2β; L_D on "
-            f"{config.test_size} fresh points, t bounds β = {config.loss_miscoverage:g}",
-            f"δ = {setting.delta:g}, α = {config.alpha:g}, k = {len(evidence.alignment)}",
+            "L_D",
+            f"{config.test_size} fresh points per seed, one-sided t bounds, β = "
+            f"{config.loss_miscoverage:g} each (β/checkpoints for the subnetwork's upper bounds)",
+            "violated: the subnetwork's lower bounds above L_full's upper bound + τ at every "
+            "checkpoint; satisfied: an upper bound at or below L_full's lower bound + τ",
         ),
     )

@@ -19,13 +19,15 @@ large size, gradient feature learning a polynomial one. Made measurable (``ours`
 - **Growth**: OLS slope of ``log need`` on ``k`` (an exponential rate per unit of ``k``) with a
   two-sided ``1 − α`` t interval, against the statement's own slope over the same ``k``
   (``log 2`` for ``C·2^k``), within a declared ``τ``: the decision rule of
-  :func:`gflcheck.checks.kernel_separation.growth_verdict`.
+  :func:`gflcheck.checks.kernel_separation.growth_check`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
@@ -37,7 +39,7 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.cache import cached_run
-from gflcheck.checks.kernel_separation import SampleNeeds, growth_verdict, walk_needs
+from gflcheck.checks.kernel_separation import SampleNeeds, growth_check, walk_needs
 from gflcheck.distributions.structured_parity import StructuredParity
 from gflcheck.errors import ParameterRangeError
 from gflcheck.random import stream_seed, torch_generator
@@ -209,20 +211,29 @@ def check_size_growth(
     config = config or ParitySeparationConfig()
     if statement.variable != "k" or statement.logarithmic:
         raise ParameterRangeError("statement", statement.name, "a growth statement in k")
-    measured = size_needs(statement.learner, setting, config)
-    verdict = growth_verdict(
+    check = growth_check(
         statement,
-        measured,
-        statement.exponent_over(setting.sparsities),
+        "gfl-parity-separation",
+        partial(_size_needs_of, config),
+        _sparsities,
         config.tolerance,
         config.alpha,
-        f"gfl-parity-separation/{statement.learner.name.lower().replace('_', '-')}",
-        lambda fit, exponent: _quantifiers(statement, setting, config, measured, fit, exponent),
+        partial(_quantifiers, statement, config),
     )
-    return verdict, measured
+    return check.run_with_evidence(setting)
 
 
-def _quantifiers(statement, setting, config, measured, fit, exponent):
+def _size_needs_of(
+    config: ParitySeparationConfig, learner: Learner, setting: ParitySeparationSetting
+) -> SampleNeeds:
+    return size_needs(learner, setting, config)
+
+
+def _sparsities(setting: ParitySeparationSetting) -> Sequence[int]:
+    return setting.sparsities
+
+
+def _quantifiers(statement, config, setting, measured, fit, exponent):
     Q = QuantifierInstantiation
     needs = measured.medians("k")
     if statement.learner is Learner.RANDOM_FEATURES:

@@ -19,10 +19,12 @@ and the crossing steps are reported with t intervals over seeds.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
+from hypothesis import strategies as st
 
 from gflcheck._validation import (
     require_int_at_least,
@@ -31,6 +33,7 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.cache import cached_run
+from gflcheck.declare import Measurement, TheoryCheck, delta_of_setting, no_setting_symbols
 from gflcheck.distributions.xor_cube import cube_points
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import student_t_interval
@@ -38,11 +41,7 @@ from gflcheck.random import torch_generator
 from gflcheck.theorems.simplicity import OrderStatement, linear_part_first
 from gflcheck.verdicts import (
     QuantifierInstantiation,
-    SeedStates,
     Verdict,
-    classify_seeds,
-    confirming_seeds,
-    decide_violation_rate,
 )
 
 EXACT_DIMENSION_LIMIT = 14
@@ -156,63 +155,84 @@ def correlation_paths(
     return CorrelationPaths(paths[0], paths[1], paths[2], seeds, config.steps)
 
 
+def simplicity_bias_check(
+    statement: OrderStatement | None = None,
+    config: SimplicityConfig | None = None,
+    settings: st.SearchStrategy[SimplicitySetting] | None = None,
+) -> TheoryCheck[SimplicitySetting]:
+    """``statement`` (default: the linear part first) as a :class:`~gflcheck.declare.TheoryCheck`:
+    per seed, the exact crossing step of the part claimed first against the bound in the other
+    part's crossing step (a per-seed bound). A seed on which neither part crosses within the
+    horizon is undetermined. Declared false-alarm rate: ``α``."""
+    statement = statement or linear_part_first()
+    config = config or SimplicityConfig()
+    return TheoryCheck(
+        name="gfl-simplicity-bias",
+        bound=statement.bound,
+        settings=st.nothing() if settings is None else settings,
+        bound_values=no_setting_symbols,
+        measure=partial(measure_crossing_steps, statement, config),
+        quantifiers=partial(_quantifiers, config),
+        delta=delta_of_setting,
+        alpha=config.alpha,
+        min_seeds=config.min_seeds,
+        seed_stream="simplicity",
+        statement=statement.name,
+        quantity=f"the {statement.first} part's crossing step",
+        label=_label,
+        why_false=statement.why_false,
+    )
+
+
 def check_simplicity_bias(
     setting: SimplicitySetting,
     statement: OrderStatement | None = None,
     config: SimplicityConfig | None = None,
 ) -> tuple[Verdict, CorrelationPaths]:
-    """Check ``statement`` (default: the linear part first) on ``setting``; module docstring."""
-    statement = statement or linear_part_first()
-    config = config or SimplicityConfig()
-    seeds = confirming_seeds(
-        setting.seed, "simplicity", setting.delta, config.alpha, config.min_seeds
-    )
+    """Check ``statement`` (default: the linear part first) on ``setting``: the verdict of
+    :func:`simplicity_bias_check`, with the correlation paths."""
+    return simplicity_bias_check(statement, config).run_with_evidence(setting)
+
+
+def _label(setting: SimplicitySetting) -> str:
+    return f"d={setting.dimension},m={setting.width}"
+
+
+def measure_crossing_steps(
+    statement: OrderStatement,
+    config: SimplicityConfig,
+    setting: SimplicitySetting,
+    seeds: tuple[int, ...],
+) -> Measurement:
+    """The exact crossing step of the part claimed first, with the other part's as the bound's
+    ``t_later``; a seed on which neither part crosses within the horizon has no bounds."""
     paths = correlation_paths(setting, config, seeds)
     crossing = paths.crossing_steps(config.level)
     first, later = crossing[statement.first], crossing[statement.later]
     never = config.steps + 1
     undetermined = (first == never) & (later == never)
-    bounds = statement.bound.evaluate({"t_later": later.astype(float)})
     diverged = ~np.isfinite(paths.loss[:, -1])
-    # Crossing steps are exact (population gradient descent): their own lower and upper bounds.
-    # A seed on which neither part crossed within the horizon is undetermined.
-    exact = classify_seeds(first, first, bounds, diverged=diverged)
-    states = SeedStates(exact.violates & ~undetermined, exact.satisfies & ~undetermined, diverged)
-    violated = states.violates
-    decision = decide_violation_rate(states, setting.delta, config.alpha)
+    values = first.astype(float)
+    return Measurement(
+        values,
+        lower=np.where(undetermined, -np.inf, values),
+        upper=np.where(undetermined, np.inf, values),
+        diverged=diverged,
+        derived={"m": setting.width, "T": config.steps},
+        bound_values={"t_later": later.astype(float)},
+        evidence=paths,
+    )
+
+
+def _quantifiers(
+    config: SimplicityConfig, setting: SimplicitySetting, measured: Measurement
+) -> tuple[QuantifierInstantiation, ...]:
+    Q = QuantifierInstantiation
+    crossing = measured.evidence.crossing_steps(config.level)
     intervals = {
         part: student_t_interval(steps.astype(float), config.alpha / 2)
         for part, steps in crossing.items()
     }
-    worst = int(np.argmax(np.where(violated, first - bounds, -np.inf)))
-    verdict = Verdict(
-        check=f"gfl-simplicity-bias/d={setting.dimension},m={setting.width}",
-        statement=statement.name,
-        outcome=decision.outcome,
-        bound=statement.bound,
-        bound_value=float(np.median(bounds)),
-        decision=decision,
-        slack=np.where(undetermined | diverged, np.nan, bounds - first),
-        seeds=seeds,
-        quantifiers=_quantifiers(setting, config, intervals, len(seeds)),
-        parameters={**asdict(setting), "m": setting.width, "T": config.steps},
-        false_alarm_rate=config.alpha,
-        trivial_value=None,
-        counterexample=(
-            f"seed {seeds[worst]}: {statement.first} part crosses {config.level:g} at step "
-            f"{first[worst]}, the {statement.later} part at {later[worst]}; "
-            f"{int(violated.sum())}/{len(seeds)} seeds violate"
-            if violated.any()
-            else None
-        ),
-        notes=(f"false variant: {statement.why_false}",) if statement.why_false else (),
-        false_variant=statement.is_false_variant,
-    )
-    return verdict, paths
-
-
-def _quantifiers(setting, config, intervals, seeds) -> tuple[QuantifierInstantiation, ...]:
-    Q = QuantifierInstantiation
 
     def interval(part: str) -> str:
         estimate = intervals[part]
@@ -240,10 +260,5 @@ def _quantifiers(setting, config, intervals, seeds) -> tuple[QuantifierInstantia
             f"first t with E[f_t·part]/coefficient ≥ {config.level:g} (declared level)",
             f"mean crossing step, 95% t interval over seeds: linear {interval('linear')}, "
             f"XOR {interval('xor')}",
-        ),
-        Q(
-            "typically (over initialisations)",
-            f"{seeds} seeds; exact binomial test of violation rate ≤ δ at α",
-            f"δ = {setting.delta:g}, α = {config.alpha:g}",
         ),
     )

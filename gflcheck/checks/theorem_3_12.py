@@ -35,7 +35,7 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.cache import cached_run
-from gflcheck.declare import Measurement, TheoryCheck
+from gflcheck.declare import Measurement, TheoryCheck, delta_of_setting
 from gflcheck.distributions.gaussian_mixture import (
     GaussianMixture,
     orthogonal_mixture,
@@ -507,7 +507,7 @@ def theorem_3_12_check(
         bound_values=partial(theorem_3_12_values, config, statement.steps, statement.width),
         measure=partial(measure_theorem_3_12, config, statement.steps, statement.width),
         quantifiers=partial(_quantifier_table, config),
-        delta=_failure_probability,
+        delta=delta_of_setting,
         alpha=config.alpha,
         miscoverage=(config.per_seed_miscoverage, config.satisfaction_miscoverage),
         min_seeds=config.min_seeds,
@@ -515,6 +515,7 @@ def theorem_3_12_check(
         seed_stream="run",
         bound_miscoverage=config.false_alarm_rate - config.alpha,
         statement=statement.name,
+        quantity="best test hinge loss (its lower bound holds at every t ∈ [T])",
         label=_family,
         trivial_value=HINGE_TRIVIAL_LOSS,
         why_false=statement.why_false,
@@ -529,10 +530,6 @@ def check_theorem_3_12(
     """Check ``statement`` (default: Theorem 3.12 itself) on one setting: the verdict of
     :func:`theorem_3_12_check`, with its evidence."""
     return theorem_3_12_check(statement, config).run_with_evidence(setting)
-
-
-def _failure_probability(setting: GflSetting) -> float:
-    return setting.delta
 
 
 def _family(setting: GflSetting) -> str:

@@ -15,9 +15,11 @@ initialisation, trained on ``n = 6d`` samples for the same number of iterations.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
+from hypothesis import strategies as st
 
 from gflcheck._validation import (
     require_int_at_least,
@@ -26,6 +28,7 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.cache import cached_run
+from gflcheck.declare import Measurement, TheoryCheck, delta_of_setting
 from gflcheck.distributions.xor_cube import ENUMERATION_LIMIT, XorCube
 from gflcheck.estimators import IntervalEstimate, clopper_pearson
 from gflcheck.quadratic import XorRun, train_xor_sgd
@@ -33,10 +36,7 @@ from gflcheck.random import torch_generator
 from gflcheck.theorems.ttm import XorClaim, feature_learning_claim
 from gflcheck.verdicts import (
     QuantifierInstantiation,
-    SeedStates,
     Verdict,
-    confirming_seeds,
-    decide_violation_rate,
 )
 
 
@@ -84,6 +84,7 @@ class XorEvidence:
     iterations: int
     batch_size: int
     first_zero: np.ndarray
+    training_size: int | None = None
 
 
 def claim_budget(claim: XorClaim, dimension: int, config: XorConfig) -> tuple[int, int]:
@@ -117,20 +118,68 @@ def first_zero_error_iteration(
     return first
 
 
-@cached_run
+def xor_check(
+    claim: XorClaim | None = None,
+    config: XorConfig | None = None,
+    settings: st.SearchStrategy[XorSetting] | None = None,
+) -> TheoryCheck[XorSetting]:
+    """``claim`` (default: the feature-learning claim) as a :class:`~gflcheck.declare.TheoryCheck`:
+    the first zero-error iteration ``t*`` of each seed against the claim's ``T(d)``. A seed
+    certainly violates it when every iteration ``t ≤ T`` shows a misclassified point (certain), and
+    certainly satisfies it when an iteration is certified to have zero error (exact for ``d ≤ 20``,
+    else with the certification miscoverage, one per iteration tried). Declared false-alarm
+    rate: ``α``."""
+    claim = claim or feature_learning_claim()
+    config = config or XorConfig()
+    return TheoryCheck(
+        name="ttm-xor",
+        bound=claim.iterations,
+        settings=st.nothing() if settings is None else settings,
+        bound_values=partial(_iteration_values, config),
+        measure=partial(measure_first_zero_error, claim, config),
+        quantifiers=partial(_quantifiers, config),
+        delta=delta_of_setting,
+        alpha=config.alpha,
+        miscoverage=partial(_declared_miscoverage, claim, config),
+        min_seeds=config.min_seeds,
+        seed_stream="xor-run",
+        statement=claim.name,
+        quantity="first zero-error iteration",
+        label=_dimension_label,
+        why_false=claim.why_false,
+    )
+
+
 def check_xor_feature_learning(
     setting: XorSetting, claim: XorClaim | None = None, config: XorConfig | None = None
 ) -> tuple[Verdict, XorEvidence]:
-    """Check the XOR claim on one setting. Declared false-alarm rate: ``α`` (per-seed outcomes are
-    certain: a violation is a misclassified point seen at every iteration)."""
-    claim = claim or feature_learning_claim()
-    config = config or XorConfig()
+    """Check the XOR claim on one setting: the verdict of :func:`xor_check`, with its evidence."""
+    return xor_check(claim, config).run_with_evidence(setting)
+
+
+def _iteration_values(config: XorConfig, setting: XorSetting) -> dict[str, float]:
+    return {"c": config.iteration_constant, "d": setting.dimension}
+
+
+def _dimension_label(setting: XorSetting) -> str:
+    return f"d={setting.dimension}"
+
+
+def _declared_miscoverage(
+    claim: XorClaim, config: XorConfig, setting: XorSetting
+) -> tuple[float, float]:
+    iterations, _ = claim_budget(claim, setting.dimension, config)
+    return 0.0, certification_miscoverage(setting.dimension, iterations, config)
+
+
+def measure_first_zero_error(
+    claim: XorClaim, config: XorConfig, setting: XorSetting, seeds: tuple[int, ...]
+) -> Measurement:
+    """Train the quadratic network on ``seeds`` for the claim's ``T`` iterations and find each
+    seed's first zero-error iteration ``t*``; a seed that never reaches it has ``t* > T`` (lower
+    bound ``T + 1``, no upper bound)."""
     cube = XorCube(setting.dimension)
     iterations, batch = claim_budget(claim, setting.dimension, config)
-    certification = certification_miscoverage(setting.dimension, iterations, config)
-    seeds = confirming_seeds(
-        setting.seed, "xor-run", setting.delta, config.alpha, config.min_seeds, certification
-    )
     training_size = (
         int(claim.training_set.evaluate(C_n=config.samples_constant, d=setting.dimension))
         if claim.training_set is not None
@@ -139,37 +188,17 @@ def check_xor_feature_learning(
     run = train_xor_sgd(cube, config.width, iterations, batch, seeds, training_size=training_size)
     first = first_zero_error_iteration(run, cube, config.certification_miscoverage, setting.seed)
     diverged = run.diverged_at.numpy() >= 0
-    violated = (first < 0) & ~diverged
-    states = SeedStates(violated, (first >= 0) & ~diverged, diverged)
-    decision = decide_violation_rate(states, setting.delta, config.alpha, 0.0, certification)
-    slack = np.where(first >= 0, iterations - first, np.nan).astype(float)
-    evidence = XorEvidence(run, iterations, batch, first)
-    verdict = Verdict(
-        check=f"ttm-xor/d={setting.dimension}",
-        statement=claim.name,
-        outcome=decision.outcome,
-        bound=claim.iterations,
-        bound_value=float(iterations),
-        decision=decision,
-        slack=slack,
-        seeds=seeds,
-        quantifiers=_quantifiers(setting, config, cube, iterations, batch, training_size),
-        parameters={
-            "d": setting.dimension,
-            "delta": setting.delta,
-            "seed": setting.seed,
-            "m": config.width,
-            "T": iterations,
-            "batch": batch,
-            "k": len(seeds),
-        },
-        false_alarm_rate=config.alpha,
-        trivial_value=None,
-        counterexample=_counterexample(violated, seeds, iterations),
-        notes=(f"deliberately false variant: {claim.why_false}",) if claim.is_false_variant else (),
-        false_variant=claim.is_false_variant,
+    reached = first >= 0
+    values = np.where(reached, first, iterations + 1).astype(float)
+    return Measurement(
+        np.where(diverged, np.nan, values),
+        lower=np.where(diverged, np.nan, values),
+        upper=np.where(diverged, np.nan, np.where(reached, first, np.inf)),
+        miscoverage=(0.0, certification_miscoverage(setting.dimension, iterations, config)),
+        diverged=diverged,
+        derived={"m": config.width, "T": iterations, "batch": batch},
+        evidence=XorEvidence(run, iterations, batch, first, training_size),
     )
-    return verdict, evidence
 
 
 @cached_run
@@ -193,24 +222,12 @@ def kernel_regime_error(
     return clopper_pearson(wrong, evaluation_size, miscoverage)
 
 
-def _counterexample(violated: np.ndarray, seeds: tuple[int, ...], iterations: int) -> str | None:
-    if not violated.any():
-        return None
-    index = int(np.argmax(violated))
-    return (
-        f"seed {seeds[index]}: a misclassified point at every iteration t ≤ {iterations}; "
-        f"{int(violated.sum())}/{len(seeds)} seeds never reach zero error"
-    )
-
-
 def _quantifiers(
-    setting: XorSetting,
-    config: XorConfig,
-    cube: XorCube,
-    iterations: int,
-    batch: int,
-    training_size: int | None,
+    config: XorConfig, setting: XorSetting, measured: Measurement
 ) -> tuple[QuantifierInstantiation, ...]:
+    evidence: XorEvidence = measured.evidence
+    cube = XorCube(setting.dimension)
+    iterations, batch = evidence.iterations, evidence.batch_size
     Q = QuantifierInstantiation
     if setting.dimension <= ENUMERATION_LIMIT:
         zero = f"exactly zero on all 2^{setting.dimension} cube points"
@@ -237,13 +254,5 @@ def _quantifiers(
             "constant width, η = m",
             "quadratic network, a = ±1/m fixed, W ~ N(0, I), linear loss",
             f"m = η = {config.width}",
-        ),
-        Q(
-            "probability ≥ 1 − δ",
-            "k seeds; violated: exact binomial test of violation rate ≤ δ at α; holds: "
-            "Clopper–Pearson upper bound on the rate of seeds not certified to reach zero error, "
-            "plus the certification miscoverage β₊ (one per iteration tried), ≤ δ",
-            f"δ = {setting.delta:g}, α = {config.alpha:g}, β₊ = "
-            f"{certification_miscoverage(setting.dimension, iterations, config):g}",
         ),
     )
