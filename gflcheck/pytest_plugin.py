@@ -181,6 +181,9 @@ class GflcheckSession:
     def __repr__(self) -> str:  # Hypothesis prints fixtures of a failing example: keep it short
         return f"<gflcheck session: {len(self.records)} verdicts, profile {self.profile}>"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # Hypothesis' pretty-printer
+        printer.text(repr(self))
+
     def require_holds_share(self, item: pytest.Item, first: int) -> None:
         """A property over true statements passes only if at least its declared share of
         examples (default ½, marker ``gflcheck_property``) HOLDS; inconclusive and vacuous

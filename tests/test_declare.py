@@ -286,3 +286,42 @@ def test_editing_a_helper_of_the_measurement_misses_the_cache(pytester):
     edited.assert_outcomes(failed=1)  # measured afresh: 20 > 1, where the replay said 0.5
     assert "helper: one → violated" in edited.stdout.str()
     assert "1 runs computed" in edited.stdout.str()
+
+
+FAILING_PROPERTY = """
+from dataclasses import dataclass
+import numpy as np
+from hypothesis import strategies as st
+from gflcheck import Bound, Measurement, Provenance, Tag, TheoryCheck, positive
+
+@dataclass(frozen=True)
+class Level:
+    level: float
+    seed: int
+
+check = TheoryCheck(
+    name="too-small",
+    bound=Bound("one", "c", [positive("c")], Provenance("t", "-", Tag.OURS)),
+    settings=st.builds(Level, st.floats(0.5, 5.0), st.integers(0, 100)),
+    bound_values=lambda s: {"c": 1.0},
+    measure=lambda s, seeds: Measurement(np.full(len(seeds), s.level)),
+)
+test_too_small = check.property()
+"""
+
+
+def test_a_failing_property_prints_a_short_report_of_its_minimal_example(pytester):
+    """The setting, the quantifier table and the counterexample, in a few dozen lines; shrinking
+    leaves one row (the minimal example) in the table and the artefact."""
+    pytester.makepyfile(test_failing=FAILING_PROPERTY)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--gflcheck-no-cache")
+    result.assert_outcomes(failed=1)
+    lines = result.stdout.lines
+    assert len(lines) <= 80
+    output = result.stdout.str()
+    assert "Falsifying example" in output and "counterexample: seed" in output
+    assert "quantifiers:" in output and "<gflcheck session:" in output
+    assert sum(line.startswith("too-small ") for line in lines) == 1
+    artefact = json.loads((pytester.path / "gflcheck-results" / "session.json").read_text())
+    (record,) = artefact["verdicts"]
+    assert record["outcome"] == "violated" and record["parameters"]["level"] > 1.0
