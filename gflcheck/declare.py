@@ -128,7 +128,9 @@ class StatementKind(StrEnum):
 
 @dataclass(frozen=True, eq=False)
 class Measurement:
-    """Per-seed measurements ``[k]`` of the bounded quantity.
+    """Per-seed measurements ``[k]`` of the bounded quantity, or ``[k, n]``: ``n`` instances of a
+    ∀-statement per seed (every step ``t``, say), the seed satisfying the statement only if every
+    instance does and violating it if any does.
 
     ``values`` are the measured values (exact, or point estimates; a list is taken as an array).
     ``lower`` and ``upper`` are one-sided confidence bounds, each missing with probability at most
@@ -159,9 +161,9 @@ class Measurement:
 
     def __post_init__(self) -> None:
         values = np.asarray(self.values, dtype=float)
-        if values.ndim != 1 or values.size == 0:
+        if values.ndim not in (1, 2) or values.size == 0:
             raise ParameterRangeError(
-                "values", values.shape, "a non-empty [k] array", "Measurement"
+                "values", values.shape, "a non-empty [k] or [k, n] array", "Measurement"
             )
         object.__setattr__(self, "values", values)
         for name in ("lower", "upper", "diverged"):
@@ -169,9 +171,10 @@ class Measurement:
             if array is None:
                 continue
             array = np.asarray(array, dtype=bool if name == "diverged" else float)
-            if array.shape != values.shape:
+            shape = values.shape[:1] if name == "diverged" else values.shape
+            if array.shape != shape:
                 raise ParameterRangeError(
-                    name, array.shape, f"shape {values.shape}, like values", "Measurement"
+                    name, array.shape, f"shape {shape}, like values", "Measurement"
                 )
             object.__setattr__(self, name, array)
         for name, value in self.bound_values.items():
@@ -189,7 +192,9 @@ class Measurement:
                 raise ParameterRangeError(
                     "miscoverage", self.miscoverage, "in [0, 1), or a pair of such", "Measurement"
                 )
-        running = ~self.diverged_seeds
+        running = np.broadcast_to(
+            ~self.diverged_seeds.reshape(-1, *[1] * (values.ndim - 1)), values.shape
+        )
         self._require_finite(values, "values", running)
         lower, upper = self.lower_bounds, self.upper_bounds
         for name, bound in (("lower", lower), ("upper", upper)):
@@ -197,11 +202,11 @@ class Measurement:
         with np.errstate(invalid="ignore"):
             wrong = running & ((lower > values) | (values > upper))
         if wrong.any():
-            seed = int(np.argmax(wrong))
+            at = np.unravel_index(int(np.argmax(wrong)), wrong.shape)
             raise ParameterRangeError(
                 "lower, upper",
-                (float(lower[seed]), float(values[seed]), float(upper[seed])),
-                f"lower ≤ value ≤ upper on every seed (seed index {seed} breaks it)",
+                (float(lower[at]), float(values[at]), float(upper[at])),
+                f"lower ≤ value ≤ upper on every seed (seed index {at[0]} breaks it)",
                 "Measurement",
             )
 
@@ -209,12 +214,12 @@ class Measurement:
     def _require_finite(array: np.ndarray, name: str, where: np.ndarray) -> None:
         bad = where & ~np.isfinite(array)
         if bad.any():
-            seed = int(np.argmax(bad))
+            at = np.unravel_index(int(np.argmax(bad)), bad.shape)
             raise ParameterRangeError(
                 name,
-                float(array[seed]),
-                f"finite numbers on every seed not marked diverged (seed index {seed} is "
-                f"{array[seed]}); a run that produced non-finite numbers is marked in "
+                float(array[at]),
+                f"finite numbers on every seed not marked diverged (seed index {at[0]} is "
+                f"{array[at]}); a run that produced non-finite numbers is marked in "
                 "diverged=..., where it counts as undetermined, never as a pass",
                 "Measurement",
             )
@@ -233,7 +238,7 @@ class Measurement:
     def diverged_seeds(self) -> np.ndarray:
         """``[k]`` booleans: the seeds marked diverged."""
         if self.diverged is None:
-            return np.zeros(self.values.shape, bool)
+            return np.zeros(self.values.shape[:1], bool)
         return np.asarray(self.diverged, dtype=bool)
 
     @property
@@ -437,7 +442,11 @@ class TheoryCheck(Generic[S]):
         evaluated = {}
         for end, pairs in ends.items():
             value = np.asarray(self.bound.evaluate({**used, **dict(pairs)}), dtype=float)
-            running = ~measured.diverged_seeds if measured_values else True
+            running = (
+                ~measured.diverged_seeds.reshape(-1, *[1] * (value.ndim - 1))
+                if measured_values
+                else True
+            )
             if not np.all(np.isfinite(value) | ~running):
                 raise ParameterRangeError(
                     "bound", value, "a finite number on every setting", f"{self.name}: {setting!r}"
@@ -484,8 +493,16 @@ class TheoryCheck(Generic[S]):
                 self.name,
             )
         bounds, values = self.evaluate_bound(setting, measured)
-        bound = bounds.estimate
-        bound_value = float(np.median(bound)) if np.ndim(bound) else float(bound)
+        bound = np.broadcast_to(bounds.estimate, measured.values.shape)
+        with np.errstate(invalid="ignore"):
+            margin = (measured.values - bound) if self.at_least else (bound - measured.values)
+        tightest = _per_seed_tightest(margin)  # [k, 1]: the instance of least slack per seed
+        per_seed_bound = np.take_along_axis(_as_instances(bound), tightest, 1)[:, 0]
+        bound_value = (
+            float(np.nanmedian(per_seed_bound))
+            if np.ndim(bounds.estimate)
+            else float(bounds.estimate)
+        )
         states = classify_seeds(
             measured.lower_bounds,
             measured.upper_bounds,
@@ -507,8 +524,7 @@ class TheoryCheck(Generic[S]):
                 measured.upper_miscoverage,
             )
         trivial = self.trivial(setting)
-        estimate = measured.values
-        slack = (estimate - bound) if self.at_least else (bound - estimate)
+        slack = np.take_along_axis(_as_instances(margin), tightest, 1)[:, 0]
         probabilistic = self.kind is StatementKind.WITH_PROBABILITY
         verdict = Verdict(
             check=self.name + (f"/{self.label(setting)}" if self.label else ""),
@@ -553,19 +569,25 @@ class TheoryCheck(Generic[S]):
         seeds: tuple[int, ...],
     ) -> str | None:
         violated = states.violates
-        bound = np.broadcast_to(bound, violated.shape)
         if not violated.any():
             return None
+        values = _as_instances(measured.values)
+        bound = _as_instances(np.broadcast_to(bound, measured.values.shape))
         if self.at_least:
-            side, bounds, relation = "upper", measured.upper_bounds, "<"
-            worst = int(np.argmin(np.where(violated, bounds, np.inf)))
+            side, bounds, relation = "upper", _as_instances(measured.upper_bounds), "<"
+            excess = bound - bounds
         else:
-            side, bounds, relation = "lower", measured.lower_bounds, ">"
-            worst = int(np.argmax(np.where(violated, bounds, -np.inf)))
+            side, bounds, relation = "lower", _as_instances(measured.lower_bounds), ">"
+            excess = bounds - bound
+        with np.errstate(invalid="ignore"):
+            excess = np.where(np.isnan(excess), -np.inf, excess)
+        worst = int(np.argmax(np.where(violated, excess.max(1), -np.inf)))
+        at = (worst, int(np.argmax(excess[worst])))
+        instance = f", instance {at[1]}" if measured.values.ndim == 2 else ""
         tolerance = f" (tolerance {self.tolerance:g})" if self.tolerance else ""
         return (
-            f"seed {seeds[worst]}: {self.quantity} {measured.values[worst]:.6g} ({side} bound "
-            f"{bounds[worst]:.6g}) {relation} bound {bound[worst]:.6g}{tolerance}; "
+            f"seed {seeds[worst]}{instance}: {self.quantity} {values[at]:.6g} ({side} bound "
+            f"{bounds[at]:.6g}) {relation} bound {bound[at]:.6g}{tolerance}; "
             f"{int(violated.sum())}/{len(seeds)} seeds violate"
         )
 
@@ -657,6 +679,19 @@ class TheoryCheck(Generic[S]):
         return tuple(rows)
 
 
+def _as_instances(array: np.ndarray) -> np.ndarray:
+    """``[k]`` as ``[k, 1]``; ``[k, n]`` as it is."""
+    array = np.asarray(array, dtype=float)
+    return array[:, None] if array.ndim == 1 else array
+
+
+def _per_seed_tightest(margin: np.ndarray) -> np.ndarray:
+    """``[k, 1]`` indices of each seed's instance of least margin (NaN instances last)."""
+    instances = _as_instances(margin)
+    with np.errstate(invalid="ignore"):
+        return np.argmin(np.where(np.isnan(instances), np.inf, instances), axis=1)[:, None]
+
+
 def no_setting_symbols(setting: Any) -> dict[str, float]:
     """``bound_values`` of a check whose bound takes every symbol from the measurement (or whose
     ``compared_with`` derives the number it compares with)."""
@@ -679,9 +714,12 @@ def _measure(check: TheoryCheck[Any], setting: Any, seeds: tuple[int, ...]) -> M
         raise ParameterRangeError(
             "measure", type(measured).__name__, "a function returning a Measurement", check.name
         )
-    if measured.values.shape != (len(seeds),):
+    if measured.values.shape[0] != len(seeds):
         raise ParameterRangeError(
-            "measure", np.shape(measured.values), f"one value per seed ({len(seeds)})", check.name
+            "measure",
+            np.shape(measured.values),
+            f"one value (or one row of instances) per seed ({len(seeds)})",
+            check.name,
         )
     return measured
 

@@ -29,7 +29,6 @@ and holds when every instance certainly satisfies it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -92,6 +91,9 @@ def classify_seeds(
 ) -> SeedStates:
     """Three states per seed for "measured ≤ bound" (``at_least``: "measured ≥ bound").
 
+    Arrays are ``[k]``, or ``[k, n]`` for ``n`` instances of a ∀-statement per seed: a seed then
+    violates if any instance does, and satisfies only if every instance does.
+
     With ``[lower, upper]`` the seed's confidence bounds on the measured quantity (equal for an
     exact value) and ``τ = tolerance`` (declared numerical tolerance, 0 for estimates):
 
@@ -108,12 +110,16 @@ def classify_seeds(
         lower.shape,
     )
     bound = np.broadcast_to(np.asarray(bound, dtype=float), lower.shape)
-    stopped = np.zeros(lower.shape, bool) if diverged is None else np.asarray(diverged, dtype=bool)
+    stopped = (
+        np.zeros(lower.shape[:1], bool) if diverged is None else np.asarray(diverged, dtype=bool)
+    )
     with np.errstate(invalid="ignore"):
         if at_least:
             violates, satisfies = upper < bound - tolerance, lower >= confirm - tolerance
         else:
             violates, satisfies = lower > bound + tolerance, upper <= confirm + tolerance
+    if violates.ndim == 2:
+        violates, satisfies = violates.any(1), satisfies.all(1)
     return SeedStates(violates & ~stopped, satisfies & ~stopped & ~violates, stopped)
 
 
@@ -212,28 +218,6 @@ def vacuity(outcome: Outcome, bound_value: float, trivial_value: float | None) -
     if trivial_value is None or outcome is Outcome.VIOLATED:
         return outcome
     return Outcome.VACUOUS if bound_value >= trivial_value else outcome
-
-
-def decide_interval(
-    lower: float,
-    upper: float,
-    holds_at_most: float,
-    violated_above: float,
-    count: int,
-    alpha: float,
-) -> BinomialDecision:
-    """For an estimate with a ``1 − α`` interval ``[lower, upper]``: **violated** if
-    ``lower > violated_above``, **holds** if ``upper ≤ holds_at_most``, else **inconclusive**
-    (the thresholds differ when the bound itself is only known within a range).
-    ``count`` is the number of runs behind the interval; there is no per-seed tally (NaN p-value)."""
-    if lower > violated_above:
-        outcome = Outcome.VIOLATED
-    elif upper <= holds_at_most:
-        outcome = Outcome.HOLDS
-    else:
-        outcome = Outcome.INCONCLUSIVE
-    violated = int(outcome is Outcome.VIOLATED)
-    return BinomialDecision(outcome, count, violated, 0, 0.0, alpha, 0.0, math.nan, math.nan)
 
 
 def seeds_to_confirm(

@@ -216,7 +216,9 @@ def test_bad_declarations_and_measurements_name_the_problem():
         make_check().run(Noise(2.0))
     with pytest.raises(ParameterRangeError, match="delta"):
         make_check(delta=1.5)
-    with pytest.raises(ParameterRangeError, match="one value per seed"):
+    with pytest.raises(
+        ParameterRangeError, match=r"one value \(or one row of instances\) per seed"
+    ):
         make_check(measure=lambda s, seeds: Measurement(np.zeros(3))).run(Noise(0.5))
     with pytest.raises(ParameterRangeError, match="returning a Measurement"):
         make_check(measure=lambda s, seeds: [0.0] * len(seeds)).run(Noise(0.5))
@@ -325,3 +327,39 @@ def test_a_failing_property_prints_a_short_report_of_its_minimal_example(pyteste
     artefact = json.loads((pytester.path / "gflcheck-results" / "session.json").read_text())
     (record,) = artefact["verdicts"]
     assert record["outcome"] == "violated" and record["parameters"]["level"] > 1.0
+
+
+def test_a_seed_with_instances_violates_if_any_instance_does():
+    """``[k, n]`` measurements: n instances of a ∀-statement per seed (every step, say)."""
+
+    def steps(setting, seeds):
+        values = np.full((len(seeds), 3), 0.5)
+        values[1, 2] = 2 * setting.level
+        return Measurement(values)
+
+    every = make_check(kind=StatementKind.FOR_EVERY, seeds=4, measure=steps, miscoverage=0.0)
+    refuted = every.run(Noise(0.75))
+    assert refuted.outcome is Outcome.VIOLATED and "instance 2" in refuted.counterexample
+    assert refuted.decision.violations == 1 and refuted.slack[1] == pytest.approx(-0.5)
+    confirmed = every.run(Noise(0.45))
+    assert confirmed.outcome is Outcome.HOLDS and confirmed.decision.satisfied == 4
+    assert confirmed.slack.tolist() == pytest.approx([0.5, 0.1, 0.5, 0.5])  # least per seed
+
+
+def test_a_bound_symbol_measured_with_uncertainty_needs_both_ends():
+    """``L_sub ≤ L_full + τ`` with ``L_full`` measured per seed within ``[0.4, 0.6]``: the seed
+    violates only above 0.6 + τ and satisfies only below 0.4 + τ."""
+    tau, full = positive("tau"), positive("L_full")
+    bound = Bound("ticket", "L_full + tau", [full, tau], Provenance("t", "-", Tag.OURS))
+
+    def measure(setting, seeds):
+        k = len(seeds)
+        full_interval = (np.full(k, 0.4), np.full(k, 0.5), np.full(k, 0.6))
+        return Measurement(np.full(k, setting.level), bound_values={"L_full": full_interval})
+
+    check = make_check(
+        bound=bound, bound_values=lambda s: {"tau": 0.1}, measure=measure, miscoverage=0.0
+    )
+    assert check.run(Noise(0.45)).outcome is Outcome.HOLDS  # ≤ 0.4 + 0.1
+    assert check.run(Noise(0.6)).outcome is Outcome.INCONCLUSIVE  # between 0.5 and 0.7
+    assert check.run(Noise(0.8)).outcome is Outcome.VIOLATED  # > 0.6 + 0.1

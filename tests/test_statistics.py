@@ -150,11 +150,3 @@ def test_decision_refuses_bad_inputs():
         SeedStates(np.zeros(3, bool), np.zeros(4, bool), np.zeros(3, bool))
     with pytest.raises(ParameterRangeError, match="overlaps"):
         SeedStates(np.ones(3, bool), np.ones(3, bool), np.zeros(3, bool))
-
-
-def test_interval_decision():
-    from gflcheck.verdicts import decide_interval
-
-    assert decide_interval(0.1, 0.2, 0.3, 0.5, 8, 0.05).outcome is Outcome.HOLDS
-    assert decide_interval(0.1, 0.4, 0.3, 0.5, 8, 0.05).outcome is Outcome.INCONCLUSIVE
-    assert decide_interval(0.6, 0.9, 0.3, 0.5, 8, 0.05).outcome is Outcome.VIOLATED

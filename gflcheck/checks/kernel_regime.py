@@ -11,9 +11,11 @@ its minimum does). Outcomes are exact, so a single violating seed is a counterex
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import torch
+from hypothesis import strategies as st
 
 from gflcheck._validation import (
     require_int_at_least,
@@ -21,7 +23,7 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.bounds import Bound
-from gflcheck.cache import cached_run
+from gflcheck.declare import Measurement, StatementKind, TheoryCheck, no_setting_symbols
 from gflcheck.deep_networks import (
     GradientDescentRun,
     empirical_risk,
@@ -40,15 +42,11 @@ from gflcheck.ntk import (
     reference_risks,
     step_size_limit,
 )
-from gflcheck.random import stream_seed, torch_generator
+from gflcheck.random import torch_generator
 from gflcheck.theorems.ttm_kernel import generalization_gap_bound, training_loss_bound
 from gflcheck.verdicts import (
-    Outcome,
     QuantifierInstantiation,
     Verdict,
-    classify_seeds,
-    decide_every_instance,
-    decide_interval,
 )
 
 
@@ -104,13 +102,15 @@ class KernelConfig:
 
 @dataclass(frozen=True, eq=False)
 class KernelEvidence:
-    """Per seed: margins, ``G₀``, the GD run and the bound at every step ``[k, T]``."""
+    """Per seed: margins, ``G₀``, the GD run, the reference risks ``F̂(w₀)`` and ``F̂(w*_c)``, and
+    the step size with its limit."""
 
     solutions: list[MaxMarginSolution]
     lipschitz: np.ndarray
     run: GradientDescentRun
-    bound_by_step: np.ndarray
     reference_risks: list[tuple[float, np.ndarray]]
+    eta: float
+    step_size_limit: float
 
 
 def training_data(
@@ -122,14 +122,51 @@ def training_data(
     return torch.stack([p[0] for p in pairs]), torch.stack([p[1] for p in pairs])
 
 
-@cached_run
+def training_loss_check(
+    bound: Bound | None = None, config: KernelConfig | None = None
+) -> TheoryCheck[KernelSetting]:
+    """``F̂(w_t) ≤ bound(ρ*, η, t)`` (default: TTM's ``4ρ*²/(ηt)``) as a ∀-statement
+    (:attr:`~gflcheck.declare.StatementKind.FOR_EVERY`) over every seed, step ``t = 1..T`` and
+    reference point ``w* = w₀ + c·W̄`` on the declared grid of ``c``: the bound holds for every
+    ``w*``, so one (seed, t, c) above it refutes it. Losses are exact: no false-alarm rate."""
+    bound = bound or training_loss_bound()
+    config = config or KernelConfig()
+    deliberately_false = bound.provenance.note == "deliberately false"
+    return TheoryCheck(
+        name="ttm-kernel/training-loss",
+        bound=bound,
+        settings=st.nothing(),
+        bound_values=no_setting_symbols,
+        measure=partial(measure_training_losses, config),
+        quantifiers=partial(_quantifiers, config),
+        kind=StatementKind.FOR_EVERY,
+        seeds=config.seeds,
+        seed_stream="kernel-run",
+        statement=bound.name,
+        quantity="training loss F̂(w_t)",
+        label=_depth_and_width,
+        why_false="declared false (deliberately false bound)" if deliberately_false else None,
+    )
+
+
 def check_training_loss_bound(
     setting: KernelSetting, bound: Bound | None = None, config: KernelConfig | None = None
 ) -> tuple[Verdict, KernelEvidence]:
-    """Check ``F̂(w_t) ≤ bound(ρ*, η, t)`` at every step ``t = 1..T`` (module docstring)."""
-    bound = bound or training_loss_bound()
-    config = config or KernelConfig()
-    seeds = tuple(stream_seed(setting.seed, f"kernel-run-{i}") for i in range(config.seeds))
+    """Check ``F̂(w_t) ≤ bound(ρ*, η, t)`` at every step ``t = 1..T`` (module docstring): the
+    verdict of :func:`training_loss_check`, with its evidence."""
+    return training_loss_check(bound, config).run_with_evidence(setting)
+
+
+def _depth_and_width(setting: KernelSetting) -> str:
+    return f"L={setting.depth},m={setting.width}"
+
+
+def measure_training_losses(
+    config: KernelConfig, setting: KernelSetting, seeds: tuple[int, ...]
+) -> Measurement:
+    """Train every seed by GD (its own training set and initialisation) and return the exact
+    training loss at every step, once per reference point ``c``: ``[k, T·C]`` instances, with
+    ``ρ*(c, t)``, ``η`` and ``t`` as the bound's per-instance symbols."""
     x, y = training_data(setting, seeds)
     network = initialize_deep_network(setting.dimension, setting.width, setting.depth, seeds)
     features = [jacobian_features(network, i, x[i]) for i in range(len(seeds))]
@@ -143,66 +180,30 @@ def check_training_loss_bound(
     risks = [
         reference_risks(network, i, solutions[i], x[i], y[i], scales) for i in range(len(seeds))
     ]
-    bound_by_step = np.stack(
-        [
-            bound.evaluate(
-                rho=reference_rho(scales, *risks[i], eta, steps), eta=eta, T=steps[None, :]
-            ).min(0)
-            for i in range(len(seeds))
-        ]
-    )
-    losses = run.training_loss[:, 1:].numpy()
+    rho = np.stack([reference_rho(scales, *risks[i], eta, steps) for i in range(len(seeds))])
+    shape = rho.shape  # [k, C, T]
+    losses = np.broadcast_to(run.training_loss[:, None, 1:].numpy(), shape)
     diverged = run.diverged_at.numpy() >= 0
-    # Exact losses at every step: a seed satisfies the ∀t bound when its largest excess is ≤ 0.
-    excess = np.max(losses - bound_by_step, axis=1)
-    states = classify_seeds(excess, excess, 0.0, diverged=diverged)
-    violated = states.violates
-    decision = decide_every_instance(states)
-    slack = np.where(diverged, np.nan, (bound_by_step - losses).min(axis=1))
-    final_bound = float(bound_by_step[:, -1].max())
-    evidence = KernelEvidence(solutions, lipschitz, run, bound_by_step, risks)
-    verdict = Verdict(
-        check=f"ttm-kernel/training-loss/L={setting.depth},m={setting.width}",
-        statement=bound.name,
-        outcome=decision.outcome,
-        bound=bound,
-        bound_value=final_bound,
-        decision=decision,
-        slack=slack,
-        seeds=seeds,
-        quantifiers=_quantifiers(setting, config, solutions, lipschitz, eta, limit),
-        parameters={
-            **setting.__dict__,
-            "m": setting.width,
-            "T": setting.steps,
-            "eta": eta,
-            "k": len(seeds),
+    flat = (len(seeds), -1)
+    return Measurement(
+        np.where(diverged[:, None], np.nan, losses.reshape(flat)),
+        diverged=diverged,
+        derived={"m": setting.width, "T": setting.steps, "eta": eta},
+        bound_values={
+            "rho": rho.reshape(flat),
+            "eta": np.full(shape, eta).reshape(flat),
+            "T": np.broadcast_to(steps.astype(float), shape).reshape(flat),
         },
-        false_alarm_rate=0.0,
-        trivial_value=None,
-        counterexample=_counterexample(violated, losses, bound_by_step, seeds),
-        notes=("deliberately false variant",)
-        if bound.provenance.note == "deliberately false"
-        else (),
-        false_variant=bound.provenance.note == "deliberately false",
-    )
-    return verdict, evidence
-
-
-def _counterexample(violated, losses, bounds, seeds) -> str | None:
-    if not violated.any():
-        return None
-    i = int(np.argmax(violated))
-    t = int(np.argmax(losses[i] > bounds[i]))
-    return (
-        f"seed {seeds[i]}, step {t + 1}: F̂(w_t) = {losses[i, t]:.5f} > bound {bounds[i, t]:.5f}; "
-        f"{int(violated.sum())}/{len(seeds)} seeds violate at some step"
+        evidence=KernelEvidence(solutions, lipschitz, run, risks, eta, limit),
     )
 
 
 def _quantifiers(
-    setting, config, solutions, lipschitz, eta, limit
+    config: KernelConfig, setting: KernelSetting, measured: Measurement
 ) -> tuple[QuantifierInstantiation, ...]:
+    evidence: KernelEvidence = measured.evidence
+    solutions, lipschitz = evidence.solutions, evidence.lipschitz
+    eta, limit = evidence.eta, evidence.step_size_limit
     Q = QuantifierInstantiation
     gaps = max(s.optimality_gap for s in solutions)
     return (
@@ -235,7 +236,43 @@ def _quantifiers(
     )
 
 
-@cached_run
+def generalization_gap_check(
+    bound: Bound | None = None,
+    config: KernelConfig | None = None,
+    test_size: int = 20_000,
+    alpha: float = 0.05,
+) -> TheoryCheck[KernelSetting]:
+    """``E[F(w_T) − F̂(w_T)] ≤ 9ρ*²(G₀ + ¼)²/n`` in expectation over training sets (``secondary``),
+    as a :class:`~gflcheck.declare.TheoryCheck` on one estimate.
+
+    Each seed of :func:`training_loss_check` has its own training set and initialisation; its gap
+    ``F − F̂`` uses a fresh test sample of ``test_size`` points. ``E[gap]`` gets a two-sided
+    ``1 − α`` Student-t interval over the seeds. The right-hand side is computed per seed (``ρ*``
+    minimised over the grid of ``c``, ``G₀`` its own), and enters as an interval: **violated**
+    when the interval's lower end exceeds the largest right-hand side, **holds** when its upper
+    end is at or below the smallest, **inconclusive** otherwise. Declared false-alarm rate
+    ``α/2``.
+    """
+    bound = bound or generalization_gap_bound()
+    config = config or KernelConfig()
+    deliberately_false = bound.provenance.note == "deliberately false"
+    return TheoryCheck(
+        name="ttm-kernel/generalisation-gap",
+        bound=bound,
+        settings=st.nothing(),
+        bound_values=_training_set_size,
+        measure=partial(measure_generalization_gap, config, test_size, alpha),
+        quantifiers=_gap_quantifiers,
+        kind=StatementKind.FOR_EVERY,
+        miscoverage=alpha / 2,
+        seeds=1,
+        statement=bound.name,
+        quantity="mean generalisation gap",
+        label=_depth_and_width,
+        why_false="declared false (deliberately false bound)" if deliberately_false else None,
+    )
+
+
 def check_generalization_gap(
     setting: KernelSetting,
     bound: Bound | None = None,
@@ -243,67 +280,85 @@ def check_generalization_gap(
     test_size: int = 20_000,
     alpha: float = 0.05,
 ) -> tuple[Verdict, KernelEvidence]:
-    """``E[F(w_T) − F̂(w_T)] ≤ 9ρ*²(G₀ + ¼)²/n`` in expectation over training sets (``secondary``).
+    """The verdict of :func:`generalization_gap_check` on ``setting``, with its evidence."""
+    return generalization_gap_check(bound, config, test_size, alpha).run_with_evidence(setting)
 
-    Each seed has its own training set and initialisation; its gap ``F − F̂`` uses a fresh test
-    sample of ``test_size`` points. ``E[gap]`` gets a two-sided ``1 − α`` Student-t interval over
-    the seeds. The right-hand side is computed per seed (``ρ*`` minimised over the grid of ``c``,
-    ``G₀`` its own). **Violated** when the interval's lower end exceeds the largest right-hand
-    side, **holds** when its upper end is below the smallest, **inconclusive** otherwise.
-    """
-    bound = bound or generalization_gap_bound()
-    config = config or KernelConfig()
-    verdict, evidence = check_training_loss_bound(setting, training_loss_bound(), config)
-    final = evidence.run.final
+
+def _training_set_size(setting: KernelSetting) -> dict[str, float]:
+    return {"n": setting.samples}
+
+
+def measure_generalization_gap(
+    config: KernelConfig,
+    test_size: int,
+    alpha: float,
+    setting: KernelSetting,
+    seeds: tuple[int, ...],
+) -> Measurement:
+    """The mean gap over the training-loss check's seeds with its two-sided interval, and the
+    per-seed ``ρ*`` and ``G₀`` of the seeds with the smallest, median and largest right-hand
+    side, as the bound's ``(lower, estimate, upper)`` symbols."""
+    training, evidence = check_training_loss_bound(setting, training_loss_bound(), config)
     data = setting.distribution()
     x_test, y_test = data.sample(test_size, torch_generator(setting.seed, "gap-test"))
+    final = evidence.run.final
     gaps = empirical_risk(final, x_test, y_test).numpy() - evidence.run.training_loss[:, -1].numpy()
-    eta = float(verdict.parameters["eta"])
     scales = np.asarray(config.reference_scales)
     final_step = np.array([setting.steps])
-    rhs = np.array(
+    rho = np.array(
         [
-            bound.evaluate(
-                rho=reference_rho(scales, *evidence.reference_risks[i], eta, final_step)[:, 0],
-                G0=g,
-                n=setting.samples,
-            ).min()
+            reference_rho(scales, *risks, evidence.eta, final_step)[:, 0]
+            for risks in evidence.reference_risks
+        ]
+    )  # [k, C]
+    reference = generalization_gap_bound()
+    rhs = np.stack(
+        [
+            reference.evaluate(rho=rho[i], G0=g, n=setting.samples)
             for i, g in enumerate(evidence.lipschitz)
         ]
-    )
+    )  # [k, C]
+    best = rhs.argmin(1)  # the reference point c that minimises each seed's right-hand side
+    rho_star = rho[np.arange(len(best)), best]
+    order = np.argsort(rhs.min(1))
+    ends = (order[0], order[len(order) // 2], order[-1])
     interval = student_t_interval(gaps[None, :], alpha / 2)
-    lower, upper = float(interval.lower[0]), float(interval.upper[0])
-    # Violated only above the largest right-hand side; holds only below the smallest.
-    decision = decide_interval(lower, upper, float(rhs.min()), float(rhs.max()), len(gaps), alpha)
-    outcome = decision.outcome
-    false_variant = bound.provenance.note == "deliberately false"
-    gap_verdict = Verdict(
-        check=f"ttm-kernel/generalisation-gap/L={setting.depth},m={setting.width}",
-        statement=bound.name,
-        outcome=outcome,
-        bound=bound,
-        bound_value=float(rhs.min()),
-        decision=decision,
-        slack=rhs - gaps,
-        seeds=verdict.seeds,
-        quantifiers=(
-            QuantifierInstantiation(
-                "E over training sets",
-                f"{len(gaps)} seeds (own training set and initialisation); {interval.method}",
-                f"mean gap {float(interval.estimate[0]):.5f} ∈ [{lower:.5f}, {upper:.5f}]",
-            ),
-            QuantifierInstantiation(
-                "ρ*, G₀",
-                "per seed; ρ* minimised over the grid of c at T",
-                f"right-hand side ∈ [{rhs.min():.4g}, {rhs.max():.4g}]",
-            ),
-        ),
-        parameters=verdict.parameters,
-        false_alarm_rate=alpha / 2,
-        trivial_value=None,
-        counterexample=(
-            f"E[gap] ≥ {lower:.5f} > {rhs.max():.5f}" if outcome is Outcome.VIOLATED else None
-        ),
-        false_variant=false_variant,
+    return Measurement(
+        interval.estimate,
+        lower=interval.lower,
+        upper=interval.upper,
+        miscoverage=alpha / 2,
+        derived={k: v for k, v in training.parameters.items() if k in ("m", "T", "eta", "k")},
+        bound_values={
+            "rho": tuple(np.array([rho_star[i]]) for i in ends),
+            "G0": tuple(np.array([evidence.lipschitz[i]]) for i in ends),
+        },
+        evidence=evidence,
     )
-    return gap_verdict, evidence
+
+
+def _gap_quantifiers(
+    setting: KernelSetting, measured: Measurement
+) -> tuple[QuantifierInstantiation, ...]:
+    evidence: KernelEvidence = measured.evidence
+    seeds = len(evidence.lipschitz)
+    rho, g0 = measured.bound_values["rho"], measured.bound_values["G0"]
+    reference = generalization_gap_bound()
+    smallest, largest = (
+        float(reference.evaluate(rho=rho[end][0], G0=g0[end][0], n=setting.samples))
+        for end in (0, 2)
+    )
+    lower, upper = float(measured.lower_bounds[0]), float(measured.upper_bounds[0])
+    return (
+        QuantifierInstantiation(
+            "E over training sets",
+            f"{seeds} seeds (own training set and initialisation); two-sided Student-t interval",
+            f"mean gap {float(measured.values[0]):.5f} ∈ [{lower:.5f}, {upper:.5f}]",
+        ),
+        QuantifierInstantiation(
+            "ρ*, G₀",
+            "per seed; ρ* minimised over the grid of c at T; the seeds with the smallest and "
+            "largest right-hand side bound it",
+            f"TTM right-hand side ∈ [{smallest:.4g}, {largest:.4g}]",
+        ),
+    )
