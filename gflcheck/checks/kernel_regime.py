@@ -131,7 +131,6 @@ def training_loss_check(
     ``w*``, so one (seed, t, c) above it refutes it. Losses are exact: no false-alarm rate."""
     bound = bound or training_loss_bound()
     config = config or KernelConfig()
-    deliberately_false = bound.provenance.note == "deliberately false"
     return TheoryCheck(
         name="ttm-kernel/training-loss",
         bound=bound,
@@ -145,7 +144,7 @@ def training_loss_check(
         statement=bound.name,
         quantity="training loss F̂(w_t)",
         label=_depth_and_width,
-        why_false="declared false (deliberately false bound)" if deliberately_false else None,
+        why_false=_why_false(bound),
     )
 
 
@@ -155,6 +154,13 @@ def check_training_loss_bound(
     """Check ``F̂(w_t) ≤ bound(ρ*, η, t)`` at every step ``t = 1..T`` (module docstring): the
     verdict of :func:`training_loss_check`, with its evidence."""
     return training_loss_check(bound, config).run_with_evidence(setting)
+
+
+def _why_false(bound: Bound) -> str | None:
+    """The kernel-regime variants mark themselves false in their provenance note."""
+    if bound.provenance.note == "deliberately false":
+        return f"declared false: {bound.provenance.location}"
+    return None
 
 
 def _depth_and_width(setting: KernelSetting) -> str:
@@ -255,7 +261,6 @@ def generalization_gap_check(
     """
     bound = bound or generalization_gap_bound()
     config = config or KernelConfig()
-    deliberately_false = bound.provenance.note == "deliberately false"
     return TheoryCheck(
         name="ttm-kernel/generalisation-gap",
         bound=bound,
@@ -269,7 +274,7 @@ def generalization_gap_check(
         statement=bound.name,
         quantity="mean generalisation gap",
         label=_depth_and_width,
-        why_false="declared false (deliberately false bound)" if deliberately_false else None,
+        why_false=_why_false(bound),
     )
 
 
