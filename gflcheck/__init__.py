@@ -21,7 +21,7 @@ from gflcheck.checks.theorem_3_12 import (
     check_theorem_3_12,
     theorem_3_12_check,
 )
-from gflcheck.declare import Measurement, Precondition, StatementKind, TheoryCheck
+from gflcheck.declare import Measurement, Precondition, StatementKind, TheoryCheck, rate_check
 from gflcheck.errors import (
     BudgetExceededError,
     GflcheckError,
@@ -67,6 +67,7 @@ __all__ = [
     "non_negative",
     "positive",
     "positive_integer",
+    "rate_check",
     "theorem_3_12_check",
     "unit_interval",
 ]

@@ -17,8 +17,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from gflcheck.checks.kernel_rates import SlopeFit, SweepPoint
+from gflcheck.checks.kernel_rates import SweepPoint
 from gflcheck.checks.kernel_separation import SampleNeeds
+from gflcheck.estimators import SlopeFit
 from gflcheck.figures import OneStepPicture
 
 

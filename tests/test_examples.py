@@ -16,6 +16,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SHORT_EXAMPLES = {
     "hoeffding_inequality.py": (2, 30),  # kind (i): a probabilistic bound over seeds
     "gradient_descent_rate.py": (2, 30),  # kind (ii): a deterministic ∀-bound
+    "monte_carlo_rate.py": (2, 30),  # kind (iii): a rate with a hidden constant
     "theorem_3_12_variant.py": (2, 14),  # a 7-line strategy, the theorem, a 2-line variant
     "perceptron_mistake_bound.py": (2, 60),  # data, trainer, declaration and false variant
 }
@@ -42,7 +43,9 @@ def test_the_example_is_short(name):
     assert user_code_lines(EXAMPLES / name) <= SHORT_EXAMPLES[name][1]
 
 
-@pytest.mark.parametrize("name", ["hoeffding_inequality.py", "gradient_descent_rate.py"])
+@pytest.mark.parametrize(
+    "name", ["hoeffding_inequality.py", "gradient_descent_rate.py", "monte_carlo_rate.py"]
+)
 def test_the_example_runs_and_refutes_its_false_variant(pytester, name):
     output = _run(pytester, name)
     assert "VIOLATED" in output and "(false)" in output and "HOLDS" in output

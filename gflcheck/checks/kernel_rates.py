@@ -30,6 +30,7 @@ from gflcheck.declare import (
     no_setting_symbols,
 )
 from gflcheck.deep_networks import empirical_risk, initialize_deep_network, train_gradient_descent
+from gflcheck.estimators import SlopeFit, log_log_slope
 from gflcheck.executors import map_in_order
 from gflcheck.ntk import jacobian_features, lipschitz_constant, max_margin, step_size_limit
 from gflcheck.random import stream_seed, torch_generator
@@ -45,17 +46,6 @@ class SweepPoint:
     distance: np.ndarray
     relative_distance: np.ndarray
     margin: np.ndarray
-
-
-@dataclass(frozen=True)
-class SlopeFit:
-    """OLS slope of ``log y`` on ``log x`` with a two-sided ``1 − α`` interval."""
-
-    slope: float
-    lower: float
-    upper: float
-    intercept: float
-    points: int
 
 
 def sweep(
@@ -107,19 +97,6 @@ def sweep_slope(
     xs = [getattr(p.setting, variable) for p in points for _ in getattr(p, measure)]
     ys = [value for p in points for value in getattr(p, measure)]
     return log_log_slope(xs, ys, alpha)
-
-
-def log_log_slope(x: Sequence[float], y: Sequence[float], alpha: float) -> SlopeFit:
-    """OLS of ``log y`` on ``log x`` (all points), two-sided ``1 − α`` t interval on the slope."""
-    return log_linear_slope(np.log(x), y, alpha)
-
-
-def log_linear_slope(x: Sequence[float], y: Sequence[float], alpha: float) -> SlopeFit:
-    """OLS of ``log y`` on ``x`` (an exponential rate ``y ∝ e^{slope·x}``), two-sided ``1 − α``
-    t interval on the slope."""
-    fit = stats.linregress(x, np.log(y))
-    half = stats.t.ppf(1 - alpha / 2, len(x) - 2) * fit.stderr
-    return SlopeFit(fit.slope, fit.slope - half, fit.slope + half, fit.intercept, len(x))
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,6 @@ from gflcheck._validation import (
 )
 from gflcheck.bounds import Bound
 from gflcheck.cache import cached_run
-from gflcheck.checks.kernel_rates import SlopeFit, log_linear_slope, log_log_slope
 from gflcheck.declare import (
     Measurement,
     StatementKind,
@@ -58,6 +57,7 @@ from gflcheck.declare import (
 )
 from gflcheck.distributions.gaussian_mixture import GaussianMixture, xor_mixture
 from gflcheck.errors import ParameterRangeError
+from gflcheck.estimators import SlopeFit, log_linear_slope, log_log_slope
 from gflcheck.random import stream_seed, torch_generator
 from gflcheck.theorems.separation import Direction, GrowthStatement, Learner
 from gflcheck.training import PresampledBatches, gaussian_mixture_recipe, train_algorithm_1
