@@ -48,6 +48,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gflcheck._validation import (
+    require_int_at_least,
     require_non_negative,
     require_open_unit_interval,
     require_positive_int,
@@ -330,8 +331,7 @@ class TheoryCheck(Generic[S]):
         require_non_negative("tolerance", self.tolerance, context)
         require_non_negative("bound_miscoverage", self.bound_miscoverage, context)
         require_positive_int("min_seeds", self.min_seeds, context)
-        if isinstance(self.unconfirmed, bool) or not isinstance(self.unconfirmed, int):
-            raise ParameterRangeError("unconfirmed", self.unconfirmed, "an integer ≥ 0", context)
+        require_int_at_least("unconfirmed", self.unconfirmed, 0, context)
         if not callable(self.miscoverage):
             self.declared_miscoverage(None)
         if not 0.0 <= self.holds_share <= 1.0:

@@ -216,6 +216,10 @@ def test_bad_declarations_and_measurements_name_the_problem():
         make_check().run(Noise(2.0))
     with pytest.raises(ParameterRangeError, match="delta"):
         make_check(delta=1.5)
+    with pytest.raises(ParameterRangeError, match="unconfirmed"):
+        make_check(unconfirmed=-1)
+    with pytest.raises(ParameterRangeError, match="miscoverage"):
+        make_check(miscoverage=(0.01, 1.5))
     with pytest.raises(
         ParameterRangeError, match=r"one value \(or one row of instances\) per seed"
     ):
