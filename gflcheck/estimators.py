@@ -66,6 +66,18 @@ def _t_bounds(mean: np.ndarray, standard_error: np.ndarray, n: int, miscoverage:
     )
 
 
+def t_interval_at(estimate: IntervalEstimate, miscoverage: float) -> IntervalEstimate:
+    """A Student-t estimate (:func:`student_t_interval`) at another one-sided ``miscoverage``,
+    from its standard error, without going over the sample again."""
+    require_open_unit_interval("miscoverage", miscoverage, "t_interval_at")
+    n = estimate.sample_size
+    mean = np.asarray(estimate.estimate, dtype=float)
+    standard_error = (np.asarray(estimate.upper, dtype=float) - mean) / stats.t.ppf(
+        1 - estimate.miscoverage, df=n - 1
+    )
+    return _t_bounds(mean, standard_error, n, miscoverage)
+
+
 def clopper_pearson(
     successes: np.ndarray | int, trials: int, miscoverage: float
 ) -> IntervalEstimate:

@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from gflcheck.errors import ParameterRangeError
-from gflcheck.estimators import clopper_pearson, hinge_loss_estimate, zero_one_error_estimate
+from gflcheck.estimators import (
+    clopper_pearson,
+    hinge_loss_estimate,
+    student_t_interval,
+    t_interval_at,
+    zero_one_error_estimate,
+)
 from gflcheck.networks import TwoLayerReLU
 from gflcheck.verdicts import (
     Outcome,
@@ -150,3 +156,14 @@ def test_decision_refuses_bad_inputs():
         SeedStates(np.zeros(3, bool), np.zeros(4, bool), np.zeros(3, bool))
     with pytest.raises(ParameterRangeError, match="overlaps"):
         SeedStates(np.ones(3, bool), np.ones(3, bool), np.zeros(3, bool))
+
+
+def test_a_t_interval_at_another_miscoverage_equals_one_computed_afresh():
+    values = np.random.default_rng(3).exponential(size=(2, 500))
+    once = student_t_interval(values, 0.01)
+    np.testing.assert_allclose(
+        t_interval_at(once, 0.001).upper, student_t_interval(values, 0.001).upper
+    )
+    np.testing.assert_allclose(
+        t_interval_at(once, 0.2).lower, student_t_interval(values, 0.2).lower
+    )

@@ -51,7 +51,7 @@ from gflcheck.cache import cached_run
 from gflcheck.declare import Measurement, TheoryCheck, delta_of_setting
 from gflcheck.distributions.gaussian_mixture import GaussianMixture, multi_xor_mixture
 from gflcheck.errors import ParameterRangeError
-from gflcheck.estimators import hinge_loss_estimate
+from gflcheck.estimators import IntervalEstimate, hinge_loss_estimate, t_interval_at
 from gflcheck.networks import TwoLayerReLU
 from gflcheck.random import torch_generator
 from gflcheck.theorems.lottery import Subnetwork, TicketStatement, ticket_matches_full_network
@@ -183,14 +183,17 @@ class LotteryEvidence:
     diverged: np.ndarray
 
 
-def _checkpoint_losses(run: TrainingRun, x: torch.Tensor, y: torch.Tensor, miscoverage: float):
-    estimates = [
+def _checkpoint_losses(
+    run: TrainingRun, x: torch.Tensor, y: torch.Tensor, miscoverage: float
+) -> list[IntervalEstimate]:
+    return [
         hinge_loss_estimate(run.checkpoints[t], x, y, miscoverage) for t in sorted(run.checkpoints)
     ]
-    return tuple(
-        np.stack([np.asarray(getattr(e, part), dtype=float) for e in estimates], axis=1)
-        for part in ("estimate", "lower", "upper")
-    )
+
+
+def _stacked(estimates: list[IntervalEstimate], part: str) -> np.ndarray:
+    """``[k, checkpoints]`` of one part (``estimate``, ``lower``, ``upper``) of the estimates."""
+    return np.stack([np.asarray(getattr(e, part), dtype=float) for e in estimates], axis=1)
 
 
 @cached_run
@@ -233,9 +236,14 @@ def lottery_evidence(
         strict=True,
     )
     x, y = torch.stack(xs), torch.stack(ys)
-    full_loss, full_lower, full_upper = _checkpoint_losses(full, x, y, config.loss_miscoverage)
-    sub_loss, sub_lower, _ = _checkpoint_losses(sub, x, y, config.loss_miscoverage)
-    _, _, sub_upper = _checkpoint_losses(sub, x, y, config.loss_miscoverage / len(sub.checkpoints))
+    full_estimates = _checkpoint_losses(full, x, y, config.loss_miscoverage)
+    full_loss, full_lower, full_upper = (
+        _stacked(full_estimates, part) for part in ("estimate", "lower", "upper")
+    )
+    sub_estimates = _checkpoint_losses(sub, x, y, config.loss_miscoverage)
+    sub_loss, sub_lower = _stacked(sub_estimates, "estimate"), _stacked(sub_estimates, "lower")
+    each = config.loss_miscoverage / len(sub.checkpoints)
+    sub_upper = _stacked([t_interval_at(e, each) for e in sub_estimates], "upper")
     cosine = _cluster_cosines(full.checkpoints[1], distribution).abs()
     nearest = cosine.max(-1).values  # [k, m]
     alignment = np.array([float(nearest[i, row].mean()) for i, row in enumerate(neurons)])

@@ -20,6 +20,7 @@ One call of :func:`check_theorem_3_12` on one :class:`MixtureSetting`, :class:`P
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from functools import partial
@@ -51,6 +52,7 @@ from gflcheck.estimators import (
     IntervalEstimate,
     bayes_hinge_risk,
     hinge_loss_estimate,
+    t_interval_at,
     t_interval_from_moments,
 )
 from gflcheck.gradient_features import HitRate, gradient_feature_hit_rate
@@ -536,12 +538,21 @@ def _family(setting: GflSetting) -> str:
     return setting.family
 
 
+@functools.lru_cache(maxsize=32)
+def _prepared(
+    setting: GflSetting, config: Theorem312Config, steps: int | None, width: int | None
+) -> Preparation:
+    """:func:`prepare`, once per process for a setting: the check needs it for the bound's
+    symbols and again for the measurement (the run cache, when active, keeps it across runs)."""
+    return prepare(setting, config, steps, width)
+
+
 def theorem_3_12_values(
     config: Theorem312Config, steps: int | None, width: int | None, setting: GflSetting
 ) -> dict[str, float]:
     """The bound's symbols on ``setting``: ``OPT`` (an upper confidence bound), ``r``,
     ``B_a1``, ``B_x1`` from the ground truth ``f°``; ``γ`` and ``ε`` from the setting."""
-    prepared = prepare(setting, config, steps, width)
+    prepared = _prepared(setting, config, steps, width)
     truth = prepared.opt.ground_truth
     return {
         "OPT": prepared.opt.value,
@@ -564,7 +575,7 @@ def measure_theorem_3_12(
     checkpoint's test hinge loss with ``min_{t∈[T]}`` of its lower confidence bound and the
     smallest checkpoint upper bound (:func:`_measure`); a run that produced non-finite numbers is
     marked diverged."""
-    prepared = prepare(setting, config, steps, width)
+    prepared = _prepared(setting, config, steps, width)
     checkpoint_steps = _checkpoint_steps(prepared.steps, config.checkpoints)
     dtype = getattr(torch, config.dtype)
     run = train_algorithm_1(
@@ -653,11 +664,7 @@ def _measure(
     with np.errstate(invalid="ignore"):
         lower = np.where(np.isnan(lower), -np.inf, lower).min(axis=1)
     upper = np.stack(
-        [
-            hinge_loss_estimate(net, x, y, config.checkpoint_miscoverage).upper
-            for net in networks[1:]
-        ],
-        axis=1,
+        [t_interval_at(e, config.checkpoint_miscoverage).upper for e in estimates[1:]], axis=1
     )
     with np.errstate(invalid="ignore"):
         upper = np.where(np.isnan(upper), np.inf, upper).min(axis=1)
