@@ -21,7 +21,7 @@ from gflcheck.checks.theorem_3_12 import (
     check_theorem_3_12,
     theorem_3_12_check,
 )
-from gflcheck.declare import Measurement, Precondition, StatementKind, TheoryCheck, rate_check
+from gflcheck.declare import Measurement, Precondition, StatementKind, TheoryCheck
 from gflcheck.errors import (
     BudgetExceededError,
     GflcheckError,
@@ -31,6 +31,7 @@ from gflcheck.errors import (
     UnknownSymbolError,
 )
 from gflcheck.provenance import Provenance, Tag
+from gflcheck.statement_kinds import hitting_time_check, rate_check, separation_check
 from gflcheck.verdicts import (
     BinomialDecision,
     Outcome,
@@ -64,10 +65,12 @@ __all__ = [
     "check_theorem_3_12",
     "decide_violation_rate",
     "hidden_constant",
+    "hitting_time_check",
     "non_negative",
     "positive",
     "positive_integer",
     "rate_check",
+    "separation_check",
     "theorem_3_12_check",
     "unit_interval",
 ]

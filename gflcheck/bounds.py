@@ -10,7 +10,7 @@ value with an error that names the symbol and its allowed range.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -216,12 +216,19 @@ class Bound:
         return f"Bound({self.name!r}, {self.expression}, {self.provenance})"
 
     # -- numbers --------------------------------------------------------------------------------
-    def evaluate(self, values: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
+    def evaluate(
+        self,
+        values: Mapping[str, Any] | None = None,
+        *,
+        unchecked: Collection[str] = (),
+        **kwargs: Any,
+    ) -> Any:
         """Evaluate on numbers; arrays broadcast with numpy rules.
 
         Every declared symbol needs a value. Raises :class:`UnknownSymbolError` for a missing or
-        unknown name, :class:`ParameterRangeError` for a value outside its symbol's domain, for
-        shapes that do not broadcast, and for a non-finite or complex result.
+        unknown name, :class:`ParameterRangeError` for a value outside its symbol's domain
+        (except the symbols named in ``unchecked``: hidden constants being fitted, whose sign is
+        evidence), for shapes that do not broadcast, and for a non-finite or complex result.
         Returns a float for scalar input, else an ``ndarray``.
         """
         given = {**(values or {}), **kwargs}
@@ -236,7 +243,12 @@ class Bound:
                 f"bound {self.name!r} needs a value for {missing} "
                 f"({'; '.join(f'{n}: {self._domains[n].describe()}' for n in missing)})"
             )
-        arrays = [self._checked_array(n, given[n]) for n in self._order]
+        arrays = [
+            np.asarray(given[n], dtype=float)
+            if n in unchecked
+            else self._checked_array(n, given[n])
+            for n in self._order
+        ]
         try:
             broadcast = np.broadcast_arrays(*arrays)
         except ValueError:

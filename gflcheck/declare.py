@@ -56,7 +56,6 @@ from gflcheck._validation import (
 from gflcheck.bounds import Bound, Monotonicity
 from gflcheck.cache import cached_run, callable_fingerprint
 from gflcheck.errors import ParameterRangeError, PreconditionError
-from gflcheck.estimators import log_log_slope
 from gflcheck.profiles import Budget
 from gflcheck.random import stream_seed
 from gflcheck.report import format_verdict_details
@@ -448,7 +447,10 @@ class TheoryCheck(Generic[S]):
                 if measured_values
                 else True
             )
-            if not np.all(np.isfinite(value) | ~running):
+            # An end over a measured symbol's interval may be infinite (an event known only to
+            # come after the horizon); the estimate may not, and nothing may be NaN.
+            usable = ~np.isnan(value) & (np.isfinite(value) | (end != "estimate"))
+            if not np.all(usable | ~running):
                 raise ParameterRangeError(
                     "bound", value, "a finite number on every setting", f"{self.name}: {setting!r}"
                 )
@@ -680,91 +682,6 @@ class TheoryCheck(Generic[S]):
         return tuple(rows)
 
 
-def rate_check(
-    name: str,
-    bound: Bound,
-    variable: str,
-    settings: st.SearchStrategy[S],
-    grid: Callable[[S], Sequence[float]],
-    measure: Callable[[S, float, tuple[int, ...]], np.ndarray],
-    *,
-    at_least: bool = False,
-    tolerance: float = 0.0,
-    alpha: float = 0.05,
-    seeds: int = 8,
-    bound_values: Callable[[S], Mapping[str, float]] | None = None,
-    quantifiers: Mapping[str, str] | None = None,
-) -> TheoryCheck[S]:
-    """A rate or growth statement ``measured(v) = O(bound(v))`` (``at_least``: ``Ω``) in one
-    variable ``v`` with hidden constants, as a :class:`TheoryCheck` on one estimate.
-
-    ``measure(setting, v, seeds)`` returns one value per seed at the grid point ``v`` (seeds
-    drawn from the check's seed). The estimate is the OLS slope of ``log measured`` on ``log v``
-    over every grid point and seed, with its two-sided ``1 − α`` t interval; it is compared with
-    the bound's own slope over the same grid (hidden constants and other symbols fixed by
-    ``bound_values``; a constant factor does not change a slope) plus ``tolerance`` (minus, for
-    ``Ω``). *Violated* when the interval lies beyond it, *holds* when it lies within; declared
-    false-alarm rate ``α/2``."""
-    symbols = bound_values or no_setting_symbols
-    return TheoryCheck(
-        name=name,
-        bound=bound,
-        settings=settings,
-        bound_values=symbols,
-        compared_with=partial(_slope_over_grid, variable, grid, symbols, tolerance, at_least),
-        measure=partial(_fitted_rate, grid, measure, seeds, alpha),
-        quantifiers=dict(quantifiers or {}),
-        kind=StatementKind.FOR_EVERY,
-        miscoverage=alpha / 2,
-        at_least=at_least,
-        seeds=1,
-        quantity=f"fitted log-log slope in {variable}",
-    )
-
-
-def _slope_over_grid(
-    variable: str,
-    grid: Callable[[Any], Sequence[float]],
-    symbols: Callable[[Any], Mapping[str, float]],
-    tolerance: float,
-    at_least: bool,
-    bound: Bound,
-    setting: Any,
-) -> float:
-    points = np.asarray(grid(setting), dtype=float)
-    if points.size < 2 or np.any(points <= 0):
-        raise ParameterRangeError("grid", list(points), "at least two values, all > 0", variable)
-    values = {name: 1.0 for name in bound.hidden_constants}
-    values.update({k: v for k, v in symbols(setting).items() if k in bound.domains})
-    own = log_log_slope(
-        points, np.broadcast_to(bound.evaluate({**values, variable: points}), points.shape), 0.05
-    )
-    return own.slope - tolerance if at_least else own.slope + tolerance
-
-
-def _fitted_rate(
-    grid: Callable[[Any], Sequence[float]],
-    measure: Callable[[Any, float, tuple[int, ...]], np.ndarray],
-    count: int,
-    alpha: float,
-    setting: Any,
-    seeds: tuple[int, ...],
-) -> Measurement:
-    runs = tuple(stream_seed(seeds[0], f"rate-{i}") for i in range(count))
-    points = [float(v) for v in grid(setting)]
-    measured = [np.asarray(measure(setting, v, runs), dtype=float) for v in points]
-    xs = [v for v, row in zip(points, measured, strict=True) for _ in row]
-    fit = log_log_slope(xs, np.concatenate(measured), alpha)
-    return Measurement(
-        [fit.slope],
-        lower=[fit.lower],
-        upper=[fit.upper],
-        miscoverage=alpha / 2,
-        derived={"grid": ", ".join(f"{v:g}" for v in points), "runs": count},
-        evidence=(points, measured, fit),
-    )
-
-
 def _as_instances(array: np.ndarray) -> np.ndarray:
     """``[k]`` as ``[k, 1]``; ``[k, n]`` as it is."""
     array = np.asarray(array, dtype=float)
@@ -826,5 +743,4 @@ __all__ = [
     "TheoryCheck",
     "delta_of_setting",
     "no_setting_symbols",
-    "rate_check",
 ]

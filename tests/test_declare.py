@@ -321,7 +321,9 @@ def test_a_failing_property_prints_a_short_report_of_its_minimal_example(pyteste
     leaves one row (the minimal example) in the table and the artefact."""
     pytester.makepyfile(test_failing=FAILING_PROPERTY)
     # Third-party deprecation warnings (libcst, where installed) are not the report's lines.
-    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:warnings", "--gflcheck-no-cache")
+    result = pytester.runpytest(
+        "-p", "no:cacheprovider", "-p", "no:warnings", "--gflcheck-no-cache"
+    )
     result.assert_outcomes(failed=1)
     lines = result.stdout.lines
     assert len(lines) <= 80

@@ -17,6 +17,8 @@ SHORT_EXAMPLES = {
     "hoeffding_inequality.py": (2, 30),  # kind (i): a probabilistic bound over seeds
     "gradient_descent_rate.py": (2, 30),  # kind (ii): a deterministic ∀-bound
     "monte_carlo_rate.py": (2, 30),  # kind (iii): a rate with a hidden constant
+    "support_separation.py": (2, 30),  # kind (iv): a separation that grows
+    "spectral_ordering.py": (2, 30),  # kind (v): an ordering of first times
     "theorem_3_12_variant.py": (2, 14),  # a 7-line strategy, the theorem, a 2-line variant
     "perceptron_mistake_bound.py": (2, 60),  # data, trainer, declaration and false variant
 }
@@ -44,7 +46,14 @@ def test_the_example_is_short(name):
 
 
 @pytest.mark.parametrize(
-    "name", ["hoeffding_inequality.py", "gradient_descent_rate.py", "monte_carlo_rate.py"]
+    "name",
+    [
+        "hoeffding_inequality.py",
+        "gradient_descent_rate.py",
+        "monte_carlo_rate.py",
+        "support_separation.py",
+        "spectral_ordering.py",
+    ],
 )
 def test_the_example_runs_and_refutes_its_false_variant(pytester, name):
     output = _run(pytester, name)
