@@ -16,9 +16,11 @@ be keyed, and :class:`CacheKeyError` says which argument.
 
 A miss runs the function and stores the value; a setting the check rejects
 (:class:`~gflcheck.errors.SettingRejectedError`) is stored as such and raised again on a hit. Each
-entry is one pickle file, written atomically (:func:`gflcheck._files.write_atomically`): Ctrl-C
-leaves no partial entry. An entry that cannot be read raises :class:`CacheError` naming the file;
-it is never overwritten or deleted silently. No cache is active unless a caller activates one
+entry is one pickle file after a ``gflcheck-run-cache/N`` header line, written atomically
+(:func:`gflcheck._files.write_atomically`): Ctrl-C leaves no partial entry. An entry that cannot be
+read raises :class:`CacheError` naming the file; it is never overwritten or deleted silently. The
+cache directory carries a marker file; a directory that holds other files is refused, and
+``clear`` deletes only files that carry the header, inside a marked directory. No cache is active unless a caller activates one
 (the pytest plugin does for properties, the ``gflcheck`` command for its checks).
 """
 
@@ -32,7 +34,6 @@ import inspect
 import os
 import pickle
 import platform
-import shutil
 import site
 import sys
 import sysconfig
@@ -51,7 +52,11 @@ import gflcheck
 from gflcheck._files import write_atomically
 from gflcheck.errors import GflcheckError, SettingRejectedError
 
-FORMAT = "gflcheck-run-cache/1"
+FORMAT = "gflcheck-run-cache/2"
+HEADER = (FORMAT + "\n").encode()
+"""Every entry file starts with these bytes; ``clear`` removes no file without them."""
+MARKER = ".gflcheck-run-cache"
+"""The file that marks a directory as a run cache that gflcheck created."""
 DEFAULT_DIRECTORY = ".gflcheck-cache"
 DIRECTORY_ENVIRONMENT_VARIABLE = "GFLCHECK_CACHE_DIR"
 
@@ -67,6 +72,17 @@ class CacheError(GflcheckError):
         super().__init__(
             f"cache entry {path} cannot be read ({problem}); it was left as it is. Delete it, "
             f"or clear the cache with `gflcheck cache clear`, to recompute"
+        )
+
+
+class ForeignDirectoryError(GflcheckError):
+    """The cache directory holds files gflcheck did not write: it is neither used nor cleared."""
+
+    def __init__(self, directory: Path, problem: str) -> None:
+        self.directory = directory
+        super().__init__(
+            f"{directory} is not a gflcheck run cache ({problem}); nothing in it was touched. "
+            f"Point --cache-dir or ${DIRECTORY_ENVIRONMENT_VARIABLE} at a new or empty directory"
         )
 
 
@@ -315,29 +331,89 @@ class RunCache:
             return False, None
         except OSError as error:
             raise CacheError(path, str(error)) from error
+        if not data.startswith(HEADER):
+            raise CacheError(path, f"it does not start with the {FORMAT} header")
         try:
-            entry = pickle.loads(data)
-        except Exception as error:  # any unpickling failure means a corrupt or foreign file
+            entry = pickle.loads(data[len(HEADER) :])
+        except Exception as error:  # any unpickling failure means a corrupt file
             raise CacheError(path, f"{type(error).__name__}: {error}") from error
-        if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
-            raise CacheError(path, f"not a {FORMAT} entry for key {key[:12]}…")
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            raise CacheError(path, f"not the entry for key {key[:12]}…")
         return True, entry["value"]
 
     def store(self, key: str, value: Any) -> None:
-        """Write the entry for ``key`` atomically."""
-        entry = {"format": FORMAT, "key": key, "value": value}
-        write_atomically(self.path(key), pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+        """Write the entry for ``key`` atomically, in a directory marked as a run cache."""
+        self.mark()
+        entry = {"key": key, "value": value}
+        data = HEADER + pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomically(self.path(key), data)
+
+    def mark(self) -> None:
+        """Create the directory with its marker, or mark an existing one that holds nothing but
+        run-cache entries; refuse a directory that holds anything else."""
+        marker = self.directory / MARKER
+        if marker.is_file():
+            return
+        if self.directory.exists():
+            if not self.directory.is_dir():
+                raise ForeignDirectoryError(self.directory, "it is a file")
+            others = [
+                p for p in self.directory.rglob("*") if p.is_file() and not _named_like_entry(p)
+            ]
+            if others:
+                raise ForeignDirectoryError(
+                    self.directory,
+                    f"it holds other files, such as {others[0].name}, and no {MARKER}",
+                )
+        write_atomically(marker, HEADER)
 
     def entries(self) -> list[Path]:
-        """Every entry file, sorted."""
-        return sorted(self.directory.glob("??/*.pickle")) if self.directory.is_dir() else []
+        """Every entry file (named like an entry and starting with the header), sorted."""
+        if not self.directory.is_dir():
+            return []
+        return [path for path in sorted(self.directory.glob("??/*.pickle")) if _is_entry(path)]
 
     def clear(self) -> int:
-        """Delete the cache directory; return how many entries it held."""
-        count = len(self.entries())
-        if self.directory.is_dir():
-            shutil.rmtree(self.directory)
-        return count
+        """Delete the entries (files named like one that start with the header), then the
+        subdirectories, the marker and the directory if nothing else is left in them; return how
+        many entries were deleted. A directory without the marker is refused
+        (:class:`ForeignDirectoryError`) and nothing in it is touched."""
+        if not self.directory.exists():
+            return 0
+        if not (self.directory / MARKER).is_file():
+            raise ForeignDirectoryError(self.directory, f"it has no {MARKER} marker")
+        entries = self.entries()
+        for path in entries:
+            path.unlink()
+        for folder in sorted(self.directory.glob("??")):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        if [p.name for p in self.directory.iterdir()] == [MARKER]:
+            (self.directory / MARKER).unlink()
+            self.directory.rmdir()
+        return len(entries)
+
+
+def _named_like_entry(path: Path) -> bool:
+    """``xx/<64 hex digits>.pickle``, ``xx`` the first two digits."""
+    name = path.name.removesuffix(".pickle")
+    return (
+        path.name.endswith(".pickle")
+        and len(name) == 64
+        and all(c in "0123456789abcdef" for c in name)
+        and path.parent.name == name[:2]
+    )
+
+
+def _is_entry(path: Path) -> bool:
+    """Named like a run-cache entry and starting with this format's header."""
+    if not _named_like_entry(path):
+        return False
+    try:
+        with path.open("rb") as stream:
+            return stream.read(len(HEADER)) == HEADER
+    except OSError:
+        return False
 
 
 @dataclasses.dataclass(frozen=True)

@@ -127,6 +127,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cache(arguments)
     run_cache = None if arguments.no_cache else _run_cache(arguments)
     try:
+        if run_cache is not None:
+            run_cache.mark()  # a directory that is not a run cache is refused before any work
+    except cache.ForeignDirectoryError as error:
+        print(f"gflcheck: {error}", file=sys.stderr)
+        return 2
+    try:
         with cache.use_cache(run_cache):
             if arguments.command == "baseline":
                 return _baseline(arguments)
@@ -161,7 +167,12 @@ def _run_cache(arguments: argparse.Namespace) -> cache.RunCache:
 def _cache(arguments: argparse.Namespace) -> int:
     run_cache = _run_cache(arguments)
     if arguments.action == "clear":
-        print(f"removed {run_cache.clear()} entries from {run_cache.directory}")
+        try:
+            removed = run_cache.clear()
+        except cache.ForeignDirectoryError as error:
+            print(f"gflcheck: {error}", file=sys.stderr)
+            return 2
+        print(f"removed {removed} entries from {run_cache.directory}")
         return 0
     entries = run_cache.entries()
     size = sum(path.stat().st_size for path in entries)

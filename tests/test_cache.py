@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import stat
 from dataclasses import dataclass
 
 import pytest
@@ -226,3 +228,43 @@ def test_cache_command_reports_and_clears(tmp_path, capsys):
     assert f"{tmp_path}: 1 entries" in capsys.readouterr().out
     assert main(["cache", "clear", "--cache-dir", str(tmp_path)]) == 0
     assert "removed 1 entries" in capsys.readouterr().out and RunCache(tmp_path).entries() == []
+
+
+def test_clear_leaves_every_file_gflcheck_did_not_write(tmp_path):
+    """A user's file planted in the cache directory survives ``clear``, and so does the
+    directory that holds it."""
+    run_cache = RunCache(tmp_path / "c")
+    with use_cache(run_cache):
+        noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+    planted = [tmp_path / "c" / "thesis.tex", run_cache.entries()[0].parent / "notes.pickle"]
+    for path in planted:
+        path.write_text("mine")
+    assert run_cache.clear() == 1 and run_cache.entries() == []
+    assert all(path.read_text() == "mine" for path in planted)
+
+
+def test_a_directory_that_is_not_a_run_cache_is_refused_and_left_alone(tmp_path, capsys):
+    """``GFLCHECK_CACHE_DIR=.`` in a project: neither used nor cleared."""
+    from gflcheck.cli import main
+
+    (tmp_path / "notes.txt").write_text("mine")
+    run_cache = RunCache(tmp_path)
+    with pytest.raises(cache.ForeignDirectoryError, match=r"notes\.txt"):
+        run_cache.mark()
+    with pytest.raises(cache.ForeignDirectoryError, match=r"no \.gflcheck-run-cache marker"):
+        run_cache.clear()
+    assert main(["cache", "clear", "--cache-dir", str(tmp_path)]) == 2
+    assert "not a gflcheck run cache" in capsys.readouterr().err
+    assert main(["check", "-k", "nothing-matches", "--cache-dir", str(tmp_path)]) == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_entries_keep_the_umask_mode(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        with use_cache(RunCache(tmp_path / "c")):
+            noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+    finally:
+        os.umask(previous)
+    (entry,) = RunCache(tmp_path / "c").entries()
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o644
