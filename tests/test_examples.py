@@ -21,6 +21,7 @@ SHORT_EXAMPLES = {
     "spectral_ordering.py": (2, 30),  # kind (v): an ordering of first times
     "theorem_3_12_variant.py": (2, 14),  # a 7-line strategy, the theorem, a 2-line variant
     "perceptron_mistake_bound.py": (2, 60),  # data, trainer, declaration and false variant
+    "theorem_3_12_near_noise.py": (2, 25),  # a strategy, the theorem, a 4-line false variant
 }
 
 
@@ -66,8 +67,22 @@ def test_a_variant_of_theorem_3_12_runs_through_the_same_check(pytester):
     assert "property test_the_gamma_squared_conjecture: 8 verdict(s)" in output
 
 
-def _run(pytester, name: str) -> str:
+def test_the_gamma_squared_variant_is_refuted_near_the_noise_where_the_theorem_is_vacuous(
+    pytester,
+):
+    """Issue 13: γ² in place of √(2γ), declared through the public API, is refuted on the XOR
+    mixture with ‖μ‖ at the noise width; the theorem's own bound is above 1 there."""
+    output = _run(pytester, "theorem_3_12_near_noise.py", cache=True)
+    rows = [line for line in output.splitlines() if line.startswith("gfl-theorem-3.12/xor")]
+    assert len(rows) == 2
+    assert any("γ² (false)" in row and "VIOLATED" in row and " yes " in row for row in rows)
+    assert any("Theorem 3.12  " in row and "VACUOUS" in row for row in rows)
+    assert "1 hits" in output  # the variant reuses the theorem's measurement
+
+
+def _run(pytester, name: str, cache: bool = False) -> str:
     pytester.makepyfile(**{f"test_{name.removesuffix('.py')}": (EXAMPLES / name).read_text()})
-    result = pytester.runpytest("-p", "no:cacheprovider", "--gflcheck-no-cache")
+    caching = ("--gflcheck-cache-dir", str(pytester.path / "cache")) if cache else ()
+    result = pytester.runpytest("-p", "no:cacheprovider", *(caching or ("--gflcheck-no-cache",)))
     result.assert_outcomes(passed=SHORT_EXAMPLES[name][0])
     return result.stdout.str()
