@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from gflcheck import cli
 from gflcheck.baselines import load, write_json_atomically
-from gflcheck.cache import RunCache, cached_run
+from gflcheck.cache import MARKER, RunCache, cached_run
 from gflcheck.catalogue import CatalogueEntry
 from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
 
@@ -44,7 +46,9 @@ def test_ctrl_c_during_a_check_leaves_no_baseline_and_no_partial_cache_entry(
         cli.main(arguments)
     assert not baseline.exists()
     completed = files_under(cache)
-    assert len(completed) == len(RunCache(cache).entries()) > 0  # no temporary files
+    entries = RunCache(cache).entries()
+    assert entries and len(completed) == len(entries) + 1  # the marker; no temporary files
+    assert Path(MARKER) in completed
     # the completed check's entries are whole: a rerun of it reads them back
     assert cli.main(["check", "-k", "xor", "--cache-dir", str(cache)]) == 0
     assert files_under(cache) == completed
