@@ -11,6 +11,8 @@ Choose with ``pytest --gflcheck-profile=thorough`` or ``GFLCHECK_PROFILE=thoroug
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from hypothesis import HealthCheck, settings
@@ -41,8 +43,14 @@ BUDGETS = {
     "thorough": Budget(max_width=1024, max_steps=2000, xor_max_dimension=512),
 }
 
-settings.register_profile("default", max_examples=8, derandomize=True, **_COMMON)
-settings.register_profile("thorough", max_examples=40, **_COMMON)
+HYPOTHESIS_PROFILE_PREFIX = "gflcheck-"
+"""gflcheck's profiles are registered with Hypothesis under their own names (``gflcheck-default``,
+``gflcheck-thorough``): Hypothesis' ``default`` and ``ci`` profiles are left as they are."""
+
+settings.register_profile(
+    f"{HYPOTHESIS_PROFILE_PREFIX}default", max_examples=8, derandomize=True, **_COMMON
+)
+settings.register_profile(f"{HYPOTHESIS_PROFILE_PREFIX}thorough", max_examples=40, **_COMMON)
 
 
 _loaded: str | None = None
@@ -58,12 +66,28 @@ def profile_name(requested: str | None = None) -> str:
 
 
 def load_profile(requested: str | None = None) -> str:
-    """Load the Hypothesis profile (see :func:`profile_name`) and return its name."""
+    """Make the profile (see :func:`profile_name`) Hypothesis' current one, and return its name.
+    The pytest plugin does this only while it imports a module that uses gflcheck
+    (:func:`profile_loaded`)."""
     global _loaded
     name = profile_name(requested)
-    settings.load_profile(name)
+    settings.load_profile(HYPOTHESIS_PROFILE_PREFIX + name)
     _loaded = name
     return name
+
+
+@contextmanager
+def profile_loaded(requested: str | None = None) -> Iterator[str]:
+    """The profile as Hypothesis' current one inside the ``with`` block, and the previous one
+    again after it (``@given`` takes the current settings when it decorates a test)."""
+    previous = settings.get_current_profile_name()
+    global _loaded
+    before = _loaded
+    try:
+        yield load_profile(requested)
+    finally:
+        settings.load_profile(previous)
+        _loaded = before
 
 
 def budget(requested: str | None = None) -> Budget:

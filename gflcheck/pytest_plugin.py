@@ -1,7 +1,9 @@
 """pytest plugin (registered by the ``pytest11`` entry point): profiles, verdict recording, summary.
 
-- ``--gflcheck-profile=NAME`` (or ``$GFLCHECK_PROFILE``) loads a Hypothesis profile from
-  :mod:`gflcheck.profiles` before any test runs.
+- ``--gflcheck-profile=NAME`` (or ``$GFLCHECK_PROFILE``) chooses gflcheck's Hypothesis profile
+  (:mod:`gflcheck.profiles`). It applies only to test modules that import gflcheck, while pytest
+  imports them; any other Hypothesis test runs exactly as it would without gflcheck. A name that
+  is not a profile is a usage error.
 - The ``gflcheck_session`` fixture runs a check inside a property: it records the verdict, or, when
   the setting is rejected (over budget, outside the theorem's hypotheses), counts the rejection and
   tells Hypothesis to discard the example. A property whose every example is rejected fails
@@ -16,7 +18,8 @@
   (:mod:`gflcheck.cache`) in ``--gflcheck-cache-dir`` (default ``$GFLCHECK_CACHE_DIR`` or
   ``<rootdir>/.gflcheck-cache``): a second identical run trains nothing. ``--gflcheck-no-cache``
   turns it off. Unit tests never see the cache.
-- Each process runs torch with ``--gflcheck-threads`` threads (default 1). Reductions then add in
+- Tests of modules that import gflcheck run torch with ``--gflcheck-threads`` threads (default 1;
+  other tests keep the process's setting). Reductions then add in
   the same order in a serial run and in ``pytest -n N`` (pytest-xdist), so both give identical
   numbers; workers hand their verdict records to the controller, which prints one table and
   writes one artefact.
@@ -24,9 +27,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,8 +43,8 @@ from hypothesis import event, reject
 from hypothesis.control import currently_in_test_context
 
 from gflcheck import baselines, cache
-from gflcheck.errors import SettingRejectedError
-from gflcheck.profiles import PROFILE_ENVIRONMENT_VARIABLE, load_profile
+from gflcheck.errors import ParameterRangeError, SettingRejectedError
+from gflcheck.profiles import PROFILE_ENVIRONMENT_VARIABLE, profile_loaded, profile_name
 from gflcheck.report import format_rows_table, verdict_row
 from gflcheck.verdicts import DEFAULT_HOLDS_SHARE, Outcome, Verdict
 
@@ -91,7 +97,12 @@ def pytest_configure(config: pytest.Config) -> None:
     threads = config.getoption("gflcheck_threads")
     if threads < 1:
         raise pytest.UsageError(f"--gflcheck-threads={threads}: allowed an integer ≥ 1")
-    torch.set_num_threads(threads)
+    try:
+        profile = profile_name(config.getoption("gflcheck_profile"))
+    except ParameterRangeError as error:
+        raise pytest.UsageError(
+            f"--gflcheck-profile (or ${PROFILE_ENVIRONMENT_VARIABLE}): {error}"
+        ) from None
     config.addinivalue_line("markers", "gflcheck: a theory check (trains networks)")
     config.addinivalue_line(
         "markers",
@@ -101,7 +112,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "expensive: a check that trains many networks (deselect with -m 'not expensive')"
     )
-    state = GflcheckSession(load_profile(config.getoption("gflcheck_profile")))
+    state = GflcheckSession(profile)
     if not config.getoption("gflcheck_no_cache"):
         directory = config.getoption("gflcheck_cache_dir")
         state.cache = cache.RunCache(
@@ -111,8 +122,49 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Any:
+    """A test module that imports gflcheck is imported under gflcheck's Hypothesis profile
+    (``@given`` takes the current settings when it decorates); every other module under the
+    settings it would have without gflcheck."""
+    if isinstance(collector, pytest.Module) and uses_gflcheck(collector.path):
+        state = collector.config.stash.get(_SESSION_KEY, None)
+        with profile_loaded(state.profile if state else None):
+            return (yield)
+    return (yield)
+
+
+@functools.cache
+def uses_gflcheck(path: Path) -> bool:
+    """The test module imports gflcheck (``import gflcheck…`` or ``from gflcheck… import``)."""
+    try:
+        source = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return _IMPORTS_GFLCHECK.search(source) is not None
+
+
+_IMPORTS_GFLCHECK = re.compile(r"^\s*(?:from|import)\s+gflcheck\b", re.MULTILINE)
+
+
+@contextmanager
+def _threads_for(item: pytest.Item) -> Iterator[None]:
+    """``--gflcheck-threads`` torch threads while a test of a gflcheck module runs; other tests
+    keep the process's setting."""
+    path = getattr(item, "path", None)
+    if path is None or not uses_gflcheck(path):
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(item.config.getoption("gflcheck_threads"))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Any:
-    with _cache_for(item):
+    with _cache_for(item), _threads_for(item):
         return (yield)
 
 
@@ -121,7 +173,7 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     state = item.config.stash.get(_SESSION_KEY, None)
     first = len(state.records) if state else 0
     try:
-        with _cache_for(item):
+        with _cache_for(item), _threads_for(item):
             result = yield
     except BaseException:
         if state:  # Hypothesis replays the minimal failing example last: keep only its row

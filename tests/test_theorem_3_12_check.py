@@ -86,14 +86,13 @@ def test_loading_a_profile_sets_the_budget():
 
     from gflcheck import profiles
 
-    previous = profiles.profile_name()
-    try:
-        assert profiles.load_profile("thorough") == "thorough"
-        assert profiles.budget().xor_max_dimension == 512
+    outside = settings.get_current_profile_name()
+    with profiles.profile_loaded("thorough") as name:
+        assert name == "thorough" and profiles.budget().xor_max_dimension == 512
         assert settings().max_examples == 40
-        assert profiles.load_profile("default") == "default"
-        assert profiles.budget().xor_max_dimension == 96
-    finally:
-        profiles.load_profile(previous)
+        with profiles.profile_loaded("default"):
+            assert profiles.budget().xor_max_dimension == 96
+        assert profiles.budget().xor_max_dimension == 512
+    assert settings.get_current_profile_name() == outside  # Hypothesis' own profile again
     with pytest.raises(ParameterRangeError, match="profile"):
         profiles.profile_name("exhaustive")

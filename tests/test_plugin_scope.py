@@ -1,0 +1,71 @@
+"""The pytest plugin touches only tests that use gflcheck (issue 16): Hypothesis profiles, torch
+threads and the run cache apply to modules that import gflcheck; any other test in the same venv
+runs exactly as it would without gflcheck installed."""
+
+from __future__ import annotations
+
+import json
+
+pytest_plugins = ["pytester"]
+
+UNRELATED = """
+import json, os
+import torch
+from hypothesis import given, settings, strategies as st
+
+RUNS = []
+
+@given(st.integers())
+def test_unrelated_property(x):
+    RUNS.append(x)
+
+def test_report():
+    current = settings.default
+    observed = {
+        "profile": settings.get_current_profile_name(),
+        "max_examples": current.max_examples,
+        "derandomize": current.derandomize,
+        "runs": len(RUNS),
+        "threads": torch.get_num_threads(),
+    }
+    with open(os.environ["OBSERVED"], "w") as stream:
+        json.dump(observed, stream)
+"""
+
+OURS = """
+from hypothesis import given, settings, strategies as st
+import gflcheck
+
+RUNS = []
+
+@given(st.integers())
+def test_ours(x):
+    RUNS.append(x)
+
+def test_ours_ran_under_the_gflcheck_profile():
+    assert len(RUNS) == 8 and test_ours.hypothesis.inner_test is not None
+"""
+
+
+def _observed(pytester, monkeypatch, *arguments: str) -> dict:
+    path = pytester.path / f"observed{len(arguments)}.json"
+    monkeypatch.setenv("OBSERVED", str(path))
+    result = pytester.runpytest("-p", "no:cacheprovider", *arguments)
+    result.assert_outcomes(passed=2 if "test_unrelated.py" in arguments else 4)
+    return json.loads(path.read_text())
+
+
+def test_an_unrelated_hypothesis_test_runs_as_it_would_without_gflcheck(pytester, monkeypatch):
+    pytester.makepyfile(test_unrelated=UNRELATED, test_ours=OURS)
+    without = _observed(pytester, monkeypatch, "-p", "no:gflcheck", "test_unrelated.py")
+    alongside = _observed(pytester, monkeypatch)  # with a gflcheck module in the same session
+    assert alongside == without
+    assert without["profile"] == "default" and without["max_examples"] == 100
+    assert without["runs"] == 100
+
+
+def test_a_profile_that_does_not_exist_is_a_usage_error(pytester):
+    pytester.makepyfile(test_ours=OURS)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--gflcheck-profile=bogus")
+    assert result.ret == 4
+    assert "--gflcheck-profile" in result.stderr.str() and "bogus" in result.stderr.str()
