@@ -18,6 +18,7 @@ from typing import Any
 
 import torch
 
+import gflcheck
 from gflcheck import baselines, cache
 from gflcheck.catalogue import DEFAULT_CHECKS
 from gflcheck.errors import SettingRejectedError
@@ -30,13 +31,31 @@ from gflcheck.report import (
 )
 from gflcheck.verdicts import Outcome, Verdict
 
+EXIT_CODES = """exit status:
+  0    every check came out as expected (true statements hold, false variants are refuted,
+       or an outcome the entry declares acceptable, with its reason)
+  1    some check did not: a true statement violated, inconclusive or vacuous, or a false
+       variant not refuted; or a baseline regression
+  2    usage error (a bad option or value, a -k that matches nothing, a cache directory that
+       is not a run cache); nothing was run
+  130  interrupted (Ctrl-C)"""
+
 SESSION_ARTEFACT = "gflcheck-results/session.json"
 POWER_RESULTS = "gflcheck-results/power.json"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gflcheck`` command."""
-    parser = argparse.ArgumentParser(prog="gflcheck", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="gflcheck",
+        description="Check deep-learning theorems on real training runs: each bound is a sympy "
+        "expression with provenance, the quantity it bounds is measured by training networks "
+        "in torch, and each verdict (holds, violated, inconclusive, vacuous) comes from exact "
+        "tests at a declared false-alarm rate.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {gflcheck.__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -125,6 +144,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _figure(arguments)
     if arguments.command == "cache":
         return _cache(arguments)
+    if arguments.select and not _selected(arguments):
+        names = ", ".join(entry.name for entry in DEFAULT_CHECKS)
+        print(
+            f"gflcheck: -k {arguments.select!r} matches no check; the checks: {names}",
+            file=sys.stderr,
+        )
+        return 2
     run_cache = None if arguments.no_cache else _run_cache(arguments)
     try:
         if run_cache is not None:

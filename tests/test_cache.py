@@ -255,7 +255,7 @@ def test_a_directory_that_is_not_a_run_cache_is_refused_and_left_alone(tmp_path,
         run_cache.clear()
     assert main(["cache", "clear", "--cache-dir", str(tmp_path)]) == 2
     assert "not a gflcheck run cache" in capsys.readouterr().err
-    assert main(["check", "-k", "nothing-matches", "--cache-dir", str(tmp_path)]) == 2
+    assert main(["check", "-k", "gfl/linear/single-step", "--cache-dir", str(tmp_path)]) == 2
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
@@ -268,3 +268,23 @@ def test_entries_keep_the_umask_mode(tmp_path):
         os.umask(previous)
     (entry,) = RunCache(tmp_path / "c").entries()
     assert stat.S_IMODE(entry.stat().st_mode) == 0o644
+
+
+def test_the_command_states_its_exit_codes_and_version(capsys):
+    from gflcheck.cli import main
+
+    with pytest.raises(SystemExit) as raised:
+        main(["--help"])
+    assert raised.value.code == 0
+    out = capsys.readouterr().out
+    assert "exit status:" in out and "130" in out and "usage error" in out
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.startswith("gflcheck 0.1.0")
+
+
+def test_a_selection_that_matches_no_check_is_a_usage_error(capsys):
+    from gflcheck.cli import main
+
+    assert main(["check", "--list", "-k", "nosuch"]) == 2
+    assert "matches no check" in capsys.readouterr().err
