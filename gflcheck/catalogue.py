@@ -46,6 +46,7 @@ from gflcheck.checks.theorem_3_12 import (
     ParitySetting,
     Theorem312Config,
     check_theorem_3_12,
+    theorem_3_12_error_check,
 )
 from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
 from gflcheck.declare import CatalogueEntry
@@ -91,6 +92,29 @@ def _theorem_3_12(statement: Callable[[], Statement]) -> Callable[[Any, Budget],
     return partial(_run_theorem_3_12, statement)
 
 
+def _run_theorem_3_12_error(setting: GflSetting, limits: Budget) -> tuple[Verdict, Any]:
+    config = Theorem312Config(max_width=limits.max_width, max_steps=limits.max_steps)
+    return theorem_3_12_error_check(config=config).run_with_evidence(setting)
+
+
+_ZERO_ONE_VACUOUS = (
+    "the bound is below 1, the hinge loss of f ≡ 0, but at or above min(π₊, π₋), the 0-1 error "
+    "of the better constant classifier: read on the 0-1 error it says nothing (issue 13)"
+)
+
+
+def _zero_one_error(name: str, setting: Any, vacuous: bool) -> CatalogueEntry:
+    """Theorem 3.12's bound read on the 0-1 error, on the same setting and training runs."""
+    return CatalogueEntry(
+        f"{name}/0-1-error",
+        "the same bound on the 0-1 error (err ≤ hinge loss); trivial value min(π₊, π₋)",
+        setting,
+        _run_theorem_3_12_error,
+        also_accepts=(Outcome.VACUOUS,) if vacuous else (),
+        because=_ZERO_ONE_VACUOUS if vacuous else "",
+    )
+
+
 def _run_xor(
     claim: Callable[[], XorClaim] | None, setting: XorSetting, limits: Budget
 ) -> tuple[Verdict, Any]:
@@ -134,6 +158,13 @@ def _run_sample_growth(
 
 
 _XOR = MixtureSetting("xor", 8, 8.0, 1.0, gamma=0.005, epsilon=0.1, delta=0.2, seed=1)
+_TWO_CLUSTER = MixtureSetting(
+    "two-cluster", 4, 6.0, 1.0, gamma=0.01, epsilon=0.1, delta=0.2, seed=2
+)
+_ORTHOGONAL = MixtureSetting(
+    "orthogonal", 6, 6.0, 1.0, 0.01, 0.1, delta=0.2, seed=4, labels=(1, -1, 1)
+)
+_THREE_CLUSTER = MixtureSetting("three-cluster", 4, 4.0, 0.5, 0.01, 0.1, delta=0.2, seed=5)
 _NOISY = MixtureSetting("two-cluster", 4, 1.0, 1.0, gamma=0.0005, epsilon=0.05, delta=0.2, seed=3)
 _PARITY = ParitySetting(10, 2, gamma=0.2, epsilon=0.4, delta=0.2, seed=6)
 _LINEAR = LinearSetting(8, 1.0, gamma=0.002, epsilon=0.1, delta=0.2, seed=7)
@@ -153,19 +184,19 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
     CatalogueEntry(
         "gfl/two-cluster",
         "two clusters ±μ, d=4, ‖μ‖/σ=6",
-        MixtureSetting("two-cluster", 4, 6.0, 1.0, gamma=0.01, epsilon=0.1, delta=0.2, seed=2),
+        _TWO_CLUSTER,
         _theorem_3_12(theorem_3_12),
     ),
     CatalogueEntry(
         "gfl/orthogonal-3",
         "three orthogonal clusters labelled +,−,+, d=6, ‖μ‖/σ=6",
-        MixtureSetting("orthogonal", 6, 6.0, 1.0, 0.01, 0.1, delta=0.2, seed=4, labels=(1, -1, 1)),
+        _ORTHOGONAL,
         _theorem_3_12(theorem_3_12),
     ),
     CatalogueEntry(
         "gfl/three-cluster-d4",
         "the poster's three-cluster picture, embedded in d=4",
-        MixtureSetting("three-cluster", 4, 4.0, 0.5, gamma=0.01, epsilon=0.1, delta=0.2, seed=5),
+        _THREE_CLUSTER,
         _theorem_3_12(theorem_3_12),
     ),
     CatalogueEntry(
@@ -180,6 +211,11 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         _NOISY,
         _theorem_3_12(theorem_3_12),
     ),
+    _zero_one_error("gfl/xor", _XOR, vacuous=True),
+    _zero_one_error("gfl/two-cluster", _TWO_CLUSTER, vacuous=True),
+    _zero_one_error("gfl/orthogonal-3", _ORTHOGONAL, vacuous=True),
+    _zero_one_error("gfl/three-cluster-d4", _THREE_CLUSTER, vacuous=True),
+    _zero_one_error("gfl/noisy-two-cluster", _NOISY, vacuous=True),
     CatalogueEntry("gfl/xor/single-step", "false variant: T = 1", _XOR, _theorem_3_12(single_step)),
     CatalogueEntry(
         "gfl/noisy-two-cluster/opt-dropped",
@@ -202,6 +238,7 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         _LINEAR,
         _theorem_3_12(theorem_3_12),
     ),
+    _zero_one_error("gfl/linear", _LINEAR, vacuous=False),
     CatalogueEntry(
         "gfl/two-index",
         "two-index model y = sign(⟨u₁,x⟩⟨u₂,x⟩), x ~ N(0, I_8)",

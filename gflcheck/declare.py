@@ -457,6 +457,12 @@ class TheoryCheck(Generic[S]):
             evaluated[end] = value if measured_values else float(value)
         return BoundValues(evaluated["estimate"], evaluated["high"], evaluated["low"]), used
 
+    def measured(self, setting: S, seeds: tuple[int, ...]) -> Measurement:
+        """The measurement on ``setting`` and ``seeds``, through the run cache, as :meth:`run`
+        takes it: a check of another quantity derived from the same training runs (the 0-1
+        error beside the hinge loss, say) calls this and trains nothing again."""
+        return _measure(self, setting, seeds)
+
     def trivial(self, setting: S) -> float | None:
         """The declared trivial value of the measured quantity on ``setting`` (``None``: none)."""
         if callable(self.trivial_value):

@@ -96,3 +96,40 @@ def test_loading_a_profile_sets_the_budget():
     assert settings.get_current_profile_name() == outside  # Hypothesis' own profile again
     with pytest.raises(ParameterRangeError, match="profile"):
         profiles.profile_name("exhaustive")
+
+
+def test_the_bound_read_on_the_0_1_error_is_vacuous_at_the_constant_classifiers_error(tmp_path):
+    """Issue 13: a hinge bound below 1 can still be no better than chance on the 0-1 error. The
+    0-1 check reuses the hinge check's training runs through the run cache."""
+    from gflcheck.cache import RunCache, use_cache
+    from gflcheck.checks.theorem_3_12 import theorem_3_12_check, theorem_3_12_error_check
+
+    run_cache = RunCache(tmp_path)
+    with use_cache(run_cache):
+        hinge = theorem_3_12_check(config=SMALL).run(setting())
+        trained = run_cache.misses
+        error = theorem_3_12_error_check(config=SMALL).run(setting())
+    assert run_cache.misses == trained + 1 and run_cache.hits >= 1  # only the 0-1 reading is new
+    assert hinge.outcome is Outcome.HOLDS and 0.5 <= hinge.bound_value < 1.0
+    assert error.trivial_value == 0.5 and error.outcome is Outcome.VACUOUS
+    assert error.bound_value == hinge.bound_value and error.seeds == hinge.seeds
+    assert any(
+        row.quantifier == "∃t ∈ [T]" and "Bayes error" in row.instantiated_as
+        for row in error.quantifiers
+    )
+
+
+def test_class_probabilities_are_exact():
+    from gflcheck.checks.theorem_3_12 import LinearSetting, MultipleIndexSetting, ParitySetting
+
+    orthogonal = setting(family="orthogonal", dimension=6, labels=(1, -1, 1)).distribution()
+    assert orthogonal.positive_probability() == pytest.approx(2 / 3)
+    assert setting().distribution().positive_probability() == pytest.approx(0.5)
+    # even k: the structured part makes every x_j, j ∈ A, one sign, so the parity is +1
+    parity = ParitySetting(10, 2, 0.2, 0.4, 0.2, seed=6).distribution()
+    assert parity.positive_probability() == pytest.approx(0.5 * 0.5 + 0.5)
+    assert (
+        LinearSetting(8, 1.0, 0.002, 0.1, 0.2, seed=7).distribution().positive_probability() == 0.5
+    )
+    two_index = MultipleIndexSetting(8, 0.05, 0.2, 0.2, seed=8).distribution()
+    assert two_index.positive_probability() == pytest.approx(0.5, abs=1e-6)

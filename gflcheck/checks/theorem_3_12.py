@@ -20,6 +20,7 @@ One call of :func:`check_theorem_3_12` on one :class:`MixtureSetting`, :class:`P
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ from gflcheck.estimators import (
     hinge_loss_estimate,
     t_interval_at,
     t_interval_from_moments,
+    zero_one_error_estimate,
 )
 from gflcheck.gradient_features import HitRate, gradient_feature_hit_rate
 from gflcheck.ground_truth import (
@@ -384,6 +386,8 @@ class Theorem312Evidence:
     best_test_loss: np.ndarray
     best_test_step: np.ndarray
     best_test_error: np.ndarray
+    lowest_test_error: np.ndarray
+    error_upper_bound: np.ndarray
 
 
 @cached_run
@@ -524,6 +528,83 @@ def theorem_3_12_check(
     )
 
 
+def theorem_3_12_error_check(
+    statement: Statement | None = None,
+    config: Theorem312Config | None = None,
+    settings: st.SearchStrategy[GflSetting] | None = None,
+) -> TheoryCheck[GflSetting]:
+    """The theorem's bound read on the 0-1 error, beside the hinge loss: ``1{yf ≤ 0} ≤ (1 − yf)₊``
+    gives ``err(f_t) ≤ L_D(f_t)``, so the theorem implies ``∃t ∈ [T]: err(f_t) ≤ bound``.
+
+    Measured on the same training runs as :func:`theorem_3_12_check` (its measurement, through
+    the run cache: nothing is trained again). The trivial value is ``min(π₊, π₋)``, the error of
+    the constant classifier: a bound at or above it says nothing about the 0-1 error and is
+    VACUOUS there, however far below 1 it is. A seed certainly satisfies the statement when
+    some checkpoint's Clopper–Pearson upper bound on its test error (miscoverage
+    ``β₊/checkpoints``) is at or below the bound; it certainly violates it only when the bound
+    is below the Bayes error ``E min(η, 1 − η)`` (half the Bayes hinge risk), which no classifier
+    beats. Declared false-alarm rate: that of :func:`theorem_3_12_check`.
+    """
+    hinge = theorem_3_12_check(statement, config, settings)
+    config = config or Theorem312Config()
+    statement = statement or theorem_3_12()
+    return dataclasses.replace(
+        hinge,
+        name="gfl-theorem-3.12-error",
+        measure=partial(_measure_error, hinge),
+        miscoverage=(0.0, config.satisfaction_miscoverage),
+        statement=f"{statement.name} (0-1 error)",
+        quantity="lowest checkpoint test 0-1 error",
+        quantifiers=partial(_error_quantifier_table, config),
+        trivial_value=partial(_constant_classifier_error, config, statement.steps, statement.width),
+    )
+
+
+def _measure_error(
+    hinge: TheoryCheck[GflSetting], setting: GflSetting, seeds: tuple[int, ...]
+) -> Measurement:
+    measured = hinge.measured(setting, seeds)
+    evidence: Theorem312Evidence = measured.evidence
+    floor = float(evidence.prepared.bayes_risk.lower[0]) / 2  # the Bayes 0-1 error
+    upper = np.maximum(evidence.error_upper_bound, floor)
+    values = np.clip(evidence.lowest_test_error, floor, upper)
+    diverged = measured.diverged_seeds
+    return Measurement(
+        np.where(diverged, np.nan, values),
+        lower=np.where(diverged, np.nan, floor),
+        upper=np.where(diverged, np.nan, upper),
+        miscoverage=(0.0, hinge.declared_miscoverage(setting)[1]),
+        diverged=diverged,
+        derived=measured.derived,
+        notes=measured.notes,
+        evidence=evidence,
+    )
+
+
+def _error_quantifier_table(
+    config: Theorem312Config, setting: GflSetting, measured: Measurement
+) -> tuple[QuantifierInstantiation, ...]:
+    evidence: Theorem312Evidence = measured.evidence
+    exists_t = QuantifierInstantiation(
+        "∃t ∈ [T]",
+        "satisfied when some checkpoint's Clopper–Pearson upper bound on the 0-1 error of a "
+        f"per-seed test sample of {config.test_size} (miscoverage {config.checkpoint_miscoverage:g} "
+        "each) is at or below the bound; violated only below the Bayes error E min(η, 1 − η), "
+        "which no classifier at any step beats",
+        f"Bayes error ≥ {float(evidence.prepared.bayes_risk.lower[0]) / 2:.4f}",
+    )
+    rows = _quantifier_table(config, setting, measured)
+    return tuple(exists_t if row.quantifier == "∃t ∈ [T]" else row for row in rows)
+
+
+def _constant_classifier_error(
+    config: Theorem312Config, steps: int | None, width: int | None, setting: GflSetting
+) -> float:
+    """``min(π₊, π₋)``: the 0-1 error of the better constant classifier."""
+    positive = _prepared(setting, config, steps, width).distribution.positive_probability()
+    return min(positive, 1.0 - positive)
+
+
 def check_theorem_3_12(
     setting: GflSetting,
     statement: Statement | None = None,
@@ -589,7 +670,7 @@ def measure_theorem_3_12(
         dtype,
         expected_input_norm=prepared.expected_norm,
     )
-    lower, upper, test_loss, test_step, test_error = _measure(
+    lower, upper, test_loss, test_step, test_error, lowest_error, error_upper = _measure(
         run, prepared.distribution, config, checkpoint_steps, dtype
     )
     lower = np.maximum(lower, float(prepared.bayes_risk.lower[0]))
@@ -602,6 +683,8 @@ def measure_theorem_3_12(
         best_test_loss=test_loss,
         best_test_step=test_step,
         best_test_error=test_error,
+        lowest_test_error=lowest_error,
+        error_upper_bound=error_upper,
     )
     notes = ()
     if diverged.any():
@@ -636,10 +719,11 @@ def _measure(
     config: Theorem312Config,
     checkpoint_steps: tuple[int, ...],
     dtype: torch.dtype,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, ...]:
     """Per seed: ``min_{t∈[T]}`` of a lower confidence bound on ``L_D(f_t)``, the smallest upper
-    confidence bound over the checkpoints (each at miscoverage ``β₊/checkpoints``), and the best
-    checkpoint's test loss, step and 0-1 error.
+    confidence bound over the checkpoints (each at miscoverage ``β₊/checkpoints``), the best
+    checkpoint's test loss, step and 0-1 error, and the lowest 0-1 test error over the
+    checkpoints with the smallest of their Clopper–Pearson upper bounds (each at ``β₊/checkpoints``).
 
     At every step ``t`` the lower bound is the largest of (each one-sided, miscoverage ``β``):
     the fresh-batch bound of step ``t`` (online training only), and the test-sample bounds of the
@@ -655,7 +739,11 @@ def _measure(
     estimates = [hinge_loss_estimate(net, x, y, config.loss_miscoverage) for net in networks]
     test_loss = np.stack([e.estimate for e in estimates], axis=1)[:, 1:]  # [k, checkpoints]
     knot_lower = np.stack([e.lower for e in estimates], axis=1)  # [k, knots]
-    errors = np.stack([((y * net(x)) <= 0).double().mean(-1).numpy() for net in networks[1:]], 1)
+    error_estimates = [
+        zero_one_error_estimate(net, x, y, config.checkpoint_miscoverage) for net in networks[1:]
+    ]
+    errors = np.stack([e.estimate for e in error_estimates], 1)
+    error_upper = np.stack([e.upper for e in error_estimates], 1).min(1)
     with np.errstate(invalid="ignore"):
         finite_loss = np.where(np.isfinite(test_loss), test_loss, np.inf)
     best = np.argmin(finite_loss, axis=1)
@@ -674,6 +762,8 @@ def _measure(
         finite_loss[rows, best],
         np.asarray(checkpoint_steps)[best],
         errors[rows, best],
+        errors.min(1),
+        error_upper,
     )
 
 

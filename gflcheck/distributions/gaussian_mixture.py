@@ -125,6 +125,10 @@ class GaussianMixture:
         noise_part = self.noise * unit_w * (pdf * signed).sum(-1, keepdim=True)
         return mean_part + noise_part
 
+    def positive_probability(self) -> float:
+        """``π₊ = Pr[y = +1] = Σ_{j: y_j = +1} π_j``, exactly."""
+        return float(self.weights.double()[self.labels > 0].sum())
+
     def expected_norm(self) -> float:
         """Exact ``E‖x‖`` (a mixture of non-central chi means; scipy's ``hyp1f1``)."""
         d = self.dimension

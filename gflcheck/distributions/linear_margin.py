@@ -115,6 +115,10 @@ class LinearMargin:
         """``E‖x‖² = E[s²] + d − 1``."""
         return self.second_moment_along_teacher() + self.dimension - 1
 
+    def positive_probability(self) -> float:
+        """``Pr[y = +1] = ½`` exactly: the sign of ``s`` is a fair coin."""
+        return 0.5
+
     def expected_norm(self) -> float:
         """``√E‖x‖²``: an upper bound on ``E‖x‖`` (Jensen), used as ``B_x1``."""
         return math.sqrt(self.expected_squared_norm())

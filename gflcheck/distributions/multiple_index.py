@@ -176,6 +176,12 @@ class MultipleIndex:
             result[start : start + _CHUNK] = in_plane @ basis + across / sigma * perpendicular
         return result.reshape(*shape, self.dimension)
 
+    def positive_probability(self) -> float:
+        """``Pr[y = +1]`` by the model's quadrature over the index plane (½ for orthogonal
+        indices)."""
+        _, labels, weights = self._quadrature()
+        return float((weights * (labels > 0)).sum() / weights.sum())
+
     def expected_norm(self) -> float:
         """``E‖x‖ = √2·Γ((d+1)/2)/Γ(d/2)``, the chi mean."""
         d = self.dimension

@@ -93,6 +93,12 @@ class StructuredParity:
         probability = (1 - rho) * 2.0**-d + rho * 0.5 * 2.0 ** -(d - k) * constant.double()
         return x, probability
 
+    def positive_probability(self) -> float:
+        """``Pr[y = +1]``, an exact sum over the cube (above ½ for even ``k``: the structured
+        part sets every ``x_j, j ∈ A``, to one sign)."""
+        x, probability = self.points()
+        return float((probability * (self.labels(x) > 0)).sum())
+
     def expected_norm(self) -> float:
         """``E‖x‖ = √d`` (every point has norm ``√d``)."""
         return math.sqrt(self.dimension)
