@@ -5,40 +5,85 @@ the quantity it bounds is measured by training networks in torch; Hypothesis gen
 settings; a :class:`Verdict` (holds / violated / inconclusive) comes from exact binomial tests.
 """
 
-from gflcheck.bounds import (
-    Bound,
-    Monotonicity,
-    SymbolDomain,
-    hidden_constant,
-    non_negative,
-    positive,
-    positive_integer,
-    unit_interval,
-)
-from gflcheck.checks.theorem_3_12 import (
-    MixtureSetting,
-    Theorem312Config,
-    check_theorem_3_12,
-    theorem_3_12_check,
-)
-from gflcheck.declare import Measurement, Precondition, StatementKind, TheoryCheck
-from gflcheck.errors import (
-    BudgetExceededError,
-    GflcheckError,
-    ParameterRangeError,
-    PreconditionError,
-    SettingRejectedError,
-    UnknownSymbolError,
-)
-from gflcheck.provenance import Provenance, Tag
-from gflcheck.statement_kinds import hitting_time_check, rate_check, separation_check
-from gflcheck.verdicts import (
-    BinomialDecision,
-    Outcome,
-    QuantifierInstantiation,
-    Verdict,
-    decide_violation_rate,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gflcheck.bounds import (
+        Bound,
+        Monotonicity,
+        SymbolDomain,
+        hidden_constant,
+        non_negative,
+        positive,
+        positive_integer,
+        unit_interval,
+    )
+    from gflcheck.checks.theorem_3_12 import (
+        MixtureSetting,
+        Theorem312Config,
+        check_theorem_3_12,
+        theorem_3_12_check,
+        theorem_3_12_error_check,
+    )
+    from gflcheck.declare import Measurement, Precondition, StatementKind, TheoryCheck
+    from gflcheck.errors import (
+        BudgetExceededError,
+        GflcheckError,
+        ParameterRangeError,
+        PreconditionError,
+        SettingRejectedError,
+        UnknownSymbolError,
+    )
+    from gflcheck.provenance import Provenance, Tag
+    from gflcheck.statement_kinds import hitting_time_check, rate_check, separation_check
+    from gflcheck.verdicts import (
+        BinomialDecision,
+        Outcome,
+        QuantifierInstantiation,
+        Verdict,
+        decide_violation_rate,
+    )
+
+_EXPORTS = {
+    "BinomialDecision": "gflcheck.verdicts",
+    "Bound": "gflcheck.bounds",
+    "BudgetExceededError": "gflcheck.errors",
+    "GflcheckError": "gflcheck.errors",
+    "Measurement": "gflcheck.declare",
+    "MixtureSetting": "gflcheck.checks.theorem_3_12",
+    "Monotonicity": "gflcheck.bounds",
+    "Outcome": "gflcheck.verdicts",
+    "ParameterRangeError": "gflcheck.errors",
+    "Precondition": "gflcheck.declare",
+    "PreconditionError": "gflcheck.errors",
+    "Provenance": "gflcheck.provenance",
+    "QuantifierInstantiation": "gflcheck.verdicts",
+    "SettingRejectedError": "gflcheck.errors",
+    "StatementKind": "gflcheck.declare",
+    "SymbolDomain": "gflcheck.bounds",
+    "Tag": "gflcheck.provenance",
+    "Theorem312Config": "gflcheck.checks.theorem_3_12",
+    "TheoryCheck": "gflcheck.declare",
+    "UnknownSymbolError": "gflcheck.errors",
+    "Verdict": "gflcheck.verdicts",
+    "check_theorem_3_12": "gflcheck.checks.theorem_3_12",
+    "decide_violation_rate": "gflcheck.verdicts",
+    "hidden_constant": "gflcheck.bounds",
+    "hitting_time_check": "gflcheck.statement_kinds",
+    "non_negative": "gflcheck.bounds",
+    "positive": "gflcheck.bounds",
+    "positive_integer": "gflcheck.bounds",
+    "rate_check": "gflcheck.statement_kinds",
+    "separation_check": "gflcheck.statement_kinds",
+    "theorem_3_12_check": "gflcheck.checks.theorem_3_12",
+    "theorem_3_12_error_check": "gflcheck.checks.theorem_3_12",
+    "unit_interval": "gflcheck.bounds",
+}
+"""Each public name and the module that defines it, imported on first use (PEP 562): importing
+``gflcheck`` (as pytest does for the plugin) does not load torch, sympy or the checks."""
 
 __all__ = [
     "BinomialDecision",
@@ -72,6 +117,19 @@ __all__ = [
     "rate_check",
     "separation_check",
     "theorem_3_12_check",
+    "theorem_3_12_error_check",
     "unit_interval",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'gflcheck' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -30,12 +30,12 @@ import numpy as np
 import torch
 
 from gflcheck._files import write_atomically
+from gflcheck.defaults import DEFAULT_SLACK_TOLERANCE
 from gflcheck.errors import GflcheckError
 from gflcheck.verdicts import Outcome, Verdict
 
 FORMAT = "gflcheck-baseline"
 VERSION = 1
-DEFAULT_SLACK_TOLERANCE = 0.05
 
 _RANK_TRUE = {
     Outcome.HOLDS.value: 2,

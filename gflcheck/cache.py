@@ -50,6 +50,7 @@ import torch
 
 import gflcheck
 from gflcheck._files import write_atomically
+from gflcheck.defaults import CACHE_DIRECTORY_VARIABLE, DEFAULT_CACHE_DIRECTORY
 from gflcheck.errors import GflcheckError, SettingRejectedError
 
 FORMAT = "gflcheck-run-cache/2"
@@ -57,8 +58,8 @@ HEADER = (FORMAT + "\n").encode()
 """Every entry file starts with these bytes; ``clear`` removes no file without them."""
 MARKER = ".gflcheck-run-cache"
 """The file that marks a directory as a run cache that gflcheck created."""
-DEFAULT_DIRECTORY = ".gflcheck-cache"
-DIRECTORY_ENVIRONMENT_VARIABLE = "GFLCHECK_CACHE_DIR"
+DEFAULT_DIRECTORY = DEFAULT_CACHE_DIRECTORY
+DIRECTORY_ENVIRONMENT_VARIABLE = CACHE_DIRECTORY_VARIABLE
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -10,22 +10,17 @@ Choose with ``pytest --gflcheck-profile=thorough`` or ``GFLCHECK_PROFILE=thoroug
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
-from hypothesis import HealthCheck, settings
-
+from gflcheck.defaults import PROFILE_VARIABLE
 from gflcheck.errors import ParameterRangeError
 
-PROFILE_ENVIRONMENT_VARIABLE = "GFLCHECK_PROFILE"
-
-_COMMON = {
-    "deadline": None,
-    "print_blob": True,
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-}
+PROFILE_ENVIRONMENT_VARIABLE = PROFILE_VARIABLE
 
 
 @dataclass(frozen=True)
@@ -47,10 +42,22 @@ HYPOTHESIS_PROFILE_PREFIX = "gflcheck-"
 """gflcheck's profiles are registered with Hypothesis under their own names (``gflcheck-default``,
 ``gflcheck-thorough``): Hypothesis' ``default`` and ``ci`` profiles are left as they are."""
 
-settings.register_profile(
-    f"{HYPOTHESIS_PROFILE_PREFIX}default", max_examples=8, derandomize=True, **_COMMON
-)
-settings.register_profile(f"{HYPOTHESIS_PROFILE_PREFIX}thorough", max_examples=40, **_COMMON)
+
+@functools.cache
+def _registered() -> Any:
+    """Hypothesis' ``settings``, with gflcheck's profiles registered (on first use: importing
+    this module does not import Hypothesis)."""
+    from hypothesis import HealthCheck, settings
+
+    common = {
+        "deadline": None,
+        "print_blob": True,
+        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    }
+    prefix = HYPOTHESIS_PROFILE_PREFIX
+    settings.register_profile(f"{prefix}default", max_examples=8, derandomize=True, **common)
+    settings.register_profile(f"{prefix}thorough", max_examples=40, **common)
+    return settings
 
 
 _loaded: str | None = None
@@ -71,7 +78,7 @@ def load_profile(requested: str | None = None) -> str:
     (:func:`profile_loaded`)."""
     global _loaded
     name = profile_name(requested)
-    settings.load_profile(HYPOTHESIS_PROFILE_PREFIX + name)
+    _registered().load_profile(HYPOTHESIS_PROFILE_PREFIX + name)
     _loaded = name
     return name
 
@@ -80,6 +87,7 @@ def load_profile(requested: str | None = None) -> str:
 def profile_loaded(requested: str | None = None) -> Iterator[str]:
     """The profile as Hypothesis' current one inside the ``with`` block, and the previous one
     again after it (``@given`` takes the current settings when it decorates a test)."""
+    settings = _registered()
     previous = settings.get_current_profile_name()
     global _loaded
     before = _loaded
