@@ -69,3 +69,20 @@ def test_a_profile_that_does_not_exist_is_a_usage_error(pytester):
     result = pytester.runpytest("-p", "no:cacheprovider", "--gflcheck-profile=bogus")
     assert result.ret == 4
     assert "--gflcheck-profile" in result.stderr.str() and "bogus" in result.stderr.str()
+
+
+def test_a_run_without_gflcheck_tests_does_not_load_torch_or_the_library(pytester):
+    """The plugin's own imports are pytest and gflcheck's foundations (a startup cost of about
+    0.1 s, against 3 s when it imported the library)."""
+    pytester.makepyfile(
+        test_plain="""
+import sys
+
+def test_nothing_heavy_was_imported():
+    loaded = [m for m in ("torch", "sympy", "gflcheck.pytest_session", "gflcheck.declare")
+              if m in sys.modules]
+    assert loaded == []
+"""
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
