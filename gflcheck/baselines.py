@@ -2,26 +2,37 @@
 
 A baseline is a plain JSON file (reviewable in a diff)::
 
-    {"format": "gflcheck-baseline", "version": 1,
+    {"format": "gflcheck-baseline", "version": 2,
      "environments": {"<environment id>": {"environment": {...}, "entries": {"<key>": {...}}}}}
 
-Entries are keyed by check, statement and a digest of the setting's parameters; sections by the
-environment (torch, numpy, Python, machine, device), because numbers are only comparable under the
-same pinned versions. The comparison is one-sided: a run *regresses* when a verdict worsens (for a
-true statement holds → inconclusive → violated; for a false variant refuted → not refuted) or when
-its minimum slack shrinks by more than the declared tolerance. Improvements never fail. Writes go
-to a temporary file that replaces the old one atomically; a corrupt or foreign file is refused,
-never overwritten.
+An entry is keyed by what the user declared, never by what a check derived: ``cli::<entry name>``
+for the command's catalogue entries, ``<test>::<check>::<statement>::<digest of the declared
+setting>`` for pytest properties, so a change to a hidden constant (which changes ``m`` or ``T``)
+is compared, not filed as new. Each entry names its *scope* (the catalogue entry or the test that
+produced it). Sections are per environment (torch, numpy, Python, machine, device), because
+numbers are only comparable under the same pinned versions.
+
+The comparison is one-sided: a run *regresses* when a verdict worsens (for a true statement
+holds → inconclusive or vacuous → violated; for a false variant refuted → not refuted), when its
+minimum slack shrinks by more than the tolerance, a fraction of the bound's own scale, or when an
+entry of a scope the run covered is *missing*. Improvements and new entries are counted and
+never fail. Recording merges per entry: the scopes a run covered are replaced (entries they no
+longer produce are dropped, which is how an entry is declared removed), every other entry is
+kept, so a ``-k`` record and the pytest and command-line records live side by side. The file is
+locked while it is read and written, writes replace it atomically, and a corrupt or foreign file
+is refused, never overwritten.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import math
 import platform
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +46,7 @@ from gflcheck.errors import GflcheckError
 from gflcheck.verdicts import Outcome, Verdict
 
 FORMAT = "gflcheck-baseline"
-VERSION = 1
+VERSION = 2
 
 _RANK_TRUE = {
     Outcome.HOLDS.value: 2,
@@ -81,15 +92,19 @@ def environment_id(env: Mapping[str, str] | None = None) -> str:
 
 
 def verdict_key(verdict: Verdict) -> str:
-    """``check::statement::digest`` with a digest of the setting's parameters (stable across runs)."""
-    text = json.dumps({k: _plain(v) for k, v in sorted(verdict.parameters.items())}, sort_keys=True)
-    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    """``check::statement::digest`` with a digest of the setting's *declared* parameters (stable
+    across runs, and across changes to what the check derives from them)."""
+    names = verdict.declared or tuple(verdict.parameters)
+    declared = {k: _plain(verdict.parameters[k]) for k in sorted(names)}
+    digest = hashlib.sha256(json.dumps(declared, sort_keys=True).encode()).hexdigest()[:12]
     return f"{verdict.check}::{verdict.statement}::{digest}"
 
 
-def verdict_entry(verdict: Verdict) -> dict[str, Any]:
-    """What a baseline remembers of a verdict."""
+def verdict_entry(verdict: Verdict, scope: str) -> dict[str, Any]:
+    """What a baseline remembers of a verdict, and the scope (catalogue entry or test) that
+    produced it."""
     return {
+        "scope": scope,
         "outcome": verdict.outcome.value,
         "false_variant": verdict.false_variant,
         "bound": _finite_or_none(verdict.bound_value),
@@ -98,12 +113,49 @@ def verdict_entry(verdict: Verdict) -> dict[str, Any]:
     }
 
 
+def command_entries(named: Mapping[str, Verdict]) -> dict[str, dict[str, Any]]:
+    """``{cli::<entry name>: entry}`` for the command's verdicts (one per catalogue entry)."""
+    return {f"cli::{name}": verdict_entry(v, f"cli::{name}") for name, v in named.items()}
+
+
 @dataclass(frozen=True)
 class Regression:
     """One way a run is worse than its baseline."""
 
     key: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A run against its baseline: regressions (including missing entries), improvements, new
+    entries, and how many entries matched."""
+
+    regressions: tuple[Regression, ...]
+    improvements: tuple[str, ...]
+    new: tuple[str, ...]
+    missing: tuple[str, ...]
+    matched: int
+
+    @property
+    def failed(self) -> bool:
+        """A regression or a missing entry fails the comparison."""
+        return bool(self.regressions or self.missing)
+
+    def lines(self, path: Path | str) -> list[str]:
+        """The report: one line per regression and missing entry, then the counts."""
+        out = [f"REGRESSION {r.key}: {r.reason}" for r in self.regressions]
+        out += [
+            f"MISSING {key}: in the baseline, not produced by this run (record again to "
+            "declare it removed)"
+            for key in self.missing
+        ]
+        out.append(
+            f"baseline {path}: {len(self.regressions)} regression(s), {len(self.missing)} "
+            f"missing, {len(self.improvements)} improvement(s), {len(self.new)} new, "
+            f"{self.matched} matched"
+        )
+        return out
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -132,23 +184,21 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
-def entries_of(verdicts: Iterable[Verdict]) -> dict[str, dict[str, Any]]:
-    """``{verdict_key: verdict_entry}`` for a run's verdicts."""
-    return {verdict_key(v): verdict_entry(v) for v in verdicts}
-
-
 def compare(
     baseline: Mapping[str, Any],
     entries: Mapping[str, Mapping[str, Any]],
     slack_tolerance: float = DEFAULT_SLACK_TOLERANCE,
+    scopes: Iterable[str] | None = None,
     env: Mapping[str, str] | None = None,
-) -> list[Regression]:
-    """One-sided comparison of this run's entries (:func:`entries_of`) with the baseline's
-    section for ``env``.
+) -> Comparison:
+    """One-sided comparison of this run's entries with the baseline's section for ``env``.
 
-    Raises :class:`BaselineError` when the baseline has no section for this environment (numbers
-    from another torch or machine are not comparable). Checks absent from the baseline are new,
-    not regressions.
+    ``scopes`` are the catalogue entries or tests this run covered (default: those of
+    ``entries``); a baseline entry of a covered scope that the run did not produce is missing.
+    A minimum slack regresses when it shrinks by more than ``slack_tolerance`` times the bound's
+    magnitude (the absolute tolerance for a bound of 0). Raises :class:`BaselineError` when the
+    baseline has no section for this environment (numbers from another torch or machine are not
+    comparable).
     """
     identifier = environment_id(env)
     section = baseline["environments"].get(identifier)
@@ -156,53 +206,93 @@ def compare(
         known = sorted(baseline["environments"]) or ["none"]
         raise BaselineError(
             f"the baseline has no entries for environment {identifier} (it has: {', '.join(known)}); "
-            "record one with --gflcheck-update-baseline"
+            "record one with --gflcheck-update-baseline or `gflcheck baseline record`"
         )
-    regressions = []
-    for key, new in sorted(entries.items()):
-        old = section["entries"].get(key)
+    old_entries = section["entries"]
+    covered = set(scopes) if scopes is not None else {e["scope"] for e in entries.values()}
+    regressions, improvements, new = [], [], []
+    for key, entry in sorted(entries.items()):
+        old = old_entries.get(key)
         if old is None:
+            new.append(key)
             continue
-        ranks = _RANK_FALSE if new["false_variant"] else _RANK_TRUE
-        if ranks[new["outcome"]] < ranks[old["outcome"]]:
+        ranks = _RANK_FALSE if entry["false_variant"] else _RANK_TRUE
+        change = ranks[entry["outcome"]] - ranks[old["outcome"]]
+        allowed = slack_tolerance * (abs(old["bound"]) if old.get("bound") else 1.0)
+        if change < 0:
             regressions.append(
-                Regression(key, f"verdict worsened: {old['outcome']} → {new['outcome']}")
+                Regression(key, f"verdict worsened: {old['outcome']} → {entry['outcome']}")
             )
         elif (
-            not new["false_variant"]
+            not entry["false_variant"]
             and old["min_slack"] is not None
-            and (new["min_slack"] is None or new["min_slack"] < old["min_slack"] - slack_tolerance)
+            and (entry["min_slack"] is None or entry["min_slack"] < old["min_slack"] - allowed)
         ):
             regressions.append(
                 Regression(
                     key,
-                    f"minimum slack shrank: {old['min_slack']:.4f} → {new['min_slack']} "
-                    f"(tolerance {slack_tolerance:g})",
+                    f"minimum slack shrank: {old['min_slack']:.4f} → {entry['min_slack']} "
+                    f"(allowed {allowed:.4g} = {slack_tolerance:g} × |bound|)",
                 )
             )
-    return regressions
+        elif change > 0 or (
+            old["min_slack"] is not None
+            and entry["min_slack"] is not None
+            and entry["min_slack"] > old["min_slack"] + allowed
+        ):
+            improvements.append(key)
+    missing = sorted(
+        key for key, old in old_entries.items() if old["scope"] in covered and key not in entries
+    )
+    return Comparison(
+        tuple(regressions),
+        tuple(improvements),
+        tuple(new),
+        tuple(missing),
+        len(entries) - len(new),
+    )
 
 
 def record(
-    path: Path, entries: Mapping[str, Mapping[str, Any]], env: Mapping[str, str] | None = None
+    path: Path,
+    entries: Mapping[str, Mapping[str, Any]],
+    scopes: Iterable[str] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> int:
-    """Write this run's entries (:func:`entries_of`) into ``path`` under this environment (other
-    sections kept).
-
-    An existing file must be a valid baseline: a corrupt one raises :class:`BaselineError` and is
-    left untouched. Returns the number of entries written.
-    """
+    """Merge this run's entries into ``path`` under this environment: the entries of the scopes
+    the run covered (default: those of ``entries``) are replaced, all others kept. The file is
+    locked meanwhile; an existing file must be a valid baseline (a corrupt one raises
+    :class:`BaselineError` and is left untouched). Returns the number of entries written."""
     path = Path(path)
-    data = (
-        load(path) if path.exists() else {"format": FORMAT, "version": VERSION, "environments": {}}
-    )
-    env = dict(env or environment())
-    data["environments"][environment_id(env)] = {
-        "environment": env,
-        "entries": dict(sorted(entries.items())),
-    }
-    write_json_atomically(path, data)
+    covered = set(scopes) if scopes is not None else {e["scope"] for e in entries.values()}
+    with _locked(path):
+        data = (
+            load(path)
+            if path.exists()
+            else {"format": FORMAT, "version": VERSION, "environments": {}}
+        )
+        env = dict(env or environment())
+        section = data["environments"].get(environment_id(env), {"entries": {}})
+        kept = {k: v for k, v in section["entries"].items() if v["scope"] not in covered}
+        data["environments"][environment_id(env)] = {
+            "environment": env,
+            "entries": dict(sorted({**kept, **entries}.items())),
+        }
+        write_json_atomically(path, data)
     return len(entries)
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``<path>.lock`` (created beside the baseline, and left there), so
+    that two concurrent records both land."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def write_json_atomically(path: Path, data: Any) -> None:
@@ -228,7 +318,7 @@ def verdict_record(test: str, verdict: Verdict, row: Iterable[str]) -> dict[str,
     (pytest-xdist workers send them to the controller)."""
     return {
         "test": test,
-        "key": verdict_key(verdict),
+        "key": f"{test}::{verdict_key(verdict)}",
         "check": verdict.check,
         "statement": verdict.statement,
         "bound_latex": verdict.bound.latex(),
@@ -244,7 +334,7 @@ def verdict_record(test: str, verdict: Verdict, row: Iterable[str]) -> dict[str,
         "p_value": _finite_or_none(verdict.decision.p_value),
         "false_alarm_rate": verdict.false_alarm_rate,
         "counterexample": verdict.counterexample,
-        "entry": verdict_entry(verdict),
+        "entry": verdict_entry(verdict, f"pytest::{test}"),
         "row": list(row),
     }
 

@@ -89,7 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     baseline.add_argument("action", choices=["record", "compare"])
     baseline.add_argument("--file", default="gflcheck-baseline.json", help="the baseline file")
     baseline.add_argument(
-        "--slack-tolerance", type=float, default=baselines.DEFAULT_SLACK_TOLERANCE
+        "--slack-tolerance",
+        type=float,
+        default=baselines.DEFAULT_SLACK_TOLERANCE,
+        help="how far a minimum slack may shrink, as a fraction of the bound (default "
+        f"{baselines.DEFAULT_SLACK_TOLERANCE:g})",
     )
     figure = commands.add_parser("figure", help="reproduce a poster figure: PNG and CSV")
     figure.add_argument("name", choices=["xor-figure-1"], help="which figure")
@@ -215,23 +219,21 @@ def _baseline(arguments: argparse.Namespace) -> int:
         return 2
     entries = _selected(arguments)
     named, _ = _run_default_checks(entries, budget(arguments.profile))
-    verdicts = list(named.values())
+    recorded = baselines.command_entries(named)
+    scopes = [f"cli::{entry.name}" for entry in entries]
     try:
         if arguments.action == "record":
-            count = baselines.record(path, baselines.entries_of(verdicts))
+            count = baselines.record(path, recorded, scopes)
             print(f"recorded {count} verdicts in {path} for {baselines.environment_id()}")
             return 0
         assert existing is not None
-        regressions = baselines.compare(
-            existing, baselines.entries_of(verdicts), arguments.slack_tolerance
-        )
+        comparison = baselines.compare(existing, recorded, arguments.slack_tolerance, scopes)
     except baselines.BaselineError as error:
         print(f"gflcheck: {error}", file=sys.stderr)
         return 2
-    for regression in regressions:
-        print(f"REGRESSION {regression.key}: {regression.reason}")
-    print(f"{len(regressions)} regression(s) among {len(verdicts)} verdicts against {path}")
-    return 1 if regressions else 0
+    for line in comparison.lines(path):
+        print(line)
+    return 1 if comparison.failed else 0
 
 
 def _power(arguments: argparse.Namespace) -> int:

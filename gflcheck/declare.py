@@ -547,6 +547,7 @@ class TheoryCheck(Generic[S]):
             seeds=seeds,
             quantifiers=self._quantifier_table(setting, values, measured, trivial, delta, seeds),
             parameters={**_parameters(setting), **measured.derived, "k": len(seeds)},
+            declared=tuple(_parameters(setting)),
             false_alarm_rate=(
                 self.alpha if probabilistic else len(seeds) * measured.lower_miscoverage
             )

@@ -85,7 +85,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--gflcheck-slack-tolerance",
         type=float,
         default=DEFAULT_SLACK_TOLERANCE,
-        help="how much a minimum slack may shrink before it counts as a regression",
+        help="how far a minimum slack may shrink before it counts as a regression, as a fraction "
+        "of the bound",
     )
 
 
@@ -109,6 +110,30 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "expensive: a check that trains many networks (deselect with -m 'not expensive')"
     )
     config.stash[_PROFILE_KEY] = profile
+    _check_baseline_option(config)
+
+
+def _check_baseline_option(config: pytest.Config) -> None:
+    """A baseline to compare with must exist and be valid, and one to record into must be
+    valid if it exists: refused before any test runs, not after."""
+    path = config.getoption("gflcheck_baseline")
+    if path is None:
+        if config.getoption("gflcheck_update_baseline"):
+            raise pytest.UsageError("--gflcheck-update-baseline needs --gflcheck-baseline=PATH")
+        return
+    if not Path(path).exists():
+        if config.getoption("gflcheck_update_baseline"):
+            return
+        raise pytest.UsageError(
+            f"--gflcheck-baseline={path}: no such file; record one first with "
+            "--gflcheck-update-baseline"
+        )
+    from gflcheck.baselines import BaselineError, load
+
+    try:
+        load(Path(path))
+    except BaselineError as error:
+        raise pytest.UsageError(f"--gflcheck-baseline={path}: {error}") from None
 
 
 @pytest.hookimpl(wrapper=True)

@@ -46,7 +46,7 @@ class GflcheckSession:
     rejections: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
     baseline_report: list[str] = field(default_factory=list)
-    regressions: list[baselines.Regression] = field(default_factory=list)
+    comparison: baselines.Comparison | None = None
     current_test: str = ""
     cache: cache.RunCache | None = None
     cache_counts: Counter[str] = field(default_factory=Counter)
@@ -178,17 +178,15 @@ def finish_session(session: pytest.Session, state: GflcheckSession) -> None:
                 f"baseline {path}: recorded {count} verdicts for {baselines.environment_id()}"
             )
             return
-        state.regressions = baselines.compare(
+        state.comparison = baselines.compare(
             baselines.load(Path(path)), entries, config.getoption("gflcheck_slack_tolerance")
         )
     except baselines.BaselineError as error:
         state.baseline_report.append(f"baseline error: {error}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         return
-    state.baseline_report.append(
-        f"baseline {path}: {len(state.regressions)} regression(s) among {len(entries)} verdicts"
-    )
-    if state.regressions:
+    state.baseline_report += state.comparison.lines(path)
+    if state.comparison.failed:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -214,5 +212,3 @@ def write_summary(terminalreporter: Any, session: GflcheckSession) -> None:
         )
     for line in session.baseline_report:
         terminalreporter.write_line(line)
-    for regression in session.regressions:
-        terminalreporter.write_line(f"REGRESSION {regression.key}: {regression.reason}")

@@ -293,6 +293,9 @@ class Verdict:
     counterexample: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     false_variant: bool = False
+    declared: tuple[str, ...] = ()
+    """The names in ``parameters`` that the setting declares (the rest, such as ``m``, ``T`` and
+    ``k``, the check derived); a baseline keys a verdict by these (empty: by all)."""
 
     @property
     def non_vacuous(self) -> bool | None:

@@ -37,44 +37,95 @@ def make_verdict(slack: float = 0.5, violations: int = 0, false_variant: bool = 
     )
 
 
+def entries(*verdicts: Verdict, scope: str = "t") -> dict:
+    """Baseline entries of ``verdicts`` as the plugin makes them for test ``scope``."""
+    return {
+        f"{scope}::{baselines.verdict_key(v)}": baselines.verdict_entry(v, f"pytest::{scope}")
+        for v in verdicts
+    }
+
+
 def test_record_then_compare_is_one_sided(tmp_path):
     path = tmp_path / "baseline.json"
-    assert baselines.record(path, baselines.entries_of([make_verdict(slack=0.5)])) == 1
+    assert baselines.record(path, entries(make_verdict(slack=0.5))) == 1
     data = baselines.load(path)
-    assert (
-        baselines.compare(data, baselines.entries_of([make_verdict(slack=0.9)])) == []
-    )  # improvement: fine
-    assert (
-        baselines.compare(data, baselines.entries_of([make_verdict(slack=0.47)])) == []
-    )  # within tolerance 0.05
-    (shrunk,) = baselines.compare(data, baselines.entries_of([make_verdict(slack=0.3)]))
-    assert "minimum slack shrank" in shrunk.reason
-    (worse,) = baselines.compare(data, baselines.entries_of([make_verdict(violations=14)]))
+    better = baselines.compare(data, entries(make_verdict(slack=0.9)))
+    assert not better.failed and len(better.improvements) == 1 and better.matched == 1
+    # the tolerance is 0.05 of the bound 0.8: a shrink of 0.03 passes, one of 0.05 does not
+    assert not baselines.compare(data, entries(make_verdict(slack=0.47))).failed
+    (shrunk,) = baselines.compare(data, entries(make_verdict(slack=0.45))).regressions
+    assert "minimum slack shrank" in shrunk.reason and "0.05 × |bound|" in shrunk.reason
+    (worse,) = baselines.compare(data, entries(make_verdict(violations=14))).regressions
     assert "holds → violated" in worse.reason
+
+
+def test_a_bound_tightened_by_ten_percent_is_a_regression(tmp_path):
+    """The bound 0.8 becomes 0.72 with the same measurement: the slack shrinks by 0.08, more
+    than 0.05 × 0.8 = 0.04."""
+    path = tmp_path / "baseline.json"
+    baselines.record(path, entries(make_verdict(slack=0.5)))
+    tightened = make_verdict(slack=0.5 - 0.08)
+    object.__setattr__(tightened, "bound_value", 0.72)
+    comparison = baselines.compare(baselines.load(path), entries(tightened))
+    assert comparison.failed and "minimum slack shrank" in comparison.regressions[0].reason
 
 
 def test_a_false_variant_regresses_when_no_longer_refuted(tmp_path):
     path = tmp_path / "baseline.json"
-    baselines.record(path, baselines.entries_of([make_verdict(violations=14, false_variant=True)]))
-    (lost,) = baselines.compare(
-        baselines.load(path), baselines.entries_of([make_verdict(false_variant=True)])
-    )
+    baselines.record(path, entries(make_verdict(violations=14, false_variant=True)))
+    comparison = baselines.compare(baselines.load(path), entries(make_verdict(false_variant=True)))
+    (lost,) = comparison.regressions
     assert "violated → holds" in lost.reason
 
 
-def test_keys_depend_on_the_setting_and_sections_on_the_environment(tmp_path):
+def test_keys_are_the_declared_setting_and_sections_the_environment(tmp_path):
     path = tmp_path / "baseline.json"
     other_env = {**baselines.environment(), "torch": "9.9.9"}
-    baselines.record(path, baselines.entries_of([make_verdict()]), env=other_env)
+    baselines.record(path, entries(make_verdict()), env=other_env)
     with pytest.raises(baselines.BaselineError, match=r"no entries for environment .*torch-2"):
-        baselines.compare(baselines.load(path), baselines.entries_of([make_verdict()]))
-    baselines.record(
-        path, baselines.entries_of([make_verdict()])
-    )  # adds this environment, keeps the other
+        baselines.compare(baselines.load(path), entries(make_verdict()))
+    baselines.record(path, entries(make_verdict()))  # adds this environment, keeps the other
     assert len(baselines.load(path)["environments"]) == 2
     changed = make_verdict()
     object.__setattr__(changed, "parameters", {"d": 16, "gamma": 0.01})
     assert baselines.verdict_key(changed) != baselines.verdict_key(make_verdict())
+    # what the check derives (m, T, k) is not part of the key: a changed hidden constant that
+    # changes T is compared with the baseline, not filed as new
+    derived = make_verdict()
+    object.__setattr__(derived, "parameters", {"d": 8, "gamma": 0.01, "T": 5, "k": 14})
+    object.__setattr__(derived, "declared", ("d", "gamma"))
+    assert baselines.verdict_key(derived) == baselines.verdict_key(make_verdict())
+
+
+def test_a_missing_entry_fails_and_records_merge_per_scope(tmp_path):
+    path = tmp_path / "baseline.json"
+    other = make_verdict()
+    object.__setattr__(other, "parameters", {"d": 16, "gamma": 0.01})
+    baselines.record(path, {**entries(make_verdict(), other), **entries(other, scope="u")})
+    assert len(baselines.load(path)["environments"][baselines.environment_id()]["entries"]) == 3
+    # test t ran and produced only one of its two entries: the other is missing
+    comparison = baselines.compare(baselines.load(path), entries(make_verdict()))
+    assert comparison.failed and len(comparison.missing) == 1 and not comparison.regressions
+    assert "1 missing" in comparison.lines(path)[-1]
+    # recording t again declares the entry removed; u's entry, out of scope, is kept
+    baselines.record(path, entries(make_verdict()))
+    kept = baselines.load(path)["environments"][baselines.environment_id()]["entries"]
+    assert len(kept) == 2 and any(key.startswith("u::") for key in kept)
+    assert not baselines.compare(baselines.load(path), entries(make_verdict())).failed
+
+
+def test_concurrent_records_both_land(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "baseline.json"
+    with ThreadPoolExecutor(8) as pool:
+        list(
+            pool.map(
+                lambda i: baselines.record(path, entries(make_verdict(), scope=f"t{i}")), range(8)
+            )
+        )
+    kept = baselines.load(path)["environments"][baselines.environment_id()]["entries"]
+    assert len(kept) == 8
 
 
 @pytest.mark.parametrize(
@@ -91,7 +142,7 @@ def test_corrupt_or_foreign_files_are_refused_and_never_overwritten(tmp_path, co
     with pytest.raises(baselines.BaselineError, match=message):
         baselines.load(path)
     with pytest.raises(baselines.BaselineError, match=message):
-        baselines.record(path, baselines.entries_of([make_verdict()]))
+        baselines.record(path, entries(make_verdict()))
     assert path.read_text() == content
 
 
@@ -145,7 +196,7 @@ def test_plugin_records_compares_and_fails_on_regression(pytester):
     pytester.makepyfile(test_demo=PLUGIN_TEST.format(slack=0.1))
     worse = pytester.runpytest("-p", "no:cacheprovider", f"--gflcheck-baseline={base}")
     assert worse.ret == pytest.ExitCode.TESTS_FAILED
-    assert "REGRESSION demo/check::Theorem 3.12" in worse.stdout.str()
+    assert "REGRESSION test_check::demo/check::Theorem 3.12" in worse.stdout.str()
 
 
 def test_cli_baseline_record_and_compare(tmp_path, capsys):
@@ -155,7 +206,9 @@ def test_cli_baseline_record_and_compare(tmp_path, capsys):
     assert main(["baseline", "record", "-k", "gfl/two-cluster", "--file", str(path)]) == 0
     assert main(["baseline", "compare", "-k", "gfl/two-cluster", "--file", str(path)]) == 0
     # -k is a substring: gfl/two-cluster and gfl/two-cluster/0-1-error
-    assert "0 regression(s) among 2 verdicts" in capsys.readouterr().out
+    assert (
+        "0 regression(s), 0 missing, 0 improvement(s), 0 new, 2 matched" in capsys.readouterr().out
+    )
     path.write_text("{broken")
     assert main(["baseline", "compare", "-k", "gfl/two-cluster", "--file", str(path)]) == 2
     assert main(["baseline", "record", "-k", "gfl/two-cluster", "--file", str(path)]) == 2
@@ -198,3 +251,33 @@ def test_xdist_gives_the_same_verdicts_as_a_serial_run(pytester):
 
     assert len(artefacts["serial"]) == 7
     assert comparable(artefacts["serial"]) == comparable(artefacts["xdist"])
+
+
+def test_a_missing_or_malformed_baseline_is_refused_before_any_test_runs(pytester):
+    pytester.makepyfile(test_support=SUPPORT_IMPORTS + inspect.getsource(make_verdict))
+    pytester.makepyfile(test_demo=PLUGIN_TEST.format(slack=0.5))
+    missing = pytester.runpytest("-p", "no:cacheprovider", "--gflcheck-baseline=nowhere.json")
+    assert missing.ret == pytest.ExitCode.USAGE_ERROR and "no such file" in missing.stderr.str()
+    (pytester.path / "bad.json").write_text('{"format": "gflcheck-baseline", "version": 2}')
+    bad = pytester.runpytest("-p", "no:cacheprovider", "--gflcheck-baseline=bad.json")
+    assert bad.ret == pytest.ExitCode.USAGE_ERROR and "corrupt" in bad.stderr.str()
+
+
+def test_a_changed_hidden_constant_fails_the_command_comparison(tmp_path, monkeypatch, capsys):
+    """Issue 16: C_T from 4 to 0.05 (T from 198 to 3 steps) on linear data. The key is the
+    declared setting, so the changed verdict is compared, not skipped as new."""
+    from functools import partial
+
+    from gflcheck import catalogue, cli
+    from gflcheck.checks.theorem_3_12 import Theorem312Config
+
+    path = tmp_path / "b.json"
+    arguments = ["-k", "gfl/linear", "--file", str(path), "--cache-dir", str(tmp_path / "c")]
+    assert cli.main(["baseline", "record", *arguments]) == 0
+    monkeypatch.setattr(
+        catalogue, "Theorem312Config", partial(Theorem312Config, steps_constant=0.05)
+    )
+    capsys.readouterr()
+    assert cli.main(["baseline", "compare", *arguments]) == 1
+    out = capsys.readouterr().out
+    assert "REGRESSION cli::gfl/linear: " in out and "0 new" in out
