@@ -38,7 +38,7 @@ EXIT_CODES = """exit status:
        variant not refuted; or a baseline regression
   2    usage error (a bad option or value, a -k that matches nothing, a cache directory that
        is not a run cache); nothing was run
-  130  interrupted (Ctrl-C)"""
+  130  interrupted (Ctrl-C); `check` first prints the verdicts gathered so far"""
 
 SESSION_ARTEFACT = "gflcheck-results/session.json"
 POWER_RESULTS = "gflcheck-results/power.json"
@@ -341,7 +341,17 @@ def _check(arguments: argparse.Namespace) -> int:
     if not entries:
         print(f"no check matches -k {arguments.select!r}", file=sys.stderr)
         return 2
-    named, rejected = _run_default_checks(entries, budget(arguments.profile))
+    try:
+        named, rejected = _run_default_checks(entries, budget(arguments.profile))
+    except Interrupted as interrupted:  # Ctrl-C: show what was gathered, then stop
+        if interrupted.verdicts:
+            print(format_verdict_table(list(interrupted.verdicts.values())))
+        print(
+            f"\ninterrupted after {len(interrupted.verdicts) + len(interrupted.rejected)} of "
+            f"{len(entries)} checks; nothing was judged as a whole",
+            file=sys.stderr,
+        )
+        return 130
     verdicts = list(named.values())
     print(format_verdict_table(verdicts))
     for name, reason in rejected:
@@ -366,6 +376,15 @@ def _check(arguments: argparse.Namespace) -> int:
     return 1 if unexpected else 0
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during the checks, with the verdicts and rejections gathered before it."""
+
+    def __init__(self, verdicts: dict[str, Verdict], rejected: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.verdicts = verdicts
+        self.rejected = rejected
+
+
 def _run_default_checks(entries, limits) -> tuple[dict[str, Verdict], list[tuple[str, str]]]:
     """Run catalogue entries with progress on stderr; return verdicts by entry name, and the
     rejected settings."""
@@ -380,6 +399,8 @@ def _run_default_checks(entries, limits) -> tuple[dict[str, Verdict], list[tuple
         )
         try:
             verdict, _ = entry.run(limits)
+        except KeyboardInterrupt:
+            raise Interrupted(verdicts, rejected) from None
         except SettingRejectedError as error:
             rejected.append((entry.name, str(error)))
             print(f"    rejected: {error}", file=sys.stderr, flush=True)

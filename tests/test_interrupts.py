@@ -75,3 +75,12 @@ def test_ctrl_c_while_writing_a_baseline_leaves_the_old_file(tmp_path, monkeypat
         write_json_atomically(path, {"new": True})
     assert path.read_text().strip().replace(" ", "").replace("\n", "") == '{"old":true}'
     assert files_under(tmp_path) == [path.relative_to(tmp_path)]
+
+
+def test_ctrl_c_in_check_prints_the_verdicts_gathered_so_far(
+    tmp_path, catalogue_with_an_interrupted_check, capsys
+):
+    assert cli.main(["check", "--cache-dir", str(tmp_path / "cache")]) == 130
+    captured = capsys.readouterr()
+    assert "ttm-xor/d=6" in captured.out  # the finished check's row
+    assert "interrupted after 1 of 2 checks" in captured.err
