@@ -284,6 +284,23 @@ def _dask_client(address: str | None) -> Iterator[Any]:
 def _report(arguments: argparse.Namespace) -> int:
     from gflcheck.report_document import build_report
 
+    if _not_a_folder("--out", Path(arguments.out)):
+        return 2
+    session = Path(arguments.session) if arguments.session else None
+    session_records: list = []
+    if (
+        session is not None and session.exists()
+    ):  # read before any work: a bad file is a usage error
+        try:
+            document = json.loads(session.read_text())
+            session_records = document["verdicts"]
+            session_source = (
+                f"pytest session {session} ({len(session_records)} verdicts, "
+                f"{baselines.environment_id(document['environment'])})"
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            print(f"gflcheck: {session} is not a session artefact ({error})", file=sys.stderr)
+            return 2
     entries = _selected(arguments)
     verdicts, rejected = _run_default_checks(entries, budget(arguments.profile))
     records = [
@@ -291,19 +308,9 @@ def _report(arguments: argparse.Namespace) -> int:
         for name, verdict in verdicts.items()
     ]
     sources = [f"gflcheck check ({len(records)} verdicts)"]
-    session = Path(arguments.session) if arguments.session else None
-    if session is not None and session.exists():
-        try:
-            document = json.loads(session.read_text())
-            session_records = document["verdicts"]
-        except (ValueError, KeyError, TypeError) as error:
-            print(f"gflcheck: {session} is not a session artefact ({error})", file=sys.stderr)
-            return 2
+    if session_records:
         records += session_records
-        sources.append(
-            f"pytest session {session} ({len(session_records)} verdicts, "
-            f"{baselines.environment_id(document['environment'])})"
-        )
+        sources.append(session_source)
     print("writing the report (rate sweeps, XOR Figure 1, four-panel picture) …", file=sys.stderr)
     files = build_report(Path(arguments.out), records, sources, [f"{n}: {r}" for n, r in rejected])
     print(f"wrote {files.markdown} and {files.html} ({len(files.images)} figures)")
@@ -311,17 +318,20 @@ def _report(arguments: argparse.Namespace) -> int:
 
 
 def _figure(arguments: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from gflcheck.figures import save_xor_figure_1, summarise_xor_figure_1, xor_figure_1_rows
 
     try:
         dimensions = tuple(int(d) for d in arguments.dimensions.split(","))
     except ValueError:
+        dimensions = ()
+    if not dimensions or min(dimensions) < 2:
         print(
-            f"--dimensions: integers separated by commas, got {arguments.dimensions!r}",
+            f"--dimensions: integers d ≥ 2 (XOR needs two coordinates) separated by commas, got "
+            f"{arguments.dimensions!r}",
             file=sys.stderr,
         )
+        return 2
+    if _not_a_folder("--out", Path(arguments.out)):
         return 2
     print(f"training XOR, d ∈ {dimensions}, η = m = 20 …", file=sys.stderr, flush=True)
     rows = xor_figure_1_rows(dimensions)
@@ -330,6 +340,14 @@ def _figure(arguments: argparse.Namespace) -> int:
         print(line)
     print(f"saved {image} and {table}")
     return 0
+
+
+def _not_a_folder(option: str, path: Path) -> bool:
+    """``path`` exists and is not a folder: say so (a usage error, before any work)."""
+    if path.exists() and not path.is_dir():
+        print(f"{option}={path}: a folder is needed, and this is a file", file=sys.stderr)
+        return True
+    return False
 
 
 def _check(arguments: argparse.Namespace) -> int:

@@ -288,3 +288,35 @@ def test_a_selection_that_matches_no_check_is_a_usage_error(capsys):
 
     assert main(["check", "--list", "-k", "nosuch"]) == 2
     assert "matches no check" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["figure", "xor-figure-1", "--dimensions", "0"],
+        ["figure", "xor-figure-1", "--dimensions", "16,x"],
+        ["report", "-k", "gfl/linear/single-step", "--out", "FILE"],
+        ["figure", "xor-figure-1", "--out", "FILE"],
+    ],
+)
+def test_usage_errors_are_found_before_any_work(tmp_path, monkeypatch, capsys, arguments):
+    from gflcheck import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "FILE").write_text("mine")
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("work started before the arguments were checked")
+
+    monkeypatch.setattr(cli, "_run_default_checks", no_work)
+    monkeypatch.setattr("gflcheck.figures.xor_figure_1_rows", no_work)
+    assert (
+        cli.main(
+            [*arguments, "--cache-dir", str(tmp_path / "c")]
+            if arguments[0] == "report"
+            else arguments
+        )
+        == 2
+    )
+    assert capsys.readouterr().err
+    assert (tmp_path / "FILE").read_text() == "mine"
