@@ -28,6 +28,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -211,10 +212,27 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     except BaseException:
         if state:  # Hypothesis replays the minimal failing example last: keep only its row
             del state.records[first:-1]
+            _verdicts_as_properties(item, state.records[first:])
         raise
     if state:
+        _verdicts_as_properties(item, state.records[first:])
         state.require_holds_share(item, first)
     return result
+
+
+def _verdicts_as_properties(item: pytest.Item, records: list[dict[str, Any]]) -> None:
+    """Each verdict of the test as a ``gflcheck_verdict`` property of its JUnit XML test case
+    (``--junitxml``): key, outcome, bound, minimum slack, p-value, as JSON."""
+    for record in records:
+        entry = record["entry"]
+        summary = {
+            "key": record["key"],
+            "outcome": record["outcome"],
+            "bound": entry["bound"],
+            "min_slack": entry["min_slack"],
+            "p_value": record["p_value"],
+        }
+        item.user_properties.append(("gflcheck_verdict", json.dumps(summary, sort_keys=True)))
 
 
 _SESSION_KEY = pytest.StashKey[Any]()

@@ -281,3 +281,17 @@ def test_a_changed_hidden_constant_fails_the_command_comparison(tmp_path, monkey
     assert cli.main(["baseline", "compare", *arguments]) == 1
     out = capsys.readouterr().out
     assert "REGRESSION cli::gfl/linear: " in out and "0 new" in out
+
+
+def test_verdicts_reach_junit_xml_as_properties(pytester):
+    import xml.etree.ElementTree as ElementTree
+
+    pytester.makepyfile(test_support=SUPPORT_IMPORTS + inspect.getsource(make_verdict))
+    pytester.makepyfile(test_demo=PLUGIN_TEST.format(slack=0.5))
+    result = pytester.runpytest("-p", "no:cacheprovider", "--junitxml=junit.xml")
+    result.assert_outcomes(passed=1)
+    tree = ElementTree.parse(pytester.path / "junit.xml")
+    (prop,) = [p for p in tree.iter("property") if p.get("name") == "gflcheck_verdict"]
+    verdict = json.loads(prop.get("value"))
+    assert verdict["outcome"] == "holds" and verdict["min_slack"] == 0.5
+    assert verdict["key"].startswith("test_check::demo/check::Theorem 3.12::")
