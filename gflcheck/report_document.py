@@ -10,6 +10,9 @@ is active, so after ``pytest properties/`` they train nothing), and writes ``rep
 from __future__ import annotations
 
 import html
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,8 +170,35 @@ def build_report(
     xor_dimensions: Sequence[int] = (16, 32, 64, 128),
     power: Sequence[Mapping[str, Any]] | None = None,
 ) -> ReportFiles:
-    """Write ``report.md``, ``report.html`` and their PNG files into ``directory``."""
+    """Write ``report.md``, ``report.html`` and their PNG files into ``directory``.
+
+    Everything is written into a staging folder beside ``directory`` first and moved into place
+    only when the whole report is done: an error or Ctrl-C leaves the previous report as it was,
+    and no staging folder. Other files in ``directory`` are never touched.
+    """
     directory.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
+    try:
+        written = _write_report(staging, records, sources, rejected, xor_dimensions, power)
+        for path in sorted(staging.iterdir()):
+            os.replace(path, directory / path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # the folder made above, and only it
+    return ReportFiles(
+        directory / written.markdown.name,
+        directory / written.html.name,
+        tuple(directory / path.name for path in written.images),
+    )
+
+
+def _write_report(
+    directory: Path,
+    records: Sequence[Mapping[str, Any]],
+    sources: Sequence[str],
+    rejected: Sequence[tuple[str, str]],
+    xor_dimensions: Sequence[int],
+    power: Sequence[Mapping[str, Any]] | None,
+) -> ReportFiles:
     images: list[Path] = []
 
     def save(figure: Any, name: str, caption: str) -> Image:

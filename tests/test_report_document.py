@@ -151,3 +151,22 @@ def test_report_command_includes_a_session_artefact(tmp_path, small_catalogue, c
     session.write_text("{not json")
     assert main(arguments) == 2
     assert "is not a session artefact" in capsys.readouterr().err
+
+
+def test_an_interrupted_report_leaves_the_previous_one_and_no_staging_folder(tmp_path, monkeypatch):
+    from gflcheck import report_document
+
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "report.md").write_text("the previous report")
+    (out / "notes.txt").write_text("mine")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report_document, "verdict_table", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        report_document.build_report(out, [], ["test"])
+    assert (out / "report.md").read_text() == "the previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no staging folder left
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "report.md"]
