@@ -282,10 +282,20 @@ def _dask_client(address: str | None) -> Iterator[Any]:
 
 
 def _report(arguments: argparse.Namespace) -> int:
-    from gflcheck.report_document import build_report
+    from gflcheck.report_document import build_report, run_provenance
 
     if _not_a_folder("--out", Path(arguments.out)):
         return 2
+    power = None
+    power_file = Path(arguments.power) if arguments.power else None
+    if power_file is not None and power_file.exists():  # read before any work, as the session
+        try:
+            power = json.loads(power_file.read_text())["checks"]
+        except (ValueError, KeyError, TypeError) as error:
+            print(
+                f"gflcheck: {power_file} is not a `gflcheck power` file ({error})", file=sys.stderr
+            )
+            return 2
     session = Path(arguments.session) if arguments.session else None
     session_records: list = []
     if (
@@ -312,7 +322,10 @@ def _report(arguments: argparse.Namespace) -> int:
         records += session_records
         sources.append(session_source)
     print("writing the report (rate sweeps, XOR Figure 1, four-panel picture) …", file=sys.stderr)
-    files = build_report(Path(arguments.out), records, sources, [f"{n}: {r}" for n, r in rejected])
+    provenance = run_provenance(arguments.profile)
+    files = build_report(
+        Path(arguments.out), records, sources, rejected, power=power, run=provenance
+    )
     print(f"wrote {files.markdown} and {files.html} ({len(files.images)} figures)")
     return 0
 

@@ -9,9 +9,11 @@ is active, so after ``pytest properties/`` they train nothing), and writes ``rep
 
 from __future__ import annotations
 
+import datetime
 import html
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -162,6 +164,28 @@ def _reference_slopes(grid: Sequence[int], *statements: GrowthStatement) -> dict
     return {f"{expression} (slope {slope:.2f})": slope for expression, slope in slopes.items()}
 
 
+def run_provenance(profile: str | None = None) -> str:
+    """When and from what a report was made: UTC date, the git commit of the working directory
+    (with ``+changes`` when it has uncommitted ones; ``unknown`` outside a git checkout) and the
+    profile."""
+    from gflcheck.profiles import profile_name
+
+    def git(*arguments: str) -> str:
+        try:
+            done = subprocess.run(
+                ["git", *arguments], capture_output=True, text=True, timeout=10, check=True
+            )
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    if commit != "unknown" and git("status", "--porcelain", "--untracked-files=no"):
+        commit += "+changes"
+    date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"{date}, commit {commit}, profile {profile_name(profile)}"
+
+
 def build_report(
     directory: Path,
     records: Sequence[Mapping[str, Any]],
@@ -169,8 +193,10 @@ def build_report(
     rejected: Sequence[tuple[str, str]] = (),
     xor_dimensions: Sequence[int] = (16, 32, 64, 128),
     power: Sequence[Mapping[str, Any]] | None = None,
+    run: str = "",
 ) -> ReportFiles:
-    """Write ``report.md``, ``report.html`` and their PNG files into ``directory``.
+    """Write ``report.md``, ``report.html`` and their PNG files into ``directory``; ``run`` is
+    the run's provenance (:func:`run_provenance`), shown at the top.
 
     Everything is written into a staging folder beside ``directory`` first and moved into place
     only when the whole report is done: an error or Ctrl-C leaves the previous report as it was,
@@ -179,7 +205,7 @@ def build_report(
     directory.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
     try:
-        written = _write_report(staging, records, sources, rejected, xor_dimensions, power)
+        written = _write_report(staging, records, sources, rejected, xor_dimensions, power, run)
         for path in sorted(staging.iterdir()):
             os.replace(path, directory / path.name)
     finally:
@@ -198,6 +224,7 @@ def _write_report(
     rejected: Sequence[tuple[str, str]],
     xor_dimensions: Sequence[int],
     power: Sequence[Mapping[str, Any]] | None,
+    run: str,
 ) -> ReportFiles:
     images: list[Path] = []
 
@@ -211,7 +238,10 @@ def _write_report(
     as_expected = sum(1 for r in records if r["row"][4] == "yes")
     blocks: list[Block] = [
         Heading("gflcheck report", 1),
-        Paragraph(f"Environment: {environment_id()}. Verdicts from: {'; '.join(sources)}."),
+        Paragraph(
+            (f"Run: {run}. " if run else "")
+            + f"Environment: {environment_id()}. Verdicts from: {'; '.join(sources)}."
+        ),
         Paragraph(
             f"{as_expected} of {len(records)} verdicts as expected (theorems not refuted, false "
             f"variants refuted); {len(rejected)} settings rejected."

@@ -170,3 +170,23 @@ def test_an_interrupted_report_leaves_the_previous_one_and_no_staging_folder(tmp
     assert (out / "report.md").read_text() == "the previous report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no staging folder left
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "report.md"]
+
+
+def test_report_command_shows_rejections_power_and_run_provenance(tmp_path, small_catalogue):
+    """Issue 16: the rejected-settings table had one character per cell, `--power` was parsed
+    and never used, and the report said nothing of when and from what it was made."""
+    from gflcheck.cli import main
+
+    power = tmp_path / "power.json"
+    estimate = power_from_outcomes("gfl/xor", False, [Outcome.HOLDS] * 4, 0.05)
+    power.write_text(json.dumps({"runs": 4, "checks": estimates_as_json([estimate])}))
+    out = tmp_path / "report"
+    arguments = ["report", "-k", "gfl/three-cluster-d2", "--out", str(out), "--session", ""]
+    assert main([*arguments, "--power", str(power)]) == 0
+    markdown = (out / "report.md").read_text()
+    assert "| gfl/three-cluster-d2 | outside the theorem's hypotheses: m ≤ e^d fails" in markdown
+    assert "| gfl/xor | false alarm | 0/4 |" in markdown
+    assert "Not measured" not in markdown
+    assert "Run: 20" in markdown and ", commit " in markdown and "profile default" in markdown
+    power.write_text("[]")
+    assert main([*arguments, "--power", str(power)]) == 2  # refused before any work
