@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,6 +165,17 @@ def _reference_slopes(grid: Sequence[int], *statements: GrowthStatement) -> dict
     return {f"{expression} (slope {slope:.2f})": slope for expression, slope in slopes.items()}
 
 
+def _outcome_counts(records: Sequence[Mapping[str, Any]]) -> str:
+    """``Outcomes on true statements: 3 holds, 1 vacuous; on false variants: 2 violated.``"""
+    parts = []
+    for false_variant, label in ((False, "true statements"), (True, "false variants")):
+        counts = Counter(r["outcome"] for r in records if r["false_variant"] is false_variant)
+        if counts:
+            listed = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+            parts.append(f"on {label}: {listed}")
+    return f"Outcomes {'; '.join(parts)}." if parts else ""
+
+
 def run_provenance(profile: str | None = None) -> str:
     """When and from what a report was made: UTC date, the git commit of the working directory
     (with ``+changes`` when it has uncommitted ones; ``unknown`` outside a git checkout) and the
@@ -243,8 +255,9 @@ def _write_report(
             + f"Environment: {environment_id()}. Verdicts from: {'; '.join(sources)}."
         ),
         Paragraph(
-            f"{as_expected} of {len(records)} verdicts as expected (theorems not refuted, false "
-            f"variants refuted); {len(rejected)} settings rejected."
+            f"{as_expected} of {len(records)} verdicts as expected (true statements confirmed, "
+            f"false variants refuted); {len(rejected)} settings rejected. "
+            + _outcome_counts(records)
         ),
         Heading("Verdicts"),
         verdict_table(records),
@@ -254,8 +267,10 @@ def _write_report(
         blocks += [
             Heading("Not as expected", 3),
             Paragraph(
-                "A theorem measured violated, or a false variant not refuted. Documented "
-                "discrepancies (strict xfail properties, THEORY.md §4) appear here too."
+                "A true statement violated, inconclusive or vacuous (the last two confirm "
+                "nothing; `gflcheck check` prints the reason where an entry declares it accepts "
+                "them), or a false variant not refuted. Documented discrepancies (strict xfail "
+                "properties, THEORY.md §4) appear here too."
             ),
             Table(
                 ["check", "statement", "outcome", "counterexample"],

@@ -102,6 +102,7 @@ def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue)
     ):
         assert heading in markdown
     assert "2 of 2 verdicts as expected" in markdown
+    assert "Outcomes on true statements: 1 holds; on false variants: 1 violated." in markdown
     assert "| ttm-xor/d=6 | false alarm | 0/4 | 0.000 | [0.000, 0.602] | ≤ 0.05 |" in markdown
     assert "Taheri, Thrampoulidis, Mazumdar" in markdown  # provenance column
     names = {path.name for path in files.images}
