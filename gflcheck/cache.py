@@ -20,8 +20,9 @@ entry is one pickle file after a ``gflcheck-run-cache/N`` header line, written a
 (:func:`gflcheck._files.write_atomically`): Ctrl-C leaves no partial entry. An entry that cannot be
 read raises :class:`CacheError` naming the file; it is never overwritten or deleted silently. The
 cache directory carries a marker file; a directory that holds other files is refused, and
-``clear`` deletes only files that carry the header, inside a marked directory. No cache is active unless a caller activates one
-(the pytest plugin does for properties, the ``gflcheck`` command for its checks).
+``clear`` deletes only files that carry the header, inside a marked directory. No cache is active
+unless a caller activates one (the pytest plugin does for properties, the ``gflcheck`` command for
+its checks).
 """
 
 from __future__ import annotations
@@ -58,8 +59,6 @@ HEADER = (FORMAT + "\n").encode()
 """Every entry file starts with these bytes; ``clear`` removes no file without them."""
 MARKER = ".gflcheck-run-cache"
 """The file that marks a directory as a run cache that gflcheck created."""
-DEFAULT_DIRECTORY = DEFAULT_CACHE_DIRECTORY
-DIRECTORY_ENVIRONMENT_VARIABLE = CACHE_DIRECTORY_VARIABLE
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -83,7 +82,7 @@ class ForeignDirectoryError(GflcheckError):
         self.directory = directory
         super().__init__(
             f"{directory} is not a gflcheck run cache ({problem}); nothing in it was touched. "
-            f"Point --cache-dir or ${DIRECTORY_ENVIRONMENT_VARIABLE} at a new or empty directory"
+            f"Point --cache-dir or ${CACHE_DIRECTORY_VARIABLE} at a new or empty directory"
         )
 
 
@@ -351,10 +350,16 @@ class RunCache:
 
     def mark(self) -> None:
         """Create the directory with its marker, or mark an existing one that holds nothing but
-        run-cache entries; refuse a directory that holds anything else."""
-        marker = self.directory / MARKER
-        if marker.is_file():
-            return
+        run-cache entries (:meth:`require_usable`)."""
+        if self.require_usable():
+            write_atomically(self.directory / MARKER, HEADER)
+
+    def require_usable(self) -> bool:
+        """Refuse (:class:`ForeignDirectoryError`) a directory that holds anything but run-cache
+        entries and has no marker; writes nothing. Returns whether the marker is still to be
+        written."""
+        if (self.directory / MARKER).is_file():
+            return False
         if self.directory.exists():
             if not self.directory.is_dir():
                 raise ForeignDirectoryError(self.directory, "it is a file")
@@ -366,7 +371,7 @@ class RunCache:
                     self.directory,
                     f"it holds other files, such as {others[0].name}, and no {MARKER}",
                 )
-        write_atomically(marker, HEADER)
+        return True
 
     def entries(self) -> list[Path]:
         """Every entry file (named like an entry and starting with the header), sorted."""
@@ -444,7 +449,7 @@ def use_cache(cache: RunCache | None) -> Iterator[RunCache | None]:
 
 def default_directory(root: Path | str = ".") -> Path:
     """``$GFLCHECK_CACHE_DIR`` if set, else ``ROOT/.gflcheck-cache``."""
-    return Path(os.environ.get(DIRECTORY_ENVIRONMENT_VARIABLE) or Path(root) / DEFAULT_DIRECTORY)
+    return Path(os.environ.get(CACHE_DIRECTORY_VARIABLE) or Path(root) / DEFAULT_CACHE_DIRECTORY)
 
 
 def cached_run(function: Callable[P, R]) -> Callable[P, R]:

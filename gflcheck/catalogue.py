@@ -84,8 +84,7 @@ from gflcheck.verdicts import Outcome, Verdict
 def _run_theorem_3_12(
     statement: Callable[[], Statement], setting: GflSetting, limits: Budget
 ) -> tuple[Verdict, Any]:
-    config = Theorem312Config(max_width=limits.max_width, max_steps=limits.max_steps)
-    return check_theorem_3_12(setting, statement(), config)
+    return check_theorem_3_12(setting, statement(), Theorem312Config.within(limits))
 
 
 def _theorem_3_12(statement: Callable[[], Statement]) -> Callable[[Any, Budget], Any]:
@@ -93,8 +92,8 @@ def _theorem_3_12(statement: Callable[[], Statement]) -> Callable[[Any, Budget],
 
 
 def _run_theorem_3_12_error(setting: GflSetting, limits: Budget) -> tuple[Verdict, Any]:
-    config = Theorem312Config(max_width=limits.max_width, max_steps=limits.max_steps)
-    return theorem_3_12_error_check(config=config).run_with_evidence(setting)
+    check = theorem_3_12_error_check(config=Theorem312Config.within(limits))
+    return check.run_with_evidence(setting)
 
 
 _ZERO_ONE_VACUOUS = (

@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,11 @@ import torch
 import gflcheck
 from gflcheck import baselines, cache
 from gflcheck.catalogue import DEFAULT_CHECKS
+from gflcheck.defaults import (
+    CACHE_DIRECTORY_VARIABLE,
+    DEFAULT_CACHE_DIRECTORY,
+    DEFAULT_SLACK_TOLERANCE,
+)
 from gflcheck.errors import SettingRejectedError
 from gflcheck.profiles import BUDGETS, budget
 from gflcheck.report import (
@@ -65,8 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     common.add_argument(
         "--cache-dir",
         default=None,
-        help=f"run cache directory (default ${cache.DIRECTORY_ENVIRONMENT_VARIABLE} or "
-        f"./{cache.DEFAULT_DIRECTORY})",
+        help=f"run cache directory (default ${CACHE_DIRECTORY_VARIABLE} or "
+        f"./{DEFAULT_CACHE_DIRECTORY})",
     )
     common.add_argument("--no-cache", action="store_true", help="train everything afresh")
     common.add_argument(
@@ -91,9 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     baseline.add_argument(
         "--slack-tolerance",
         type=float,
-        default=baselines.DEFAULT_SLACK_TOLERANCE,
+        default=DEFAULT_SLACK_TOLERANCE,
         help="how far a minimum slack may shrink, as a fraction of the bound (default "
-        f"{baselines.DEFAULT_SLACK_TOLERANCE:g})",
+        f"{DEFAULT_SLACK_TOLERANCE:g})",
     )
     figure = commands.add_parser("figure", help="reproduce a poster figure: PNG and CSV")
     figure.add_argument("name", choices=["xor-figure-1"], help="which figure")
@@ -158,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_cache = None if arguments.no_cache else _run_cache(arguments)
     try:
         if run_cache is not None:
-            run_cache.mark()  # a directory that is not a run cache is refused before any work
+            run_cache.require_usable()  # a foreign directory is refused before any work
     except cache.ForeignDirectoryError as error:
         print(f"gflcheck: {error}", file=sys.stderr)
         return 2
@@ -286,31 +291,21 @@ def _report(arguments: argparse.Namespace) -> int:
 
     if _not_a_folder("--out", Path(arguments.out)):
         return 2
-    power = None
-    power_file = Path(arguments.power) if arguments.power else None
-    if power_file is not None and power_file.exists():  # read before any work, as the session
-        try:
-            power = json.loads(power_file.read_text())["checks"]
-        except (ValueError, KeyError, TypeError) as error:
-            print(
-                f"gflcheck: {power_file} is not a `gflcheck power` file ({error})", file=sys.stderr
-            )
-            return 2
-    session = Path(arguments.session) if arguments.session else None
-    session_records: list = []
-    if (
-        session is not None and session.exists()
-    ):  # read before any work: a bad file is a usage error
-        try:
-            document = json.loads(session.read_text())
-            session_records = document["verdicts"]
-            session_source = (
-                f"pytest session {session} ({len(session_records)} verdicts, "
-                f"{baselines.environment_id(document['environment'])})"
-            )
-        except (ValueError, KeyError, TypeError) as error:
-            print(f"gflcheck: {session} is not a session artefact ({error})", file=sys.stderr)
-            return 2
+    # the input files are read before any work: a bad one is a usage error
+    try:
+        power = _read_json(arguments.power, "a `gflcheck power` file", lambda d: d["checks"])
+        session = _read_json(
+            arguments.session,
+            "a session artefact",
+            lambda d: (
+                d["verdicts"],
+                f"pytest session {arguments.session} ({len(d['verdicts'])} verdicts, "
+                f"{baselines.environment_id(d['environment'])})",
+            ),
+        )
+    except UsageError as error:
+        print(f"gflcheck: {error}", file=sys.stderr)
+        return 2
     entries = _selected(arguments)
     verdicts, rejected = _run_default_checks(entries, budget(arguments.profile))
     records = [
@@ -318,9 +313,9 @@ def _report(arguments: argparse.Namespace) -> int:
         for name, verdict in verdicts.items()
     ]
     sources = [f"gflcheck check ({len(records)} verdicts)"]
-    if session_records:
-        records += session_records
-        sources.append(session_source)
+    if session is not None:
+        records += session[0]
+        sources.append(session[1])
     print("writing the report (rate sweeps, XOR Figure 1, four-panel picture) …", file=sys.stderr)
     provenance = run_provenance(arguments.profile)
     files = build_report(
@@ -355,6 +350,21 @@ def _figure(arguments: argparse.Namespace) -> int:
     return 0
 
 
+class UsageError(Exception):
+    """A bad argument or input file, found before any work (exit status 2)."""
+
+
+def _read_json(path: str, what: str, read: Callable[[Any], Any]) -> Any:
+    """``read`` of the JSON document at ``path``; ``None`` when no path is given or the file does
+    not exist; :class:`UsageError` when it is not ``what``."""
+    if not path or not Path(path).exists():
+        return None
+    try:
+        return read(json.loads(Path(path).read_text()))
+    except (ValueError, KeyError, TypeError) as error:
+        raise UsageError(f"{path} is not {what} ({error})") from None
+
+
 def _not_a_folder(option: str, path: Path) -> bool:
     """``path`` exists and is not a folder: say so (a usage error, before any work)."""
     if path.exists() and not path.is_dir():
@@ -369,9 +379,6 @@ def _check(arguments: argparse.Namespace) -> int:
         for entry in entries:
             print(f"{entry.name:36s} {entry.description}")
         return 0
-    if not entries:
-        print(f"no check matches -k {arguments.select!r}", file=sys.stderr)
-        return 2
     try:
         named, rejected = _run_default_checks(entries, budget(arguments.profile))
     except Interrupted as interrupted:  # Ctrl-C: show what was gathered, then stop

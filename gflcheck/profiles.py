@@ -20,8 +20,6 @@ from typing import Any
 from gflcheck.defaults import PROFILE_VARIABLE
 from gflcheck.errors import ParameterRangeError
 
-PROFILE_ENVIRONMENT_VARIABLE = PROFILE_VARIABLE
-
 
 @dataclass(frozen=True)
 class Budget:
@@ -66,7 +64,7 @@ _loaded: str | None = None
 def profile_name(requested: str | None = None) -> str:
     """The profile to use: ``requested``, else the one :func:`load_profile` loaded, else
     ``$GFLCHECK_PROFILE``, else ``default``."""
-    name = requested or _loaded or os.environ.get(PROFILE_ENVIRONMENT_VARIABLE) or "default"
+    name = requested or _loaded or os.environ.get(PROFILE_VARIABLE) or "default"
     if name not in BUDGETS:
         raise ParameterRangeError("profile", name, f"one of {sorted(BUDGETS)}")
     return name

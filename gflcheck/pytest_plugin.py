@@ -41,9 +41,10 @@ from gflcheck.defaults import (
     CACHE_DIRECTORY_VARIABLE,
     DEFAULT_CACHE_DIRECTORY,
     DEFAULT_SLACK_TOLERANCE,
+    PROFILE_VARIABLE,
 )
 from gflcheck.errors import ParameterRangeError
-from gflcheck.profiles import PROFILE_ENVIRONMENT_VARIABLE, profile_loaded, profile_name
+from gflcheck.profiles import profile_loaded, profile_name
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -51,7 +52,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--gflcheck-profile",
         default=None,
-        help=f"Hypothesis profile: default (fast) or thorough; also ${PROFILE_ENVIRONMENT_VARIABLE}",
+        help=f"Hypothesis profile: default (fast) or thorough; also ${PROFILE_VARIABLE}",
     )
     group.addoption(
         "--gflcheck-threads",
@@ -98,9 +99,7 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         profile = profile_name(config.getoption("gflcheck_profile"))
     except ParameterRangeError as error:
-        raise pytest.UsageError(
-            f"--gflcheck-profile (or ${PROFILE_ENVIRONMENT_VARIABLE}): {error}"
-        ) from None
+        raise pytest.UsageError(f"--gflcheck-profile (or ${PROFILE_VARIABLE}): {error}") from None
     config.addinivalue_line("markers", "gflcheck: a theory check (trains networks)")
     config.addinivalue_line(
         "markers",
@@ -192,7 +191,7 @@ def _cache_for(item: pytest.Item) -> Iterator[None]:
         return
     from gflcheck.pytest_session import cache_for
 
-    with cache_for(_state(item.config), True):
+    with cache_for(_state(item.config)):
         yield
 
 

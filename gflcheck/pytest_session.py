@@ -32,9 +32,9 @@ def new_session(config: pytest.Config, profile: str) -> GflcheckSession:
     return state
 
 
-def cache_for(state: GflcheckSession | None, uses_session: bool) -> Any:
-    """The run cache for a property (a test using ``gflcheck_session``); none for other tests."""
-    return cache.use_cache(state.cache if state and uses_session else None)
+def cache_for(state: GflcheckSession) -> Any:
+    """The session's run cache, active around a property (a test using ``gflcheck_session``)."""
+    return cache.use_cache(state.cache)
 
 
 @dataclass
@@ -46,7 +46,6 @@ class GflcheckSession:
     rejections: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
     baseline_report: list[str] = field(default_factory=list)
-    comparison: baselines.Comparison | None = None
     current_test: str = ""
     cache: cache.RunCache | None = None
     cache_counts: Counter[str] = field(default_factory=Counter)
@@ -166,9 +165,7 @@ def finish_session(session: pytest.Session, state: GflcheckSession) -> None:
         baselines.write_json_atomically(Path(artefact), baselines.session_artefact(state.records))
         state.baseline_report.append(f"verdicts written to {artefact}")
     path = config.getoption("gflcheck_baseline")
-    if path is None:
-        if config.getoption("gflcheck_update_baseline"):
-            raise pytest.UsageError("--gflcheck-update-baseline needs --gflcheck-baseline=PATH")
+    if path is None:  # the options were checked at configure
         return
     entries = {r["key"]: r["entry"] for r in state.records}
     try:
@@ -178,15 +175,15 @@ def finish_session(session: pytest.Session, state: GflcheckSession) -> None:
                 f"baseline {path}: recorded {count} verdicts for {baselines.environment_id()}"
             )
             return
-        state.comparison = baselines.compare(
+        comparison = baselines.compare(
             baselines.load(Path(path)), entries, config.getoption("gflcheck_slack_tolerance")
         )
     except baselines.BaselineError as error:
         state.baseline_report.append(f"baseline error: {error}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         return
-    state.baseline_report += state.comparison.lines(path)
-    if state.comparison.failed:
+    state.baseline_report += comparison.lines(path)
+    if comparison.failed:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 

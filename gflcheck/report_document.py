@@ -33,6 +33,7 @@ from gflcheck.figures import (
     xor_figure_1_rows,
 )
 from gflcheck.power import DETECTION_TARGET, POWER_COLUMNS, PowerEstimate
+from gflcheck.profiles import profile_name
 from gflcheck.report import VERDICT_COLUMNS
 from gflcheck.theorems.separation import (
     GrowthStatement,
@@ -180,7 +181,6 @@ def run_provenance(profile: str | None = None) -> str:
     """When and from what a report was made: UTC date, the git commit of the working directory
     (with ``+changes`` when it has uncommitted ones; ``unknown`` outside a git checkout) and the
     profile."""
-    from gflcheck.profiles import profile_name
 
     def git(*arguments: str) -> str:
         try:

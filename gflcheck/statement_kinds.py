@@ -77,7 +77,7 @@ def rate_check(
     symbols = bound_values or no_setting_symbols
     if method == "slope":
         compared_with = partial(_slope_over_grid, variable, grid, symbols, tolerance, at_least)
-        fitted = partial(_fitted_rate, grid, measure, seeds, alpha)
+        fitted = partial(_fitted_rate, variable, grid, measure, seeds, alpha)
         quantity = f"fitted log-log slope in {variable}"
     else:
         log_tolerance = float(np.log1p(tolerance))
@@ -221,9 +221,13 @@ def _measured_over_grid(
     count: int,
     setting: Any,
     seeds: tuple[int, ...],
+    variable: str,
+    least: int,
 ) -> tuple[list[float], list[np.ndarray]]:
+    """``measure`` at each point of the (validated) grid on ``count`` seeds drawn from the
+    check's seed: one finite positive value per seed."""
     runs = tuple(stream_seed(seeds[0], f"rate-{i}") for i in range(count))
-    points = [float(v) for v in grid(setting)]
+    points = _grid_points(grid, setting, variable, least).tolist()
     measured = [np.asarray(measure(setting, v, runs), dtype=float) for v in points]
     for v, row in zip(points, measured, strict=True):
         if row.shape != (count,) or not np.all(np.isfinite(row) & (row > 0)):
@@ -237,6 +241,7 @@ def _measured_over_grid(
 
 
 def _fitted_rate(
+    variable: str,
     grid: Callable[[Any], Sequence[float]],
     measure: Callable[[Any, float, tuple[int, ...]], np.ndarray],
     count: int,
@@ -244,7 +249,7 @@ def _fitted_rate(
     setting: Any,
     seeds: tuple[int, ...],
 ) -> Measurement:
-    points, measured = _measured_over_grid(grid, measure, count, setting, seeds)
+    points, measured = _measured_over_grid(grid, measure, count, setting, seeds, variable, 2)
     xs = [v for v, row in zip(points, measured, strict=True) for _ in row]
     fit = log_log_slope(xs, np.concatenate(measured), alpha)
     return Measurement(
@@ -268,8 +273,7 @@ def _extrapolated_rate(
     setting: Any,
     seeds: tuple[int, ...],
 ) -> Measurement:
-    _grid_points(grid, setting, variable, 4)
-    points, measured = _measured_over_grid(grid, measure, count, setting, seeds)
+    points, measured = _measured_over_grid(grid, measure, count, setting, seeds, variable, 4)
     order = np.argsort(points)
     half = len(points) // 2
     calibration, held_out = order[:half], order[half:]

@@ -27,8 +27,7 @@ from gflcheck.verdicts import Outcome
 
 
 def config() -> Theorem312Config:
-    limits = budget()
-    return Theorem312Config(max_width=limits.max_width, max_steps=limits.max_steps)
+    return Theorem312Config.within(budget())
 
 
 def checked(setting, session):

@@ -19,8 +19,7 @@ from gflcheck.verdicts import Outcome
 
 def config() -> Theorem312Config:
     """The check's declared constants, with the current profile's budget."""
-    limits = budget()
-    return Theorem312Config(max_width=limits.max_width, max_steps=limits.max_steps)
+    return Theorem312Config.within(budget())
 
 
 @given(setting=mixture_settings())

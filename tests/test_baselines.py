@@ -266,16 +266,19 @@ def test_a_missing_or_malformed_baseline_is_refused_before_any_test_runs(pyteste
 def test_a_changed_hidden_constant_fails_the_command_comparison(tmp_path, monkeypatch, capsys):
     """Issue 16: C_T from 4 to 0.05 (T from 198 to 3 steps) on linear data. The key is the
     declared setting, so the changed verdict is compared, not skipped as new."""
-    from functools import partial
+    from dataclasses import replace
 
-    from gflcheck import catalogue, cli
+    from gflcheck import cli
     from gflcheck.checks.theorem_3_12 import Theorem312Config
 
     path = tmp_path / "b.json"
     arguments = ["-k", "gfl/linear", "--file", str(path), "--cache-dir", str(tmp_path / "c")]
     assert cli.main(["baseline", "record", *arguments]) == 0
+    within = Theorem312Config.within
     monkeypatch.setattr(
-        catalogue, "Theorem312Config", partial(Theorem312Config, steps_constant=0.05)
+        Theorem312Config,
+        "within",
+        classmethod(lambda cls, limits: replace(within(limits), steps_constant=0.05)),
     )
     capsys.readouterr()
     assert cli.main(["baseline", "compare", *arguments]) == 1

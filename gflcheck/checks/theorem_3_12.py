@@ -67,6 +67,7 @@ from gflcheck.ground_truth import (
     opt_upper_bound,
     structured_parity_ground_truth,
 )
+from gflcheck.profiles import Budget
 from gflcheck.random import torch_generator
 from gflcheck.theorems.gfl import (
     Statement,
@@ -350,6 +351,11 @@ class Theorem312Config:
         bound: union bound)."""
         return self.satisfaction_miscoverage / self.checkpoints
 
+    @classmethod
+    def within(cls, limits: Budget) -> Theorem312Config:
+        """The default constants with a profile's compute budget for ``m`` and ``T``."""
+        return cls(max_width=limits.max_width, max_steps=limits.max_steps)
+
     @property
     def false_alarm_rate(self) -> float:
         """Declared ``Pr[violated | theorem holds]``: see :func:`check_theorem_3_12`."""
@@ -373,6 +379,12 @@ class Preparation:
     bayes_risk: IntervalEstimate
     width: int
     steps: int
+
+    @property
+    def bayes_error_lower(self) -> float:
+        """Lower confidence bound on the Bayes 0-1 error ``E min(η, 1 − η)``: half that on the
+        Bayes hinge risk ``E[1 − |2η − 1|]``."""
+        return float(self.bayes_risk.lower[0]) / 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -565,7 +577,7 @@ def _measure_error(
 ) -> Measurement:
     measured = hinge.measured(setting, seeds)
     evidence: Theorem312Evidence = measured.evidence
-    floor = float(evidence.prepared.bayes_risk.lower[0]) / 2  # the Bayes 0-1 error
+    floor = evidence.prepared.bayes_error_lower
     upper = np.maximum(evidence.error_upper_bound, floor)
     values = np.clip(evidence.lowest_test_error, floor, upper)
     diverged = measured.diverged_seeds
@@ -591,7 +603,7 @@ def _error_quantifier_table(
         f"per-seed test sample of {config.test_size} (miscoverage {config.checkpoint_miscoverage:g} "
         "each) is at or below the bound; violated only below the Bayes error E min(η, 1 − η), "
         "which no classifier at any step beats",
-        f"Bayes error ≥ {float(evidence.prepared.bayes_risk.lower[0]) / 2:.4f}",
+        f"Bayes error ≥ {evidence.prepared.bayes_error_lower:.4f}",
     )
     rows = _quantifier_table(config, setting, measured)
     return tuple(exists_t if row.quantifier == "∃t ∈ [T]" else row for row in rows)
