@@ -618,6 +618,7 @@ class TheoryCheck(Generic[S]):
         )
         @given(setting=self.settings)
         def test(setting: Any, gflcheck_session: Any) -> None:
+            __tracebackhide__ = True  # the verdict's report is the message; gflcheck's frame is not
             verdict = gflcheck_session.check(lambda: check.run_with_evidence(setting))
             if check.is_false_variant:
                 assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)

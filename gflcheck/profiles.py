@@ -45,11 +45,14 @@ HYPOTHESIS_PROFILE_PREFIX = "gflcheck-"
 def _registered() -> Any:
     """Hypothesis' ``settings``, with gflcheck's profiles registered (on first use: importing
     this module does not import Hypothesis)."""
-    from hypothesis import HealthCheck, settings
+    from hypothesis import HealthCheck, Phase, settings
 
     common = {
         "deadline": None,
         "print_blob": True,
+        # Hypothesis' explain phase would list the lines of gflcheck's own assertion, not the
+        # user's code; the verdict's report already says why the example fails.
+        "phases": [phase for phase in Phase if phase is not Phase.explain],
         "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     }
     prefix = HYPOTHESIS_PROFILE_PREFIX
