@@ -107,6 +107,7 @@ def verdict_entry(verdict: Verdict, scope: str) -> dict[str, Any]:
         "scope": scope,
         "outcome": verdict.outcome.value,
         "false_variant": verdict.false_variant,
+        "observation": not verdict.judged,
         "bound": _finite_or_none(verdict.bound_value),
         "min_slack": _finite_or_none(verdict.min_slack),
         "median_slack": _finite_or_none(verdict.median_slack),
@@ -129,13 +130,15 @@ class Regression:
 @dataclass(frozen=True)
 class Comparison:
     """A run against its baseline: regressions (including missing entries), improvements, new
-    entries, and how many entries matched."""
+    entries, how many entries matched, and the observations whose outcome changed (reported: an
+    observation is not judged, so its change is not a regression)."""
 
     regressions: tuple[Regression, ...]
     improvements: tuple[str, ...]
     new: tuple[str, ...]
     missing: tuple[str, ...]
     matched: int
+    changed: tuple[Regression, ...] = ()
 
     @property
     def failed(self) -> bool:
@@ -145,6 +148,7 @@ class Comparison:
     def lines(self, path: Path | str) -> list[str]:
         """The report: one line per regression and missing entry, then the counts."""
         out = [f"REGRESSION {r.key}: {r.reason}" for r in self.regressions]
+        out += [f"CHANGED {r.key}: {r.reason}" for r in self.changed]
         out += [
             f"MISSING {key}: in the baseline, not produced by this run (record again to "
             "declare it removed)"
@@ -153,7 +157,7 @@ class Comparison:
         out.append(
             f"baseline {path}: {len(self.regressions)} regression(s), {len(self.missing)} "
             f"missing, {len(self.improvements)} improvement(s), {len(self.new)} new, "
-            f"{self.matched} matched"
+            f"{self.matched} matched, {len(self.changed)} observation(s) changed"
         )
         return out
 
@@ -210,11 +214,17 @@ def compare(
         )
     old_entries = section["entries"]
     covered = set(scopes) if scopes is not None else {e["scope"] for e in entries.values()}
-    regressions, improvements, new = [], [], []
+    regressions, improvements, new, changed = [], [], [], []
     for key, entry in sorted(entries.items()):
         old = old_entries.get(key)
         if old is None:
             new.append(key)
+            continue
+        if entry.get("observation"):
+            if entry["outcome"] != old["outcome"]:
+                changed.append(
+                    Regression(key, f"observation changed: {old['outcome']} → {entry['outcome']}")
+                )
             continue
         ranks = _RANK_FALSE if entry["false_variant"] else _RANK_TRUE
         change = ranks[entry["outcome"]] - ranks[old["outcome"]]
@@ -250,6 +260,7 @@ def compare(
         tuple(new),
         tuple(missing),
         len(entries) - len(new),
+        tuple(changed),
     )
 
 
@@ -328,6 +339,7 @@ def verdict_record(test: str, verdict: Verdict, row: Iterable[str]) -> dict[str,
         "seeds": [int(s) for s in verdict.seeds],
         "outcome": verdict.outcome.value,
         "false_variant": verdict.false_variant,
+        "observation": verdict.observation,
         "bound_value": _finite_or_none(verdict.bound_value),
         "trivial_value": verdict.trivial_value,
         "slack": [_finite_or_none(s) for s in np.asarray(verdict.slack, dtype=float)],

@@ -399,16 +399,24 @@ def _check(arguments: argparse.Namespace) -> int:
             print()
             print(format_verdict_details(verdict))
     by_name = {entry.name: entry for entry in entries}
-    unexpected = [n for n, v in named.items() if not by_name[n].as_expected(v)]
-    accepted = [n for n, v in named.items() if by_name[n].as_expected(v) and not v.as_expected]
+    judged = {n: v for n, v in named.items() if v.judged}
+    unexpected = [n for n, v in judged.items() if not by_name[n].as_expected(v)]
+    accepted = [n for n, v in judged.items() if by_name[n].as_expected(v) and not v.as_expected]
     for name in accepted:
         print(f"accepted {named[name].outcome.value.upper()}: {name}: {by_name[name].because}")
+    observed = [n for n, v in named.items() if not v.judged]
+    for name in observed:
+        print(
+            f"observed {named[name].outcome.value.upper()}: {name} (not judged: "
+            f"{named[name].observation})"
+        )
     for name in unexpected:
         print(f"NOT AS EXPECTED: {name}: {named[name].outcome.value.upper()}")
-    holding = sum(v.outcome is Outcome.HOLDS and not v.false_variant for v in verdicts)
+    holding = sum(v.outcome is Outcome.HOLDS and not v.false_variant for v in judged.values())
     print(
-        f"\n{len(verdicts) - len(unexpected)} as expected ({holding} non-vacuous HOLDS, "
+        f"\n{len(judged) - len(unexpected)} as expected ({holding} non-vacuous HOLDS, "
         f"{len(accepted)} accepted as declared), {len(unexpected)} not, "
+        f"{len(observed)} observations (reported, not judged), "
         f"{len(rejected)} rejected (settings outside the theorem or the budget)"
     )
     return 1 if unexpected else 0

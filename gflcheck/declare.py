@@ -288,6 +288,9 @@ class TheoryCheck(Generic[S]):
       check's name (e.g. the family);
     - ``quantifiers``: a mapping, or a function ``(setting, measurement)`` returning
       :class:`~gflcheck.verdicts.QuantifierInstantiation` rows;
+    - ``observation``: why the statement is reported and not judged (an observation outside
+      what the paper claims, or a reading of an ambiguous claim it may not mean): its verdict
+      expects no outcome, counts neither as a pass nor as a failure, and it has no property;
     - ``holds_share``: the share of a property's examples that must HOLD (default ½); a check
       whose bound is known to be vacuous or too weakly measured on part of its strategy lowers it,
       and must say why in ``holds_share_reason``.
@@ -319,6 +322,7 @@ class TheoryCheck(Generic[S]):
     quantity: str = "measured"
     label: Callable[[S], str] | None = None
     why_false: str | None = None
+    observation: str | None = None
     holds_share: float = DEFAULT_HOLDS_SHARE
     holds_share_reason: str | None = None
 
@@ -345,6 +349,14 @@ class TheoryCheck(Generic[S]):
             )
         if self.seeds is not None:
             require_positive_int("seeds", self.seeds, context)
+        if self.observation is not None and self.why_false is not None:
+            raise ParameterRangeError(
+                "observation",
+                self.observation,
+                "None for a false variant: a false variant must be refuted, an observation is "
+                "reported without an expected outcome",
+                context,
+            )
         if not isinstance(self.kind, StatementKind):
             raise ParameterRangeError("kind", self.kind, f"one of {list(StatementKind)}", context)
 
@@ -558,11 +570,14 @@ class TheoryCheck(Generic[S]):
             ),
             notes=self._notes(measured, seeds),
             false_variant=self.is_false_variant,
+            observation=self.observation,
         )
         return verdict, measured.evidence
 
     def _notes(self, measured: Measurement, seeds: tuple[int, ...]) -> tuple[str, ...]:
         notes = [f"false variant: {self.why_false}"] if self.why_false else []
+        if self.observation:
+            notes.append(f"observation, reported and not judged: {self.observation}")
         diverged = measured.diverged_seeds
         if diverged.any():
             notes.append(
@@ -601,16 +616,28 @@ class TheoryCheck(Generic[S]):
             f"{int(violated.sum())}/{len(seeds)} seeds violate"
         )
 
-    def catalogue_entry(self, setting: S, description: str = "") -> CatalogueEntry:
-        """This check on a fixed ``setting`` (a dataclass with a ``seed`` field), as an entry that
+    def catalogue_entry(
+        self, setting: S, description: str = "", name: str | None = None
+    ) -> CatalogueEntry:
+        """This check on a fixed ``setting`` (a dataclass with a ``seed`` field), as an entry of
+        the main job (named ``name``, default: the check's) that
         :func:`gflcheck.power.measure_power` repeats with fresh seeds."""
-        return CatalogueEntry(self.name, description, setting, partial(_run_entry, self))
+        return CatalogueEntry(name or self.name, description, setting, partial(_run_entry, self))
 
     def property(self) -> Callable[..., None]:
         """A pytest property: no generated setting may refute the statement, and at least
         ``holds_share`` of them must confirm it (a false variant: every setting refutes it).
-        Assign it to a ``test_…`` name in a test module."""
+        Assign it to a ``test_…`` name in a test module. An observation has no property: no
+        outcome is expected of it (run it in the main job, or with :meth:`run`)."""
         check = self
+        if self.observation is not None:
+            raise ParameterRangeError(
+                "observation",
+                self.observation,
+                "None for a property: a property asserts an expected outcome, and an observation "
+                "has none; report it through a catalogue entry or TheoryCheck.run",
+                f"TheoryCheck {self.name!r}.property()",
+            )
 
         @pytest.mark.gflcheck_property(
             holds_share=0.0 if self.is_false_variant else self.holds_share,

@@ -47,6 +47,10 @@ TTM_PAPER = (
     "Taheri, Thrampoulidis, Mazumdar. Sharper Guarantees for Learning Neural Network "
     "Classifiers with Gradient Methods. ICLR 2025 (arXiv 2410.10024)"
 )
+REFINETTI21_PAPER = (
+    "Refinetti, Goldt, Krzakala, Zdeborová. Classifying high-dimensional Gaussian mixtures: "
+    "where kernel methods fail and neural networks succeed. ICML 2021 (arXiv 2102.11742)"
+)
 CHEN21_PAPER = (
     "Chen, Cao, Zou, Gu. How Much Over-parameterization Is Sufficient to Learn Deep ReLU "
     "Networks? ICLR 2021"

@@ -90,7 +90,9 @@ class GflcheckSession:
         reason = marker.kwargs.get("reason") if marker else None
         if share is None:
             share = DEFAULT_HOLDS_SHARE
-        true_rows = [r for r in self.records[first:] if not r["false_variant"]]
+        true_rows = [
+            r for r in self.records[first:] if not r["false_variant"] and not r.get("observation")
+        ]
         if not true_rows:
             return
         counts = Counter(r["outcome"] for r in true_rows)

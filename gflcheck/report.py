@@ -32,9 +32,9 @@ def verdict_row(verdict: Verdict) -> tuple[str, ...]:
     return (
         verdict.check,
         verdict.statement,
-        "refuted" if verdict.false_variant else "holds",
+        verdict.expectation,
         verdict.outcome.value.upper(),
-        "yes" if verdict.as_expected else "NO",
+        ("yes" if verdict.as_expected else "NO") if verdict.judged else "-",
         f"{verdict.bound_value:.4f}",
         f"{verdict.min_slack:+.3f}/{verdict.median_slack:+.3f}",
         (
@@ -99,8 +99,9 @@ def format_rows_table(rows: Iterable[Sequence[str]]) -> str:
     """The verdict table from rows already made by :func:`verdict_row` (e.g. sent by workers)."""
     table = format_table(VERDICT_COLUMNS, rows)
     legend = (
-        "expect: what a sound suite should find (false variants must be refuted); ok: the "
-        "outcome is the expected one (inconclusive and vacuous verdicts confirm nothing); "
+        "expect: what a sound suite should find (false variants must be refuted; observe: an "
+        "observation, reported and not judged); ok: the outcome is the expected one "
+        "(inconclusive and vacuous verdicts confirm nothing; -: an observation); "
         "slack = bound − measured value, per seed (min/median); viol/sat/k: seeds on which the "
         "statement is certainly false / certainly true, of k; p-value: exact binomial test of "
         "violation rate ≤ δ (+ the per-seed miscoverage); trivial: what a trivial predictor "

@@ -293,6 +293,10 @@ class Verdict:
     counterexample: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     false_variant: bool = False
+    observation: str | None = None
+    """Why this statement is reported and not judged (``None``: it is judged): an observation
+    outside what the paper claims, or a reading of an ambiguous claim the paper may not mean.
+    No outcome is expected of it; it is neither a pass nor a failure."""
     declared: tuple[str, ...] = ()
     """The names in ``parameters`` that the setting declares (the rest, such as ``m``, ``T`` and
     ``k``, the check derived); a baseline keys a verdict by these (empty: by all)."""
@@ -303,9 +307,25 @@ class Verdict:
         return None if self.trivial_value is None else self.bound_value < self.trivial_value
 
     @property
+    def judged(self) -> bool:
+        """An outcome is expected of this verdict (it is not an :attr:`observation`)."""
+        return self.observation is None
+
+    @property
+    def expectation(self) -> str:
+        """What a sound suite should find: ``holds``, ``refuted`` (a false variant) or
+        ``observe`` (an observation: nothing is expected)."""
+        if not self.judged:
+            return "observe"
+        return "refuted" if self.false_variant else "holds"
+
+    @property
     def as_expected(self) -> bool:
         """A true statement was confirmed (*holds*), or a false variant was refuted. Inconclusive
-        and vacuous verdicts are not as expected: they confirm nothing."""
+        and vacuous verdicts are not as expected: they confirm nothing; nor is an observation,
+        of which nothing is expected (see :attr:`judged`)."""
+        if not self.judged:
+            return False
         if self.false_variant:
             return self.outcome is Outcome.VIOLATED
         return self.outcome is Outcome.HOLDS

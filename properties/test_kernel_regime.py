@@ -3,15 +3,19 @@
 (a) the explicit training-loss bound F̂(w_T) ≤ 4ρ*²/(ηT) at every step, with η < 1/(G₀² + ¼)
 enforced, on generated settings; (b) the generalisation-gap bound in expectation; (c) the test
 loss falls like 1/n, not Chen21's 1/√n, grows slower than √m, and calibrated hidden constants
-predict new settings; (d) the relative radius shrinks as m grows; (e) false variants (1/T², 1/n²,
-no gap) are refuted. "No growth in m" is a documented discrepancy (strict xfail).
+predict new settings, and hold at every width with each run's own margin γ(m); (d) the relative
+radius shrinks as m grows; (e) false variants (1/T², 1/n², no gap) are refuted. TTM's bound has no
+m and is an upper bound: it does not say that the loss stays flat in m (FIDELITY.md §3), so
+that is not checked.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy import stats
 
 from gflcheck import catalogue
 from gflcheck.checks.kernel_rates import (
@@ -191,20 +195,6 @@ def test_test_loss_grows_slower_than_chen21_in_m(width_sweep, gflcheck_session):
     assert fit.upper < float(chen21_test_loss().exponent("m"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "documented discrepancy (THEORY.md §4): at fixed T = 4n the test loss grows mildly with "
-        "the width (slope ≈ 0.22 in log m, 95% CI ≈ [0.17, 0.27] over m ∈ [16, 256]); it stays "
-        "below Chen21's √m, and TTM's m-free bound is an upper bound, but 'no growth in m' is "
-        "not what is measured"
-    ),
-)
-def test_test_loss_does_not_grow_with_m(width_sweep):
-    _, fit = width_sweep
-    assert fit.upper <= catalogue.RATE_TOLERANCE / 2
-
-
 @pytest.fixture(scope="module")
 def calibrated_bound():
     """THEORY.md §3: C₁, C₂ of C₁e^{C₂L}/(γ²n) fitted on calibration runs (d = 8, m = 32,
@@ -249,3 +239,30 @@ def test_calibrated_constants_predict_new_settings(setting, calibrated_bound, gf
         f"[{ratios.min():.2f}, {ratios.max():.2f}]"
     )
     assert ratios.max() <= 1.0
+
+
+@pytest.mark.expensive
+def test_calibrated_bound_holds_at_every_width(width_sweep, calibrated_bound, gflcheck_session):
+    """(c) TTM's bound C₁e^{C₂L}/(γ²n) has no m; what it says at any width is that the test loss
+    is at most the bound evaluated with that run's own NTK margin γ(m) (FIDELITY.md §3). With the
+    calibrated constants (×2, as above): every seed at every m ∈ {16, …, 512} of the width sweep
+    (d = 8, L = 2, n = 128, T = 4n; none of them a calibration run) has test loss ≤ the bound.
+    The ratio grows with m, so the note reports its slope and where it would reach 1."""
+    constants, calibrated = calibrated_bound
+    points, _ = width_sweep
+    ratios = {
+        p.setting.width: p.test_loss
+        / calibrated.evaluate(L=p.setting.depth, gamma=p.margin, n=p.setting.samples)
+        for p in points
+    }
+    widths = np.log([m for m, r in ratios.items() for _ in r])
+    fit = stats.linregress(widths, np.log(np.concatenate(list(ratios.values()))))
+    worst = max(ratios, key=lambda m: ratios[m].max())
+    reaches_one = np.exp((0.0 - fit.intercept) / fit.slope) if fit.slope > 0 else np.inf
+    gflcheck_session.note(
+        "test loss / (2× calibrated TTM bound at each run's γ(m)): "
+        + ", ".join(f"m={m}: {r.max():.2f}" for m, r in ratios.items())
+        + f" (largest per m); grows like m^{fit.slope:.2f}, would reach 1 near m ≈ "
+        f"{reaches_one:.3g}; C₁ = {constants.C1:.3g}"
+    )
+    assert ratios[worst].max() <= 1.0, f"m = {worst}: ratio {ratios[worst].max():.3f} > 1"

@@ -16,7 +16,12 @@ from gflcheck.verdicts import SeedStates, Verdict, decide_violation_rate
 pytest_plugins = ["pytester"]
 
 
-def make_verdict(slack: float = 0.5, violations: int = 0, false_variant: bool = False) -> Verdict:
+def make_verdict(
+    slack: float = 0.5,
+    violations: int = 0,
+    false_variant: bool = False,
+    observation: str | None = None,
+) -> Verdict:
     flags = np.zeros(14, dtype=bool)
     flags[:violations] = True
     decision = decide_violation_rate(SeedStates(flags, ~flags, flags & False), 0.2, 0.05, 0.01)
@@ -34,6 +39,7 @@ def make_verdict(slack: float = 0.5, violations: int = 0, false_variant: bool = 
         false_alarm_rate=0.065,
         trivial_value=1.0,
         false_variant=false_variant,
+        observation=observation,
     )
 
 
@@ -76,6 +82,17 @@ def test_a_false_variant_regresses_when_no_longer_refuted(tmp_path):
     comparison = baselines.compare(baselines.load(path), entries(make_verdict(false_variant=True)))
     (lost,) = comparison.regressions
     assert "violated → holds" in lost.reason
+
+
+def test_an_observation_that_changes_is_reported_and_not_a_regression(tmp_path):
+    path = tmp_path / "baseline.json"
+    baselines.record(path, entries(make_verdict(observation="not claimed by the paper")))
+    changed = make_verdict(violations=14, observation="not claimed by the paper")
+    comparison = baselines.compare(baselines.load(path), entries(changed))
+    assert not comparison.failed and not comparison.regressions
+    (change,) = comparison.changed
+    assert "observation changed: holds → violated" in change.reason
+    assert "1 observation(s) changed" in comparison.lines(path)[-1]
 
 
 def test_keys_are_the_declared_setting_and_sections_the_environment(tmp_path):

@@ -25,6 +25,7 @@ from gflcheck import (
 )
 from gflcheck.power import measure_power
 from gflcheck.profiles import budget
+from gflcheck.report import VERDICT_COLUMNS, verdict_row
 
 pytest_plugins = ["pytester"]
 
@@ -72,6 +73,21 @@ def test_a_true_statement_holds_with_its_quantifiers_and_provenance():
     assert table["∀ noise level"].instantiated_as == "Hypothesis"
     assert table["hypothesis: level ≤ 1"].value == "holds" and table["c"].value == "1"
     assert np.all(verdict.slack >= 0.1) and verdict.counterexample is None
+
+
+def test_an_observation_is_reported_and_not_judged():
+    """An observation expects no outcome: its verdict is neither as expected nor not, the table
+    says ``observe`` and ``-``, and it has no property (a property asserts an outcome)."""
+    observed = make_check(observation="the paper does not claim it").run(Noise(0.9))
+    assert observed.outcome is Outcome.HOLDS and not observed.judged
+    assert observed.expectation == "observe" and not observed.as_expected
+    row = dict(zip(VERDICT_COLUMNS, verdict_row(observed), strict=True))
+    assert row["expect"] == "observe" and row["ok"] == "-"
+    assert any("observation, reported and not judged" in note for note in observed.notes)
+    with pytest.raises(ParameterRangeError, match="observation"):
+        make_check(observation="x").property()
+    with pytest.raises(ParameterRangeError, match="observation"):
+        make_check(observation="x", why_false="y")
 
 
 def test_violation_counts_the_lower_bound_not_the_estimate():

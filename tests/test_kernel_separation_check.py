@@ -12,10 +12,12 @@ from torch.func import jacrev
 
 from gflcheck.checks import kernel_separation, parity_separation
 from gflcheck.checks.kernel_separation import (
+    MeanScaling,
     SampleNeeds,
     SeparationConfig,
     SeparationSetting,
     check_sample_growth,
+    collapse_check,
     exponent_gap,
     learner_test_errors,
 )
@@ -28,10 +30,13 @@ from gflcheck.checks.parity_separation import (
 from gflcheck.errors import ParameterRangeError
 from gflcheck.theorems.separation import (
     Learner,
+    fixed_features_error_rises_at_linear_samples,
     fixed_features_need_exponential_size,
     fixed_features_need_linear_samples,
     fixed_features_need_linear_size,
     fixed_features_need_quadratic_samples,
+    random_features_error_bounded_at_few_samples,
+    random_features_error_bounded_at_quadratic_samples,
     trained_network_needs_log_squared_samples,
     trained_network_needs_quadratic_width,
 )
@@ -194,3 +199,54 @@ def test_exponential_omega_decision_on_synthetic_needs(monkeypatch):
     refuted, _ = check_size_growth(fixed_features_need_linear_size())
     assert holds.outcome is Outcome.HOLDS
     assert refuted.outcome is Outcome.VIOLATED and refuted.as_expected
+
+
+def _errors_growing_like(power: float):
+    """A stand-in for :func:`learner_test_errors`: per seed, ``0.1·(d/16)^power`` with a little
+    seed-to-seed spread, whatever the number of samples."""
+
+    def errors(learner, setting, config, dimension, samples, seeds):
+        spread = 1 + 0.02 * np.linspace(-1, 1, len(seeds))
+        return 0.1 * (dimension / 16) ** power * spread
+
+    return errors
+
+
+@pytest.mark.parametrize(
+    ("power", "rises", "bounded"),
+    [
+        (0.3, Outcome.HOLDS, Outcome.VIOLATED),  # the error rises: the need grows faster
+        (-0.2, Outcome.VIOLATED, Outcome.HOLDS),  # it falls: the need grows slower
+    ],
+)
+def test_collapse_statements_read_the_slope_of_the_error_in_d(monkeypatch, power, rises, bounded):
+    """*Rises* needs the slope's interval at or above 0, *does not rise* at or below 0: no
+    tolerance, so a learner whose error is flat confirms neither."""
+    monkeypatch.setattr(kernel_separation, "learner_test_errors", _errors_growing_like(power))
+    setting = SeparationSetting()
+    rising = collapse_check(fixed_features_error_rises_at_linear_samples(Learner.NTK))
+    assert rising.run(setting).outcome is rises
+    at_d2 = collapse_check(random_features_error_bounded_at_quadratic_samples())
+    verdict = at_d2.run(setting)
+    assert verdict.outcome is bounded and verdict.bound.provenance.tag.value == "secondary"
+    assert "Refinetti" in verdict.bound.provenance.paper
+
+
+def test_collapse_schedules_and_the_false_variant():
+    statement = fixed_features_error_rises_at_linear_samples(Learner.RANDOM_FEATURES)
+    assert statement.samples == "n = 16·d" and statement.sample_size(24) == 384
+    quadratic = random_features_error_bounded_at_quadratic_samples()
+    assert quadratic.samples == "n = 0.25·d^2" and quadratic.sample_size(64) == 1024
+    variant = collapse_check(random_features_error_bounded_at_few_samples())
+    assert variant.is_false_variant and variant.name.endswith("error-at-d1.25-n")
+    with pytest.raises(ParameterRangeError, match="learner"):
+        fixed_features_error_rises_at_linear_samples(Learner.TRAINED_NETWORK)
+
+
+def test_high_snr_means_grow_like_root_d_from_the_smallest_dimension():
+    low = SeparationSetting(dimensions=(16, 64))
+    high = SeparationSetting(dimensions=(16, 64), scaling=MeanScaling.HIGH_SNR)
+    assert low.mean_norm(64) == 3.0 and high.mean_norm(16) == 3.0 and high.mean_norm(64) == 6.0
+    assert float(high.distribution(64).means.norm(dim=-1)[0]) == pytest.approx(6.0)
+    with pytest.raises(ParameterRangeError, match="scaling"):
+        SeparationSetting(scaling="high")

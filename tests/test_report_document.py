@@ -101,7 +101,7 @@ def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue)
         "## What a pass is worth: false-alarm and detection rates",
     ):
         assert heading in markdown
-    assert "2 of 2 verdicts as expected" in markdown
+    assert "2 of 2 judged verdicts as expected" in markdown
     assert "Outcomes on true statements: 1 holds; on false variants: 1 violated." in markdown
     assert "| ttm-xor/d=6 | false alarm | 0/4 | 0.000 | [0.000, 0.602] | ≤ 0.05 |" in markdown
     assert "Taheri, Thrampoulidis, Mazumdar" in markdown  # provenance column
@@ -147,7 +147,7 @@ def test_report_command_includes_a_session_artefact(tmp_path, small_catalogue, c
     arguments += ["--power", str(tmp_path / "none.json")]
     assert main(arguments) == 0
     markdown = (out / "report.md").read_text()
-    assert "pytest session" in markdown and "2 of 2 verdicts as expected" in markdown
+    assert "pytest session" in markdown and "2 of 2 judged verdicts as expected" in markdown
     assert "Not measured: run `gflcheck power`" in markdown  # no power file given
     session.write_text("{not json")
     assert main(arguments) == 2
@@ -191,3 +191,17 @@ def test_report_command_shows_rejections_power_and_run_provenance(tmp_path, smal
     assert "Run: 20" in markdown and ", commit " in markdown and "profile default" in markdown
     power.write_text("[]")
     assert main([*arguments, "--power", str(power)]) == 2  # refused before any work
+
+
+def test_outcome_counts_keep_observations_apart():
+    """An observation is counted on its own, never among the true statements or false variants."""
+    from gflcheck.report_document import _outcome_counts
+
+    def record(expectation: str, outcome: str) -> dict:
+        return {"row": ["c", "s", expectation, outcome.upper()], "outcome": outcome}
+
+    records = [record("holds", "holds"), record("refuted", "violated"), record("observe", "holds")]
+    assert _outcome_counts(records) == (
+        "Outcomes on true statements: 1 holds; on false variants: 1 violated; "
+        "on observations: 1 holds."
+    )

@@ -3,13 +3,21 @@ rescaling, bad inputs."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 from torch.func import grad
 
 from gflcheck.checks.xor_feature_learning import XorConfig, XorSetting, check_xor_feature_learning
+from gflcheck.checks.xor_figure_1 import (
+    Figure1Config,
+    Figure1Reading,
+    figure_1_check,
+    figure_1_error_curve,
+)
 from gflcheck.distributions import XorCube
 from gflcheck.errors import ParameterRangeError
+from gflcheck.provenance import Tag
 from gflcheck.quadratic import (
     LinearizedQuadraticNetwork,
     QuadraticNetwork,
@@ -151,5 +159,56 @@ def test_figure_1_command_saves_png_and_numbers(tmp_path):
     assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     lines = table.read_text().splitlines()
     assert lines[0].startswith("setup,dimension,iteration,seed,error")
-    assert len(lines) == 1 + 2 * 2 * 13 * 4  # header + setups × d × iterations × seeds
+    assert len(lines) == 1 + 3 * 2 * 13 * 4  # header + set-ups × d × iterations × seeds
     assert main(["figure", "xor-figure-1", "--out", str(tmp_path), "--dimensions", "x"]) == 2
+
+
+FIGURE_1 = Figure1Config(min_seeds=6, unconfirmed=0)
+
+
+def test_figure_1_reads_n_6d_as_fresh_batches_or_one_reused_set():
+    """Both readings train with batches of 6d: fresh ones, or all of one set of 6d points."""
+    seeds = (1, 2)
+    fresh = figure_1_error_curve(Figure1Reading.FRESH, 8, 3, 100, 0.01, seeds)
+    reused = figure_1_error_curve(Figure1Reading.REUSED, 8, 3, 100, 0.01, seeds)
+    assert (fresh.batch_size, fresh.training_size) == (48, None)
+    assert (reused.batch_size, reused.training_size) == (48, 48)
+    # d ≤ 20: exact errors over the cube, the same at every call
+    assert np.array_equal(fresh.error.lower, fresh.error.upper) and fresh.error.estimate.shape == (
+        4,
+        2,
+    )
+    again = figure_1_error_curve(Figure1Reading.FRESH, 8, 3, 100, 0.01, seeds)
+    assert np.array_equal(again.error.estimate, fresh.error.estimate)
+    # above d = 20 the declared test set gives Clopper–Pearson bounds around the estimate
+    sampled = figure_1_error_curve(Figure1Reading.FRESH, 24, 2, 500, 0.01, seeds).error
+    assert np.all(sampled.lower <= sampled.estimate) and np.all(sampled.estimate <= sampled.upper)
+    assert sampled.sample_size == 500
+
+
+def test_figure_1_is_judged_under_fresh_batches_and_observed_under_reuse():
+    setting = XorSetting(16, 0.3, 0)
+    judged = figure_1_check(Figure1Reading.FRESH, FIGURE_1).run(setting)
+    assert judged.judged and judged.parameters["T"] == 4 and judged.trivial_value == 0.5
+    assert (
+        judged.bound.provenance.tag is Tag.OURS and "Figure 1" in judged.bound.provenance.location
+    )
+    observed = figure_1_check(Figure1Reading.REUSED, FIGURE_1).run(setting)
+    assert not observed.judged and observed.expectation == "observe"
+    assert "FIDELITY.md §2" in observed.observation
+    with pytest.raises(ParameterRangeError, match="observation"):
+        figure_1_check(Figure1Reading.REUSED).property()
+
+
+@pytest.mark.parametrize(
+    "changes, parameter",
+    [
+        (dict(error_target=1.5), "error_target"),
+        (dict(test_size=0), "test_size"),
+        (dict(extra_steps=-1), "extra_steps"),
+        (dict(unconfirmed=-1), "unconfirmed"),
+    ],
+)
+def test_figure_1_config_names_a_bad_parameter(changes, parameter):
+    with pytest.raises(ParameterRangeError, match=parameter):
+        Figure1Config(**changes)

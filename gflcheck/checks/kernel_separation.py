@@ -2,10 +2,12 @@
 
 The poster's separation (Shi–Wei–Liang, THEORY.md §1.4) made measurable (``ours``):
 
-- **Data**: the XOR-like mixture ``±μ₁ → +1``, ``±μ₂ → −1``, ``μ₁ ⊥ μ₂``, ``‖μ‖ = R`` and noise
-  ``N(0, I_d)``, so the label is a degree-2 function of two directions hidden in ``R^d``. (With
-  noise ``σ/√d`` per coordinate the four clusters stay apart as ``d`` grows and every learner gets
-  *easier*: no separation exists to measure.)
+- **Data**: the XOR-like mixture ``±μ₁ → +1``, ``±μ₂ → −1``, ``μ₁ ⊥ μ₂``, noise ``N(0, I_d)``,
+  so the label is a degree-2 function of two directions hidden in ``R^d``, in one of Refinetti et
+  al.'s two scalings (:class:`MeanScaling`, FIDELITY.md §1): *low SNR*, ``‖μ‖ = R`` at every
+  ``d`` (every learner needs ``Ω(d)`` samples; fixed features about ``d²``); *high SNR*,
+  ``‖μ‖ = R·√(d/d₀)`` with ``d₀`` the grid's smallest ``d`` (equivalently noise ``I/d`` with
+  ``‖μ‖ = O(1)``), where the clusters stay apart as ``d`` grows.
 - **Learners**, all on the same training sample of size ``n`` per seed:
   *random features*, ``N = ⌈n/2⌉`` fixed ReLU features ``ReLU(⟨w,x⟩ − b)`` with
   ``w ~ N(0, I/d)``, ``b ~ N(0, 1)``, output layer by ridge regression on the labels;
@@ -34,6 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from functools import partial
 from typing import Any
 
@@ -59,19 +62,29 @@ from gflcheck.distributions.gaussian_mixture import GaussianMixture, xor_mixture
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import SlopeFit, log_linear_slope, log_log_slope
 from gflcheck.random import stream_seed, torch_generator
-from gflcheck.theorems.separation import Direction, GrowthStatement, Learner
+from gflcheck.statement_kinds import rate_check
+from gflcheck.theorems.separation import CollapseStatement, Direction, GrowthStatement, Learner
 from gflcheck.training import PresampledBatches, gaussian_mixture_recipe, train_algorithm_1
 from gflcheck.verdicts import QuantifierInstantiation, Verdict
 
 
+class MeanScaling(StrEnum):
+    """How the cluster means scale with ``d`` at unit noise per coordinate (FIDELITY.md §1)."""
+
+    LOW_SNR = "low SNR: ‖μ‖ = R, noise N(0, I_d)"
+    HIGH_SNR = "high SNR: ‖μ‖ = R·√(d/d₀), noise N(0, I_d)"
+
+
 @dataclass(frozen=True)
 class SeparationSetting:
-    """The dimensions, the mean norm ``R``, the error level that counts as learned, and the seed."""
+    """The dimensions, the mean norm ``R`` (at every ``d``, or at the smallest ``d₀`` under the
+    high-SNR scaling), the error level that counts as learned, the seed, and the scaling."""
 
     dimensions: tuple[int, ...] = (16, 24, 32, 48, 64)
     separation: float = 3.0
     target_error: float = 0.25
     seed: int = 0
+    scaling: MeanScaling = MeanScaling.LOW_SNR
 
     def __post_init__(self) -> None:
         dimensions = tuple(int(d) for d in self.dimensions)
@@ -85,11 +98,19 @@ class SeparationSetting:
         if self.target_error >= 0.5:
             raise ParameterRangeError("target_error", self.target_error, "a level in (0, 0.5)")
         require_int_at_least("seed", self.seed, 0, "SeparationSetting")
+        if not isinstance(self.scaling, MeanScaling):
+            raise ParameterRangeError("scaling", self.scaling, f"one of {list(MeanScaling)}")
+
+    def mean_norm(self, dimension: int) -> float:
+        """``‖μ‖`` at ``d``: ``R``, or ``R·√(d/d₀)`` under the high-SNR scaling."""
+        if self.scaling is MeanScaling.LOW_SNR:
+            return self.separation
+        return self.separation * math.sqrt(dimension / self.dimensions[0])
 
     def distribution(self, dimension: int) -> GaussianMixture:
         """The XOR-like mixture in ``R^dimension`` (its directions from the setting's seed)."""
         generator = torch_generator(self.seed, f"separation-mixture-{dimension}")
-        return xor_mixture(dimension, self.separation, 1.0, generator)
+        return xor_mixture(dimension, self.mean_norm(dimension), 1.0, generator)
 
 
 @dataclass(frozen=True)
@@ -346,18 +367,22 @@ def check_sample_growth(
     statement: GrowthStatement,
     setting: SeparationSetting | None = None,
     config: SeparationConfig | None = None,
+    observation: str | None = None,
 ) -> tuple[Verdict, SampleNeeds]:
-    """Check ``statement`` against the fitted growth of its learner's sample need."""
+    """Check ``statement`` against the fitted growth of its learner's sample need (reported and
+    not judged with an ``observation``: see :class:`~gflcheck.declare.TheoryCheck`)."""
     setting = setting or SeparationSetting()
     config = config or SeparationConfig()
+    high = setting.scaling is MeanScaling.HIGH_SNR
     check = growth_check(
         statement,
-        "gfl-kernel-separation",
+        "gfl-kernel-separation" + ("/high-snr" if high else ""),
         partial(_sample_needs_of, config),
         _dimensions,
         config.tolerance,
         config.alpha,
         partial(_quantifiers, statement, config),
+        observation,
     )
     return check.run_with_evidence(setting)
 
@@ -380,6 +405,7 @@ def growth_check(
     tolerance: float,
     alpha: float,
     quantifiers: Callable[[Any, SampleNeeds, SlopeFit, float], Any],
+    observation: str | None = None,
 ) -> TheoryCheck[Any]:
     """A growth statement as a :class:`~gflcheck.declare.TheoryCheck` (module docstring): the
     fitted slope of the learner's need, with its two-sided ``1 − α`` interval, against the
@@ -403,6 +429,7 @@ def growth_check(
         statement=statement.name,
         quantity="fitted growth slope of the need",
         why_false=statement.why_false,
+        observation=observation,
     )
 
 
@@ -486,8 +513,9 @@ def _quantifiers(statement, config, setting, measured, fit, exponent):
     return (
         Q(
             "the Gaussian mixture",
-            f"XOR-like mixture, ‖μ‖ = {setting.separation:g}, noise N(0, I_d)",
-            f"d ∈ {list(setting.dimensions)}",
+            f"XOR-like mixture, {setting.scaling.value}, R = {setting.separation:g}",
+            f"d ∈ {list(setting.dimensions)}; ‖μ‖ = "
+            + ", ".join(f"{setting.mean_norm(d):.3g}" for d in setting.dimensions),
         ),
         Q("the learner", statement.learner.value, _learner_description(statement.learner, config)),
         Q(
@@ -503,4 +531,50 @@ def _quantifiers(statement, config, setting, measured, fit, exponent):
             f"slope {fit.slope:.2f}, {1 - config.alpha:.0%} CI [{fit.lower:.2f}, {fit.upper:.2f}] "
             f"on {fit.points} runs; bound's slope {exponent:.2f}",
         ),
+    )
+
+
+def collapse_check(
+    statement: CollapseStatement, config: SeparationConfig | None = None
+) -> TheoryCheck[SeparationSetting]:
+    """``statement`` as a rate statement (:func:`~gflcheck.statement_kinds.rate_check`, method
+    ``slope``) on the setting's dimensions: per seed, the learner's test error with
+    ``n = c·d^a`` samples (:func:`learner_test_errors`, ``test_size`` fresh points), and the OLS
+    slope of ``log error`` on ``log d`` with its two-sided ``1 − α`` interval. *Rises*: the
+    interval lies at or above 0; *does not rise*: at or below 0. No tolerance either way: a
+    learner whose need grows like ``d^a`` keeps a flat error, and a tolerance would let the
+    schedules on either side of it pass."""
+    config = config or SeparationConfig()
+    learner = statement.learner.name.lower().replace("_", "-")
+    schedule = "linear" if statement.exponent == 1 else f"d{statement.exponent:g}"
+    check = rate_check(
+        f"gfl-kernel-separation/{learner}/error-at-{schedule}-n",
+        statement.bound,
+        "d",
+        st.nothing(),
+        _dimensions,
+        partial(_errors_at_schedule, statement, config),
+        at_least=statement.rises,
+        alpha=config.alpha,
+        seeds=config.seeds_for(statement.learner),
+        quantifiers={
+            "the learner": f"{statement.learner.value}: "
+            f"{_learner_description(statement.learner, config)}",
+            "samples": f"{statement.samples} per seed (the same sample for every learner)",
+            "test error": f"0-1 error on {config.test_size} fresh points per seed",
+        },
+    )
+    return replace(check, why_false=statement.why_false)
+
+
+def _errors_at_schedule(
+    statement: CollapseStatement,
+    config: SeparationConfig,
+    setting: SeparationSetting,
+    dimension: float,
+    seeds: tuple[int, ...],
+) -> np.ndarray:
+    d = int(dimension)
+    return learner_test_errors(
+        statement.learner, setting, config, d, statement.sample_size(d), seeds
     )

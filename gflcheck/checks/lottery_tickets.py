@@ -1,5 +1,6 @@
 """Lottery tickets (Shi–Wei–Liang poster, THEORY.md §1.4): a gradient-feature subnetwork trained
-alone, against the whole network and against a random subnetwork of the same size.
+alone, against the whole network; a random subnetwork of the same size is an observation (the
+poster does not claim that it fails).
 
 Set-up (``ours``):
 
@@ -289,6 +290,7 @@ def lottery_ticket_check(
         quantity=f"best loss of the {statement.subnetwork.value}",
         label=_label,
         why_false=statement.why_false,
+        observation=statement.observation,
     )
 
 

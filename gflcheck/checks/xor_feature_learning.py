@@ -84,7 +84,6 @@ class XorEvidence:
     iterations: int
     batch_size: int
     first_zero: np.ndarray
-    training_size: int | None = None
 
 
 def claim_budget(claim: XorClaim, dimension: int, config: XorConfig) -> tuple[int, int]:
@@ -145,7 +144,7 @@ def xor_check(
         seed_stream="xor-run",
         statement=claim.name,
         quantity="first zero-error iteration",
-        label=_dimension_label,
+        label=dimension_label,
         why_false=claim.why_false,
     )
 
@@ -161,7 +160,8 @@ def _iteration_values(config: XorConfig, setting: XorSetting) -> dict[str, float
     return {"c": config.iteration_constant, "d": setting.dimension}
 
 
-def _dimension_label(setting: XorSetting) -> str:
+def dimension_label(setting: XorSetting) -> str:
+    """``d=…``: the part of an XOR check's name that tells its settings apart."""
     return f"d={setting.dimension}"
 
 
@@ -180,12 +180,7 @@ def measure_first_zero_error(
     bound ``T + 1``, no upper bound)."""
     cube = XorCube(setting.dimension)
     iterations, batch = claim_budget(claim, setting.dimension, config)
-    training_size = (
-        int(claim.training_set.evaluate(C_n=config.samples_constant, d=setting.dimension))
-        if claim.training_set is not None
-        else None
-    )
-    run = train_xor_sgd(cube, config.width, iterations, batch, seeds, training_size=training_size)
+    run = train_xor_sgd(cube, config.width, iterations, batch, seeds)
     first = first_zero_error_iteration(run, cube, config.certification_miscoverage, setting.seed)
     diverged = run.diverged_at.numpy() >= 0
     reached = first >= 0
@@ -197,7 +192,7 @@ def measure_first_zero_error(
         miscoverage=(0.0, certification_miscoverage(setting.dimension, iterations, config)),
         diverged=diverged,
         derived={"m": config.width, "T": iterations, "batch": batch},
-        evidence=XorEvidence(run, iterations, batch, first, training_size),
+        evidence=XorEvidence(run, iterations, batch, first),
     )
 
 

@@ -24,7 +24,7 @@ from scipy import stats
 
 from gflcheck.bounds import Bound, SymbolDomain, hidden_constant, positive, positive_integer
 from gflcheck.errors import ParameterRangeError
-from gflcheck.provenance import GFL_PAPER, Provenance, Tag
+from gflcheck.provenance import GFL_PAPER, REFINETTI21_PAPER, Provenance, Tag
 
 _D = positive("d", "input dimension")
 _C = hidden_constant("C", "the constant of the O(·) or Ω(·)")
@@ -209,4 +209,122 @@ def fixed_features_need_linear_size() -> GrowthStatement:
         ),
         variable=_K,
         need="N*",
+    )
+
+
+@dataclass(frozen=True)
+class CollapseStatement:
+    """How ``learner``'s test error moves with ``d`` when it gets ``n = c·d^a`` samples
+    (``samples`` names that schedule): it *rises* (``rises``: the need grows faster than
+    ``d^a``) or does not (the need grows no faster than ``d^a``). This is how a quadratic sample
+    need can be seen on a range of ``d`` where lower-order terms bend a fitted slope of the need
+    (FIDELITY.md §1): at ``n ∝ d`` the error rises with ``d``, at ``n ∝ d²`` it does not."""
+
+    name: str
+    learner: Learner
+    constant: float
+    exponent: float
+    rises: bool
+    bound: Bound
+    why_false: str | None = None
+
+    @property
+    def samples(self) -> str:
+        """``n = 16·d``, ``n = 0.25·d²``…"""
+        power = "d" if self.exponent == 1 else f"d^{self.exponent:g}"
+        return f"n = {self.constant:g}·{power}"
+
+    def sample_size(self, dimension: int) -> int:
+        """``⌈c·d^a⌉``."""
+        return int(np.ceil(self.constant * dimension**self.exponent))
+
+
+def _error_level(learner: Learner, samples: str, rises: bool, provenance: Provenance) -> Bound:
+    return Bound(
+        f"error of {learner.value} at {samples} {'rises' if rises else 'stays bounded'} in d",
+        "C",
+        [_D, _C],
+        provenance,
+        f"test error of the {learner.value} learner at {samples}: its log-log slope in d is "
+        + ("at least 0" if rises else "at most 0"),
+    )
+
+
+_LOW_SNR = "low-SNR XOR-like mixture (‖μ‖ fixed, noise N(0, I_d))"
+
+
+def fixed_features_error_rises_at_linear_samples(
+    learner: Learner, constant: float = 16.0
+) -> CollapseStatement:
+    """The part of "fixed features need ``Ω(d²)`` samples" (``seed``) that a finite range of ``d``
+    can show: their need grows faster than ``d``, so with ``n = c·d`` samples their test error
+    rises with ``d`` (a learner whose need grows like ``d`` keeps a constant error there). It does
+    not show the exponent 2: see :func:`random_features_error_bounded_at_quadratic_samples`."""
+    if learner is Learner.TRAINED_NETWORK:
+        raise ParameterRangeError("learner", learner.value, "random features or NTK-linearised")
+    samples = f"n = {constant:g}·d"
+    return CollapseStatement(
+        f"{learner.value}: error at {samples} rises with d (need ≫ d)",
+        learner,
+        constant,
+        1.0,
+        True,
+        _error_level(
+            learner,
+            samples,
+            True,
+            Provenance(
+                GFL_PAPER, _POSTER, Tag.SEED, f"Ω(d²) samples, read as need ≫ d; {_LOW_SNR}"
+            ),
+        ),
+    )
+
+
+def random_features_error_bounded_at_quadratic_samples(
+    constant: float = 0.25,
+) -> CollapseStatement:
+    """Refinetti et al. 2021 (``secondary``): in the low-SNR regime random features learn the
+    XOR-like mixture with of the order of ``d²`` samples: with ``n = c·d²`` their test error does
+    not rise with ``d``."""
+    samples = f"n = {constant:g}·d²"
+    return CollapseStatement(
+        f"random features: error at {samples} does not rise with d (need ≲ d²)",
+        Learner.RANDOM_FEATURES,
+        constant,
+        2.0,
+        False,
+        _error_level(
+            Learner.RANDOM_FEATURES,
+            samples,
+            False,
+            Provenance(
+                REFINETTI21_PAPER,
+                "random features on the XOR-like mixture, low SNR: n ∝ d² samples",
+                Tag.SECONDARY,
+                _LOW_SNR,
+            ),
+        ),
+    )
+
+
+def random_features_error_bounded_at_few_samples(
+    constant: float = 4.0, exponent: float = 1.25
+) -> CollapseStatement:
+    """False variant (``ours``): random features learn the low-SNR mixture from ``n = c·d^a``
+    samples with ``a < 2`` (default ``4·d^1.25``), so their error there does not rise with
+    ``d``. False on the declared range because their need grows faster than ``d^1.25``."""
+    samples = f"n = {constant:g}·d^{exponent:g}"
+    return CollapseStatement(
+        f"random features: error at {samples} does not rise with d (false)",
+        Learner.RANDOM_FEATURES,
+        constant,
+        exponent,
+        False,
+        _error_level(
+            Learner.RANDOM_FEATURES,
+            samples,
+            False,
+            Provenance(GFL_PAPER, _POSTER, Tag.OURS, "deliberately false; " + _LOW_SNR),
+        ),
+        why_false=f"random features need more than d^{exponent:g} samples in the low-SNR regime",
     )
