@@ -39,6 +39,7 @@ from gflcheck.checks.parity_separation import (
     check_size_growth,
     size_needs,
 )
+from gflcheck.checks.sgd_cube_xor import CubeXorSetting, check_sgd_sample_growth
 from gflcheck.checks.simplicity_bias import SimplicitySetting, check_simplicity_bias
 from gflcheck.checks.theorem_3_12 import (
     GflSetting,
@@ -75,6 +76,9 @@ from gflcheck.theorems.separation import (
     fixed_features_need_linear_samples,
     fixed_features_need_linear_size,
     fixed_features_need_quadratic_samples,
+    minibatch_sgd_needs_d_polylog_samples,
+    minibatch_sgd_needs_linear_samples_at_least,
+    minibatch_sgd_needs_root_d_samples,
     random_features_error_bounded_at_few_samples,
     random_features_error_bounded_at_quadratic_samples,
     trained_network_needs_linear_samples,
@@ -156,6 +160,12 @@ def _run_size_growth(
     statement: Callable[[], GrowthStatement], setting: ParitySeparationSetting, limits: Budget
 ) -> tuple[Verdict, Any]:
     return check_size_growth(statement(), setting)
+
+
+def _run_sgd_sample_growth(
+    statement: Callable[[], GrowthStatement], setting: CubeXorSetting, limits: Budget
+) -> tuple[Verdict, Any]:
+    return check_sgd_sample_growth(statement(), setting)
 
 
 def _run_sample_growth(
@@ -357,22 +367,26 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         SEPARATION_SETTING,
         "low SNR, d = 16…64: random features' error at n = 16d rises with d (their need ≫ d)",
         "gfl/kernel-separation/random-features/error-at-16d",
+        sweep=True,
     ),
     collapse_check(fixed_features_error_rises_at_linear_samples(Learner.NTK)).catalogue_entry(
         SEPARATION_SETTING,
         "low SNR, d = 16…64: the NTK-linearised model's error at n = 16d rises with d",
         "gfl/kernel-separation/ntk/error-at-16d",
+        sweep=True,
     ),
     collapse_check(random_features_error_bounded_at_quadratic_samples()).catalogue_entry(
         SEPARATION_SETTING,
         "Refinetti et al. 2021 (secondary), low SNR: random features' error at n = d²/4 does not "
         "rise with d",
         "gfl/kernel-separation/random-features/error-at-d2",
+        sweep=True,
     ),
     collapse_check(random_features_error_bounded_at_few_samples()).catalogue_entry(
         SEPARATION_SETTING,
         "false variant: random features' error at n = 4·d^1.25 does not rise with d",
         "gfl/kernel-separation/random-features/error-at-d1.25",
+        sweep=True,
     ),
     CatalogueEntry(
         "gfl/kernel-separation/high-snr/trained-network",
@@ -449,6 +463,21 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         )
         for observed, reading in ((False, Figure1Reading.FRESH), (True, Figure1Reading.REUSED))
         for dimension in (32, 64)
+    ),
+    *(
+        CatalogueEntry(
+            f"glasgow/cube-xor/{name}",
+            f"Glasgow 2023 (secondary): minibatch SGD, two-layer ReLU, both layers, logistic "
+            f"loss, XOR on {{±1}}^d, d = 16…128: {what}",
+            CubeXorSetting(),
+            partial(_run_sgd_sample_growth, statement),
+            sweep=True,
+        )
+        for name, what, statement in (
+            ("d-polylog-d", "needs O(d·(log d)²) samples", minibatch_sgd_needs_d_polylog_samples),
+            ("omega-d", "needs Ω(d) samples", minibatch_sgd_needs_linear_samples_at_least),
+            ("root-d", "false variant: O(√d) samples suffice", minibatch_sgd_needs_root_d_samples),
+        )
     ),
     CatalogueEntry(
         "ttm-kernel/training-loss",

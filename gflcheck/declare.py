@@ -617,12 +617,15 @@ class TheoryCheck(Generic[S]):
         )
 
     def catalogue_entry(
-        self, setting: S, description: str = "", name: str | None = None
+        self, setting: S, description: str = "", name: str | None = None, sweep: bool = False
     ) -> CatalogueEntry:
         """This check on a fixed ``setting`` (a dataclass with a ``seed`` field), as an entry of
         the main job (named ``name``, default: the check's) that
-        :func:`gflcheck.power.measure_power` repeats with fresh seeds."""
-        return CatalogueEntry(name or self.name, description, setting, partial(_run_entry, self))
+        :func:`gflcheck.power.measure_power` repeats with fresh seeds (a ``sweep``, which walks
+        a grid of settings in one run, only when asked)."""
+        return CatalogueEntry(
+            name or self.name, description, setting, partial(_run_entry, self), sweep=sweep
+        )
 
     def property(self) -> Callable[..., None]:
         """A pytest property: no generated setting may refute the statement, and at least

@@ -51,6 +51,10 @@ REFINETTI21_PAPER = (
     "Refinetti, Goldt, Krzakala, Zdeborová. Classifying high-dimensional Gaussian mixtures: "
     "where kernel methods fail and neural networks succeed. ICML 2021 (arXiv 2102.11742)"
 )
+GLASGOW23_PAPER = (
+    "Glasgow. SGD Finds then Tunes Features in Two-Layer Neural Networks with Near-Optimal "
+    "Sample Complexity: A Case Study in the XOR Problem. ICLR 2024 (arXiv 2309.15111)"
+)
 CHEN21_PAPER = (
     "Chen, Cao, Zou, Gu. How Much Over-parameterization Is Sufficient to Learn Deep ReLU "
     "Networks? ICLR 2021"

@@ -3,8 +3,8 @@
 (a) the explicit training-loss bound F̂(w_T) ≤ 4ρ*²/(ηT) at every step, with η < 1/(G₀² + ¼)
 enforced, on generated settings; (b) the generalisation-gap bound in expectation; (c) the test
 loss falls like 1/n, not Chen21's 1/√n, grows slower than √m, and calibrated hidden constants
-predict new settings, and hold at every width with each run's own margin γ(m); (d) the relative
-radius shrinks as m grows; (e) false variants (1/T², 1/n², no gap) are refuted. TTM's bound has no
+predict new settings, and hold at every width with each run's own margin γ(m); (d) the kernel
+regime's radius condition ‖W_T − W₀‖ ≤ m^{C/L} is met as m grows, and fails for narrow networks; (e) false variants (1/T², 1/n², no gap) are refuted. TTM's bound has no
 m and is an upper bound: it does not say that the loss stays flat in m (FIDELITY.md §3), so
 that is not checked.
 """
@@ -133,22 +133,32 @@ def test_one_over_n_squared_rate_is_refuted(samples_sweep, gflcheck_session):
 
 
 @pytest.mark.expensive
-def test_relative_radius_shrinks_as_width_grows(gflcheck_session):
-    """(d) ‖W_T − W₀‖/‖W₀‖ at fixed data falls with m (slope of its log in log m below 0, 95% CI);
-    each run is classified as kernel regime when ‖W_T − W₀‖ ≤ m^{C/L} with C = 1 (declared)."""
+def test_kernel_radius_condition_is_met_as_width_grows(gflcheck_session):
+    """(d) TTM's kernel regime: ‖W_T − W₀‖ ≤ m^{C/L} (C = 1, declared). The absolute distance is
+    what the condition bounds (the relative one, ‖W_T − W₀‖/‖W₀‖, falls whatever training does,
+    since ‖W₀‖ grows with m: FIDELITY.md §3). Checked: the distance grows slower than m^{C/L}
+    (95% upper bound of its log-log slope below C/L), every run at the widest m meets the
+    condition, and the sweep shows the boundary: the narrowest networks, whose weights move as
+    far, are classified outside the kernel regime."""
     points = catalogue.radius_sweep()
-    fit = sweep_slope(points, "width", "relative_distance", alpha=0.05)
+    fit = sweep_slope(points, "width", "distance", alpha=0.05)
     radius = kernel_radius_condition()
-    regime = {
-        p.setting.width: int((p.distance <= radius.evaluate(C=1.0, m=p.setting.width, L=2)).sum())
+    depth = points[0].setting.depth
+    inside = {
+        p.setting.width: int(
+            (p.distance <= radius.evaluate(C=1.0, m=p.setting.width, L=depth)).sum()
+        )
         for p in points
     }
     gflcheck_session.note(
-        f"‖W_T−W₀‖/‖W₀‖ ∝ m^{fit.slope:.2f} (95% CI [{fit.lower:.2f}, {fit.upper:.2f}]); runs in the "
-        f"kernel regime (‖W_T−W₀‖ ≤ m^(1/L)) by m: {regime} of 4; ‖W_T−W₀‖ ≈ "
+        f"‖W_T−W₀‖ ∝ m^{fit.slope:.2f} (95% CI [{fit.lower:.2f}, {fit.upper:.2f}]) against "
+        f"m^(1/L) = m^{1 / depth:g}; runs inside the kernel regime (‖W_T−W₀‖ ≤ m^(1/L)) by m: "
+        f"{inside} of {len(points[0].distance)}; ‖W_T−W₀‖ ≈ "
         f"{[round(float(p.distance.mean()), 2) for p in points]}"
     )
-    assert fit.upper < 0
+    assert fit.upper < 1.0 / depth
+    widest, narrowest = max(inside), min(inside)
+    assert inside[widest] == len(points[-1].distance) and inside[narrowest] < inside[widest]
 
 
 @given(setting=kernel_settings(steps=st.integers(100, 250)))

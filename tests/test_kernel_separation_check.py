@@ -29,6 +29,7 @@ from gflcheck.checks.parity_separation import (
 )
 from gflcheck.errors import ParameterRangeError
 from gflcheck.theorems.separation import (
+    SEPARATION_LEARNERS,
     Learner,
     fixed_features_error_rises_at_linear_samples,
     fixed_features_need_exponential_size,
@@ -133,7 +134,7 @@ def test_exponent_gap_is_the_slope_of_the_paired_ratio():
     assert gap.slope == pytest.approx(1.0, abs=1e-9)  # the same noise cancels in the ratio
 
 
-@pytest.mark.parametrize("learner", list(Learner))
+@pytest.mark.parametrize("learner", SEPARATION_LEARNERS)
 def test_learner_test_errors_are_reproducible_and_in_range(learner):
     setting = SeparationSetting(dimensions=(4, 8), seed=5)
     config = SeparationConfig(seeds=2, test_size=500, steps=20)

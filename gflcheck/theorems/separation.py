@@ -24,7 +24,7 @@ from scipy import stats
 
 from gflcheck.bounds import Bound, SymbolDomain, hidden_constant, positive, positive_integer
 from gflcheck.errors import ParameterRangeError
-from gflcheck.provenance import GFL_PAPER, REFINETTI21_PAPER, Provenance, Tag
+from gflcheck.provenance import GFL_PAPER, GLASGOW23_PAPER, REFINETTI21_PAPER, Provenance, Tag
 
 _D = positive("d", "input dimension")
 _C = hidden_constant("C", "the constant of the O(·) or Ω(·)")
@@ -32,11 +32,16 @@ _K = positive_integer("k", "parity order |A|")
 
 
 class Learner(StrEnum):
-    """The three learners of the separation."""
+    """The three learners of the separation, and Glasgow's minibatch SGD (a cross-check)."""
 
     RANDOM_FEATURES = "random features"
     NTK = "NTK-linearised"
     TRAINED_NETWORK = "trained network"
+    MINIBATCH_SGD = "minibatch SGD, both layers"
+
+
+SEPARATION_LEARNERS = (Learner.RANDOM_FEATURES, Learner.NTK, Learner.TRAINED_NETWORK)
+"""The learners of the poster's separation (:mod:`gflcheck.checks.kernel_separation`)."""
 
 
 class Direction(StrEnum):
@@ -327,4 +332,44 @@ def random_features_error_bounded_at_few_samples(
             Provenance(GFL_PAPER, _POSTER, Tag.OURS, "deliberately false; " + _LOW_SNR),
         ),
         why_false=f"random features need more than d^{exponent:g} samples in the low-SNR regime",
+    )
+
+
+_GLASGOW = "abstract: minibatch SGD learns XOR on the cube with Θ(d polylog d) samples"
+
+
+def minibatch_sgd_needs_d_polylog_samples() -> GrowthStatement:
+    """Glasgow 2023 (``secondary``): standard minibatch SGD on a two-layer ReLU network, both
+    layers trained on the logistic loss, learns XOR on the hypercube from ``O(d·(log d)²)``
+    samples (the polylog made concrete as ``(log d)²``)."""
+    return _statement(
+        "minibatch SGD needs O(d·(log d)²) samples",
+        Learner.MINIBATCH_SGD,
+        Direction.AT_MOST,
+        "C*d*log(d)**2",
+        Provenance(GLASGOW23_PAPER, _GLASGOW, Tag.SECONDARY, "polylog read as (log d)²"),
+    )
+
+
+def minibatch_sgd_needs_linear_samples_at_least() -> GrowthStatement:
+    """Glasgow 2023's lower side (``secondary``): the ``Θ`` needs ``Ω(d)`` samples."""
+    return _statement(
+        "minibatch SGD needs Ω(d) samples",
+        Learner.MINIBATCH_SGD,
+        Direction.AT_LEAST,
+        "C*d",
+        Provenance(GLASGOW23_PAPER, _GLASGOW, Tag.SECONDARY, "the lower side of the Θ"),
+    )
+
+
+def minibatch_sgd_needs_root_d_samples() -> GrowthStatement:
+    """False variant (``ours``): ``O(√d)`` samples suffice. False: SGD must single out the two
+    relevant coordinates among ``d``, which takes of the order of ``d`` samples."""
+    return _statement(
+        "minibatch SGD needs only O(√d) samples (false)",
+        Learner.MINIBATCH_SGD,
+        Direction.AT_MOST,
+        "C*sqrt(d)",
+        Provenance(GLASGOW23_PAPER, _GLASGOW, Tag.OURS, "deliberately false"),
+        why_false="finding the two relevant coordinates among d takes of the order of d samples",
     )
