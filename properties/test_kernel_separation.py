@@ -77,9 +77,11 @@ def _growth(verdict) -> str:
     reason="in the low-SNR regime the d² law has not set in at d ≤ 64: lower-order terms bend the "
     "fitted slope below 2 − τ (FIDELITY.md §1); inconclusive, never violated",
 )
-@pytest.mark.parametrize("learner", [Learner.RANDOM_FEATURES, Learner.NTK], ids=["rf", "ntk"])
-def test_kernel_separation_fixed_features_need_quadratic_samples(learner, gflcheck_session):
-    verdict = _checked(fixed_features_need_quadratic_samples(learner), gflcheck_session)
+def test_kernel_separation_fixed_features_need_quadratic_samples(gflcheck_session):
+    """The slope form, for random features only: the NTK-linearised model's need walk (minutes of
+    n × n Gram matrices) is in `gflcheck report`; its verdict here is the collapse test below."""
+    statement = fixed_features_need_quadratic_samples(Learner.RANDOM_FEATURES)
+    verdict = _checked(statement, gflcheck_session)
     assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
 
 
@@ -111,10 +113,9 @@ def _assert_fixed_need_grows_faster(fixed, trained, variable, gflcheck_session):
     assert (fixed.needs[largest][:common] > trained.needs[largest][:common]).all()
 
 
-@pytest.mark.parametrize("learner", [Learner.RANDOM_FEATURES, Learner.NTK], ids=["rf", "ntk"])
-def test_kernel_separation_fixed_features_need_grows_faster_than_trained(learner, gflcheck_session):
+def test_kernel_separation_fixed_features_need_grows_faster_than_trained(gflcheck_session):
     _assert_fixed_need_grows_faster(
-        catalogue.separation_needs(learner),
+        catalogue.separation_needs(Learner.RANDOM_FEATURES),
         catalogue.separation_needs(Learner.TRAINED_NETWORK),
         "d",
         gflcheck_session,

@@ -36,8 +36,10 @@ from gflcheck.theorems.separation import (
     fixed_features_need_linear_samples,
     fixed_features_need_linear_size,
     fixed_features_need_quadratic_samples,
+    fixed_features_need_quartic_size,
     random_features_error_bounded_at_few_samples,
     random_features_error_bounded_at_quadratic_samples,
+    trained_network_needs_exponential_width,
     trained_network_needs_log_squared_samples,
     trained_network_needs_quadratic_width,
 )
@@ -172,6 +174,13 @@ def test_exponential_statements_are_fitted_per_unit_of_k():
     k = np.array(orders, dtype=float)
     expected = np.polyfit(k, 2 * np.log(k), 1)[0]
     assert trained_network_needs_quadratic_width().exponent_over(orders) == pytest.approx(expected)
+    # the rivals: k⁴ rises faster per unit k than 2^k on k = 2…5 (so it can pass as an upper
+    # bound where Ω(2^k) holds), and Ω(2^k) for the trained network has 2^k's own slope
+    quartic = fixed_features_need_quartic_size().exponent_over(orders)
+    assert quartic == pytest.approx(np.polyfit(k, 4 * np.log(k), 1)[0]) and quartic > math.log(2)
+    assert trained_network_needs_exponential_width().exponent_over(orders) == pytest.approx(
+        math.log(2)
+    )
     with pytest.raises(ParameterRangeError, match="statement"):
         check_size_growth(fixed_features_need_linear_samples())
 

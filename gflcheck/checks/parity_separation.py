@@ -205,8 +205,10 @@ def check_size_growth(
     statement: GrowthStatement,
     setting: ParitySeparationSetting | None = None,
     config: ParitySeparationConfig | None = None,
+    observation: str | None = None,
 ) -> tuple[Verdict, SampleNeeds]:
-    """Check ``statement`` (a growth in ``k``) against its learner's fitted size need."""
+    """Check ``statement`` (a growth in ``k``) against its learner's fitted size need (reported
+    and not judged with an ``observation``)."""
     setting = setting or ParitySeparationSetting()
     config = config or ParitySeparationConfig()
     if statement.variable != "k" or statement.logarithmic:
@@ -219,6 +221,7 @@ def check_size_growth(
         config.tolerance,
         config.alpha,
         partial(_quantifiers, statement, config),
+        observation,
     )
     return check.run_with_evidence(setting)
 

@@ -200,6 +200,36 @@ def trained_network_needs_quadratic_width() -> GrowthStatement:
     )
 
 
+def fixed_features_need_quartic_size() -> GrowthStatement:
+    """A rival of :func:`fixed_features_need_exponential_size` (``ours``): random features need
+    only ``O(k⁴)`` features. It contradicts "exponentially large" as ``k`` grows; if it also holds
+    on a grid of ``k``, that grid cannot tell the two apart."""
+    return _statement(
+        "random features need only O(k⁴) features (rival)",
+        Learner.RANDOM_FEATURES,
+        Direction.AT_MOST,
+        "C*k**4",
+        Provenance(GFL_PAPER, _PARITY_POSTER + ", polynomial rival", Tag.OURS),
+        variable=_K,
+        need="N*",
+    )
+
+
+def trained_network_needs_exponential_width() -> GrowthStatement:
+    """A rival of :func:`trained_network_needs_quadratic_width` (``ours``): Algorithm 1 needs
+    ``Ω(2^k)`` neurons. If it is not refuted on a grid of ``k``, that grid cannot tell the
+    trained network's polynomial need from an exponential one."""
+    return _statement(
+        "trained network needs Ω(2^k) neurons (rival)",
+        Learner.TRAINED_NETWORK,
+        Direction.AT_LEAST,
+        "C*2**k",
+        Provenance(GFL_PAPER, _PARITY_POSTER + ", exponential rival", Tag.OURS),
+        variable=_K,
+        need="m*",
+    )
+
+
 def fixed_features_need_linear_size() -> GrowthStatement:
     """False variant: random features need only ``O(k)`` features (``ours``)."""
     return _statement(
