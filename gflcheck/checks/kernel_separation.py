@@ -68,6 +68,23 @@ from gflcheck.training import PresampledBatches, gaussian_mixture_recipe, train_
 from gflcheck.verdicts import QuantifierInstantiation, Verdict
 
 
+def distinct_dimensions(dimensions: Sequence[int]) -> tuple[int, ...]:
+    """``dimensions`` sorted and without repeats; at least two distinct integers ≥ 2, or
+    :class:`~gflcheck.errors.ParameterRangeError` naming ``dimensions``."""
+    values = tuple(int(d) for d in dimensions)
+    if len(set(values)) < 2 or min(values) < 2:
+        raise ParameterRangeError(
+            "dimensions", list(dimensions), "at least two distinct integers ≥ 2"
+        )
+    return tuple(sorted(set(values)))
+
+
+def geometric_sample_grid(smallest: int, largest: int) -> tuple[int, ...]:
+    """``n = ⌊n₀·2^{j/2}⌉`` (ratio ``√2``) from ``smallest`` up to ``largest``."""
+    steps = math.floor(2 * math.log2(largest / smallest) + 1e-9)
+    return tuple(round(smallest * 2 ** (j / 2)) for j in range(steps + 1))
+
+
 class MeanScaling(StrEnum):
     """How the cluster means scale with ``d`` at unit noise per coordinate (FIDELITY.md §1)."""
 
@@ -87,12 +104,7 @@ class SeparationSetting:
     scaling: MeanScaling = MeanScaling.LOW_SNR
 
     def __post_init__(self) -> None:
-        dimensions = tuple(int(d) for d in self.dimensions)
-        if len(set(dimensions)) < 2 or min(dimensions) < 2:
-            raise ParameterRangeError(
-                "dimensions", list(self.dimensions), "at least two distinct integers ≥ 2"
-            )
-        object.__setattr__(self, "dimensions", tuple(sorted(set(dimensions))))
+        object.__setattr__(self, "dimensions", distinct_dimensions(self.dimensions))
         require_positive("separation", self.separation, "SeparationSetting")
         require_open_unit_interval("target_error", self.target_error, "SeparationSetting")
         if self.target_error >= 0.5:
@@ -146,8 +158,7 @@ class SeparationConfig:
 
     def sample_grid(self) -> tuple[int, ...]:
         """``n = ⌊n₀·2^{j/2}⌉`` from ``smallest_sample`` up to ``largest_sample``."""
-        steps = math.floor(2 * math.log2(self.largest_sample / self.smallest_sample) + 1e-9)
-        return tuple(round(self.smallest_sample * 2 ** (j / 2)) for j in range(steps + 1))
+        return geometric_sample_grid(self.smallest_sample, self.largest_sample)
 
     def seeds_for(self, learner: Learner) -> int:
         """``ntk_seeds`` for the NTK-linearised learner (its ``n × n`` Gram matrices, ``n`` up to

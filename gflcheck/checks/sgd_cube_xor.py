@@ -16,7 +16,6 @@ minibatch SGD learns XOR on the hypercube with ``Θ(d polylog d)`` samples.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -29,7 +28,13 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.cache import cached_run
-from gflcheck.checks.kernel_separation import SampleNeeds, growth_check, walk_needs
+from gflcheck.checks.kernel_separation import (
+    SampleNeeds,
+    distinct_dimensions,
+    geometric_sample_grid,
+    growth_check,
+    walk_needs,
+)
 from gflcheck.distributions.xor_cube import XorCube
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import SlopeFit
@@ -48,12 +53,7 @@ class CubeXorSetting:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        dimensions = tuple(int(d) for d in self.dimensions)
-        if len(set(dimensions)) < 2 or min(dimensions) < 2:
-            raise ParameterRangeError(
-                "dimensions", list(self.dimensions), "at least two distinct integers ≥ 2"
-            )
-        object.__setattr__(self, "dimensions", tuple(sorted(set(dimensions))))
+        object.__setattr__(self, "dimensions", distinct_dimensions(self.dimensions))
         require_open_unit_interval("target_error", self.target_error, "CubeXorSetting")
         require_int_at_least("seed", self.seed, 0, "CubeXorSetting")
 
@@ -82,8 +82,7 @@ class CubeXorConfig:
 
     def sample_grid(self) -> tuple[int, ...]:
         """``n = ⌊n₀·2^{j/2}⌉`` from ``smallest_sample`` up to ``largest_sample``."""
-        steps = math.floor(2 * math.log2(self.largest_sample / self.smallest_sample) + 1e-9)
-        return tuple(round(self.smallest_sample * 2 ** (j / 2)) for j in range(steps + 1))
+        return geometric_sample_grid(self.smallest_sample, self.largest_sample)
 
 
 @cached_run
