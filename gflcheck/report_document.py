@@ -330,8 +330,8 @@ def _write_report(
             ("Distance ‖W_T − W₀‖ against m (L = 2)", "radius_in_m.png"),
             (
                 "‖W_T − W₀‖ ∝ m",
-                ": it grows far slower than TTM's kernel radius m^(C/L) (C = 1), so wide "
-                "networks meet the condition and narrow ones (m ≤ 32 here) do not.",
+                ", against TTM's kernel radius m^(C/L) (C = 1, the reference line): a run below "
+                "it at its m is inside the kernel regime.",
             ),
         ),
     )
