@@ -319,8 +319,8 @@ def _write_report(
             (
                 "Test loss ∝ m",
                 ": slower than Chen21's √m. TTM's bound has no m; it is an upper bound, not a "
-                "claim that the loss stays flat in m, and evaluated with each run's own margin "
-                "γ(m) it holds at every m (properties/test_kernel_regime.py).",
+                "claim that the loss stays flat in m; it is checked at every m with each run's "
+                "own margin γ(m) (properties/test_kernel_regime.py).",
             ),
         ),
         (
