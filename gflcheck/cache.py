@@ -17,7 +17,10 @@ be keyed, and :class:`CacheKeyError` says which argument.
 A miss runs the function and stores the value; a setting the check rejects
 (:class:`~gflcheck.errors.SettingRejectedError`) is stored as such and raised again on a hit. Each
 entry is one pickle file after a ``gflcheck-run-cache/N`` header line, written atomically
-(:func:`gflcheck._files.write_atomically`): Ctrl-C leaves no partial entry. An entry that cannot be
+(:func:`gflcheck._files.write_atomically`): Ctrl-C leaves no partial entry. While a run is computed
+its process holds an exclusive lock (``flock``) on ``<key>.lock`` beside the entry: another process
+that needs the same run (a parallel main job, pytest-xdist workers) waits and reads the entry
+instead of computing it again; the lock file is removed once the entry is stored. An entry that cannot be
 read raises :class:`CacheError` naming the file; it is never overwritten or deleted silently. The
 cache directory carries a marker file; a directory that holds other files is refused, and
 ``clear`` deletes only files that carry the header, inside a marked directory. No cache is active
@@ -27,6 +30,7 @@ its checks).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import functools
@@ -49,6 +53,11 @@ import numpy as np
 import sympy
 import torch
 
+try:
+    import fcntl
+except ImportError:  # not on Windows: no cross-process lock (RunCache.computing)
+    fcntl = None  # type: ignore[assignment]
+
 import gflcheck
 from gflcheck._files import write_atomically
 from gflcheck.defaults import CACHE_DIRECTORY_VARIABLE, DEFAULT_CACHE_DIRECTORY
@@ -57,6 +66,8 @@ from gflcheck.errors import GflcheckError, SettingRejectedError
 FORMAT = "gflcheck-run-cache/2"
 HEADER = (FORMAT + "\n").encode()
 """Every entry file starts with these bytes; ``clear`` removes no file without them."""
+LOCK_SUFFIX = ".lock"
+"""A run being computed: ``<key>.lock``, empty, beside where its entry will be."""
 MARKER = ".gflcheck-run-cache"
 """The file that marks a directory as a run cache that gflcheck created."""
 
@@ -341,6 +352,31 @@ class RunCache:
             raise CacheError(path, f"not the entry for key {key[:12]}…")
         return True, entry["value"]
 
+    @contextmanager
+    def computing(self, key: str) -> Iterator[None]:
+        """Hold the exclusive lock on ``key``'s run while it is computed (module docstring).
+
+        The lock file is removed after the block: a process that waited on it finds the entry
+        stored, and one that comes later finds the entry before it looks for a lock."""
+        if fcntl is None:  # no flock here: runs may be computed twice, never wrongly
+            yield
+            return
+        self.require_usable()
+        path = self.path(key).with_suffix(LOCK_SUFFIX)
+        created = [folder for folder in (self.directory, path.parent) if not folder.exists()]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                for folder in reversed(created):  # nothing stored (an interrupted run)
+                    with contextlib.suppress(OSError):
+                        folder.rmdir()
+
     def store(self, key: str, value: Any) -> None:
         """Write the entry for ``key`` atomically, in a directory marked as a run cache."""
         self.mark()
@@ -364,7 +400,9 @@ class RunCache:
             if not self.directory.is_dir():
                 raise ForeignDirectoryError(self.directory, "it is a file")
             others = [
-                p for p in self.directory.rglob("*") if p.is_file() and not _named_like_entry(p)
+                p
+                for p in self.directory.rglob("*")
+                if p.is_file() and not _named_like_entry(p) and not _named_like_lock(p)
             ]
             if others:
                 raise ForeignDirectoryError(
@@ -391,6 +429,9 @@ class RunCache:
         entries = self.entries()
         for path in entries:
             path.unlink()
+        for lock in self.directory.glob(f"??/*{LOCK_SUFFIX}"):  # left by a killed process
+            if _named_like_lock(lock) and lock.stat().st_size == 0:
+                lock.unlink()
         for folder in sorted(self.directory.glob("??")):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
@@ -409,6 +450,11 @@ def _named_like_entry(path: Path) -> bool:
         and all(c in "0123456789abcdef" for c in name)
         and path.parent.name == name[:2]
     )
+
+
+def _named_like_lock(path: Path) -> bool:
+    """``xx/<64 hex digits>.lock`` (:meth:`RunCache.computing`)."""
+    return path.suffix == LOCK_SUFFIX and _named_like_entry(path.with_suffix(".pickle"))
 
 
 def _is_entry(path: Path) -> bool:
@@ -468,18 +514,21 @@ def cached_run(function: Callable[P, R]) -> Callable[P, R]:
         bound.apply_defaults()
         key = canonical_key(function, bound.arguments)
         found, value = cache.load(key)
-        if found:
-            cache.hits += 1
-            if isinstance(value, _Rejected):
-                raise value.error
-            return value
-        cache.misses += 1
-        try:
-            value = function(*args, **kwargs)
-        except SettingRejectedError as rejected:
-            cache.store(key, _Rejected(rejected))
-            raise
-        cache.store(key, value)
+        if not found:
+            with cache.computing(key):
+                found, value = cache.load(key)  # stored by another process while this one waited
+                if not found:
+                    cache.misses += 1
+                    try:
+                        value = function(*args, **kwargs)
+                    except SettingRejectedError as rejected:
+                        cache.store(key, _Rejected(rejected))
+                        raise
+                    cache.store(key, value)
+                    return value
+        cache.hits += 1
+        if isinstance(value, _Rejected):
+            raise value.error
         return value
 
     wrapper.uncached = function  # type: ignore[attr-defined]

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -74,6 +77,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"./{DEFAULT_CACHE_DIRECTORY})",
     )
     common.add_argument("--no-cache", action="store_true", help="train everything afresh")
+    common.add_argument(
+        "-j",
+        "--jobs",
+        default="1",
+        help="checks run at once, each in its own process ('auto': one per CPU); the same "
+        "verdicts as one at a time",
+    )
     common.add_argument(
         "--threads",
         type=int,
@@ -149,6 +159,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"--threads={arguments.threads}: allowed an integer ≥ 1", file=sys.stderr)
         return 2
     torch.set_num_threads(getattr(arguments, "threads", 1))
+    if hasattr(arguments, "jobs"):
+        try:
+            arguments.jobs = _jobs(arguments.jobs)
+        except ValueError:
+            print(f"--jobs={arguments.jobs}: allowed an integer ≥ 1 or 'auto'", file=sys.stderr)
+            return 2
     if arguments.command == "figure":
         return _figure(arguments)
     if arguments.command == "cache":
@@ -188,6 +204,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
 
 
+def _jobs(value: str) -> int:
+    """``--jobs``: an integer ≥ 1, or ``auto`` for the CPUs this process may use."""
+    if value == "auto":
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    jobs = int(value)
+    if jobs < 1:
+        raise ValueError(value)
+    return jobs
+
+
 def _selected(arguments: argparse.Namespace) -> list:
     """The default checks whose name contains ``-k``."""
     return [e for e in DEFAULT_CHECKS if arguments.select in e.name]
@@ -223,7 +249,7 @@ def _baseline(arguments: argparse.Namespace) -> int:
         print(f"gflcheck: {error}", file=sys.stderr)
         return 2
     entries = _selected(arguments)
-    named, _ = _run_default_checks(entries, budget(arguments.profile))
+    named, _ = _run_default_checks(entries, budget(arguments.profile), arguments.jobs)
     recorded = baselines.command_entries(named)
     scopes = [f"cli::{entry.name}" for entry in entries]
     try:
@@ -307,7 +333,7 @@ def _report(arguments: argparse.Namespace) -> int:
         print(f"gflcheck: {error}", file=sys.stderr)
         return 2
     entries = _selected(arguments)
-    verdicts, rejected = _run_default_checks(entries, budget(arguments.profile))
+    verdicts, rejected = _run_default_checks(entries, budget(arguments.profile), arguments.jobs)
     records = [
         baselines.verdict_record(name, verdict, verdict_row(verdict))
         for name, verdict in verdicts.items()
@@ -380,7 +406,7 @@ def _check(arguments: argparse.Namespace) -> int:
             print(f"{entry.name:36s} {entry.description}")
         return 0
     try:
-        named, rejected = _run_default_checks(entries, budget(arguments.profile))
+        named, rejected = _run_default_checks(entries, budget(arguments.profile), arguments.jobs)
     except Interrupted as interrupted:  # Ctrl-C: show what was gathered, then stop
         if interrupted.verdicts:
             print(format_verdict_table(list(interrupted.verdicts.values())))
@@ -431,33 +457,115 @@ class Interrupted(KeyboardInterrupt):
         self.rejected = rejected
 
 
-def _run_default_checks(entries, limits) -> tuple[dict[str, Verdict], list[tuple[str, str]]]:
-    """Run catalogue entries with progress on stderr; return verdicts by entry name, and the
-    rejected settings."""
+def _run_default_checks(
+    entries, limits, jobs: int = 1
+) -> tuple[dict[str, Verdict], list[tuple[str, str]]]:
+    """Run catalogue entries with progress on stderr; return verdicts by entry name (in catalogue
+    order), and the rejected settings. With ``jobs > 1`` the entries run in that many processes
+    (:func:`_run_in_processes`)."""
+    if jobs > 1 and len(entries) > 1:
+        return _run_in_processes(entries, limits, jobs)
     verdicts: dict[str, Verdict] = {}
     rejected: list[tuple[str, str]] = []
     for number, entry in enumerate(entries, 1):
-        start = time.perf_counter()
         print(
             f"[{number}/{len(entries)}] {entry.name}: {entry.description} …",
             file=sys.stderr,
             flush=True,
         )
         try:
-            verdict, _ = entry.run(limits)
+            outcome, seconds, _, _ = _run_entry(entry, limits)
         except KeyboardInterrupt:
             raise Interrupted(verdicts, rejected) from None
-        except SettingRejectedError as error:
-            rejected.append((entry.name, str(error)))
-            print(f"    rejected: {error}", file=sys.stderr, flush=True)
-            continue
-        verdicts[entry.name] = verdict
-        print(
-            f"    {verdict.outcome.value} ({time.perf_counter() - start:.1f}s)",
-            file=sys.stderr,
-            flush=True,
-        )
+        _gather(entry.name, outcome, verdicts, rejected)
+        print(f"    {_progress(outcome)} ({seconds:.1f}s)", file=sys.stderr, flush=True)
     return verdicts, rejected
+
+
+def _run_entry(entry, limits) -> tuple[Verdict | SettingRejectedError, float, int, int]:
+    """``entry``'s verdict (or the rejection of its setting), its seconds, and the run cache's
+    hits and misses it added."""
+    run_cache = cache.active_cache()
+    hits, misses = (run_cache.hits, run_cache.misses) if run_cache else (0, 0)
+    start = time.perf_counter()
+    try:
+        outcome: Verdict | SettingRejectedError = entry.run(limits)[0]
+    except SettingRejectedError as error:
+        outcome = error
+    seconds = time.perf_counter() - start
+    if run_cache is None:
+        return outcome, seconds, 0, 0
+    return outcome, seconds, run_cache.hits - hits, run_cache.misses - misses
+
+
+def _gather(name, outcome, verdicts: dict, rejected: list) -> None:
+    if isinstance(outcome, SettingRejectedError):
+        rejected.append((name, str(outcome)))
+    else:
+        verdicts[name] = outcome
+
+
+def _progress(outcome) -> str:
+    if isinstance(outcome, SettingRejectedError):
+        return f"rejected: {outcome}"
+    return outcome.outcome.value
+
+
+def _run_in_processes(entries, limits, jobs: int):
+    """Each entry in a worker process, the sweeps first (they walk grids: the longest entries),
+    the others in catalogue order. Workers use the same run
+    cache and torch thread count, so the numbers are those of a serial run; a run two workers
+    need at once is computed once (:meth:`gflcheck.cache.RunCache.computing`)."""
+    run_cache = cache.active_cache()
+    directory = None if run_cache is None else str(run_cache.directory)
+    threads = torch.get_num_threads()
+    order = sorted(range(len(entries)), key=lambda index: not entries[index].sweep)
+    outcomes: dict[int, Verdict | SettingRejectedError] = {}
+    # Fork shares the imported modules (a warm run stays as fast as a serial one); with more than
+    # one torch thread the parent may hold an OpenMP pool, which a forked child must not inherit.
+    forkable = threads == 1 and "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if forkable else "spawn")
+    pool = ProcessPoolExecutor(min(jobs, len(entries)), mp_context=context)
+    try:
+        futures = {
+            pool.submit(_run_entry_by_name, entries[i].name, limits, directory, threads): i
+            for i in order
+        }
+        for done, future in enumerate(as_completed(futures), 1):
+            index = futures[future]
+            outcome, seconds, hits, misses = future.result()
+            outcomes[index] = outcome
+            if run_cache is not None:
+                run_cache.hits += hits
+                run_cache.misses += misses
+            print(
+                f"[{done}/{len(entries)}] {entries[index].name}: {_progress(outcome)} "
+                f"({seconds:.1f}s)",
+                file=sys.stderr,
+                flush=True,
+            )
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        verdicts, rejected = _in_order(entries, outcomes)
+        raise Interrupted(verdicts, rejected) from None
+    pool.shutdown()
+    return _in_order(entries, outcomes)
+
+
+def _in_order(entries, outcomes) -> tuple[dict[str, Verdict], list[tuple[str, str]]]:
+    verdicts: dict[str, Verdict] = {}
+    rejected: list[tuple[str, str]] = []
+    for index in sorted(outcomes):
+        _gather(entries[index].name, outcomes[index], verdicts, rejected)
+    return verdicts, rejected
+
+
+def _run_entry_by_name(name: str, limits, directory: str | None, threads: int):
+    """In a worker process: the default check called ``name`` (:func:`_run_entry`)."""
+    torch.set_num_threads(threads)
+    entry = next(entry for entry in DEFAULT_CHECKS if entry.name == name)
+    with cache.use_cache(None if directory is None else cache.RunCache(Path(directory))):
+        return _run_entry(entry, limits)
 
 
 if __name__ == "__main__":

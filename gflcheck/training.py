@@ -194,19 +194,23 @@ class TrainingRun:
 
 
 def hinge_loss_gradients(
-    network: TwoLayerReLU, x: torch.Tensor, y: torch.Tensor
+    network: TwoLayerReLU,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    workspace: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Margins ``y·f(x)`` and the gradients of the empirical hinge loss ``(1/n)Σ max(0, 1 − y f(x))``.
 
     Returns ``(margins [k, n], grad_a [k, m], grad_W [k, m, d])``. With ``g = ∂L̂/∂f = −y·1[yf<1]/n``:
     ``∂L̂/∂a_i = Σ_n g·ReLU(⟨w_i,x⟩−b_i)`` and ``∂L̂/∂w_i = Σ_n g·a_i·1[⟨w_i,x⟩ > b_i]·x``.
+    ``workspace``: a ``[k, n, m]`` buffer the hidden layer is computed in (overwritten).
     """
-    hidden = network.preactivations(x).clamp_min_(0)  # [k, n, m], ReLU in place
+    hidden = network.preactivations(x, out=workspace).clamp_min_(0)  # [k, n, m], ReLU in place
     margins = y * torch.bmm(hidden, network.a[:, :, None]).squeeze(-1)
     g = torch.where(margins < 1, -y, torch.zeros_like(y)) / y.shape[-1]  # [k, n]
     grad_a = torch.bmm(g[:, None, :], hidden).squeeze(1)
     # a_i factors out of ∂L̂/∂w_i: (1[hidden > 0]·g)ᵀ x, then each row i times a_i.
-    active_weighted = torch.sign(hidden).mul_(g[:, :, None])
+    active_weighted = hidden.sign_().mul_(g[:, :, None])  # in place: hidden is not needed again
     grad_W = torch.bmm(active_weighted.transpose(1, 2), x).mul_(network.a[:, :, None])
     return margins, grad_a, grad_W
 
@@ -316,10 +320,11 @@ def train_algorithm_1(
     drift = None if expected_input_norm is None else torch.zeros((k, steps), dtype=torch.float64)
     a, W, b = initial.a.clone(), initial.W.clone(), initial.b.clone()
     checkpoints: dict[int, TwoLayerReLU] = {}
+    workspace = torch.empty((k, batch_size, initial.width), dtype=dtype)
     for t in range(steps + 1):
         x, y = data.next()
         network = TwoLayerReLU(a, W, b)
-        margins, grad_a, grad_W = hinge_loss_gradients(network, x, y)
+        margins, grad_a, grad_W = hinge_loss_gradients(network, x, y, workspace)
         _record(t, margins, network, loss_mean, loss_std, error, diverged_at)
         if t == steps:
             break

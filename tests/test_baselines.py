@@ -239,12 +239,12 @@ from hypothesis import strategies as st
 from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
 
 @settings(max_examples=4, derandomize=True, deadline=None, database=None)
-@given(dimension=st.integers(4, 12), seed=st.integers(0, 1000))
+@given(dimension=st.integers(4, 8), seed=st.integers(0, 1000))
 def test_xor(dimension, seed, gflcheck_session):
     gflcheck_session.check(lambda: check_xor_feature_learning(XorSetting(dimension, 0.3, seed)))
 
 @settings(max_examples=3, derandomize=True, deadline=None, database=None)
-@given(dimension=st.integers(13, 20))
+@given(dimension=st.integers(9, 12))
 def test_xor_wider(dimension, gflcheck_session):
     gflcheck_session.check(lambda: check_xor_feature_learning(XorSetting(dimension, 0.3, 1)))
 """

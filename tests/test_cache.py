@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import pickle
 import stat
+import subprocess
+import sys
+import threading
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -217,6 +221,29 @@ def test_a_property_replays_what_the_command_computed(pytester, monkeypatch):
     result.assert_outcomes(passed=1)
     assert "1 hits, 0 runs computed and stored" in result.stdout.str()
     assert cli.main(["check", "--threads", "0"]) == 2
+    assert cli.main(["check", "--jobs", "0"]) == 2 and cli.main(["check", "-j", "two"]) == 2
+
+
+def test_checks_in_parallel_give_the_serial_table(tmp_path):
+    """``-j 2``: the entries run in two worker processes, sharing the run cache; the verdicts and
+    their order are those of a serial run, and each run is computed once. (The command runs in
+    its own process: pytester's in-process runs leave stale module objects behind.)"""
+    runs = {}
+    for label, jobs in (("serial", "1"), ("parallel", "2")):
+        cache_directory = str(tmp_path / label)
+        command = ["-m", "gflcheck.cli", "check", "-k", "ttm-xor/d=", "-j", jobs]
+        runs[label] = subprocess.run(
+            [sys.executable, *command, "--cache-dir", cache_directory],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    assert (
+        runs["parallel"].stdout == runs["serial"].stdout and "ttm-xor/d=16" in runs["serial"].stdout
+    )
+    for run in runs.values():
+        assert run.stderr.endswith(": 0 hits, 9 runs computed\n")
+    assert "[3/3] " in runs["parallel"].stderr
 
 
 def test_cache_command_reports_and_clears(tmp_path, capsys):
@@ -320,3 +347,34 @@ def test_usage_errors_are_found_before_any_work(tmp_path, monkeypatch, capsys, a
     )
     assert capsys.readouterr().err
     assert (tmp_path / "FILE").read_text() == "mine"
+
+
+COMPUTED: list[int] = []
+
+
+@cached_run
+def slow_square(seed: int) -> int:
+    COMPUTED.append(seed)
+    time.sleep(0.5)
+    return seed * seed
+
+
+def test_a_run_two_workers_need_at_once_is_computed_once(tmp_path):
+    """The second worker waits on the first one's lock and reads its entry (RunCache.computing);
+    no lock file is left behind."""
+
+    def worker(results: list[int]) -> None:
+        with use_cache(RunCache(tmp_path)) as run_cache:
+            results.append(slow_square(7))
+            results.append(run_cache.hits)
+
+    COMPUTED.clear()
+    outputs: list[list[int]] = [[], []]
+    threads = [threading.Thread(target=worker, args=(out,)) for out in outputs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert COMPUTED == [7]
+    assert sorted(outputs) == [[49, 0], [49, 1]]
+    assert list(tmp_path.rglob("*.lock")) == []

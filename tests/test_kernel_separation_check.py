@@ -20,6 +20,7 @@ from gflcheck.checks.kernel_separation import (
     collapse_check,
     exponent_gap,
     learner_test_errors,
+    walk_needs,
 )
 from gflcheck.checks.parity_separation import (
     ParitySeparationConfig,
@@ -27,6 +28,7 @@ from gflcheck.checks.parity_separation import (
     check_size_growth,
     learner_population_errors,
 )
+from gflcheck.checks.sgd_cube_xor import CubeXorConfig, sgd_test_errors
 from gflcheck.errors import ParameterRangeError
 from gflcheck.theorems.separation import (
     SEPARATION_LEARNERS,
@@ -260,3 +262,66 @@ def test_high_snr_means_grow_like_root_d_from_the_smallest_dimension():
     assert float(high.distribution(64).means.norm(dim=-1)[0]) == pytest.approx(6.0)
     with pytest.raises(ParameterRangeError, match="scaling"):
         SeparationSetting(scaling="high")
+
+
+def test_each_seed_walks_only_until_it_gets_there():
+    """The walk measures a seed only while it has not reached the level; its needs are those of
+    walking every seed to the last seed's need."""
+    reach = {11: 8, 12: 32, 13: 4}  # per seed, the least size with error ≤ 0.1
+    asked = []
+
+    def errors_at(value, size, seeds):
+        asked.append((size, seeds))
+        return np.array([0.05 if size >= reach[seed] else 0.3 for seed in seeds])
+
+    needs, errors = walk_needs([1], lambda v: (4, 8, 16, 32, 64), errors_at, 0.1, (11, 12, 13))
+    assert needs[1].tolist() == [8, 32, 4]
+    assert asked == [(4, (11, 12, 13)), (8, (11, 12)), (16, (12,)), (32, (12,))]
+    assert np.isnan(errors[1][16][[0, 2]]).all() and errors[1][16][1] == 0.3
+    assert 64 not in errors[1]
+    censored, _ = walk_needs([1], lambda v: (4, 8), errors_at, 0.1, (11, 12))
+    assert censored[1][0] == 8 and np.isinf(censored[1][1])
+
+
+@pytest.mark.parametrize(
+    "errors_of",
+    [
+        pytest.param(
+            lambda seeds: learner_test_errors(
+                Learner.TRAINED_NETWORK,
+                SeparationSetting(dimensions=(4, 8)),
+                SeparationConfig(steps=20),
+                8,
+                64,
+                seeds,
+            ),
+            id="trained-network-on-the-mixture",
+        ),
+        pytest.param(
+            lambda seeds: learner_test_errors(
+                Learner.NTK, SeparationSetting(dimensions=(4, 8)), SeparationConfig(), 8, 64, seeds
+            ),
+            id="ntk-on-the-mixture",
+        ),
+        pytest.param(
+            lambda seeds: learner_population_errors(
+                Learner.TRAINED_NETWORK,
+                ParitySeparationSetting(dimension=6, sparsities=(2, 3, 4)),
+                ParitySeparationConfig(steps=40, batch_size=64, checkpoints=2),
+                3,
+                8,
+                seeds,
+            ),
+            id="trained-network-on-parity",
+        ),
+        pytest.param(
+            lambda seeds: sgd_test_errors(CubeXorConfig(), 8, 64, seeds),
+            id="minibatch-sgd-on-the-cube",
+        ),
+    ],
+)
+def test_a_seeds_error_does_not_depend_on_the_seeds_measured_with_it(errors_of):
+    """What lets the walk measure only the seeds still walking (walk_needs)."""
+    together = errors_of((5, 6, 7, 8))
+    assert np.array_equal(errors_of((6, 8)), together[[1, 3]])
+    assert np.array_equal(errors_of((7,)), together[[2]])

@@ -67,6 +67,10 @@ def test_hand_written_gradients_match_autograd(xor8, generator):
     )
     torch.testing.assert_close(grad_a, auto_a)
     torch.testing.assert_close(grad_W, auto_W)
+    workspace = torch.full((3, 64, 12), float("nan"), dtype=torch.float64)
+    in_workspace = hinge_loss_gradients(network, xs, ys, workspace)
+    for reused, fresh in zip(in_workspace, (_, grad_a, grad_W), strict=True):
+        assert torch.equal(reused, fresh)  # the trainer's reused buffer changes no number
 
 
 def test_same_seed_gives_identical_numbers_in_any_batch(xor8, xor8_recipe):

@@ -317,20 +317,28 @@ class SampleNeeds:
 def walk_needs(
     values: Sequence[int],
     grid: Callable[[int], Sequence[int]],
-    errors_at: Callable[[int, int], np.ndarray],
+    errors_at: Callable[[int, int, tuple[int, ...]], np.ndarray],
     target_error: float,
-    seeds: int,
+    seeds: tuple[int, ...],
 ) -> tuple[dict[int, np.ndarray], dict[int, dict[int, np.ndarray]]]:
-    """For each value ``v`` (``d`` or ``k``), walk ``grid(v)`` upwards until every seed's error
-    ``errors_at(v, size)`` has been at most ``target_error``; per seed, the first such size
-    (``inf``: censored), and every error measured on the way."""
+    """For each value ``v`` (``d`` or ``k``), each seed walks ``grid(v)`` upwards until its error
+    ``errors_at(v, size, seeds_left)`` is at most ``target_error``; per seed, the first such size
+    (``inf``: censored), and every error measured on the way (``NaN`` for a seed that had already
+    got there).
+
+    Only the seeds still walking are measured at the next size: a seed's error does not depend on
+    which other seeds are measured with it (each draws from its own streams), so the needs are
+    those of walking every seed up to the last seed's need, at the cost of the seeds that need it.
+    """
     needs: dict[int, np.ndarray] = {}
     errors: dict[int, dict[int, np.ndarray]] = {}
     for value in values:
-        need = np.full(seeds, np.inf)
+        need = np.full(len(seeds), np.inf)
         errors[value] = {}
         for size in grid(value):
-            error = errors_at(value, size)
+            walking = np.flatnonzero(np.isinf(need))
+            error = np.full(len(seeds), np.nan)
+            error[walking] = errors_at(value, size, tuple(seeds[i] for i in walking))
             errors[value][size] = error
             need = np.where(np.isinf(need) & (error <= target_error), size, need)
             if np.isfinite(need).all():
@@ -349,9 +357,9 @@ def sample_needs(
     needs, errors = walk_needs(
         setting.dimensions,
         lambda d: config.sample_grid(),
-        lambda d, n: learner_test_errors(learner, setting, config, d, n, seeds),
+        lambda d, n, walking: learner_test_errors(learner, setting, config, d, n, walking),
         setting.target_error,
-        len(seeds),
+        seeds,
     )
     return SampleNeeds(learner, setting, config, seeds, needs, errors)
 

@@ -194,9 +194,11 @@ def size_needs(
     needs, errors = walk_needs(
         setting.sparsities,
         lambda k: config.size_grid(learner, setting.dimension),
-        lambda k, size: learner_population_errors(learner, setting, config, k, size, seeds),
+        lambda k, size, walking: learner_population_errors(
+            learner, setting, config, k, size, walking
+        ),
         setting.target_error,
-        len(seeds),
+        seeds,
     )
     return SampleNeeds(learner, setting, config, seeds, needs, errors, logarithmic=False)
 

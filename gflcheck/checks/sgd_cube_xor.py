@@ -102,9 +102,9 @@ def sgd_sample_needs(setting: CubeXorSetting, config: CubeXorConfig | None = Non
     needs, errors = walk_needs(
         setting.dimensions,
         lambda d: config.sample_grid(),
-        lambda d, n: sgd_test_errors(config, d, n, seeds),
+        lambda d, n, walking: sgd_test_errors(config, d, n, walking),
         setting.target_error,
-        len(seeds),
+        seeds,
     )
     return SampleNeeds(Learner.MINIBATCH_SGD, setting, config, seeds, needs, errors)
 

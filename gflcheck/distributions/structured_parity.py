@@ -70,12 +70,14 @@ class StructuredParity:
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Draw ``n`` labelled points ``x [n, d]``, ``y [n]`` from ``generator``."""
         require_int_at_least("n", n, 1, "StructuredParity.sample")
-        x = 2.0 * torch.randint(0, 2, (n, self.dimension), generator=generator) - 1.0
+        # Bits drawn straight into ``dtype`` and mapped to ±1 in place: the same draws as integer
+        # bits, without the int64 buffers (sampling is most of a fresh-batch parity run).
+        x = torch.randint(0, 2, (n, self.dimension), generator=generator, dtype=dtype)
+        x.mul_(2).sub_(1)
         structured = torch.rand(n, generator=generator) < self.structured_weight
-        sign = 2.0 * torch.randint(0, 2, (n,), generator=generator) - 1.0
+        sign = torch.randint(0, 2, (n,), generator=generator, dtype=dtype).mul_(2).sub_(1)
         support = list(self.support)
         x[:, support] = torch.where(structured[:, None], sign[:, None], x[:, support])
-        x = x.to(dtype)
         return x, self.labels(x)
 
     def points(self) -> tuple[torch.Tensor, torch.Tensor]:
