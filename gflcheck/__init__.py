@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         UnknownSymbolError,
     )
     from gflcheck.provenance import Provenance, Tag
+    from gflcheck.setups import SetUp
     from gflcheck.statement_kinds import hitting_time_check, rate_check, separation_check
     from gflcheck.verdicts import (
         BinomialDecision,
@@ -60,6 +61,7 @@ _EXPORTS = {
     "Precondition": "gflcheck.declare",
     "PreconditionError": "gflcheck.errors",
     "Provenance": "gflcheck.provenance",
+    "SetUp": "gflcheck.setups",
     "QuantifierInstantiation": "gflcheck.verdicts",
     "SettingRejectedError": "gflcheck.errors",
     "StatementKind": "gflcheck.declare",
@@ -99,6 +101,7 @@ __all__ = [
     "PreconditionError",
     "Provenance",
     "QuantifierInstantiation",
+    "SetUp",
     "SettingRejectedError",
     "StatementKind",
     "SymbolDomain",

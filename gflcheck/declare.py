@@ -59,6 +59,7 @@ from gflcheck.errors import ParameterRangeError, PreconditionError
 from gflcheck.profiles import Budget
 from gflcheck.random import stream_seed
 from gflcheck.report import format_verdict_details
+from gflcheck.setups import SetUp
 from gflcheck.verdicts import (
     DEFAULT_HOLDS_SHARE,
     Outcome,
@@ -288,6 +289,8 @@ class TheoryCheck(Generic[S]):
       check's name (e.g. the family);
     - ``quantifiers``: a mapping, or a function ``(setting, measurement)`` returning
       :class:`~gflcheck.verdicts.QuantifierInstantiation` rows;
+    - ``setup``: the set-up the claim is checked in (:class:`~gflcheck.setups.SetUp`), or a
+      function of the setting returning it; every verdict carries it;
     - ``observation``: why the statement is reported and not judged (an observation outside
       what the paper claims, or a reading of an ambiguous claim it may not mean): its verdict
       expects no outcome, counts neither as a pass nor as a failure, and it has no property;
@@ -323,6 +326,7 @@ class TheoryCheck(Generic[S]):
     label: Callable[[S], str] | None = None
     why_false: str | None = None
     observation: str | None = None
+    setup: SetUp | Callable[[S], SetUp] | None = None
     holds_share: float = DEFAULT_HOLDS_SHARE
     holds_share_reason: str | None = None
 
@@ -571,6 +575,7 @@ class TheoryCheck(Generic[S]):
             notes=self._notes(measured, seeds),
             false_variant=self.is_false_variant,
             observation=self.observation,
+            setup=self.setup(setting) if callable(self.setup) else self.setup,
         )
         return verdict, measured.evidence
 

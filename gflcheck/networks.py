@@ -40,6 +40,11 @@ class InitializationLaw:
         return w, b
 
 
+EVALUATION_BLOCK = 2**21
+"""Hidden units per block when a network is evaluated (8 MiB in float32): big test sets are
+evaluated block by block in one buffer instead of one ``[k, n, m]`` tensor."""
+
+
 @dataclass(frozen=True)
 class TwoLayerReLU:
     """``k`` two-layer ReLU networks: ``a [k, m]``, ``W [k, m, d]``, ``b [k, m]``."""
@@ -81,9 +86,18 @@ class TwoLayerReLU:
         return torch.baddbmm(-self.b[:, None, :], x, self.W.transpose(1, 2), out=out)
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        """``f(x)`` of shape ``[k, n]``."""
-        hidden = self.preactivations(x).clamp_min(0)
-        return torch.bmm(hidden, self.a[:, :, None]).squeeze(-1)
+        """``f(x)`` of shape ``[k, n]``, over blocks of points whose hidden layer (at most
+        ``EVALUATION_BLOCK`` numbers) is computed in one reused buffer."""
+        x = self._as_batched(x)
+        k, n = x.shape[:2]
+        block = max(1, EVALUATION_BLOCK // (k * self.width))
+        buffer = torch.empty((k, min(block, n), self.width), dtype=self.W.dtype)
+        outputs = torch.empty((k, n), dtype=self.W.dtype)
+        for start in range(0, n, block):
+            points = x[:, start : start + block]
+            hidden = self.preactivations(points, out=buffer[:, : points.shape[1]]).clamp_min_(0)
+            outputs[:, start : start + block] = torch.bmm(hidden, self.a[:, :, None]).squeeze(-1)
+        return outputs
 
     def is_finite(self) -> torch.Tensor:
         """``[k]`` booleans: every parameter of run ``i`` is finite."""

@@ -20,6 +20,7 @@ VERDICT_COLUMNS = (
     "viol/sat/k",
     "p-value",
     "setting",
+    "set-up",
     "trivial",
     "tag",
 )
@@ -45,6 +46,7 @@ def verdict_row(verdict: Verdict) -> tuple[str, ...]:
         else "-",
         f"{decision.p_value:.2g}" if counted else "-",
         setting_summary(verdict.parameters),
+        verdict.setup.name if verdict.setup else "-",
         "-" if verdict.trivial_value is None else f"{verdict.trivial_value:.4g}",
         "ours (false)" if verdict.false_variant else verdict.bound.provenance.tag.value,
     )
@@ -107,7 +109,8 @@ def format_rows_table(rows: Iterable[Sequence[str]]) -> str:
         "violation rate ≤ δ (+ the per-seed miscoverage); trivial: what a trivial predictor "
         "achieves on the measured quantity (a bound at or above it is VACUOUS; -: none "
         "declared); setting: the declared parameters and what the check derived (m, T, k "
-        "seeds); tag: provenance of the bound."
+        "seeds); set-up: the training protocol and reading the claim is checked in (in full: "
+        "--details); tag: provenance of the bound."
     )
     return f"{table}\n{legend}"
 
@@ -119,6 +122,7 @@ def format_verdict_details(verdict: Verdict) -> str:
         f"{verdict.check}: {verdict.statement} → {verdict.outcome.value}",
         f"  bound: {verdict.bound.name} = {verdict.bound.expression} = {verdict.bound_value:.4f}",
         f"  provenance: {verdict.bound.provenance}",
+        *(f"  {line}" for line in (verdict.setup.lines() if verdict.setup else ())),
         f"  parameters: {dict(verdict.parameters)}",
         f"  decision: {decision.violations} certainly violate, {decision.satisfied} certainly "
         f"satisfy, {decision.undetermined} undetermined ({decision.diverged} diverged) of "

@@ -144,6 +144,36 @@ def verdict_table(records: Sequence[Mapping[str, Any]]) -> Table:
     )
 
 
+SETUP_FIELDS = ("name", "tag", "data", "network", "loss", "steps", "samples", "reading")
+
+
+def setup_section(records: Sequence[Mapping[str, Any]]) -> list[Block]:
+    """Each set-up the verdicts were checked in, in full, with the checks checked in it (the
+    verdict table's ``set-up`` column names them)."""
+    checks: dict[tuple[str, ...], list[str]] = {}
+    for record in records:
+        if record.get("setup"):
+            key = tuple(record["setup"][name] for name in SETUP_FIELDS)
+            checks.setdefault(key, [])
+            if record["check"] not in checks[key]:
+                checks[key].append(record["check"])
+    if not checks:
+        return []
+    return [
+        Heading("Set-ups", 3),
+        Paragraph(
+            "The set-up each claim is checked in: the data's scalings, the network, the loss, "
+            "the step sizes, what n counts, and the reading of an ambiguous claim (tag: seed, "
+            "as the poster states it; secondary, as its paper or a cited paper does; ours, "
+            "chosen here where the source is silent)."
+        ),
+        Table(
+            [*SETUP_FIELDS, "checks"],
+            [[*key, ", ".join(names)] for key, names in checks.items()],
+        ),
+    ]
+
+
 def _power_section(power: Sequence[Mapping[str, Any]] | None) -> list[Block]:
     heading = Heading("What a pass is worth: false-alarm and detection rates")
     if power is None:
@@ -285,6 +315,7 @@ def _write_report(
         ]
     if rejected:
         blocks += [Heading("Rejected settings", 3), Table(["check", "reason"], rejected)]
+    blocks += setup_section(records)
     blocks += _power_section(power)
     blocks += [
         Heading("Bound against measured value"),

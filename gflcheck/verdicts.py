@@ -41,6 +41,7 @@ from gflcheck.bounds import Bound
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import clopper_pearson
 from gflcheck.random import stream_seed
+from gflcheck.setups import SetUp
 
 DEFAULT_HOLDS_SHARE = 0.5
 """The share of a property's examples over a true statement that must HOLD, unless it declares
@@ -297,6 +298,9 @@ class Verdict:
     """Why this statement is reported and not judged (``None``: it is judged): an observation
     outside what the paper claims, or a reading of an ambiguous claim the paper may not mean.
     No outcome is expected of it; it is neither a pass nor a failure."""
+    setup: SetUp | None = None
+    """The set-up the claim is checked in (:class:`~gflcheck.setups.SetUp`; ``None``: not
+    declared)."""
     declared: tuple[str, ...] = ()
     """The names in ``parameters`` that the setting declares (the rest, such as ``m``, ``T`` and
     ``k``, the check derived); a baseline keys a verdict by these (empty: by all)."""

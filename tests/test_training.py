@@ -187,3 +187,25 @@ def test_a_subnetwork_trains_its_own_neurons_on_the_same_batches(xor8, xor8_reci
         train_algorithm_1(xor8, xor8_recipe, 64, 3, 32, seeds, neurons=[[0, 64], [1, 2]])
     with pytest.raises(ParameterRangeError, match="neurons"):
         train_algorithm_1(xor8, xor8_recipe, 64, 3, 32, seeds, neurons=[[0, 1]])
+
+
+def test_a_network_evaluated_block_by_block_gives_each_blocks_product(monkeypatch):
+    """``TwoLayerReLU.__call__`` reuses one buffer over blocks of points: each block's outputs
+    are its own product ``bmm(ReLU(xWᵀ − b), a)`` bit for bit, for per-run and shared points; a
+    set of points that fits one block gives the one-shot product's numbers."""
+    from gflcheck import networks
+
+    monkeypatch.setattr(networks, "EVALUATION_BLOCK", 3 * 8 * 7)  # 7 points per block
+    generator = torch.Generator().manual_seed(5)
+    shapes = ((3, 8), (3, 8, 4), (3, 8))
+    network = TwoLayerReLU(*(torch.randn(shape, generator=generator) for shape in shapes))
+
+    def product(x):
+        return torch.bmm(torch.relu(network.preactivations(x)), network.a[:, :, None]).squeeze(-1)
+
+    for x in (torch.randn(3, 50, 4, generator=generator), torch.randn(50, 4, generator=generator)):
+        blocks = [product(x[..., start : start + 7, :]) for start in range(0, 50, 7)]
+        assert torch.equal(network(x), torch.cat(blocks, 1))
+        torch.testing.assert_close(network(x), product(x))
+    one_block = torch.randn(3, 7, 4, generator=generator)
+    assert torch.equal(network(one_block), product(one_block))

@@ -34,6 +34,7 @@ from gflcheck.estimators import SlopeFit, log_log_slope
 from gflcheck.executors import map_in_order
 from gflcheck.ntk import jacobian_features, lipschitz_constant, max_margin, step_size_limit
 from gflcheck.random import stream_seed, torch_generator
+from gflcheck.setups import KERNEL_REGIME
 from gflcheck.verdicts import QuantifierInstantiation, Verdict
 
 
@@ -135,6 +136,7 @@ def rate_verdict(
         statement=name,
         quantity=f"fitted log-log slope in {variable}",
         why_false="declared false" if false_variant else None,
+        setup=KERNEL_REGIME,
     )
     return check.run(RateSetting(variable, tolerance))
 

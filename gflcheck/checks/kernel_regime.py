@@ -43,6 +43,7 @@ from gflcheck.ntk import (
     step_size_limit,
 )
 from gflcheck.random import torch_generator
+from gflcheck.setups import KERNEL_REGIME
 from gflcheck.theorems.ttm_kernel import generalization_gap_bound, training_loss_bound
 from gflcheck.verdicts import (
     QuantifierInstantiation,
@@ -145,6 +146,7 @@ def training_loss_check(
         quantity="training loss F̂(w_t)",
         label=_depth_and_width,
         why_false=_why_false(bound),
+        setup=KERNEL_REGIME,
     )
 
 
@@ -275,6 +277,7 @@ def generalization_gap_check(
         quantity="mean generalisation gap",
         label=_depth_and_width,
         why_false=_why_false(bound),
+        setup=KERNEL_REGIME,
     )
 
 

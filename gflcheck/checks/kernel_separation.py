@@ -62,6 +62,7 @@ from gflcheck.distributions.gaussian_mixture import GaussianMixture, xor_mixture
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import SlopeFit, log_linear_slope, log_log_slope
 from gflcheck.random import stream_seed, torch_generator
+from gflcheck.setups import SetUp, separation_setup
 from gflcheck.statement_kinds import rate_check
 from gflcheck.theorems.separation import CollapseStatement, Direction, GrowthStatement, Learner
 from gflcheck.training import PresampledBatches, gaussian_mixture_recipe, train_algorithm_1
@@ -403,7 +404,8 @@ def check_sample_growth(
         partial(_quantifiers, statement, config),
         observation,
     )
-    return check.run_with_evidence(setting)
+    setup = partial(setup_of_separation, statement.learner)
+    return replace(check, setup=setup).run_with_evidence(setting)
 
 
 def _sample_needs_of(
@@ -553,6 +555,12 @@ def _quantifiers(statement, config, setting, measured, fit, exponent):
     )
 
 
+def setup_of_separation(learner: Learner, setting: SeparationSetting) -> SetUp:
+    """The set-up of ``learner`` on the mixture in ``setting``'s scaling."""
+    high = setting.scaling is MeanScaling.HIGH_SNR
+    return separation_setup(learner.value, "high SNR" if high else "low SNR")
+
+
 def collapse_check(
     statement: CollapseStatement, config: SeparationConfig | None = None
 ) -> TheoryCheck[SeparationSetting]:
@@ -583,7 +591,11 @@ def collapse_check(
             "test error": f"0-1 error on {config.test_size} fresh points per seed",
         },
     )
-    return replace(check, why_false=statement.why_false)
+    return replace(
+        check,
+        why_false=statement.why_false,
+        setup=partial(setup_of_separation, statement.learner),
+    )
 
 
 def _errors_at_schedule(

@@ -55,6 +55,7 @@ from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import IntervalEstimate, hinge_loss_estimate, t_interval_at
 from gflcheck.networks import TwoLayerReLU
 from gflcheck.random import torch_generator
+from gflcheck.setups import LOTTERY_TICKETS
 from gflcheck.theorems.lottery import Subnetwork, TicketStatement, ticket_matches_full_network
 from gflcheck.training import TrainingRun, gaussian_mixture_recipe, train_algorithm_1
 from gflcheck.verdicts import (
@@ -291,6 +292,7 @@ def lottery_ticket_check(
         label=_label,
         why_false=statement.why_false,
         observation=statement.observation,
+        setup=LOTTERY_TICKETS,
     )
 
 

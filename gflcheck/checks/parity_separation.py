@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -43,6 +43,7 @@ from gflcheck.checks.kernel_separation import SampleNeeds, growth_check, walk_ne
 from gflcheck.distributions.structured_parity import StructuredParity
 from gflcheck.errors import ParameterRangeError
 from gflcheck.random import stream_seed, torch_generator
+from gflcheck.setups import parity_setup
 from gflcheck.theorems.separation import GrowthStatement, Learner
 from gflcheck.training import gaussian_mixture_recipe, train_algorithm_1
 from gflcheck.verdicts import QuantifierInstantiation, Verdict
@@ -225,7 +226,7 @@ def check_size_growth(
         partial(_quantifiers, statement, config),
         observation,
     )
-    return check.run_with_evidence(setting)
+    return replace(check, setup=parity_setup(statement.learner.value)).run_with_evidence(setting)
 
 
 def _size_needs_of(

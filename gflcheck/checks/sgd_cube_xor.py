@@ -16,7 +16,7 @@ minibatch SGD learns XOR on the hypercube with ``Θ(d polylog d)`` samples.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
@@ -40,6 +40,7 @@ from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import SlopeFit
 from gflcheck.minibatch_sgd import SgdRecipe, cube_test_error, train_minibatch_sgd
 from gflcheck.random import stream_seed
+from gflcheck.setups import GLASGOW_SGD
 from gflcheck.theorems.separation import GrowthStatement, Learner
 from gflcheck.verdicts import QuantifierInstantiation, Verdict
 
@@ -128,7 +129,7 @@ def check_sgd_sample_growth(
         config.alpha,
         partial(_quantifiers, statement, config),
     )
-    return check.run_with_evidence(setting)
+    return replace(check, setup=GLASGOW_SGD).run_with_evidence(setting)
 
 
 def _needs(config: CubeXorConfig, learner: Learner, setting: CubeXorSetting) -> SampleNeeds:

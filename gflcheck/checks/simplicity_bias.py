@@ -38,6 +38,7 @@ from gflcheck.distributions.xor_cube import cube_points
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import student_t_interval
 from gflcheck.random import torch_generator
+from gflcheck.setups import SIMPLICITY_BIAS
 from gflcheck.theorems.simplicity import OrderStatement, linear_part_first
 from gflcheck.verdicts import (
     QuantifierInstantiation,
@@ -181,6 +182,7 @@ def simplicity_bias_check(
         quantity=f"the {statement.first} part's crossing step",
         label=_label,
         why_false=statement.why_false,
+        setup=SIMPLICITY_BIAS,
     )
 
 

@@ -69,6 +69,7 @@ from gflcheck.ground_truth import (
 )
 from gflcheck.profiles import Budget
 from gflcheck.random import torch_generator
+from gflcheck.setups import ALGORITHM_1_FRESH
 from gflcheck.theorems.gfl import (
     Statement,
     steps_requirement,
@@ -537,6 +538,7 @@ def theorem_3_12_check(
         label=_family,
         trivial_value=HINGE_TRIVIAL_LOSS,
         why_false=statement.why_false,
+        setup=ALGORITHM_1_FRESH,
     )
 
 

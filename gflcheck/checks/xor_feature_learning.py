@@ -33,6 +33,7 @@ from gflcheck.distributions.xor_cube import ENUMERATION_LIMIT, XorCube
 from gflcheck.estimators import IntervalEstimate, clopper_pearson
 from gflcheck.quadratic import XorRun, train_xor_sgd
 from gflcheck.random import torch_generator
+from gflcheck.setups import xor_setup
 from gflcheck.theorems.ttm import XorClaim, feature_learning_claim
 from gflcheck.verdicts import (
     QuantifierInstantiation,
@@ -146,6 +147,7 @@ def xor_check(
         quantity="first zero-error iteration",
         label=dimension_label,
         why_false=claim.why_false,
+        setup=xor_setup("fresh"),
     )
 
 

@@ -23,7 +23,7 @@ linear loss, step ``η = m``. The trivial value is ½, the error of a constant c
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import partial
 
@@ -45,6 +45,7 @@ from gflcheck.estimators import IntervalEstimate, clopper_pearson
 from gflcheck.provenance import TTM_PAPER, Provenance, Tag
 from gflcheck.quadratic import QuadraticNetwork, XorRun, train_xor_sgd
 from gflcheck.random import torch_generator
+from gflcheck.setups import xor_setup
 from gflcheck.verdicts import QuantifierInstantiation
 
 POSTER_WIDTH = 20  # η = m = 20 (the caption)
@@ -241,6 +242,10 @@ def figure_1_check(
         quantity="test error",
         label=dimension_label,
         observation=REUSED_OBSERVATION if reading is Figure1Reading.REUSED else None,
+        setup=replace(
+            xor_setup("reused" if reading is Figure1Reading.REUSED else "fresh"),
+            steps=f"mini-batch SGD on the first layer, η = m = {POSTER_WIDTH} (the caption)",
+        ),
     )
 
 

@@ -1,0 +1,98 @@
+"""Benchmark: the per-seed walk of the separation sweeps against walking every seed up the grid.
+
+A size need (the least grid size at which a seed's error is at most the target) is found by
+:func:`gflcheck.checks.kernel_separation.walk_needs`, which measures at each grid size only the
+seeds that have not yet got there. The grid walk it replaced measured every seed at every size up
+to the last seed's need. Both give the same needs (a seed's error does not depend on the seeds
+measured with it); this prints the needs of both, whether they are identical, and the speed-up.
+
+Sweeps: random features and the trained network on structured parity (the main job's settings),
+and minibatch SGD on the cube (d = 16…64), with no run cache.
+
+Run: ``python bench/bench_sweeps.py``. A benchmark, not a test (ratios within one run).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import torch
+
+from gflcheck.cache import use_cache
+from gflcheck.checks.kernel_separation import walk_needs
+from gflcheck.checks.parity_separation import (
+    ParitySeparationConfig,
+    ParitySeparationSetting,
+    learner_population_errors,
+)
+from gflcheck.checks.sgd_cube_xor import CubeXorConfig, CubeXorSetting, sgd_test_errors
+from gflcheck.random import stream_seed
+from gflcheck.theorems.separation import Learner
+
+
+def grid_walk(values, grid, errors_at, target_error, seeds):
+    """The walk before issue 17: every seed at every size, until the last seed got there."""
+    needs = {}
+    for value in values:
+        need = np.full(len(seeds), np.inf)
+        for size in grid(value):
+            error = errors_at(value, size, seeds)
+            need = np.where(np.isinf(need) & (error <= target_error), size, need)
+            if np.isfinite(need).all():
+                break
+        needs[value] = need
+    return needs
+
+
+def compare(label: str, values, grid, errors_at, target_error, seeds) -> float:
+    timings, needs = {}, {}
+    for name, walk in (("grid walk", grid_walk), ("per-seed walk", walk_needs)):
+        start = time.perf_counter()
+        found = walk(values, grid, errors_at, target_error, seeds)
+        timings[name] = time.perf_counter() - start
+        needs[name] = found[0] if isinstance(found, tuple) else found
+    same = all(np.array_equal(needs["grid walk"][v], needs["per-seed walk"][v]) for v in values)
+    speed_up = timings["grid walk"] / timings["per-seed walk"]
+    print(f"[{label}] {len(seeds)} seeds")
+    for value in values:
+        print(f"  {value}: needs {needs['per-seed walk'][value].astype(int).tolist()}")
+    print(
+        f"  grid walk {timings['grid walk']:6.1f} s, per-seed walk {timings['per-seed walk']:6.1f} s:"
+        f" {speed_up:.2f}×; needs identical: {'yes' if same else 'NO'}"
+    )
+    return speed_up
+
+
+def main() -> None:
+    torch.set_num_threads(1)
+    parity, parity_config = ParitySeparationSetting(), ParitySeparationConfig()
+    parity_seeds = tuple(
+        stream_seed(parity.seed, f"parity-separation-{i}") for i in range(parity_config.seeds)
+    )
+    cube, cube_config = CubeXorSetting(dimensions=(16, 32, 64)), CubeXorConfig()
+    cube_seeds = tuple(stream_seed(cube.seed, f"cube-xor-{i}") for i in range(cube_config.seeds))
+    with use_cache(None):
+        for learner in (Learner.RANDOM_FEATURES, Learner.TRAINED_NETWORK):
+            compare(
+                f"parity, {learner.value}, d = {parity.dimension}",
+                parity.sparsities,
+                lambda k, learner=learner: parity_config.size_grid(learner, parity.dimension),
+                lambda k, size, seeds, learner=learner: learner_population_errors(
+                    learner, parity, parity_config, k, size, seeds
+                ),
+                parity.target_error,
+                parity_seeds,
+            )
+        compare(
+            "cube XOR, minibatch SGD",
+            cube.dimensions,
+            lambda d: cube_config.sample_grid(),
+            lambda d, n, seeds: sgd_test_errors(cube_config, d, n, seeds),
+            cube.target_error,
+            cube_seeds,
+        )
+
+
+if __name__ == "__main__":
+    main()
