@@ -78,6 +78,7 @@ def test_theorem_3_12_on_linear_data_is_not_refuted(setting, gflcheck_session):
     reason="the hit rate p ≈ γ forces γ where the bound exceeds the trivial hinge loss 1 within "
     "the budget: vacuous by construction; the one-step variant below is refutable",
 )
+@pytest.mark.expensive
 @given(setting=multiple_index_settings())
 def test_theorem_3_12_on_the_two_index_model_is_not_refuted(setting, gflcheck_session):
     verdict, evidence = checked(setting, gflcheck_session)

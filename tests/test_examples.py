@@ -67,6 +67,7 @@ def test_a_variant_of_theorem_3_12_runs_through_the_same_check(pytester):
     assert "property test_the_gamma_squared_conjecture: 8 verdict(s)" in output
 
 
+@pytest.mark.expensive
 def test_the_gamma_squared_variant_is_refuted_near_the_noise_where_the_theorem_is_vacuous(
     pytester,
 ):

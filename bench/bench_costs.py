@@ -1,0 +1,82 @@
+"""Benchmark: what the README's commands cost on this machine, as a Markdown table for the README.
+
+Each command runs in a subprocess under ``/usr/bin/time`` (wall seconds and peak resident memory
+of the largest process), with its own empty run cache for a cold run and the same cache again
+for a warm one:
+
+- the main job, ``gflcheck check -j auto``, cold then warm;
+- ``pytest -n auto`` after the main job (as in CI: the properties replay the main job's runs),
+  then again warm; ``pytest properties/`` warm alone;
+- with ``--clean-clone``, ``bash .ci/run`` in a fresh clone of this repository (install
+  included: a fresh virtual environment on this machine's pip).
+
+Run: ``python bench/bench_costs.py [--only main] [--clean-clone]``. It prints the table; paste it
+into the README's cost table. Times are this machine's; compare ratios, not absolute numbers,
+across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(command: list[str], cwd: Path, environment: dict[str, str]) -> tuple[float, float]:
+    """``(wall seconds, peak resident MiB)`` of ``command`` (it must succeed)."""
+    result = subprocess.run(
+        ["/usr/bin/time", "-f", "%e %M", *command],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise SystemExit(
+            f"{' '.join(command)} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
+        )
+    wall, peak = re.findall(r"^([0-9.]+) ([0-9]+)$", result.stderr, re.MULTILINE)[-1]
+    return float(wall), int(peak) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["main", "all"], default="all")
+    parser.add_argument("--clean-clone", action="store_true", help="also time .ci/run in a clone")
+    arguments = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        environment = {**os.environ, "GFLCHECK_CACHE_DIR": str(Path(scratch) / "cache")}
+        main_job = ["gflcheck", "check", "-j", "auto"]
+        rows.append(("main job, cold", *timed(main_job, ROOT, environment)))
+        rows.append(("main job, warm", *timed(main_job, ROOT, environment)))
+        if arguments.only == "all":
+            tests = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "auto", "-q"]
+            rows.append(("pytest after the main job", *timed(tests, ROOT, environment)))
+            rows.append(("pytest, warm", *timed(tests, ROOT, environment)))
+            properties = [*tests[:4], "-q", "properties"]
+            rows.append(("pytest properties/, warm", *timed(properties, ROOT, environment)))
+        if arguments.clean_clone:
+            clone = Path(scratch) / "clone"
+            subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+            subprocess.run([sys.executable, "-m", "venv", str(clone / ".venv")], check=True)
+            activate = f". {clone / '.venv/bin/activate'} && bash .ci/run"
+            clean = {k: v for k, v in environment.items() if k != "GFLCHECK_CACHE_DIR"}
+            rows.append(
+                ("clean clone, bash .ci/run", *timed(["bash", "-c", activate], clone, clean))
+            )
+    print(f"| command ({os.cpu_count()} CPUs, {platform.machine()}) | wall | peak memory |")
+    print("|---|---|---|")
+    for name, wall, peak in rows:
+        print(f"| {name} | {wall // 60:.0f} min {wall % 60:.0f} s | {peak:.0f} MiB |")
+
+
+if __name__ == "__main__":
+    main()
