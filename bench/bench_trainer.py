@@ -148,7 +148,9 @@ def same_work_comparison() -> dict:
 
 
 def throughput_comparison(batch: int, d: int, width: int) -> float:
-    seeds, steps = list(range(4)), 20
+    # T + 1 = 64 steps: whole chunks of the trainer's fresh-sample stream (16 steps per draw), as
+    # in the suite's runs of hundreds of steps; T + 1 = 21 would draw 32 steps' points.
+    seeds, steps = list(range(4)), 63
     k = len(seeds)
     print(
         f"\n[throughput] k={k}, n={batch}, d={d}, m={width}: n·d·m = {batch * d * width:.3g} per step"

@@ -17,9 +17,9 @@ The poster's separation (Shi–Wei–Liang, THEORY.md §1.4) made measurable (``
   ``m = 2⌈C_m ln d⌉`` (neurons growing like ``log d``), full-batch on the sample for ``T`` steps.
   Ridge: ``(K + λ·tr(K)/n·I)α = y`` with ``K = ΦΦᵀ``, solved by Cholesky in float64.
 - **Sample need** ``n*(d)`` of one seed: the least ``n`` of a geometric grid (ratio ``√2``) at
-  which the seed's test error (on ``test_size`` fresh points) is at most the declared level. The
-  grid is walked up until every seed has reached the level, to a declared cap; a seed still above
-  it at the cap is *censored* and reported, never dropped. Seeds are the streams
+  which the seed's test error (on ``test_size`` fresh points) is at most the declared level. Each
+  seed walks the grid up until it reaches the level (:func:`walk_needs`), to a declared cap; a seed
+  still above it at the cap is *censored* and reported, never dropped. Seeds are the streams
   ``separation-0, 1, …`` of the setting's seed, so a learner measured on fewer seeds shares a
   prefix with the others.
 - **Growth**: OLS of ``log n*`` on ``log d`` over all seeds and dimensions, with a two-sided

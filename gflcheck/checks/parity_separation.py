@@ -14,7 +14,8 @@ large size, gradient feature learning a polynomial one. Made measurable (``ours`
   ``T`` steps; its error is the smallest exact population error over evenly spaced checkpoints
   (the theorem's ``∃t``).
 - **Size need** of one seed: the least ``N`` (resp. ``m``) on a ``√2`` grid at which the exact
-  0-1 error is at most the declared level; walked up per ``k`` until every seed got there, to a cap
+  0-1 error is at most the declared level; each seed walks the grid up per ``k`` until it gets
+  there (:func:`~gflcheck.checks.kernel_separation.walk_needs`), to a cap
   (``2^d`` features: beyond it random features can fit any labelling); censored seeds are reported.
 - **Growth**: OLS slope of ``log need`` on ``k`` (an exponential rate per unit of ``k``) with a
   two-sided ``1 − α`` t interval, against the statement's own slope over the same ``k``
