@@ -46,12 +46,24 @@ def timed(command: list[str], cwd: Path, environment: dict[str, str]) -> tuple[f
     return float(wall), int(peak) / 1024
 
 
+class Rows:
+    """The table, printed row by row as each command finishes (a later failure keeps them)."""
+
+    def __init__(self) -> None:
+        print(f"| command ({os.cpu_count()} CPUs, {platform.machine()}) | wall | peak memory |")
+        print("|---|---|---|", flush=True)
+
+    def append(self, row: tuple[str, float, float]) -> None:
+        name, wall, peak = row
+        print(f"| {name} | {wall // 60:.0f} min {wall % 60:.0f} s | {peak:.0f} MiB |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["main", "all"], default="all")
     parser.add_argument("--clean-clone", action="store_true", help="also time .ci/run in a clone")
     arguments = parser.parse_args()
-    rows = []
+    rows = Rows()
     with tempfile.TemporaryDirectory() as scratch:
         environment = {**os.environ, "GFLCHECK_CACHE_DIR": str(Path(scratch) / "cache")}
         main_job = ["gflcheck", "check", "-j", "auto"]
@@ -61,7 +73,7 @@ def main() -> None:
             tests = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "auto", "-q"]
             rows.append(("pytest after the main job", *timed(tests, ROOT, environment)))
             rows.append(("pytest, warm", *timed(tests, ROOT, environment)))
-            properties = [*tests[:4], "-q", "properties"]
+            properties = [*tests[:5], "-q", "properties"]
             rows.append(("pytest properties/, warm", *timed(properties, ROOT, environment)))
         if arguments.clean_clone:
             clone = Path(scratch) / "clone"
@@ -72,10 +84,6 @@ def main() -> None:
             rows.append(
                 ("clean clone, bash .ci/run", *timed(["bash", "-c", activate], clone, clean))
             )
-    print(f"| command ({os.cpu_count()} CPUs, {platform.machine()}) | wall | peak memory |")
-    print("|---|---|---|")
-    for name, wall, peak in rows:
-        print(f"| {name} | {wall // 60:.0f} min {wall % 60:.0f} s | {peak:.0f} MiB |")
 
 
 if __name__ == "__main__":

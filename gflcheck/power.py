@@ -49,17 +49,23 @@ class PowerEstimate:
     upper: float | None
     declared_false_alarm_rate: float
     p_value: float | None
-    meets_target: bool | None  # None: every run's setting was rejected, nothing was measured
+    meets_target: bool | None  # None: nothing measured, or an observation (nothing expected)
+    observation: bool = False
 
     @property
     def kind(self) -> str:
-        """``detection`` for a false variant, ``false alarm`` for a true statement."""
+        """``detection`` for a false variant, ``false alarm`` for a true statement, ``observed``
+        for an observation (reported, not judged: it has no rate to meet)."""
+        if self.observation:
+            return "observed"
         return "detection" if self.false_variant else "false alarm"
 
     def as_row(self) -> tuple[str, ...]:
         """A row of :data:`POWER_COLUMNS`."""
         target = (
-            f"≥ {DETECTION_TARGET:g}"
+            "-"
+            if self.observation
+            else f"≥ {DETECTION_TARGET:g}"
             if self.false_variant
             else f"≤ {self.declared_false_alarm_rate:g}"
         )
@@ -97,8 +103,10 @@ def power_from_outcomes(
     outcomes: Sequence[Outcome | None],
     declared_false_alarm_rate: float,
     alpha: float = 0.05,
+    observation: bool = False,
 ) -> PowerEstimate:
-    """Summarise repeated verdict outcomes (``None``: the run's setting was rejected)."""
+    """Summarise repeated verdict outcomes (``None``: the run's setting was rejected). An
+    ``observation`` is counted and given its interval, and judged against nothing."""
     require_open_unit_interval("alpha", alpha, "power_from_outcomes")
     decided = [o for o in outcomes if o is not None]
     runs, violated = len(decided), sum(o is Outcome.VIOLATED for o in decided)
@@ -108,7 +116,7 @@ def power_from_outcomes(
     else:
         lower = upper = rate = None
     p_value = None
-    if not runs:
+    if not runs or observation:
         meets = None
     elif false_variant:
         meets = rate >= DETECTION_TARGET
@@ -136,20 +144,21 @@ def power_from_outcomes(
         declared_false_alarm_rate,
         p_value,
         meets,
+        observation,
     )
 
 
 def repeated_outcome(
     entry: CatalogueEntry, repetition: int, limits: Budget
-) -> tuple[Outcome, float, bool] | None:
+) -> tuple[Outcome, float, bool, bool] | None:
     """Repetition ``repetition`` of ``entry`` (seed ``stream_seed(repetition, "power/<name>")``):
-    its outcome, declared false-alarm rate and whether it is a false variant; ``None`` when the
-    setting is rejected."""
+    its outcome, declared false-alarm rate, whether it is a false variant and whether it is an
+    observation; ``None`` when the setting is rejected."""
     try:
         verdict, _ = entry.run(limits, seed=stream_seed(repetition, f"power/{entry.name}"))
     except SettingRejectedError:
         return None
-    return verdict.outcome, verdict.false_alarm_rate, verdict.false_variant
+    return verdict.outcome, verdict.false_alarm_rate, verdict.false_variant, not verdict.judged
 
 
 def measure_power(
@@ -170,8 +179,10 @@ def measure_power(
         )
         outcomes = [None if result is None else result[0] for result in results]
         decided = [result for result in results if result is not None]
-        declared, false_variant = decided[0][1:] if decided else (alpha, False)
-        estimate = power_from_outcomes(entry.name, false_variant, outcomes, declared, alpha)
+        declared, false_variant, observed = decided[0][1:] if decided else (alpha, False, False)
+        estimate = power_from_outcomes(
+            entry.name, false_variant, outcomes, declared, alpha, observation=observed
+        )
         estimates.append(estimate)
         if progress:
             progress(f"{entry.name}: {estimate.kind} {estimate.violated}/{estimate.runs}")

@@ -76,3 +76,15 @@ def test_power_command_skips_sweeps_unless_asked(tmp_path, capsys):
     assert cli.main(["power", "-k", "kernel-separation/ntk", "--runs", "1", "--out", str(out)]) == 0
     assert json.loads(out.read_text())["checks"] == []
     assert "skipping the sweeps gfl/kernel-separation/ntk" in capsys.readouterr().err
+
+
+def test_an_observation_has_a_rate_and_no_target():
+    """An observation expects nothing (issue 14): its repetitions are counted, never judged as
+    false alarms."""
+    observed = power_from_outcomes(
+        "o", False, [VIOLATED] * 5 + [HOLDS] * 15, 0.05, observation=True
+    )
+    assert observed.kind == "observed" and observed.meets_target is None
+    assert observed.p_value is None and observed.violated == 5 and observed.rate == 0.25
+    row = observed.as_row()
+    assert row[1] == "observed" and row[5] == "-" and row[-1] == "-"
