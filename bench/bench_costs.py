@@ -6,7 +6,8 @@ for a warm one:
 
 - the main job, ``gflcheck check -j auto``, cold then warm;
 - ``pytest -n auto`` after the main job (as in CI: the properties replay the main job's runs),
-  then again warm; ``pytest properties/`` warm alone;
+  then again warm (the unit tests keep their own temporary caches, so they stay cold);
+  ``pytest properties/`` alone, twice, the second timed;
 - with ``--clean-clone``, ``bash .ci/run`` in a fresh clone of this repository (install
   included: a fresh virtual environment on this machine's pip).
 
@@ -74,6 +75,7 @@ def main() -> None:
             rows.append(("pytest after the main job", *timed(tests, ROOT, environment)))
             rows.append(("pytest, warm", *timed(tests, ROOT, environment)))
             properties = [*tests[:5], "-q", "properties"]
+            timed(properties, ROOT, environment)  # the first serial run after xdist's
             rows.append(("pytest properties/, warm", *timed(properties, ROOT, environment)))
         if arguments.clean_clone:
             clone = Path(scratch) / "clone"

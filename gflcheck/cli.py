@@ -78,13 +78,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     common.add_argument("--no-cache", action="store_true", help="train everything afresh")
     common.add_argument(
-        "-j",
-        "--jobs",
-        default="1",
-        help="checks run at once, each in its own process ('auto': one per CPU); the same "
-        "verdicts as one at a time",
-    )
-    common.add_argument(
         "--threads",
         type=int,
         default=1,
@@ -94,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = commands.add_parser(
         "check", parents=[common], help="run the default checks and print the verdict table"
     )
+    _add_jobs(check)
     check.add_argument("--details", action="store_true", help="print each verdict's details")
     check.add_argument("--list", action="store_true", help="list the checks and exit")
     baseline = commands.add_parser(
@@ -101,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parents=[common],
         help="run the default checks, then record or compare a baseline file",
     )
+    _add_jobs(baseline)
     baseline.add_argument("action", choices=["record", "compare"])
     baseline.add_argument("--file", default="gflcheck-baseline.json", help="the baseline file")
     baseline.add_argument(
@@ -119,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parents=[common],
         help="run the default checks and write a Markdown and HTML report with plots",
     )
+    _add_jobs(report)
     report.add_argument("--out", default="gflcheck-results/report", help="output folder")
     report.add_argument(
         "--power",
@@ -204,10 +200,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
 
 
+def _add_jobs(command: argparse.ArgumentParser) -> None:
+    """``-j/--jobs`` for the commands that run the default checks once (``power`` spreads its
+    repetitions with ``--dask`` instead)."""
+    command.add_argument(
+        "-j",
+        "--jobs",
+        default="1",
+        help="checks run at once, each in its own process ('auto': one per CPU); the same "
+        "verdicts as one at a time",
+    )
+
+
 def _jobs(value: str) -> int:
     """``--jobs``: an integer ≥ 1, or ``auto`` for the CPUs this process may use."""
     if value == "auto":
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        if hasattr(os, "sched_getaffinity"):
+            return len(os.sched_getaffinity(0))
+        return os.cpu_count() or 1
     jobs = int(value)
     if jobs < 1:
         raise ValueError(value)

@@ -223,6 +223,8 @@ def test_a_property_replays_what_the_command_computed(pytester, monkeypatch):
     assert "1 hits, 0 runs computed and stored" in result.stdout.str()
     assert cli.main(["check", "--threads", "0"]) == 2
     assert cli.main(["check", "--jobs", "0"]) == 2 and cli.main(["check", "-j", "two"]) == 2
+    with pytest.raises(SystemExit):  # power repeats checks on --dask, not on -j
+        cli.main(["power", "-j", "2"])
 
 
 def test_checks_in_parallel_give_the_serial_table(tmp_path):
