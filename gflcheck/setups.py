@@ -12,7 +12,7 @@ The built-in set-ups follow, one per training protocol of THEORY.md and FIDELITY
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from gflcheck.errors import ParameterRangeError
 from gflcheck.provenance import Tag
@@ -39,51 +39,44 @@ class SetUp:
     def __post_init__(self) -> None:
         if not isinstance(self.tag, Tag):
             object.__setattr__(self, "tag", Tag(self.tag))
-        for field_name in ("name", "data", "network", "loss", "steps", "samples", "reading"):
-            if not getattr(self, field_name).strip():
-                raise ParameterRangeError(field_name, "''", "a non-empty description", "SetUp")
+        for name, description in self.descriptions().items():
+            if not description.strip():
+                raise ParameterRangeError(name, "''", "a non-empty description", "SetUp")
+
+    def descriptions(self) -> dict[str, str]:
+        """Every field but the tag, by name, in declaration order."""
+        return {item.name: getattr(self, item.name) for item in fields(self) if item.name != "tag"}
 
     def lines(self) -> tuple[str, ...]:
         """``field: description`` lines, for a verdict's details and the report."""
-        return (
-            f"set-up: {self.name} ({self.tag.value})",
-            f"data: {self.data}",
-            f"network: {self.network}",
-            f"loss: {self.loss}",
-            f"steps: {self.steps}",
-            f"samples: {self.samples}",
-            f"reading: {self.reading}",
-        )
+        rest = [f"{name}: {text}" for name, text in self.descriptions().items() if name != "name"]
+        return (f"set-up: {self.name} ({self.tag.value})", *rest)
 
     def record(self) -> dict[str, str]:
         """The set-up as plain JSON (verdict records, baselines, the report)."""
-        return {
-            "name": self.name,
-            "data": self.data,
-            "network": self.network,
-            "loss": self.loss,
-            "steps": self.steps,
-            "samples": self.samples,
-            "reading": self.reading,
-            "tag": self.tag.value,
-        }
+        return {**self.descriptions(), "tag": self.tag.value}
 
 
 _TWO_LAYER_RELU = (
     "two-layer ReLU f = Σᵢ aᵢ·ReLU(⟨wᵢ,x⟩ − bᵢ), no output scaling; symmetric Gaussian "
     "initialisation (pairs ±a), σ_w = 1/√d, σ_b = 1, σ_a = 0.05/(m(B_x1 + 0.4)); biases fixed"
 )
-_ALGORITHM_1_STEPS = (
-    "Algorithm 1: step 1 on the first layer, η¹ = 1/(σ_a·B_x1), λ¹ = 1/η¹; then both layers, "
-    "η = 1/B_x2, λ = 10⁻⁴"
-)
+
+
+def _algorithm_1_steps(later_rate: str = "1/B_x2") -> str:
+    """Algorithm 1's steps, with the declared rate of steps 2..T."""
+    return (
+        "Algorithm 1: step 1 on the first layer, η¹ = 1/(σ_a·B_x1), λ¹ = 1/η¹; then both layers, "
+        f"η = {later_rate}, λ = 10⁻⁴"
+    )
+
 
 ALGORITHM_1_FRESH = SetUp(
     name="Alg. 1, fresh batches",
     data="the family's distribution at the setting's ‖μ‖ and σ (noise σ per coordinate)",
     network=_TWO_LAYER_RELU,
     loss="hinge",
-    steps=_ALGORITHM_1_STEPS + "; m and T from the theorem's polynomials, constants ours",
+    steps=_algorithm_1_steps() + "; m and T from the theorem's polynomials, constants ours",
     samples="a fresh batch at every step (n = batch size per step); the poster does not say "
     "whether samples are reused, THEORY.md §1.2 sets fresh as the default",
     tag=Tag.SECONDARY,
@@ -95,7 +88,7 @@ LOTTERY_TICKETS = SetUp(
     network=_TWO_LAYER_RELU + "; the ticket and the random subnetwork keep their initial "
     "neurons and train alone",
     loss="hinge",
-    steps=_ALGORITHM_1_STEPS + ", η¹ × 10 (declared boost); the subnetwork for ⌈c·T⌉ steps",
+    steps=_algorithm_1_steps() + ", η¹ × 10 (declared boost); the subnetwork for ⌈c·T⌉ steps",
     samples="a fresh batch at every step, the same batches for the whole network and the "
     "subnetwork",
     tag=Tag.OURS,
@@ -134,7 +127,7 @@ def separation_setup(learner: str, scaling: str) -> SetUp:
         loss="ridge regression on the labels (λ·tr(K)/n)" if fixed else "hinge",
         steps="closed form (Cholesky, float64)"
         if fixed
-        else _ALGORITHM_1_STEPS.replace("η = 1/B_x2", "η = 8/B_x2") + ", T = 300 full-batch steps",
+        else _algorithm_1_steps("8/B_x2") + ", T = 300 full-batch steps",
         samples="n training points per seed, the same sample for every learner; the need is the "
         "least n on a √2 grid with test error at most the level",
         tag=Tag.OURS,
@@ -153,7 +146,7 @@ def parity_setup(learner: str) -> SetUp:
         loss="least squares on the population (ridge λ·tr/N)" if fixed else "hinge",
         steps="closed form"
         if fixed
-        else _ALGORITHM_1_STEPS + ", η¹ × 10 (declared boost), T = 2000",
+        else _algorithm_1_steps() + ", η¹ × 10 (declared boost), T = 2000",
         samples="the population (infinitely many samples: only the size limits it)"
         if fixed
         else "a fresh batch of 512 at every step; error: the best of 10 checkpoints",

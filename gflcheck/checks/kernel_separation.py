@@ -403,9 +403,9 @@ def check_sample_growth(
         config.alpha,
         partial(_quantifiers, statement, config),
         observation,
+        partial(setup_of_separation, statement.learner),
     )
-    setup = partial(setup_of_separation, statement.learner)
-    return replace(check, setup=setup).run_with_evidence(setting)
+    return check.run_with_evidence(setting)
 
 
 def _sample_needs_of(
@@ -427,6 +427,7 @@ def growth_check(
     alpha: float,
     quantifiers: Callable[[Any, SampleNeeds, SlopeFit, float], Any],
     observation: str | None = None,
+    setup: SetUp | Callable[[Any], SetUp] | None = None,
 ) -> TheoryCheck[Any]:
     """A growth statement as a :class:`~gflcheck.declare.TheoryCheck` (module docstring): the
     fitted slope of the learner's need, with its two-sided ``1 − α`` interval, against the
@@ -451,6 +452,7 @@ def growth_check(
         quantity="fitted growth slope of the need",
         why_false=statement.why_false,
         observation=observation,
+        setup=setup,
     )
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -226,8 +226,9 @@ def check_size_growth(
         config.alpha,
         partial(_quantifiers, statement, config),
         observation,
+        parity_setup(statement.learner.value),
     )
-    return replace(check, setup=parity_setup(statement.learner.value)).run_with_evidence(setting)
+    return check.run_with_evidence(setting)
 
 
 def _size_needs_of(

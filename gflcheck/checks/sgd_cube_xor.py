@@ -16,7 +16,7 @@ minibatch SGD learns XOR on the hypercube with ``Θ(d polylog d)`` samples.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
@@ -128,8 +128,9 @@ def check_sgd_sample_growth(
         config.tolerance,
         config.alpha,
         partial(_quantifiers, statement, config),
+        setup=GLASGOW_SGD,
     )
-    return replace(check, setup=GLASGOW_SGD).run_with_evidence(setting)
+    return check.run_with_evidence(setting)
 
 
 def _needs(config: CubeXorConfig, learner: Learner, setting: CubeXorSetting) -> SampleNeeds:
