@@ -314,13 +314,50 @@ def write_json_atomically(path: Path, data: Any) -> None:
 
 def session_artefact(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The per-session JSON document: :func:`verdict_record` of every verdict, sorted by key,
-    and the environment."""
+    the :func:`family_false_alarm` of the session, and the environment."""
+    records = sorted(records, key=lambda r: (r["key"], r["test"]))
     return {
         "format": "gflcheck-session",
         "version": VERSION,
         "environment": environment(),
-        "verdicts": sorted(records, key=lambda r: (r["key"], r["test"])),
+        "family_wise": family_false_alarm(records),
+        "verdicts": records,
     }
+
+
+def family_false_alarm(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The decisions on true, judged statements among ``records`` (:func:`verdict_record`) and
+    the sum of their declared false-alarm rates: by the union bound, the chance that a run on
+    true statements raises any false alarm is at most that sum (``union_bound``, capped at 1).
+    No family-wise correction is applied to the verdicts (yet: issue 15), so the bound grows
+    with the number of decisions."""
+    rates = [
+        float(r["false_alarm_rate"])
+        for r in records
+        if not r["false_variant"] and not r.get("observation")
+    ]
+    return {
+        "decisions": len(rates),
+        "rate_sum": float(sum(rates)),
+        "union_bound": min(1.0, float(sum(rates))),
+        "largest_rate": max(rates, default=0.0),
+        "correction": "none",
+    }
+
+
+def family_false_alarm_line(records: Iterable[Mapping[str, Any]]) -> str:
+    """:func:`family_false_alarm` in words, for the CLI and the report."""
+    family = family_false_alarm(records)
+    bound = (
+        f"the chance of any false alarm in this run is ≤ {family['union_bound']:.3g}"
+        if family["rate_sum"] < 1
+        else "the union bound on the chance of any false alarm in this run says nothing"
+    )
+    return (
+        f"family-wise: {family['decisions']} decisions on true statements, at declared "
+        f"false-alarm rates ≤ {family['largest_rate']:.3g} summing to {family['rate_sum']:.3g}: "
+        f"{bound} (no family-wise correction is applied yet)"
+    )
 
 
 def verdict_record(test: str, verdict: Verdict, row: Iterable[str]) -> dict[str, Any]:

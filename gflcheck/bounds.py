@@ -10,7 +10,8 @@ value with an error that names the symbol and its allowed range.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+import functools
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -103,6 +104,29 @@ def positive_integer(name: str, description: str = "") -> SymbolDomain:
 def hidden_constant(name: str, description: str = "") -> SymbolDomain:
     """A positive hidden constant: the ``C`` that an ``O(·)`` or ``Ω(·)`` leaves unstated."""
     return SymbolDomain(name, lower=0.0, hidden=True, description=description)
+
+
+def positive_reparametrisation(
+    domains: Iterable[SymbolDomain],
+) -> dict[sympy.Symbol, sympy.Expr]:
+    """Each symbol with a bounded domain written through a positive variable ``u``: ``x = L + u``
+    on ``(L, ∞)``, ``x = L + (U − L)/(1 + u)`` on ``(L, U)``, so that sympy's sign reasoning sees the
+    whole domain (an integer symbol with both ends is left as it is)."""
+    substitution = {}
+    for domain in domains:
+        if domain.lower is None or (domain.integer and domain.upper is not None):
+            continue
+        lower = sympy.nsimplify(domain.lower)
+        if domain.upper is None:
+            u = sympy.Symbol(
+                f"_u_{domain.name}", positive=domain.lower_open or None, nonnegative=True
+            )
+            substitution[domain.symbol] = lower + u
+        else:
+            span = sympy.nsimplify(domain.upper) - lower
+            u = sympy.Symbol(f"_u_{domain.name}", positive=True)
+            substitution[domain.symbol] = lower + span / (1 + u)
+    return substitution
 
 
 class Monotonicity(StrEnum):
@@ -292,33 +316,14 @@ class Bound:
         reasoning sees the whole domain, e.g. ``log(r/δ) > 0`` for ``r ≥ 1``, ``δ ∈ (0, 1)``.
         ``UNKNOWN`` means sympy could not decide the sign (not that it changes sign).
         """
-        raw = self.derivative(name).xreplace(self._positive_reparametrisation())
-        for slope in (sympy.expand_log(sympy.factor(raw), force=True), sympy.simplify(raw)):
-            if slope.is_zero:
-                return Monotonicity.CONSTANT
-            if slope.is_nonnegative:
-                return Monotonicity.INCREASING
-            if slope.is_nonpositive:
-                return Monotonicity.DECREASING
-        return Monotonicity.UNKNOWN
-
-    def _positive_reparametrisation(self) -> dict[sympy.Symbol, sympy.Expr]:
-        substitution = {}
-        for domain in self._domains.values():
-            if domain.lower is None or (domain.integer and domain.upper is not None):
-                continue
-            u = sympy.Symbol(
-                f"_u_{domain.name}", positive=domain.lower_open or None, nonnegative=True
-            )
-            lower = sympy.nsimplify(domain.lower)
-            if domain.upper is None:
-                substitution[self._symbols[domain.name]] = lower + u
-            else:
-                span = sympy.nsimplify(domain.upper) - lower
-                substitution[self._symbols[domain.name]] = lower + span / (
-                    1 + sympy.Symbol(f"_u_{domain.name}", positive=True)
-                )
-        return substitution
+        symbol = self.symbol(name)
+        # A positive constant factor or an added constant changes no slope's sign: a bound
+        # tightened by a factor or a shift asks the cached question of its original.
+        _, varying = self.expression.as_independent(symbol, as_Add=True)
+        scale, shape = varying.as_coeff_Mul()
+        if not scale.is_positive:
+            shape = varying
+        return _monotonicity(shape, symbol, tuple(self._domains.values()))
 
     def exponent(self, name: str) -> sympy.Expr:
         """The log-log slope ∂log B/∂log(name) = name·(∂B/∂name)/B, simplified.
@@ -342,3 +347,37 @@ class Bound:
             raise UnknownSymbolError(
                 f"bound {self.name!r} has no symbol {name!r}; its symbols are {self._order}"
             )
+
+
+@functools.cache
+def _monotonicity(
+    expression: sympy.Expr, symbol: sympy.Symbol, domains: tuple[SymbolDomain, ...]
+) -> Monotonicity:
+    """:meth:`Bound.monotonicity`, once per expression, symbol and domains (sympy's sign
+    reasoning is slow, and a mutant or a tightened bound asks the same question again)."""
+    raw = sympy.simplify(sympy.diff(expression, symbol)).xreplace(
+        positive_reparametrisation(domains)
+    )
+    sign = decided_sign(raw)
+    if sign is None:
+        return Monotonicity.UNKNOWN
+    return (Monotonicity.DECREASING, Monotonicity.CONSTANT, Monotonicity.INCREASING)[sign + 1]
+
+
+def decided_sign(expression: sympy.Expr) -> int | None:
+    """0, 1 or −1 when sympy's assumptions decide that ``expression`` is zero, ≥ 0 or ≤ 0 (on
+    the expression, its factored form with logs expanded, or its simplified form); ``None``
+    when they cannot (which is not to say that the sign changes)."""
+    forms = (
+        expression,
+        sympy.expand_log(sympy.factor(expression), force=True),
+        sympy.simplify(expression),
+    )
+    for form in forms:
+        if form.is_zero:
+            return 0
+        if form.is_nonnegative:
+            return 1
+        if form.is_nonpositive:
+            return -1
+    return None

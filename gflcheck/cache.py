@@ -9,7 +9,7 @@ inside it comes from seeds among those arguments (:mod:`gflcheck.random`). While
 where the canonical arguments encode dataclass fields, numbers (floats bit-exactly), strings,
 tensors and arrays (dtype, shape and bytes), sympy expressions (``srepr``) and enums; the code
 version hashes every source file of the installed ``gflcheck`` package (but its presentation
-layer, :data:`PRESENTATION_MODULES`) and the file that defines
+layer and the sensitivity analysis, :data:`UNMEASURED_MODULES`) and the file that defines
 the function (so a user's own cached trainer is keyed by its source too); the environment is the
 torch, numpy, scipy, sympy and Python versions, the machine and torch's thread count (which
 changes the order of floating-point sums). Anything else (a ``torch.Generator``, a lambda) cannot
@@ -110,28 +110,31 @@ class CacheKeyError(GflcheckError, TypeError):
         )
 
 
-PRESENTATION_MODULES = frozenset(
+UNMEASURED_MODULES = frozenset(
     {
         "__init__.py",
         "baselines.py",
         "cli.py",
         "plots.py",
+        "mutants.py",
         "pytest_plugin.py",
         "pytest_session.py",
         "report.py",
         "report_document.py",
+        "sensitivity.py",
         "setups.py",
     }
 )
 """Modules of the package that the code version leaves out: the product surface and what it
-shows (the CLI, the pytest plugin, reports, baselines, set-up descriptions). None defines a
-cached run, and no cached value is made by them, so editing them replays the cache instead of
-training everything again (a test keeps them free of ``cached_run``)."""
+shows (the CLI, the pytest plugin, reports, baselines, set-up descriptions), and the sensitivity
+analysis (mutants and break points, which re-judge cached measurements). None defines a cached
+run, and no cached value is made by them, so editing them replays the cache instead of training
+everything again (a test keeps them free of ``cached_run``)."""
 
 
 def code_version() -> str:
     """SHA-256 of every ``.py`` file of the ``gflcheck`` package (paths and contents) but the
-    :data:`PRESENTATION_MODULES`."""
+    :data:`UNMEASURED_MODULES`."""
     return _code_version(Path(gflcheck.__file__).parent)
 
 
@@ -139,7 +142,7 @@ def code_version() -> str:
 def _code_version(root: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
-        if path.parent == root and path.name in PRESENTATION_MODULES:
+        if path.parent == root and path.name in UNMEASURED_MODULES:
             continue
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

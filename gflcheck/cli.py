@@ -8,6 +8,7 @@ statement violated, or a false variant not refuted.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -16,6 +17,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
+from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +53,7 @@ EXIT_CODES = """exit status:
 
 SESSION_ARTEFACT = "gflcheck-results/session.json"
 POWER_RESULTS = "gflcheck-results/power.json"
+MUTANT_RESULTS = "gflcheck-results/mutants.json"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,6 +126,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="include the rates of this 'gflcheck power' file, when it exists ('' for none)",
     )
     report.add_argument(
+        "--mutants",
+        default=MUTANT_RESULTS,
+        help="include the break points and kill tables of this 'gflcheck mutate' file, when it "
+        "exists ('' for none)",
+    )
+    report.add_argument(
         "--session",
         default=SESSION_ARTEFACT,
         help="also report the verdicts of this pytest session artefact, when it exists "
@@ -147,6 +157,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run the repetitions on this Dask scheduler (e.g. tcp://host:8786; 'local' starts "
         "a local cluster); the rates equal a local run's",
     )
+    mutate = commands.add_parser(
+        "mutate",
+        parents=[common],
+        help="tighten each true statement until its check refutes it (break points), and judge "
+        "its automatic mutants (kill tables), on the checks' own training runs",
+    )
+    _add_jobs(mutate)
+    mutate.add_argument(
+        "--module",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="instead of the default checks, the TheoryChecks defined in this Python file, each "
+        "on --examples settings drawn from its strategy (repeatable)",
+    )
+    mutate.add_argument(
+        "--examples",
+        type=int,
+        default=3,
+        help="settings drawn per check of a --module (default 3; Hypothesis, derandomised)",
+    )
+    mutate.add_argument("--out", default=MUTANT_RESULTS, help="where to write the results as JSON")
     cache_command = commands.add_parser("cache", help="show or clear the run cache")
     cache_command.add_argument("action", choices=["info", "clear"])
     cache_command.add_argument("--cache-dir", default=None, help="the cache directory")
@@ -165,7 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _figure(arguments)
     if arguments.command == "cache":
         return _cache(arguments)
-    if arguments.select and not _selected(arguments):
+    if getattr(arguments, "examples", 1) < 1:
+        print(f"--examples={arguments.examples}: allowed an integer ≥ 1", file=sys.stderr)
+        return 2
+    if arguments.select and not getattr(arguments, "module", None) and not _selected(arguments):
         names = ", ".join(entry.name for entry in DEFAULT_CHECKS)
         print(
             f"gflcheck: -k {arguments.select!r} matches no check; the checks: {names}",
@@ -187,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _report(arguments)
             if arguments.command == "power":
                 return _power(arguments)
+            if arguments.command == "mutate":
+                return _mutate(arguments)
             return _check(arguments)
     except cache.CacheError as error:
         print(f"gflcheck: {error}", file=sys.stderr)
@@ -310,6 +347,96 @@ def _power(arguments: argparse.Namespace) -> int:
     return 1 if missed else 0
 
 
+def _mutate(arguments: argparse.Namespace) -> int:
+    from gflcheck.report import (
+        BREAK_POINT_COLUMNS,
+        KILL_COLUMNS,
+        break_point_row,
+        kill_row,
+        survivor_rows,
+    )
+    from gflcheck.sensitivity import (
+        RELATIVE_PRECISION,
+        sensitivities_of_module_check,
+        theorem_kills,
+    )
+
+    if _not_a_folder("--out", Path(arguments.out).parent):
+        return 2
+    refused: list[str] = []
+    if arguments.module:
+        try:
+            checks = [c for path in arguments.module for c in _module_checks(Path(path))]
+        except UsageError as error:
+            print(f"gflcheck: {error}", file=sys.stderr)
+            return 2
+        checks = [c for c in checks if arguments.select in c.name]
+        sensitivities = []
+        for number, check in enumerate(checks, 1):
+            print(f"[{number}/{len(checks)}] {check.name} …", file=sys.stderr, flush=True)
+            analysed, skipped = sensitivities_of_module_check(check, arguments.examples)
+            sensitivities += analysed
+            refused += skipped
+    else:
+        entries = _selected(arguments)
+        outcomes = _run_entries(
+            entries, budget(arguments.profile), arguments.jobs, _sensitivities_of
+        )
+        sensitivities = [
+            s for i in sorted(outcomes) if isinstance(outcomes[i], list) for s in outcomes[i]
+        ]
+        refused = [
+            f"{entries[i].name}: {o}"
+            for i, o in sorted(outcomes.items())
+            if isinstance(o, SettingRejectedError)
+        ]
+    records = {
+        "environment": baselines.environment(),
+        "checks": [asdict(s) for s in sensitivities],
+        "theorems": [asdict(t) for t in theorem_kills(sensitivities)],
+        "refused": refused,
+    }
+    print("break points: how far each true statement tightens before it is false by the estimates")
+    print(
+        "(its measured tightness) and before its check refutes it (bisection to "
+        f"{RELATIVE_PRECISION:.0%}; 'never': not up to 2^40)"
+    )
+    print(format_table(BREAK_POINT_COLUMNS, [break_point_row(c) for c in records["checks"]]))
+    print("\nkill tables: automatic mutants of each theorem's bound (gflcheck.mutants)")
+    print(format_table(KILL_COLUMNS, [kill_row(t) for t in records["theorems"]]))
+    for theorem, change, _, why in survivor_rows(records["theorems"]):
+        print(f"survives: {theorem}: [{change}]: {why}")
+    for line in refused:
+        print(f"refused: {line}")
+    baselines.write_json_atomically(Path(arguments.out), records)
+    print(f"wrote {arguments.out}")
+    return 0
+
+
+def _module_checks(path: Path) -> list:
+    """The true, judged :class:`~gflcheck.declare.TheoryCheck` objects a user's Python file
+    defines (false variants and observations are not tightened)."""
+    from gflcheck.declare import TheoryCheck
+
+    if not path.is_file():
+        raise UsageError(f"--module={path}: no such Python file")
+    name = f"gflcheck_module_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise UsageError(f"--module={path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses of the module resolve their annotations through it
+    spec.loader.exec_module(module)
+    checks = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, TheoryCheck) and not value.is_false_variant and not value.observation
+    ]
+    if not checks:
+        raise UsageError(f"--module={path}: defines no TheoryCheck of a true statement")
+    return checks
+
+
 @contextmanager
 def _dask_client(address: str | None) -> Iterator[Any]:
     """A Dask client for ``address`` (``local``: a local cluster), or ``None``."""
@@ -330,6 +457,11 @@ def _report(arguments: argparse.Namespace) -> int:
     # the input files are read before any work: a bad one is a usage error
     try:
         power = _read_json(arguments.power, "a `gflcheck power` file", lambda d: d["checks"])
+        mutants = _read_json(
+            arguments.mutants,
+            "a `gflcheck mutate` file",
+            lambda d: {"checks": d["checks"], "theorems": d["theorems"]},
+        )
         session = _read_json(
             arguments.session,
             "a session artefact",
@@ -355,7 +487,13 @@ def _report(arguments: argparse.Namespace) -> int:
     print("writing the report (rate sweeps, XOR Figure 1, four-panel picture) …", file=sys.stderr)
     provenance = run_provenance(arguments.profile)
     files = build_report(
-        Path(arguments.out), records, sources, rejected, power=power, run=provenance
+        Path(arguments.out),
+        records,
+        sources,
+        rejected,
+        power=power,
+        run=provenance,
+        mutants=mutants,
     )
     print(f"wrote {files.markdown} and {files.html} ({len(files.images)} figures)")
     return 0
@@ -448,6 +586,11 @@ def _check(arguments: argparse.Namespace) -> int:
         )
     for name in unexpected:
         print(f"NOT AS EXPECTED: {name}: {named[name].outcome.value.upper()}")
+    print(
+        baselines.family_false_alarm_line(
+            baselines.verdict_record("cli", v, ()) for v in named.values()
+        )
+    )
     holding = sum(v.outcome is Outcome.HOLDS and not v.false_variant for v in judged.values())
     print(
         f"\n{len(judged) - len(unexpected)} as expected ({holding} non-vacuous HOLDS, "
@@ -473,10 +616,15 @@ def _run_default_checks(
     """Run catalogue entries with progress on stderr; return verdicts by entry name (in catalogue
     order), and the rejected settings. With ``jobs > 1`` the entries run in that many processes
     (:func:`_run_in_processes`)."""
+    return _in_order(entries, _run_entries(entries, limits, jobs, _verdict_of))
+
+
+def _run_entries(entries, limits, jobs: int, work) -> dict[int, Any]:
+    """``work(entry, limits)`` of each entry (or the rejection of its setting), by index, with
+    progress on stderr: serially, or with ``jobs > 1`` in that many processes."""
     if jobs > 1 and len(entries) > 1:
-        return _run_in_processes(entries, limits, jobs)
-    verdicts: dict[str, Verdict] = {}
-    rejected: list[tuple[str, str]] = []
+        return _run_in_processes(entries, limits, jobs, work)
+    outcomes: dict[int, Any] = {}
     for number, entry in enumerate(entries, 1):
         print(
             f"[{number}/{len(entries)}] {entry.name}: {entry.description} …",
@@ -484,22 +632,49 @@ def _run_default_checks(
             flush=True,
         )
         try:
-            outcome, seconds, _, _ = _run_entry(entry, limits)
+            outcome, seconds, _, _ = _run_entry(entry, limits, work)
         except KeyboardInterrupt:
-            raise Interrupted(verdicts, rejected) from None
-        _gather(entry.name, outcome, verdicts, rejected)
+            raise Interrupted(*_in_order(entries, outcomes)) from None
+        outcomes[number - 1] = outcome
         print(f"    {_progress(outcome)} ({seconds:.1f}s)", file=sys.stderr, flush=True)
-    return verdicts, rejected
+    return outcomes
 
 
-def _run_entry(entry, limits) -> tuple[Verdict | SettingRejectedError, float, int, int]:
-    """``entry``'s verdict (or the rejection of its setting), its seconds, and the run cache's
-    hits and misses it added."""
+def _verdict_of(entry, limits) -> Verdict:
+    return entry.run(limits)[0]
+
+
+def _sensitivities_of(entry, limits) -> list:
+    """The sensitivity of every true check that ``entry`` runs (false variants and observations
+    are not tightened)."""
+    from gflcheck.declare import recorded_runs
+    from gflcheck.sensitivity import check_sensitivity
+
+    with recorded_runs() as runs:
+        entry.run(limits)
+    return _analysed(runs, partial(check_sensitivity, where=entry.name))
+
+
+def _analysed(runs, analyse) -> list:
+    """``analyse`` of each recorded run of a true, judged check, each check and setting once."""
+    seen, analysed = set(), []
+    for run in runs:
+        key = (run.check.name, repr(run.setting))
+        if run.check.is_false_variant or run.check.observation or key in seen:
+            continue
+        seen.add(key)
+        analysed.append(analyse(run))
+    return analysed
+
+
+def _run_entry(entry, limits, work=_verdict_of) -> tuple[Any, float, int, int]:
+    """``work(entry, limits)`` (or the rejection of its setting), its seconds, and the run
+    cache's hits and misses it added."""
     run_cache = cache.active_cache()
     hits, misses = (run_cache.hits, run_cache.misses) if run_cache else (0, 0)
     start = time.perf_counter()
     try:
-        outcome: Verdict | SettingRejectedError = entry.run(limits)[0]
+        outcome = work(entry, limits)
     except SettingRejectedError as error:
         outcome = error
     seconds = time.perf_counter() - start
@@ -518,10 +693,12 @@ def _gather(name, outcome, verdicts: dict, rejected: list) -> None:
 def _progress(outcome) -> str:
     if isinstance(outcome, SettingRejectedError):
         return f"rejected: {outcome}"
+    if isinstance(outcome, list):
+        return f"{len(outcome)} true check(s) tightened and mutated"
     return outcome.outcome.value
 
 
-def _run_in_processes(entries, limits, jobs: int):
+def _run_in_processes(entries, limits, jobs: int, work):
     """Each entry in a worker process, the sweeps first (they walk grids: the longest entries),
     the others in catalogue order. Workers use the same run
     cache and torch thread count, so the numbers are those of a serial run; a run two workers
@@ -538,7 +715,7 @@ def _run_in_processes(entries, limits, jobs: int):
     pool = ProcessPoolExecutor(min(jobs, len(entries)), mp_context=context)
     try:
         futures = {
-            pool.submit(_run_entry_by_name, entries[i].name, limits, directory, threads): i
+            pool.submit(_run_entry_by_name, entries[i].name, limits, directory, threads, work): i
             for i in order
         }
         for done, future in enumerate(as_completed(futures), 1):
@@ -556,26 +733,26 @@ def _run_in_processes(entries, limits, jobs: int):
             )
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
-        verdicts, rejected = _in_order(entries, outcomes)
-        raise Interrupted(verdicts, rejected) from None
+        raise Interrupted(*_in_order(entries, outcomes)) from None
     pool.shutdown()
-    return _in_order(entries, outcomes)
+    return outcomes
 
 
 def _in_order(entries, outcomes) -> tuple[dict[str, Verdict], list[tuple[str, str]]]:
     verdicts: dict[str, Verdict] = {}
     rejected: list[tuple[str, str]] = []
     for index in sorted(outcomes):
-        _gather(entries[index].name, outcomes[index], verdicts, rejected)
+        if isinstance(outcomes[index], Verdict | SettingRejectedError):
+            _gather(entries[index].name, outcomes[index], verdicts, rejected)
     return verdicts, rejected
 
 
-def _run_entry_by_name(name: str, limits, directory: str | None, threads: int):
-    """In a worker process: the default check called ``name`` (:func:`_run_entry`)."""
+def _run_entry_by_name(name: str, limits, directory: str | None, threads: int, work):
+    """In a worker process: ``work`` on the default check called ``name`` (:func:`_run_entry`)."""
     torch.set_num_threads(threads)
     entry = next(entry for entry in DEFAULT_CHECKS if entry.name == name)
     with cache.use_cache(None if directory is None else cache.RunCache(Path(directory))):
-        return _run_entry(entry, limits)
+        return _run_entry(entry, limits, work)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,8 @@ instances are exact, up to the declared tolerance).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
@@ -296,7 +297,10 @@ class TheoryCheck(Generic[S]):
       expects no outcome, counts neither as a pass nor as a failure, and it has no property;
     - ``holds_share``: the share of a property's examples that must HOLD (default ½); a check
       whose bound is known to be vacuous or too weakly measured on part of its strategy lowers it,
-      and must say why in ``holds_share_reason``.
+      and must say why in ``holds_share_reason``;
+    - ``detection_rate``: for a false variant near the truth (near its measured break point,
+      :mod:`gflcheck.sensitivity`), the rate at which its property's examples must refute it,
+      by an exact binomial test, instead of every example (``None``).
     """
 
     name: str
@@ -329,6 +333,7 @@ class TheoryCheck(Generic[S]):
     setup: SetUp | Callable[[S], SetUp] | None = None
     holds_share: float = DEFAULT_HOLDS_SHARE
     holds_share_reason: str | None = None
+    detection_rate: float | None = None
 
     def __post_init__(self) -> None:
         context = f"TheoryCheck {self.name!r}"
@@ -361,6 +366,15 @@ class TheoryCheck(Generic[S]):
                 "reported without an expected outcome",
                 context,
             )
+        if self.detection_rate is not None:
+            if self.why_false is None:
+                raise ParameterRangeError(
+                    "detection_rate",
+                    self.detection_rate,
+                    "None for a true statement (it is a false variant's declared rate)",
+                    context,
+                )
+            require_open_unit_interval("detection_rate", self.detection_rate, context)
         if not isinstance(self.kind, StatementKind):
             raise ParameterRangeError("kind", self.kind, f"one of {list(StatementKind)}", context)
 
@@ -375,16 +389,19 @@ class TheoryCheck(Generic[S]):
         why_false: str,
         settings: st.SearchStrategy[S] | None = None,
         statement: str | None = None,
+        detection_rate: float | None = None,
     ) -> TheoryCheck[S]:
         """The same check with a deliberately false ``bound``; ``why_false`` says why, and
         ``settings`` (default: the check's) generates settings on which it is false. The
-        measurement is the same, so the run cache serves it."""
+        measurement is the same, so the run cache serves it. ``detection_rate``: the rate at
+        which the property must refute it (default: on every example)."""
         return dataclasses.replace(
             self,
             bound=bound,
             why_false=why_false,
             settings=self.settings if settings is None else settings,
             statement=statement,
+            detection_rate=detection_rate,
         )
 
     def declared_miscoverage(self, setting: S | None) -> tuple[float, float]:
@@ -506,6 +523,14 @@ class TheoryCheck(Generic[S]):
         count = self.seed_count(setting)
         seeds = tuple(stream_seed(seed, f"{stream}-{i}") for i in range(count))
         measured = _measure(self, setting, seeds)
+        for recorder in _RECORDERS:
+            recorder.append(RecordedRun(self, setting, seeds, measured))
+        return self.judge(setting, measured, seeds), measured.evidence
+
+    def judge(self, setting: S, measured: Measurement, seeds: tuple[int, ...]) -> Verdict:
+        """The verdict on ``setting`` from a measurement already made on ``seeds`` (what
+        :meth:`run` does after measuring): a check that differs only in its bound, such as a
+        mutant (:mod:`gflcheck.sensitivity`), is judged on the same runs without training."""
         declared = self.declared_miscoverage(setting)
         if (
             measured.lower_miscoverage > declared[0] + 1e-15
@@ -551,7 +576,7 @@ class TheoryCheck(Generic[S]):
         trivial = self.trivial(setting)
         slack = np.take_along_axis(_as_instances(margin), tightest, 1)[:, 0]
         probabilistic = self.kind is StatementKind.WITH_PROBABILITY
-        verdict = Verdict(
+        return Verdict(
             check=self.name + (f"/{self.label(setting)}" if self.label else ""),
             statement=(self.statement or self.bound.name)
             + (" (false)" if self.is_false_variant and not self.statement else ""),
@@ -577,7 +602,6 @@ class TheoryCheck(Generic[S]):
             observation=self.observation,
             setup=self.setup(setting) if callable(self.setup) else self.setup,
         )
-        return verdict, measured.evidence
 
     def _notes(self, measured: Measurement, seeds: tuple[int, ...]) -> tuple[str, ...]:
         notes = [f"false variant: {self.why_false}"] if self.why_false else []
@@ -634,7 +658,8 @@ class TheoryCheck(Generic[S]):
 
     def property(self) -> Callable[..., None]:
         """A pytest property: no generated setting may refute the statement, and at least
-        ``holds_share`` of them must confirm it (a false variant: every setting refutes it).
+        ``holds_share`` of them must confirm it (a false variant: every setting refutes it, or
+        with a ``detection_rate``, the examples refute it at a rate not significantly below it).
         Assign it to a ``test_…`` name in a test module. An observation has no property: no
         outcome is expected of it (run it in the main job, or with :meth:`run`)."""
         check = self
@@ -650,15 +675,17 @@ class TheoryCheck(Generic[S]):
         @pytest.mark.gflcheck_property(
             holds_share=0.0 if self.is_false_variant else self.holds_share,
             reason=self.holds_share_reason,
+            detection_rate=self.detection_rate,
+            alpha=self.alpha,
         )
         @given(setting=self.settings)
         def test(setting: Any, gflcheck_session: Any) -> None:
             __tracebackhide__ = True  # the verdict's report is the message; gflcheck's frame is not
             verdict = gflcheck_session.check(lambda: check.run_with_evidence(setting))
-            if check.is_false_variant:
-                assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
-            else:
+            if not check.is_false_variant:
                 assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
+            elif check.detection_rate is None:  # else the session tests the rate over examples
+                assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
 
         test.__name__ = f"test_{self.name}"
         return test
@@ -725,6 +752,33 @@ class TheoryCheck(Generic[S]):
         return tuple(rows)
 
 
+@dataclass(frozen=True, eq=False)
+class RecordedRun(Generic[S]):
+    """One :meth:`TheoryCheck.run` seen by :func:`recorded_runs`: the check, the setting, the
+    seeds and the measurement its verdict was judged on."""
+
+    check: TheoryCheck[S]
+    setting: S
+    seeds: tuple[int, ...]
+    measured: Measurement
+
+
+_RECORDERS: list[list[RecordedRun[Any]]] = []
+
+
+@contextmanager
+def recorded_runs() -> Iterator[list[RecordedRun[Any]]]:
+    """Within the block, every :meth:`TheoryCheck.run` (in this process) is appended to the list
+    this yields: how ``gflcheck mutate`` finds the checks behind any catalogue entry, the user's
+    included, with no code added to them."""
+    runs: list[RecordedRun[Any]] = []
+    _RECORDERS.append(runs)
+    try:
+        yield runs
+    finally:
+        _RECORDERS.remove(runs)
+
+
 def _as_instances(array: np.ndarray) -> np.ndarray:
     """``[k]`` as ``[k, 1]``; ``[k, n]`` as it is."""
     array = np.asarray(array, dtype=float)
@@ -782,8 +836,10 @@ __all__ = [
     "BoundValues",
     "Measurement",
     "Precondition",
+    "RecordedRun",
     "StatementKind",
     "TheoryCheck",
     "delta_of_setting",
     "no_setting_symbols",
+    "recorded_runs",
 ]

@@ -271,3 +271,53 @@ def gaussian_one_step_panels(picture: OneStepPicture) -> Figure:
     )
     figure.tight_layout()
     return figure
+
+
+def tightness(checks: Sequence[Mapping[str, Any]]) -> Figure:
+    """Per true check (records of ``gflcheck mutate``): the least tightening at which the
+    statement is false by the estimates (dot, with its interval from the confidence bounds) and
+    the least its check refutes (cross); a factor on a log axis, a shift on a linear one. An
+    arrow at the edge: never within the search."""
+    kinds = [k for k in ("factor", "shift") if any(c["break_point"]["kind"] == k for c in checks)]
+    rows = {k: [c for c in checks if c["break_point"]["kind"] == k] for k in kinds}
+    heights = [len(rows[k]) for k in kinds] or [1]
+    figure, axes = plt.subplots(
+        len(heights),
+        1,
+        figsize=(8, 0.32 * sum(heights) + 1.6 * len(heights)),
+        gridspec_kw={"height_ratios": heights},
+        squeeze=False,
+    )
+    for axis, kind in zip(axes[:, 0], kinds, strict=False):
+        members = rows[kind]
+        points = [c["break_point"] for c in members]
+        finite = [
+            v
+            for p in points
+            for v in (p["false"], p["refuted"], *p["false_interval"])
+            if v is not None
+        ]
+        edge = (max(finite) * 2 if kind == "factor" else max(finite) + 0.5) if finite else 1.0
+        for row, point in enumerate(points):
+            least, most = (edge if v is None else v for v in point["false_interval"])
+            axis.plot([least, most], [row, row], color="tab:blue", linewidth=2, alpha=0.5)
+            false = edge if point["false"] is None else point["false"]
+            refuted = edge if point["refuted"] is None else point["refuted"]
+            axis.plot(false, row, "o", color="tab:blue")
+            axis.plot(refuted, row, "x", color="tab:red", markersize=8)
+        axis.axvline(1.0 if kind == "factor" else 0.0, color="black", linewidth=1)
+        if kind == "factor":
+            axis.set_xscale("log")
+        axis.set_yticks(range(len(members)), [c["where"] for c in members], fontsize=8)
+        axis.invert_yaxis()
+        axis.set_xlabel(
+            "tightening factor f: the bound ÷ f (× f for ≥); dot: false by the estimates "
+            "(bound ÷ measured), bar: by the confidence bounds, ×: refuted"
+            if kind == "factor"
+            else "tightening shift s in the compared number (a slope, for a rate); "
+            "dot: false by the estimates, ×: refuted",
+            fontsize=8,
+        )
+        axis.grid(alpha=0.3, axis="x")
+    figure.tight_layout()
+    return figure

@@ -103,8 +103,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "gflcheck: a theory check (trains networks)")
     config.addinivalue_line(
         "markers",
-        "gflcheck_property(holds_share=0.5, reason=None): the share of a property's examples over "
-        "true statements that must HOLD, and why it is below one half",
+        "gflcheck_property(holds_share=0.5, reason=None, detection_rate=None, alpha=0.05): the "
+        "share of a property's examples over true statements that must HOLD, and why it is "
+        "below one half; for a false variant, the rate at which its examples must refute it "
+        "(an exact binomial test at level alpha) instead of every example",
     )
     config.addinivalue_line(
         "markers", "expensive: a check that trains many networks (deselect with -m 'not expensive')"
@@ -216,6 +218,7 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     if state:
         _verdicts_as_properties(item, state.records[first:])
         state.require_holds_share(item, first)
+        state.require_detection_rate(item, first)
     return result
 
 

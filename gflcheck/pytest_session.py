@@ -14,11 +14,15 @@ from typing import Any
 import pytest
 from hypothesis import event, reject
 from hypothesis.control import currently_in_test_context
+from scipy import stats
 
 from gflcheck import baselines, cache
 from gflcheck.errors import SettingRejectedError
 from gflcheck.report import format_rows_table, verdict_row
 from gflcheck.verdicts import DEFAULT_HOLDS_SHARE, Outcome, Verdict
+
+DEFAULT_DETECTION_ALPHA = 0.05
+"""The level of the binomial test of a false variant's declared detection rate."""
 
 
 def new_session(config: pytest.Config, profile: str) -> GflcheckSession:
@@ -110,6 +114,38 @@ class GflcheckSession:
                 f"required {share:.0%}: {summary}. An inconclusive or vacuous verdict confirms "
                 "nothing; strengthen the measurement (more seeds, larger test samples), aim the "
                 "strategy where the bound is informative, or declare a lower share with a reason."
+            )
+
+    def require_detection_rate(self, item: pytest.Item, first: int) -> None:
+        """A property over a false variant marked ``gflcheck_property(detection_rate=r)`` passes
+        unless its examples refute the statement significantly less often than ``r``: the exact
+        one-sided binomial test of "rate ≥ r" on the VIOLATED count rejects at level ``alpha``
+        (default 0.05). A subtle variant, false where a weak check would miss it, is then
+        stable in CI; without the marker every example must refute it."""
+        marker = item.get_closest_marker("gflcheck_property")
+        rate = marker.kwargs.get("detection_rate") if marker else None
+        if rate is None:
+            return
+        alpha = marker.kwargs.get("alpha", DEFAULT_DETECTION_ALPHA)
+        false_rows = [r for r in self.records[first:] if r["false_variant"]]
+        if not false_rows:
+            raise AssertionError(
+                f"{item.name}: declares a detection rate ≥ {rate:g} but judged no false "
+                "variant: every example was discarded, so nothing was measured"
+            )
+        detected = sum(r["outcome"] == Outcome.VIOLATED.value for r in false_rows)
+        p_value = float(stats.binomtest(detected, len(false_rows), rate, "less").pvalue)
+        summary = (
+            f"{detected} of {len(false_rows)} examples refute the false variant; declared "
+            f"detection rate ≥ {rate:g}, one-sided binomial p = {p_value:.3g} (level {alpha:g})"
+        )
+        self.property_summaries.append(f"{item.name}: {summary}")
+        if p_value < alpha:
+            raise AssertionError(
+                f"{item.name}: detects its false variant significantly less often than "
+                f"declared: {summary}. The check is blind to this variant on part of its "
+                "strategy: strengthen the measurement, or measure the rate with `gflcheck power` "
+                "and declare what is true."
             )
 
     def record(self, verdict: Verdict) -> None:

@@ -6,6 +6,7 @@ Library code returns strings; the CLI and the pytest plugin print them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from gflcheck.verdicts import Verdict
 
@@ -142,3 +143,79 @@ def format_verdict_details(verdict: Verdict) -> str:
         lines.append(f"  counterexample: {verdict.counterexample}")
     lines += [f"  note: {note}" for note in verdict.notes]
     return "\n".join(lines)
+
+
+BREAK_POINT_COLUMNS = (
+    "where",
+    "check",
+    "outcome",
+    "tightened by",
+    "false at",
+    "interval",
+    "refuted at",
+)
+
+
+def break_point_row(check: Mapping[str, Any]) -> list[str]:
+    """One row of the break-point table, from a ``gflcheck mutate`` record of a check (a
+    :class:`~gflcheck.sensitivity.CheckSensitivity` as a dict): how far its statement tightens
+    before it is false by the estimates (its measured tightness: bound ÷ measured, for a factor)
+    and before the check refutes it."""
+    point = check["break_point"]
+    least, most = (_amount(v) for v in point["false_interval"])
+    return [
+        check["where"],
+        check["check"],
+        check["outcome"].upper(),
+        "÷ factor" if point["kind"] == "factor" else "− shift",
+        _amount(point["false"]),
+        f"[{least}, {most}]",
+        _amount(point["refuted"]),
+    ]
+
+
+def _amount(value: float | None) -> str:
+    return "never" if value is None else f"{value:.3g}"
+
+
+KILL_COLUMNS = (
+    "theorem",
+    "settings",
+    "mutants",
+    "tighter",
+    "false (estimates)",
+    "killable",
+    "killed",
+    "kill rate",
+)
+
+
+def kill_row(theorem: Mapping[str, Any]) -> list[str]:
+    """One row of the kill table, from a ``gflcheck mutate`` record of a theorem (a
+    :class:`~gflcheck.sensitivity.TheoremKills` as a dict): its tighter mutants, how many are
+    false on some setting by the estimates and by the confidence bounds (killable), how many
+    were refuted (killed), and killed ÷ killable with its interval."""
+    rate = theorem["rate"]
+    return [
+        theorem["statement"],
+        str(theorem["settings"]),
+        str(len(theorem["mutants"])),
+        str(rate["tighter"]),
+        str(rate["false"]),
+        str(rate["killable"]),
+        str(rate["killed"]),
+        f"{rate['killed'] / rate['killable']:.2f} [{rate['lower']:.2f}, {rate['upper']:.2f}]"
+        if rate["killable"]
+        else "-",
+    ]
+
+
+def survivor_rows(theorems: Iterable[Mapping[str, Any]]) -> list[list[str]]:
+    """``[theorem, mutant, bound, why]`` for each tighter mutant false by the estimates that no
+    check refuted."""
+    return [
+        [theorem["statement"], mutant["change"], mutant["expression"], mutant["why"]]
+        for theorem in theorems
+        for mutant in theorem["mutants"]
+        if mutant["label"] == "tighter" and mutant["false"] and not mutant["killed"]
+    ]

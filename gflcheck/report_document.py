@@ -24,7 +24,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 
 from gflcheck import catalogue, plots
-from gflcheck.baselines import environment_id
+from gflcheck.baselines import environment_id, family_false_alarm_line
 from gflcheck.checks.kernel_rates import sweep_slope
 from gflcheck.figures import (
     gaussian_one_step_picture,
@@ -34,7 +34,14 @@ from gflcheck.figures import (
 )
 from gflcheck.power import DETECTION_TARGET, POWER_COLUMNS, PowerEstimate
 from gflcheck.profiles import profile_name
-from gflcheck.report import VERDICT_COLUMNS
+from gflcheck.report import (
+    BREAK_POINT_COLUMNS,
+    KILL_COLUMNS,
+    VERDICT_COLUMNS,
+    break_point_row,
+    kill_row,
+    survivor_rows,
+)
 from gflcheck.theorems.separation import (
     SEPARATION_LEARNERS,
     GrowthStatement,
@@ -191,6 +198,50 @@ def _power_section(power: Sequence[Mapping[str, Any]] | None) -> list[Block]:
     ]
 
 
+def _sensitivity_section(mutants: Mapping[str, Any] | None, save: Any) -> list[Block]:
+    heading = Heading("How false a statement must be before the suite notices")
+    if mutants is None:
+        return [heading, Paragraph("Not measured: run `gflcheck mutate` to add this section.")]
+    checks, theorems = mutants["checks"], mutants["theorems"]
+    survivors = survivor_rows(theorems)
+    blocks: list[Block] = [
+        heading,
+        Paragraph(
+            "Each true check's statement tightened until it is false by the point estimates (the "
+            "measured tightness: bound ÷ measured, for a factor), false by the confidence bounds "
+            "(the interval), and refuted by the check's own decision rule; a rate is tightened by "
+            "a shift of its compared slope. 'never': no tightening up to 2^40 does it (a lower "
+            "confidence bound of 0, say). Judged on the checks' own training runs "
+            "(`gflcheck mutate`)."
+        ),
+        Table(BREAK_POINT_COLUMNS, [break_point_row(c) for c in checks]),
+        save(
+            plots.tightness(checks),
+            "tightness.png",
+            "Per check: the least tightening false by the estimates (dot, bar: by the "
+            "confidence bounds) and refuted by the check (×).",
+        ),
+        Heading("Kill tables", 3),
+        Paragraph(
+            "Automatic mutants of each theorem's bound (constants scaled, exponents moved, a "
+            "factor or a term dropped, √ removed, log → log log, hidden constants scaled). "
+            "Tighter: a stronger claim on some checked setting; false: false there by the point "
+            "estimates; killable: false there by the confidence bounds; killed: the check's "
+            "verdict is VIOLATED. Kill rate: killed ÷ killable, 95% Clopper–Pearson interval."
+        ),
+        Table(KILL_COLUMNS, [kill_row(t) for t in theorems]),
+    ]
+    if survivors:
+        blocks += [
+            Heading("What the checks cannot see", 3),
+            Paragraph(
+                "Tighter mutants false by the estimates that no check refuted, with the reason."
+            ),
+            Table(["theorem", "mutant", "bound", "why it survives"], survivors),
+        ]
+    return blocks
+
+
 def _reference_slopes(grid: Sequence[int], *statements: GrowthStatement) -> dict[str, float]:
     """Each statement's bound, labelled with its own slope over ``grid``, for a growth plot."""
     slopes = {s.bound.expression: s.exponent_over(grid) for s in statements}
@@ -238,6 +289,7 @@ def build_report(
     xor_dimensions: Sequence[int] = (16, 32, 64, 128),
     power: Sequence[Mapping[str, Any]] | None = None,
     run: str = "",
+    mutants: Mapping[str, Any] | None = None,
 ) -> ReportFiles:
     """Write ``report.md``, ``report.html`` and their PNG files into ``directory``; ``run`` is
     the run's provenance (:func:`run_provenance`), shown at the top.
@@ -249,7 +301,9 @@ def build_report(
     directory.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
     try:
-        written = _write_report(staging, records, sources, rejected, xor_dimensions, power, run)
+        written = _write_report(
+            staging, records, sources, rejected, xor_dimensions, power, run, mutants
+        )
         for path in sorted(staging.iterdir()):
             os.replace(path, directory / path.name)
     finally:
@@ -269,6 +323,7 @@ def _write_report(
     xor_dimensions: Sequence[int],
     power: Sequence[Mapping[str, Any]] | None,
     run: str,
+    mutants: Mapping[str, Any] | None = None,
 ) -> ReportFiles:
     images: list[Path] = []
 
@@ -292,6 +347,7 @@ def _write_report(
             f"false variants refuted); {len(records) - judged} observations (reported, not "
             f"judged); {len(rejected)} settings rejected. " + _outcome_counts(records)
         ),
+        Paragraph(family_false_alarm_line(records) + "."),
         Heading("Verdicts"),
         verdict_table(records),
     ]
@@ -317,6 +373,7 @@ def _write_report(
         blocks += [Heading("Rejected settings", 3), Table(["check", "reason"], rejected)]
     blocks += setup_section(records)
     blocks += _power_section(power)
+    blocks += _sensitivity_section(mutants, save)
     blocks += [
         Heading("Bound against measured value"),
         save(

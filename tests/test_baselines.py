@@ -315,3 +315,23 @@ def test_verdicts_reach_junit_xml_as_properties(pytester):
     verdict = json.loads(prop.get("value"))
     assert verdict["outcome"] == "holds" and verdict["min_slack"] == 0.5
     assert verdict["key"].startswith("test_check::demo/check::Theorem 3.12::")
+
+
+def test_the_family_wise_statement_sums_the_true_statements_declared_rates():
+    """Issue 15: the artefact states the family-wise false-alarm bound of a run; false variants
+    and observations make no decision on a true statement."""
+    records = [
+        baselines.verdict_record("t", make_verdict(), ()),
+        baselines.verdict_record("t", make_verdict(), ()),
+        baselines.verdict_record("t", make_verdict(violations=14, false_variant=True), ()),
+        baselines.verdict_record("t", make_verdict(observation="reported"), ()),
+    ]
+    family = baselines.family_false_alarm(records)
+    assert family["decisions"] == 2
+    assert family["rate_sum"] == pytest.approx(0.13) and family["union_bound"] == pytest.approx(
+        0.13
+    )
+    assert "≤ 0.13" in baselines.family_false_alarm_line(records)
+    many = baselines.family_false_alarm_line(records[:1] * 20)
+    assert "says nothing" in many and "summing to 1.3" in many
+    assert baselines.session_artefact(records)["family_wise"] == family

@@ -173,21 +173,81 @@ def test_an_interrupted_report_leaves_the_previous_one_and_no_staging_folder(tmp
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "report.md"]
 
 
+MUTATE_RECORDS = {
+    "checks": [
+        {
+            "where": "gfl/xor",
+            "check": "gfl-theorem-3.12/xor",
+            "outcome": "holds",
+            "break_point": {
+                "kind": "factor",
+                "false": 492.9,
+                "false_interval": [301.2, None],
+                "refuted": None,
+            },
+        }
+    ],
+    "theorems": [
+        {
+            "statement": "Theorem 3.12",
+            "settings": 1,
+            "mutants": [
+                {
+                    "change": "term OPT dropped",
+                    "expression": "r + epsilon",
+                    "label": "tighter",
+                    "false": True,
+                    "killable": True,
+                    "killed": False,
+                    "why": "0 of 24 seeds certainly beyond it",
+                },
+                {
+                    "change": "r → r**(3/2)",
+                    "expression": "r**(3/2) + OPT + epsilon",
+                    "label": "looser",
+                    "false": False,
+                    "killable": False,
+                    "killed": False,
+                    "why": "",
+                },
+            ],
+            "rate": {
+                "tighter": 1,
+                "false": 1,
+                "killable": 1,
+                "killed": 0,
+                "lower": 0.0,
+                "upper": 0.975,
+            },
+        }
+    ],
+}
+
+
 def test_report_command_shows_rejections_power_and_run_provenance(tmp_path, small_catalogue):
     """Issue 16: the rejected-settings table had one character per cell, `--power` was parsed
-    and never used, and the report said nothing of when and from what it was made."""
+    and never used, and the report said nothing of when and from what it was made. Issue 15:
+    `--mutants` adds the break points, the kill table and what survives."""
     from gflcheck.cli import main
 
     power = tmp_path / "power.json"
     estimate = power_from_outcomes("gfl/xor", False, [Outcome.HOLDS] * 4, 0.05)
     power.write_text(json.dumps({"runs": 4, "checks": estimates_as_json([estimate])}))
+    mutants = tmp_path / "mutants.json"
+    mutants.write_text(json.dumps(MUTATE_RECORDS))
     out = tmp_path / "report"
     arguments = ["report", "-k", "gfl/three-cluster-d2", "--out", str(out), "--session", ""]
-    assert main([*arguments, "--power", str(power)]) == 0
+    assert main([*arguments, "--power", str(power), "--mutants", str(mutants)]) == 0
     markdown = (out / "report.md").read_text()
     assert "| gfl/three-cluster-d2 | outside the theorem's hypotheses: m ≤ e^d fails" in markdown
     assert "| gfl/xor | false alarm | 0/4 |" in markdown
     assert "Not measured" not in markdown
+    assert "| gfl/xor | gfl-theorem-3.12/xor | HOLDS | ÷ factor | 493 | [301, never] | never |" in (
+        markdown
+    )
+    assert "| Theorem 3.12 | 1 | 2 | 1 | 1 | 1 | 0 | 0.00 [0.00, 0.97] |" in markdown
+    assert "| Theorem 3.12 | term OPT dropped | r + epsilon | 0 of 24 seeds certainly" in markdown
+    assert (out / "tightness.png").exists()
     assert "Run: 20" in markdown and ", commit " in markdown and "profile default" in markdown
     power.write_text("[]")
     assert main([*arguments, "--power", str(power)]) == 2  # refused before any work

@@ -1,0 +1,302 @@
+"""Automatic mutants of a bound, their labels, and the sensitivity of a check: break points and
+kill tables (issue 15)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import strategies as st
+
+from gflcheck import (
+    Bound,
+    Measurement,
+    Outcome,
+    Provenance,
+    StatementKind,
+    Tag,
+    TheoryCheck,
+    hidden_constant,
+    positive,
+    positive_integer,
+    rate_check,
+)
+from gflcheck.cli import main
+from gflcheck.declare import recorded_runs
+from gflcheck.mutants import (
+    Direction,
+    Label,
+    MutantComparisonError,
+    Operator,
+    compare_bounds,
+    mutants,
+    tightening,
+)
+from gflcheck.sensitivity import (
+    Tightening,
+    check_sensitivity,
+    example_settings,
+    kill_rate,
+    theorem_kills,
+)
+
+SOURCE = Provenance("unit test", "Lemma 1", Tag.OURS)
+TRAINING_LOSS = Bound(
+    "training loss",
+    "4*rho**2/(eta*T)",
+    [positive("rho"), positive("eta"), positive_integer("T")],
+    SOURCE,
+)
+
+
+def mutant(bound: Bound, change: str):
+    return next(m for m in mutants(bound) if m.change == change)
+
+
+def test_mutants_cover_the_declared_operators_once_each_and_never_the_original():
+    bound = Bound("rate", "C*d**2 + log(d)", [hidden_constant("C"), positive("d")], SOURCE)
+    found = mutants(bound)
+    changes = {m.change for m in found}
+    assert {"d**2 → d**(3/2)", "d**2 → d**(5/2)", "term log(d) dropped", "C → C/2"} <= changes
+    assert "log(d) → log(log(d))" in changes
+    assert {m.operator for m in found} >= {
+        Operator.EXPONENT,
+        Operator.TERM,
+        Operator.FACTOR,
+        Operator.LOG,
+        Operator.HIDDEN_CONSTANT,
+    }
+    expressions = [m.bound.expression for m in found]
+    assert len(set(expressions)) == len(expressions)
+    assert bound.expression not in expressions
+    assert all(m.bound.provenance.tag is Tag.OURS for m in found)
+    assert all(m.change in m.bound.provenance.location for m in found)
+
+
+def test_a_halved_constant_is_proved_tighter_and_a_dropped_rate_factor_looser():
+    halved = mutant(TRAINING_LOSS, "4 → 2 in 4*rho**2/(T*eta)")
+    comparison = compare_bounds(halved.bound, TRAINING_LOSS)
+    assert comparison.direction is Direction.SMALLER and comparison.proved
+    assert tightening(comparison.direction) is Label.TIGHTER
+    assert tightening(comparison.direction, at_least=True) is Label.LOOSER
+    no_rate = mutant(TRAINING_LOSS, "factor 1/T dropped")
+    assert compare_bounds(no_rate.bound, TRAINING_LOSS).direction is Direction.LARGER
+
+
+def test_a_mutant_sympy_cannot_order_is_labelled_by_evaluation_on_the_points_given():
+    faster = mutant(TRAINING_LOSS, "1/T → T**(-3/2)")
+    with pytest.raises(MutantComparisonError, match="points"):
+        compare_bounds(faster.bound, TRAINING_LOSS)
+    points = [{"rho": 1.0, "eta": 0.1, "T": t} for t in (2, 10, 100)]
+    comparison = compare_bounds(faster.bound, TRAINING_LOSS, points)
+    assert comparison.direction is Direction.SMALLER and not comparison.proved
+    assert "3 point(s)" in comparison.how
+    crossing = mutant(TRAINING_LOSS, "factor 1/eta dropped")  # smaller only where η > 1
+    points = [{"rho": 1.0, "eta": eta, "T": 5} for eta in (0.5, 2.0)]
+    assert compare_bounds(crossing.bound, TRAINING_LOSS, points).direction is Direction.NEITHER
+
+
+# -- a deterministic ∀-statement with a known tightness --------------------------------------
+@dataclass(frozen=True)
+class Size:
+    n: int
+    seed: int = 0
+
+
+def linear_measure(setting: Size, seeds: tuple[int, ...]) -> Measurement:
+    """Exactly ``n`` on every seed: the bound ``2n`` is 2× loose."""
+    return Measurement(np.full(len(seeds), float(setting.n)))
+
+
+EXACT = TheoryCheck(
+    name="exact-linear",
+    bound=Bound("twice n", "2*n", [positive_integer("n")], SOURCE),
+    settings=st.builds(Size, st.integers(2, 50)),
+    bound_values=lambda s: {"n": s.n},
+    measure=linear_measure,
+    kind=StatementKind.FOR_EVERY,
+    min_seeds=3,
+)
+
+
+def recorded(check: TheoryCheck, setting):
+    with recorded_runs() as runs:
+        verdict = check.run(setting)
+    assert len(runs) == 1 and runs[0].check is check and runs[0].setting == setting
+    return verdict, runs[0]
+
+
+def test_the_break_point_of_an_exact_for_every_bound_is_its_measured_tightness():
+    verdict, run = recorded(EXACT, Size(10))
+    assert verdict.outcome is Outcome.HOLDS
+    point = check_sensitivity(run).break_point
+    assert point.kind is Tightening.FACTOR
+    # 2n/f < n exactly when f > 2: the statement is false, and refuted, from ÷ 2 on
+    for value in (point.false, point.refuted, *point.false_interval):
+        assert value == pytest.approx(2.0, rel=0.011)
+        assert value > 2.0
+
+
+def test_a_killable_mutant_of_an_exact_for_every_bound_is_killed():
+    _, run = recorded(EXACT, Size(10))
+    outcomes = {m.change: m for m in check_sensitivity(run).mutants}
+    quarter = outcomes["2 → 1/2 in 2*n"]  # n/2 < n: false, and exact, so certainly violated
+    assert quarter.label is Label.TIGHTER and quarter.false and quarter.killable and quarter.killed
+    assert quarter.outcome is Outcome.VIOLATED
+    half = outcomes["2 → 1 in 2*n"]  # n ≤ n holds: tighter but true
+    assert half.label is Label.TIGHTER and not (half.false or half.killable or half.killed)
+    root = outcomes["n → sqrt(n)"]
+    assert root.label is Label.TIGHTER and root.killed
+    rate = kill_rate(list(outcomes.values()))
+    assert rate.false == rate.killable == rate.killed >= 2 and rate.rate == 1.0
+    assert 0.0 < rate.lower < 1.0 == rate.upper
+
+
+def check_of_n(name: str, expression: str, measure, **declared) -> TheoryCheck:
+    """A check of "measured ≤ expression(n)" on :class:`Size` settings."""
+    bound = Bound(
+        "twice n" if expression == "2*n" else expression,
+        expression,
+        [positive_integer("n")],
+        SOURCE,
+    )
+    return TheoryCheck(
+        name=name,
+        bound=bound,
+        settings=st.nothing(),
+        bound_values=lambda s: {"n": s.n},
+        measure=measure,
+        **declared,
+    )
+
+
+def noisy_measure(setting: Size, seeds: tuple[int, ...]) -> Measurement:
+    """Values ``n·u`` with u from the seed, known to ±0.3·n: the confidence bounds overlap a
+    slightly tightened bound, so 'false by the estimates' comes before 'refuted'."""
+    values = np.array([setting.n * (0.5 + 0.4 * ((s % 97) / 97)) for s in seeds])
+    return Measurement(values, lower=values - 0.3 * setting.n, upper=values + 0.3 * setting.n)
+
+
+def test_a_probabilistic_check_is_refuted_only_past_where_the_estimates_are_false():
+    check = check_of_n("noisy-linear", "n", noisy_measure, delta=0.1, seeds=40)
+    _, run = recorded(check, Size(10))
+    point = check_sensitivity(run).break_point
+    least, most = point.false_interval
+    assert least < point.false < most <= point.refuted
+    assert 1.0 < point.false < 2.5  # the largest values are about 0.9·n
+
+
+def test_a_mutant_false_only_within_the_confidence_intervals_survives_with_the_reason():
+    def wide(setting: Size, seeds: tuple[int, ...]) -> Measurement:
+        values = np.full(len(seeds), 0.8 * setting.n)  # 2n/f < 0.8n only for f > 2.5
+        return Measurement(values, lower=values - 0.5 * setting.n, upper=values + 0.1)
+
+    check = check_of_n(
+        "wide", "2*n", wide, kind=StatementKind.FOR_EVERY, min_seeds=2, miscoverage=0.01
+    )
+    sensitivity = check_sensitivity(recorded(check, Size(10))[1])
+    quarter = next(m for m in sensitivity.mutants if m.change == "2 → 1/2 in 2*n")
+    assert quarter.label is Label.TIGHTER and quarter.false
+    assert not quarter.killable and not quarter.killed
+    assert "not by the confidence bounds" in quarter.why
+    (table,) = theorem_kills([sensitivity])
+    assert [m.change for m in table.survivors] == [
+        m.change
+        for m in sensitivity.mutants
+        if m.label is Label.TIGHTER and m.false and not m.killed
+    ]
+    point = sensitivity.break_point
+    assert point.false == pytest.approx(2.5, rel=0.011)
+    assert point.refuted == pytest.approx(2 / 0.3, rel=0.011)  # the lower bound 0.3n
+
+
+@dataclass(frozen=True)
+class Grid:
+    seed: int = 0
+
+
+def test_a_rate_check_is_tightened_by_a_shift_of_its_exponent_and_its_mutants_by_slope():
+    def quadratic(setting: Grid, n: float, seeds: tuple[int, ...]) -> np.ndarray:
+        return np.full(len(seeds), n**1.5) * (1 + 0.01 * np.arange(len(seeds)))
+
+    bound = Bound("n squared", "C*n**2", [hidden_constant("C"), positive("n")], SOURCE)
+    check = rate_check(
+        "rate", bound, "n", st.nothing(), grid=lambda s: [4, 8, 16, 32], measure=quadratic
+    )
+    _, run = recorded(check, Grid())
+    sensitivity = check_sensitivity(run)
+    point = sensitivity.break_point
+    assert point.kind is Tightening.SHIFT
+    assert point.false == pytest.approx(0.5, abs=0.02)  # slope 1.5 against 2
+    outcomes = {m.change: m for m in sensitivity.mutants}
+    assert outcomes["n**2 → n**(3/2)"].label is Label.TIGHTER
+    assert outcomes["n**2 → n**(5/2)"].label is Label.LOOSER
+    assert outcomes["C → C/2"].label is Label.NEITHER  # a constant changes no slope
+    assert outcomes["factor n**2 dropped"].killed
+
+
+def test_kill_tables_group_by_theorem_and_count_a_mutant_once_over_its_settings():
+    sensitivities = [check_sensitivity(recorded(EXACT, Size(n))[1]) for n in (4, 9)]
+    (table,) = theorem_kills(sensitivities)
+    assert table.statement == "twice n" and table.settings == 2
+    changes = [m.change for m in table.mutants]
+    assert len(changes) == len(set(changes))
+    assert table.rate.killable == table.rate.killed
+    assert not table.survivors
+
+
+def test_example_settings_are_drawn_the_same_on_every_call():
+    strategy = st.builds(Size, st.integers(2, 10_000), st.integers(0, 2**32 - 1))
+    first = example_settings(strategy, 4)
+    assert first == example_settings(strategy, 4)
+    assert 1 <= len(first) <= 4 and len(set(first)) == len(first)
+
+
+def test_mutate_runs_a_users_module_with_no_code_added(tmp_path, capsys):
+    out = tmp_path / "mutants.json"
+    code = main(
+        [
+            "mutate",
+            "--module",
+            "examples/perceptron_mistake_bound.py",
+            "--examples",
+            "2",
+            "--out",
+            str(out),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "break points" in printed and "kill tables" in printed
+    written = json.loads(out.read_text())
+    assert {c["check"] for c in written["checks"]} == {"perceptron-mistakes"}
+    assert written["theorems"][0]["rate"]["tighter"] >= 1
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--module", "no/such/file.py"], "no such Python file"),
+        (["--examples", "0"], "--examples=0"),
+    ],
+)
+def test_mutate_usage_errors_exit_2_before_any_work(arguments, message, capsys):
+    assert main(["mutate", *arguments]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_tightened_bound_keeps_its_originals_monotonicity_without_asking_sympy_again():
+    bound = Bound(
+        "gap",
+        "9*rho**2*(G0 + 1/4)**2/n",
+        [positive("rho"), positive("G0"), positive_integer("n")],
+        SOURCE,
+    )
+    tightened = bound.variant("gap", bound.expression / sympy.Float(3.7), "÷ 3.7")
+    assert tightened.monotonicity("rho") is bound.monotonicity("rho")
+    assert tightened.monotonicity("n") is bound.monotonicity("n")
