@@ -58,6 +58,7 @@ from gflcheck.profiles import Budget
 from gflcheck.theorems.gfl import (
     Statement,
     opt_dropped,
+    quarter_of_the_bound,
     single_step,
     single_step_without_feature_term,
     theorem_3_12,
@@ -79,6 +80,7 @@ from gflcheck.theorems.separation import (
     fixed_features_need_quartic_size,
     minibatch_sgd_needs_d_polylog_samples,
     minibatch_sgd_needs_linear_samples_at_least,
+    minibatch_sgd_needs_more_than_linear_samples,
     minibatch_sgd_needs_root_d_samples,
     random_features_error_bounded_at_few_samples,
     random_features_error_bounded_at_quadratic_samples,
@@ -86,10 +88,16 @@ from gflcheck.theorems.separation import (
     trained_network_needs_linear_samples,
     trained_network_needs_log_squared_samples,
     trained_network_needs_quadratic_width,
+    trained_network_needs_root_d_samples,
 )
 from gflcheck.theorems.simplicity import OrderStatement, linear_part_first, xor_part_first
 from gflcheck.theorems.ttm import XorClaim, log_log_iterations, sqrt_d_samples
-from gflcheck.theorems.ttm_kernel import no_generalization_gap, training_loss_bound_squared_rate
+from gflcheck.theorems.ttm_kernel import (
+    generalization_gap_thousandth,
+    no_generalization_gap,
+    training_loss_bound_constant_one,
+    training_loss_bound_squared_rate,
+)
 from gflcheck.verdicts import Outcome, Verdict
 
 
@@ -269,6 +277,12 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         _theorem_3_12(opt_dropped),
     ),
     CatalogueEntry(
+        "gfl/noisy-two-cluster/quarter",
+        "false variant near the break point: the bound ÷ 4 (measured 1.73× loose here)",
+        _NOISY,
+        _theorem_3_12(quarter_of_the_bound),
+    ),
+    CatalogueEntry(
         "gfl/parity",
         "structured 2-sparse parity on {±1}^10 (exact sums over the cube)",
         _PARITY,
@@ -392,6 +406,13 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         sweep=True,
     ),
     CatalogueEntry(
+        "gfl/kernel-separation/trained-network/root-d",
+        "false variant near the break point: Algorithm 1 needs only O(√d) samples (low SNR)",
+        SEPARATION_SETTING,
+        partial(_run_sample_growth, trained_network_needs_root_d_samples),
+        sweep=True,
+    ),
+    CatalogueEntry(
         "gfl/kernel-separation/high-snr/trained-network",
         "XOR-like mixture, ‖μ‖ = 3·√(d/16), d = 16…128 (the clusters stay apart): Algorithm 1 "
         "with 2⌈4 ln d⌉ neurons needs O((log d)²) samples",
@@ -499,6 +520,11 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         for name, what, statement in (
             ("d-polylog-d", "needs O(d·(log d)²) samples", minibatch_sgd_needs_d_polylog_samples),
             ("omega-d", "needs Ω(d) samples", minibatch_sgd_needs_linear_samples_at_least),
+            (
+                "omega-d-1.25",
+                "false variant near the break point: needs Ω(d^1.25) samples",
+                minibatch_sgd_needs_more_than_linear_samples,
+            ),
             ("root-d", "false variant: O(√d) samples suffice", minibatch_sgd_needs_root_d_samples),
         )
     ),
@@ -515,10 +541,22 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         partial(_run_training_loss, training_loss_bound_squared_rate),
     ),
     CatalogueEntry(
+        "ttm-kernel/training-loss/constant-1",
+        "false variant near the break point: F̂(w_t) ≤ ρ*²/(ηt) (measured 3.4× loose)",
+        _KERNEL,
+        partial(_run_training_loss, training_loss_bound_constant_one),
+    ),
+    CatalogueEntry(
         "ttm-kernel/generalisation-gap",
         "E[F(w_T) − F̂(w_T)] ≤ 9ρ*²(G₀+¼)²/n over 8 training sets",
         _KERNEL,
         partial(_run_generalization_gap, None, 8),
+    ),
+    CatalogueEntry(
+        "ttm-kernel/generalisation-gap/thousandth",
+        "false variant near the break point: the gap bound ÷ 1000 (measured 262× loose)",
+        _KERNEL,
+        partial(_run_generalization_gap, generalization_gap_thousandth, 8),
     ),
     CatalogueEntry(
         "ttm-kernel/generalisation-gap/none",

@@ -180,3 +180,23 @@ def single_step_without_feature_term() -> Statement:
 def false_variants() -> tuple[Statement, ...]:
     """The deliberately false variants that the suite must refute."""
     return (opt_dropped(), single_step(), single_step_without_feature_term())
+
+
+def quarter_of_the_bound() -> Statement:
+    """False variant near the truth (``ours``, issue 15): ``L_D(f_t) ≤ (OPT + r·B_a1·B_x1·√(2γ) +
+    ε)/4``.
+
+    On overlapping clusters OPT dominates the bound and the trained network gets close to it:
+    ``gflcheck mutate`` measured the theorem 1.73× loose there (noisy two-cluster, ‖μ‖/σ = 1),
+    refuted from ÷ 2.1. A quarter of the bound is below the Bayes hinge risk wherever OPT is
+    more than ¾ of the bound, so no network meets it; it sits within a factor 2 of the break
+    point, where a weak check would miss it."""
+    bound = theorem_3_12_bound()
+    return Statement(
+        "a quarter of the bound",
+        bound.variant(
+            "GFL Theorem 3.12 ÷ 4 (false)", bound.expression / 4, "the right-hand side ÷ 4"
+        ),
+        why_false="below the Bayes hinge risk where OPT is most of the bound (measured break "
+        "point ÷ 2.1 on overlapping clusters)",
+    )

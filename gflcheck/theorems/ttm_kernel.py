@@ -123,6 +123,38 @@ def ttm_test_loss_squared_rate() -> Bound:
     )
 
 
+def training_loss_bound_constant_one() -> Bound:
+    """False variant near the truth (``ours``, issue 15): ``F̂(w_t) ≤ ρ*²/(ηt)``, the constant 4
+    replaced by 1.
+
+    ``gflcheck mutate`` measured TTM's bound 3.4× loose on the exact training losses at every
+    step (d = 6, m = 32, L = 2, n = 48), refuted from ÷ 3.42: the constant 1 is within a factor
+    2 of that break point, where a weak check would miss it."""
+    rho, eta, T = _symbols(_RHO, _ETA, _T)
+    return Bound(
+        "TTM training loss, constant 1 (false)",
+        rho**2 / (eta * T),
+        [_RHO, _ETA, _T],
+        Provenance(TTM_PAPER, _EXPLICIT + ", 4 → 1", Tag.OURS, "deliberately false"),
+    )
+
+
+def generalization_gap_thousandth() -> Bound:
+    """False variant near the measured break point (``ours``, issue 15): the gap bound ÷ 1000,
+    ``9ρ*²(G₀+¼)²/(1000n)``.
+
+    ``gflcheck mutate`` measured TTM's gap bound 262× loose (95% interval of the tightness
+    161–716) and refuted from ÷ 838: the bound is so loose that only a tightening of this order
+    is false, and ÷ 1000 sits within a factor 2 of that break point."""
+    rho, G0, n = _symbols(_RHO, _G0, _N)
+    return Bound(
+        "TTM generalisation gap ÷ 1000 (false)",
+        9 * rho**2 * (G0 + sympy.Rational(1, 4)) ** 2 / (1000 * n),
+        [_RHO, _G0, _N],
+        Provenance(TTM_PAPER, _EXPLICIT + ", ÷ 1000", Tag.OURS, "deliberately false"),
+    )
+
+
 def no_generalization_gap() -> Bound:
     """False variant: ``E[F(w_T) − F̂(w_T)] ≤ 0`` (the gap term dropped).
 
