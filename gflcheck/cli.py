@@ -315,7 +315,7 @@ def _baseline(arguments: argparse.Namespace) -> int:
 
 
 def _power(arguments: argparse.Namespace) -> int:
-    from gflcheck.power import POWER_COLUMNS, estimates_as_json, measure_power
+    from gflcheck.power import POWER_COLUMNS, estimates_as_json, family_wise_rate, measure_power
 
     if arguments.runs < 1:
         print(f"--runs={arguments.runs}: allowed an integer ≥ 1", file=sys.stderr)
@@ -334,12 +334,15 @@ def _power(arguments: argparse.Namespace) -> int:
             executor=client,
         )
     print(format_table(POWER_COLUMNS, [e.as_row() for e in estimates]))
+    family = family_wise_rate(estimates)
+    print(family.describe())
     baselines.write_json_atomically(
         Path(arguments.out),
         {
             "runs": arguments.runs,
             "environment": baselines.environment(),
             "checks": estimates_as_json(estimates),
+            "family_wise": asdict(family),
         },
     )
     missed = [e.check for e in estimates if e.meets_target is False]

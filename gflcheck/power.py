@@ -51,6 +51,7 @@ class PowerEstimate:
     p_value: float | None
     meets_target: bool | None  # None: nothing measured, or an observation (nothing expected)
     observation: bool = False
+    violated_runs: tuple[int, ...] = ()  # the repetitions whose verdict was violated
 
     @property
     def kind(self) -> str:
@@ -105,8 +106,9 @@ def power_from_outcomes(
     alpha: float = 0.05,
     observation: bool = False,
 ) -> PowerEstimate:
-    """Summarise repeated verdict outcomes (``None``: the run's setting was rejected). An
-    ``observation`` is counted and given its interval, and judged against nothing."""
+    """Summarise repeated verdict outcomes, one per repetition (``None``: the run's setting was
+    rejected). An ``observation`` is counted and given its interval, and judged against
+    nothing."""
     require_open_unit_interval("alpha", alpha, "power_from_outcomes")
     decided = [o for o in outcomes if o is not None]
     runs, violated = len(decided), sum(o is Outcome.VIOLATED for o in decided)
@@ -145,7 +147,46 @@ def power_from_outcomes(
         p_value,
         meets,
         observation,
+        tuple(r for r, o in enumerate(outcomes) if o is Outcome.VIOLATED),
     )
+
+
+@dataclass(frozen=True)
+class FamilyWiseRate:
+    """Over ``runs`` repetitions of the whole family of true, judged statements (repetition
+    ``r`` of every check): in how many at least one was *violated*, with its Clopper–Pearson
+    interval, against ``declared_sum``, the sum of their declared rates (the union bound)."""
+
+    statements: int
+    runs: int
+    with_false_alarm: int
+    lower: float
+    upper: float
+    declared_sum: float
+
+    def describe(self) -> str:
+        """One line for the CLI and the report."""
+        return (
+            f"family-wise false alarms: {self.with_false_alarm} of {self.runs} repetitions of "
+            f"the {self.statements} true statements raised at least one (95% CI "
+            f"[{self.lower:.3f}, {self.upper:.3f}]); their declared rates sum to "
+            f"{self.declared_sum:.3g}"
+        )
+
+
+def family_wise_rate(estimates: Sequence[PowerEstimate], alpha: float = 0.05) -> FamilyWiseRate:
+    """The realised family-wise false-alarm rate of the true, judged statements among
+    ``estimates``: repetition ``r`` of every check is one run of the family."""
+    family = [e for e in estimates if not e.false_variant and not e.observation and e.runs]
+    runs = max((e.runs + e.rejected for e in family), default=0)
+    alarms = len({r for e in family for r in e.violated_runs})
+    if runs:
+        interval = stats.binomtest(alarms, runs).proportion_ci(1 - alpha, "exact")
+        lower, upper = float(interval.low), float(interval.high)
+    else:
+        lower, upper = 0.0, 1.0
+    declared = float(sum(e.declared_false_alarm_rate for e in family))
+    return FamilyWiseRate(len(family), runs, alarms, lower, upper, declared)
 
 
 def repeated_outcome(

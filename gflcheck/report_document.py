@@ -32,7 +32,7 @@ from gflcheck.figures import (
     summarise_xor_figure_1,
     xor_figure_1_rows,
 )
-from gflcheck.power import DETECTION_TARGET, POWER_COLUMNS, PowerEstimate
+from gflcheck.power import DETECTION_TARGET, POWER_COLUMNS, PowerEstimate, family_wise_rate
 from gflcheck.profiles import profile_name
 from gflcheck.report import (
     BREAK_POINT_COLUMNS,
@@ -195,6 +195,7 @@ def _power_section(power: Sequence[Mapping[str, Any]] | None) -> list[Block]:
             f"{DETECTION_TARGET:g}). Intervals: 95% Clopper–Pearson."
         ),
         Table(POWER_COLUMNS, [e.as_row() for e in estimates]),
+        Paragraph(family_wise_rate(estimates).describe() + "."),
     ]
 
 

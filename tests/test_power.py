@@ -88,3 +88,20 @@ def test_an_observation_has_a_rate_and_no_target():
     assert observed.p_value is None and observed.violated == 5 and observed.rate == 0.25
     row = observed.as_row()
     assert row[1] == "observed" and row[5] == "-" and row[-1] == "-"
+
+
+def test_the_family_wise_rate_counts_repetitions_with_any_false_alarm_of_a_true_statement():
+    """Issue 15: repetition r of every true statement is one run of the family; false variants
+    and observations are not in it."""
+    from gflcheck.power import family_wise_rate
+
+    first = power_from_outcomes("a", False, [VIOLATED, HOLDS, HOLDS, HOLDS], 0.05)
+    second = power_from_outcomes("b", False, [VIOLATED, HOLDS, VIOLATED, None], 0.02)
+    variant = power_from_outcomes("v", True, [VIOLATED] * 4, 0.05)
+    observed = power_from_outcomes("o", False, [VIOLATED] * 4, 0.05, observation=True)
+    assert first.violated_runs == (0,) and second.violated_runs == (0, 2)
+    family = family_wise_rate([first, second, variant, observed])
+    assert (family.statements, family.runs, family.with_false_alarm) == (2, 4, 2)
+    assert family.declared_sum == pytest.approx(0.07)
+    assert family.lower < 0.5 < family.upper
+    assert "2 of 4 repetitions" in family.describe()
