@@ -374,6 +374,12 @@ def _mutate(arguments: argparse.Namespace) -> int:
             print(f"gflcheck: {error}", file=sys.stderr)
             return 2
         checks = [c for c in checks if arguments.select in c.name]
+        if not checks:
+            print(
+                f"gflcheck: -k {arguments.select!r} matches no check of the modules",
+                file=sys.stderr,
+            )
+            return 2
         sensitivities = []
         for number, check in enumerate(checks, 1):
             print(f"[{number}/{len(checks)}] {check.name} …", file=sys.stderr, flush=True)
@@ -382,9 +388,13 @@ def _mutate(arguments: argparse.Namespace) -> int:
             refused += skipped
     else:
         entries = _selected(arguments)
-        outcomes = _run_entries(
-            entries, budget(arguments.profile), arguments.jobs, _sensitivities_of
-        )
+        try:
+            outcomes = _run_entries(
+                entries, budget(arguments.profile), arguments.jobs, _sensitivities_of
+            )
+        except Interrupted:
+            print("\ninterrupted: nothing written", file=sys.stderr)
+            return 130
         sensitivities = [
             s for i in sorted(outcomes) if isinstance(outcomes[i], list) for s in outcomes[i]
         ]

@@ -72,15 +72,16 @@ from gflcheck.mutants import (
 from gflcheck.provenance import Provenance, Tag
 from gflcheck.verdicts import Outcome, Verdict
 
+S = TypeVar("S")
+
 LARGEST_TIGHTENING = 2.0**40
 """Past this factor (or this many times the bound's scale, for a shift) a statement counts as
 never refuted: no tightening the search tries refutes it."""
-S = TypeVar("S")
-
-_NO_SOURCE = Provenance("gflcheck", "mutant comparison", Tag.OURS)
 RELATIVE_PRECISION = 0.01
 """Bisection stops when the bracket is this narrow (relative, for a factor; of the bound's scale,
 for a shift)."""
+
+_NO_SOURCE = Provenance("gflcheck", "mutant comparison", Tag.OURS)
 
 
 class Tightening(StrEnum):
@@ -103,11 +104,6 @@ class BreakPoint:
     refuted: float | None
     false: float | None
     false_interval: tuple[float | None, float | None]
-
-    @property
-    def identity(self) -> float:
-        """The tightening that leaves the statement as it is: 1 for a factor, 0 for a shift."""
-        return 1.0 if self.kind is Tightening.FACTOR else 0.0
 
     def describe(self) -> str:
         """E.g. ``"bound ÷ measured = 3.2 [2.9, 3.6]; refuted at ÷ 4.1"``."""

@@ -138,6 +138,9 @@ def test_the_break_point_of_an_exact_for_every_bound_is_its_measured_tightness()
     for value in (point.false, point.refuted, *point.false_interval):
         assert value == pytest.approx(2.0, rel=0.011)
         assert value > 2.0
+    assert point.describe().startswith("bound ÷ measured = 2") and "refuted at ÷ 2" in (
+        point.describe()
+    )
 
 
 def test_a_killable_mutant_of_an_exact_for_every_bound_is_killed():
@@ -283,6 +286,7 @@ def test_mutate_runs_a_users_module_with_no_code_added(tmp_path, capsys):
     [
         (["--module", "no/such/file.py"], "no such Python file"),
         (["--examples", "0"], "--examples=0"),
+        (["--module", "examples/hoeffding_inequality.py", "-k", "nosuch"], "matches no check"),
     ],
 )
 def test_mutate_usage_errors_exit_2_before_any_work(arguments, message, capsys):
