@@ -369,11 +369,15 @@ def _mutate(arguments: argparse.Namespace) -> int:
     refused: list[str] = []
     if arguments.module:
         try:
-            checks = [c for path in arguments.module for c in _module_checks(Path(path))]
+            checks = [
+                (Path(path).stem, check)
+                for path in arguments.module
+                for check in _module_checks(Path(path))
+            ]
         except UsageError as error:
             print(f"gflcheck: {error}", file=sys.stderr)
             return 2
-        checks = [c for c in checks if arguments.select in c.name]
+        checks = [(source, c) for source, c in checks if arguments.select in c.name]
         if not checks:
             print(
                 f"gflcheck: -k {arguments.select!r} matches no check of the modules",
@@ -381,9 +385,9 @@ def _mutate(arguments: argparse.Namespace) -> int:
             )
             return 2
         sensitivities = []
-        for number, check in enumerate(checks, 1):
-            print(f"[{number}/{len(checks)}] {check.name} …", file=sys.stderr, flush=True)
-            analysed, skipped = sensitivities_of_module_check(check, arguments.examples)
+        for number, (source, check) in enumerate(checks, 1):
+            print(f"[{number}/{len(checks)}] {source}: {check.name} …", file=sys.stderr, flush=True)
+            analysed, skipped = sensitivities_of_module_check(check, arguments.examples, source)
             sensitivities += analysed
             refused += skipped
     else:

@@ -616,10 +616,11 @@ def example_settings(strategy: st.SearchStrategy[S], count: int) -> list[S]:
 
 
 def sensitivities_of_module_check(
-    check: TheoryCheck[Any], count: int
+    check: TheoryCheck[Any], count: int, source: str = ""
 ) -> tuple[list[CheckSensitivity], list[str]]:
-    """The sensitivity of ``check`` (a user's true check) on ``count`` settings drawn from its
-    strategy (:func:`example_settings`), and why each setting it refused was refused."""
+    """The sensitivity of ``check`` (a user's true check, defined in ``source``) on ``count``
+    settings drawn from its strategy (:func:`example_settings`), and why each setting it
+    refused was refused."""
     analysed, refused = [], []
     for number, setting in enumerate(example_settings(check.settings, count), 1):
         with recorded_runs() as runs:
@@ -628,6 +629,6 @@ def sensitivities_of_module_check(
             except (PreconditionError, SettingRejectedError) as error:
                 refused.append(f"{check.name}: {setting!r}: {error}")
                 continue
-        where = f"{check.name} (example {number})"
+        where = f"{source + ': ' if source else ''}{check.name} (example {number})"
         analysed += [check_sensitivity(run, where) for run in runs if run.check is check]
     return analysed, refused

@@ -278,6 +278,9 @@ def test_mutate_runs_a_users_module_with_no_code_added(tmp_path, capsys):
     assert "break points" in printed and "kill tables" in printed
     written = json.loads(out.read_text())
     assert {c["check"] for c in written["checks"]} == {"perceptron-mistakes"}
+    assert (
+        written["checks"][0]["where"] == "perceptron_mistake_bound: perceptron-mistakes (example 1)"
+    )
     assert written["theorems"][0]["rate"]["tighter"] >= 1
 
 
