@@ -354,7 +354,7 @@ def family_false_alarm_line(records: Iterable[Mapping[str, Any]]) -> str:
         else "the union bound on the chance of any false alarm in this run says nothing"
     )
     return (
-        f"family-wise: {family['decisions']} decisions on true statements, at declared "
+        f"family-wise: {family['decisions']} decision(s) on true statements, at declared "
         f"false-alarm rates ≤ {family['largest_rate']:.3g} summing to {family['rate_sum']:.3g}: "
         f"{bound} (no family-wise correction is applied yet)"
     )

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -92,7 +92,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check", parents=[common], help="run the default checks and print the verdict table"
     )
     _add_jobs(check)
-    check.add_argument("--details", action="store_true", help="print each verdict's details")
+    check.add_argument(
+        "--details",
+        action="store_true",
+        help="print each verdict's details, with its break point (how loose the bound is where "
+        "it was measured, and how far it tightens before the check refutes it)",
+    )
     check.add_argument("--list", action="store_true", help="list the checks and exit")
     baseline = commands.add_parser(
         "baseline",
@@ -571,7 +576,12 @@ def _check(arguments: argparse.Namespace) -> int:
             print(f"{entry.name:36s} {entry.description}")
         return 0
     try:
-        named, rejected = _run_default_checks(entries, budget(arguments.profile), arguments.jobs)
+        named, rejected = _run_default_checks(
+            entries,
+            budget(arguments.profile),
+            arguments.jobs,
+            _verdict_with_tightness if arguments.details else _verdict_of,
+        )
     except Interrupted as interrupted:  # Ctrl-C: show what was gathered, then stop
         if interrupted.verdicts:
             print(format_verdict_table(list(interrupted.verdicts.values())))
@@ -628,12 +638,12 @@ class Interrupted(KeyboardInterrupt):
 
 
 def _run_default_checks(
-    entries, limits, jobs: int = 1
+    entries, limits, jobs: int = 1, work=None
 ) -> tuple[dict[str, Verdict], list[tuple[str, str]]]:
     """Run catalogue entries with progress on stderr; return verdicts by entry name (in catalogue
     order), and the rejected settings. With ``jobs > 1`` the entries run in that many processes
-    (:func:`_run_in_processes`)."""
-    return _in_order(entries, _run_entries(entries, limits, jobs, _verdict_of))
+    (:func:`_run_in_processes`). ``work`` (default :func:`_verdict_of`) makes the verdict."""
+    return _in_order(entries, _run_entries(entries, limits, jobs, work or _verdict_of))
 
 
 def _run_entries(entries, limits, jobs: int, work) -> dict[int, Any]:
@@ -659,6 +669,21 @@ def _run_entries(entries, limits, jobs: int, work) -> dict[int, Any]:
 
 def _verdict_of(entry, limits) -> Verdict:
     return entry.run(limits)[0]
+
+
+def _verdict_with_tightness(entry, limits) -> Verdict:
+    """The entry's verdict with a note of its break point (:func:`gflcheck.sensitivity.
+    break_point`): how loose the bound is where it was measured, and how far it tightens (or,
+    for a false variant, loosens) before the check's verdict changes."""
+    from gflcheck.declare import recorded_runs
+    from gflcheck.sensitivity import break_point
+
+    with recorded_runs() as runs:
+        verdict = entry.run(limits)[0]
+    if not runs or verdict.observation:
+        return verdict
+    point = break_point(runs[-1]).describe()
+    return replace(verdict, notes=(*verdict.notes, f"break point: {point}"))
 
 
 def _sensitivities_of(entry, limits) -> list:

@@ -307,3 +307,24 @@ def test_a_tightened_bound_keeps_its_originals_monotonicity_without_asking_sympy
     tightened = bound.variant("gap", bound.expression / sympy.Float(3.7), "÷ 3.7")
     assert tightened.monotonicity("rho") is bound.monotonicity("rho")
     assert tightened.monotonicity("n") is bound.monotonicity("n")
+
+
+def test_check_details_give_each_verdict_its_break_point(tmp_path, capsys):
+    """Issue 15: a bound 3.4× loose where it was measured says so in the verdict details; a
+    false variant far from the truth says how far it could be loosened and still be refuted."""
+    code = main(
+        [
+            "check",
+            "-k",
+            "ttm-kernel/training-loss",
+            "--details",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0
+    notes = [line for line in printed.splitlines() if "note: break point:" in line]
+    assert len(notes) == 3
+    assert "bound ÷ measured = 3.42" in notes[0] and "refuted at ÷ 3.42" in notes[0]
+    assert "refuted at ÷ 0.0602" in notes[1]  # the 1/T² variant: still refuted 16× looser
