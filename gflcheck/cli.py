@@ -8,6 +8,7 @@ statement violated, or a false variant not refuted.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import importlib.util
 import json
 import multiprocessing
@@ -71,7 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "-k", dest="select", default="", help="run only checks whose name contains this"
+        "-k",
+        dest="select",
+        default="",
+        help="run only checks whose name contains this, or matches it as a shell-style pattern "
+        "when it has *, ? or [ (e.g. 'gfl/*/quarter', '*/0-1-error')",
     )
     common.add_argument("--profile", choices=sorted(BUDGETS), default=None, help="compute budget")
     common.add_argument(
@@ -267,8 +272,16 @@ def _jobs(value: str) -> int:
 
 
 def _selected(arguments: argparse.Namespace) -> list:
-    """The default checks whose name contains ``-k``."""
-    return [e for e in DEFAULT_CHECKS if arguments.select in e.name]
+    """The default checks that ``-k`` selects (:func:`_matches`)."""
+    return [e for e in DEFAULT_CHECKS if _matches(arguments.select, e.name)]
+
+
+def _matches(pattern: str, name: str) -> bool:
+    """``name`` contains ``pattern``, or, when ``pattern`` has a wildcard (``*``, ``?``, ``[``),
+    matches it as a whole (:func:`fnmatch.fnmatchcase`)."""
+    if any(wildcard in pattern for wildcard in "*?["):
+        return fnmatch.fnmatchcase(name, pattern)
+    return pattern in name
 
 
 def _run_cache(arguments: argparse.Namespace) -> cache.RunCache:
@@ -382,7 +395,7 @@ def _mutate(arguments: argparse.Namespace) -> int:
         except UsageError as error:
             print(f"gflcheck: {error}", file=sys.stderr)
             return 2
-        checks = [(source, c) for source, c in checks if arguments.select in c.name]
+        checks = [(source, c) for source, c in checks if _matches(arguments.select, c.name)]
         if not checks:
             print(
                 f"gflcheck: -k {arguments.select!r} matches no check of the modules",

@@ -321,6 +321,20 @@ def test_a_selection_that_matches_no_check_is_a_usage_error(capsys):
     assert "matches no check" in capsys.readouterr().err
 
 
+def test_a_selection_with_a_wildcard_is_a_shell_style_pattern(capsys):
+    """Issue 16: `-k` was a plain substring only."""
+    from gflcheck.cli import main
+
+    assert main(["check", "--list", "-k", "*/0-1-error"]) == 0
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert listed and all(name.endswith("/0-1-error") for name in listed)
+    assert "gfl/linear/0-1-error" in listed
+    assert main(["check", "--list", "-k", "gfl/*/quarter"]) == 0
+    assert capsys.readouterr().out.split()[0] == "gfl/noisy-two-cluster/quarter"
+    assert main(["check", "--list", "-k", "gfl/xor"]) == 0  # no wildcard: a substring still
+    assert "gfl/xor/single-step" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     "arguments",
     [
