@@ -63,6 +63,7 @@ from gflcheck.report import format_verdict_details
 from gflcheck.setups import SetUp
 from gflcheck.verdicts import (
     DEFAULT_HOLDS_SHARE,
+    POWER_TARGET,
     Outcome,
     QuantifierInstantiation,
     SeedStates,
@@ -70,6 +71,8 @@ from gflcheck.verdicts import (
     classify_seeds,
     decide_every_instance,
     decide_violation_rate,
+    refutation_power,
+    seeds_for_power,
     seeds_to_confirm,
     vacuity,
 )
@@ -749,6 +752,7 @@ class TheoryCheck(Generic[S]):
                     f"β₊ = {measured.upper_miscoverage:g}",
                 )
             )
+            rows.append(_power_row(len(seeds), delta, self.alpha, measured.lower_miscoverage))
         return tuple(rows)
 
 
@@ -777,6 +781,21 @@ def recorded_runs() -> Iterator[list[RecordedRun[Any]]]:
         yield runs
     finally:
         _RECORDERS.remove(runs)
+
+
+def _power_row(
+    seeds: int, delta: float, alpha: float, miscoverage: float
+) -> QuantifierInstantiation:
+    """What the seed count can detect: the chance of *violated* against a violation rate of 2δ,
+    and the seeds that would reach :data:`~gflcheck.verdicts.POWER_TARGET` (issue 15)."""
+    needed = seeds_for_power(delta, alpha, miscoverage)
+    return QuantifierInstantiation(
+        "power at 2δ",
+        f"chance that {seeds} seeds refute a statement violated at rate 2δ = {2 * delta:g} "
+        f"(exact binomial); target {POWER_TARGET:g}",
+        f"{refutation_power(seeds, delta, alpha, miscoverage):.2f}; "
+        + (f"{needed} seeds reach {POWER_TARGET:g}" if needed else "no seed count reaches it"),
+    )
 
 
 def _as_instances(array: np.ndarray) -> np.ndarray:

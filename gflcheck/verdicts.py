@@ -29,6 +29,7 @@ and holds when every instance certainly satisfies it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -36,7 +37,7 @@ from enum import StrEnum
 import numpy as np
 from scipy import stats
 
-from gflcheck._validation import require_open_unit_interval
+from gflcheck._validation import require_open_unit_interval, require_positive_int
 from gflcheck.bounds import Bound
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import clopper_pearson
@@ -219,6 +220,49 @@ def vacuity(outcome: Outcome, bound_value: float, trivial_value: float | None) -
     if trivial_value is None or outcome is Outcome.VIOLATED:
         return outcome
     return Outcome.VACUOUS if bound_value >= trivial_value else outcome
+
+
+POWER_TARGET = 0.8
+"""The detection probability a probabilistic verdict should reach against a violation rate of
+twice its δ (issue 15); :func:`refutation_power` reports what it reaches."""
+
+
+@functools.cache
+def refutation_power(
+    seeds: int, delta: float, alpha: float, violation_miscoverage: float = 0.0, rate: float = 0.0
+) -> float:
+    """The chance that :func:`decide_violation_rate` on ``seeds`` seeds finds *violated* when each
+    seed certainly violates the statement with probability ``rate`` (default ``2δ``): ``P[X ≥ c]``
+    for ``X ~ Binomial(k, rate)``, with ``c`` the least count the exact test at level ``α``
+    rejects "rate ≤ δ + β₋" for."""
+    require_positive_int("seeds", seeds, "refutation_power")
+    require_open_unit_interval("delta", delta, "refutation_power")
+    rate = min(1.0, rate or 2 * delta)
+    null = min(1.0, delta + violation_miscoverage)
+    counts = np.arange(seeds + 1)
+    tails = stats.binom.sf(counts - 1, seeds, null)  # P[X ≥ v] under the null
+    rejecting = counts[tails < alpha]
+    if not rejecting.size:
+        return 0.0
+    return float(stats.binom.sf(rejecting[0] - 1, seeds, rate))
+
+
+@functools.cache
+def seeds_for_power(
+    delta: float,
+    alpha: float,
+    violation_miscoverage: float = 0.0,
+    power: float = POWER_TARGET,
+    rate: float = 0.0,
+    most: int = 10_000,
+) -> int | None:
+    """The least ``k`` whose :func:`refutation_power` against ``rate`` (default ``2δ``) is at
+    least ``power`` (``None`` if none up to ``most``). The power is not monotone in ``k`` (the
+    critical count is an integer), so this is the first ``k`` that reaches it."""
+    for seeds in range(1, most + 1):
+        if refutation_power(seeds, delta, alpha, violation_miscoverage, rate) >= power:
+            return seeds
+    return None
 
 
 def seeds_to_confirm(

@@ -167,3 +167,27 @@ def test_a_t_interval_at_another_miscoverage_equals_one_computed_afresh():
     np.testing.assert_allclose(
         t_interval_at(once, 0.2).lower, student_t_interval(values, 0.2).lower
     )
+
+
+def test_refutation_power_is_the_binomial_tail_past_the_tests_critical_count():
+    """Issue 15: with δ = 0.2 and 14 seeds the exact test at 0.05 needs 6 certain violations
+    (P[X ≥ 6 | 14, 0.2] = 0.044); a statement violated at rate 0.4 gives them with probability
+    P[X ≥ 6 | 14, 0.4] ≈ 0.51: about a coin flip, so 35 seeds are needed for 0.8."""
+    from scipy import stats as scipy_stats
+
+    from gflcheck.verdicts import refutation_power, seeds_for_power
+
+    assert scipy_stats.binom.sf(5, 14, 0.2) < 0.05 <= scipy_stats.binom.sf(4, 14, 0.2)
+    assert refutation_power(14, 0.2, 0.05) == pytest.approx(scipy_stats.binom.sf(5, 14, 0.4))
+    needed = seeds_for_power(0.2, 0.05)
+    assert refutation_power(needed, 0.2, 0.05) >= 0.8 > refutation_power(needed - 1, 0.2, 0.05)
+    assert needed == 35
+    # the decision rule agrees: at the critical count the verdict is VIOLATED, one below it not
+    flags = np.zeros(14, bool)
+    flags[:6] = True
+    states = SeedStates(flags, ~flags, np.zeros(14, bool))
+    assert decide_violation_rate(states, 0.2, 0.05).outcome is Outcome.VIOLATED
+    flags[5] = False
+    states = SeedStates(flags, ~flags, np.zeros(14, bool))
+    assert decide_violation_rate(states, 0.2, 0.05).outcome is not Outcome.VIOLATED
+    assert refutation_power(3, 0.4, 0.05) == 0.0  # no count rejects: nothing can be refuted
