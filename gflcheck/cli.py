@@ -465,7 +465,7 @@ def _module_checks(path: Path) -> list:
     checks = [
         value
         for value in vars(module).values()
-        if isinstance(value, TheoryCheck) and not value.is_false_variant and not value.observation
+        if isinstance(value, TheoryCheck) and value.is_true_statement
     ]
     if not checks:
         raise UsageError(f"--module={path}: defines no TheoryCheck of a true statement")
@@ -715,7 +715,7 @@ def _analysed(runs, analyse) -> list:
     seen, analysed = set(), []
     for run in runs:
         key = (run.check.name, repr(run.setting))
-        if run.check.is_false_variant or run.check.observation or key in seen:
+        if not run.check.is_true_statement or key in seen:
             continue
         seen.add(key)
         analysed.append(analyse(run))

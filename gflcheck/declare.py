@@ -386,6 +386,12 @@ class TheoryCheck(Generic[S]):
         """Declared deliberately false: the suite must refute it."""
         return self.why_false is not None
 
+    @property
+    def is_true_statement(self) -> bool:
+        """A statement the suite expects to hold and judges: neither a false variant nor an
+        observation (what ``gflcheck mutate`` tightens)."""
+        return not self.is_false_variant and self.observation is None
+
     def false_variant(
         self,
         bound: Bound,

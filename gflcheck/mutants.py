@@ -121,7 +121,8 @@ def _mutations(bound: Bound) -> Iterator[tuple[Operator, sympy.Expr, str]]:
     hidden = {bound.symbol(name) for name in bound.hidden_constants}
     for path, node, parent in _nodes(expression):
         at = f" in {parent}" if parent is not None else ""
-        if node.is_Number and node != 0 and not _is_exponent(path, expression):
+        is_exponent = isinstance(parent, sympy.Pow) and path[-1] == 1  # moved below, not scaled
+        if node.is_Number and node != 0 and not is_exponent:
             for scale in _SCALES:
                 yield (
                     Operator.CONSTANT,
@@ -189,16 +190,6 @@ def _replace(expression: sympy.Expr, path: tuple[int, ...], new: sympy.Expr) -> 
     arguments = list(expression.args)
     arguments[path[0]] = _replace(arguments[path[0]], path[1:], new)
     return expression.func(*arguments)
-
-
-def _is_exponent(path: tuple[int, ...], expression: sympy.Expr) -> bool:
-    """The node at ``path`` is the numeric exponent of a power (moved by the exponent mutants)."""
-    if not path:
-        return False
-    parent = expression
-    for index in path[:-1]:
-        parent = parent.args[index]
-    return isinstance(parent, sympy.Pow) and path[-1] == 1
 
 
 def _moved_exponents(exponent: sympy.Rational) -> tuple[sympy.Rational, sympy.Rational]:
