@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from gflcheck.setups import SetUp
     from gflcheck.statement_kinds import hitting_time_check, rate_check, separation_check
     from gflcheck.verdicts import (
+        FAMILY_ALPHA,
+        VIOLATION_ALPHA,
         BinomialDecision,
         Outcome,
         QuantifierInstantiation,
@@ -52,6 +54,7 @@ _EXPORTS = {
     "BinomialDecision": "gflcheck.verdicts",
     "Bound": "gflcheck.bounds",
     "BudgetExceededError": "gflcheck.errors",
+    "FAMILY_ALPHA": "gflcheck.verdicts",
     "GflcheckError": "gflcheck.errors",
     "Measurement": "gflcheck.declare",
     "MixtureSetting": "gflcheck.checks.theorem_3_12",
@@ -70,6 +73,7 @@ _EXPORTS = {
     "Theorem312Config": "gflcheck.checks.theorem_3_12",
     "TheoryCheck": "gflcheck.declare",
     "UnknownSymbolError": "gflcheck.errors",
+    "VIOLATION_ALPHA": "gflcheck.verdicts",
     "Verdict": "gflcheck.verdicts",
     "check_theorem_3_12": "gflcheck.checks.theorem_3_12",
     "decide_violation_rate": "gflcheck.verdicts",
@@ -88,6 +92,8 @@ _EXPORTS = {
 ``gflcheck`` (as pytest does for the plugin) does not load torch, sympy or the checks."""
 
 __all__ = [
+    "FAMILY_ALPHA",
+    "VIOLATION_ALPHA",
     "BinomialDecision",
     "Bound",
     "BudgetExceededError",

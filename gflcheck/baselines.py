@@ -43,7 +43,7 @@ import torch
 from gflcheck._files import write_atomically
 from gflcheck.defaults import DEFAULT_SLACK_TOLERANCE
 from gflcheck.errors import GflcheckError
-from gflcheck.verdicts import Outcome, Verdict
+from gflcheck.verdicts import FAMILY_ALPHA, Outcome, Verdict
 
 FORMAT = "gflcheck-baseline"
 VERSION = 2
@@ -325,38 +325,48 @@ def session_artefact(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-def family_false_alarm(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def family_false_alarm(
+    records: Iterable[Mapping[str, Any]], family_alpha: float = FAMILY_ALPHA
+) -> dict[str, Any]:
     """The decisions on true, judged statements among ``records`` (:func:`verdict_record`) and
-    the sum of their declared false-alarm rates: by the union bound, the chance that a run on
-    true statements raises any false alarm is at most that sum (``union_bound``, capped at 1).
-    No family-wise correction is applied to the verdicts (yet: issue 15), so the bound grows
-    with the number of decisions."""
+    the sum of their declared false-alarm rates, against the suite's family-wise α: each decision
+    is made at its declared share (:data:`~gflcheck.verdicts.FAMILY_ALPHA`: a split, Bonferroni),
+    so by the union bound the chance that the run raises any false alarm is at most that sum
+    (``union_bound``, capped at 1); ``within`` says whether the sum stays within α."""
     rates = [
         float(r["false_alarm_rate"])
         for r in records
         if not r["false_variant"] and not r.get("observation")
     ]
+    total = float(sum(rates))
     return {
+        "family_alpha": family_alpha,
         "decisions": len(rates),
-        "rate_sum": float(sum(rates)),
-        "union_bound": min(1.0, float(sum(rates))),
+        "rate_sum": total,
+        "union_bound": min(1.0, total),
         "largest_rate": max(rates, default=0.0),
-        "correction": "none",
+        "correction": "declared split (Bonferroni): each decision at its share of the family α",
+        "within": total <= family_alpha + 1e-12,
     }
 
 
 def family_false_alarm_line(records: Iterable[Mapping[str, Any]]) -> str:
     """:func:`family_false_alarm` in words, for the CLI and the report."""
     family = family_false_alarm(records)
-    bound = (
-        f"the chance of any false alarm in this run is ≤ {family['union_bound']:.3g}"
-        if family["rate_sum"] < 1
-        else "the union bound on the chance of any false alarm in this run says nothing"
-    )
+    alpha = family["family_alpha"]
+    if family["within"]:
+        verdict = (
+            f"within the family-wise α = {alpha:g}: the chance of any false alarm in this run is "
+            f"≤ {family['union_bound']:.3g}"
+        )
+    else:
+        verdict = (
+            f"OVER the family-wise α = {alpha:g} (more decisions than the split plans for, or "
+            f"larger shares): the union bound on any false alarm is {family['union_bound']:.3g}"
+        )
     return (
-        f"family-wise: {family['decisions']} decision(s) on true statements, at declared "
-        f"false-alarm rates ≤ {family['largest_rate']:.3g} summing to {family['rate_sum']:.3g}: "
-        f"{bound} (no family-wise correction is applied yet)"
+        f"family-wise: {family['decisions']} decision(s) on true statements, each at its declared "
+        f"share (≤ {family['largest_rate']:.3g}), summing to {family['rate_sum']:.3g}: {verdict}"
     )
 
 

@@ -521,8 +521,8 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
             ("d-polylog-d", "needs O(d·(log d)²) samples", minibatch_sgd_needs_d_polylog_samples),
             ("omega-d", "needs Ω(d) samples", minibatch_sgd_needs_linear_samples_at_least),
             (
-                "omega-d-1.25",
-                "false variant near the break point: needs Ω(d^1.25) samples",
+                "omega-d-1.3",
+                "false variant near the break point: needs Ω(d^1.3) samples",
                 minibatch_sgd_needs_more_than_linear_samples,
             ),
             ("root-d", "false variant: O(√d) samples suffice", minibatch_sgd_needs_root_d_samples),
@@ -548,15 +548,15 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
     ),
     CatalogueEntry(
         "ttm-kernel/generalisation-gap",
-        "E[F(w_T) − F̂(w_T)] ≤ 9ρ*²(G₀+¼)²/n over 8 training sets",
+        "E[F(w_T) − F̂(w_T)] ≤ 9ρ*²(G₀+¼)²/n over 32 training sets",
         _KERNEL,
-        partial(_run_generalization_gap, None, 8),
+        partial(_run_generalization_gap, None, 32),
     ),
     CatalogueEntry(
         "ttm-kernel/generalisation-gap/thousandth",
         "false variant near the break point: the gap bound ÷ 1000 (measured 262× loose)",
         _KERNEL,
-        partial(_run_generalization_gap, generalization_gap_thousandth, 8),
+        partial(_run_generalization_gap, generalization_gap_thousandth, 32),
     ),
     CatalogueEntry(
         "ttm-kernel/generalisation-gap/none",
@@ -597,9 +597,10 @@ def separation_needs(
 
 
 def samples_sweep(executor: Executor | None = None) -> list[SweepPoint]:
-    """Test loss over ``n ∈ {32, …, 256}`` at ``T = 4n`` (d = 8, m = 32, L = 2, 4 seeds)."""
+    """Test loss over ``n ∈ {32, …, 256}`` at ``T = 4n`` (d = 8, m = 32, L = 2, 12 seeds: with 4,
+    the slope's t-test could not refute the 1/n² variant at the family share α_v, p = 0.005)."""
     settings = samples_grid(**RATE_SETTINGS)
-    return sweep(settings, seeds=4, test_size=20_000, step_fraction=0.5, executor=executor)
+    return sweep(settings, seeds=12, test_size=20_000, step_fraction=0.5, executor=executor)
 
 
 def width_sweep(executor: Executor | None = None) -> list[SweepPoint]:

@@ -28,9 +28,13 @@ artefact, baseline comparison and ``gflcheck report``), :meth:`TheoryCheck.catal
 property asserts is refuted on every example). Measurements go through the run cache
 (:mod:`gflcheck.cache`), keyed by the check's name, bound and the source of ``measure``.
 
-Declared false-alarm rate of a verdict: ``α`` (the binomial test's level), with per-seed
-miscoverage of the lower bounds entering the null as ``δ + β``; a ∀-statement has none (its
-instances are exact, up to the declared tolerance).
+Declared false-alarm rate of a verdict (its share of the suite's family-wise α,
+:data:`~gflcheck.verdicts.FAMILY_ALPHA`): ``α_v`` (``violation_alpha``, the binomial test's level),
+with per-seed miscoverage of the lower bounds entering the null as ``δ + β``; for a ∀-statement,
+``α_v`` when its bounds are Student-t bounds (``Measurement.degrees_of_freedom``: redrawn at
+``α_v`` over its instances), else ``k·β₋`` (none when exact); plus ``bound_miscoverage``. *Holds*
+is decided at the confirmation level ``alpha``. With ``power`` set (default 0.8), a probabilistic
+statement runs enough seeds that a violation rate of ``2δ`` is refuted with that probability.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy import stats
 
 from gflcheck._validation import (
     require_int_at_least,
@@ -62,8 +67,10 @@ from gflcheck.random import stream_seed
 from gflcheck.report import format_verdict_details
 from gflcheck.setups import SetUp
 from gflcheck.verdicts import (
+    CONFIRMATION_ALPHA,
     DEFAULT_HOLDS_SHARE,
     POWER_TARGET,
+    VIOLATION_ALPHA,
     Outcome,
     QuantifierInstantiation,
     SeedStates,
@@ -151,6 +158,10 @@ class Measurement:
     measured with uncertainty (the whole network's loss), whose miscoverage the measurement's
     ``miscoverage`` must include; ``notes`` and
     ``evidence`` (anything, e.g. the training runs) are kept with the verdict for reports.
+    ``degrees_of_freedom``: the bounds are Student-t bounds ``value ∓ t_{1−β}(df)·se`` (a t
+    interval, a regression slope's): a ∀-statement's *violated* is then decided at the check's
+    own level ``α_v`` with an exact p-value (:meth:`violation_p_values`), not at the bounds'
+    fixed miscoverage.
     """
 
     values: np.ndarray
@@ -164,6 +175,7 @@ class Measurement:
     )
     notes: tuple[str, ...] = ()
     evidence: Any = None
+    degrees_of_freedom: float | None = None
 
     def __post_init__(self) -> None:
         values = np.asarray(self.values, dtype=float)
@@ -216,6 +228,19 @@ class Measurement:
                 "Measurement",
             )
 
+        if self.degrees_of_freedom is not None and not (
+            self.degrees_of_freedom > 0
+            and self.lower_miscoverage > 0
+            and self.upper_miscoverage > 0
+        ):
+            raise ParameterRangeError(
+                "degrees_of_freedom, miscoverage",
+                (self.degrees_of_freedom, self.miscoverage),
+                "positive degrees of freedom with a positive miscoverage on both sides (the "
+                "t quantile the bounds were drawn at)",
+                "Measurement",
+            )
+
     @staticmethod
     def _require_finite(array: np.ndarray, name: str, where: np.ndarray) -> None:
         bad = where & ~np.isfinite(array)
@@ -247,6 +272,39 @@ class Measurement:
             return np.zeros(self.values.shape[:1], bool)
         return np.asarray(self.diverged, dtype=bool)
 
+    def _standard_errors(self, at_least: bool) -> np.ndarray:
+        """From the violation side's t bound: ``|value − bound| / t_{1−β}(df)`` (∞ where that
+        bound is infinite)."""
+        if at_least:
+            side, miscoverage = self.upper_bounds - self.values, self.upper_miscoverage
+        else:
+            side, miscoverage = self.values - self.lower_bounds, self.lower_miscoverage
+        return side / stats.t.ppf(1 - miscoverage, self.degrees_of_freedom)
+
+    def violation_p_values(self, bound: np.ndarray, at_least: bool) -> np.ndarray:
+        """For Student-t bounds (``degrees_of_freedom``): per seed and instance, the exact
+        one-sided p-value of "the true value is on the statement's side of ``bound``" (≤ it, or ≥
+        it when ``at_least``): ``P[T_df ≥ (value − bound)/se]`` (``(bound − value)/se``)."""
+        se = self._standard_errors(at_least)
+        excess = (bound - self.values) if at_least else (self.values - bound)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(se > 0, excess / se, np.where(excess > 0, np.inf, -np.inf))
+        return stats.t.sf(z, self.degrees_of_freedom)
+
+    def at_violation_miscoverage(self, miscoverage: float, at_least: bool) -> Measurement:
+        """For Student-t bounds: the same measurement with the violation side's bound (the lower
+        one, the upper when ``at_least``) redrawn at ``miscoverage``."""
+        quantile = stats.t.ppf(1 - miscoverage, self.degrees_of_freedom)
+        spread = quantile * self._standard_errors(at_least)
+        lower, upper = self.lower_miscoverage, self.upper_miscoverage
+        if at_least:
+            return dataclasses.replace(
+                self, upper=self.values + spread, miscoverage=(lower, miscoverage)
+            )
+        return dataclasses.replace(
+            self, lower=self.values - spread, miscoverage=(miscoverage, upper)
+        )
+
     @property
     def lower_bounds(self) -> np.ndarray:
         """Per seed, the lower confidence bound (the value if exact, −∞ if only ``upper`` given)."""
@@ -277,11 +335,19 @@ class TheoryCheck(Generic[S]):
     Beyond the fields named there:
 
     - ``delta``: the statement's failure probability, a number or a function of the setting;
+    - ``violation_alpha``: the level of *violated*, this decision's share of the family-wise α
+      (default :data:`~gflcheck.verdicts.VIOLATION_ALPHA`); ``alpha``: the level of *holds*
+      (the confidence of the upper bounds that confirm);
+    - ``power``: the chance of refuting a violation rate of ``2δ`` that the seed count must reach
+      (:func:`~gflcheck.verdicts.seeds_for_power`; ``None``: not planned for, and the verdict's
+      quantifier table still reports what it reaches; an observation, which is not judged, plans
+      for none);
     - ``miscoverage``: the measurement's declared miscoverage, one number or ``(lower's,
       upper's)``, so that the seed count is known before measuring; a measurement with larger
       miscoverage is refused;
     - ``seeds``: a fixed seed count; else ``k = max(min_seeds, the fewest that confirm holds with
-      `unconfirmed` seeds not certified to satisfy the statement)``, drawn from the streams
+      `unconfirmed` seeds not certified to satisfy the statement, the fewest that reach the
+      power)``, drawn from the streams
       ``"{seed_stream}-i"`` (default: the name) of the setting's ``seed``;
     - ``bound_miscoverage``: the chance that ``bound_values`` (estimates themselves, such as an
       upper bound on OPT) are wrong; it adds to the declared false-alarm rate;
@@ -318,7 +384,9 @@ class TheoryCheck(Generic[S]):
     preconditions: Sequence[Precondition[S]] = ()
     kind: StatementKind = StatementKind.WITH_PROBABILITY
     delta: float | Callable[[S], float] = 0.05
-    alpha: float = 0.05
+    alpha: float = CONFIRMATION_ALPHA
+    violation_alpha: float = VIOLATION_ALPHA
+    power: float | None = POWER_TARGET
     miscoverage: float | tuple[float, float] | Callable[[S], float | tuple[float, float]] = 0.0
     tolerance: float = 0.0
     at_least: bool = False
@@ -343,6 +411,9 @@ class TheoryCheck(Generic[S]):
         if not callable(self.delta):
             require_open_unit_interval("delta", self.delta, context)
         require_open_unit_interval("alpha", self.alpha, context)
+        require_open_unit_interval("violation_alpha", self.violation_alpha, context)
+        if self.power is not None:
+            require_open_unit_interval("power", self.power, context)
         require_non_negative("tolerance", self.tolerance, context)
         require_non_negative("bound_miscoverage", self.bound_miscoverage, context)
         require_positive_int("min_seeds", self.min_seeds, context)
@@ -436,8 +507,21 @@ class TheoryCheck(Generic[S]):
         if self.kind is StatementKind.FOR_EVERY:
             return self.min_seeds
         delta = self.failure_probability(setting)
-        upper = self.declared_miscoverage(setting)[1]
-        return max(self.min_seeds, seeds_to_confirm(delta, self.alpha, upper, self.unconfirmed))
+        lower, upper = self.declared_miscoverage(setting)
+        count = max(self.min_seeds, seeds_to_confirm(delta, self.alpha, upper, self.unconfirmed))
+        if self.power is None or self.observation is not None:  # an observation is not judged
+            return count
+        needed = seeds_for_power(delta, self.violation_alpha, lower, self.power)
+        if needed is None:
+            raise ParameterRangeError(
+                "power",
+                self.power,
+                f"reachable at δ = {delta:g}, α_v = {self.violation_alpha:g}, β₋ = {lower:g} "
+                "(with at most 10 000 seeds: 2δ + β₋ must be well above δ + β₋); lower the power "
+                "or the per-seed miscoverage, or set power=None",
+                self.name,
+            )
+        return max(count, needed)
 
     def cache_key(self) -> tuple[Any, ...]:
         """For :mod:`gflcheck.cache`: the name and what ``measure`` runs (its arguments and the
@@ -552,6 +636,22 @@ class TheoryCheck(Generic[S]):
                 self.name,
             )
         bounds, values = self.evaluate_bound(setting, measured)
+        forall = self.kind is StatementKind.FOR_EVERY
+        exact_p = None
+        if forall and measured.degrees_of_freedom is not None:
+            # Student-t bounds: decide *violated* at α_v over all instances (Bonferroni), with
+            # an exact p-value, instead of at the bounds' fixed miscoverage.
+            compared = (
+                (bounds.low - self.tolerance) if self.at_least else (bounds.high + self.tolerance)
+            )
+            p_values = measured.violation_p_values(
+                np.broadcast_to(compared, measured.values.shape), self.at_least
+            )
+            running = ~measured.diverged_seeds.reshape(-1, *[1] * (p_values.ndim - 1))
+            exact_p = min(1.0, float(np.min(np.where(running, p_values, 1.0))) * p_values.size)
+            measured = measured.at_violation_miscoverage(
+                self.violation_alpha / p_values.size, self.at_least
+            )
         bound = np.broadcast_to(bounds.estimate, measured.values.shape)
         with np.errstate(invalid="ignore"):
             margin = (measured.values - bound) if self.at_least else (bound - measured.values)
@@ -572,19 +672,19 @@ class TheoryCheck(Generic[S]):
             bounds.low if not self.at_least else bounds.high,
         )
         delta = self.failure_probability(setting)
-        if self.kind is StatementKind.FOR_EVERY:
-            decision = decide_every_instance(states)
+        if forall:
+            decision = decide_every_instance(states, exact_p, self.violation_alpha)
         else:
             decision = decide_violation_rate(
                 states,
                 delta,
-                self.alpha,
+                self.violation_alpha,
                 measured.lower_miscoverage,
                 measured.upper_miscoverage,
+                confirmation_alpha=self.alpha,
             )
         trivial = self.trivial(setting)
         slack = np.take_along_axis(_as_instances(margin), tightest, 1)[:, 0]
-        probabilistic = self.kind is StatementKind.WITH_PROBABILITY
         return Verdict(
             check=self.name + (f"/{self.label(setting)}" if self.label else ""),
             statement=(self.statement or self.bound.name)
@@ -598,10 +698,7 @@ class TheoryCheck(Generic[S]):
             quantifiers=self._quantifier_table(setting, values, measured, trivial, delta, seeds),
             parameters={**_parameters(setting), **measured.derived, "k": len(seeds)},
             declared=tuple(_parameters(setting)),
-            false_alarm_rate=(
-                self.alpha if probabilistic else len(seeds) * measured.lower_miscoverage
-            )
-            + self.bound_miscoverage,
+            false_alarm_rate=self._false_alarm_rate(measured, exact_p is not None),
             trivial_value=trivial,
             counterexample=self._counterexample(
                 states, measured, bounds.low if self.at_least else bounds.high, seeds
@@ -611,6 +708,17 @@ class TheoryCheck(Generic[S]):
             observation=self.observation,
             setup=self.setup(setting) if callable(self.setup) else self.setup,
         )
+
+    def _false_alarm_rate(self, measured: Measurement, exact_p: bool) -> float:
+        """The declared ``Pr[violated | the statement holds]`` (module docstring): ``α_v`` for a
+        binomial test or Student-t bounds redrawn at it, else the union over the instances of the
+        violation side's miscoverage; plus ``bound_miscoverage``."""
+        if self.kind is StatementKind.WITH_PROBABILITY or exact_p:
+            rate = self.violation_alpha
+        else:
+            side = measured.upper_miscoverage if self.at_least else measured.lower_miscoverage
+            rate = measured.values.size * side
+        return rate + self.bound_miscoverage
 
     def _notes(self, measured: Measurement, seeds: tuple[int, ...]) -> tuple[str, ...]:
         notes = [f"false variant: {self.why_false}"] if self.why_false else []
@@ -743,7 +851,13 @@ class TheoryCheck(Generic[S]):
                 QuantifierInstantiation(
                     "∀ instance",
                     f"{len(seeds)} instances; one certain violation refutes, all certainly "
-                    "satisfying confirms",
+                    "satisfying confirms"
+                    + (
+                        f"; Student-t bounds: violated at α_v = {self.violation_alpha:g} over "
+                        f"the instances (exact p-value), confirmed at the bounds' level"
+                        if measured.degrees_of_freedom is not None
+                        else ""
+                    ),
                     f"tolerance {self.tolerance:g}",
                 )
             )
@@ -752,13 +866,22 @@ class TheoryCheck(Generic[S]):
                 QuantifierInstantiation(
                     "w.p. ≥ 1 − δ over the seed",
                     f"{len(seeds)} seeds; violated: exact binomial test of violation rate ≤ δ + "
-                    "β₋ at level α; holds: Clopper–Pearson upper bound on the rate of seeds not "
+                    "β₋ at level α_v (this decision's share of the family-wise α); holds: "
+                    "Clopper–Pearson upper bound at level 1 − α on the rate of seeds not "
                     "certified to satisfy the bound, plus β₊, ≤ δ",
-                    f"δ = {delta:g}, α = {self.alpha:g}, β₋ = {measured.lower_miscoverage:g}, "
-                    f"β₊ = {measured.upper_miscoverage:g}",
+                    f"δ = {delta:g}, α_v = {self.violation_alpha:g}, α = {self.alpha:g}, β₋ = "
+                    f"{measured.lower_miscoverage:g}, β₊ = {measured.upper_miscoverage:g}",
                 )
             )
-            rows.append(_power_row(len(seeds), delta, self.alpha, measured.lower_miscoverage))
+            rows.append(
+                _power_row(
+                    len(seeds),
+                    delta,
+                    self.violation_alpha,
+                    measured.lower_miscoverage,
+                    self.power or POWER_TARGET,
+                )
+            )
         return tuple(rows)
 
 
@@ -790,17 +913,17 @@ def recorded_runs() -> Iterator[list[RecordedRun[Any]]]:
 
 
 def _power_row(
-    seeds: int, delta: float, alpha: float, miscoverage: float
+    seeds: int, delta: float, alpha: float, miscoverage: float, target: float
 ) -> QuantifierInstantiation:
     """What the seed count can detect: the chance of *violated* against a violation rate of 2δ,
-    and the seeds that would reach :data:`~gflcheck.verdicts.POWER_TARGET` (issue 15)."""
-    needed = seeds_for_power(delta, alpha, miscoverage)
+    and the seeds that would reach the ``target`` (issue 15)."""
+    needed = seeds_for_power(delta, alpha, miscoverage, target)
     return QuantifierInstantiation(
         "power at 2δ",
         f"chance that {seeds} seeds refute a statement violated at rate 2δ = {2 * delta:g} "
-        f"(exact binomial); target {POWER_TARGET:g}",
+        f"(exact binomial at α_v); target {target:g}",
         f"{refutation_power(seeds, delta, alpha, miscoverage):.2f}; "
-        + (f"{needed} seeds reach {POWER_TARGET:g}" if needed else "no seed count reaches it"),
+        + (f"{needed} seeds reach {target:g}" if needed else "no seed count reaches it"),
     )
 
 

@@ -141,6 +141,11 @@ class SlopeFit:
     intercept: float
     points: int
 
+    @property
+    def degrees_of_freedom(self) -> int:
+        """``points − 2``: the t distribution the interval is drawn from."""
+        return self.points - 2
+
 
 def log_log_slope(x: Sequence[float], y: Sequence[float], alpha: float) -> SlopeFit:
     """OLS of ``log y`` on ``log x`` (all points), two-sided ``1 − α`` t interval on the slope."""

@@ -29,7 +29,7 @@ from gflcheck.errors import SettingRejectedError
 from gflcheck.executors import map_in_order
 from gflcheck.profiles import Budget
 from gflcheck.random import stream_seed
-from gflcheck.verdicts import Outcome
+from gflcheck.verdicts import FAMILY_ALPHA, Outcome
 
 DETECTION_TARGET = 0.9
 
@@ -163,14 +163,15 @@ class FamilyWiseRate:
     lower: float
     upper: float
     declared_sum: float
+    family_alpha: float = FAMILY_ALPHA
 
     def describe(self) -> str:
         """One line for the CLI and the report."""
         return (
             f"family-wise false alarms: {self.with_false_alarm} of {self.runs} repetitions of "
             f"the {self.statements} true statements raised at least one (95% CI "
-            f"[{self.lower:.3f}, {self.upper:.3f}]); their declared rates sum to "
-            f"{self.declared_sum:.3g}"
+            f"[{self.lower:.3f}, {self.upper:.3f}]), against the family-wise α = "
+            f"{self.family_alpha:g}; their declared shares sum to {self.declared_sum:.3g}"
         )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from gflcheck.verdicts import Verdict
+from gflcheck.verdicts import BinomialDecision, Verdict
 
 VERDICT_COLUMNS = (
     "check",
@@ -116,6 +116,20 @@ def format_rows_table(rows: Iterable[Sequence[str]]) -> str:
     return f"{table}\n{legend}"
 
 
+def _decision_levels(decision: BinomialDecision) -> str:
+    """The p-value against the level of *violated*, and for a probabilistic statement the
+    confirmation bound against δ."""
+    p = f"p = {decision.p_value:.3g}" + (
+        f" against α_v = {decision.alpha:g}" if decision.alpha else ""
+    )
+    if not decision.delta:
+        return p
+    return (
+        f"{p}; rate not certified ≤ {decision.violation_rate_upper:.3f} at confidence "
+        f"{1 - decision.confirmation_alpha:g} (δ = {decision.delta:g})"
+    )
+
+
 def format_verdict_details(verdict: Verdict) -> str:
     """Provenance, parameters, quantifier instantiation, counterexample and notes of a verdict."""
     decision = verdict.decision
@@ -127,8 +141,7 @@ def format_verdict_details(verdict: Verdict) -> str:
         f"  parameters: {dict(verdict.parameters)}",
         f"  decision: {decision.violations} certainly violate, {decision.satisfied} certainly "
         f"satisfy, {decision.undetermined} undetermined ({decision.diverged} diverged) of "
-        f"{decision.seeds} seeds; p = {decision.p_value:.3g} (α = {decision.alpha:g}); rate "
-        f"not certified ≤ {decision.violation_rate_upper:.3f} (δ = {decision.delta:g}); "
+        f"{decision.seeds} seeds; {_decision_levels(decision)}; "
         f"declared false-alarm rate {verdict.false_alarm_rate:g}",
         f"  slack: min {verdict.min_slack:.4f}, median {verdict.median_slack:.4f}"
         + {

@@ -343,6 +343,7 @@ def _exact(measured: Measurement, values: np.ndarray) -> Measurement:
         lower=None,
         upper=None,
         miscoverage=0.0,
+        degrees_of_freedom=None,
         bound_values={
             name: (value[1],) * 3 if isinstance(value, tuple) else value
             for name, value in measured.bound_values.items()

@@ -259,6 +259,7 @@ def _fitted_rate(
         miscoverage=alpha / 2,
         derived={"grid": ", ".join(f"{v:g}" for v in points), "runs": count},
         evidence=(points, measured, fit),
+        degrees_of_freedom=fit.degrees_of_freedom,
     )
 
 
@@ -329,6 +330,7 @@ def _extrapolated_rate(
             if value < 0
         ),
         evidence=(points, measured, named),
+        degrees_of_freedom=float(test.df),
     )
 
 

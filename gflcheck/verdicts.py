@@ -13,11 +13,12 @@ If the statement holds, a seed certainly violates it with probability at most ``
 seed certainly satisfies it with probability at most ``1 − δ + β₊``. With ``v`` violating and
 ``s`` satisfying seeds among ``k``:
 
-- **violated** when the exact one-sided binomial test of ``rate ≤ δ + β₋`` rejects at level ``α``
-  (p-value from ``scipy.stats.binomtest``): the declared false-alarm rate is ``α``;
-- **holds** when the exact Clopper–Pearson upper bound (level ``1 − α``) on the rate of seeds *not*
-  certified to satisfy the statement, plus ``β₊``, is at most ``δ``: *holds* is confirmed, never
-  "no violation was certified";
+- **violated** when the exact one-sided binomial test of ``rate ≤ δ + β₋`` rejects at level
+  ``α_v``, the decision's share of the suite's family-wise α (:data:`FAMILY_ALPHA`; p-value from
+  ``scipy.stats.binomtest``): the declared false-alarm rate is ``α_v``;
+- **holds** when the exact Clopper–Pearson upper bound (level ``1 − α``, the confirmation level)
+  on the rate of seeds *not* certified to satisfy the statement, plus ``β₊``, is at most ``δ``:
+  *holds* is confirmed, never "no violation was certified";
 - **inconclusive** otherwise: the measurement is too weak to decide either way;
 - **vacuous** (:func:`vacuity`) instead of any outcome but *violated* when the bound is at or above
   the trivial value of what it bounds: 1 for the hinge loss (``f ≡ 0``), ``min(π₊, π₋)`` for the
@@ -43,6 +44,26 @@ from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import clopper_pearson
 from gflcheck.random import stream_seed
 from gflcheck.setups import SetUp
+
+FAMILY_ALPHA = 0.05
+"""The suite's family-wise false-alarm rate: the chance that a run of the main job refutes any
+true statement (issue 15). It is controlled by a *declared split* (Bonferroni): each decision on a
+statement is made at its own share, :data:`VIOLATION_ALPHA` unless it declares another, and the
+union bound gives ``P(any false alarm) ≤ Σ shares``, which the CLI, the JSON artefact and the
+report state against this α. Holm's step-down would reject more, but it makes one verdict depend
+on which others ran (``-k``, pytest's selection, the run cache); a split keeps each verdict a
+function of its own setting and seeds."""
+
+PLANNED_DECISIONS = 40
+"""The number of decisions on true statements :data:`FAMILY_ALPHA` is split over: the main job
+makes 31; the rest is room for checks a user adds to a run."""
+
+VIOLATION_ALPHA = FAMILY_ALPHA / PLANNED_DECISIONS
+"""The default level of each *violated* decision: its share of :data:`FAMILY_ALPHA`."""
+
+CONFIRMATION_ALPHA = 0.05
+"""The default level of each *holds* decision (the confidence of its upper bounds). A wrong
+*holds* is not a false alarm: it is controlled per verdict, not over the family."""
 
 DEFAULT_HOLDS_SHARE = 0.5
 """The share of a property's examples over a true statement that must HOLD, unless it declares
@@ -129,8 +150,9 @@ def classify_seeds(
 class BinomialDecision:
     """The seed-level test behind a verdict: ``violations`` seeds certainly violate the
     statement, ``satisfied`` certainly satisfy it, ``undetermined`` neither (``diverged`` among
-    them). ``violation_rate_upper`` is the Clopper–Pearson upper bound on the rate of seeds *not*
-    certified to satisfy the statement (plus their miscoverage): HOLDS needs it ≤ δ."""
+    them). ``violation_rate_upper`` is the Clopper–Pearson upper bound (at level
+    ``1 − confirmation_alpha``) on the rate of seeds *not* certified to satisfy the statement (plus
+    their miscoverage): HOLDS needs it ≤ δ. VIOLATED needs ``p_value < alpha``."""
 
     outcome: Outcome
     seeds: int
@@ -143,6 +165,7 @@ class BinomialDecision:
     violation_rate_upper: float
     satisfied: int = 0
     diverged: int = 0
+    confirmation_alpha: float = 0.0
 
 
 def decide_violation_rate(
@@ -151,20 +174,24 @@ def decide_violation_rate(
     alpha: float,
     violation_miscoverage: float = 0.0,
     satisfaction_miscoverage: float = 0.0,
+    confirmation_alpha: float | None = None,
 ) -> BinomialDecision:
     """Decide "with probability ≥ 1 − δ over the seed, the statement holds" (module docstring).
 
-    ``violation_miscoverage`` (``β₋``) bounds the chance that a seed is certified to violate a
-    statement it satisfies; ``satisfaction_miscoverage`` (``β₊``) the chance that it is certified
-    to satisfy one it violates.
+    ``alpha`` is the level of *violated* (the false-alarm rate); ``confirmation_alpha`` (default
+    ``alpha``) that of *holds*. ``violation_miscoverage`` (``β₋``) bounds the chance that a seed
+    is certified to violate a statement it satisfies; ``satisfaction_miscoverage`` (``β₊``) the
+    chance that it is certified to satisfy one it violates.
     """
     require_open_unit_interval("delta", delta, "decide_violation_rate")
     require_open_unit_interval("alpha", alpha, "decide_violation_rate")
+    confirmation_alpha = alpha if confirmation_alpha is None else confirmation_alpha
+    require_open_unit_interval("confirmation_alpha", confirmation_alpha, "decide_violation_rate")
     k = int(states.violates.size)
     v, s = int(states.violates.sum()), int(states.satisfies.sum())
     null_rate = min(1.0, delta + violation_miscoverage)
     p_value = float(stats.binomtest(v, k, null_rate, alternative="greater").pvalue)
-    upper = float(clopper_pearson(k - s, k, alpha).upper) + satisfaction_miscoverage
+    upper = float(clopper_pearson(k - s, k, confirmation_alpha).upper) + satisfaction_miscoverage
     if p_value < alpha:
         outcome = Outcome.VIOLATED
     elif upper <= delta:
@@ -183,13 +210,18 @@ def decide_violation_rate(
         violation_rate_upper=upper,
         satisfied=s,
         diverged=int(states.diverged.sum()),
+        confirmation_alpha=confirmation_alpha,
     )
 
 
-def decide_every_instance(states: SeedStates) -> BinomialDecision:
-    """For a deterministic ∀-statement with exactly measured instances: **violated** if any
-    instance certainly violates it (one counterexample refutes it), **holds** if every instance
-    certainly satisfies it, else **inconclusive**. ``p_value`` is 0 or 1; no level is involved."""
+def decide_every_instance(
+    states: SeedStates, p_value: float | None = None, alpha: float = 0.0
+) -> BinomialDecision:
+    """For a deterministic ∀-statement: **violated** if any instance certainly violates it (one
+    counterexample refutes it), **holds** if every instance certainly satisfies it, else
+    **inconclusive**. ``p_value``: the exact p-value of "no instance violates it" when the bounds
+    allow one (Student-t bounds, whose violation side was drawn at level ``alpha``), else 0 or 1
+    (exact instances, or bounds at a fixed level)."""
     k = int(states.violates.size)
     v, s = int(states.violates.sum()), int(states.satisfies.sum())
     if v:
@@ -204,9 +236,9 @@ def decide_every_instance(states: SeedStates) -> BinomialDecision:
         v,
         k - v - s,
         0.0,
+        alpha if p_value is not None else 0.0,
         0.0,
-        0.0,
-        0.0 if v else 1.0,
+        (0.0 if v else 1.0) if p_value is None else p_value,
         (k - s) / k,
         satisfied=s,
         diverged=int(states.diverged.sum()),
@@ -258,11 +290,17 @@ def seeds_for_power(
 ) -> int | None:
     """The least ``k`` whose :func:`refutation_power` against ``rate`` (default ``2δ``) is at
     least ``power`` (``None`` if none up to ``most``). The power is not monotone in ``k`` (the
-    critical count is an integer), so this is the first ``k`` that reaches it."""
-    for seeds in range(1, most + 1):
-        if refutation_power(seeds, delta, alpha, violation_miscoverage, rate) >= power:
-            return seeds
-    return None
+    critical count is an integer), so every ``k`` is evaluated, at once: the critical count
+    ``c_k`` from the null's inverse survival function, then ``P[X ≥ c_k]`` under ``rate``."""
+    require_open_unit_interval("delta", delta, "seeds_for_power")
+    rate = min(1.0, rate or 2 * delta)
+    null = min(1.0, delta + violation_miscoverage)
+    seeds = np.arange(1, most + 1)
+    critical = stats.binom.isf(alpha, seeds, null) + 1  # least c with P[X ≥ c] ≤ α
+    at_level = stats.binom.sf(critical - 1, seeds, null) >= alpha  # the test needs < α
+    critical = np.where(at_level, critical + 1, critical)
+    reach = (critical <= seeds) & (stats.binom.sf(critical - 1, seeds, rate) >= power)
+    return int(seeds[np.argmax(reach)]) if reach.any() else None
 
 
 def seeds_to_confirm(

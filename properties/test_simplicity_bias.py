@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from gflcheck.checks.simplicity_bias import check_simplicity_bias
+from gflcheck.checks.simplicity_bias import SimplicityConfig, check_simplicity_bias
 from gflcheck.report import format_verdict_details
 from gflcheck.strategies import simplicity_settings
 from gflcheck.theorems.simplicity import xor_part_first
 from gflcheck.verdicts import Outcome
 
+CONFIG = SimplicityConfig(power=None)  # seeds planned to confirm: strategies.PROPERTY_SEEDS_REASON
+
 
 @given(setting=simplicity_settings())
 def test_linear_part_is_learned_first(setting, gflcheck_session):
-    verdict = gflcheck_session.check(lambda: check_simplicity_bias(setting))
+    verdict = gflcheck_session.check(lambda: check_simplicity_bias(setting, config=CONFIG))
     learned = next(q for q in verdict.quantifiers if q.quantifier.startswith("'learned'"))
     gflcheck_session.note(
         f"d={setting.dimension}, m={setting.width}, α={setting.linear_coefficient:.2f}, "
@@ -26,5 +28,7 @@ def test_linear_part_is_learned_first(setting, gflcheck_session):
 
 @given(setting=simplicity_settings())
 def test_xor_part_first_variant_is_refuted(setting, gflcheck_session):
-    verdict = gflcheck_session.check(lambda: check_simplicity_bias(setting, xor_part_first()))
+    verdict = gflcheck_session.check(
+        lambda: check_simplicity_bias(setting, xor_part_first(), CONFIG)
+    )
     assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)

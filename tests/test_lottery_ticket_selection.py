@@ -20,7 +20,7 @@ from gflcheck.distributions import multi_xor_mixture
 from gflcheck.errors import ParameterRangeError
 from gflcheck.networks import TwoLayerReLU
 from gflcheck.theorems.lottery import ticket_matches_full_network, ticket_matches_in_few_steps
-from gflcheck.verdicts import Outcome
+from gflcheck.verdicts import VIOLATION_ALPHA, Outcome, seeds_for_power
 
 
 def test_multi_xor_mixture_pairs_opposite_clusters_with_one_label():
@@ -93,7 +93,9 @@ def test_decision_compares_the_subnetwork_with_the_whole_network_plus_tolerance(
     """Holds needs the subnetwork's upper bounds at or below the whole network's lower bound + τ
     (0.09 + 0.05); violated needs its lower bounds above the upper bound + τ (0.11 + 0.05)."""
     setting = LotterySetting()
-    k = 15  # confirming seeds at δ = 0.2, α = 0.05, β₊ = 2·0.005
+    # the power target at δ = 0.2, α_v = 0.00125, β₋ = 0.01 (confirming alone needs 15)
+    k = seeds_for_power(0.2, VIOLATION_ALPHA, 0.01)
+    assert k == 86
     monkeypatch.setattr(
         lottery_tickets, "lottery_evidence", lambda *a: _evidence(sub_lower, k, width)
     )

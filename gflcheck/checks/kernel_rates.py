@@ -153,7 +153,12 @@ def _fitted_slope(
     seeds: tuple[int, ...],
 ) -> Measurement:
     return Measurement(
-        [fit.slope], lower=[fit.lower], upper=[fit.upper], miscoverage=alpha / 2, derived=parameters
+        [fit.slope],
+        lower=[fit.lower],
+        upper=[fit.upper],
+        miscoverage=alpha / 2,
+        derived=parameters,
+        degrees_of_freedom=fit.degrees_of_freedom,
     )
 
 

@@ -342,6 +342,7 @@ def measure_generalization_gap(
             "G0": tuple(np.array([evidence.lipschitz[i]]) for i in ends),
         },
         evidence=evidence,
+        degrees_of_freedom=interval.sample_size - 1,
     )
 
 

@@ -500,6 +500,7 @@ def _fitted_growth(
         if measured.censored
         else (),
         evidence=measured,
+        degrees_of_freedom=fit.degrees_of_freedom,
     )
 
 

@@ -59,6 +59,7 @@ from gflcheck.setups import LOTTERY_TICKETS
 from gflcheck.theorems.lottery import Subnetwork, TicketStatement, ticket_matches_full_network
 from gflcheck.training import TrainingRun, gaussian_mixture_recipe, train_algorithm_1
 from gflcheck.verdicts import (
+    POWER_TARGET,
     QuantifierInstantiation,
     Verdict,
 )
@@ -111,6 +112,7 @@ class LotteryConfig:
     test_size: int = 20_000
     loss_miscoverage: float = 0.005
     alpha: float = 0.05
+    power: float | None = POWER_TARGET  # TheoryCheck.power: None plans no power
     min_seeds: int = 8
 
     def __post_init__(self) -> None:
@@ -284,6 +286,7 @@ def lottery_ticket_check(
         quantifiers=partial(_quantifiers, config, statement),
         delta=delta_of_setting,
         alpha=config.alpha,
+        power=config.power,
         miscoverage=2 * config.loss_miscoverage,
         min_seeds=config.min_seeds,
         seed_stream="lottery",

@@ -41,6 +41,7 @@ from gflcheck.random import torch_generator
 from gflcheck.setups import SIMPLICITY_BIAS
 from gflcheck.theorems.simplicity import OrderStatement, linear_part_first
 from gflcheck.verdicts import (
+    POWER_TARGET,
     QuantifierInstantiation,
     Verdict,
 )
@@ -83,6 +84,7 @@ class SimplicityConfig:
     learning_rate: float = 0.05
     output_scale: float = 0.1
     alpha: float = 0.05
+    power: float | None = POWER_TARGET  # TheoryCheck.power: None plans no power
     min_seeds: int = 8
 
     def __post_init__(self) -> None:
@@ -176,6 +178,7 @@ def simplicity_bias_check(
         quantifiers=partial(_quantifiers, config),
         delta=delta_of_setting,
         alpha=config.alpha,
+        power=config.power,
         min_seeds=config.min_seeds,
         seed_stream="simplicity",
         statement=statement.name,

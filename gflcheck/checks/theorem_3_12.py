@@ -84,6 +84,9 @@ from gflcheck.training import (
     train_algorithm_1,
 )
 from gflcheck.verdicts import (
+    CONFIRMATION_ALPHA,
+    POWER_TARGET,
+    VIOLATION_ALPHA,
     QuantifierInstantiation,
     Verdict,
 )
@@ -298,7 +301,9 @@ Distribution = GaussianMixture | StructuredParity | LinearMargin | MultipleIndex
 class Theorem312Config:
     """The declared constants of the check: hidden constants, budgets, sample sizes, error rates."""
 
-    alpha: float = 0.05
+    alpha: float = CONFIRMATION_ALPHA
+    violation_alpha: float = VIOLATION_ALPHA
+    power: float | None = POWER_TARGET  # TheoryCheck.power: None plans no power
     width_constant: float = 1.0
     steps_constant: float = 4.0
     max_width: int = 1024
@@ -307,15 +312,15 @@ class Theorem312Config:
     min_seeds: int = 8
     unconfirmed_seeds: int = 1
     hit_rate_draws: int = 20000
-    hit_rate_miscoverage: float = 0.005
+    hit_rate_miscoverage: float = 0.0001
     gradient_norm_fraction: float = 0.01
-    opt_miscoverage: float = 0.005
+    opt_miscoverage: float = 0.0001
     opt_refit_size: int = 2000
     opt_evaluation_size: int = 50000
     loss_miscoverage: float = 0.01
     satisfaction_miscoverage: float = 0.01
     bayes_risk_size: int = 100_000
-    bayes_risk_miscoverage: float = 0.005
+    bayes_risk_miscoverage: float = 0.0001
     test_size: int = 4096
     checkpoints: int = 8
     bias_fraction: float = 0.25
@@ -325,6 +330,7 @@ class Theorem312Config:
     def __post_init__(self) -> None:
         for name in (
             "alpha",
+            "violation_alpha",
             "hit_rate_miscoverage",
             "opt_miscoverage",
             "loss_miscoverage",
@@ -358,14 +364,14 @@ class Theorem312Config:
         return cls(max_width=limits.max_width, max_steps=limits.max_steps)
 
     @property
+    def bound_miscoverage(self) -> float:
+        """The chance that the bound's estimated parts miss: ``β_OPT + β_p + β_Bayes``."""
+        return self.opt_miscoverage + self.hit_rate_miscoverage + self.bayes_risk_miscoverage
+
+    @property
     def false_alarm_rate(self) -> float:
         """Declared ``Pr[violated | theorem holds]``: see :func:`check_theorem_3_12`."""
-        return (
-            self.alpha
-            + self.opt_miscoverage
-            + self.hit_rate_miscoverage
-            + self.bayes_risk_miscoverage
-        )
+        return self.violation_alpha + self.bound_miscoverage
 
 
 @dataclass(frozen=True, eq=False)
@@ -512,7 +518,7 @@ def theorem_3_12_check(
     A variant of the theorem is a ``false_variant`` of this check with another bound (its symbols
     are ``OPT, r, B_a1, B_x1, gamma, epsilon``), or the check of a :class:`Statement` with other
     ``steps``/``width``. Declared false-alarm rate (probability of *violated* when the statement
-    holds): ``α + β_OPT + β_p + β_Bayes``: the binomial test's level plus the chances that the
+    holds): ``α_v + β_OPT + β_p + β_Bayes``: the binomial test's level plus the chances that the
     OPT upper bound, one of the ``r`` hit-rate lower bounds (``β_p/r`` each) or the Bayes-risk
     lower bound missed. Per-seed misses of the loss bounds enter the binomial test (``β₋`` and
     ``β₊`` of :class:`Theorem312Config`).
@@ -528,11 +534,13 @@ def theorem_3_12_check(
         quantifiers=partial(_quantifier_table, config),
         delta=delta_of_setting,
         alpha=config.alpha,
+        power=config.power,
+        violation_alpha=config.violation_alpha,
         miscoverage=(config.per_seed_miscoverage, config.satisfaction_miscoverage),
         min_seeds=config.min_seeds,
         unconfirmed=config.unconfirmed_seeds,
         seed_stream="run",
-        bound_miscoverage=config.false_alarm_rate - config.alpha,
+        bound_miscoverage=config.bound_miscoverage,
         statement=statement.name,
         quantity="best test hinge loss (its lower bound holds at every t ∈ [T])",
         label=_family,
@@ -879,8 +887,9 @@ def _quantifier_table(
         Q(
             "probability ≥ 1 − δ",
             "k independent seeds; violated: exact one-sided binomial test of violation rate ≤ δ+β "
-            "at α; holds: Clopper–Pearson upper bound on the rate of seeds not certified to "
-            "satisfy the bound, plus β₊, ≤ δ",
-            f"k={len(evidence.run.seeds)}, α={config.alpha:g}, declared false-alarm rate {config.false_alarm_rate:g}",
+            "at α_v; holds: Clopper–Pearson upper bound at 1 − α on the rate of seeds not "
+            "certified to satisfy the bound, plus β₊, ≤ δ",
+            f"k={len(evidence.run.seeds)}, α_v={config.violation_alpha:g}, α={config.alpha:g}, "
+            f"declared false-alarm rate {config.false_alarm_rate:g}",
         ),
     )

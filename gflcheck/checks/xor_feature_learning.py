@@ -36,6 +36,7 @@ from gflcheck.random import torch_generator
 from gflcheck.setups import xor_setup
 from gflcheck.theorems.ttm import XorClaim, feature_learning_claim
 from gflcheck.verdicts import (
+    POWER_TARGET,
     QuantifierInstantiation,
     Verdict,
 )
@@ -64,6 +65,7 @@ class XorConfig:
     samples_constant: float = 40.0
     certification_miscoverage: float = 0.01
     alpha: float = 0.05
+    power: float | None = POWER_TARGET  # TheoryCheck.power: None plans no power
     min_seeds: int = 8
 
     def __post_init__(self) -> None:
@@ -140,6 +142,7 @@ def xor_check(
         quantifiers=partial(_quantifiers, config),
         delta=delta_of_setting,
         alpha=config.alpha,
+        power=config.power,
         miscoverage=partial(_declared_miscoverage, claim, config),
         min_seeds=config.min_seeds,
         seed_stream="xor-run",

@@ -46,7 +46,7 @@ from gflcheck.provenance import TTM_PAPER, Provenance, Tag
 from gflcheck.quadratic import QuadraticNetwork, XorRun, train_xor_sgd
 from gflcheck.random import torch_generator
 from gflcheck.setups import xor_setup
-from gflcheck.verdicts import QuantifierInstantiation
+from gflcheck.verdicts import POWER_TARGET, QuantifierInstantiation
 
 POSTER_WIDTH = 20  # η = m = 20 (the caption)
 POSTER_SAMPLES_PER_DIMENSION = 6  # n = 6d (the caption)
@@ -78,6 +78,7 @@ class Figure1Config:
     test_size: int = 20_000
     miscoverage: float = 0.005
     alpha: float = 0.05
+    power: float | None = POWER_TARGET  # TheoryCheck.power: None plans no power
     min_seeds: int = 8
     unconfirmed: int = 8
 
@@ -233,6 +234,7 @@ def figure_1_check(
         quantifiers=partial(_quantifiers, reading, config),
         delta=delta_of_setting,
         alpha=config.alpha,
+        power=config.power,
         miscoverage=partial(_declared_miscoverage, config),
         trivial_value=0.5,
         min_seeds=config.min_seeds,

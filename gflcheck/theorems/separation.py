@@ -422,14 +422,16 @@ def trained_network_needs_root_d_samples() -> GrowthStatement:
 
 
 def minibatch_sgd_needs_more_than_linear_samples() -> GrowthStatement:
-    """False variant near the truth (``ours``, issue 15): minibatch SGD needs ``Ω(d^{5/4})``
-    samples. ``gflcheck mutate`` measured the ``Ω(d)`` statement refuted once its threshold
-    rises by 0.23: ``d^{5/4}`` raises it by 0.25, within a factor 2 of that break point."""
+    """False variant near the truth (``ours``, issue 15): minibatch SGD needs ``Ω(d^{13/10})``
+    samples. ``gflcheck check --details`` measured the ``Ω(d)`` statement refuted, at its share
+    of the family-wise α, once its threshold rises by 0.265: ``d^{13/10}`` raises it by 0.3,
+    within a factor 2 of that break point (``d^{5/4}``, placed at the per-verdict level, is no
+    longer refuted at the family's: p = 0.0036)."""
     return _statement(
-        "minibatch SGD needs Ω(d^1.25) samples (false)",
+        "minibatch SGD needs Ω(d^1.3) samples (false)",
         Learner.MINIBATCH_SGD,
         Direction.AT_LEAST,
-        "C*d**(5/4)",
-        Provenance(GLASGOW23_PAPER, _GLASGOW + ", d^1.25", Tag.OURS, "deliberately false"),
+        "C*d**(13/10)",
+        Provenance(GLASGOW23_PAPER, _GLASGOW + ", d^1.3", Tag.OURS, "deliberately false"),
         why_false="Glasgow 2023 proves Θ(d·polylog d); the measured need grows like d^0.92",
     )
