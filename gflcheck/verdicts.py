@@ -259,6 +259,14 @@ POWER_TARGET = 0.8
 twice its δ (issue 15); :func:`refutation_power` reports what it reaches."""
 
 
+def _critical_counts(seeds: np.ndarray, null: float, alpha: float) -> np.ndarray:
+    """Per seed count ``k``, the least violation count ``c`` the exact test at level ``α``
+    rejects "rate ≤ null" for: ``P[X ≥ c] < α`` for ``X ~ Binomial(k, null)`` (``k + 1``: none)."""
+    critical = stats.binom.isf(alpha, seeds, null) + 1  # least c with P[X ≥ c] ≤ α
+    at_level = stats.binom.sf(critical - 1, seeds, null) >= alpha  # the test needs < α
+    return np.where(at_level, critical + 1, critical)
+
+
 @functools.cache
 def refutation_power(
     seeds: int, delta: float, alpha: float, violation_miscoverage: float = 0.0, rate: float = 0.0
@@ -268,15 +276,17 @@ def refutation_power(
     for ``X ~ Binomial(k, rate)``, with ``c`` the least count the exact test at level ``α``
     rejects "rate ≤ δ + β₋" for."""
     require_positive_int("seeds", seeds, "refutation_power")
+    return float(_powers(np.array([seeds]), delta, alpha, violation_miscoverage, rate)[0])
+
+
+def _powers(
+    seeds: np.ndarray, delta: float, alpha: float, violation_miscoverage: float, rate: float
+) -> np.ndarray:
+    """:func:`refutation_power` for every seed count in ``seeds`` at once."""
     require_open_unit_interval("delta", delta, "refutation_power")
     rate = min(1.0, rate or 2 * delta)
-    null = min(1.0, delta + violation_miscoverage)
-    counts = np.arange(seeds + 1)
-    tails = stats.binom.sf(counts - 1, seeds, null)  # P[X ≥ v] under the null
-    rejecting = counts[tails < alpha]
-    if not rejecting.size:
-        return 0.0
-    return float(stats.binom.sf(rejecting[0] - 1, seeds, rate))
+    critical = _critical_counts(seeds, min(1.0, delta + violation_miscoverage), alpha)
+    return np.where(critical <= seeds, stats.binom.sf(critical - 1, seeds, rate), 0.0)
 
 
 @functools.cache
@@ -290,16 +300,9 @@ def seeds_for_power(
 ) -> int | None:
     """The least ``k`` whose :func:`refutation_power` against ``rate`` (default ``2δ``) is at
     least ``power`` (``None`` if none up to ``most``). The power is not monotone in ``k`` (the
-    critical count is an integer), so every ``k`` is evaluated, at once: the critical count
-    ``c_k`` from the null's inverse survival function, then ``P[X ≥ c_k]`` under ``rate``."""
-    require_open_unit_interval("delta", delta, "seeds_for_power")
-    rate = min(1.0, rate or 2 * delta)
-    null = min(1.0, delta + violation_miscoverage)
+    critical count is an integer), so every ``k`` up to ``most`` is evaluated, at once."""
     seeds = np.arange(1, most + 1)
-    critical = stats.binom.isf(alpha, seeds, null) + 1  # least c with P[X ≥ c] ≤ α
-    at_level = stats.binom.sf(critical - 1, seeds, null) >= alpha  # the test needs < α
-    critical = np.where(at_level, critical + 1, critical)
-    reach = (critical <= seeds) & (stats.binom.sf(critical - 1, seeds, rate) >= power)
+    reach = _powers(seeds, delta, alpha, violation_miscoverage, rate) >= power
     return int(seeds[np.argmax(reach)]) if reach.any() else None
 
 
