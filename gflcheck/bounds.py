@@ -236,6 +236,13 @@ class Bound:
         """The expression in LaTeX."""
         return sympy.latex(self.expression)
 
+    def mathml(self) -> str:
+        """The expression in presentation MathML (the content of a ``<math>`` element), which
+        browsers render with no script or network fetch. sympy writes Euler's number as the
+        double-struck ``ⅇ``; it is written as a plain italic ``e`` here, as in the papers."""
+        markup = sympy.mathml(self.expression, printer="presentation")
+        return markup.replace("<mi>&ExponentialE;</mi>", "<mi>e</mi>")
+
     def __repr__(self) -> str:
         return f"Bound({self.name!r}, {self.expression}, {self.provenance})"
 

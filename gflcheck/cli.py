@@ -511,8 +511,15 @@ def _report(arguments: argparse.Namespace) -> int:
         return 2
     entries = _selected(arguments)
     verdicts, rejected = _run_default_checks(entries, budget(arguments.profile), arguments.jobs)
+    by_name = {entry.name: entry for entry in entries}
     records = [
-        baselines.verdict_record(name, verdict, verdict_row(verdict))
+        {
+            **baselines.verdict_record(name, verdict, verdict_row(verdict)),
+            "description": by_name[name].description,
+            "accepted": by_name[name].because
+            if by_name[name].as_expected(verdict) and not verdict.as_expected
+            else None,
+        }
         for name, verdict in verdicts.items()
     ]
     sources = [f"gflcheck check ({len(records)} verdicts)"]

@@ -707,6 +707,9 @@ class TheoryCheck(Generic[S]):
             false_variant=self.is_false_variant,
             observation=self.observation,
             setup=self.setup(setting) if callable(self.setup) else self.setup,
+            quantity=self.quantity,
+            at_least=self.at_least,
+            compared=self.compared_with is not None,
         )
 
     def _false_alarm_rate(self, measured: Measurement, exact_p: bool) -> float:

@@ -42,10 +42,14 @@ def bound_against_measured(records: Sequence[Mapping[str, Any]]) -> Figure:
     (median, with min–max bars), true statements ``o`` and false variants ``x``, on symlog axes.
     Points under the diagonal are within the bound."""
     families = sorted({family(r) for r in records if _per_seed(r)[1].size})
+    columns = min(3, max(1, len(families)))
+    rows = max(1, -(-len(families) // columns))
     figure, axes = plt.subplots(
-        1, max(1, len(families)), figsize=(4.4 * max(1, len(families)), 4), squeeze=False
+        rows, columns, figsize=(4.3 * columns, 3.6 * rows + 0.6), squeeze=False
     )
-    for axis, name in zip(axes[0], families, strict=False):
+    for axis in axes.flat[len(families) :]:
+        axis.set_visible(False)
+    for axis, name in zip(axes.flat, families, strict=False):
         for record in (r for r in records if family(r) == name):
             bound, measured = _per_seed(record)
             if not measured.size:
@@ -65,13 +69,17 @@ def bound_against_measured(records: Sequence[Mapping[str, Any]]) -> Figure:
         bottom, top = axis.get_ylim()
         edge = [min(low, bottom), max(high, top)]
         axis.plot(edge, edge, color="grey", linewidth=1, linestyle="--")
-        axis.set_xscale("symlog", linthresh=1.0)  # vacuous bounds (tens) beside ones below 1
-        axis.set_yscale("symlog", linthresh=1.0)
+        if max(abs(v) for v in edge) > 3.0:  # vacuous bounds (tens) beside ones below 1
+            axis.set_xscale("symlog", linthresh=1.0)
+            axis.set_yscale("symlog", linthresh=1.0)
         axis.set_title(name, fontsize=10)
         axis.set_xlabel("bound")
+        axis.set_ylabel("measured per seed")
         axis.grid(alpha=0.3)
-    axes[0][0].set_ylabel("measured per seed (median, min–max), symlog")
-    figure.suptitle("Bound against measured value (o: theorem, x: false variant; --: equality)")
+    figure.suptitle(
+        "Bound against measured value per seed (median, min–max; o: theorem, x: false variant; "
+        "--: equality; symlog axes where values exceed 3)"
+    )
     figure.tight_layout()
     return figure
 
@@ -86,12 +94,16 @@ def slack_distributions(records: Sequence[Mapping[str, Any]]) -> Figure:
             label = f"{family(record)}: {record['statement']}"
             groups.setdefault(label, []).extend(((bound - measured) / abs(bound)).tolist())
     labels = sorted(groups)
-    figure, axis = plt.subplots(figsize=(8, 0.45 * len(labels) + 1.5))
+    figure, axis = plt.subplots(figsize=(11, 0.3 * len(labels) + 1.8))
     if labels:
-        axis.boxplot([groups[k] for k in labels], orientation="horizontal", tick_labels=labels)
+        shown = [k if len(k) <= 70 else k[:69] + "…" for k in labels]
+        axis.boxplot([groups[k] for k in labels], orientation="horizontal", tick_labels=shown)
     axis.axvline(0.0, color="tab:red", linewidth=1)
     axis.set_xscale("symlog", linthresh=1.0)
-    axis.set_xlabel("relative slack (bound − measured)/|bound| per seed, symlog (< 0: violated)")
+    axis.set_xlabel(
+        "relative slack (bound − measured)/|bound| per seed, symlog\n(< 0: measured false on "
+        "that seed)"
+    )
     axis.grid(alpha=0.3, axis="x")
     axis.tick_params(axis="y", labelsize=8)
     figure.tight_layout()
@@ -244,7 +256,7 @@ def gaussian_one_step_panels(picture: OneStepPicture) -> Figure:
     data(axes[0], 0.5)
     axes[0].scatter(*picture.means.T, marker="*", s=160, c="k")
     axes[0].set_title("Three Gaussian data clusters (red +1, blue −1)", fontsize=10)
-    weights(axes[1], picture.initial, "Random initial weight vectors w_i")
+    weights(axes[1], picture.initial, "Random initial weight vectors $w_i$")
     weights(axes[2], picture.after_one_step, "Weights after one gradient step")
     network = picture.after_one_step
     grid = np.linspace(-span, span, 300)

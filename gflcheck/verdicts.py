@@ -389,11 +389,24 @@ class Verdict:
     declared: tuple[str, ...] = ()
     """The names in ``parameters`` that the setting declares (the rest, such as ``m``, ``T`` and
     ``k``, the check derived); a baseline keys a verdict by these (empty: by all)."""
+    quantity: str = "measured"
+    """What was measured and compared with the bound (``TheoryCheck.quantity``)."""
+    at_least: bool = False
+    """The statement reads "quantity ≥ bound" (else "quantity ≤ bound")."""
+    compared: bool = False
+    """The quantity is compared with a number derived from the bound (a rate's exponent, a
+    growth slope: :attr:`bound_value`), not with the bound's value itself."""
 
     @property
     def non_vacuous(self) -> bool | None:
         """Whether the bound is below the trivial value (``None``: no trivial value declared)."""
         return None if self.trivial_value is None else self.bound_value < self.trivial_value
+
+    @property
+    def relation(self) -> str:
+        """``≥`` or ``≤``: how the quantity must compare with the bound for the statement to
+        hold."""
+        return "≥" if self.at_least else "≤"
 
     @property
     def judged(self) -> bool:

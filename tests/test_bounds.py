@@ -129,3 +129,12 @@ def test_substitute_binds_hidden_constants():
     assert rate.evaluate(L=2, gamma=0.5, n=8) == pytest.approx(2.0 * np.exp(1.0) / (0.25 * 8))
     with pytest.raises(ParameterRangeError, match="C1"):
         rate_bound().substitute({"C1": -1.0})
+
+
+def test_a_bound_renders_as_presentation_mathml():
+    from gflcheck.theorems.ttm_kernel import ttm_test_loss
+
+    markup = ttm_test_loss().mathml()
+    assert markup.startswith("<mrow><mfrac>") and "<msup><mi>e</mi>" in markup
+    assert "ExponentialE" not in markup  # Euler's number as the papers write it
+    assert "<msup><mi>&#947;</mi><mn>2</mn></msup>" in markup  # γ²

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -20,11 +21,18 @@ from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_l
 from gflcheck.power import estimates_as_json, power_from_outcomes
 from gflcheck.report import verdict_row
 from gflcheck.report_document import (
+    COLLAPSE_ROWS,
+    Badges,
+    Collapsible,
     Heading,
     Image,
+    Math,
     Paragraph,
     Table,
     build_report,
+    claim_formula,
+    claim_sections,
+    folded,
     render_html,
     render_markdown,
 )
@@ -36,16 +44,54 @@ def test_markdown_and_html_render_the_same_blocks():
     blocks = [
         Heading("Title <1>", 1),
         Paragraph("a < b & c"),
-        Table(["x", "y|z"], [["1", "a|b"]]),
+        Badges([("true statements HOLDS", 3, "holds"), ("false variants NOT refuted", 1, "no")]),
+        Heading("Claims"),
+        Math("<mi>x</mi><mo>≤</mo><mn>2</mn>", "x \\le 2"),
+        Table(["x", "y|z", "outcome", "ok"], [["1", "a|b", "VACUOUS", "NO"]]),
+        Collapsible("more", [Paragraph("folded")]),
         Image("plot.png", "a plot"),
     ]
     markdown = render_markdown(blocks)
     assert markdown.startswith("# Title <1>\n")
-    assert "| x | y\\|z |\n|---|---|\n| 1 | a\\|b |" in markdown
-    assert "![a plot](plot.png)" in markdown
+    assert (
+        "| x | y\\|z | outcome | ok |\n|---|---|---|---|\n| 1 | a\\|b | VACUOUS | NO |" in markdown
+    )
+    assert "![a plot](plot.png)" in markdown and "$$\nx \\le 2\n$$" in markdown
+    assert "**3** true statements HOLDS · **1** false variants NOT refuted" in markdown
+    assert "<details><summary>more</summary>\n\nfolded\n\n</details>" in markdown
     page = render_html(blocks, "t")
-    assert "<h1>Title &lt;1&gt;</h1>" in page and "<p>a &lt; b &amp; c</p>" in page
+    assert '<h1 id="title-1">Title &lt;1&gt;</h1>' in page and "<p>a &lt; b &amp; c</p>" in page
     assert '<img src="plot.png" alt="a plot">' in page and "<td>a|b</td>" in page
+    assert '<td class="o-vacuous">VACUOUS</td>' in page and '<td class="o-no">NO</td>' in page
+    assert '<math display="block"><mi>x</mi><mo>≤</mo><mn>2</mn></math>' in page
+    assert '<nav><a href="#claims">Claims</a></nav>' in page  # contents before the first section
+    assert page.index("<nav>") < page.index('<h2 id="claims">')
+    assert "<details><summary>more</summary><p>folded</p></details>" in page
+    assert '<span class="badge o-no"><b>1</b> false variants NOT refuted</span>' in page
+
+
+def test_long_tables_fold_and_short_ones_do_not():
+    short = Table(["a"], [["1"]] * COLLAPSE_ROWS)
+    long = Table(["a"], [["1"]] * (COLLAPSE_ROWS + 1))
+    assert folded("rows", short) is short
+    assert folded("rows", long) == Collapsible(f"rows ({COLLAPSE_ROWS + 1} rows)", [long])
+
+
+def test_a_claim_is_shown_as_its_inequality():
+    """Issue 16: the inequality itself is rendered as mathematics, with its relation and, for a
+    rate or growth statement, the number compared with."""
+    verdict, _ = check_xor_feature_learning(XorSetting(6, 0.3, 1))
+    record = verdict_record("t", verdict, verdict_row(verdict))
+    formula = claim_formula(record)
+    assert formula.mathml.startswith("<mtext>first zero-error iteration</mtext><mo>≤</mo>")
+    assert "<mo>&#8968;</mo>" in formula.mathml  # the ceiling of ⌈log d⌉, in MathML
+    assert formula.latex.startswith("\\text{first zero-error iteration} \\le c")
+    compared = claim_formula({**record, "compared": True, "relation": "≥"})
+    assert "<mo>≥</mo><mtext>growth exponent of&#160;</mtext>" in compared.mathml
+    assert "\\ge \\operatorname{growth}" in compared.latex
+    sections = render_markdown(claim_sections([record, record]))
+    assert sections.count("### XOR in c⌈log d⌉ steps") == 1  # one section per claim
+    assert "How each quantifier was instantiated (2 verdicts)" in sections
 
 
 def _small_sweep(widths=(8, 16), sizes=(16, 32)):
@@ -90,7 +136,8 @@ def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue)
     )
     markdown = files.markdown.read_text()
     for heading in (
-        "## Verdicts",
+        "## All verdicts",
+        "## Claims",
         "## Bound against measured value",
         "## Slack distributions",
         "## Rate fits",
@@ -265,3 +312,90 @@ def test_outcome_counts_keep_observations_apart():
         "Outcomes on true statements: 1 holds; on false variants: 1 violated; "
         "on observations: 1 holds."
     )
+
+
+def _chromium() -> str | None:
+    import shutil
+
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_the_report_renders_in_a_headless_browser(tmp_path, small_catalogue):
+    """Issue 16: the report opened in a real browser (Debian's chromium, headless): no console
+    messages, every figure loaded, every shown formula rendered with a size (the page's own
+    load-time check writes ``data-figures`` / ``data-formulas`` on ``<body>``), outcomes
+    coloured. The screenshot is kept in ``$GFLCHECK_SCREENSHOT_DIR`` when set (CI's artefact)."""
+    import os
+    import re
+    import shutil
+    import subprocess
+
+    from PIL import Image as PillowImage
+
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("chromium is not installed (.ci/run installs Debian's chromium package)")
+    holds, _ = check_xor_feature_learning(XorSetting(6, 0.3, 1))
+    refuted, _ = check_xor_feature_learning(XorSetting(32, 0.3, 2), log_log_iterations())
+    records = [verdict_record(v.check, v, verdict_row(v)) for v in (holds, refuted)]
+    files = build_report(tmp_path / "report", records, ["unit test"], xor_dimensions=(4, 6))
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+    flags += ["--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000"]
+    page = files.html.as_uri()
+    done = subprocess.run(
+        [browser, *flags, "--dump-dom", page], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == []
+    body = re.search(r"<body([^>]*)>", done.stdout)
+    assert body is not None
+    figures = re.search(r'data-figures="(\d+)/(\d+)"', body.group(1))
+    formulas = re.search(r'data-formulas="(\d+)/(\d+)"', body.group(1))
+    assert figures and formulas, body.group(1)  # the load-time check ran
+    assert figures.group(1) == figures.group(2) == str(len(files.images))
+    assert formulas.group(1) == formulas.group(2) != "0"
+    assert 'class="render-warning"' not in done.stdout
+    assert 'class="o-holds"' in done.stdout and 'class="o-violated"' in done.stdout
+    screenshot = tmp_path / "report-screenshot.png"
+    shot = subprocess.run(
+        [browser, *flags, "--window-size=1280,1800", f"--screenshot={screenshot}", page],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shot.returncode == 0 and screenshot.exists(), shot.stderr[-2000:]
+    with PillowImage.open(screenshot) as image:
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 16)
+    assert colours is None or len(colours) > 50  # a rendered page, not a blank one
+    files.images[0].unlink()  # the check can fail: a figure gone is reported on the page
+    broken = subprocess.run(
+        [browser, *flags, "--dump-dom", page], capture_output=True, text=True, timeout=120
+    )
+    count = len(files.images)
+    assert f'data-figures="{count - 1}/{count}"' in broken.stdout
+    assert 'class="render-warning"' in broken.stdout and files.images[0].name in broken.stdout
+    assert any(":CONSOLE" in line for line in broken.stderr.splitlines())
+    keep = os.environ.get("GFLCHECK_SCREENSHOT_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(screenshot, Path(keep) / screenshot.name)
+
+
+def test_the_summary_lists_accepted_verdicts_apart_from_those_not_as_expected():
+    """Issue 16: the report's ok column knew nothing of the catalogue's acceptances; a vacuous
+    verdict an entry accepts is listed with its reason, not as a failure."""
+    from gflcheck.report_document import summary_section
+
+    verdict, _ = check_xor_feature_learning(XorSetting(6, 0.3, 1))
+    record = verdict_record("gfl/x", verdict, verdict_row(verdict))
+    row = [*record["row"][:3], "VACUOUS", "NO", *record["row"][5:]]
+    vacuous = {**record, "outcome": "vacuous", "row": row}
+    records = [record, {**vacuous, "accepted": "the bound is above 1 here"}, vacuous]
+    markdown = render_markdown(summary_section(records, ["unit test"]))
+    assert "### Accepted as declared" in markdown
+    assert "| XOR in c⌈log d⌉ steps | vacuous | the bound is above 1 here |" in markdown
+    assert markdown.count("| vacuous |") == 2  # once accepted, once not as expected
+    assert "**1** true statements HOLDS · **2** true statements VACUOUS" in markdown
+    section = render_markdown(claim_sections(records))
+    assert "| accepted |" in section and "| NO |" in section
