@@ -31,7 +31,7 @@ import json
 import math
 import platform
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -291,6 +291,28 @@ def record(
         }
         write_json_atomically(path, data)
     return len(entries)
+
+
+def prune(
+    path: Path, retired: Callable[[str], bool], env: Mapping[str, str] | None = None
+) -> list[str]:
+    """Remove from ``path``, under this environment, the entries whose scope is ``retired`` (a
+    check that left the catalogue, say: recording covers only the scopes a run produces, so such
+    an entry would otherwise stay, neither matched nor missing). Locked like :func:`record`;
+    returns the keys removed, and leaves the file untouched when there are none."""
+    path = Path(path)
+    with _locked(path):
+        data = load(path)
+        section = data["environments"].get(environment_id(env or environment()))
+        if section is None:
+            return []
+        removed = sorted(k for k, v in section["entries"].items() if retired(v["scope"]))
+        if removed:
+            section["entries"] = {
+                k: v for k, v in section["entries"].items() if k not in set(removed)
+            }
+            write_json_atomically(path, data)
+    return removed
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from tqdm import tqdm
 
 import gflcheck
 from gflcheck import baselines, cache
@@ -112,6 +113,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     _add_jobs(baseline)
     baseline.add_argument("action", choices=["record", "compare"])
     baseline.add_argument("--file", default="gflcheck-baseline.json", help="the baseline file")
+    baseline.add_argument(
+        "--prune",
+        action="store_true",
+        help="with record: also remove the entries of checks no longer in the catalogue",
+    )
     baseline.add_argument(
         "--slack-tolerance",
         type=float,
@@ -308,6 +314,9 @@ def _cache(arguments: argparse.Namespace) -> int:
 
 def _baseline(arguments: argparse.Namespace) -> int:
     path = Path(arguments.file)
+    if arguments.prune and arguments.action != "record":
+        print("gflcheck: --prune goes with 'baseline record' only", file=sys.stderr)
+        return 2
     try:
         existing = baselines.load(path) if arguments.action == "compare" or path.exists() else None
     except baselines.BaselineError as error:
@@ -321,6 +330,14 @@ def _baseline(arguments: argparse.Namespace) -> int:
         if arguments.action == "record":
             count = baselines.record(path, recorded, scopes)
             print(f"recorded {count} verdicts in {path} for {baselines.environment_id()}")
+            if arguments.prune:
+                known = {f"cli::{entry.name}" for entry in DEFAULT_CHECKS}
+                removed = baselines.prune(
+                    path, lambda scope: scope.startswith("cli::") and scope not in known
+                )
+                print(f"pruned {len(removed)} entries of checks no longer in the catalogue")
+                for key in removed:
+                    print(f"  pruned {key}")
             return 0
         assert existing is not None
         comparison = baselines.compare(existing, recorded, arguments.slack_tolerance, scopes)
@@ -343,12 +360,12 @@ def _power(arguments: argparse.Namespace) -> int:
     if skipped:
         print(f"skipping the sweeps {', '.join(skipped)} (--with-sweeps)", file=sys.stderr)
     entries = [e for e in entries if e.name not in skipped]
-    with _dask_client(arguments.dask) as client:
+    with _dask_client(arguments.dask) as client, Progress(len(entries), "check") as progress:
         estimates = measure_power(
             entries,
             arguments.runs,
             budget(arguments.profile),
-            progress=lambda line: print(f"    {line}", file=sys.stderr, flush=True),
+            progress=lambda line: progress.advance(f"    {line}"),
             executor=client,
         )
     print(format_table(POWER_COLUMNS, [e.as_row() for e in estimates]))
@@ -666,25 +683,57 @@ def _run_default_checks(
     return _in_order(entries, _run_entries(entries, limits, jobs, work or _verdict_of))
 
 
+class Progress:
+    """Progress on stderr: a line per event, and, when stderr is a terminal, a bar with the
+    elapsed time and an ETA under them (tqdm). Not a terminal (CI, a pipe, a file): the lines
+    only."""
+
+    def __init__(self, total: int, unit: str) -> None:
+        self.bar = tqdm(
+            total=total,
+            unit=unit,
+            file=sys.stderr,
+            disable=not sys.stderr.isatty(),
+            dynamic_ncols=True,
+            leave=False,
+            mininterval=0,  # a few dozen slow units: redraw at each
+        )
+
+    def line(self, text: str) -> None:
+        """Print ``text`` above the bar."""
+        if self.bar.disable:
+            print(text, file=sys.stderr, flush=True)
+        else:
+            self.bar.write(text, file=sys.stderr)
+
+    def advance(self, text: str) -> None:
+        """One unit done: print ``text`` and move the bar."""
+        self.line(text)
+        self.bar.update(1)
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.bar.close()
+
+
 def _run_entries(entries, limits, jobs: int, work) -> dict[int, Any]:
     """``work(entry, limits)`` of each entry (or the rejection of its setting), by index, with
     progress on stderr: serially, or with ``jobs > 1`` in that many processes."""
-    if jobs > 1 and len(entries) > 1:
-        return _run_in_processes(entries, limits, jobs, work)
-    outcomes: dict[int, Any] = {}
-    for number, entry in enumerate(entries, 1):
-        print(
-            f"[{number}/{len(entries)}] {entry.name}: {entry.description} …",
-            file=sys.stderr,
-            flush=True,
-        )
-        try:
-            outcome, seconds, _, _ = _run_entry(entry, limits, work)
-        except KeyboardInterrupt:
-            raise Interrupted(*_in_order(entries, outcomes)) from None
-        outcomes[number - 1] = outcome
-        print(f"    {_progress(outcome)} ({seconds:.1f}s)", file=sys.stderr, flush=True)
-    return outcomes
+    with Progress(len(entries), "check") as progress:
+        if jobs > 1 and len(entries) > 1:
+            return _run_in_processes(entries, limits, jobs, work, progress)
+        outcomes: dict[int, Any] = {}
+        for number, entry in enumerate(entries, 1):
+            progress.line(f"[{number}/{len(entries)}] {entry.name}: {entry.description} …")
+            try:
+                outcome, seconds, _, _ = _run_entry(entry, limits, work)
+            except KeyboardInterrupt:
+                raise Interrupted(*_in_order(entries, outcomes)) from None
+            outcomes[number - 1] = outcome
+            progress.advance(f"    {_progress(outcome)} ({seconds:.1f}s)")
+        return outcomes
 
 
 def _verdict_of(entry, limits) -> Verdict:
@@ -760,7 +809,7 @@ def _progress(outcome) -> str:
     return outcome.outcome.value
 
 
-def _run_in_processes(entries, limits, jobs: int, work):
+def _run_in_processes(entries, limits, jobs: int, work, progress: Progress):
     """Each entry in a worker process, the sweeps first (they walk grids: the longest entries),
     the others in catalogue order. Workers use the same run
     cache and torch thread count, so the numbers are those of a serial run; a run two workers
@@ -787,11 +836,9 @@ def _run_in_processes(entries, limits, jobs: int, work):
             if run_cache is not None:
                 run_cache.hits += hits
                 run_cache.misses += misses
-            print(
+            progress.advance(
                 f"[{done}/{len(entries)}] {entries[index].name}: {_progress(outcome)} "
-                f"({seconds:.1f}s)",
-                file=sys.stderr,
-                flush=True,
+                f"({seconds:.1f}s)"
             )
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)

@@ -131,6 +131,30 @@ def test_a_missing_entry_fails_and_records_merge_per_scope(tmp_path):
     assert not baselines.compare(baselines.load(path), entries(make_verdict())).failed
 
 
+def test_prune_removes_only_retired_scopes_and_a_cli_record_can_prune(tmp_path, capsys):
+    """A check that left the catalogue kept its baseline entry for ever (recording replaces
+    only the scopes a run produces); ``record --prune`` removes it, and nothing else."""
+    from gflcheck.cli import main
+
+    path = tmp_path / "baseline.json"
+    baselines.record(
+        path, {**baselines.command_entries({"gone": make_verdict()}), **entries(make_verdict())}
+    )
+    assert baselines.prune(path, lambda scope: scope == "nothing") == []
+    assert baselines.prune(path, lambda scope: scope == "cli::gone") == ["cli::gone"]
+    section = baselines.load(path)["environments"][baselines.environment_id()]["entries"]
+    assert [v["scope"] for v in section.values()] == ["pytest::t"]
+    baselines.record(path, baselines.command_entries({"retired-check": make_verdict()}))
+    arguments = ["baseline", "record", "-k", "gfl/three-cluster-d2", "--file", str(path)]
+    assert main([*arguments, "--prune"]) == 0
+    out = capsys.readouterr().out
+    assert "pruned 1 entries of checks no longer in the catalogue" in out
+    assert "  pruned cli::retired-check" in out
+    section = baselines.load(path)["environments"][baselines.environment_id()]["entries"]
+    assert {v["scope"] for v in section.values()} == {"pytest::t"}  # pytest's entries stay
+    assert main(["baseline", "compare", "--file", str(path), "--prune"]) == 2
+
+
 def test_concurrent_records_both_land(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
