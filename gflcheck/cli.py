@@ -621,7 +621,7 @@ def _check(arguments: argparse.Namespace) -> int:
         )
     except Interrupted as interrupted:  # Ctrl-C: show what was gathered, then stop
         if interrupted.verdicts:
-            print(format_verdict_table(list(interrupted.verdicts.values())))
+            print(format_verdict_table(interrupted.verdicts))
         print(
             f"\ninterrupted after {len(interrupted.verdicts) + len(interrupted.rejected)} of "
             f"{len(entries)} checks; nothing was judged as a whole",
@@ -629,7 +629,7 @@ def _check(arguments: argparse.Namespace) -> int:
         )
         return 130
     verdicts = list(named.values())
-    print(format_verdict_table(verdicts))
+    print(format_verdict_table(named))
     for name, reason in rejected:
         print(f"rejected: {name}: {reason}")
     if arguments.details:

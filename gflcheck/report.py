@@ -93,15 +93,27 @@ def format_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def format_verdict_table(verdicts: Iterable[Verdict]) -> str:
-    """The verdict table: one row per verdict, with a legend."""
+def format_verdict_table(verdicts: Iterable[Verdict] | Mapping[str, Verdict]) -> str:
+    """The verdict table: one row per verdict, with a legend. Verdicts by catalogue entry name
+    get an ``entry`` column first: the names ``gflcheck -k`` selects by."""
+    if isinstance(verdicts, Mapping):
+        rows = [(name, *verdict_row(v)) for name, v in verdicts.items()]
+        return format_rows_table(rows, ("entry", *VERDICT_COLUMNS), ENTRY_LEGEND)
     return format_rows_table(verdict_row(v) for v in verdicts)
 
 
-def format_rows_table(rows: Iterable[Sequence[str]]) -> str:
+ENTRY_LEGEND = (
+    "entry: the catalogue entry that made the verdict (`gflcheck check -k` selects by it: a "
+    "substring, or a shell-style pattern such as 'gfl/*/quarter'); "
+)
+
+
+def format_rows_table(
+    rows: Iterable[Sequence[str]], header: Sequence[str] = VERDICT_COLUMNS, legend_head: str = ""
+) -> str:
     """The verdict table from rows already made by :func:`verdict_row` (e.g. sent by workers)."""
-    table = format_table(VERDICT_COLUMNS, rows)
-    legend = (
+    table = format_table(header, rows)
+    legend = legend_head + (
         "expect: what a sound suite should find (false variants must be refuted; observe: an "
         "observation, reported and not judged); ok: the outcome is the expected one "
         "(inconclusive and vacuous verdicts confirm nothing; -: an observation); "

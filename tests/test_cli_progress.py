@@ -33,3 +33,29 @@ def test_check_draws_its_bar_on_a_terminal(monkeypatch, tmp_path, capsys):
     assert main(["check", "-k", "gfl/three-cluster-d2", *cache]) == 0  # rejected by design
     shown = terminal.getvalue()
     assert "[1/1] gfl/three-cluster-d2" in shown and "1/1 [" in shown
+
+
+def test_the_table_names_the_entries_that_k_selects(monkeypatch, tmp_path, capsys):
+    """Issue 16: the verdict table's names were not names `-k` accepts; its first column is now
+    the catalogue entry, which `-k` selects by (a substring or a shell-style pattern)."""
+    from gflcheck import cli
+    from gflcheck.catalogue import CatalogueEntry
+    from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
+
+    def xor(setting, limits):
+        return check_xor_feature_learning(setting)
+
+    entries = tuple(CatalogueEntry(f"demo/xor-{d}", "", XorSetting(d, 0.3, 1), xor) for d in (5, 6))
+    monkeypatch.setattr(cli, "DEFAULT_CHECKS", entries)
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    assert main(["check", *cache]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split()[:2] == ["entry", "check"]
+    named = [line.split()[0] for line in table[2:4]]
+    assert named == ["demo/xor-5", "demo/xor-6"]
+    assert main(["check", "-k", named[1], *cache]) == 0  # a name from the table, as printed
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("demo/")]
+    assert [row.split()[0] for row in rows] == ["demo/xor-6"]
+    assert main(["check", "-k", "demo/*-5", *cache]) == 0  # a glob over the names
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("demo/")]
+    assert [row.split()[0] for row in rows] == ["demo/xor-5"]
