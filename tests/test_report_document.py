@@ -399,3 +399,42 @@ def test_the_summary_lists_accepted_verdicts_apart_from_those_not_as_expected():
     assert "**1** true statements HOLDS · **2** true statements VACUOUS" in markdown
     section = render_markdown(claim_sections(records))
     assert "| accepted |" in section and "| NO |" in section
+
+
+def test_figures_are_readable_at_page_width():
+    """Issue 16: bound_vs_measured.png was a 3388×440 strip of 7 tiny panels, legends used
+    Python syntax (C*d**2), and the slack plot's x-axis label was clipped."""
+    from gflcheck import plots
+    from gflcheck.report_document import _reference_slopes
+    from gflcheck.theorems.separation import (
+        Learner,
+        fixed_features_need_quadratic_samples,
+        trained_network_needs_log_squared_samples,
+    )
+
+    records = [
+        {
+            "check": f"family-{i}/x",
+            "statement": f"statement {i} with a rather long name to show on the axis",
+            "bound_value": 2.0 + i,
+            "slack": [0.5, 1.0, None],
+            "false_variant": i % 2 == 1,
+        }
+        for i in range(7)
+    ]
+    figure = plots.bound_against_measured(records)
+    width, height = figure.get_size_inches()
+    assert width <= 14 and 0.5 <= height / width <= 2  # a grid of panels, not a strip
+    assert sum(axis.get_visible() for axis in figure.axes) == 7
+    slack = plots.slack_distributions(records)
+    slack.canvas.draw()
+    label = slack.axes[0].xaxis.label.get_window_extent()
+    frame = slack.bbox
+    assert frame.x0 <= label.x0 and label.x1 <= frame.x1 and frame.y0 <= label.y0  # not clipped
+    legends = _reference_slopes(
+        (16, 32, 64),
+        fixed_features_need_quadratic_samples(Learner.RANDOM_FEATURES),
+        trained_network_needs_log_squared_samples(),
+    )
+    assert all(label.startswith("$") and "**" not in label for label in legends)
+    assert any("d^{2}" in label for label in legends)
