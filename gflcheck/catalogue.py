@@ -52,7 +52,11 @@ from gflcheck.checks.theorem_3_12 import (
     theorem_3_12_error_check,
 )
 from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
-from gflcheck.checks.xor_figure_1 import Figure1Reading, figure_1_check
+from gflcheck.checks.xor_figure_1 import (
+    Figure1Reading,
+    figure_1_check,
+    figure_1_tenth_of_the_target,
+)
 from gflcheck.declare import CatalogueEntry
 from gflcheck.profiles import Budget
 from gflcheck.theorems.gfl import (
@@ -66,6 +70,7 @@ from gflcheck.theorems.gfl import (
 from gflcheck.theorems.lottery import (
     TicketStatement,
     random_subnetwork_matches_full_network,
+    ticket_beats_the_full_network,
     ticket_matches_full_network,
     ticket_matches_in_few_steps,
 )
@@ -90,7 +95,12 @@ from gflcheck.theorems.separation import (
     trained_network_needs_quadratic_width,
     trained_network_needs_root_d_samples,
 )
-from gflcheck.theorems.simplicity import OrderStatement, linear_part_first, xor_part_first
+from gflcheck.theorems.simplicity import (
+    OrderStatement,
+    linear_part_first,
+    linear_part_in_a_third_of_the_time,
+    xor_part_first,
+)
 from gflcheck.theorems.ttm import XorClaim, log_log_iterations, sqrt_d_samples
 from gflcheck.theorems.ttm_kernel import (
     generalization_gap_thousandth,
@@ -339,6 +349,12 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         partial(_run_simplicity_bias, xor_part_first),
     ),
     CatalogueEntry(
+        "gfl/simplicity-bias/a-third-of-the-time",
+        "false variant near the break point: t_linear ≤ (t_xor − 1)/3 (measured 2.34× loose)",
+        SimplicitySetting(10, 64, 1.0, 1.0, 0.2, 1),
+        partial(_run_simplicity_bias, linear_part_in_a_third_of_the_time),
+    ),
+    CatalogueEntry(
         "gfl/lottery-ticket",
         "4-direction XOR mixture, d = 16, m = 128: the 32-neuron gradient-feature ticket trained "
         "alone reaches the whole network's loss + 0.05 within 4T steps",
@@ -350,6 +366,13 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "false variant: the ticket gets there within 0.1·T steps",
         LotterySetting(),
         partial(_run_lottery_ticket, ticket_matches_in_few_steps),
+    ),
+    CatalogueEntry(
+        "gfl/lottery-ticket/quarter",
+        "false variant near the break point: the ticket reaches (L_full + τ)/4 (measured 2.89× "
+        "loose)",
+        LotterySetting(),
+        partial(_run_lottery_ticket, ticket_beats_the_full_network),
     ),
     CatalogueEntry(
         "gfl/lottery-ticket/random-subnetwork",
@@ -507,6 +530,12 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         )
         for observed, reading in ((False, Figure1Reading.FRESH), (True, Figure1Reading.REUSED))
         for dimension in (32, 64)
+    ),
+    figure_1_tenth_of_the_target().catalogue_entry(
+        XorSetting(64, 0.2, 7),
+        "false variant near the break point: test error ≤ 0.2% after ⌈ln d⌉ + 1 steps with 6d "
+        "fresh points per step (the 2% statement measured 2.39× loose)",
+        "ttm-xor/figure-1/d=64/tenth",
     ),
     *(
         CatalogueEntry(

@@ -138,8 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     report.add_argument("--out", default="gflcheck-results/report", help="output folder")
     report.add_argument(
         "--power",
-        default=POWER_RESULTS,
-        help="include the rates of this 'gflcheck power' file, when it exists ('' for none)",
+        action="append",
+        help="include the rates of this 'gflcheck power' file, when it exists ('' for none); "
+        f"repeat to combine runs of different checks (default {POWER_RESULTS})",
     )
     report.add_argument(
         "--mutants",
@@ -508,7 +509,7 @@ def _report(arguments: argparse.Namespace) -> int:
         return 2
     # the input files are read before any work: a bad one is a usage error
     try:
-        power = _read_json(arguments.power, "a `gflcheck power` file", lambda d: d["checks"])
+        power = _power_files(arguments.power or [POWER_RESULTS])
         mutants = _read_json(
             arguments.mutants,
             "a `gflcheck mutate` file",
@@ -585,6 +586,20 @@ def _figure(arguments: argparse.Namespace) -> int:
 
 class UsageError(Exception):
     """A bad argument or input file, found before any work (exit status 2)."""
+
+
+def _power_files(paths: Sequence[str]) -> list[dict] | None:
+    """The rates of the ``gflcheck power`` files that exist, in order (``None``: none does). A
+    check measured in two files is refused: which rate to show would be a guess."""
+    found = [_read_json(path, "a `gflcheck power` file", lambda d: d["checks"]) for path in paths]
+    if all(rates is None for rates in found):
+        return None
+    rates = [rate for file in found if file is not None for rate in file]
+    names = [rate["check"] for rate in rates]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise UsageError(f"--power: {', '.join(twice)} measured in more than one file")
+    return rates
 
 
 def _read_json(path: str, what: str, read: Callable[[Any], Any]) -> Any:

@@ -328,18 +328,9 @@ _EXPECTATIONS = {
     "observe": "observation: reported, not judged",
 }
 
-CLAIM_COLUMNS = (
-    "check",
-    "from",
-    "setting",
-    "outcome",
-    "ok",
-    "bound",
-    "slack min/med",
-    "viol/sat/k",
-    "p-value",
-    "trivial",
-)
+CLAIM_COLUMNS = ("check", "from", "setting", *VERDICT_COLUMNS[3:9], "trivial")
+"""A claim's verdict table: the verdict table's columns from outcome to p-value (its row's
+items 3–8), after the check, the test or entry that made it, and the setting."""
 
 
 def _latex_text(text: str) -> str:

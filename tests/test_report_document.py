@@ -280,14 +280,19 @@ def test_report_command_shows_rejections_power_and_run_provenance(tmp_path, smal
     power = tmp_path / "power.json"
     estimate = power_from_outcomes("gfl/xor", False, [Outcome.HOLDS] * 4, 0.05)
     power.write_text(json.dumps({"runs": 4, "checks": estimates_as_json([estimate])}))
+    variant = power_from_outcomes("gfl/xor/single-step", True, [Outcome.VIOLATED] * 4, 0.05)
+    later = tmp_path / "power-variants.json"
+    later.write_text(json.dumps({"runs": 4, "checks": estimates_as_json([variant])}))
     mutants = tmp_path / "mutants.json"
     mutants.write_text(json.dumps(MUTATE_RECORDS))
     out = tmp_path / "report"
     arguments = ["report", "-k", "gfl/three-cluster-d2", "--out", str(out), "--session", ""]
-    assert main([*arguments, "--power", str(power), "--mutants", str(mutants)]) == 0
+    files = ["--power", str(power), "--power", str(later), "--power", str(tmp_path / "none")]
+    assert main([*arguments, *files, "--mutants", str(mutants)]) == 0
     markdown = (out / "report.md").read_text()
     assert "| gfl/three-cluster-d2 | outside the theorem's hypotheses: m ≤ e^d fails" in markdown
     assert "| gfl/xor | false alarm | 0/4 |" in markdown
+    assert "| gfl/xor/single-step | detection | 4/4 |" in markdown  # runs of two files combined
     assert "Not measured" not in markdown
     assert "| gfl/xor | gfl-theorem-3.12/xor | HOLDS | ÷ factor | 493 | [301, never] | never |" in (
         markdown
@@ -296,6 +301,7 @@ def test_report_command_shows_rejections_power_and_run_provenance(tmp_path, smal
     assert "| Theorem 3.12 | term OPT dropped | r + epsilon | 0 of 24 seeds certainly" in markdown
     assert (out / "tightness.png").exists()
     assert "Run: 20" in markdown and ", commit " in markdown and "profile default" in markdown
+    assert main([*arguments, "--power", str(power), "--power", str(power)]) == 2  # which rate?
     power.write_text("[]")
     assert main([*arguments, "--power", str(power)]) == 2  # refused before any work
 

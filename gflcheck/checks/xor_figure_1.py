@@ -251,6 +251,29 @@ def figure_1_check(
     )
 
 
+def figure_1_tenth_of_the_target(config: Figure1Config | None = None) -> TheoryCheck[XorSetting]:
+    """False variant near the truth (``ours``, issue 15): the Figure 1 statement (fresh reading)
+    with a tenth of its error target, ``err(w_T) ≤ e_fig/10``.
+
+    ``gflcheck mutate`` measured the 2% statement 3.35× and 2.39× loose at d = 32 and 64 and
+    refuted from ÷ 12.2 and ÷ 8.26; ÷ 10 at d = 64 sits 1.2× past that refutation point. The
+    measurement is the true statement's, so the run cache serves it."""
+    check = figure_1_check(Figure1Reading.FRESH, config)
+    config = config or Figure1Config()
+    bound = check.bound
+    return check.false_variant(
+        bound.variant(
+            "Figure 1: test error ≤ e_fig/10 after ⌈ln d⌉+1 steps (false)",
+            bound.expression / 10,
+            "the error target ÷ 10",
+        ),
+        why_false="6d fresh points per step leave a test-error floor of about 0.5–1.7% "
+        "(FIDELITY.md §2; measured break point ÷ 8.26 at d = 64)",
+        statement=f"test error ≤ {config.error_target / 10:g} after ⌈ln d⌉+1 steps "
+        f"({Figure1Reading.FRESH.value}) (false)",
+    )
+
+
 def _error_target(config: Figure1Config, setting: XorSetting) -> dict[str, float]:
     return {"e_fig": config.error_target}
 

@@ -69,3 +69,21 @@ def xor_part_first() -> OrderStatement:
         bound,
         why_false="the linear part has a first-order gradient signal at initialisation",
     )
+
+
+def linear_part_in_a_third_of_the_time() -> OrderStatement:
+    """False variant near the truth (``ours``, issue 15): ``t_linear ≤ (t_xor − 1)/3``.
+
+    ``gflcheck mutate`` measured the poster's order statement 2.34× loose on the main job's
+    setting (``t_xor − 1`` against ``t_linear``) and refuted from ÷ 2.51. A third sits 1.2× past
+    that refutation point, where a check that only tells the order apart would miss it."""
+    bound = linear_part_first().bound
+    return OrderStatement(
+        "linear part within a third of the XOR part's time (false)",
+        "linear",
+        bound.variant(
+            "t_linear ≤ (t_xor − 1)/3 (false)", bound.expression / 3, "the right-hand side ÷ 3"
+        ),
+        why_false="the linear part crosses at about (t_xor − 1)/2.3, not within a third of it "
+        "(measured break point ÷ 2.51 on the main job's setting)",
+    )

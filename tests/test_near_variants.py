@@ -1,0 +1,50 @@
+"""The false variants placed near a measured break point (issue 15): each is its true statement's
+bound divided by a declared factor, tagged ``ours``, marked false, and in the main job."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from gflcheck.catalogue import DEFAULT_CHECKS
+from gflcheck.checks.xor_figure_1 import (
+    Figure1Reading,
+    figure_1_bound,
+    figure_1_tenth_of_the_target,
+)
+from gflcheck.provenance import Tag
+from gflcheck.theorems.gfl import quarter_of_the_bound, theorem_3_12_bound
+from gflcheck.theorems.lottery import ticket_beats_the_full_network, ticket_matches_full_network
+from gflcheck.theorems.simplicity import linear_part_first, linear_part_in_a_third_of_the_time
+
+CASES = [
+    ("gfl/noisy-two-cluster/quarter", theorem_3_12_bound(), quarter_of_the_bound(), 4),
+    (
+        "gfl/simplicity-bias/a-third-of-the-time",
+        linear_part_first().bound,
+        linear_part_in_a_third_of_the_time(),
+        3,
+    ),
+    (
+        "gfl/lottery-ticket/quarter",
+        ticket_matches_full_network().bound,
+        ticket_beats_the_full_network(),
+        4,
+    ),
+    (
+        "ttm-xor/figure-1/d=64/tenth",
+        figure_1_bound(Figure1Reading.FRESH),
+        figure_1_tenth_of_the_target(),
+        10,
+    ),
+]
+
+
+@pytest.mark.parametrize(("entry", "truth", "variant", "divisor"), CASES)
+def test_a_near_variant_is_its_truth_divided_and_runs_in_the_main_job(
+    entry, truth, variant, divisor
+):
+    assert sympy.simplify(truth.expression / variant.bound.expression - divisor) == 0
+    assert variant.bound.provenance.tag is Tag.OURS
+    assert variant.is_false_variant
+    assert entry in {e.name for e in DEFAULT_CHECKS}
