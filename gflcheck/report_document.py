@@ -581,6 +581,7 @@ def summary_section(
     """The report's opening: the run's provenance, the outcome counts as badges, the family-wise
     false-alarm line, and the verdicts accepted as declared, not as expected, and rejected."""
     as_expected = sum(1 for r in records if r["row"][4] == "yes")
+    accepted_count = sum(1 for r in records if r["row"][4] == "NO" and r.get("accepted"))
     judged = sum(1 for r in records if r["row"][4] != "-")
     blocks: list[Block] = [
         Heading("gflcheck report", 1),
@@ -591,7 +592,9 @@ def summary_section(
         summary_badges(records, len(rejected)),
         Paragraph(
             f"{as_expected} of {judged} judged verdicts as expected (true statements confirmed, "
-            f"false variants refuted); {len(records) - judged} observations (reported, not "
+            f"false variants refuted)"
+            + (f", {accepted_count} more accepted as declared" if accepted_count else "")
+            + f"; {len(records) - judged} observations (reported, not "
             f"judged); {len(rejected)} settings rejected. " + _outcome_counts(records)
         ),
         Paragraph(family_false_alarm_line(records) + "."),
