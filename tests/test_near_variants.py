@@ -48,3 +48,22 @@ def test_a_near_variant_is_its_truth_divided_and_runs_in_the_main_job(
     assert variant.bound.provenance.tag is Tag.OURS
     assert variant.is_false_variant
     assert entry in {e.name for e in DEFAULT_CHECKS}
+
+
+def test_the_built_in_theorems_are_declared_for_mutation_over_generated_settings():
+    """Issue 15: kill tables over generated settings for the built-ins, through the same
+    ``gflcheck mutate --module`` a user's file gets (``properties/declared_checks.py``)."""
+    from pathlib import Path
+
+    from gflcheck.cli import _module_checks
+
+    checks = _module_checks(Path(__file__).parent.parent / "properties" / "declared_checks.py")
+    names = sorted(check.name for check in checks)
+    assert names == [
+        "gfl-lottery-ticket",
+        "gfl-simplicity-bias",
+        "gfl-theorem-3.12",
+        "ttm-xor",
+        "ttm-xor-figure-1/fresh",
+    ]
+    assert all(check.power is None for check in checks)  # as the properties plan seeds
