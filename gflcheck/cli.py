@@ -534,9 +534,7 @@ def _report(arguments: argparse.Namespace) -> int:
         {
             **baselines.verdict_record(name, verdict, verdict_row(verdict)),
             "description": by_name[name].description,
-            "accepted": by_name[name].because
-            if by_name[name].as_expected(verdict) and not verdict.as_expected
-            else None,
+            "accepted": by_name[name].because if _accepted(by_name[name], verdict) else None,
         }
         for name, verdict in verdicts.items()
     ]
@@ -586,6 +584,12 @@ def _figure(arguments: argparse.Namespace) -> int:
 
 class UsageError(Exception):
     """A bad argument or input file, found before any work (exit status 2)."""
+
+
+def _accepted(entry, verdict: Verdict) -> bool:
+    """The verdict is not as expected on its own (inconclusive, vacuous), but its catalogue
+    entry declares that it accepts this outcome (``because`` says why)."""
+    return verdict.judged and entry.as_expected(verdict) and not verdict.as_expected
 
 
 def _power_files(paths: Sequence[str]) -> list[dict] | None:
@@ -654,7 +658,7 @@ def _check(arguments: argparse.Namespace) -> int:
     by_name = {entry.name: entry for entry in entries}
     judged = {n: v for n, v in named.items() if v.judged}
     unexpected = [n for n, v in judged.items() if not by_name[n].as_expected(v)]
-    accepted = [n for n, v in judged.items() if by_name[n].as_expected(v) and not v.as_expected]
+    accepted = [n for n, v in judged.items() if _accepted(by_name[n], v)]
     for name in accepted:
         print(f"accepted {named[name].outcome.value.upper()}: {name}: {by_name[name].because}")
     observed = [n for n, v in named.items() if not v.judged]

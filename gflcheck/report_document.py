@@ -435,23 +435,30 @@ def claim_sections(records: Sequence[Mapping[str, Any]]) -> list[Block]:
     return blocks
 
 
+def outcomes_by_expectation(records: Sequence[Mapping[str, Any]]) -> dict[str, Counter[str]]:
+    """The outcomes counted per expectation (``holds``: true statements, ``refuted``: false
+    variants, ``observe``: observations), from the verdict rows' expect column."""
+    counts: dict[str, Counter[str]] = {e: Counter() for e in ("holds", "refuted", "observe")}
+    for record in records:
+        counts[record["row"][2]][record["outcome"]] += 1
+    return counts
+
+
 def summary_badges(records: Sequence[Mapping[str, Any]], rejected: int) -> Badges:
     """The run at a glance: outcomes of true statements, false variants refuted or not,
     observations and rejected settings."""
     items: list[tuple[str, int, str]] = []
-    true = Counter(r["outcome"] for r in records if r["row"][2] == "holds")
+    counts = outcomes_by_expectation(records)
+    true, variants = counts["holds"], counts["refuted"]
     for outcome in ("holds", "vacuous", "inconclusive", "violated"):
         if true[outcome]:
             items.append((f"true statements {outcome.upper()}", true[outcome], outcome))
-    variants = [r for r in records if r["row"][2] == "refuted"]
-    refuted = sum(1 for r in variants if r["outcome"] == "violated")
-    if variants:
-        items.append(("false variants refuted", refuted, "holds"))
-    if len(variants) > refuted:
-        items.append(("false variants NOT refuted", len(variants) - refuted, "no"))
-    observed = sum(1 for r in records if r["row"][2] == "observe")
-    if observed:
-        items.append(("observations", observed, "observe"))
+    if variants.total():
+        items.append(("false variants refuted", variants["violated"], "holds"))
+    if variants.total() > variants["violated"]:
+        items.append(("false variants NOT refuted", variants.total() - variants["violated"], "no"))
+    if counts["observe"].total():
+        items.append(("observations", counts["observe"].total(), "observe"))
     if rejected:
         items.append(("settings rejected", rejected, "inconclusive"))
     return Badges(items)
@@ -564,8 +571,9 @@ def _outcome_counts(records: Sequence[Mapping[str, Any]]) -> str:
     """``Outcomes on true statements: 3 holds, 1 vacuous; on false variants: 2 violated.``"""
     parts = []
     kinds = {"holds": "true statements", "refuted": "false variants", "observe": "observations"}
+    by_expectation = outcomes_by_expectation(records)
     for expectation, label in kinds.items():
-        counts = Counter(r["outcome"] for r in records if r["row"][2] == expectation)
+        counts = by_expectation[expectation]
         if counts:
             listed = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
             parts.append(f"on {label}: {listed}")
