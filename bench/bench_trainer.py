@@ -7,6 +7,9 @@
    step, forward and ∂L/∂W: 4·n·d·m per seed) against ``torch.bmm`` on the same shapes. Target:
    ≥ ½ of matmul's rate with a reused sample (pure compute); with fresh samples, ≥ 0.3 of
    matmul's rate or at most 1.5× the time to draw the same points alone (the RNG floor).
+3. The suite's own shapes (small d, many seeds: elementwise work dominates): the gradient step
+   over blocks of runs whose hidden layer fits in a core's cache (``GRADIENT_BLOCK``) against one
+   ``[k, n, m]`` tensor, with the same products (identical parameters, checked).
 
 Run: ``python bench/bench_trainer.py``. It prints figures and the pass/fail of each target; it is a
 benchmark, not a test (ratios within one run, on one machine).
@@ -21,6 +24,7 @@ from dataclasses import replace
 import torch
 from torch import nn
 
+from gflcheck import training
 from gflcheck.distributions import xor_mixture
 from gflcheck.random import torch_generator
 from gflcheck.training import PresampledBatches, gaussian_mixture_recipe, train_algorithm_1
@@ -197,6 +201,41 @@ def throughput_comparison(batch: int, d: int, width: int) -> float:
     return ratios["reused sample"]
 
 
+def blocked_step_comparison(seeds: int, batch: int, d: int, width: int, label: str) -> float:
+    """The trainer on a reused sample (the gradient step alone), blocks of runs against one
+    tensor; returns the speed-up."""
+    steps = 15
+    mixture = xor_mixture(d, 6.0, 1.0, torch_generator(0, "distribution"))
+    recipe = replace(
+        gaussian_mixture_recipe(d, width, mixture.expected_norm(), mixture.expected_squared_norm()),
+        fresh_samples=False,
+    )
+    runs = list(range(seeds))
+    default = training.GRADIENT_BLOCK
+
+    def train(block: int):
+        training.GRADIENT_BLOCK = block
+        try:
+            return train_algorithm_1(mixture, recipe, width, steps, batch, runs)
+        finally:
+            training.GRADIENT_BLOCK = default
+
+    one_tensor = seeds * batch * width
+    times = interleaved_best(
+        5, {"blocks": lambda: train(default), "one tensor": lambda: train(one_tensor)}
+    )
+    same = torch.equal(train(default).final.W, train(one_tensor).final.W)
+    speed_up = times["one tensor"] / times["blocks"]
+    print(
+        f"\n[suite shape] {label}: k={seeds}, n={batch}, d={d}, m={width}, {steps} steps\n"
+        f"  one [k, n, m] tensor {times['one tensor'] * 1e3 / (steps + 1):7.1f} ms a step\n"
+        f"  blocks of runs       {times['blocks'] * 1e3 / (steps + 1):7.1f} ms a step "
+        f"({max(1, default // (batch * width))} runs a block): {speed_up:.2f}×, "
+        f"identical parameters: {same}"
+    )
+    return speed_up
+
+
 if __name__ == "__main__":
     torch.manual_seed(0)
     same_work_comparison()
@@ -204,3 +243,6 @@ if __name__ == "__main__":
     # with n·d·m, so the ratio to matmul grows with d.
     throughput_comparison(batch=2048, d=128, width=64)
     throughput_comparison(batch=1024, d=256, width=64)
+    blocked_step_comparison(86, 512, 16, 128, "the lottery ticket's whole network")
+    blocked_step_comparison(51, 2048, 6, 108, "the near-noise γ² example")
+    blocked_step_comparison(86, 512, 16, 32, "the lottery ticket's subnetwork")

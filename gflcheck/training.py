@@ -46,6 +46,9 @@ from gflcheck.random import torch_generator
 # Fresh samples are drawn for this many steps at a time; a constant, so streams are reproducible.
 _SAMPLE_CHUNK_STEPS = 16
 
+GRADIENT_BLOCK = 2**18
+"""Hidden units per block of runs in a gradient step (1 MiB in float32, within a core's cache)."""
+
 
 class LabelledSampler(Protocol):
     """Anything with ``sample(n, generator, dtype) -> (x [n, d], y [n])`` and a ``dimension``."""
@@ -203,16 +206,52 @@ def hinge_loss_gradients(
 
     Returns ``(margins [k, n], grad_a [k, m], grad_W [k, m, d])``. With ``g = ∂L̂/∂f = −y·1[yf<1]/n``:
     ``∂L̂/∂a_i = Σ_n g·ReLU(⟨w_i,x⟩−b_i)`` and ``∂L̂/∂w_i = Σ_n g·a_i·1[⟨w_i,x⟩ > b_i]·x``.
-    ``workspace``: a ``[k, n, m]`` buffer the hidden layer is computed in (overwritten).
+
+    The runs are taken in blocks whose hidden layer fits in ``GRADIENT_BLOCK`` numbers (a CPU
+    core's cache), each computed in ``workspace`` (a ``[k', n, m]`` buffer with ``k'`` at least
+    the block, overwritten): the same products per run, 1.5–2× faster than one ``[k, n, m]``
+    tensor streamed through memory several times (``bench/bench_trainer.py``).
     """
+    k, n, m = network.runs, y.shape[-1], network.width
+    block = min(k, max(1, GRADIENT_BLOCK // (n * m)))
+    if workspace is None or workspace.shape[0] < block:
+        workspace = torch.empty((block, n, m), dtype=network.W.dtype)
+    margins = torch.empty((k, n), dtype=network.W.dtype)
+    grad_a = torch.empty((k, m), dtype=network.W.dtype)
+    grad_W = torch.empty((k, m, network.dimension), dtype=network.W.dtype)
+    x = x.to(network.W.dtype)
+    if x.ndim == 2:  # one sample shared by every run
+        x = x.expand(k, *x.shape)
+    for start in range(0, k, block):
+        runs = slice(start, min(k, start + block))
+        part = TwoLayerReLU(network.a[runs], network.W[runs], network.b[runs])
+        _block_gradients(
+            part,
+            x[runs],
+            y[runs],
+            workspace[: runs.stop - start],
+            (margins[runs], grad_a[runs], grad_W[runs]),
+        )
+    return margins, grad_a, grad_W
+
+
+def _block_gradients(
+    network: TwoLayerReLU,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    workspace: torch.Tensor,
+    out: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
+) -> None:
+    """:func:`hinge_loss_gradients` of a block of runs, written into ``out``."""
+    margins, grad_a, grad_W = out
     hidden = network.preactivations(x, out=workspace).clamp_min_(0)  # [k, n, m], ReLU in place
-    margins = y * torch.bmm(hidden, network.a[:, :, None]).squeeze(-1)
+    torch.mul(y, torch.bmm(hidden, network.a[:, :, None]).squeeze(-1), out=margins)
     g = torch.where(margins < 1, -y, torch.zeros_like(y)) / y.shape[-1]  # [k, n]
-    grad_a = torch.bmm(g[:, None, :], hidden).squeeze(1)
+    torch.bmm(g[:, None, :], hidden, out=grad_a[:, None, :])
     # a_i factors out of ∂L̂/∂w_i: (1[hidden > 0]·g)ᵀ x, then each row i times a_i.
     active_weighted = hidden.sign_().mul_(g[:, :, None])  # in place: hidden is not needed again
-    grad_W = torch.bmm(active_weighted.transpose(1, 2), x).mul_(network.a[:, :, None])
-    return margins, grad_a, grad_W
+    torch.bmm(active_weighted.transpose(1, 2), x, out=grad_W)
+    grad_W.mul_(network.a[:, :, None])
 
 
 def algorithm_1_step(
@@ -320,7 +359,8 @@ def train_algorithm_1(
     drift = None if expected_input_norm is None else torch.zeros((k, steps), dtype=torch.float64)
     a, W, b = initial.a.clone(), initial.W.clone(), initial.b.clone()
     checkpoints: dict[int, TwoLayerReLU] = {}
-    workspace = torch.empty((k, batch_size, initial.width), dtype=dtype)
+    block = min(k, max(1, GRADIENT_BLOCK // (batch_size * initial.width)))
+    workspace = torch.empty((block, batch_size, initial.width), dtype=dtype)
     for t in range(steps + 1):
         x, y = data.next()
         network = TwoLayerReLU(a, W, b)
