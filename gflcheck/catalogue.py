@@ -33,6 +33,7 @@ from gflcheck.checks.kernel_separation import (
     collapse_check,
     sample_needs,
 )
+from gflcheck.checks.kernel_width import RADIUS_TEST_SIZE, STEP_FRACTION
 from gflcheck.checks.lottery_tickets import LotterySetting, check_lottery_ticket
 from gflcheck.checks.parity_separation import (
     ParitySeparationSetting,
@@ -608,7 +609,9 @@ RATE_SETTINGS = dict(
 )
 RATE_TOLERANCE = 0.25  # for the log factors hidden in the rates
 WIDTHS = (16, 32, 64, 128, 256, 512)
+WIDTH_SWEEP_SEEDS = 6
 RADIUS_WIDTHS = (16, 32, 64, 128)
+RADIUS_SWEEP_SEEDS = 4
 
 
 def parity_size_needs(learner: Learner) -> SampleNeeds:
@@ -629,16 +632,34 @@ def samples_sweep(executor: Executor | None = None) -> list[SweepPoint]:
     """Test loss over ``n ∈ {32, …, 256}`` at ``T = 4n`` (d = 8, m = 32, L = 2, 12 seeds: with 4,
     the slope's t-test could not refute the 1/n² variant at the family share α_v, p = 0.005)."""
     settings = samples_grid(**RATE_SETTINGS)
-    return sweep(settings, seeds=12, test_size=20_000, step_fraction=0.5, executor=executor)
+    return sweep(
+        settings, seeds=12, test_size=20_000, step_fraction=STEP_FRACTION, executor=executor
+    )
+
+
+def width_sweep_settings() -> list[KernelSetting]:
+    """``m ∈ {16, …, 512}`` at d = 8, L = 2, n = 128, T = 4n, seed 17."""
+    return [KernelSetting(8, m, 2, 128, 0.2, 512, 17) for m in WIDTHS]
 
 
 def width_sweep(executor: Executor | None = None) -> list[SweepPoint]:
     """Test loss over ``m ∈ {16, …, 512}``, the same training sets at every width (n = 128)."""
-    settings = [KernelSetting(8, m, 2, 128, 0.2, 512, 17) for m in WIDTHS]
-    return sweep(settings, seeds=6, test_size=20_000, step_fraction=0.5, executor=executor)
+    return sweep(
+        width_sweep_settings(), WIDTH_SWEEP_SEEDS, 20_000, STEP_FRACTION, executor=executor
+    )
+
+
+def radius_sweep_settings() -> list[KernelSetting]:
+    """``m ∈ {16, …, 128}`` at d = 8, L = 2, n = 64, T = 256, seed 13."""
+    return [KernelSetting(8, m, 2, 64, 0.2, 256, 13) for m in RADIUS_WIDTHS]
 
 
 def radius_sweep(executor: Executor | None = None) -> list[SweepPoint]:
     """‖W_T − W₀‖ over ``m ∈ {16, …, 128}`` (n = 64, T = 256)."""
-    settings = [KernelSetting(8, m, 2, 64, 0.2, 256, 13) for m in RADIUS_WIDTHS]
-    return sweep(settings, seeds=4, test_size=5_000, step_fraction=0.5, executor=executor)
+    return sweep(
+        radius_sweep_settings(),
+        RADIUS_SWEEP_SEEDS,
+        RADIUS_TEST_SIZE,
+        STEP_FRACTION,
+        executor=executor,
+    )

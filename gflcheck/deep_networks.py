@@ -152,11 +152,26 @@ def empirical_risk(network: DeepNetwork, x: torch.Tensor, y: torch.Tensor) -> to
         return _empirical_risk(network.parameters, x, y)
 
 
+def pointwise_logistic_losses(
+    network: DeepNetwork, x: torch.Tensor, y: torch.Tensor
+) -> torch.Tensor:
+    """``log(1 + e^{−y_i f(x_i)})`` per run and point, ``[k, n]``: what :func:`empirical_risk`
+    averages, for its spread (a confidence interval on a test loss)."""
+    with torch.no_grad():
+        return _pointwise_losses(network.parameters, x, y)
+
+
 def _empirical_risk(
+    parameters: Sequence[torch.Tensor], x: torch.Tensor, y: torch.Tensor
+) -> torch.Tensor:
+    return _pointwise_losses(parameters, x, y).mean(-1)
+
+
+def _pointwise_losses(
     parameters: Sequence[torch.Tensor], x: torch.Tensor, y: torch.Tensor
 ) -> torch.Tensor:
     if x.ndim == 3:  # one training set per run
         outputs = torch.func.vmap(network_output)(tuple(parameters), x)
     else:
         outputs = network_output(parameters, x)
-    return logistic_loss(y * outputs).mean(-1)
+    return logistic_loss(y * outputs)

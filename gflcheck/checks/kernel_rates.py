@@ -29,7 +29,11 @@ from gflcheck.declare import (
     TheoryCheck,
     no_setting_symbols,
 )
-from gflcheck.deep_networks import empirical_risk, initialize_deep_network, train_gradient_descent
+from gflcheck.deep_networks import (
+    initialize_deep_network,
+    pointwise_logistic_losses,
+    train_gradient_descent,
+)
 from gflcheck.estimators import SlopeFit, log_log_slope
 from gflcheck.executors import map_in_order
 from gflcheck.ntk import jacobian_features, lipschitz_constant, max_margin, step_size_limit
@@ -40,13 +44,15 @@ from gflcheck.verdicts import QuantifierInstantiation, Verdict
 
 @dataclass(frozen=True)
 class SweepPoint:
-    """One grid value: the setting, and per seed the test loss and ``‖W_T − W₀‖`` (absolute, relative)."""
+    """One grid value: the setting, and per seed the test loss (with the standard error of its
+    mean over the test sample), ``‖W_T − W₀‖`` (absolute, relative) and the NTK margin."""
 
     setting: KernelSetting
     test_loss: np.ndarray
     distance: np.ndarray
     relative_distance: np.ndarray
     margin: np.ndarray
+    test_loss_standard_error: np.ndarray
 
 
 def sweep(
@@ -81,12 +87,14 @@ def sweep_point(
     data = setting.distribution()
     x_test, y_test = data.sample(test_size, torch_generator(setting.seed, "kernel-test"))
     distance = run.final.distance(network).numpy()
+    losses = pointwise_logistic_losses(run.final, x_test, y_test)  # [k, test_size]
     return SweepPoint(
         setting,
-        empirical_risk(run.final, x_test, y_test).numpy(),
+        losses.mean(-1).numpy(),
         distance,
         distance / network.flat().norm(dim=1).numpy(),
         margins,
+        (losses.std(-1) / test_size**0.5).numpy(),
     )
 
 
