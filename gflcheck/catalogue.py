@@ -31,6 +31,7 @@ from gflcheck.checks.kernel_separation import (
     SeparationSetting,
     check_sample_growth,
     collapse_check,
+    paired_gap_check,
     sample_needs,
 )
 from gflcheck.checks.kernel_width import RADIUS_TEST_SIZE, STEP_FRACTION
@@ -58,6 +59,11 @@ from gflcheck.checks.xor_figure_1 import (
     figure_1_check,
     figure_1_tenth_of_the_target,
 )
+from gflcheck.checks.xor_samples_constant import (
+    SamplesConstantSetting,
+    check_least_samples_constant,
+)
+from gflcheck.checks.xor_table_2 import IN_ALL, Table2Setting, check_table_2_growth
 from gflcheck.declare import CatalogueEntry
 from gflcheck.profiles import Budget
 from gflcheck.theorems.gfl import (
@@ -78,12 +84,15 @@ from gflcheck.theorems.lottery import (
 from gflcheck.theorems.separation import (
     GrowthStatement,
     Learner,
+    feature_learning_needs_linear_samples,
     fixed_features_error_rises_at_linear_samples,
     fixed_features_need_exponential_size,
     fixed_features_need_linear_samples,
     fixed_features_need_linear_size,
     fixed_features_need_quadratic_samples,
     fixed_features_need_quartic_size,
+    kernel_regime_needs_linear_samples,
+    kernel_regime_needs_quadratic_samples,
     minibatch_sgd_needs_d_polylog_samples,
     minibatch_sgd_needs_linear_samples_at_least,
     minibatch_sgd_needs_more_than_linear_samples,
@@ -95,6 +104,8 @@ from gflcheck.theorems.separation import (
     trained_network_needs_log_squared_samples,
     trained_network_needs_quadratic_width,
     trained_network_needs_root_d_samples,
+    zero_error_needs_d_polylog_samples_per_step,
+    zero_error_needs_linear_samples_per_step,
 )
 from gflcheck.theorems.simplicity import (
     OrderStatement,
@@ -182,8 +193,11 @@ def _run_size_growth(
     setting: ParitySeparationSetting,
     limits: Budget,
     observation: str | None = None,
+    rival: Callable[[], GrowthStatement] | None = None,
 ) -> tuple[Verdict, Any]:
-    return check_size_growth(statement(), setting, observation=observation)
+    return check_size_growth(
+        statement(), setting, observation=observation, rival=rival() if rival else None
+    )
 
 
 NOT_IDENTIFIABLE_ON_K = (
@@ -198,6 +212,24 @@ def _run_sgd_sample_growth(
     statement: Callable[[], GrowthStatement], setting: CubeXorSetting, limits: Budget
 ) -> tuple[Verdict, Any]:
     return check_sgd_sample_growth(statement(), setting)
+
+
+def _run_table_2_growth(
+    statement: Callable[[], GrowthStatement],
+    setting: Table2Setting,
+    limits: Budget,
+    observation: str | None = None,
+) -> tuple[Verdict, Any]:
+    return check_table_2_growth(statement(), setting, observation=observation)
+
+
+def _run_least_samples_constant(
+    statement: Callable[[], GrowthStatement],
+    setting: SamplesConstantSetting,
+    limits: Budget,
+    observation: str | None = None,
+) -> tuple[Verdict, Any]:
+    return check_least_samples_constant(statement(), setting, observation=observation)
 
 
 def _run_sample_growth(
@@ -455,6 +487,19 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         ),
         sweep=True,
     ),
+    *(
+        paired_gap_check().catalogue_entry(
+            setting,
+            f"{scaling}, d = {setting.dimensions[0]}…{setting.dimensions[-1]}: random features' "
+            "sample need over the trained network's, paired by seed, grows with d",
+            f"gfl/kernel-separation/{prefix}paired-gap",
+            sweep=True,
+        )
+        for prefix, scaling, setting in (
+            ("", "low SNR", SEPARATION_SETTING),
+            ("high-snr/", "high SNR", HIGH_SNR_SEPARATION_SETTING),
+        )
+    ),
     CatalogueEntry(
         "gfl/kernel-separation/random-features/linear",
         "false variant: random features need only O(d) samples",
@@ -466,14 +511,22 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "gfl/kernel-separation/parity/random-features",
         "structured parity on {±1}^12, k = 2…5: random features need Ω(2^k) features",
         PARITY_SEPARATION_SETTING,
-        partial(_run_size_growth, fixed_features_need_exponential_size),
+        partial(
+            _run_size_growth,
+            fixed_features_need_exponential_size,
+            rival=fixed_features_need_quartic_size,
+        ),
         sweep=True,
     ),
     CatalogueEntry(
         "gfl/kernel-separation/parity/trained-network",
         "structured parity on {±1}^12, k = 2…5: Algorithm 1 needs O(k²) neurons",
         PARITY_SEPARATION_SETTING,
-        partial(_run_size_growth, trained_network_needs_quadratic_width),
+        partial(
+            _run_size_growth,
+            trained_network_needs_quadratic_width,
+            rival=trained_network_needs_exponential_width,
+        ),
         sweep=True,
     ),
     CatalogueEntry(
@@ -481,7 +534,10 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "observation: random features need only O(k⁴) features (a polynomial rival of Ω(2^k))",
         PARITY_SEPARATION_SETTING,
         partial(
-            _run_size_growth, fixed_features_need_quartic_size, observation=NOT_IDENTIFIABLE_ON_K
+            _run_size_growth,
+            fixed_features_need_quartic_size,
+            observation=NOT_IDENTIFIABLE_ON_K,
+            rival=fixed_features_need_exponential_size,
         ),
         sweep=True,
     ),
@@ -493,6 +549,7 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
             _run_size_growth,
             trained_network_needs_exponential_width,
             observation=NOT_IDENTIFIABLE_ON_K,
+            rival=trained_network_needs_quadratic_width,
         ),
         sweep=True,
     ),
@@ -537,6 +594,63 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "false variant near the break point: test error ≤ 0.2% after ⌈ln d⌉ + 1 steps with 6d "
         "fresh points per step (the 2% statement measured 2.39× loose)",
         "ttm-xor/figure-1/d=64/tenth",
+    ),
+    CatalogueEntry(
+        "ttm-xor/zero-error/samples-per-step",
+        "TTM's theorem form, d = 8…64: zero test error within ⌈log d⌉ steps from "
+        "O(d·(log d)²) fresh samples per step; the least C_n that works, measured",
+        SamplesConstantSetting(),
+        partial(_run_least_samples_constant, zero_error_needs_d_polylog_samples_per_step),
+        sweep=True,
+    ),
+    CatalogueEntry(
+        "ttm-xor/zero-error/samples-per-step/linear",
+        "observation: the same needs against O(d) per step (the polylog dropped)",
+        SamplesConstantSetting(),
+        partial(
+            _run_least_samples_constant,
+            zero_error_needs_linear_samples_per_step,
+            observation="the theorem's batch-size condition is Õ(d), with a polylog(d) factor "
+            "(FIDELITY.md §2); O(d) without it is Table 2's literal 'd', not the theorem",
+        ),
+        sweep=True,
+    ),
+    CatalogueEntry(
+        "ttm-xor/table-2/kernel-regime",
+        "Table 2 on {±1}^d, d = 8…64: the kernel regime (the linearised network at infinite "
+        "width, linear loss) needs Ω(d²) samples",
+        Table2Setting(),
+        partial(_run_table_2_growth, kernel_regime_needs_quadratic_samples),
+        sweep=True,
+    ),
+    CatalogueEntry(
+        "ttm-xor/table-2/feature-learning",
+        "Table 2 on {±1}^d, d = 8…64: feature learning (m = 20, ⌈ln d⌉ + 1 steps) needs O(d) "
+        "samples per step (the theorem's n)",
+        Table2Setting(),
+        partial(_run_table_2_growth, feature_learning_needs_linear_samples),
+        sweep=True,
+    ),
+    CatalogueEntry(
+        "ttm-xor/table-2/feature-learning/in-all",
+        "observation: the same runs, samples counted over all ⌈ln d⌉ + 1 steps (the other "
+        "reading of 'samples')",
+        Table2Setting(count=IN_ALL),
+        partial(
+            _run_table_2_growth,
+            feature_learning_needs_linear_samples,
+            observation="the theorem's n is the batch per step (its batch-size condition); "
+            "counted over all ⌈ln d⌉ + 1 steps the need carries the step count's growth, a log "
+            "factor the 'd' of Table 2 leaves out (FIDELITY.md §2)",
+        ),
+        sweep=True,
+    ),
+    CatalogueEntry(
+        "ttm-xor/table-2/kernel-regime/linear",
+        "false variant: the kernel regime needs only O(d) samples (Table 2's contrast denied)",
+        Table2Setting(),
+        partial(_run_table_2_growth, kernel_regime_needs_linear_samples),
+        sweep=True,
     ),
     *(
         CatalogueEntry(

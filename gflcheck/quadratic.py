@@ -11,9 +11,10 @@ linear in ``W``. With ``η = m`` the weights grow geometrically (THEORY.md §2.2
 ``W`` by one positive factor multiplies ``f`` by its square and leaves ``sign f`` and every later
 step's direction unchanged, so the trainer rescales ``W`` to unit Frobenius norm after each step.
 
-The *kernel-regime* contrast (Table 2) is the same network linearised at initialisation,
+The *kernel regime* at finite width is the same network linearised at initialisation,
 ``f_lin(x) = f(x; W₀) + Σ_j 2 a_j ⟨w_j⁰, x⟩⟨Δ_j, x⟩``, trained by the same SGD on ``Δ``: its
-gradient ``−2 a_j Ĉ w_j⁰`` does not depend on ``Δ``.
+gradient ``−2 a_j Ĉ w_j⁰`` does not depend on ``Δ``. Table 2's contrast is checked at infinite
+width, where this model has a closed form (:mod:`gflcheck.checks.xor_table_2`).
 """
 
 from __future__ import annotations

@@ -175,6 +175,20 @@ def xor_setup(reading: str = "fresh") -> SetUp:
     )
 
 
+TTM_KERNEL_LIMIT = SetUp(
+    name="TTM kernel regime, infinite width",
+    data="x uniform on {±1}^d, y = x₁x₂",
+    network="the quadratic network linearised at its initialisation, at infinite width: its "
+    "NTK is ∝ (x·x′)² (w ~ N(0, I))",
+    loss="linear (correlation) loss ℓ(t) = −t",
+    steps="gradient descent from f ≡ 0: f ∝ Σᵢ yᵢ(xᵢ·x)² after any number of steps (the linear "
+    "loss's gradient does not depend on f), so exact, no loop",
+    samples="one training set of n points",
+    tag=Tag.OURS,
+    reading="Table 2's kernel regime as the infinite-width linearised network (ours: the table "
+    "names the regime, not the model)",
+)
+
 KERNEL_REGIME = SetUp(
     name="deep tanh net, full-batch GD",
     data="x uniform on the sphere of radius √d, a linear or product teacher with a margin; "

@@ -138,6 +138,27 @@ def test_exponent_gap_is_the_slope_of_the_paired_ratio():
     assert gap.slope == pytest.approx(1.0, abs=1e-9)  # the same noise cancels in the ratio
 
 
+@pytest.mark.parametrize(
+    ("fixed_exponent", "expected"),
+    [(2.0, Outcome.HOLDS), (0.5, Outcome.VIOLATED), (1.0, Outcome.INCONCLUSIVE)],
+)
+def test_paired_gap_check_decides_on_the_ratios_growth(monkeypatch, fixed_exponent, expected):
+    """The trained network's need grows like d here: a fixed-feature need growing like d² makes
+    the ratio grow (holds), like √d makes it shrink (violated), like d keeps it flat (neither
+    side is confirmed)."""
+    trained = _synthetic(Learner.TRAINED_NETWORK, 1.0, scale=0.5)
+    rng = np.random.default_rng(1)  # other noise than the fixed learner's: the ratio has some
+    for d, row in trained.needs.items():
+        trained.needs[d] = row * np.exp(rng.normal(0, 0.05, row.shape))
+    needs = {
+        Learner.RANDOM_FEATURES: _synthetic(Learner.RANDOM_FEATURES, fixed_exponent),
+        Learner.TRAINED_NETWORK: trained,
+    }
+    monkeypatch.setattr(kernel_separation, "sample_needs", lambda learner, *args: needs[learner])
+    verdict = kernel_separation.paired_gap_check().run(SeparationSetting())
+    assert verdict.outcome is expected
+
+
 @pytest.mark.parametrize("learner", SEPARATION_LEARNERS)
 def test_learner_test_errors_are_reproducible_and_in_range(learner):
     setting = SeparationSetting(dimensions=(4, 8), seed=5)
@@ -325,3 +346,21 @@ def test_a_seeds_error_does_not_depend_on_the_seeds_measured_with_it(errors_of):
     together = errors_of((5, 6, 7, 8))
     assert np.array_equal(errors_of((6, 8)), together[[1, 3]])
     assert np.array_equal(errors_of((7,)), together[[2]])
+
+
+def test_identifiability_of_rival_rates_on_the_grid():
+    """On k = 2…5, Ω(2^k) and the rival O(k⁴) can both be confirmed by one fitted slope (k⁴'s
+    log-slope per unit k, 1.21, is above 2^k's 0.69): not identifiable. Against O(k) (slope
+    0.30) with τ = 0.1 the grid tells them apart; the same rival in the same direction is
+    refused."""
+    from gflcheck.checks.parity_separation import identifiable_from
+
+    grid = (2, 3, 4, 5)
+    exponential = fixed_features_need_exponential_size()
+    identifiable, own, other = identifiable_from(
+        exponential, fixed_features_need_quartic_size(), grid, 0.25
+    )
+    assert not identifiable and own == pytest.approx(math.log(2)) and other > own
+    assert identifiable_from(exponential, fixed_features_need_linear_size(), grid, 0.1)[0]
+    with pytest.raises(ParameterRangeError, match="rival"):
+        identifiable_from(exponential, trained_network_needs_exponential_width(), grid, 0.25)

@@ -64,7 +64,13 @@ from gflcheck.estimators import SlopeFit, log_linear_slope, log_log_slope
 from gflcheck.random import stream_seed, torch_generator
 from gflcheck.setups import SetUp, separation_setup
 from gflcheck.statement_kinds import rate_check
-from gflcheck.theorems.separation import CollapseStatement, Direction, GrowthStatement, Learner
+from gflcheck.theorems.separation import (
+    CollapseStatement,
+    Direction,
+    GrowthStatement,
+    Learner,
+    fixed_features_need_grows_faster,
+)
 from gflcheck.training import PresampledBatches, gaussian_mixture_recipe, train_algorithm_1
 from gflcheck.verdicts import QuantifierInstantiation, Verdict
 
@@ -84,6 +90,32 @@ def geometric_sample_grid(smallest: int, largest: int) -> tuple[int, ...]:
     """``n = ⌊n₀·2^{j/2}⌉`` (ratio ``√2``) from ``smallest`` up to ``largest``."""
     steps = math.floor(2 * math.log2(largest / smallest) + 1e-9)
     return tuple(round(smallest * 2 ** (j / 2)) for j in range(steps + 1))
+
+
+@dataclass(frozen=True)
+class SampleNeedConfig:
+    """Declared constants of a sample-need walk on a geometric grid: seeds, the grid's ends, the
+    test set, the growth check's ``τ`` and ``α`` (subclassed by the checks that walk one)."""
+
+    seeds: int = 16
+    smallest_sample: int = 32
+    largest_sample: int = 1 << 17
+    test_size: int = 4000
+    tolerance: float = 0.25
+    alpha: float = 0.05
+
+    def __post_init__(self) -> None:
+        context = type(self).__name__
+        require_int_at_least("seeds", self.seeds, 2, context)
+        require_positive_int("smallest_sample", self.smallest_sample, context)
+        require_int_at_least("largest_sample", self.largest_sample, self.smallest_sample, context)
+        require_positive_int("test_size", self.test_size, context)
+        require_positive("tolerance", self.tolerance, context)
+        require_open_unit_interval("alpha", self.alpha, context)
+
+    def sample_grid(self) -> tuple[int, ...]:
+        """``n = ⌊n₀·2^{j/2}⌉`` from ``smallest_sample`` up to ``largest_sample``."""
+        return geometric_sample_grid(self.smallest_sample, self.largest_sample)
 
 
 class MeanScaling(StrEnum):
@@ -383,6 +415,88 @@ def exponent_gap(fixed: SampleNeeds, trained: SampleNeeds) -> SlopeFit:
     return fixed.fit(d, ratio)
 
 
+def paired_gap_check(
+    fixed: Learner = Learner.RANDOM_FEATURES, config: SeparationConfig | None = None
+) -> TheoryCheck[SeparationSetting]:
+    """The separation's comparison as a :class:`~gflcheck.declare.TheoryCheck`
+    (:func:`~gflcheck.theorems.separation.fixed_features_need_grows_faster`): the slope of the
+    paired ratio ``n*_fixed/n*_trained`` on ``log d`` (:func:`exponent_gap`), with its two-sided
+    ``1 − α`` interval, against 0. *Holds* when the interval's lower end is above 0 (the ratio
+    grows), *violated* when its upper end is below (exact p-value at ``α_v``). Censored pairs are
+    left out and counted in the verdict's notes. Declared false-alarm rate: ``α_v``."""
+    config = config or SeparationConfig()
+    bound = fixed_features_need_grows_faster(fixed)
+    return TheoryCheck(
+        name=f"gfl-kernel-separation/paired-gap/{fixed.name.lower().replace('_', '-')}",
+        bound=bound,
+        settings=st.nothing(),
+        bound_values=no_setting_symbols,
+        compared_with=_no_growth,
+        measure=partial(_paired_gap, fixed, config),
+        quantifiers=partial(_paired_gap_quantifiers, fixed),
+        kind=StatementKind.FOR_EVERY,
+        miscoverage=config.alpha / 2,
+        at_least=True,
+        seeds=1,
+        statement=f"{fixed.value} need grows faster than the trained network's",
+        quantity="slope of log(n*_fixed/n*_trained) on log d",
+        label=_scaling_label,
+        setup=partial(setup_of_separation, fixed),
+    )
+
+
+def _no_growth(bound: Bound, setting: SeparationSetting) -> float:
+    return float(bound.exponent("d"))
+
+
+def _scaling_label(setting: SeparationSetting) -> str:
+    return setting.scaling.name.lower().replace("_", "-")
+
+
+def _paired_gap(
+    fixed: Learner, config: SeparationConfig, setting: SeparationSetting, seeds: tuple[int, ...]
+) -> Measurement:
+    needs = (
+        sample_needs(fixed, setting, config),
+        sample_needs(Learner.TRAINED_NETWORK, setting, config),
+    )
+    gap = exponent_gap(*needs)
+    censored = sum(n.censored for n in needs)
+    return Measurement(
+        [gap.slope],
+        lower=[gap.lower],
+        upper=[gap.upper],
+        miscoverage=config.alpha / 2,
+        notes=(f"{censored} (d, seed) needs censored at the cap, left out",) if censored else (),
+        evidence=needs,
+        degrees_of_freedom=gap.degrees_of_freedom,
+    )
+
+
+def _paired_gap_quantifiers(
+    fixed: Learner, setting: SeparationSetting, measured: Measurement
+) -> tuple[QuantifierInstantiation, ...]:
+    fixed_needs, trained_needs = measured.evidence
+    largest = max(setting.dimensions)
+    common = min(len(fixed_needs.seeds), len(trained_needs.seeds))
+    more = int((fixed_needs.needs[largest][:common] > trained_needs.needs[largest][:common]).sum())
+    return (
+        QuantifierInstantiation(
+            "paired by seed",
+            "both learners see the same training samples; ratio n*_fixed/n*_trained per "
+            "(d, seed), OLS slope of its log on log d",
+            f"slope {float(measured.values[0]):.2f}, CI [{float(measured.lower_bounds[0]):.2f}, "
+            f"{float(measured.upper_bounds[0]):.2f}] on {common} seeds × {len(setting.dimensions)} d",
+        ),
+        QuantifierInstantiation(
+            "at the largest d",
+            f"seeds whose {fixed.value} need exceeds the trained network's at d = {largest}",
+            f"{more} of {common}; median needs {np.median(fixed_needs.needs[largest]):g} "
+            f"against {np.median(trained_needs.needs[largest]):g}",
+        ),
+    )
+
+
 def check_sample_growth(
     statement: GrowthStatement,
     setting: SeparationSetting | None = None,
@@ -531,9 +645,6 @@ def _learner_description(learner: Learner, config: SeparationConfig) -> str:
 
 def _quantifiers(statement, config, setting, measured, fit, exponent):
     Q = QuantifierInstantiation
-    needs = measured.medians("d")
-    relation = "≥" if statement.direction is Direction.AT_LEAST else "≤"
-    sign = "−" if statement.direction is Direction.AT_LEAST else "+"
     return (
         Q(
             "the Gaussian mixture",
@@ -542,19 +653,41 @@ def _quantifiers(statement, config, setting, measured, fit, exponent):
             + ", ".join(f"{setting.mean_norm(d):.3g}" for d in setting.dimensions),
         ),
         Q("the learner", statement.learner.value, _learner_description(statement.learner, config)),
-        Q(
-            "samples 'needed'",
-            f"least n on the grid {config.smallest_sample}·2^(j/2) ≤ {config.largest_sample} with "
-            f"test error ≤ {setting.target_error:g} ({config.test_size} test points), per seed",
-            f"median n* per d: {needs}; censored: {measured.censored}",
-        ),
-        Q(
-            f"n* = {'Ω' if relation == '≥' else 'O'}({statement.bound.expression})",
-            f"OLS slope of log n* on log d {relation} the bound's slope over the grid "
-            f"{sign} τ (τ = {config.tolerance:g})",
-            f"slope {fit.slope:.2f}, {1 - config.alpha:.0%} CI [{fit.lower:.2f}, {fit.upper:.2f}] "
-            f"on {fit.points} runs; bound's slope {exponent:.2f}",
-        ),
+        samples_needed_row(config, setting.target_error, measured),
+        growth_row(statement, fit, exponent, config.tolerance, config.alpha),
+    )
+
+
+def samples_needed_row(
+    config: SampleNeedConfig | SeparationConfig, target_error: float, measured: SampleNeeds
+) -> QuantifierInstantiation:
+    """The quantifier row of a sample need walked on ``config``'s grid to ``target_error``."""
+    return QuantifierInstantiation(
+        "samples needed",
+        f"least n on the grid {config.smallest_sample}·2^(j/2) ≤ {config.largest_sample} with "
+        f"test error ≤ {target_error:g} ({config.test_size} test points), per seed",
+        f"median n* per d: {measured.medians('d')}; censored: {measured.censored}",
+    )
+
+
+def growth_row(
+    statement: GrowthStatement,
+    fit: SlopeFit,
+    exponent: float,
+    tolerance: float,
+    alpha: float,
+    need: str = "n*",
+) -> QuantifierInstantiation:
+    """The quantifier row of a growth check in ``d``: the fitted slope of ``log need`` against
+    the bound's own slope over the grid, ``∓ τ``."""
+    at_least = statement.direction is Direction.AT_LEAST
+    relation, sign = ("≥", "−") if at_least else ("≤", "+")
+    return QuantifierInstantiation(
+        f"{need} = {'Ω' if at_least else 'O'}({statement.bound.expression})",
+        f"OLS slope of log {need} on log d {relation} the bound's slope over the grid "
+        f"{sign} τ (τ = {tolerance:g})",
+        f"slope {fit.slope:.2f}, {1 - alpha:.0%} CI [{fit.lower:.2f}, {fit.upper:.2f}] "
+        f"on {fit.points} runs; bound's slope {exponent:.2f}",
     )
 
 

@@ -47,7 +47,7 @@ from gflcheck.distributions.structured_parity import StructuredParity
 from gflcheck.errors import ParameterRangeError
 from gflcheck.random import stream_seed, torch_generator
 from gflcheck.setups import parity_setup
-from gflcheck.theorems.separation import GrowthStatement, Learner
+from gflcheck.theorems.separation import Direction, GrowthStatement, Learner
 from gflcheck.training import gaussian_mixture_recipe, train_algorithm_1
 from gflcheck.verdicts import QuantifierInstantiation, Verdict
 
@@ -216,9 +216,12 @@ def check_size_growth(
     setting: ParitySeparationSetting | None = None,
     config: ParitySeparationConfig | None = None,
     observation: str | None = None,
+    rival: GrowthStatement | None = None,
 ) -> tuple[Verdict, SampleNeeds]:
     """Check ``statement`` (a growth in ``k``) against its learner's fitted size need (reported
-    and not judged with an ``observation``)."""
+    and not judged with an ``observation``). With a ``rival`` (a rate of the other kind, about
+    the same learner), the verdict says whether the grid can tell the two apart
+    (:func:`identifiable_from`)."""
     setting = setting or ParitySeparationSetting()
     config = config or ParitySeparationConfig()
     if statement.variable != "k" or statement.logarithmic:
@@ -230,7 +233,7 @@ def check_size_growth(
         _sparsities,
         config.tolerance,
         config.alpha,
-        partial(_quantifiers, statement, config),
+        partial(_quantifiers, statement, config, rival),
         observation,
         parity_setup(statement.learner.value),
     )
@@ -247,7 +250,22 @@ def _sparsities(setting: ParitySeparationSetting) -> Sequence[int]:
     return setting.sparsities
 
 
-def _quantifiers(statement, config, setting, measured, fit, exponent):
+def identifiable_from(
+    statement: GrowthStatement, rival: GrowthStatement, sparsities: Sequence[int], tolerance: float
+) -> tuple[bool, float, float]:
+    """Can a growth check on ``sparsities`` tell ``statement`` from ``rival`` (opposite
+    directions)? Both are confirmed by one fitted slope when their own slopes over the grid,
+    ``e_s`` and ``e_r``, are within ``2τ`` of each other (the Ω side needs the slope ≥ its
+    ``e − τ``, the O side ≤ its ``e + τ``): then the verdict cannot tell them apart. Returns
+    ``(identifiable, e_s, e_r)``."""
+    if statement.direction is rival.direction:
+        raise ParameterRangeError("rival", rival.name, "a rate in the other direction")
+    own, other = statement.exponent_over(sparsities), rival.exponent_over(sparsities)
+    upper, lower = (own, other) if statement.direction is Direction.AT_MOST else (other, own)
+    return lower - upper > 2 * tolerance, own, other
+
+
+def _quantifiers(statement, config, rival, setting, measured, fit, exponent):
     Q = QuantifierInstantiation
     needs = measured.medians("k")
     if statement.learner is Learner.RANDOM_FEATURES:
@@ -280,4 +298,20 @@ def _quantifiers(statement, config, setting, measured, fit, exponent):
             f"slope {fit.slope:.2f} per unit k, {1 - config.alpha:.0%} CI [{fit.lower:.2f}, "
             f"{fit.upper:.2f}] on {fit.points} runs; bound's slope {exponent:.2f}",
         ),
+    ) + (() if rival is None else (_identifiability_row(statement, rival, setting, config),))
+
+
+def _identifiability_row(statement, rival, setting, config) -> QuantifierInstantiation:
+    identifiable, own, other = identifiable_from(
+        statement, rival, setting.sparsities, config.tolerance
+    )
+    return QuantifierInstantiation(
+        f"identifiable from the rival {rival.bound.expression}?",
+        f"slopes over k ∈ {list(setting.sparsities)}: the statement's {own:.2f}, the rival's "
+        f"{other:.2f}; one fitted slope can confirm both when they are within 2τ = "
+        f"{2 * config.tolerance:g}",
+        "yes: the grid tells them apart"
+        if identifiable
+        else "no: not identifiable on this grid (a verdict here cannot tell the exponential "
+        "need from the polynomial one)",
     )

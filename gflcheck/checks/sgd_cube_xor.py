@@ -24,15 +24,15 @@ import numpy as np
 from gflcheck._validation import (
     require_int_at_least,
     require_open_unit_interval,
-    require_positive,
-    require_positive_int,
 )
 from gflcheck.cache import cached_run
 from gflcheck.checks.kernel_separation import (
+    SampleNeedConfig,
     SampleNeeds,
     distinct_dimensions,
-    geometric_sample_grid,
     growth_check,
+    growth_row,
+    samples_needed_row,
     walk_needs,
 )
 from gflcheck.distributions.xor_cube import XorCube
@@ -60,30 +60,11 @@ class CubeXorSetting:
 
 
 @dataclass(frozen=True)
-class CubeXorConfig:
-    """Declared constants: the recipe, seeds, the sample grid, the test set, ``τ`` and ``α``."""
+class CubeXorConfig(SampleNeedConfig):
+    """Declared constants: the recipe, and the walk's (:class:`SampleNeedConfig`): seeds, the
+    sample grid, the test set, ``τ`` and ``α``."""
 
     recipe: SgdRecipe = field(default_factory=SgdRecipe)
-    seeds: int = 16
-    smallest_sample: int = 32
-    largest_sample: int = 1 << 17
-    test_size: int = 4000
-    tolerance: float = 0.25
-    alpha: float = 0.05
-
-    def __post_init__(self) -> None:
-        require_int_at_least("seeds", self.seeds, 2, "CubeXorConfig")
-        require_positive_int("smallest_sample", self.smallest_sample, "CubeXorConfig")
-        require_int_at_least(
-            "largest_sample", self.largest_sample, self.smallest_sample, "CubeXorConfig"
-        )
-        require_positive_int("test_size", self.test_size, "CubeXorConfig")
-        require_positive("tolerance", self.tolerance, "CubeXorConfig")
-        require_open_unit_interval("alpha", self.alpha, "CubeXorConfig")
-
-    def sample_grid(self) -> tuple[int, ...]:
-        """``n = ⌊n₀·2^{j/2}⌉`` from ``smallest_sample`` up to ``largest_sample``."""
-        return geometric_sample_grid(self.smallest_sample, self.largest_sample)
 
 
 @cached_run
@@ -151,8 +132,6 @@ def _quantifiers(
 ) -> tuple[QuantifierInstantiation, ...]:
     Q = QuantifierInstantiation
     recipe = config.recipe
-    relation = "≥" if statement.direction.value == "at least" else "≤"
-    sign = "−" if relation == "≥" else "+"
     return (
         Q("the data", "x ~ U({±1}^d), y = x₁x₂", f"d ∈ {list(setting.dimensions)}"),
         Q(
@@ -161,17 +140,6 @@ def _quantifiers(
             f"{recipe.batch_size}, η = {recipe.learning_rate:g}, one pass over fresh samples",
             "w ~ N(0, I/d), a ~ N(0, 1/m)",
         ),
-        Q(
-            "samples needed",
-            f"least n on the grid {config.smallest_sample}·2^(j/2) ≤ {config.largest_sample} with "
-            f"test error ≤ {setting.target_error:g} ({config.test_size} test points), per seed",
-            f"median n* per d: {measured.medians('d')}; censored: {measured.censored}",
-        ),
-        Q(
-            f"n* = {'Ω' if relation == '≥' else 'O'}({statement.bound.expression})",
-            f"OLS slope of log n* on log d {relation} the bound's slope over the grid "
-            f"{sign} τ (τ = {config.tolerance:g})",
-            f"slope {fit.slope:.2f}, {1 - config.alpha:.0%} CI [{fit.lower:.2f}, {fit.upper:.2f}] "
-            f"on {fit.points} runs; bound's slope {exponent:.2f}",
-        ),
+        samples_needed_row(config, setting.target_error, measured),
+        growth_row(statement, fit, exponent, config.tolerance, config.alpha),
     )

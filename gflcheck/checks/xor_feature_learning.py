@@ -8,8 +8,8 @@ Clopper–Pearson upper bound below ``1/d²`` on a large fresh sample. A seed *v
 when every iteration ``t ≤ T`` shows at least one misclassified point, which proves a positive
 error: the per-seed outcome is certain, so the binomial null is exactly ``δ``.
 
-:func:`kernel_regime_error` measures the Table 2 contrast: the same network linearised at
-initialisation, trained on ``n = 6d`` samples for the same number of iterations.
+The Table 2 contrast (kernel regime against feature learning, as sample needs over ``d``) is
+:mod:`gflcheck.checks.xor_table_2`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
-import torch
 from hypothesis import strategies as st
 
 from gflcheck._validation import (
@@ -30,7 +29,6 @@ from gflcheck._validation import (
 from gflcheck.cache import cached_run
 from gflcheck.declare import Measurement, TheoryCheck, delta_of_setting
 from gflcheck.distributions.xor_cube import ENUMERATION_LIMIT, XorCube
-from gflcheck.estimators import IntervalEstimate, clopper_pearson
 from gflcheck.quadratic import XorRun, train_xor_sgd
 from gflcheck.random import torch_generator
 from gflcheck.setups import xor_setup
@@ -199,27 +197,6 @@ def measure_first_zero_error(
         derived={"m": config.width, "T": iterations, "batch": batch},
         evidence=XorEvidence(run, iterations, batch, first),
     )
-
-
-@cached_run
-def kernel_regime_error(
-    dimension: int,
-    iterations: int,
-    seeds: tuple[int, ...],
-    width: int,
-    samples: int,
-    evaluation_size: int,
-    miscoverage: float,
-) -> IntervalEstimate:
-    """Test error ``[T+1, k]`` of the linearised (kernel-regime) network trained by full-batch SGD on
-    ``samples`` points, each iteration estimated on one shared fresh sample (Clopper–Pearson)."""
-    cube = XorCube(dimension)
-    run = train_xor_sgd(
-        cube, width, iterations, samples, seeds, training_size=samples, linearized=True
-    )
-    x, y = cube.sample(evaluation_size, torch_generator(seeds[0], "kernel-test"))
-    wrong = torch.stack([((net(x) * y) <= 0).sum(-1) for net in run.networks]).numpy()
-    return clopper_pearson(wrong, evaluation_size, miscoverage)
 
 
 def _quantifiers(

@@ -24,7 +24,14 @@ from scipy import stats
 
 from gflcheck.bounds import Bound, SymbolDomain, hidden_constant, positive, positive_integer
 from gflcheck.errors import ParameterRangeError
-from gflcheck.provenance import GFL_PAPER, GLASGOW23_PAPER, REFINETTI21_PAPER, Provenance, Tag
+from gflcheck.provenance import (
+    GFL_PAPER,
+    GLASGOW23_PAPER,
+    REFINETTI21_PAPER,
+    TTM_PAPER,
+    Provenance,
+    Tag,
+)
 
 _D = positive("d", "input dimension")
 _C = hidden_constant("C", "the constant of the O(·) or Ω(·)")
@@ -32,12 +39,15 @@ _K = positive_integer("k", "parity order |A|")
 
 
 class Learner(StrEnum):
-    """The three learners of the separation, and Glasgow's minibatch SGD (a cross-check)."""
+    """The three learners of the separation, Glasgow's minibatch SGD (a cross-check), and the two
+    learners of TTM's Table 2 on cube XOR."""
 
     RANDOM_FEATURES = "random features"
     NTK = "NTK-linearised"
     TRAINED_NETWORK = "trained network"
     MINIBATCH_SGD = "minibatch SGD, both layers"
+    TTM_KERNEL_REGIME = "TTM kernel regime"
+    TTM_FEATURE_LEARNING = "TTM feature learning"
 
 
 SEPARATION_LEARNERS = (Learner.RANDOM_FEATURES, Learner.NTK, Learner.TRAINED_NETWORK)
@@ -434,4 +444,92 @@ def minibatch_sgd_needs_more_than_linear_samples() -> GrowthStatement:
         "C*d**(13/10)",
         Provenance(GLASGOW23_PAPER, _GLASGOW + ", d^1.3", Tag.OURS, "deliberately false"),
         why_false="Glasgow 2023 proves Θ(d·polylog d); the measured need grows like d^0.92",
+    )
+
+
+_TABLE_2 = "Table 2: samples d² in the kernel regime, d with feature learning (XOR on the cube)"
+
+
+def kernel_regime_needs_quadratic_samples() -> GrowthStatement:
+    """TTM's Table 2 (``seed``): in the kernel regime, learning XOR on the cube takes ``Ω(d²)``
+    samples."""
+    return _statement(
+        "TTM kernel regime needs Ω(d²) samples",
+        Learner.TTM_KERNEL_REGIME,
+        Direction.AT_LEAST,
+        "C*d**2",
+        Provenance(TTM_PAPER, _TABLE_2, Tag.SEED),
+    )
+
+
+def feature_learning_needs_linear_samples() -> GrowthStatement:
+    """TTM's Table 2 (``seed``): feature learning (mini-batch SGD on the quadratic network)
+    learns XOR on the cube from ``O(d)`` samples (``Õ(d)`` in the abstract; ``τ`` covers the
+    log factors)."""
+    return _statement(
+        "TTM feature learning needs O(d) samples",
+        Learner.TTM_FEATURE_LEARNING,
+        Direction.AT_MOST,
+        "C*d",
+        Provenance(TTM_PAPER, _TABLE_2, Tag.SEED),
+    )
+
+
+def kernel_regime_needs_linear_samples() -> GrowthStatement:
+    """False variant (``ours``): the kernel regime needs only ``O(d)`` samples, as feature
+    learning does: the contrast of Table 2 denied. False: the kernel model must single out
+    ``x₁x₂`` among the ``d(d−1)/2`` degree-2 monomials its kernel spans equally."""
+    return _statement(
+        "TTM kernel regime needs only O(d) samples (false)",
+        Learner.TTM_KERNEL_REGIME,
+        Direction.AT_MOST,
+        "C*d",
+        Provenance(TTM_PAPER, _TABLE_2, Tag.OURS, "deliberately false"),
+        why_false="the kernel spans the d(d−1)/2 degree-2 monomials equally; singling out x₁x₂ "
+        "takes of the order of d² samples",
+    )
+
+
+def zero_error_needs_d_polylog_samples_per_step() -> GrowthStatement:
+    """TTM's XOR theorem in its zero-error form (``ours``): zero test error within ``⌈log d⌉``
+    steps needs ``Õ(d)`` fresh samples per step (the theorem's batch-size condition carries a
+    polylog factor, FIDELITY.md §2), the polylog made concrete as ``(log d)²``, as for Glasgow's;
+    the constant is measured (:mod:`gflcheck.checks.xor_samples_constant`)."""
+    return _statement(
+        "TTM: zero test error within ⌈log d⌉ steps needs O(d·(log d)²) samples per step",
+        Learner.TTM_FEATURE_LEARNING,
+        Direction.AT_MOST,
+        "C*d*log(d)**2",
+        Provenance(TTM_PAPER, _TTM_THEOREM, Tag.OURS, "polylog read as (log d)²; C_n measured"),
+    )
+
+
+def zero_error_needs_linear_samples_per_step() -> GrowthStatement:
+    """The same without the polylog: ``O(d)`` fresh samples per step (``ours``: Table 2's literal
+    ``d``, which leaves out the theorem's log factors)."""
+    return _statement(
+        "TTM: zero test error within ⌈log d⌉ steps needs O(d) samples per step",
+        Learner.TTM_FEATURE_LEARNING,
+        Direction.AT_MOST,
+        "C*d",
+        Provenance(TTM_PAPER, _TTM_THEOREM, Tag.OURS, "the polylog dropped; C_n measured"),
+    )
+
+
+_TTM_THEOREM = "informal theorem: zero test error in ⌈log d⌉ iterations, batch Õ(d)"
+
+
+def fixed_features_need_grows_faster(learner: Learner) -> Bound:
+    """The separation's comparison itself (``seed``, the poster): fixed features need more samples
+    than gradient feature learning, by a factor that grows with ``d``. Checked on the paired
+    ratio ``n*_fixed/n*_trained``, whose growth exponent over ``d`` must be above 0 (the bound
+    ``C·d⁰``: the ratio outgrows every constant)."""
+    if learner is Learner.TRAINED_NETWORK or learner not in SEPARATION_LEARNERS:
+        raise ParameterRangeError("learner", learner.value, "random features or NTK-linearised")
+    return Bound(
+        f"n*_{learner.value}(d)/n*_{Learner.TRAINED_NETWORK.value}(d) ≥ C·d^0, growing",
+        "C*d**0",
+        [_D, _C],
+        Provenance(GFL_PAPER, _POSTER, Tag.SEED),
+        "the paired need ratio of fixed features over the trained network",
     )
