@@ -79,6 +79,16 @@ def mixture_settings(
     )
 
 
+def separated_mixture_settings() -> st.SearchStrategy[MixtureSetting]:
+    """:func:`mixture_settings` where Theorem 3.12's bound is below 1 (not vacuous): well-separated
+    clusters (``‖μ‖/σ ∈ [5, 10]``) and small ``γ`` (``0.001…0.004``) and ``ε`` (``0.02…0.1``)."""
+    return mixture_settings(
+        separation_to_noise=st.floats(5.0, 10.0),
+        gamma=log_uniform(0.001, 0.004),
+        epsilon=st.floats(0.02, 0.1),
+    )
+
+
 def xor_settings(
     dimension: st.SearchStrategy[int] = st.integers(2, 96),
     delta: st.SearchStrategy[float] = st.floats(0.15, 0.4),

@@ -17,20 +17,15 @@ from gflcheck.checks.xor_feature_learning import XorConfig, xor_check
 from gflcheck.checks.xor_figure_1 import Figure1Config, Figure1Reading, figure_1_check
 from gflcheck.profiles import budget
 from gflcheck.strategies import (
-    log_uniform,
     lottery_settings,
-    mixture_settings,
+    separated_mixture_settings,
     simplicity_settings,
     xor_settings,
 )
 
 theorem_3_12_on_separated_mixtures = theorem_3_12_check(
     config=dataclasses.replace(Theorem312Config.within(budget()), power=None),
-    settings=mixture_settings(
-        separation_to_noise=st.floats(5.0, 10.0),
-        gamma=log_uniform(0.001, 0.004),
-        epsilon=st.floats(0.02, 0.1),
-    ),
+    settings=separated_mixture_settings(),
 )
 xor_in_log_d_steps = xor_check(
     config=XorConfig(power=None), settings=xor_settings(dimension=st.integers(8, 64))

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from gflcheck.checks.theorem_3_12 import Theorem312Config, check_theorem_3_12
 from gflcheck.profiles import budget
 from gflcheck.report import format_verdict_details
-from gflcheck.strategies import log_uniform, mixture_settings
+from gflcheck.strategies import log_uniform, mixture_settings, separated_mixture_settings
 from gflcheck.theorems.gfl import opt_dropped, single_step
 from gflcheck.verdicts import Outcome
 
@@ -32,11 +32,7 @@ def test_theorem_3_12_is_not_refuted(setting, gflcheck_session):
 
 
 # Non-vacuous region: well-separated clusters and small γ, ε keep the bound below 1.
-SEPARATED = mixture_settings(
-    separation_to_noise=st.floats(5.0, 10.0),
-    gamma=log_uniform(0.001, 0.004),
-    epsilon=st.floats(0.02, 0.1),
-)
+SEPARATED = separated_mixture_settings()
 
 
 def _bound_not_below(level: float):

@@ -512,7 +512,7 @@ def check_sample_growth(
         statement,
         "gfl-kernel-separation" + ("/high-snr" if high else ""),
         partial(_sample_needs_of, config),
-        _dimensions,
+        setting_dimensions,
         config.tolerance,
         config.alpha,
         partial(_quantifiers, statement, config),
@@ -528,7 +528,8 @@ def _sample_needs_of(
     return sample_needs(learner, setting, config)
 
 
-def _dimensions(setting: SeparationSetting) -> Sequence[int]:
+def setting_dimensions(setting: Any) -> Sequence[int]:
+    """The grid of a need check over ``d``: its setting's ``dimensions``."""
     return setting.dimensions
 
 
@@ -715,7 +716,7 @@ def collapse_check(
         statement.bound,
         "d",
         st.nothing(),
-        _dimensions,
+        setting_dimensions,
         partial(_errors_at_schedule, statement, config),
         at_least=statement.rises,
         alpha=config.alpha,

@@ -33,6 +33,7 @@ from gflcheck.checks.kernel_separation import (
     growth_check,
     growth_row,
     samples_needed_row,
+    setting_dimensions,
     walk_needs,
 )
 from gflcheck.distributions.xor_cube import XorCube
@@ -105,7 +106,7 @@ def check_sgd_sample_growth(
         statement,
         "cube-xor",
         partial(_needs, config),
-        _dimensions,
+        setting_dimensions,
         config.tolerance,
         config.alpha,
         partial(_quantifiers, statement, config),
@@ -116,10 +117,6 @@ def check_sgd_sample_growth(
 
 def _needs(config: CubeXorConfig, learner: Learner, setting: CubeXorSetting) -> SampleNeeds:
     return sgd_sample_needs(setting, config)
-
-
-def _dimensions(setting: CubeXorSetting) -> tuple[int, ...]:
-    return setting.dimensions
 
 
 def _quantifiers(

@@ -30,6 +30,7 @@ from gflcheck.checks.kernel_separation import (
     geometric_sample_grid,
     growth_check,
     growth_row,
+    setting_dimensions,
     walk_needs,
 )
 from gflcheck.checks.xor_feature_learning import (
@@ -111,7 +112,7 @@ def check_least_samples_constant(
         statement,
         "ttm-xor-zero-error",
         partial(_needs, config),
-        _dimensions,
+        setting_dimensions,
         TOLERANCE,
         config.alpha,
         partial(_quantifiers, statement, config),
@@ -128,10 +129,6 @@ def least_samples_constants(needs: SampleNeeds) -> dict[int, np.ndarray]:
 
 def _needs(config: XorConfig, learner: Learner, setting: SamplesConstantSetting) -> SampleNeeds:
     return least_batch_for_zero_error(setting, config)
-
-
-def _dimensions(setting: SamplesConstantSetting) -> tuple[int, ...]:
-    return setting.dimensions
 
 
 def _quantifiers(

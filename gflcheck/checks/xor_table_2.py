@@ -46,6 +46,7 @@ from gflcheck.checks.kernel_separation import (
     growth_check,
     growth_row,
     samples_needed_row,
+    setting_dimensions,
     walk_needs,
 )
 from gflcheck.distributions.xor_cube import XorCube
@@ -176,7 +177,7 @@ def check_table_2_growth(
         statement,
         "ttm-table-2",
         partial(_needs, config),
-        _dimensions,
+        setting_dimensions,
         config.tolerance,
         config.alpha,
         partial(_quantifiers, statement, config),
@@ -188,10 +189,6 @@ def check_table_2_growth(
 
 def _needs(config: Table2Config, learner: Learner, setting: Table2Setting) -> SampleNeeds:
     return table_2_sample_needs(learner, setting, config)
-
-
-def _dimensions(setting: Table2Setting) -> tuple[int, ...]:
-    return setting.dimensions
 
 
 def _quantifiers(
