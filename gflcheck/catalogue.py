@@ -208,37 +208,16 @@ NOT_IDENTIFIABLE_ON_K = (
 )
 
 
-def _run_sgd_sample_growth(
-    statement: Callable[[], GrowthStatement], setting: CubeXorSetting, limits: Budget
-) -> tuple[Verdict, Any]:
-    return check_sgd_sample_growth(statement(), setting)
-
-
-def _run_table_2_growth(
+def _run_growth(
+    check: Callable[..., tuple[Verdict, Any]],
     statement: Callable[[], GrowthStatement],
-    setting: Table2Setting,
+    setting: Any,
     limits: Budget,
-    observation: str | None = None,
+    **options: Any,
 ) -> tuple[Verdict, Any]:
-    return check_table_2_growth(statement(), setting, observation=observation)
-
-
-def _run_least_samples_constant(
-    statement: Callable[[], GrowthStatement],
-    setting: SamplesConstantSetting,
-    limits: Budget,
-    observation: str | None = None,
-) -> tuple[Verdict, Any]:
-    return check_least_samples_constant(statement(), setting, observation=observation)
-
-
-def _run_sample_growth(
-    statement: Callable[[], GrowthStatement],
-    setting: SeparationSetting,
-    limits: Budget,
-    observation: str | None = None,
-) -> tuple[Verdict, Any]:
-    return check_sample_growth(statement(), setting, observation=observation)
+    """``check(statement(), setting, **options)``: a growth check of a need walked over ``d``
+    (the separation's, Glasgow's, Table 2's, the zero-error constant's)."""
+    return check(statement(), setting, **options)
 
 
 NO_SINGLE_SCALING = (
@@ -418,7 +397,8 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "XOR-like mixture, d = 16…64: random features need Ω(d²) samples",
         SEPARATION_SETTING,
         partial(
-            _run_sample_growth,
+            _run_growth,
+            check_sample_growth,
             partial(fixed_features_need_quadratic_samples, Learner.RANDOM_FEATURES),
         ),
         sweep=True,
@@ -431,7 +411,7 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "gfl/kernel-separation/trained-network",
         "XOR-like mixture, d = 16…64: Algorithm 1 with 2⌈4 ln d⌉ neurons needs O(d) samples",
         SEPARATION_SETTING,
-        partial(_run_sample_growth, trained_network_needs_linear_samples),
+        partial(_run_growth, check_sample_growth, trained_network_needs_linear_samples),
         sweep=True,
     ),
     collapse_check(
@@ -465,7 +445,7 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "gfl/kernel-separation/trained-network/root-d",
         "false variant near the break point: Algorithm 1 needs only O(√d) samples (low SNR)",
         SEPARATION_SETTING,
-        partial(_run_sample_growth, trained_network_needs_root_d_samples),
+        partial(_run_growth, check_sample_growth, trained_network_needs_root_d_samples),
         sweep=True,
     ),
     CatalogueEntry(
@@ -473,7 +453,7 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "XOR-like mixture, ‖μ‖ = 3·√(d/16), d = 16…128 (the clusters stay apart): Algorithm 1 "
         "with 2⌈4 ln d⌉ neurons needs O((log d)²) samples",
         HIGH_SNR_SEPARATION_SETTING,
-        partial(_run_sample_growth, trained_network_needs_log_squared_samples),
+        partial(_run_growth, check_sample_growth, trained_network_needs_log_squared_samples),
         sweep=True,
     ),
     CatalogueEntry(
@@ -481,7 +461,8 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "observation: in the same scaling, do random features need Ω(d²) samples?",
         HIGH_SNR_SEPARATION_SETTING,
         partial(
-            _run_sample_growth,
+            _run_growth,
+            check_sample_growth,
             partial(fixed_features_need_quadratic_samples, Learner.RANDOM_FEATURES),
             observation=NO_SINGLE_SCALING,
         ),
@@ -504,7 +485,7 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "gfl/kernel-separation/random-features/linear",
         "false variant: random features need only O(d) samples",
         SEPARATION_SETTING,
-        partial(_run_sample_growth, fixed_features_need_linear_samples),
+        partial(_run_growth, check_sample_growth, fixed_features_need_linear_samples),
         sweep=True,
     ),
     CatalogueEntry(
@@ -600,7 +581,9 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "TTM's theorem form, d = 8…64: zero test error within ⌈log d⌉ steps from "
         "O(d·(log d)²) fresh samples per step; the least C_n that works, measured",
         SamplesConstantSetting(),
-        partial(_run_least_samples_constant, zero_error_needs_d_polylog_samples_per_step),
+        partial(
+            _run_growth, check_least_samples_constant, zero_error_needs_d_polylog_samples_per_step
+        ),
         sweep=True,
     ),
     CatalogueEntry(
@@ -608,7 +591,8 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "observation: the same needs against O(d) per step (the polylog dropped)",
         SamplesConstantSetting(),
         partial(
-            _run_least_samples_constant,
+            _run_growth,
+            check_least_samples_constant,
             zero_error_needs_linear_samples_per_step,
             observation="the theorem's batch-size condition is Õ(d), with a polylog(d) factor "
             "(FIDELITY.md §2); O(d) without it is Table 2's literal 'd', not the theorem",
@@ -620,7 +604,7 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "Table 2 on {±1}^d, d = 8…64: the kernel regime (the linearised network at infinite "
         "width, linear loss) needs Ω(d²) samples",
         Table2Setting(),
-        partial(_run_table_2_growth, kernel_regime_needs_quadratic_samples),
+        partial(_run_growth, check_table_2_growth, kernel_regime_needs_quadratic_samples),
         sweep=True,
     ),
     CatalogueEntry(
@@ -628,7 +612,7 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "Table 2 on {±1}^d, d = 8…64: feature learning (m = 20, ⌈ln d⌉ + 1 steps) needs O(d) "
         "samples per step (the theorem's n)",
         Table2Setting(),
-        partial(_run_table_2_growth, feature_learning_needs_linear_samples),
+        partial(_run_growth, check_table_2_growth, feature_learning_needs_linear_samples),
         sweep=True,
     ),
     CatalogueEntry(
@@ -637,7 +621,8 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "reading of 'samples')",
         Table2Setting(count=IN_ALL),
         partial(
-            _run_table_2_growth,
+            _run_growth,
+            check_table_2_growth,
             feature_learning_needs_linear_samples,
             observation="the theorem's n is the batch per step (its batch-size condition); "
             "counted over all ⌈ln d⌉ + 1 steps the need carries the step count's growth, a log "
@@ -649,7 +634,7 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "ttm-xor/table-2/kernel-regime/linear",
         "false variant: the kernel regime needs only O(d) samples (Table 2's contrast denied)",
         Table2Setting(),
-        partial(_run_table_2_growth, kernel_regime_needs_linear_samples),
+        partial(_run_growth, check_table_2_growth, kernel_regime_needs_linear_samples),
         sweep=True,
     ),
     *(
@@ -658,7 +643,7 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
             f"Glasgow 2023 (secondary): minibatch SGD, two-layer ReLU, both layers, logistic "
             f"loss, XOR on {{±1}}^d, d = 16…128: {what}",
             CubeXorSetting(),
-            partial(_run_sgd_sample_growth, statement),
+            partial(_run_growth, check_sgd_sample_growth, statement),
             sweep=True,
         )
         for name, what, statement in (
