@@ -191,8 +191,8 @@ class Bound:
         """The expression as a numpy function of the symbols in declaration order (built once,
         on first use: ``lambdify`` is the slow part of building a bound)."""
         if self._lambdified is None:
-            order = [self._symbols[n] for n in self._order]
-            self._lambdified = sympy.lambdify(order, self.expression, modules="numpy")
+            order = tuple(self._symbols[n] for n in self._order)
+            self._lambdified = _lambdified(order, self.expression)
         return self._lambdified
 
     def cache_key(self) -> tuple[Any, ...]:
@@ -354,6 +354,13 @@ class Bound:
             raise UnknownSymbolError(
                 f"bound {self.name!r} has no symbol {name!r}; its symbols are {self._order}"
             )
+
+
+@functools.lru_cache(maxsize=1024)
+def _lambdified(symbols: tuple[sympy.Symbol, ...], expression: sympy.Expr) -> Callable[..., Any]:
+    """``sympy.lambdify`` once per expression and symbol order in a process: the built-in
+    checks build their bounds afresh for every setting, and the expression is the same."""
+    return sympy.lambdify(list(symbols), expression, modules="numpy")
 
 
 @functools.cache

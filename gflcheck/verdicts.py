@@ -300,10 +300,17 @@ def seeds_for_power(
 ) -> int | None:
     """The least ``k`` whose :func:`refutation_power` against ``rate`` (default ``2δ``) is at
     least ``power`` (``None`` if none up to ``most``). The power is not monotone in ``k`` (the
-    critical count is an integer), so every ``k`` up to ``most`` is evaluated, at once."""
-    seeds = np.arange(1, most + 1)
-    reach = _powers(seeds, delta, alpha, violation_miscoverage, rate) >= power
-    return int(seeds[np.argmax(reach)]) if reach.any() else None
+    critical count is an integer), so every ``k`` is evaluated in order, in blocks that double
+    (1–64, 65–192, …: scipy's binomial quantile costs about 1.5 µs a count, and most answers lie
+    in the first block), up to the first ``k`` that reaches ``power``."""
+    start, size = 1, 64
+    while start <= most:
+        seeds = np.arange(start, min(most, start + size - 1) + 1)
+        reach = _powers(seeds, delta, alpha, violation_miscoverage, rate) >= power
+        if reach.any():
+            return int(seeds[np.argmax(reach)])
+        start, size = start + size, 2 * size
+    return None
 
 
 def seeds_to_confirm(

@@ -191,3 +191,22 @@ def test_refutation_power_is_the_binomial_tail_past_the_tests_critical_count():
     states = SeedStates(flags, ~flags, np.zeros(14, bool))
     assert decide_violation_rate(states, 0.2, 0.05).outcome is not Outcome.VIOLATED
     assert refutation_power(3, 0.4, 0.05) == 0.0  # no count rejects: nothing can be refuted
+
+
+@pytest.mark.parametrize(
+    ("delta", "alpha", "power", "most"),
+    [
+        (0.2, 0.05, 0.8, 10_000),
+        (0.02, 0.00125, 0.8, 10_000),
+        (0.1, 0.01, 0.95, 100),
+        (0.4, 0.5, 0.9, 3),
+    ],
+)
+def test_seeds_for_power_is_the_least_count_of_a_scan_of_every_count(delta, alpha, power, most):
+    """The search goes through the counts in blocks and stops at the first block that reaches
+    the power (the power is not monotone in k): the answer is that of scanning every count."""
+    from gflcheck.verdicts import refutation_power, seeds_for_power
+
+    found = seeds_for_power.__wrapped__(delta, alpha, power=power, most=most)
+    counts = range(1, most + 1)
+    assert found == next((k for k in counts if refutation_power(k, delta, alpha) >= power), None)
