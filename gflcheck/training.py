@@ -307,6 +307,23 @@ class PresampledBatches:
         return int(self.x.shape[3])
 
 
+def fresh_batches(
+    distribution: LabelledSampler,
+    seeds: Sequence[int],
+    batch_size: int,
+    steps: int,
+    dtype: torch.dtype = torch.float32,
+) -> PresampledBatches:
+    """The ``steps + 1`` fresh batches that :func:`train_algorithm_1` draws for ``seeds`` (the same
+    streams, the same values), drawn in advance: ``x [T+1, k, n, d]``, ``y [T+1, k, n]``. A seed's
+    batches do not depend on the width, so runs of one seed at several widths can share them."""
+    require_positive_int("steps", steps, "fresh_batches")
+    require_positive_int("batch_size", batch_size, "fresh_batches")
+    stream = _BatchStream(distribution, tuple(int(s) for s in seeds), batch_size, True, dtype)
+    xs, ys = zip(*(stream.next() for _ in range(steps + 1)), strict=True)
+    return PresampledBatches(torch.stack(xs), torch.stack(ys))
+
+
 @cached_run
 def train_algorithm_1(
     distribution: LabelledSampler | PresampledBatches,
@@ -347,7 +364,9 @@ def train_algorithm_1(
             raise ParameterRangeError(
                 "batches", tuple(distribution.y.shape), f"y of shape {expected}"
             )
-        given = iter(zip(distribution.x.to(dtype), distribution.y.to(dtype), strict=True))
+        # Converted a step at a time: the batches may be stored narrower (±1 points as int8).
+        pairs = zip(distribution.x, distribution.y, strict=True)
+        given = ((x.to(dtype), y.to(dtype)) for x, y in pairs)
         data = _GivenBatches(given)
     else:
         data = _BatchStream(distribution, seeds, batch_size, recipe.fresh_samples, dtype)

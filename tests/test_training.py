@@ -167,6 +167,29 @@ def test_presampled_batches_train_exactly_as_manual_steps(xor8, xor8_recipe, gen
         train_algorithm_1(PresampledBatches(x, y), xor8_recipe, 8, steps + 1, n, seeds=[0, 1])
 
 
+def test_fresh_batches_drawn_in_advance_train_exactly_as_the_stream(xor8, xor8_recipe):
+    """Runs of one seed at several widths share its batches (the parity walk): drawn in advance
+    and stored narrower, they must give the numbers the trainer's own stream gives."""
+    from gflcheck.distributions.structured_parity import StructuredParity
+    from gflcheck.training import PresampledBatches, fresh_batches
+
+    seeds, steps = (3, 4), 20  # more steps than one of the stream's chunks
+    direct = train_algorithm_1(xor8, xor8_recipe, 8, steps, 32, seeds)
+    given = train_algorithm_1(
+        fresh_batches(xor8, seeds, 32, steps), xor8_recipe, 8, steps, 32, seeds
+    )
+    assert torch.equal(given.final.W, direct.final.W) and torch.equal(given.final.a, direct.final.a)
+    parity = StructuredParity(6, (0, 2))
+    batches = fresh_batches(parity, seeds, 16, steps)
+    assert batches.x.shape == (steps + 1, 2, 16, 6) and batches.y.shape == (steps + 1, 2, 16)
+    narrow = PresampledBatches(batches.x.to(torch.int8), batches.y.to(torch.int8))
+    one = train_algorithm_1(parity, xor8_recipe, 8, steps, 16, seeds)
+    other = train_algorithm_1(narrow, xor8_recipe, 8, steps, 16, seeds)
+    assert torch.equal(one.final.W, other.final.W)
+    with pytest.raises(ParameterRangeError, match="steps"):
+        fresh_batches(parity, seeds, 16, 0)
+
+
 def test_a_subnetwork_trains_its_own_neurons_on_the_same_batches(xor8, xor8_recipe):
     seeds = (1, 2)
     full = train_algorithm_1(xor8, xor8_recipe, 64, 3, 32, seeds, dtype=torch.float64)
