@@ -21,7 +21,9 @@ entry is one pickle file after a ``gflcheck-run-cache/N`` header line, written a
 (:func:`gflcheck._files.write_atomically`): Ctrl-C leaves no partial entry. While a run is computed
 its process holds an exclusive lock (``flock``) on ``<key>.lock`` beside the entry: another process
 that needs the same run (a parallel main job, pytest-xdist workers) waits and reads the entry
-instead of computing it again; the lock file is removed once the entry is stored. An entry that cannot be
+instead of computing it again; the lock file is removed once the entry is stored. A cache made
+with ``defer_when_busy`` raises :class:`RunBusy` instead of waiting, so that a scheduler (``gflcheck
+check -j``) can give the worker another entry and come back to this one. An entry that cannot be
 read raises :class:`CacheError` naming the file; it is never overwritten or deleted silently. The
 cache directory carries a marker file; a directory that holds other files is refused, and
 ``clear`` deletes only files that carry the header, inside a marked directory. No cache is active
@@ -85,6 +87,17 @@ class CacheError(GflcheckError):
             f"cache entry {path} cannot be read ({problem}); it was left as it is. Delete it, "
             f"or clear the cache with `gflcheck cache clear`, to recompute"
         )
+
+
+class RunBusy(BaseException):
+    """Raised instead of waiting, by a :class:`RunCache` with ``defer_when_busy``, when another
+    process holds the lock on a run this one needs: its caller may run something else and try
+    again later. A ``BaseException``, like ``KeyboardInterrupt``, so that no check's ``except
+    Exception`` turns it into an outcome; the runs stored before it stay stored."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"run {key[:12]}… is being computed by another process")
 
 
 class ForeignDirectoryError(GflcheckError):
@@ -348,6 +361,7 @@ class RunCache:
     directory: Path
     hits: int = 0
     misses: int = 0
+    defer_when_busy: bool = False  # raise RunBusy instead of waiting on another process's lock
 
     def __post_init__(self) -> None:
         self.directory = Path(self.directory)
@@ -392,7 +406,10 @@ class RunCache:
         created = [folder for folder in (self.directory, path.parent) if not folder.exists()]
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (fcntl.LOCK_NB if self.defer_when_busy else 0))
+            except BlockingIOError:
+                raise RunBusy(key) from None
             try:
                 yield
             finally:
@@ -564,6 +581,7 @@ def cached_run(function: Callable[P, R]) -> Callable[P, R]:
 __all__ = [
     "CacheError",
     "CacheKeyError",
+    "RunBusy",
     "RunCache",
     "active_cache",
     "cached_run",

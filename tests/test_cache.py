@@ -398,6 +398,28 @@ def test_a_run_two_workers_need_at_once_is_computed_once(tmp_path):
     assert list(tmp_path.rglob("*.lock")) == []
 
 
+def test_a_cache_that_defers_raises_instead_of_waiting_on_another_lock(tmp_path):
+    """``gflcheck check -j`` gives a worker another entry instead of leaving it idle on a lock
+    (RunBusy); once the lock is free the same call computes and stores its run."""
+    import fcntl
+
+    deferring = RunCache(tmp_path, defer_when_busy=True)
+    with use_cache(deferring):
+        key = cache.canonical_key(slow_square.uncached, {"seed": 5})
+    lock = deferring.path(key).with_suffix(cache.LOCK_SUFFIX)
+    lock.parent.mkdir(parents=True)
+    COMPUTED.clear()
+    with lock.open("a") as other_process:  # another open file: flock conflicts as across processes
+        fcntl.flock(other_process, fcntl.LOCK_EX)
+        with use_cache(deferring), pytest.raises(cache.RunBusy):
+            slow_square(5)
+        fcntl.flock(other_process, fcntl.LOCK_UN)
+    assert COMPUTED == [] and deferring.entries() == []
+    with use_cache(deferring):
+        assert slow_square(5) == 25
+    assert COMPUTED == [5] and len(deferring.entries()) == 1
+
+
 def test_the_modules_left_out_of_the_code_version_cache_nothing():
     """Editing the CLI, the reports, the set-up descriptions or the sensitivity analysis replays
     the run cache; that is sound only while no cached run lives there."""
