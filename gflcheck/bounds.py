@@ -234,14 +234,13 @@ class Bound:
 
     def latex(self) -> str:
         """The expression in LaTeX."""
-        return sympy.latex(self.expression)
+        return _latex(self.expression)
 
     def mathml(self) -> str:
         """The expression in presentation MathML (the content of a ``<math>`` element), which
         browsers render with no script or network fetch. sympy writes Euler's number as the
         double-struck ``ⅇ``; it is written as a plain italic ``e`` here, as in the papers."""
-        markup = sympy.mathml(self.expression, printer="presentation")
-        return markup.replace("<mi>&ExponentialE;</mi>", "<mi>e</mi>")
+        return _mathml(self.expression)
 
     def __repr__(self) -> str:
         return f"Bound({self.name!r}, {self.expression}, {self.provenance})"
@@ -354,6 +353,19 @@ class Bound:
             raise UnknownSymbolError(
                 f"bound {self.name!r} has no symbol {name!r}; its symbols are {self._order}"
             )
+
+
+@functools.lru_cache(maxsize=1024)
+def _latex(expression: sympy.Expr) -> str:
+    """:meth:`Bound.latex`, once per expression in a process (every verdict record prints it)."""
+    return sympy.latex(expression)
+
+
+@functools.lru_cache(maxsize=1024)
+def _mathml(expression: sympy.Expr) -> str:
+    """:meth:`Bound.mathml`, once per expression in a process."""
+    markup = sympy.mathml(expression, printer="presentation")
+    return markup.replace("<mi>&ExponentialE;</mi>", "<mi>e</mi>")
 
 
 @functools.lru_cache(maxsize=1024)

@@ -313,6 +313,7 @@ def seeds_for_power(
     return None
 
 
+@functools.cache
 def seeds_to_confirm(
     delta: float, alpha: float, satisfaction_miscoverage: float = 0.0, unconfirmed: int = 0
 ) -> int:
