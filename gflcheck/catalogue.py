@@ -41,6 +41,7 @@ from gflcheck.checks.parity_separation import (
     check_size_growth,
     size_needs,
 )
+from gflcheck.checks.parity_separation import paired_gap_check as parity_paired_gap_check
 from gflcheck.checks.sgd_cube_xor import CubeXorSetting, check_sgd_sample_growth
 from gflcheck.checks.simplicity_bias import SimplicitySetting, check_simplicity_bias
 from gflcheck.checks.theorem_3_12 import (
@@ -539,6 +540,13 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "false variant: random features need only O(k) features",
         PARITY_SEPARATION_SETTING,
         partial(_run_size_growth, fixed_features_need_linear_size),
+        sweep=True,
+    ),
+    parity_paired_gap_check().catalogue_entry(
+        PARITY_SEPARATION_SETTING,
+        "structured parity on {±1}^12, k = 2…5: random features' size need over the trained "
+        "network's, paired by seed, grows with k (whichever of 2^k and k⁴ each follows)",
+        "gfl/kernel-separation/parity/paired-gap",
         sweep=True,
     ),
     CatalogueEntry(

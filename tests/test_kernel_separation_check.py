@@ -159,6 +159,34 @@ def test_paired_gap_check_decides_on_the_ratios_growth(monkeypatch, fixed_expone
     assert verdict.outcome is expected
 
 
+@pytest.mark.parametrize(
+    ("random_feature_base", "expected"),
+    [(2.0, Outcome.HOLDS), (1.1, Outcome.VIOLATED), (1.4, Outcome.INCONCLUSIVE)],
+)
+def test_parity_paired_gap_is_a_log_linear_slope_in_k(monkeypatch, random_feature_base, expected):
+    """On parity the ratio of the sizes needed is fitted on k itself (log-linear): random
+    features needing base^k against neurons needing about 1.4^k per unit k (k² over k = 2…5)
+    grow the ratio for base 2, shrink it for 1.1, and keep it flat for 1.4."""
+    setting, config = ParitySeparationSetting(), ParitySeparationConfig()
+    rng = np.random.default_rng(2)
+    seeds = tuple(range(config.seeds))
+
+    def needs(learner, growth):
+        sizes = {
+            k: 4 * growth(k) * np.exp(rng.normal(0, 0.05, config.seeds)) for k in setting.sparsities
+        }
+        return SampleNeeds(learner, setting, config, seeds, sizes, {}, logarithmic=False)
+
+    measured = {
+        Learner.RANDOM_FEATURES: needs(Learner.RANDOM_FEATURES, lambda k: random_feature_base**k),
+        Learner.TRAINED_NETWORK: needs(Learner.TRAINED_NETWORK, lambda k: 1.4**k),
+    }
+    monkeypatch.setattr(parity_separation, "size_needs", lambda learner, *args: measured[learner])
+    verdict = parity_separation.paired_gap_check().run(setting)
+    assert verdict.outcome is expected
+    assert "on k" in verdict.quantity and "log d" not in verdict.quantity
+
+
 @pytest.mark.parametrize("learner", SEPARATION_LEARNERS)
 def test_learner_test_errors_are_reproducible_and_in_range(learner):
     setting = SeparationSetting(dimensions=(4, 8), seed=5)

@@ -398,9 +398,9 @@ def sample_needs(
 
 
 def exponent_gap(fixed: SampleNeeds, trained: SampleNeeds) -> SlopeFit:
-    """How much faster ``fixed``'s sample need grows than ``trained``'s: OLS slope of
-    ``log(n*_fixed/n*_trained)`` on ``log d``, paired by dimension and seed (both learners see
-    the same training samples; the seeds both measured), with its ``1 − α`` interval. Censored
+    """How much faster ``fixed``'s need grows than ``trained``'s: OLS slope of
+    ``log(n*_fixed/n*_trained)`` on ``log d`` (on ``k`` for needs fitted log-linearly), paired by
+    value and seed (the seeds both measured), with its ``1 − α`` interval. Censored
     pairs are left out."""
     common = min(len(fixed.seeds), len(trained.seeds))
     if fixed.seeds[:common] != trained.seeds[:common] or fixed.setting != trained.setting:
@@ -418,35 +418,70 @@ def exponent_gap(fixed: SampleNeeds, trained: SampleNeeds) -> SlopeFit:
 def paired_gap_check(
     fixed: Learner = Learner.RANDOM_FEATURES, config: SeparationConfig | None = None
 ) -> TheoryCheck[SeparationSetting]:
-    """The separation's comparison as a :class:`~gflcheck.declare.TheoryCheck`
-    (:func:`~gflcheck.theorems.separation.fixed_features_need_grows_faster`): the slope of the
-    paired ratio ``n*_fixed/n*_trained`` on ``log d`` (:func:`exponent_gap`), with its two-sided
-    ``1 − α`` interval, against 0. *Holds* when the interval's lower end is above 0 (the ratio
-    grows), *violated* when its upper end is below (exact p-value at ``α_v``). Censored pairs are
-    left out and counted in the verdict's notes. Declared false-alarm rate: ``α_v``."""
+    """The separation's comparison on the mixture
+    (:func:`~gflcheck.theorems.separation.fixed_features_need_grows_faster`): the paired ratio
+    ``n*_fixed/n*_trained`` grows with ``d`` (:func:`need_ratio_check`, slope on ``log d``)."""
     config = config or SeparationConfig()
-    bound = fixed_features_need_grows_faster(fixed)
-    return TheoryCheck(
-        name=f"gfl-kernel-separation/paired-gap/{fixed.name.lower().replace('_', '-')}",
-        bound=bound,
-        settings=st.nothing(),
-        bound_values=no_setting_symbols,
-        compared_with=_no_growth,
-        measure=partial(_paired_gap, fixed, config),
-        quantifiers=partial(_paired_gap_quantifiers, fixed),
-        kind=StatementKind.FOR_EVERY,
-        miscoverage=config.alpha / 2,
-        at_least=True,
-        seeds=1,
-        statement=f"{fixed.value} need grows faster than the trained network's",
-        quantity="slope of log(n*_fixed/n*_trained) on log d",
+    return need_ratio_check(
+        fixed,
+        fixed_features_need_grows_faster(fixed),
+        f"gfl-kernel-separation/paired-gap/{fixed.name.lower().replace('_', '-')}",
+        partial(_sample_needs_of, config),
+        setting_dimensions,
+        "d",
+        config.alpha,
+        "both learners see the same training samples",
         label=_scaling_label,
         setup=partial(setup_of_separation, fixed),
     )
 
 
-def _no_growth(bound: Bound, setting: SeparationSetting) -> float:
-    return float(bound.exponent("d"))
+def need_ratio_check(
+    fixed: Learner,
+    bound: Bound,
+    name: str,
+    needs: Callable[[Learner, Any], SampleNeeds],
+    grid: Callable[[Any], Sequence[int]],
+    variable: str,
+    alpha: float,
+    pairing: str,
+    label: Callable[[Any], str] | None = None,
+    setup: SetUp | Callable[[Any], SetUp] | None = None,
+    logarithmic: bool = True,
+) -> TheoryCheck[Any]:
+    """A separation's comparison as a :class:`~gflcheck.declare.TheoryCheck`: the slope of the
+    paired ratio ``need_fixed/need_trained`` (:func:`exponent_gap`; on ``log d``, or on ``k``
+    with ``logarithmic=False``), with its two-sided ``1 − α`` interval, against the slope of
+    ``bound`` (a constant: 0). *Holds* when the interval's lower end is above 0 (the ratio grows),
+    *violated* when its upper end is below (exact p-value at ``α_v``). Censored pairs are left out
+    and counted in the verdict's notes. ``pairing`` says what the two learners share for a seed.
+    Declared false-alarm rate: ``α_v``."""
+    return TheoryCheck(
+        name=name,
+        bound=bound,
+        settings=st.nothing(),
+        bound_values=no_setting_symbols,
+        compared_with=partial(_constant_slope, variable),
+        measure=partial(_paired_gap, fixed, needs, variable, alpha),
+        quantifiers=partial(_paired_gap_quantifiers, fixed, grid, variable, pairing),
+        kind=StatementKind.FOR_EVERY,
+        miscoverage=alpha / 2,
+        at_least=True,
+        seeds=1,
+        statement=f"{fixed.value} need grows faster than the trained network's",
+        quantity=f"slope of log(n*_fixed/n*_trained) on {'log ' if logarithmic else ''}{variable}",
+        label=label,
+        setup=setup,
+    )
+
+
+def _constant_slope(variable: str, bound: Bound, setting: Any) -> float:
+    """The bound's slope in ``variable`` (``∂log B/∂log v``; the bound is a constant, so 0 on
+    the log-linear scale too)."""
+    slope = float(bound.exponent(variable))
+    if slope != 0:
+        raise ParameterRangeError("bound", bound.name, f"a constant in {variable}")
+    return slope
 
 
 def _scaling_label(setting: SeparationSetting) -> str:
@@ -454,43 +489,56 @@ def _scaling_label(setting: SeparationSetting) -> str:
 
 
 def _paired_gap(
-    fixed: Learner, config: SeparationConfig, setting: SeparationSetting, seeds: tuple[int, ...]
+    fixed: Learner,
+    needs_of: Callable[[Learner, Any], SampleNeeds],
+    variable: str,
+    alpha: float,
+    setting: Any,
+    seeds: tuple[int, ...],
 ) -> Measurement:
-    needs = (
-        sample_needs(fixed, setting, config),
-        sample_needs(Learner.TRAINED_NETWORK, setting, config),
-    )
+    needs = (needs_of(fixed, setting), needs_of(Learner.TRAINED_NETWORK, setting))
     gap = exponent_gap(*needs)
     censored = sum(n.censored for n in needs)
     return Measurement(
         [gap.slope],
         lower=[gap.lower],
         upper=[gap.upper],
-        miscoverage=config.alpha / 2,
-        notes=(f"{censored} (d, seed) needs censored at the cap, left out",) if censored else (),
+        miscoverage=alpha / 2,
+        notes=(f"{censored} ({variable}, seed) needs censored at the cap, left out",)
+        if censored
+        else (),
         evidence=needs,
         degrees_of_freedom=gap.degrees_of_freedom,
     )
 
 
 def _paired_gap_quantifiers(
-    fixed: Learner, setting: SeparationSetting, measured: Measurement
+    fixed: Learner,
+    grid: Callable[[Any], Sequence[int]],
+    variable: str,
+    pairing: str,
+    setting: Any,
+    measured: Measurement,
 ) -> tuple[QuantifierInstantiation, ...]:
     fixed_needs, trained_needs = measured.evidence
-    largest = max(setting.dimensions)
+    values = list(grid(setting))
+    largest = max(values)
     common = min(len(fixed_needs.seeds), len(trained_needs.seeds))
     more = int((fixed_needs.needs[largest][:common] > trained_needs.needs[largest][:common]).sum())
+    scale = f"log {variable}" if fixed_needs.logarithmic else variable
     return (
         QuantifierInstantiation(
             "paired by seed",
-            "both learners see the same training samples; ratio n*_fixed/n*_trained per "
-            "(d, seed), OLS slope of its log on log d",
+            f"{pairing}; ratio n*_fixed/n*_trained per ({variable}, seed), OLS slope of its log "
+            f"on {scale}",
             f"slope {float(measured.values[0]):.2f}, CI [{float(measured.lower_bounds[0]):.2f}, "
-            f"{float(measured.upper_bounds[0]):.2f}] on {common} seeds × {len(setting.dimensions)} d",
+            f"{float(measured.upper_bounds[0]):.2f}] on {common} seeds × {len(values)} "
+            f"{variable}",
         ),
         QuantifierInstantiation(
-            "at the largest d",
-            f"seeds whose {fixed.value} need exceeds the trained network's at d = {largest}",
+            f"at the largest {variable}",
+            f"seeds whose {fixed.value} need exceeds the trained network's at "
+            f"{variable} = {largest}",
             f"{more} of {common}; median needs {np.median(fixed_needs.needs[largest]):g} "
             f"against {np.median(trained_needs.needs[largest]):g}",
         ),

@@ -30,6 +30,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 import torch
@@ -43,12 +44,23 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.cache import cached_run
-from gflcheck.checks.kernel_separation import SampleNeeds, growth_check, walk_needs
+from gflcheck.checks.kernel_separation import (
+    SampleNeeds,
+    growth_check,
+    need_ratio_check,
+    walk_needs,
+)
+from gflcheck.declare import TheoryCheck
 from gflcheck.distributions.structured_parity import StructuredParity
 from gflcheck.errors import ParameterRangeError
 from gflcheck.random import stream_seed, torch_generator
 from gflcheck.setups import parity_setup
-from gflcheck.theorems.separation import Direction, GrowthStatement, Learner
+from gflcheck.theorems.separation import (
+    Direction,
+    GrowthStatement,
+    Learner,
+    random_features_size_grows_faster_in_k,
+)
 from gflcheck.training import (
     PresampledBatches,
     fresh_batches,
@@ -256,6 +268,33 @@ def check_size_growth(
         parity_setup(statement.learner.value),
     )
     return check.run_with_evidence(setting)
+
+
+def paired_gap_check(config: ParitySeparationConfig | None = None) -> TheoryCheck[Any]:
+    """The parity separation's comparison
+    (:func:`~gflcheck.theorems.separation.random_features_size_grows_faster_in_k`): the paired
+    ratio ``N*_random features/m*_trained``, per ``k`` and seed, grows with ``k``: the slope of
+    its log on ``k``, with its two-sided ``1 − α`` interval, above 0
+    (:func:`~gflcheck.checks.kernel_separation.need_ratio_check`)."""
+    config = config or ParitySeparationConfig()
+    return need_ratio_check(
+        Learner.RANDOM_FEATURES,
+        random_features_size_grows_faster_in_k(),
+        "gfl-parity-separation/paired-gap/random-features",
+        partial(_size_needs_of, config),
+        _sparsities,
+        "k",
+        config.alpha,
+        "the same seed index: the features' and the network's streams of one seed (random "
+        "features see the population, the network fresh batches)",
+        label=_parity_label,
+        setup=parity_setup(Learner.RANDOM_FEATURES.value),
+        logarithmic=False,
+    )
+
+
+def _parity_label(setting: ParitySeparationSetting) -> str:
+    return f"d={setting.dimension}"
 
 
 def _size_needs_of(

@@ -533,3 +533,20 @@ def fixed_features_need_grows_faster(learner: Learner) -> Bound:
         Provenance(GFL_PAPER, _POSTER, Tag.SEED),
         "the paired need ratio of fixed features over the trained network",
     )
+
+
+def random_features_size_grows_faster_in_k() -> Bound:
+    """The parity separation's comparison (``seed``, the poster: fixed features need exponentially
+    many features, gradient feature learning polynomially many neurons): the paired ratio
+    ``N*_random features/m*_trained`` grows with the parity order ``k``. Its log-linear slope in
+    ``k`` must be above 0 (the bound ``C·k⁰``: the ratio outgrows every constant). It holds
+    whichever rates the two needs follow, so it does not depend on telling ``2^k`` from ``k⁴`` on
+    the grid (:func:`gflcheck.checks.parity_separation.identifiable_from`)."""
+    trained = Learner.TRAINED_NETWORK.value
+    return Bound(
+        f"N*_{Learner.RANDOM_FEATURES.value}(k)/m*_{trained}(k) ≥ C·k^0, growing",
+        "C*k**0",
+        [_K, _C],
+        Provenance(GFL_PAPER, _PARITY_POSTER, Tag.SEED),
+        "the paired size ratio of random features over the trained network",
+    )
