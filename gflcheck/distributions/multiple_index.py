@@ -38,7 +38,11 @@ from gflcheck._validation import require_int_at_least, require_positive_int
 from gflcheck.errors import ParameterRangeError
 
 _RADIUS_CUTOFF = 9.0
-_CHUNK = 1024
+_CHUNK = 32
+"""Rows of ``(w, b)`` per block of :meth:`MultipleIndex.simplified_gradient`: a ``[32, N]`` block
+of the ``N = 4608`` quadrature nodes (float64, 1.2 MB) stays in a core's cache through the ten
+elementwise passes, where 1024 rows (38 MB) streamed through memory each time: 3.5× faster on
+8192 draws, the same numbers bit for bit (``bench/README.md``)."""
 
 
 @dataclass(frozen=True)

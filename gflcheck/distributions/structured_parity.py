@@ -27,6 +27,7 @@ from gflcheck.networks import TwoLayerReLU
 
 EXACT_DIMENSION_LIMIT = 20
 _CHUNK = 1 << 16
+_CACHED_ENTRIES = 1 << 16  # float64 entries of a block that fits a core's cache (512 KB)
 
 
 @dataclass(frozen=True)
@@ -113,13 +114,20 @@ class StructuredParity:
         """Exact ``G(w, b) = Σ_x P(x) y x 1[wᵀx > b]``: ``w [..., d]``, ``b [...]`` → ``[..., d]``."""
         x, probability = self.points()
         weight = probability * self.labels(x)
-        w, b = w.double(), b.double()
+        shape = w.shape
+        w, b = w.double().reshape(-1, self.dimension), b.double().reshape(-1)
         total = torch.zeros(*w.shape, dtype=torch.float64)
-        for start in range(0, len(x), _CHUNK):
-            chunk = x[start : start + _CHUNK]
-            active = (w @ chunk.T > b[..., None]).double()  # [..., chunk]
-            total += (active * weight[start : start + _CHUNK]) @ chunk
-        return total
+        # Rows of (w, b) in blocks whose [rows, points] indicator stays in a core's cache (it
+        # streamed through memory for all rows at once: 4.7× slower on 20 000 draws at d = 10,
+        # the same sums bit for bit).
+        rows = max(1, _CACHED_ENTRIES // min(len(x), _CHUNK))
+        for first in range(0, len(w), rows):
+            block = slice(first, first + rows)
+            for start in range(0, len(x), _CHUNK):
+                chunk = x[start : start + _CHUNK]
+                active = (w[block] @ chunk.T > b[block, None]).double()  # [rows, chunk]
+                total[block] += (active * weight[start : start + _CHUNK]) @ chunk
+        return total.reshape(shape)
 
     def hinge_loss(self, network: TwoLayerReLU) -> torch.Tensor:
         """Exact ``L_D(f) = E max(0, 1 − y f(x))`` per run: ``[k]``."""
