@@ -526,11 +526,10 @@ def fixed_features_need_grows_faster(learner: Learner) -> Bound:
     ``C·d⁰``: the ratio outgrows every constant)."""
     if learner is Learner.TRAINED_NETWORK or learner not in SEPARATION_LEARNERS:
         raise ParameterRangeError("learner", learner.value, "random features or NTK-linearised")
-    return Bound(
-        f"n*_{learner.value}(d)/n*_{Learner.TRAINED_NETWORK.value}(d) ≥ C·d^0, growing",
-        "C*d**0",
-        [_D, _C],
-        Provenance(GFL_PAPER, _POSTER, Tag.SEED),
+    return _growing_ratio(
+        f"n*_{learner.value}(d)/n*_{Learner.TRAINED_NETWORK.value}(d)",
+        _D,
+        _POSTER,
         "the paired need ratio of fixed features over the trained network",
     )
 
@@ -542,11 +541,21 @@ def random_features_size_grows_faster_in_k() -> Bound:
     ``k`` must be above 0 (the bound ``C·k⁰``: the ratio outgrows every constant). It holds
     whichever rates the two needs follow, so it does not depend on telling ``2^k`` from ``k⁴`` on
     the grid (:func:`gflcheck.checks.parity_separation.identifiable_from`)."""
-    trained = Learner.TRAINED_NETWORK.value
-    return Bound(
-        f"N*_{Learner.RANDOM_FEATURES.value}(k)/m*_{trained}(k) ≥ C·k^0, growing",
-        "C*k**0",
-        [_K, _C],
-        Provenance(GFL_PAPER, _PARITY_POSTER, Tag.SEED),
+    return _growing_ratio(
+        f"N*_{Learner.RANDOM_FEATURES.value}(k)/m*_{Learner.TRAINED_NETWORK.value}(k)",
+        _K,
+        _PARITY_POSTER,
         "the paired size ratio of random features over the trained network",
+    )
+
+
+def _growing_ratio(ratio: str, variable: SymbolDomain, location: str, description: str) -> Bound:
+    """``ratio ≥ C·v⁰``, growing: the bound of a separation's paired comparison (``seed``)."""
+    v = variable.name
+    return Bound(
+        f"{ratio} ≥ C·{v}^0, growing",
+        f"C*{v}**0",
+        [variable, _C],
+        Provenance(GFL_PAPER, location, Tag.SEED),
+        description,
     )
