@@ -206,7 +206,9 @@ def learner_population_errors(
     recipe = recipe.with_first_step_boost(config.first_step_boost, "parity-separation")
     every = max(1, config.steps // config.checkpoints)
     parts = [_seed_batches(distribution, config.batch_size, config.steps, s) for s in seeds]
-    run = train_algorithm_1(
+    # Not cached on its own: this function's entry already holds the result, and keying the run
+    # by its batches would hash up to 100 MB of them at every width.
+    run = train_algorithm_1.uncached(  # type: ignore[attr-defined]
         PresampledBatches(*(torch.stack(part, 1) for part in zip(*parts, strict=True))),
         recipe,
         size,
