@@ -42,6 +42,7 @@ import torch
 
 from gflcheck._files import write_atomically
 from gflcheck.defaults import DEFAULT_SLACK_TOLERANCE
+from gflcheck.devices import device_name
 from gflcheck.errors import GflcheckError
 from gflcheck.verdicts import FAMILY_ALPHA, Outcome, Verdict
 
@@ -73,7 +74,7 @@ def environment() -> dict[str, str]:
         "numpy": np.__version__,
         "python": f"{sys.version_info.major}.{sys.version_info.minor}",
         "machine": platform.machine(),
-        "device": "cpu",
+        "device": device_name(),
     }
 
 

@@ -64,6 +64,7 @@ except ImportError:  # not on Windows: no cross-process lock (RunCache.computing
 import gflcheck
 from gflcheck._files import write_atomically
 from gflcheck.defaults import CACHE_DIRECTORY_VARIABLE, DEFAULT_CACHE_DIRECTORY
+from gflcheck.devices import device_name
 from gflcheck.errors import GflcheckError, SettingRejectedError
 
 FORMAT = "gflcheck-run-cache/2"
@@ -271,9 +272,11 @@ def _installation_directories() -> tuple[Path, ...]:
 
 def environment() -> dict[str, str]:
     """What a cached number depends on besides the code and the arguments: library versions,
-    the machine, torch's thread count (the order of floating-point sums) and default dtype."""
+    the machine, the compute device (:mod:`gflcheck.devices`), torch's thread count (the order of
+    floating-point sums) and default dtype."""
     return {
         **_library_versions(),
+        "device": device_name(),
         "torch_threads": str(torch.get_num_threads()),
         "torch_default_dtype": str(torch.get_default_dtype()),
     }

@@ -34,8 +34,10 @@ from gflcheck.defaults import (
     CACHE_DIRECTORY_VARIABLE,
     DEFAULT_CACHE_DIRECTORY,
     DEFAULT_SLACK_TOLERANCE,
+    DEVICE_VARIABLE,
 )
-from gflcheck.errors import SettingRejectedError
+from gflcheck.devices import compute_device, resolve_device, using_device
+from gflcheck.errors import ParameterRangeError, SettingRejectedError
 from gflcheck.profiles import BUDGETS, budget
 from gflcheck.report import (
     format_table,
@@ -88,6 +90,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"./{DEFAULT_CACHE_DIRECTORY})",
     )
     common.add_argument("--no-cache", action="store_true", help="train everything afresh")
+    common.add_argument(
+        "--device",
+        default=None,
+        help=f"where the training runs: cpu (default; also ${DEVICE_VARIABLE}), cuda or cuda:N; "
+        "random draws stay on the CPU, so a seed gives the same data on every device",
+    )
     common.add_argument(
         "--threads",
         type=int,
@@ -225,6 +233,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    try:
+        device = resolve_device(getattr(arguments, "device", None))
+    except ParameterRangeError as error:
+        print(f"gflcheck: --device: {error}", file=sys.stderr)
+        return 2
     run_cache = None if arguments.no_cache else _run_cache(arguments)
     try:
         if run_cache is not None:
@@ -233,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gflcheck: {error}", file=sys.stderr)
         return 2
     try:
-        with cache.use_cache(run_cache):
+        with cache.use_cache(run_cache), using_device(device):
             if arguments.command == "baseline":
                 return _baseline(arguments)
             if arguments.command == "report":
@@ -844,12 +857,16 @@ def _run_in_processes(entries, limits, jobs: int, work, progress: Progress):
     run_cache = cache.active_cache()
     directory = None if run_cache is None else str(run_cache.directory)
     threads = torch.get_num_threads()
+    device = str(compute_device())
     queue = deque(sorted(range(len(entries)), key=lambda index: not entries[index].sweep))
     outcomes: dict[int, Verdict | SettingRejectedError] = {}
     turns: Counter[int] = Counter()
     # Fork shares the imported modules (a warm run stays as fast as a serial one); with more than
-    # one torch thread the parent may hold an OpenMP pool, which a forked child must not inherit.
-    forkable = threads == 1 and "fork" in multiprocessing.get_all_start_methods()
+    # one torch thread the parent may hold an OpenMP pool, and with a GPU a CUDA driver state,
+    # which a forked child must not inherit.
+    forkable = (
+        threads == 1 and device == "cpu" and "fork" in multiprocessing.get_all_start_methods()
+    )
     context = multiprocessing.get_context("fork" if forkable else "spawn")
     workers = min(jobs, len(entries))
     pool = ProcessPoolExecutor(workers, mp_context=context)
@@ -859,7 +876,7 @@ def _run_in_processes(entries, limits, jobs: int, work, progress: Progress):
         index = queue.popleft()
         defer = turns[index] == 0 and bool(queue)  # the last entry left has nothing to yield to
         turns[index] += 1
-        arguments = (entries[index].name, limits, directory, threads, work, defer)
+        arguments = (entries[index].name, limits, directory, threads, device, work, defer)
         running[pool.submit(_run_entry_by_name, *arguments)] = index
 
     try:
@@ -904,17 +921,23 @@ def _in_order(entries, outcomes) -> tuple[dict[str, Verdict], list[tuple[str, st
 
 
 def _run_entry_by_name(
-    name: str, limits, directory: str | None, threads: int, work, defer: bool = False
+    name: str,
+    limits,
+    directory: str | None,
+    threads: int,
+    device: str,
+    work,
+    defer: bool = False,
 ):
-    """In a worker process: ``work`` on the default check called ``name`` (:func:`_run_entry`);
-    with ``defer``, the outcome ``None`` instead of waiting for a run another worker is
-    computing."""
+    """In a worker process: ``work`` on the default check called ``name`` (:func:`_run_entry`),
+    on the caller's thread count and device; with ``defer``, the outcome ``None`` instead of
+    waiting for a run another worker is computing."""
     torch.set_num_threads(threads)
     entry = next(entry for entry in DEFAULT_CHECKS if entry.name == name)
     run_cache = None if directory is None else cache.RunCache(Path(directory))
     if run_cache is not None:
         run_cache.defer_when_busy = defer
-    with cache.use_cache(run_cache):
+    with cache.use_cache(run_cache), using_device(device):
         try:
             return _run_entry(entry, limits, work)
         except cache.RunBusy:  # the runs it computed before are stored, and counted

@@ -45,13 +45,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
+
+if TYPE_CHECKING:
+    import torch
 
 from gflcheck._validation import (
     require_int_at_least,
@@ -61,6 +64,7 @@ from gflcheck._validation import (
 )
 from gflcheck.bounds import Bound, Monotonicity
 from gflcheck.cache import cached_run, callable_fingerprint
+from gflcheck.devices import using_device
 from gflcheck.errors import ParameterRangeError, PreconditionError
 from gflcheck.profiles import Budget
 from gflcheck.random import stream_seed
@@ -595,17 +599,27 @@ class TheoryCheck(Generic[S]):
             return float(self.trivial_value(setting))
         return None if self.trivial_value is None else float(self.trivial_value)
 
-    def run(self, setting: S, seed: int | None = None) -> Verdict:
+    def run(
+        self, setting: S, seed: int | None = None, device: str | torch.device | None = None
+    ) -> Verdict:
         """Check the statement on ``setting`` over ``k`` seeds derived from ``seed`` (default: the
-        setting's ``seed`` field, else 0).
+        setting's ``seed`` field, else 0), training on ``device`` (default: the current one,
+        :func:`gflcheck.devices.compute_device`; the draws are the same on every device).
 
-        Raises :class:`~gflcheck.errors.PreconditionError` when a precondition fails, and the
-        setting's own :class:`~gflcheck.errors.SettingRejectedError` when it is over budget.
+        Raises :class:`~gflcheck.errors.PreconditionError` when a precondition fails, the
+        setting's own :class:`~gflcheck.errors.SettingRejectedError` when it is over budget, and
+        :class:`~gflcheck.errors.ParameterRangeError` for a device this machine does not have.
         """
-        return self.run_with_evidence(setting, seed)[0]
+        return self.run_with_evidence(setting, seed, device)[0]
 
-    def run_with_evidence(self, setting: S, seed: int | None = None) -> tuple[Verdict, Any]:
+    def run_with_evidence(
+        self, setting: S, seed: int | None = None, device: str | torch.device | None = None
+    ) -> tuple[Verdict, Any]:
         """:meth:`run`, with the measurement's ``evidence`` (for reports and figures)."""
+        with using_device(device):
+            return self._run_with_evidence(setting, seed)
+
+    def _run_with_evidence(self, setting: S, seed: int | None) -> tuple[Verdict, Any]:
         if seed is None:
             seed = int(getattr(setting, "seed", 0))
         for precondition in self.preconditions:

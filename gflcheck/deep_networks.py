@@ -21,6 +21,7 @@ import torch
 
 from gflcheck._validation import require_int_at_least, require_positive, require_positive_int
 from gflcheck.cache import cached_run
+from gflcheck.devices import compute_device, to_compute_device, to_host
 from gflcheck.errors import ParameterRangeError
 from gflcheck.random import torch_generator
 
@@ -122,9 +123,11 @@ def train_gradient_descent(
         raise ParameterRangeError(
             "learning_rate", learning_rate, f"η < 1/(G₀² + ¼) = {step_size_limit:.6g}"
         )
-    parameters = [p.detach().clone().requires_grad_() for p in network.parameters]
-    losses = torch.full((network.runs, steps + 1), math.nan, dtype=torch.float64)
-    diverged_at = torch.full((network.runs,), -1, dtype=torch.long)
+    device = compute_device()
+    parameters = [p.detach().to(device, copy=True).requires_grad_() for p in network.parameters]
+    x, y = to_compute_device(x, y)
+    losses = torch.full((network.runs, steps + 1), math.nan, dtype=torch.float64, device=device)
+    diverged_at = torch.full((network.runs,), -1, dtype=torch.long, device=device)
     for t in range(steps + 1):
         per_run = _empirical_risk(parameters, x, y)
         finite = torch.isfinite(per_run.detach())
@@ -137,12 +140,14 @@ def train_gradient_descent(
             for parameter, gradient in zip(parameters, gradients, strict=True):
                 parameter.sub_(learning_rate * gradient)
     final = [p.detach() for p in parameters]
-    return GradientDescentRun(
-        initial=network,
-        final=DeepNetwork(tuple(final[:-1]), final[-1]),
-        learning_rate=learning_rate,
-        training_loss=losses,
-        diverged_at=diverged_at,
+    return to_host(
+        GradientDescentRun(
+            initial=network,
+            final=DeepNetwork(tuple(final[:-1]), final[-1]),
+            learning_rate=learning_rate,
+            training_loss=losses,
+            diverged_at=diverged_at,
+        )
     )
 
 

@@ -15,3 +15,7 @@ DEFAULT_SLACK_TOLERANCE = 0.05
 
 PROFILE_VARIABLE = "GFLCHECK_PROFILE"
 """Environment variable naming the Hypothesis profile and compute budget."""
+
+DEVICE_VARIABLE = "GFLCHECK_DEVICE"
+"""Environment variable naming the compute device (``cpu``, ``cuda``, ``cuda:1``); see
+:mod:`gflcheck.devices`."""

@@ -3,9 +3,9 @@
 :func:`map_in_order` computes ``function(*arguments)`` for each argument tuple, in order: here, one
 after the other, or on any ``concurrent.futures.Executor``: a ``ProcessPoolExecutor``, Dask's
 ``distributed.Client(...).get_executor()``, or Ray's ``ray.util.multiprocessing.Pool`` through
-:class:`concurrent.futures`-style adapters. Each remote call first sets torch's thread count to the
-caller's, so floating-point sums add in the same order and the results equal a local run's bit
-for bit. Every random draw inside a run comes from its seed arguments, so where a run executes
+:class:`concurrent.futures`-style adapters. Each remote call first sets torch's thread count and
+the compute device (:mod:`gflcheck.devices`) to the caller's, so floating-point sums add in the
+same order and the results equal a local run's bit for bit. Every random draw inside a run comes from its seed arguments, so where a run executes
 does not change it. Remote workers have no run cache; results come back to the caller.
 """
 
@@ -17,12 +17,15 @@ from typing import Any, TypeVar
 
 import torch
 
+from gflcheck.devices import compute_device, using_device
+
 R = TypeVar("R")
 
 
-def _call_with_threads(threads: int, function: Callable[..., R], arguments: tuple) -> R:
+def _call_as_caller(threads: int, device: str, function: Callable[..., R], arguments: tuple) -> R:
     torch.set_num_threads(threads)
-    return function(*arguments)
+    with using_device(device):
+        return function(*arguments)
 
 
 def map_in_order(
@@ -34,6 +37,6 @@ def map_in_order(
     docstring); an exception in a run is raised here, as it would be locally."""
     if executor is None:
         return [function(*a) for a in arguments]
-    threads = torch.get_num_threads()
-    futures = [executor.submit(_call_with_threads, threads, function, a) for a in arguments]
+    threads, device = torch.get_num_threads(), str(compute_device())
+    futures = [executor.submit(_call_as_caller, threads, device, function, a) for a in arguments]
     return [future.result() for future in futures]

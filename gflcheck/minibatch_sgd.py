@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from gflcheck._validation import require_positive, require_positive_int
+from gflcheck.devices import to_compute_device, to_host
 from gflcheck.distributions.xor_cube import XorCube
 from gflcheck.random import torch_generator
 
@@ -75,17 +76,19 @@ def train_minibatch_sgd(
     inits = [torch_generator(seed, "sgd-init") for seed in seeds]
     W = torch.stack([torch.randn(m, d, generator=g, dtype=torch.float64) for g in inits])
     a = torch.stack([torch.randn(m, generator=g, dtype=torch.float64) for g in inits])
-    networks = TwoLayerNetworks(W / math.sqrt(d), a / math.sqrt(m))
+    networks = TwoLayerNetworks(*to_compute_device(W / math.sqrt(d), a / math.sqrt(m)))
     streams = [torch_generator(seed, "sgd-train") for seed in seeds]
     for _ in range(samples // recipe.batch_size):
         batches = [cube.sample(recipe.batch_size, g, torch.float64) for g in streams]
-        x = torch.stack([batch[0] for batch in batches])
-        y = torch.stack([batch[1] for batch in batches])
+        x, y = to_compute_device(
+            torch.stack([batch[0] for batch in batches]),
+            torch.stack([batch[1] for batch in batches]),
+        )
         grad_W, grad_a = logistic_gradients(networks, x, y)
         networks = TwoLayerNetworks(
             networks.W - recipe.learning_rate * grad_W, networks.a - recipe.learning_rate * grad_a
         )
-    return networks
+    return to_host(networks)
 
 
 def cube_test_error(

@@ -91,8 +91,10 @@ class TwoLayerReLU:
         x = self._as_batched(x)
         k, n = x.shape[:2]
         block = max(1, EVALUATION_BLOCK // (k * self.width))
-        buffer = torch.empty((k, min(block, n), self.width), dtype=self.W.dtype)
-        outputs = torch.empty((k, n), dtype=self.W.dtype)
+        buffer = torch.empty(
+            (k, min(block, n), self.width), dtype=self.W.dtype, device=self.W.device
+        )
+        outputs = torch.empty((k, n), dtype=self.W.dtype, device=self.W.device)
         for start in range(0, n, block):
             points = x[:, start : start + block]
             hidden = self.preactivations(points, out=buffer[:, : points.shape[1]]).clamp_min_(0)

@@ -41,6 +41,7 @@ from gflcheck.defaults import (
     CACHE_DIRECTORY_VARIABLE,
     DEFAULT_CACHE_DIRECTORY,
     DEFAULT_SLACK_TOLERANCE,
+    DEVICE_VARIABLE,
     PROFILE_VARIABLE,
 )
 from gflcheck.errors import ParameterRangeError
@@ -60,6 +61,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=1,
         help="torch threads per process (default 1: numbers do not depend on the thread count, "
         "and -n N xdist workers do not oversubscribe the cores)",
+    )
+    group.addoption(
+        "--gflcheck-device",
+        default=None,
+        help=f"where the checks train: cpu (default; also ${DEVICE_VARIABLE}), cuda or cuda:N "
+        "(random draws stay on the CPU, so a seed gives the same data on every device)",
     )
     group.addoption(
         "--gflcheck-json",
@@ -100,6 +107,13 @@ def pytest_configure(config: pytest.Config) -> None:
         profile = profile_name(config.getoption("gflcheck_profile"))
     except ParameterRangeError as error:
         raise pytest.UsageError(f"--gflcheck-profile (or ${PROFILE_VARIABLE}): {error}") from None
+    if config.getoption("gflcheck_device") is not None:
+        from gflcheck.devices import resolve_device
+
+        try:
+            resolve_device(config.getoption("gflcheck_device"))
+        except ParameterRangeError as error:
+            raise pytest.UsageError(f"--gflcheck-device: {error}") from None
     config.addinivalue_line("markers", "gflcheck: a theory check (trains networks)")
     config.addinivalue_line(
         "markers",
@@ -164,18 +178,21 @@ _IMPORTS_GFLCHECK = re.compile(r"^\s*(?:from|import)\s+gflcheck\b", re.MULTILINE
 
 @contextmanager
 def _threads_for(item: pytest.Item) -> Iterator[None]:
-    """``--gflcheck-threads`` torch threads while a test of a gflcheck module runs; other tests
-    keep the process's setting."""
+    """``--gflcheck-threads`` torch threads, on ``--gflcheck-device``, while a test of a gflcheck
+    module runs; other tests keep the process's settings."""
     path = getattr(item, "path", None)
     if path is None or not uses_gflcheck(path):
         yield
         return
     import torch  # only here: a run without gflcheck tests never loads it
 
+    from gflcheck.devices import using_device
+
     previous = torch.get_num_threads()
     torch.set_num_threads(item.config.getoption("gflcheck_threads"))
     try:
-        yield
+        with using_device(item.config.getoption("gflcheck_device")):
+            yield
     finally:
         torch.set_num_threads(previous)
 

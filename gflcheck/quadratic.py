@@ -26,6 +26,7 @@ import torch
 
 from gflcheck._validation import require_positive, require_positive_int
 from gflcheck.cache import cached_run
+from gflcheck.devices import to_compute_device, to_host
 from gflcheck.distributions.xor_cube import XorCube
 from gflcheck.errors import ParameterRangeError
 from gflcheck.random import torch_generator
@@ -136,12 +137,13 @@ def train_xor_sgd(
         if training_size is not None
         else None
     )
+    a, W0 = to_compute_device(a, W0)  # drawn on the CPU; trained on the compute device
     W = W0 / W0.flatten(1).norm(dim=1)[:, None, None]
     delta = torch.zeros_like(W0)
     networks: list[QuadraticNetwork | LinearizedQuadraticNetwork] = [
         LinearizedQuadraticNetwork(W0, delta, a) if linearized else QuadraticNetwork(W, a)
     ]
-    diverged_at = torch.full((len(seeds),), -1, dtype=torch.long)
+    diverged_at = torch.full((len(seeds),), -1, dtype=torch.long, device=W0.device)
     for t in range(1, iterations + 1):
         step = 2 * eta * a[None, :, None]
         base = W0 if linearized else W
@@ -149,8 +151,10 @@ def train_xor_sgd(
             _batch(distribution, batch_size, g, dtype, training, i)
             for i, g in enumerate(generators)
         ]
-        x = torch.stack([batch[0] for batch in batches])  # [k, b, d]
-        y = torch.stack([batch[1] for batch in batches])  # [k, b]
+        x, y = to_compute_device(
+            torch.stack([batch[0] for batch in batches]),  # [k, b, d]
+            torch.stack([batch[1] for batch in batches]),  # [k, b]
+        )
         moved = _times_correlation(base, x, y)  # W Ĉ (or W₀ Ĉ), [k, m, d]
         if linearized:
             delta = delta + step * moved
@@ -162,15 +166,17 @@ def train_xor_sgd(
         state = delta if linearized else W
         bad = ~torch.isfinite(state).flatten(1).all(1) & (diverged_at < 0)
         diverged_at[bad] = t
-    return XorRun(
-        seeds=tuple(seeds),
-        width=width,
-        learning_rate=eta,
-        batch_size=batch_size,
-        training_size=training_size,
-        linearized=linearized,
-        networks=networks,
-        diverged_at=diverged_at,
+    return to_host(
+        XorRun(
+            seeds=tuple(seeds),
+            width=width,
+            learning_rate=eta,
+            batch_size=batch_size,
+            training_size=training_size,
+            linearized=linearized,
+            networks=networks,
+            diverged_at=diverged_at,
+        )
     )
 
 

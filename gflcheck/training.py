@@ -38,6 +38,7 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.cache import cached_run
+from gflcheck.devices import compute_device, to_host
 from gflcheck.errors import ParameterRangeError
 from gflcheck.networks import InitializationLaw, TwoLayerReLU, symmetric_initialization
 from gflcheck.provenance import GFL_PAPER, Provenance, Tag
@@ -215,10 +216,10 @@ def hinge_loss_gradients(
     k, n, m = network.runs, y.shape[-1], network.width
     block = min(k, max(1, GRADIENT_BLOCK // (n * m)))
     if workspace is None or workspace.shape[0] < block:
-        workspace = torch.empty((block, n, m), dtype=network.W.dtype)
-    margins = torch.empty((k, n), dtype=network.W.dtype)
-    grad_a = torch.empty((k, m), dtype=network.W.dtype)
-    grad_W = torch.empty((k, m, network.dimension), dtype=network.W.dtype)
+        workspace = torch.empty((block, n, m), dtype=network.W.dtype, device=network.W.device)
+    margins = torch.empty((k, n), dtype=network.W.dtype, device=network.W.device)
+    grad_a = torch.empty((k, m), dtype=network.W.dtype, device=network.W.device)
+    grad_W = torch.empty((k, m, network.dimension), dtype=network.W.dtype, device=network.W.device)
     x = x.to(network.W.dtype)
     if x.ndim == 2:  # one sample shared by every run
         x = x.expand(k, *x.shape)
@@ -319,7 +320,8 @@ def fresh_batches(
     batches do not depend on the width, so runs of one seed at several widths can share them."""
     require_positive_int("steps", steps, "fresh_batches")
     require_positive_int("batch_size", batch_size, "fresh_batches")
-    stream = _BatchStream(distribution, tuple(int(s) for s in seeds), batch_size, True, dtype)
+    seeds = tuple(int(s) for s in seeds)
+    stream = _BatchStream(distribution, seeds, batch_size, True, dtype, torch.device("cpu"))
     xs, ys = zip(*(stream.next() for _ in range(steps + 1)), strict=True)
     return PresampledBatches(torch.stack(xs), torch.stack(ys))
 
@@ -358,6 +360,7 @@ def train_algorithm_1(
     )
     if neurons is not None:
         initial = _subnetwork(initial, neurons)
+    device = compute_device()
     if isinstance(distribution, PresampledBatches):
         expected = (steps + 1, len(seeds), batch_size)
         if tuple(distribution.y.shape) != expected:
@@ -366,20 +369,24 @@ def train_algorithm_1(
             )
         # Converted a step at a time: the batches may be stored narrower (±1 points as int8).
         pairs = zip(distribution.x, distribution.y, strict=True)
-        given = ((x.to(dtype), y.to(dtype)) for x, y in pairs)
+        given = ((x.to(device, dtype), y.to(device, dtype)) for x, y in pairs)
         data = _GivenBatches(given)
     else:
-        data = _BatchStream(distribution, seeds, batch_size, recipe.fresh_samples, dtype)
+        data = _BatchStream(distribution, seeds, batch_size, recipe.fresh_samples, dtype, device)
     k = len(seeds)
-    loss_mean = torch.full((k, steps + 1), math.nan, dtype=torch.float64)
+    loss_mean = torch.full((k, steps + 1), math.nan, dtype=torch.float64, device=device)
     loss_std = torch.full_like(loss_mean, math.nan)
     error = torch.full_like(loss_mean, math.nan)
-    diverged_at = torch.full((k,), -1, dtype=torch.long)
-    drift = None if expected_input_norm is None else torch.zeros((k, steps), dtype=torch.float64)
-    a, W, b = initial.a.clone(), initial.W.clone(), initial.b.clone()
+    diverged_at = torch.full((k,), -1, dtype=torch.long, device=device)
+    drift = (
+        None
+        if expected_input_norm is None
+        else torch.zeros((k, steps), dtype=torch.float64, device=device)
+    )
+    a, W, b = (p.to(device, copy=True) for p in (initial.a, initial.W, initial.b))
     checkpoints: dict[int, TwoLayerReLU] = {}
     block = min(k, max(1, GRADIENT_BLOCK // (batch_size * initial.width)))
-    workspace = torch.empty((block, batch_size, initial.width), dtype=dtype)
+    workspace = torch.empty((block, batch_size, initial.width), dtype=dtype, device=device)
     for t in range(steps + 1):
         x, y = data.next()
         network = TwoLayerReLU(a, W, b)
@@ -393,20 +400,22 @@ def train_algorithm_1(
         a, W = new_a, new_W
         if t + 1 in checkpoint_set:
             checkpoints[t + 1] = TwoLayerReLU(a.clone(), W.clone(), b.clone())
-    return TrainingRun(
-        recipe=recipe,
-        seeds=seeds,
-        width=initial.width,
-        steps=steps,
-        batch_size=batch_size,
-        initial=initial,
-        final=TwoLayerReLU(a, W, b),
-        checkpoints=checkpoints,
-        online_loss_mean=loss_mean,
-        online_loss_std=loss_std,
-        online_error=error,
-        diverged_at=diverged_at,
-        function_drift=drift,
+    return to_host(
+        TrainingRun(
+            recipe=recipe,
+            seeds=seeds,
+            width=initial.width,
+            steps=steps,
+            batch_size=batch_size,
+            initial=initial,
+            final=TwoLayerReLU(a, W, b),
+            checkpoints=checkpoints,
+            online_loss_mean=loss_mean,
+            online_loss_std=loss_std,
+            online_error=error,
+            diverged_at=diverged_at,
+            function_drift=drift,
+        )
     )
 
 
@@ -474,7 +483,8 @@ class _GivenBatches:
 
 
 class _BatchStream:
-    """Per-seed training samples: fresh each step (drawn in fixed chunks) or one reused sample."""
+    """Per-seed training samples: fresh each step (drawn in fixed chunks) or one reused sample,
+    drawn on the CPU from each seed's generator and moved to ``device`` a chunk at a time."""
 
     def __init__(
         self,
@@ -483,8 +493,10 @@ class _BatchStream:
         batch_size: int,
         fresh: bool,
         dtype: torch.dtype,
+        device: torch.device,
     ) -> None:
         self._distribution = distribution
+        self._device = device
         self._generators = [torch_generator(seed, "train") for seed in seeds]
         self._n = batch_size
         self._fresh = fresh
@@ -502,7 +514,7 @@ class _BatchStream:
         k = len(xs)
         x = torch.stack(xs).reshape(k, steps, self._n, -1).transpose(0, 1)
         y = torch.stack(ys).reshape(k, steps, self._n).transpose(0, 1)
-        return x, y
+        return x.to(self._device), y.to(self._device)
 
     def next(self) -> tuple[torch.Tensor, torch.Tensor]:
         if not self._fresh:

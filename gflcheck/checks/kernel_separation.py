@@ -58,6 +58,7 @@ from gflcheck.declare import (
     TheoryCheck,
     no_setting_symbols,
 )
+from gflcheck.devices import to_compute_device
 from gflcheck.distributions.gaussian_mixture import GaussianMixture, xor_mixture
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import SlopeFit, log_linear_slope, log_log_slope
@@ -228,6 +229,7 @@ def _fixed_feature_kernel(learner: Learner, dimension: int, count: int, seed: in
     W /= math.sqrt(dimension)
     b = torch.randn(neurons, generator=generator, dtype=torch.float64)
     a = torch.randn(neurons, generator=generator, dtype=torch.float64)
+    W, b, a = to_compute_device(W, b, a)  # drawn on the CPU; the solve runs on the device
 
     def gram(x: torch.Tensor, other: torch.Tensor) -> torch.Tensor:
         pre, other_pre = (z @ W.T - b for z in (x, other))  # [n, M]
@@ -241,7 +243,9 @@ def _fixed_feature_kernel(learner: Learner, dimension: int, count: int, seed: in
 
 
 def _ridge_test_error(gram, x, y, x_test, y_test, ridge: float) -> float:
-    """Kernel ridge regression on ``(x, y)``, then the 0-1 error of its sign on the test points."""
+    """Kernel ridge regression on ``(x, y)``, then the 0-1 error of its sign on the test points
+    (on the compute device)."""
+    x, y, x_test, y_test = to_compute_device(x, y, x_test, y_test)
     kernel = gram(x, x)
     scale = kernel.diagonal().mean()  # tr(K)/n
     scale = scale if scale > 0 else torch.ones_like(scale)  # no active feature: K = 0

@@ -34,6 +34,7 @@ from gflcheck._validation import (
 )
 from gflcheck.cache import cached_run
 from gflcheck.declare import Measurement, TheoryCheck, delta_of_setting, no_setting_symbols
+from gflcheck.devices import to_compute_device
 from gflcheck.distributions.xor_cube import cube_points
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import student_t_interval
@@ -125,14 +126,15 @@ def correlation_paths(
 ) -> CorrelationPaths:
     """Train ``len(seeds)`` networks at once (module docstring) and record the exact paths."""
     d, m, k = setting.dimension, setting.width, len(seeds)
-    x = cube_points(d, dtype=torch.float64)
-    linear, xor = x[:, 0], x[:, 1] * x[:, 2]
-    target = setting.linear_coefficient * linear + setting.xor_coefficient * xor
     draws = [torch_generator(s, "simplicity-init") for s in seeds]
     W = torch.stack([torch.randn(m, d, generator=g, dtype=torch.float64) for g in draws])
-    W = (W / math.sqrt(d)).requires_grad_()
-    b = torch.zeros(k, m, dtype=torch.float64, requires_grad=True)
     a = torch.stack([torch.randn(m, generator=g, dtype=torch.float64) for g in draws])
+    # Drawn on the CPU; the gradient flow runs on the compute device.
+    x, W, a = to_compute_device(cube_points(d, dtype=torch.float64), W, a)
+    linear, xor = x[:, 0], x[:, 1] * x[:, 2]
+    target = setting.linear_coefficient * linear + setting.xor_coefficient * xor
+    W = (W / math.sqrt(d)).requires_grad_()
+    b = torch.zeros(k, m, dtype=torch.float64, device=W.device, requires_grad=True)
     a = (a * config.output_scale / m).requires_grad_()
     rates = (config.learning_rate * m, config.learning_rate * m, config.learning_rate)
     paths = np.zeros((3, k, config.steps + 1))
@@ -142,9 +144,9 @@ def correlation_paths(
         )
         loss = 0.5 * (f - target).pow(2).mean(1)
         with torch.no_grad():
-            paths[0, :, t] = ((f * linear).mean(1) / setting.linear_coefficient).numpy()
-            paths[1, :, t] = ((f * xor).mean(1) / setting.xor_coefficient).numpy()
-            paths[2, :, t] = loss.numpy()
+            paths[0, :, t] = ((f * linear).mean(1) / setting.linear_coefficient).cpu().numpy()
+            paths[1, :, t] = ((f * xor).mean(1) / setting.xor_coefficient).cpu().numpy()
+            paths[2, :, t] = loss.cpu().numpy()
         crossed = (paths[0, :, : t + 1] >= config.level).any(1) & (
             paths[1, :, : t + 1] >= config.level
         ).any(1)
