@@ -56,9 +56,10 @@ from gflcheck.checks.theorem_3_12 import (
 )
 from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
 from gflcheck.checks.xor_figure_1 import (
+    NEAR_VARIANT_DIVISOR,
     Figure1Reading,
+    figure_1_below_the_target,
     figure_1_check,
-    figure_1_tenth_of_the_target,
 )
 from gflcheck.checks.xor_samples_constant import (
     SamplesConstantSetting,
@@ -578,11 +579,12 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         for observed, reading in ((False, Figure1Reading.FRESH), (True, Figure1Reading.REUSED))
         for dimension in (32, 64)
     ),
-    figure_1_tenth_of_the_target().catalogue_entry(
+    figure_1_below_the_target().catalogue_entry(
         XorSetting(64, 0.2, 7),
-        "false variant near the break point: test error ≤ 0.2% after ⌈ln d⌉ + 1 steps with 6d "
-        "fresh points per step (the 2% statement measured 2.39× loose)",
-        "ttm-xor/figure-1/d=64/tenth",
+        f"false variant near the break point: test error ≤ 2%/{NEAR_VARIANT_DIVISOR} after "
+        "⌈ln d⌉ + 1 steps with 6d fresh points per step (the 2% statement measured 2.39× "
+        "loose; the nearest measured divisor refuted on 0.9 of fresh seeds with 95% confidence)",
+        f"ttm-xor/figure-1/d=64/divided-by-{NEAR_VARIANT_DIVISOR}",
     ),
     CatalogueEntry(
         "ttm-xor/zero-error/samples-per-step",

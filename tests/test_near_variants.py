@@ -8,9 +8,10 @@ import sympy
 
 from gflcheck.catalogue import DEFAULT_CHECKS
 from gflcheck.checks.xor_figure_1 import (
+    NEAR_VARIANT_DIVISOR,
     Figure1Reading,
+    figure_1_below_the_target,
     figure_1_bound,
-    figure_1_tenth_of_the_target,
 )
 from gflcheck.provenance import Tag
 from gflcheck.theorems.gfl import quarter_of_the_bound, theorem_3_12_bound
@@ -32,10 +33,10 @@ CASES = [
         4,
     ),
     (
-        "ttm-xor/figure-1/d=64/tenth",
+        f"ttm-xor/figure-1/d=64/divided-by-{NEAR_VARIANT_DIVISOR}",
         figure_1_bound(Figure1Reading.FRESH),
-        figure_1_tenth_of_the_target(),
-        10,
+        figure_1_below_the_target(),
+        NEAR_VARIANT_DIVISOR,
     ),
 ]
 
@@ -67,3 +68,10 @@ def test_the_built_in_theorems_are_declared_for_mutation_over_generated_settings
         "ttm-xor-figure-1/fresh",
     ]
     assert all(check.power is None for check in checks)  # as the properties plan seeds
+
+
+def test_the_figure_1_variant_refuses_a_divisor_that_is_not_positive():
+    from gflcheck.errors import ParameterRangeError
+
+    with pytest.raises(ParameterRangeError, match="divisor"):
+        figure_1_below_the_target(0)
