@@ -28,6 +28,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import re
 from collections.abc import Iterator
@@ -176,6 +177,17 @@ def uses_gflcheck(path: Path) -> bool:
 _IMPORTS_GFLCHECK = re.compile(r"^\s*(?:from|import)\s+gflcheck\b", re.MULTILINE)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Once the gflcheck modules are collected, move what is alive (torch, sympy, scipy,
+    Hypothesis and the checks' module-level objects: kept for the whole session anyway) out of
+    the garbage collector's reach with ``gc.freeze()``. Every full collection afterwards, and
+    the five that pytest runs at the end of a session, then scan only what the tests made: 1.2 s
+    of a 13 s warm ``pytest properties/``. Sessions without a gflcheck module are left alone."""
+    if any(uses_gflcheck(item.path) for item in session.items if hasattr(item, "path")):
+        gc.freeze()
+
+
 @contextmanager
 def _threads_for(item: pytest.Item) -> Iterator[None]:
     """``--gflcheck-threads`` torch threads, on ``--gflcheck-device``, while a test of a gflcheck
@@ -289,9 +301,12 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = _state(session.config, create=False)
     if state is not None:
+        from gflcheck.devices import using_device
         from gflcheck.pytest_session import finish_session
 
-        finish_session(session, state)
+        # The artefact's and the baseline's environment name the device the checks ran on.
+        with using_device(session.config.getoption("gflcheck_device")):
+            finish_session(session, state)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
