@@ -106,10 +106,14 @@ class ForeignDirectoryError(GflcheckError):
 
     def __init__(self, directory: Path, problem: str) -> None:
         self.directory = directory
+        self.problem = problem
         super().__init__(
             f"{directory} is not a gflcheck run cache ({problem}); nothing in it was touched. "
             f"Point --cache-dir or ${CACHE_DIRECTORY_VARIABLE} at a new or empty directory"
         )
+
+    def __reduce__(self) -> tuple[type, tuple[Path, str]]:  # raised in a worker, read here
+        return type(self), (self.directory, self.problem)
 
 
 class CacheKeyError(GflcheckError, TypeError):
@@ -448,7 +452,10 @@ class RunCache:
             others = [
                 p
                 for p in self.directory.rglob("*")
-                if p.is_file() and not _named_like_entry(p) and not _named_like_lock(p)
+                if p.is_file()
+                and not _named_like_entry(p)
+                and not _named_like_lock(p)
+                and not _named_like_temporary(p)
             ]
             if others:
                 raise ForeignDirectoryError(
@@ -501,6 +508,17 @@ def _named_like_entry(path: Path) -> bool:
 def _named_like_lock(path: Path) -> bool:
     """``xx/<64 hex digits>.lock`` (:meth:`RunCache.computing`)."""
     return path.suffix == LOCK_SUFFIX and _named_like_entry(path.with_suffix(".pickle"))
+
+
+def _named_like_temporary(path: Path) -> bool:
+    """``.<entry or marker name>.<random>``: a file :func:`~gflcheck._files.write_atomically` is
+    writing (another process storing the first entries of a new cache)."""
+    stem = path.name.removeprefix(".").rpartition(".")[0]
+    return (
+        path.name.startswith(".")
+        and bool(stem)
+        and (stem == MARKER or _named_like_entry(path.with_name(stem)))
+    )
 
 
 def _is_entry(path: Path) -> bool:

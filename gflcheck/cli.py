@@ -855,6 +855,8 @@ def _run_in_processes(entries, limits, jobs: int, work, progress: Progress):
     once, the lottery ticket's quarter variant waited 33 s beside the ticket, and the parity
     rival 28 s beside the trained network's walk."""
     run_cache = cache.active_cache()
+    if run_cache is not None:
+        run_cache.mark()  # before the workers: none of them finds another's half-made marker
     directory = None if run_cache is None else str(run_cache.directory)
     threads = torch.get_num_threads()
     device = str(compute_device())

@@ -290,6 +290,23 @@ def test_a_directory_that_is_not_a_run_cache_is_refused_and_left_alone(tmp_path,
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
+def test_a_new_cache_that_another_process_is_writing_is_not_taken_for_a_foreign_one(tmp_path):
+    """Two workers start on an empty cache: one is writing the marker or its first entry
+    (``write_atomically``'s temporary files) when the other checks the directory."""
+    import pickle
+
+    key = "ab" + "0" * 62
+    (tmp_path / "..gflcheck-run-cache.x1y2z3").write_bytes(b"")  # mkstemp(prefix=".<name>.")
+    (tmp_path / "ab").mkdir()
+    (tmp_path / "ab" / f".{key}.pickle.q9w8e7").write_bytes(b"")
+    assert RunCache(tmp_path).require_usable()  # usable, the marker still to be written
+    (tmp_path / ".notes.txt.r4t5y6").write_bytes(b"")  # not gflcheck's: refused as before
+    with pytest.raises(cache.ForeignDirectoryError, match=r"notes") as raised:
+        RunCache(tmp_path).require_usable()
+    again = pickle.loads(pickle.dumps(raised.value))  # a worker's error reaches the parent
+    assert str(again) == str(raised.value)
+
+
 def test_entries_keep_the_umask_mode(tmp_path):
     previous = os.umask(0o022)
     try:
