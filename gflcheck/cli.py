@@ -59,6 +59,7 @@ EXIT_CODES = """exit status:
 SESSION_ARTEFACT = "gflcheck-results/session.json"
 POWER_RESULTS = "gflcheck-results/power.json"
 MUTANT_RESULTS = "gflcheck-results/mutants.json"
+SELECTED_MUTANT_RESULTS = "gflcheck-results/mutants-selected.json"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -204,7 +205,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=3,
         help="settings drawn per check of a --module (default 3; Hypothesis, derandomised)",
     )
-    mutate.add_argument("--out", default=MUTANT_RESULTS, help="where to write the results as JSON")
+    mutate.add_argument(
+        "--out",
+        default=None,
+        help=f"where to write the results as JSON (default {MUTANT_RESULTS}, or "
+        f"{SELECTED_MUTANT_RESULTS} for a -k selection, so that a selected run does not replace "
+        "a full one)",
+    )
     cache_command = commands.add_parser("cache", help="show or clear the run cache")
     cache_command.add_argument("action", choices=["info", "clear"])
     cache_command.add_argument("--cache-dir", default=None, help="the cache directory")
@@ -414,6 +421,8 @@ def _mutate(arguments: argparse.Namespace) -> int:
         theorem_kills,
     )
 
+    if arguments.out is None:
+        arguments.out = SELECTED_MUTANT_RESULTS if arguments.select else MUTANT_RESULTS
     if _not_a_folder("--out", Path(arguments.out).parent):
         return 2
     refused: list[str] = []

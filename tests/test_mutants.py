@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -282,6 +283,20 @@ def test_mutate_runs_a_users_module_with_no_code_added(tmp_path, capsys):
         written["checks"][0]["where"] == "perceptron_mistake_bound: perceptron-mistakes (example 1)"
     )
     assert written["theorems"][0]["rate"]["tighter"] >= 1
+
+
+def test_a_selected_mutate_run_keeps_the_full_runs_file(tmp_path, monkeypatch, capsys):
+    example = (Path(__file__).parent.parent / "examples" / "perceptron_mistake_bound.py").resolve()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gflcheck-results").mkdir()
+    full = tmp_path / "gflcheck-results" / "mutants.json"
+    full.write_text("{}")  # a full run's results
+    arguments = ["mutate", "--module", str(example), "--examples", "1", "-k", "perceptron"]
+    assert main([*arguments, "--cache-dir", str(tmp_path / "cache")]) == 0
+    assert "wrote gflcheck-results/mutants-selected.json" in capsys.readouterr().out
+    assert full.read_text() == "{}"
+    selected = json.loads((tmp_path / "gflcheck-results" / "mutants-selected.json").read_text())
+    assert {c["check"] for c in selected["checks"]} == {"perceptron-mistakes"}
 
 
 @pytest.mark.parametrize(
