@@ -29,15 +29,17 @@ def _note(verdict, gflcheck_session):
 
 
 @given(setting=lottery_settings())
-def test_gradient_feature_ticket_reaches_the_whole_networks_loss(setting, gflcheck_session):
+def test_gradient_feature_ticket_reaches_the_whole_networks_loss_but_not_in_a_tenth_of_the_steps(
+    setting, gflcheck_session
+):
+    """Both statements on every drawn setting: the true one must not be VIOLATED (and half its
+    examples must HOLD), the false variant must be. The variant is judged on the whole
+    network's runs the true statement trained, so it adds only its 0.1·T-step subnetworks (as
+    two tests, each drew its own settings and trained its own: 28 s more in CI)."""
     verdict = gflcheck_session.check(lambda: check_lottery_ticket(setting, config=CONFIG))
     _note(verdict, gflcheck_session)
     assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
-
-
-@given(setting=lottery_settings())
-def test_ticket_in_a_tenth_of_the_steps_is_refuted(setting, gflcheck_session):
-    verdict = gflcheck_session.check(
+    variant = gflcheck_session.check(
         lambda: check_lottery_ticket(setting, ticket_matches_in_few_steps(), CONFIG)
     )
-    assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
+    assert variant.outcome is Outcome.VIOLATED, format_verdict_details(variant)
