@@ -660,8 +660,8 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
             ("d-polylog-d", "needs O(d·(log d)²) samples", minibatch_sgd_needs_d_polylog_samples),
             ("omega-d", "needs Ω(d) samples", minibatch_sgd_needs_linear_samples_at_least),
             (
-                "omega-d-1.3",
-                "false variant near the break point: needs Ω(d^1.3) samples",
+                "omega-d-1.4",
+                "false variant near the break point: needs Ω(d^1.4) samples",
                 minibatch_sgd_needs_more_than_linear_samples,
             ),
             ("root-d", "false variant: O(√d) samples suffice", minibatch_sgd_needs_root_d_samples),

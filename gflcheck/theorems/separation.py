@@ -432,17 +432,20 @@ def trained_network_needs_root_d_samples() -> GrowthStatement:
 
 
 def minibatch_sgd_needs_more_than_linear_samples() -> GrowthStatement:
-    """False variant near the truth (``ours``, issue 15): minibatch SGD needs ``Ω(d^{13/10})``
+    """False variant near the truth (``ours``, issue 15): minibatch SGD needs ``Ω(d^{7/5})``
     samples. ``gflcheck check --details`` measured the ``Ω(d)`` statement refuted, at its share
-    of the family-wise α, once its threshold rises by 0.265: ``d^{13/10}`` raises it by 0.3,
-    within a factor 2 of that break point (``d^{5/4}``, placed at the per-verdict level, is no
-    longer refuted at the family's: p = 0.0036)."""
+    of the family-wise α, once its threshold rises by 0.265: ``d^{7/5}`` raises it by 0.4, 1.5×
+    that break point. How far past it the variant must sit to be refuted on 0.9 of fresh seeds,
+    measured by ``gflcheck power``'s rule on 20 repetitions (issue 15): ``Ω(d^{13/10})`` (the
+    variant shipped before) 15/20, the other 5 inconclusive; ``Ω(d^{7/5})`` 20/20 on the same
+    repetitions and 20/20 on 20 others (40/40, Clopper–Pearson lower bound 0.91); ``Ω(d^{3/2})``
+    20/20. ``d^{5/4}`` is no longer refuted at the family's share (p = 0.0036)."""
     return _statement(
-        "minibatch SGD needs Ω(d^1.3) samples (false)",
+        "minibatch SGD needs Ω(d^1.4) samples (false)",
         Learner.MINIBATCH_SGD,
         Direction.AT_LEAST,
-        "C*d**(13/10)",
-        Provenance(GLASGOW23_PAPER, _GLASGOW + ", d^1.3", Tag.OURS, "deliberately false"),
+        "C*d**(7/5)",
+        Provenance(GLASGOW23_PAPER, _GLASGOW + ", d^1.4", Tag.OURS, "deliberately false"),
         why_false="Glasgow 2023 proves Θ(d·polylog d); the measured need grows like d^0.92",
     )
 
