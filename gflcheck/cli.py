@@ -36,7 +36,7 @@ from gflcheck.defaults import (
     DEFAULT_SLACK_TOLERANCE,
     DEVICE_VARIABLE,
 )
-from gflcheck.devices import compute_device, resolve_device, using_device
+from gflcheck.devices import device_name, resolve_device, using_device
 from gflcheck.errors import ParameterRangeError, SettingRejectedError
 from gflcheck.profiles import BUDGETS, budget
 from gflcheck.report import (
@@ -868,7 +868,7 @@ def _run_in_processes(entries, limits, jobs: int, work, progress: Progress):
         run_cache.mark()  # before the workers: none of them finds another's half-made marker
     directory = None if run_cache is None else str(run_cache.directory)
     threads = torch.get_num_threads()
-    device = str(compute_device())
+    device = device_name()
     queue = deque(sorted(range(len(entries)), key=lambda index: not entries[index].sweep))
     outcomes: dict[int, Verdict | SettingRejectedError] = {}
     turns: Counter[int] = Counter()

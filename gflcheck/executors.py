@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import torch
 
-from gflcheck.devices import compute_device, using_device
+from gflcheck.devices import device_name, using_device
 
 R = TypeVar("R")
 
@@ -38,6 +38,6 @@ def map_in_order(
     docstring); an exception in a run is raised here, as it would be locally."""
     if executor is None:
         return [function(*a) for a in arguments]
-    threads, device = torch.get_num_threads(), str(compute_device())
+    threads, device = torch.get_num_threads(), device_name()
     futures = [executor.submit(_call_as_caller, threads, device, function, a) for a in arguments]
     return [future.result() for future in futures]
