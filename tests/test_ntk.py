@@ -1,4 +1,4 @@
-"""Deep NTK networks, Jacobian features, the max-margin solver and GD: against finite differences,
+"""Deep NTK networks, Jacobian features and the tangent kernel, the max-margin solver and GD: against finite differences,
 a hand-solved case, and bad inputs."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from gflcheck.ntk import (
     lipschitz_constant,
     max_margin,
     step_size_limit,
+    tangent_kernel,
 )
 from gflcheck.random import torch_generator
 
@@ -47,6 +48,26 @@ def test_jacobian_features_match_finite_differences():
         down[index] -= step
         numeric = (_output_with(network, 1, up, x) - _output_with(network, 1, down, x)) / (2 * step)
         torch.testing.assert_close(features[:, index], numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_the_tangent_kernel_is_the_gram_matrix_of_the_jacobian_features(depth):
+    """Layer by layer, without the [n, P] features: the Gram matrix, a combination Σ c_i φ_i,
+    G₀, and the max-margin solution all equal those of the explicit Jacobian features."""
+    network = initialize_deep_network(5, 7, depth, seeds=[0, 1])
+    x = torch.randn(9, 5, generator=torch.Generator().manual_seed(depth), dtype=torch.float64)
+    features = jacobian_features(network, 1, x)
+    kernel = tangent_kernel(network, 1, x)
+    torch.testing.assert_close(kernel.gram, features @ features.T, rtol=1e-12, atol=1e-13)
+    coefficients = torch.randn(9, generator=torch.Generator().manual_seed(9), dtype=torch.float64)
+    torch.testing.assert_close(
+        kernel.combination(coefficients), coefficients @ features, rtol=1e-12, atol=1e-13
+    )
+    assert lipschitz_constant(kernel) == pytest.approx(lipschitz_constant(features), rel=1e-12)
+    y = torch.where(x[:, 0] >= 0, 1.0, -1.0).double()
+    explicit, layerwise = max_margin(features, y), max_margin(kernel, y)
+    assert layerwise.gamma_lower == pytest.approx(explicit.gamma_lower, rel=1e-9)
+    torch.testing.assert_close(layerwise.direction, explicit.direction, rtol=1e-8, atol=1e-10)
 
 
 def test_max_margin_on_a_case_solved_by_hand():

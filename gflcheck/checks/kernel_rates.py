@@ -36,7 +36,7 @@ from gflcheck.deep_networks import (
 )
 from gflcheck.estimators import SlopeFit, log_log_slope
 from gflcheck.executors import map_in_order
-from gflcheck.ntk import jacobian_features, lipschitz_constant, max_margin, step_size_limit
+from gflcheck.ntk import lipschitz_constant, max_margin, step_size_limit, tangent_kernel
 from gflcheck.random import stream_seed, torch_generator
 from gflcheck.setups import KERNEL_REGIME
 from gflcheck.verdicts import QuantifierInstantiation, Verdict
@@ -80,9 +80,9 @@ def sweep_point(
     )
     x, y = training_data(setting, run_seeds)
     network = initialize_deep_network(setting.dimension, setting.width, setting.depth, run_seeds)
-    features = [jacobian_features(network, i, x[i]) for i in range(seeds)]
-    limit = min(step_size_limit(lipschitz_constant(phi)) for phi in features)
-    margins = np.array([max_margin(phi, y[i]).gamma for i, phi in enumerate(features)])
+    kernels = [tangent_kernel(network, i, x[i]) for i in range(seeds)]
+    limit = min(step_size_limit(lipschitz_constant(kernel)) for kernel in kernels)
+    margins = np.array([max_margin(kernel, y[i]).gamma for i, kernel in enumerate(kernels)])
     run = train_gradient_descent(network, x, y, step_fraction * limit, setting.steps, limit)
     data = setting.distribution()
     x_test, y_test = data.sample(test_size, torch_generator(setting.seed, "kernel-test"))

@@ -35,12 +35,12 @@ from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import student_t_interval
 from gflcheck.ntk import (
     MaxMarginSolution,
-    jacobian_features,
     lipschitz_constant,
     max_margin,
     reference_rho,
     reference_risks,
     step_size_limit,
+    tangent_kernel,
 )
 from gflcheck.random import torch_generator
 from gflcheck.setups import KERNEL_REGIME
@@ -177,9 +177,9 @@ def measure_training_losses(
     ``ρ*(c, t)``, ``η`` and ``t`` as the bound's per-instance symbols."""
     x, y = training_data(setting, seeds)
     network = initialize_deep_network(setting.dimension, setting.width, setting.depth, seeds)
-    features = [jacobian_features(network, i, x[i]) for i in range(len(seeds))]
-    solutions = [max_margin(phi, y[i]) for i, phi in enumerate(features)]
-    lipschitz = np.array([lipschitz_constant(phi) for phi in features])
+    kernels = [tangent_kernel(network, i, x[i]) for i in range(len(seeds))]
+    solutions = [max_margin(kernel, y[i]) for i, kernel in enumerate(kernels)]
+    lipschitz = np.array([lipschitz_constant(kernel) for kernel in kernels])
     limit = float(min(step_size_limit(g) for g in lipschitz))
     eta = config.step_fraction * limit
     run = train_gradient_descent(network, x, y, eta, setting.steps, step_size_limit=limit)
