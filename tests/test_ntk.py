@@ -134,3 +134,17 @@ def test_a_non_separable_sample_is_a_precondition_failure():
 
     with pytest.raises(PreconditionError, match="NTK-separable"):
         max_margin(torch.tensor([[1.0, 0.0], [1.0, 0.0]]), torch.tensor([1.0, -1.0]))
+
+
+def test_pointwise_losses_in_blocks_equal_one_pass(monkeypatch):
+    """Blocks of points (here 7 points a block, a ragged last one) give the one-pass losses."""
+    from gflcheck import deep_networks
+
+    network = initialize_deep_network(4, 5, 2, seeds=[0, 1])
+    x = torch.randn(23, 4, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+    y = torch.where(x[:, 0] >= 0, 1.0, -1.0).double()
+    whole = deep_networks._pointwise_losses(network.parameters, x, y)
+    monkeypatch.setattr(deep_networks, "POINT_BLOCK_NUMBERS", 2 * 5 * 7)
+    blocked = deep_networks.pointwise_logistic_losses(network, x, y)
+    assert blocked.shape == (2, 23)
+    torch.testing.assert_close(blocked, whole, rtol=1e-12, atol=1e-14)
