@@ -1,5 +1,5 @@
-"""Deep NTK networks, Jacobian features and the tangent kernel, the max-margin solver and GD: against finite differences,
-a hand-solved case, and bad inputs."""
+"""Deep NTK networks, Jacobian features and the tangent kernel, the max-margin solver and GD:
+against finite differences, a hand-solved case, and bad inputs."""
 
 from __future__ import annotations
 
@@ -148,3 +148,5 @@ def test_pointwise_losses_in_blocks_equal_one_pass(monkeypatch):
     blocked = deep_networks.pointwise_logistic_losses(network, x, y)
     assert blocked.shape == (2, 23)
     torch.testing.assert_close(blocked, whole, rtol=1e-12, atol=1e-14)
+    risk = deep_networks.empirical_risk(network, x, y)  # the same blocks, averaged
+    torch.testing.assert_close(risk, whole.mean(-1), rtol=1e-12, atol=1e-14)
