@@ -36,7 +36,7 @@ from gflcheck.defaults import (
     DEFAULT_SLACK_TOLERANCE,
     DEVICE_VARIABLE,
 )
-from gflcheck.devices import device_name, resolve_device, using_device
+from gflcheck.devices import device_name, resolve_device, set_compute_threads, using_device
 from gflcheck.errors import ParameterRangeError, SettingRejectedError
 from gflcheck.profiles import BUDGETS, budget
 from gflcheck.report import (
@@ -101,8 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--threads",
         type=int,
         default=1,
-        help="torch threads (default 1, as in the pytest plugin: the same numbers, so the run "
-        "cache serves both)",
+        help="torch and BLAS threads (default 1, as in the pytest plugin: the same numbers, so the "
+        "run cache serves both)",
     )
     check = commands.add_parser(
         "check", parents=[common], help="run the default checks and print the verdict table"
@@ -219,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(arguments, "threads", 1) < 1:
         print(f"--threads={arguments.threads}: allowed an integer ≥ 1", file=sys.stderr)
         return 2
-    torch.set_num_threads(getattr(arguments, "threads", 1))
+    set_compute_threads(getattr(arguments, "threads", 1))
     if hasattr(arguments, "jobs"):
         try:
             arguments.jobs = _jobs(arguments.jobs)
@@ -943,7 +943,7 @@ def _run_entry_by_name(
     """In a worker process: ``work`` on the default check called ``name`` (:func:`_run_entry`),
     on the caller's thread count and device; with ``defer``, the outcome ``None`` instead of
     waiting for a run another worker is computing."""
-    torch.set_num_threads(threads)
+    set_compute_threads(threads)
     entry = next(entry for entry in DEFAULT_CHECKS if entry.name == name)
     run_cache = None if directory is None else cache.RunCache(Path(directory))
     if run_cache is not None:

@@ -3,9 +3,9 @@
 :func:`map_in_order` computes ``function(*arguments)`` for each argument tuple, in order: here, one
 after the other, or on any ``concurrent.futures.Executor``: a ``ProcessPoolExecutor``, Dask's
 ``distributed.Client(...).get_executor()``, or Ray's ``ray.util.multiprocessing.Pool`` through
-:class:`concurrent.futures`-style adapters. Each remote call first sets torch's thread count and
-the compute device (:mod:`gflcheck.devices`) to the caller's, so floating-point sums add in the
-same order and the results equal a local run's bit for bit. Every random draw inside a run comes
+:class:`concurrent.futures`-style adapters. Each remote call first sets the thread counts (torch's
+and BLAS's) and the compute device (:mod:`gflcheck.devices`) to the caller's, so floating-point
+sums add in the same order and the results equal a local run's bit for bit. Every random draw inside a run comes
 from its seed arguments, so where a run executes does not change it. Remote workers have no run
 cache; results come back to the caller.
 """
@@ -18,13 +18,13 @@ from typing import Any, TypeVar
 
 import torch
 
-from gflcheck.devices import device_name, using_device
+from gflcheck.devices import device_name, set_compute_threads, using_device
 
 R = TypeVar("R")
 
 
 def _call_as_caller(threads: int, device: str, function: Callable[..., R], arguments: tuple) -> R:
-    torch.set_num_threads(threads)
+    set_compute_threads(threads)
     with using_device(device):
         return function(*arguments)
 

@@ -60,8 +60,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--gflcheck-threads",
         type=int,
         default=1,
-        help="torch threads per process (default 1: numbers do not depend on the thread count, "
-        "and -n N xdist workers do not oversubscribe the cores)",
+        help="torch and BLAS threads per process (default 1: numbers do not depend on the thread "
+        "count, and -n N xdist workers do not oversubscribe the cores)",
     )
     group.addoption(
         "--gflcheck-device",
@@ -90,6 +90,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--gflcheck-no-cache",
         action="store_true",
         help="train everything afresh (no run cache reads or writes)",
+    )
+    group.addoption(
+        "--gflcheck-run-slow",
+        action="store_true",
+        help="also run the checks marked gflcheck_slow (each says its cost; without this option "
+        "they are reported as skipped, with the option that runs them)",
     )
     group.addoption(
         "--gflcheck-slack-tolerance",
@@ -126,6 +132,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "expensive: a check that trains many networks (deselect with -m 'not expensive')"
     )
+    config.addinivalue_line(
+        "markers",
+        "gflcheck_slow(cost): a check run only on request (--gflcheck-run-slow); cost says how "
+        "long it takes",
+    )
     config.stash[_PROFILE_KEY] = profile
     _check_baseline_option(config)
 
@@ -151,6 +162,20 @@ def _check_baseline_option(config: pytest.Config) -> None:
         load(Path(path))
     except BaselineError as error:
         raise pytest.UsageError(f"--gflcheck-baseline={path}: {error}") from None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without ``--gflcheck-run-slow``, the checks marked ``gflcheck_slow`` are skipped with a
+    reason that states their cost and the option that runs them (reported by ``-ra``, never
+    silent). Other projects' ``slow`` markers are left alone."""
+    if config.getoption("gflcheck_run_slow"):
+        return
+    for item in items:
+        marker = item.get_closest_marker("gflcheck_slow")
+        if marker is not None:
+            cost = marker.kwargs.get("cost", "long")
+            reason = f"slow ({cost}): run on request with --gflcheck-run-slow"
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -190,23 +215,20 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 @contextmanager
 def _threads_for(item: pytest.Item) -> Iterator[None]:
-    """``--gflcheck-threads`` torch threads, on ``--gflcheck-device``, while a test of a gflcheck
-    module runs; other tests keep the process's settings."""
+    """``--gflcheck-threads`` torch and BLAS threads, on ``--gflcheck-device``, while a test of a
+    gflcheck module runs; other tests keep the process's settings."""
     path = getattr(item, "path", None)
     if path is None or not uses_gflcheck(path):
         yield
         return
-    import torch  # only here: a run without gflcheck tests never loads it
+    # only here: a run without gflcheck tests never loads torch
+    from gflcheck.devices import using_device, using_threads
 
-    from gflcheck.devices import using_device
-
-    previous = torch.get_num_threads()
-    torch.set_num_threads(item.config.getoption("gflcheck_threads"))
-    try:
-        with using_device(item.config.getoption("gflcheck_device")):
-            yield
-    finally:
-        torch.set_num_threads(previous)
+    with (
+        using_threads(item.config.getoption("gflcheck_threads")),
+        using_device(item.config.getoption("gflcheck_device")),
+    ):
+        yield
 
 
 def _uses_session(item: pytest.Item) -> bool:

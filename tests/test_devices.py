@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import torch
 from hypothesis import strategies as st
+from threadpoolctl import threadpool_info
 
 from gflcheck import (
     Bound,
@@ -34,6 +35,7 @@ from gflcheck.devices import (
     resolve_device,
     to_host,
     using_device,
+    using_threads,
 )
 from gflcheck.executors import map_in_order
 from gflcheck.profiles import budget
@@ -75,6 +77,20 @@ def test_using_device_nests_and_restores():
         with using_device(None) as inner:  # None leaves the device as it is
             assert inner == device
     assert compute_device() == before
+
+
+def _blas_threads() -> set[int]:
+    return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+
+def test_using_threads_sets_torch_and_blas_and_restores():
+    """The BLAS pools (numpy's and scipy's OpenBLAS) follow the thread count too: left at every
+    core, two workers' scipy solves oversubscribed two cores."""
+    before = (torch.get_num_threads(), _blas_threads())
+    with using_threads(1):
+        assert torch.get_num_threads() == 1
+        assert _blas_threads() == {1}
+    assert (torch.get_num_threads(), _blas_threads()) == before
 
 
 @dataclass(frozen=True)

@@ -87,3 +87,26 @@ def test_nothing_heavy_was_imported():
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+SLOW = """
+import pytest
+import gflcheck
+
+@pytest.mark.gflcheck_slow(cost="an hour")
+def test_long_check():
+    assert True
+
+@pytest.mark.slow
+def test_someone_elses_slow_marker():
+    assert True
+"""
+
+
+def test_a_slow_check_is_skipped_with_its_cost_unless_asked_for(pytester):
+    pytester.makepyfile(test_slow=SLOW)
+    skipped = pytester.runpytest("-p", "no:cacheprovider", "-ra")
+    skipped.assert_outcomes(passed=1, skipped=1)
+    skipped.stdout.fnmatch_lines(["*slow (an hour): run on request with --gflcheck-run-slow*"])
+    asked = pytester.runpytest("-p", "no:cacheprovider", "--gflcheck-run-slow")
+    asked.assert_outcomes(passed=2)
