@@ -108,8 +108,9 @@ def set_compute_threads(threads: int) -> None:
     every core. With ``gflcheck check -j auto``'s worker per core, an entry's scipy solves (the
     parity random features' ``syrk`` and Cholesky) then ran 2 threads a worker on 2 cores, and
     spun against each other: the main job took 327 s (587 s user) with them, 299 s (537 s user)
-    on one BLAS thread a worker, with the same verdicts. The thread count of OpenBLAS does not
-    change its results here (it splits the output, not the sums)."""
+    on one BLAS thread a worker, with the same verdicts. The BLAS thread count is not in the run
+    cache's key: the parity sweep's population errors were equal bit for bit at 1 and 2 threads,
+    and the main job's table and baseline too."""
     torch.set_num_threads(threads)
     threadpool_limits(threads, user_api="blas")
 

@@ -5,9 +5,9 @@ after the other, or on any ``concurrent.futures.Executor``: a ``ProcessPoolExecu
 ``distributed.Client(...).get_executor()``, or Ray's ``ray.util.multiprocessing.Pool`` through
 :class:`concurrent.futures`-style adapters. Each remote call first sets the thread counts (torch's
 and BLAS's) and the compute device (:mod:`gflcheck.devices`) to the caller's, so floating-point
-sums add in the same order and the results equal a local run's bit for bit. Every random draw inside a run comes
-from its seed arguments, so where a run executes does not change it. Remote workers have no run
-cache; results come back to the caller.
+sums add in the same order and the results equal a local run's bit for bit. Every random draw
+inside a run comes from its seed arguments, so where a run executes does not change it. Remote
+workers have no run cache; results come back to the caller.
 """
 
 from __future__ import annotations
