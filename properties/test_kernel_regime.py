@@ -290,7 +290,7 @@ def test_calibrated_bound_holds_at_every_width(width_sweep, calibrated_constants
 
 @pytest.mark.gflcheck_slow(
     cost="m = 4096 trains 6 seeds × 512 full-batch steps of a 4096 × 4096 layer: about 35 min "
-    "with --gflcheck-threads=2, m = 1024 about 4 min"
+    "with --gflcheck-threads=2, over an hour on one thread; m = 1024 about 4 min"
 )
 @pytest.mark.parametrize("width", catalogue.LARGE_WIDTHS)
 def test_calibrated_bound_holds_at_large_width(width, calibrated_constants, gflcheck_session):
