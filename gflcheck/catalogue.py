@@ -756,10 +756,13 @@ def width_sweep_settings(widths: tuple[int, ...] = WIDTHS) -> list[KernelSetting
     return [KernelSetting(8, m, 2, 128, 0.2, 512, 17) for m in widths]
 
 
-def width_sweep(executor: Executor | None = None) -> list[SweepPoint]:
-    """Test loss over ``m ∈ {16, …, 512}``, the same training sets at every width (n = 128)."""
+def width_sweep(
+    executor: Executor | None = None, widths: tuple[int, ...] = WIDTHS
+) -> list[SweepPoint]:
+    """Test loss over ``m ∈ widths`` (default ``{16, …, 512}``), the same training sets at every
+    width (n = 128)."""
     return sweep(
-        width_sweep_settings(), WIDTH_SWEEP_SEEDS, 20_000, STEP_FRACTION, executor=executor
+        width_sweep_settings(widths), WIDTH_SWEEP_SEEDS, 20_000, STEP_FRACTION, executor=executor
     )
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from gflcheck import catalogue
-from gflcheck.checks import kernel_rates, kernel_width
+from gflcheck.checks import kernel_width
 from gflcheck.checks.kernel_rates import rate_verdict, sweep_slope
 from gflcheck.checks.kernel_regime import (
     KernelConfig,
@@ -300,12 +300,7 @@ def test_calibrated_bound_holds_at_large_width(width, calibrated_constants, gflc
     seed's test loss ≤ 2× the calibrated bound at its own γ(m). The note gives the largest ratio
     with and without the declared ×2."""
     (verdict,) = _calibrated_verdicts(calibrated_constants, (width,), gflcheck_session)
-    points = kernel_rates.sweep(
-        catalogue.width_sweep_settings((width,)),
-        catalogue.WIDTH_SWEEP_SEEDS,
-        20_000,
-        kernel_width.STEP_FRACTION,
-    )
+    points = catalogue.width_sweep(widths=(width,))
     ratio = _ratios_to_bound(points, [verdict])[width]
     gflcheck_session.note(
         f"m={width}: largest test loss / (2× calibrated TTM bound at its γ(m)) {ratio.max():.3f}; "
