@@ -10,6 +10,9 @@
 3. The suite's own shapes (small d, many seeds: elementwise work dominates): the gradient step
    over blocks of runs whose hidden layer fits in a core's cache (``GRADIENT_BLOCK``) against one
    ``[k, n, m]`` tensor, with the same products (identical parameters, checked).
+4. The layout of ``∂L̂/∂W``'s product on one run's block: ``[m, n]·[n, d]`` (the indicators
+   transposed, times the points) against its transpose ``[d, n]·[n, m]``, which the trainer uses:
+   the same products, summed in the BLAS's order (the largest difference is printed).
 
 Run: ``python bench/bench_trainer.py``. It prints figures and the pass/fail of each target; it is a
 benchmark, not a test (ratios within one run, on one machine).
@@ -236,6 +239,34 @@ def blocked_step_comparison(seeds: int, batch: int, d: int, width: int, label: s
     return speed_up
 
 
+def gradient_layout_comparison(batch: int, d: int, width: int, label: str) -> float:
+    """``(1[h>0]·g)ᵀx`` as ``[m, n]·[n, d]`` against ``((g∘x)ᵀ·1[h>0])ᵀ``; returns the speed-up."""
+    generator = torch.Generator().manual_seed(0)
+    x = torch.randn(1, batch, d, generator=generator)
+    g = torch.randn(1, batch, generator=generator)
+    active = (torch.randn(1, batch, width, generator=generator) > 0).float()
+    weighted = active * g[:, :, None]
+    times = interleaved_best(
+        5,
+        {
+            "[m, n]·[n, d]": lambda: [torch.bmm(weighted.transpose(1, 2), x) for _ in range(50)],
+            "[d, n]·[n, m]": lambda: [
+                torch.bmm((x * g[:, :, None]).transpose(1, 2), active) for _ in range(50)
+            ],
+        },
+    )
+    old = torch.bmm(weighted.transpose(1, 2), x)
+    new = torch.bmm((x * g[:, :, None]).transpose(1, 2), active).transpose(1, 2)
+    speed_up = times["[m, n]·[n, d]"] / times["[d, n]·[n, m]"]
+    print(
+        f"\n[gradient layout] {label}: n={batch}, d={d}, m={width}\n"
+        f"  [m, n]·[n, d] {times['[m, n]·[n, d]'] * 1e3 / 50:7.3f} ms\n"
+        f"  [d, n]·[n, m] {times['[d, n]·[n, m]'] * 1e3 / 50:7.3f} ms: {speed_up:.2f}×, "
+        f"largest relative difference {float((old - new).abs().max() / old.abs().max()):.1e}"
+    )
+    return speed_up
+
+
 if __name__ == "__main__":
     torch.manual_seed(0)
     same_work_comparison()
@@ -244,5 +275,8 @@ if __name__ == "__main__":
     throughput_comparison(batch=2048, d=128, width=64)
     throughput_comparison(batch=1024, d=256, width=64)
     blocked_step_comparison(86, 512, 16, 128, "the lottery ticket's whole network")
-    blocked_step_comparison(51, 2048, 6, 108, "the near-noise γ² example")
+    blocked_step_comparison(51, 4096, 6, 108, "the near-noise γ² example")
     blocked_step_comparison(86, 512, 16, 32, "the lottery ticket's subnetwork")
+    gradient_layout_comparison(4096, 6, 108, "the near-noise γ² example")
+    gradient_layout_comparison(512, 16, 128, "the lottery ticket's whole network")
+    gradient_layout_comparison(256, 8, 1024, "a wide network in low dimension")

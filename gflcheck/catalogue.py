@@ -374,6 +374,7 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
         "alone reaches the whole network's loss + 0.05 within 4T steps",
         LotterySetting(),
         partial(_run_lottery_ticket, ticket_matches_full_network),
+        long_running=True,  # 86 seeds (planned for power), about 75 s cold
     ),
     CatalogueEntry(
         "gfl/lottery-ticket/tenth-of-the-steps",

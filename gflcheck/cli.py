@@ -852,8 +852,9 @@ def _progress(outcome) -> str:
 
 
 def _run_in_processes(entries, limits, jobs: int, work, progress: Progress):
-    """Each entry in a worker process, the sweeps first (they walk grids: the longest entries),
-    the others in catalogue order. Workers use the same run cache and torch thread count, so the
+    """Each entry in a worker process, the sweeps and the entries declared ``long_running``
+    first (the longest: started last, the lottery ticket's 72 s ran alone at the end of the main
+    job), the others in catalogue order. Workers use the same run cache and torch thread count, so the
     numbers are those of a serial run; a run two workers need at once is computed once
     (:meth:`gflcheck.cache.RunCache.computing`).
 
@@ -869,7 +870,7 @@ def _run_in_processes(entries, limits, jobs: int, work, progress: Progress):
     directory = None if run_cache is None else str(run_cache.directory)
     threads = torch.get_num_threads()
     device = device_name()
-    queue = deque(sorted(range(len(entries)), key=lambda index: not entries[index].sweep))
+    queue = deque(sorted(range(len(entries)), key=lambda index: not _long(entries[index])))
     outcomes: dict[int, Verdict | SettingRejectedError] = {}
     turns: Counter[int] = Counter()
     # Fork shares the imported modules (a warm run stays as fast as a serial one); with more than
@@ -920,6 +921,10 @@ def _run_in_processes(entries, limits, jobs: int, work, progress: Progress):
         raise Interrupted(*_in_order(entries, outcomes)) from None
     pool.shutdown()
     return outcomes
+
+
+def _long(entry) -> bool:
+    return entry.sweep or entry.long_running
 
 
 def _in_order(entries, outcomes) -> tuple[dict[str, Verdict], list[tuple[str, str]]]:

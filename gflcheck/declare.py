@@ -103,6 +103,7 @@ class CatalogueEntry:
     setting: Any
     check: Callable[[Any, Budget], tuple[Verdict, Any]]
     sweep: bool = False  # one run walks a grid of settings (minutes): power skips it by default
+    long_running: bool = False  # a minute or more cold, not a sweep: -j starts it with the sweeps
     also_accepts: tuple[Outcome, ...] = ()
     because: str = ""
 
