@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -102,7 +103,15 @@ def _small_sweep(widths=(8, 16), sizes=(16, 32)):
 @pytest.fixture
 def small_catalogue(monkeypatch):
     """Small stand-ins for the declared sweeps and sample needs (the real ones train for about a
-    minute each)."""
+    minute each), and the `report` command's XOR Figure 1 on d ∈ {4, 6} (12 s at its default
+    d = 16…128)."""
+    from gflcheck import report_document
+
+    monkeypatch.setattr(
+        report_document,
+        "build_report",
+        functools.partial(report_document.build_report, xor_dimensions=(4, 6)),
+    )
     monkeypatch.setattr(catalogue, "samples_sweep", lambda: _small_sweep(widths=(8,)))
     monkeypatch.setattr(catalogue, "width_sweep", lambda: _small_sweep(sizes=(16,)))
     monkeypatch.setattr(catalogue, "radius_sweep", lambda: _small_sweep(sizes=(16,)))
