@@ -854,8 +854,8 @@ def _progress(outcome) -> str:
 def _run_in_processes(entries, limits, jobs: int, work, progress: Progress):
     """Each entry in a worker process, the sweeps and the entries declared ``long_running``
     first (the longest: started last, the lottery ticket's 72 s ran alone at the end of the main
-    job), the others in catalogue order. Workers use the same run cache and torch thread count, so the
-    numbers are those of a serial run; a run two workers need at once is computed once
+    job), the others in catalogue order. Workers use the same run cache and torch thread count,
+    so the numbers are those of a serial run; a run two workers need at once is computed once
     (:meth:`gflcheck.cache.RunCache.computing`).
 
     A worker never waits idle on that lock the first time: an entry that needs a run another
