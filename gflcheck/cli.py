@@ -30,6 +30,7 @@ from tqdm import tqdm
 import gflcheck
 from gflcheck import baselines, cache
 from gflcheck.catalogue import DEFAULT_CHECKS
+from gflcheck.declare import CatalogueEntry
 from gflcheck.defaults import (
     CACHE_DIRECTORY_VARIABLE,
     DEFAULT_CACHE_DIRECTORY,
@@ -870,7 +871,7 @@ def _run_in_processes(entries, limits, jobs: int, work, progress: Progress):
     directory = None if run_cache is None else str(run_cache.directory)
     threads = torch.get_num_threads()
     device = device_name()
-    queue = deque(sorted(range(len(entries)), key=lambda index: not _long(entries[index])))
+    queue = deque(start_order(entries))
     outcomes: dict[int, Verdict | SettingRejectedError] = {}
     turns: Counter[int] = Counter()
     # Fork shares the imported modules (a warm run stays as fast as a serial one); with more than
@@ -923,8 +924,12 @@ def _run_in_processes(entries, limits, jobs: int, work, progress: Progress):
     return outcomes
 
 
-def _long(entry) -> bool:
-    return entry.sweep or entry.long_running
+def start_order(entries: Sequence[CatalogueEntry]) -> list[int]:
+    """The order in which ``-j`` starts ``entries`` (indices): the sweeps and the entries
+    declared ``long_running`` first, each group in catalogue order."""
+    return sorted(
+        range(len(entries)), key=lambda i: not (entries[i].sweep or entries[i].long_running)
+    )
 
 
 def _in_order(entries, outcomes) -> tuple[dict[str, Verdict], list[tuple[str, str]]]:

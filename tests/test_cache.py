@@ -250,6 +250,22 @@ def test_checks_in_parallel_give_the_serial_table(tmp_path):
     assert "[3/3] " in runs["parallel"].stderr
 
 
+def test_sweeps_and_long_entries_start_first_in_catalogue_order():
+    """``-j``'s queue: an entry that takes minutes started last ran alone at the end (the lottery
+    ticket's 72 s); sweeps and ``long_running`` entries go first, each group in its own order."""
+    from gflcheck.catalogue import DEFAULT_CHECKS
+    from gflcheck.cli import start_order
+    from gflcheck.declare import CatalogueEntry
+
+    def entry(name: str, **kind: bool) -> CatalogueEntry:
+        return CatalogueEntry(name, "", None, lambda setting, limits: None, **kind)
+
+    entries = [entry("a"), entry("b", sweep=True), entry("c"), entry("d", long_running=True)]
+    assert start_order([*entries, entry("e", sweep=True)]) == [1, 3, 4, 0, 2]
+    names = [DEFAULT_CHECKS[i].name for i in start_order(DEFAULT_CHECKS)]
+    assert names.index("gfl/lottery-ticket") < names.index("gfl/two-cluster")
+
+
 def test_cache_command_reports_and_clears(tmp_path, capsys):
     from gflcheck.cli import main
 
