@@ -131,7 +131,7 @@ def train_gradient_descent(
     for t in range(steps + 1):
         per_run = _empirical_risk(parameters, x, y)
         finite = torch.isfinite(per_run.detach())
-        diverged_at[(~finite) & (diverged_at < 0)] = t
+        diverged_at.masked_fill_(~finite & (diverged_at < 0), t)  # no host read
         losses[:, t] = per_run.detach().double().where(diverged_at < 0, torch.nan)
         if t == steps:
             break

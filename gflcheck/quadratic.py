@@ -165,7 +165,7 @@ def train_xor_sgd(
             networks.append(QuadraticNetwork(W, a))
         state = delta if linearized else W
         bad = ~torch.isfinite(state).flatten(1).all(1) & (diverged_at < 0)
-        diverged_at[bad] = t
+        diverged_at.masked_fill_(bad, t)  # no host read
     return to_host(
         XorRun(
             seeds=tuple(seeds),

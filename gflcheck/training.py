@@ -385,7 +385,9 @@ def train_algorithm_1(
     loss_mean = torch.full((k, steps + 1), math.nan, dtype=torch.float64, device=device)
     loss_std = torch.full_like(loss_mean, math.nan)
     error = torch.full_like(loss_mean, math.nan)
-    diverged_at = torch.full((k,), -1, dtype=torch.long, device=device)
+    # Row t: one float64 number per run, finite exactly when the run's step-t margins and
+    # parameters are (see _finiteness_screen); read once, after the last step.
+    screen = torch.empty((steps + 1, k), dtype=torch.float64, device=device)
     drift = (
         None
         if expected_input_norm is None
@@ -395,14 +397,11 @@ def train_algorithm_1(
     checkpoints: dict[int, TwoLayerReLU] = {}
     block = min(k, max(1, GRADIENT_BLOCK // (batch_size * initial.width)))
     workspace = torch.empty((block, batch_size, initial.width), dtype=dtype, device=device)
-    any_diverged = False
     for t in range(steps + 1):
         x, y = data.next()
         network = TwoLayerReLU(a, W, b)
         margins, grad_a, grad_W = hinge_loss_gradients(network, x, y, workspace)
-        any_diverged = _record(
-            t, margins, network, loss_mean, loss_std, error, diverged_at, any_diverged
-        )
+        _record(t, margins, network, loss_mean, loss_std, error, screen[t])
         if t == steps:
             break
         new_a, new_W = _updated(recipe, t == 0, a, W, grad_a, grad_W)
@@ -411,6 +410,7 @@ def train_algorithm_1(
         a, W = new_a, new_W
         if t + 1 in checkpoint_set:
             checkpoints[t + 1] = TwoLayerReLU(a.clone(), W.clone(), b.clone())
+    diverged_at = _first_divergence(screen, (loss_mean, loss_std, error))
     return to_host(
         TrainingRun(
             recipe=recipe,
@@ -467,27 +467,41 @@ def _record(
     loss_mean: torch.Tensor,
     loss_std: torch.Tensor,
     error: torch.Tensor,
-    diverged_at: torch.Tensor,
-    any_diverged: bool,
-) -> bool:
-    """Store step ``t``'s hinge loss and 0-1 error per run; mark runs that turned non-finite.
-    Returns whether any run has diverged by now (``any_diverged``: whether one had before).
-
-    One sum screens the step: a sum of finite numbers is finite or overflows, and one that is not
-    finite (or overflowed) sends the step to the per-run check. Three ``isfinite`` passes and
-    host reads a step were 7% of the parity walk's profile (k = 8, m ≤ 46)."""
-    if not bool(torch.isfinite(margins.sum() + network.a.sum() + network.W.sum())):
-        finite = torch.isfinite(margins).all(1) & network.is_finite()
-        diverged_at[(~finite) & (diverged_at < 0)] = t
-        any_diverged = bool((diverged_at >= 0).any())
+    screen: torch.Tensor,
+) -> None:
+    """Store step ``t``'s hinge loss and 0-1 error per run, and in ``screen`` (``[k]``) a number
+    per run that is finite exactly when its margins and parameters are. Nothing is read back to
+    the host, so on a GPU the steps queue without waiting; :func:`_first_divergence` reads the
+    screens once, after the last step. (A sum and a host read a step here took 7% of the parity
+    walk's profile at k = 8, m ≤ 46; three ``isfinite`` passes a step, more.)"""
+    torch.add(_finiteness_screen(margins, (1,)), _finiteness_screen(network.a, (1,)), out=screen)
+    screen.add_(_finiteness_screen(network.W, (1, 2)))
     losses = (1 - margins).clamp_min_(0)
     loss_std[:, t], loss_mean[:, t] = torch.std_mean(losses, dim=1)
     error[:, t] = (margins <= 0).mean(1, dtype=margins.dtype)
-    if any_diverged:
-        dead = diverged_at >= 0
-        for record in (loss_mean, loss_std, error):
-            record[dead, t] = math.nan
-    return any_diverged
+
+
+def _finiteness_screen(tensor: torch.Tensor, dims: tuple[int, ...]) -> torch.Tensor:
+    """Per run (``dims``: the axes within a run), a float64 sum that is finite exactly when every
+    entry is: a NaN or ±inf entry makes it NaN or ±inf, and finite entries cannot overflow it,
+    nor the sum of three such screens (float64's largest number is 1.8·10³⁰⁸). float32 numbers
+    (at most 3.4·10³⁸) summed in float64 stay far below it however many there are (2⁶³ of them:
+    3·10⁵⁷); float64 numbers are first scaled by 2⁻⁷⁰, which keeps ±inf and NaN, and 2⁶³ of
+    them then sum to at most 1.4·10³⁰⁶."""
+    if tensor.dtype == torch.float64:
+        tensor = tensor * 2.0**-70
+    return tensor.sum(dims, dtype=torch.float64)
+
+
+def _first_divergence(screen: torch.Tensor, records: Sequence[torch.Tensor]) -> torch.Tensor:
+    """``diverged_at`` (``[k]``: the first step whose screen is not finite, or −1) from the
+    screens ``[T+1, k]``; each record ``[k, T+1]`` is set to NaN from a run's divergence on."""
+    bad = ~torch.isfinite(screen).T  # [k, T+1]
+    dead = bad.cummax(dim=1).values  # from the first non-finite step on
+    for record in records:
+        record.masked_fill_(dead, math.nan)
+    first = bad.to(torch.uint8).argmax(dim=1)
+    return torch.where(dead[:, -1], first, -1)
 
 
 class _GivenBatches:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import pytest
@@ -11,7 +12,12 @@ from torch.func import grad, vmap
 from gflcheck.errors import ParameterRangeError
 from gflcheck.gradient_features import empirical_simplified_gradient
 from gflcheck.networks import InitializationLaw, TwoLayerReLU, symmetric_initialization
-from gflcheck.training import algorithm_1_step, hinge_loss_gradients, train_algorithm_1
+from gflcheck.training import (
+    _finiteness_screen,
+    algorithm_1_step,
+    hinge_loss_gradients,
+    train_algorithm_1,
+)
 
 LAW = InitializationLaw(sigma_a=0.5, sigma_w=0.4, sigma_b=1.0)
 
@@ -108,6 +114,26 @@ def test_divergence_is_recorded_not_raised(xor8, xor8_recipe):
     for i, step in enumerate(run.diverged_at.tolist()):
         assert torch.isnan(run.online_loss_mean[i, step:]).all()
         assert torch.isfinite(run.online_loss_mean[i, :step]).all()
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.bfloat16])
+def test_the_divergence_screen_is_finite_exactly_when_every_entry_is(dtype):
+    """The trainer's per-run screen (read once, after the last step) against ``isfinite`` entry
+    by entry: every mix of non-finite entries, and finite entries at the dtype's largest value,
+    whose sum in the dtype itself overflows."""
+    largest = torch.finfo(dtype).max
+    runs = torch.full((6, 4, 5), largest, dtype=dtype)
+    runs[1, 0, 0] = math.nan
+    runs[2, 3, 4] = math.inf
+    runs[3, 1, 1] = -math.inf
+    runs[4, 0, 0], runs[4, 0, 1] = math.inf, -math.inf
+    runs[5] = -largest
+    expected = torch.isfinite(runs).flatten(1).all(1)
+    assert expected.tolist() == [True, False, False, False, False, True]
+    screen = _finiteness_screen(runs, (1, 2))
+    assert torch.equal(torch.isfinite(screen), expected)
+    assert torch.equal(torch.isfinite(screen + screen + screen), expected)  # the trainer adds 3
+    assert not torch.isfinite(runs.sum((1, 2))).any()  # the naive sum would call all diverged
 
 
 def test_function_drift_bounds_the_change_of_the_loss(xor8, xor8_recipe, generator):
