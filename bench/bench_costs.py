@@ -5,6 +5,8 @@ of the largest process), with its own empty run cache for a cold run and the sam
 for a warm one:
 
 - the main job, ``gflcheck check -j auto``, cold then warm;
+- ``gflcheck mutate -j auto`` on all built-in theorems: after the main job (its runs cached, as
+  a user runs it) and from an empty cache of its own;
 - ``pytest -n auto`` after the main job (as in CI: the properties replay the main job's runs),
   then again warm (the unit tests keep their own temporary caches, so they stay cold);
   ``pytest properties/`` alone, twice, the second timed;
@@ -70,6 +72,10 @@ def main() -> None:
         main_job = ["gflcheck", "check", "-j", "auto"]
         rows.append(("main job, cold", *timed(main_job, ROOT, environment)))
         rows.append(("main job, warm", *timed(main_job, ROOT, environment)))
+        mutate = ["gflcheck", "mutate", "-j", "auto", "--out", str(Path(scratch) / "mutants.json")]
+        rows.append(("gflcheck mutate, after the main job", *timed(mutate, ROOT, environment)))
+        empty = {**environment, "GFLCHECK_CACHE_DIR": str(Path(scratch) / "mutate-cache")}
+        rows.append(("gflcheck mutate, empty cache", *timed(mutate, ROOT, empty)))
         if arguments.only == "all":
             tests = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "auto", "-q"]
             rows.append(("pytest after the main job", *timed(tests, ROOT, environment)))
