@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from gflcheck.checks import simplicity_bias
 from gflcheck.checks.simplicity_bias import (
     CorrelationPaths,
     SimplicityConfig,
@@ -38,6 +39,32 @@ def test_training_is_deterministic_and_seeds_differ():
     assert np.array_equal(first.linear, again.linear) and np.array_equal(first.xor, again.xor)
     assert not np.array_equal(first.linear[0], first.linear[1])
     assert np.all(np.diff(first.loss, axis=1) <= 1e-12)  # small steps: the loss only falls
+
+
+@pytest.mark.parametrize(
+    ("config", "cut_between_reads"),
+    [
+        (SimplicityConfig(steps=400), True),  # all cross between two reads: cut there
+        (SimplicityConfig(steps=40, learning_rate=0.001), False),  # too slow to cross
+    ],
+)
+def test_reading_back_every_32_steps_gives_the_paths_of_a_read_every_step(
+    monkeypatch, config, cut_between_reads
+):
+    """The flow reads the device back every ``CROSSING_CHECK_STEPS`` steps and cuts the paths at
+    the first step by which every seed had crossed: the paths of a flow that checked every step
+    and stopped there, bit for bit."""
+    seeds, reads = (1, 2, 3), simplicity_bias.CROSSING_CHECK_STEPS
+    every_32 = correlation_paths.__wrapped__(SETTING, config, seeds)
+    monkeypatch.setattr(simplicity_bias, "CROSSING_CHECK_STEPS", 1)
+    every_step = correlation_paths.__wrapped__(SETTING, config, seeds)
+    for part in ("linear", "xor", "loss"):
+        assert np.array_equal(getattr(every_32, part), getattr(every_step, part))
+    last = every_32.linear.shape[1] - 1
+    if cut_between_reads:
+        assert last < config.steps and (last + 1) % reads != 0
+    else:
+        assert last == config.steps
 
 
 def test_linear_first_holds_and_its_reversal_is_refuted():

@@ -101,8 +101,9 @@ class SimplicityConfig:
 class CorrelationPaths:
     """Per seed and step ``t = 0..t_stop``: the normalised correlations and the population loss.
 
-    Training stops at ``T`` (``horizon``) or as soon as every seed's two parts have crossed the
-    level (later steps cannot change a crossing step)."""
+    The paths stop at ``T`` (``horizon``) or at the first step by which every seed's two parts
+    have crossed the level (later steps cannot change a crossing step; the flow, which reads the
+    device back every ``CROSSING_CHECK_STEPS`` steps, may have run a few steps past it)."""
 
     linear: np.ndarray
     xor: np.ndarray
@@ -118,6 +119,20 @@ class CorrelationPaths:
             return np.where(reached.any(1), reached.argmax(1), self.horizon + 1)
 
         return {"linear": first(self.linear), "xor": first(self.xor)}
+
+
+CROSSING_CHECK_STEPS = 32
+"""The flow checks whether every seed has crossed every this many steps (one host read); the
+paths are then cut at the first step at which all had, as if it had stopped there."""
+
+
+def _all_crossed_at(paths: torch.Tensor, level: float) -> int | None:
+    """The first step by which every seed's linear and XOR correlations (``paths[0]``,
+    ``paths[1]``, ``[k, t+1]``) have reached ``level``, or ``None`` if some have not yet."""
+    reached = paths[:2] >= level  # [2, k, t+1]
+    if not bool(reached.any(2).all()):
+        return None
+    return int(reached.to(torch.uint8).argmax(2).max())
 
 
 @cached_run
@@ -137,26 +152,27 @@ def correlation_paths(
     b = torch.zeros(k, m, dtype=torch.float64, device=W.device, requires_grad=True)
     a = (a * config.output_scale / m).requires_grad_()
     rates = (config.learning_rate * m, config.learning_rate * m, config.learning_rate)
-    paths = np.zeros((3, k, config.steps + 1))
+    # Written on the device and read back every CROSSING_CHECK_STEPS steps, not every step.
+    paths = torch.full((3, k, config.steps + 1), math.nan, dtype=torch.float64, device=W.device)
     for t in range(config.steps + 1):
         f = torch.einsum(
             "knm,km->kn", torch.relu(torch.einsum("nd,kmd->knm", x, W) - b[:, None]), a
         )
         loss = 0.5 * (f - target).pow(2).mean(1)
         with torch.no_grad():
-            paths[0, :, t] = ((f * linear).mean(1) / setting.linear_coefficient).cpu().numpy()
-            paths[1, :, t] = ((f * xor).mean(1) / setting.xor_coefficient).cpu().numpy()
-            paths[2, :, t] = loss.cpu().numpy()
-        crossed = (paths[0, :, : t + 1] >= config.level).any(1) & (
-            paths[1, :, : t + 1] >= config.level
-        ).any(1)
-        if t == config.steps or crossed.all():
-            paths = paths[:, :, : t + 1]
-            break
+            paths[0, :, t] = (f * linear).mean(1) / setting.linear_coefficient
+            paths[1, :, t] = (f * xor).mean(1) / setting.xor_coefficient
+            paths[2, :, t] = loss
+        if t == config.steps or (t + 1) % CROSSING_CHECK_STEPS == 0:
+            stop = _all_crossed_at(paths[:, :, : t + 1], config.level)
+            if t == config.steps or stop is not None:
+                break
         gradients = torch.autograd.grad(loss.sum(), (W, b, a))
         with torch.no_grad():
             for parameter, gradient, rate in zip((W, b, a), gradients, rates, strict=True):
                 parameter -= rate * gradient
+    end = t if stop is None else stop
+    paths = paths[:, :, : end + 1].cpu().numpy()
     return CorrelationPaths(paths[0], paths[1], paths[2], seeds, config.steps)
 
 
