@@ -101,14 +101,6 @@ class TwoLayerReLU:
             outputs[:, start : start + block] = torch.bmm(hidden, self.a[:, :, None]).squeeze(-1)
         return outputs
 
-    def is_finite(self) -> torch.Tensor:
-        """``[k]`` booleans: every parameter of run ``i`` is finite."""
-        return (
-            torch.isfinite(self.a).all(1)
-            & torch.isfinite(self.W).flatten(1).all(1)
-            & torch.isfinite(self.b).all(1)
-        )
-
     def _as_batched(self, x: torch.Tensor) -> torch.Tensor:
         x = x.to(self.W.dtype)
         if x.ndim == 2:

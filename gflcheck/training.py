@@ -472,8 +472,8 @@ def _record(
     """Store step ``t``'s hinge loss and 0-1 error per run, and in ``screen`` (``[k]``) a number
     per run that is finite exactly when its margins and parameters are. Nothing is read back to
     the host, so on a GPU the steps queue without waiting; :func:`_first_divergence` reads the
-    screens once, after the last step. (A sum and a host read a step here took 7% of the parity
-    walk's profile at k = 8, m ≤ 46; three ``isfinite`` passes a step, more.)"""
+    screens once, after the last step. Per-run sums, not ``isfinite`` passes: one reduction per
+    tensor (three ``isfinite`` passes and a host read a step were 7% of the parity walk's profile)."""
     torch.add(_finiteness_screen(margins, (1,)), _finiteness_screen(network.a, (1,)), out=screen)
     screen.add_(_finiteness_screen(network.W, (1, 2)))
     losses = (1 - margins).clamp_min_(0)
