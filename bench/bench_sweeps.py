@@ -1,7 +1,7 @@
 """Benchmark: the per-seed walk of the separation sweeps against walking every seed up the grid.
 
 A size need (the least grid size at which a seed's error is at most the target) is found by
-:func:`gflcheck.checks.kernel_separation.walk_needs`, which measures at each grid size only the
+:func:`gflcheck.statement_kinds.walk_needs`, which measures at each grid size only the
 seeds that have not yet got there. The grid walk it replaced measured every seed at every size up
 to the last seed's need. Both give the same needs (a seed's error does not depend on the seeds
 measured with it); this prints the needs of both, whether they are identical, and the speed-up.
@@ -27,7 +27,6 @@ import numpy as np
 import torch
 
 from gflcheck.cache import use_cache
-from gflcheck.checks.kernel_separation import walk_needs
 from gflcheck.checks.parity_separation import (
     ParitySeparationConfig,
     ParitySeparationSetting,
@@ -36,7 +35,19 @@ from gflcheck.checks.parity_separation import (
 )
 from gflcheck.checks.sgd_cube_xor import CubeXorConfig, CubeXorSetting, sgd_test_errors
 from gflcheck.random import stream_seed
+from gflcheck.statement_kinds import NeedWalk, walk_needs
 from gflcheck.theorems.separation import Learner
+
+
+def per_seed_walk(values, grid, errors_at, target_error, seeds):
+    """The suite's walk (:func:`gflcheck.statement_kinds.walk_needs`), needs per value."""
+    walk = NeedWalk(
+        lambda setting, value: grid(value),
+        lambda setting, value, size, walking: errors_at(value, size, walking),
+        target_error,
+    )
+    needs, _, _ = walk_needs(walk, None, list(values), seeds)
+    return dict(zip(values, needs, strict=True))
 
 
 def grid_walk(values, grid, errors_at, target_error, seeds):
@@ -75,13 +86,17 @@ def bisection(values, grid, errors_at, target_error, seeds):
 
 def compare(label: str, values, grid, errors_at, target_error, seeds) -> float:
     timings, needs = {}, {}
-    strategies = (("grid walk", grid_walk), ("per-seed walk", walk_needs), ("bisection", bisection))
+    strategies = (
+        ("grid walk", grid_walk),
+        ("per-seed walk", per_seed_walk),
+        ("bisection", bisection),
+    )
     for name, walk in strategies:
         _seed_batches.cache_clear()  # each strategy draws the parity batches it needs itself
         start = time.perf_counter()
         found = walk(values, grid, errors_at, target_error, seeds)
         timings[name] = time.perf_counter() - start
-        needs[name] = found[0] if isinstance(found, tuple) else found
+        needs[name] = found
 
     def same(name: str) -> str:
         equal = all(np.array_equal(needs[name][v], needs["per-seed walk"][v]) for v in values)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
         theorem_3_12_check,
         theorem_3_12_error_check,
     )
-    from gflcheck.declare import Measurement, Precondition, StatementKind, TheoryCheck
+    from gflcheck.declare import Measurement, Precondition, Rival, StatementKind, TheoryCheck
     from gflcheck.errors import (
         BudgetExceededError,
         GflcheckError,
@@ -39,7 +39,14 @@ if TYPE_CHECKING:
     )
     from gflcheck.provenance import Provenance, Tag
     from gflcheck.setups import SetUp
-    from gflcheck.statement_kinds import hitting_time_check, rate_check, separation_check
+    from gflcheck.statement_kinds import (
+        HittingTimes,
+        NeedWalk,
+        hitting_time_check,
+        need_check,
+        rate_check,
+        separation_check,
+    )
     from gflcheck.verdicts import (
         FAMILY_ALPHA,
         VIOLATION_ALPHA,
@@ -56,14 +63,17 @@ _EXPORTS = {
     "BudgetExceededError": "gflcheck.errors",
     "FAMILY_ALPHA": "gflcheck.verdicts",
     "GflcheckError": "gflcheck.errors",
+    "HittingTimes": "gflcheck.statement_kinds",
     "Measurement": "gflcheck.declare",
     "MixtureSetting": "gflcheck.checks.theorem_3_12",
     "Monotonicity": "gflcheck.bounds",
+    "NeedWalk": "gflcheck.statement_kinds",
     "Outcome": "gflcheck.verdicts",
     "ParameterRangeError": "gflcheck.errors",
     "Precondition": "gflcheck.declare",
     "PreconditionError": "gflcheck.errors",
     "Provenance": "gflcheck.provenance",
+    "Rival": "gflcheck.declare",
     "SetUp": "gflcheck.setups",
     "QuantifierInstantiation": "gflcheck.verdicts",
     "SettingRejectedError": "gflcheck.errors",
@@ -79,6 +89,7 @@ _EXPORTS = {
     "decide_violation_rate": "gflcheck.verdicts",
     "hidden_constant": "gflcheck.bounds",
     "hitting_time_check": "gflcheck.statement_kinds",
+    "need_check": "gflcheck.statement_kinds",
     "non_negative": "gflcheck.bounds",
     "positive": "gflcheck.bounds",
     "positive_integer": "gflcheck.bounds",
@@ -98,15 +109,18 @@ __all__ = [
     "Bound",
     "BudgetExceededError",
     "GflcheckError",
+    "HittingTimes",
     "Measurement",
     "MixtureSetting",
     "Monotonicity",
+    "NeedWalk",
     "Outcome",
     "ParameterRangeError",
     "Precondition",
     "PreconditionError",
     "Provenance",
     "QuantifierInstantiation",
+    "Rival",
     "SetUp",
     "SettingRejectedError",
     "StatementKind",
@@ -120,6 +134,7 @@ __all__ = [
     "decide_violation_rate",
     "hidden_constant",
     "hitting_time_check",
+    "need_check",
     "non_negative",
     "positive",
     "positive_integer",

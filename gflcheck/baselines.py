@@ -13,8 +13,8 @@ produced it). Sections are per environment (torch, numpy, Python, machine, devic
 numbers are only comparable under the same pinned versions.
 
 The comparison is one-sided: a run *regresses* when a verdict worsens (for a true statement
-holds → inconclusive or vacuous → violated; for a false variant refuted → not refuted), when its
-minimum slack shrinks by more than the tolerance, a fraction of the bound's own scale, or when an
+holds → inconclusive or vacuous → violated; for a false variant, or a claim expected to fail in
+its set-up, refuted → not refuted), when its minimum slack shrinks by more than the tolerance, a fraction of the bound's own scale, or when an
 entry of a scope the run covered is *missing*. Improvements and new entries are counted and
 never fail. Recording merges per entry: the scopes a run covered are replaced (entries they no
 longer produce are dropped, which is how an entry is declared removed), every other entry is
@@ -108,6 +108,7 @@ def verdict_entry(verdict: Verdict, scope: str) -> dict[str, Any]:
         "scope": scope,
         "outcome": verdict.outcome.value,
         "false_variant": verdict.false_variant,
+        "expected_to_fail": verdict.false_variant or verdict.discrepancy is not None,
         "observation": not verdict.judged,
         "bound": _finite_or_none(verdict.bound_value),
         "min_slack": _finite_or_none(verdict.min_slack),
@@ -227,7 +228,8 @@ def compare(
                     Regression(key, f"observation changed: {old['outcome']} → {entry['outcome']}")
                 )
             continue
-        ranks = _RANK_FALSE if entry["false_variant"] else _RANK_TRUE
+        expected_to_fail = entry.get("expected_to_fail", entry["false_variant"])
+        ranks = _RANK_FALSE if expected_to_fail else _RANK_TRUE
         change = ranks[entry["outcome"]] - ranks[old["outcome"]]
         allowed = slack_tolerance * (abs(old["bound"]) if old.get("bound") else 1.0)
         if change < 0:
@@ -235,7 +237,7 @@ def compare(
                 Regression(key, f"verdict worsened: {old['outcome']} → {entry['outcome']}")
             )
         elif (
-            not entry["false_variant"]
+            not expected_to_fail
             and old["min_slack"] is not None
             and (entry["min_slack"] is None or entry["min_slack"] < old["min_slack"] - allowed)
         ):
@@ -359,7 +361,7 @@ def family_false_alarm(
     rates = [
         float(r["false_alarm_rate"])
         for r in records
-        if not r["false_variant"] and not r.get("observation")
+        if not r["false_variant"] and not r.get("observation") and not r.get("discrepancy")
     ]
     total = float(sum(rates))
     return {
@@ -415,6 +417,17 @@ def verdict_record(test: str, verdict: Verdict, row: Iterable[str]) -> dict[str,
         "outcome": verdict.outcome.value,
         "false_variant": verdict.false_variant,
         "observation": verdict.observation,
+        "discrepancy": verdict.discrepancy,
+        "interval": list(verdict.interval) if verdict.interval else None,
+        "identification": [
+            {
+                "rival": item.rival,
+                "outcome": item.outcome.value,
+                "identified": item.identified,
+                "grid": item.grid,
+            }
+            for item in verdict.identification
+        ],
         "setup": verdict.setup.record() if verdict.setup else None,
         "bound_value": _finite_or_none(verdict.bound_value),
         "trivial_value": verdict.trivial_value,

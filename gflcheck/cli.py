@@ -29,7 +29,7 @@ from tqdm import tqdm
 
 import gflcheck
 from gflcheck import baselines, cache
-from gflcheck.catalogue import DEFAULT_CHECKS
+from gflcheck.catalogue import DEFAULT_CHECKS, THOROUGH_CHECKS
 from gflcheck.declare import CatalogueEntry
 from gflcheck.defaults import (
     CACHE_DIRECTORY_VARIABLE,
@@ -39,7 +39,7 @@ from gflcheck.defaults import (
 )
 from gflcheck.devices import device_name, resolve_device, set_compute_threads, using_device
 from gflcheck.errors import ParameterRangeError, SettingRejectedError
-from gflcheck.profiles import BUDGETS, budget
+from gflcheck.profiles import BUDGETS, budget, profile_name
 from gflcheck.report import (
     format_table,
     format_verdict_details,
@@ -235,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"--examples={arguments.examples}: allowed an integer ≥ 1", file=sys.stderr)
         return 2
     if arguments.select and not getattr(arguments, "module", None) and not _selected(arguments):
-        names = ", ".join(entry.name for entry in DEFAULT_CHECKS)
+        names = ", ".join(entry.name for entry in _entries(arguments.profile))
         print(
             f"gflcheck: -k {arguments.select!r} matches no check; the checks: {names}",
             file=sys.stderr,
@@ -300,9 +300,15 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+def _entries(profile: str | None) -> tuple:
+    """The checks a run of ``profile`` makes: the default checks, and in the thorough profile
+    the wide grids too (:data:`gflcheck.catalogue.THOROUGH_CHECKS`)."""
+    return DEFAULT_CHECKS + (THOROUGH_CHECKS if profile_name(profile) == "thorough" else ())
+
+
 def _selected(arguments: argparse.Namespace) -> list:
     """The default checks that ``-k`` selects (:func:`_matches`)."""
-    return [e for e in DEFAULT_CHECKS if _matches(arguments.select, e.name)]
+    return [e for e in _entries(arguments.profile) if _matches(arguments.select, e.name)]
 
 
 def _matches(pattern: str, name: str) -> bool:
@@ -354,7 +360,7 @@ def _baseline(arguments: argparse.Namespace) -> int:
             count = baselines.record(path, recorded, scopes)
             print(f"recorded {count} verdicts in {path} for {baselines.environment_id()}")
             if arguments.prune:
-                known = {f"cli::{entry.name}" for entry in DEFAULT_CHECKS}
+                known = {f"cli::{entry.name}" for entry in _entries(arguments.profile)}
                 removed = baselines.prune(
                     path, lambda scope: scope.startswith("cli::") and scope not in known
                 )
@@ -698,7 +704,7 @@ def _check(arguments: argparse.Namespace) -> int:
             baselines.verdict_record("cli", v, ()) for v in named.values()
         )
     )
-    holding = sum(v.outcome is Outcome.HOLDS and not v.false_variant for v in judged.values())
+    holding = sum(v.outcome is Outcome.HOLDS and v.expectation == "holds" for v in judged.values())
     print(
         f"\n{len(judged) - len(unexpected)} as expected ({holding} non-vacuous HOLDS, "
         f"{len(accepted)} accepted as declared), {len(unexpected)} not, "
@@ -954,7 +960,7 @@ def _run_entry_by_name(
     on the caller's thread count and device; with ``defer``, the outcome ``None`` instead of
     waiting for a run another worker is computing."""
     set_compute_threads(threads)
-    entry = next(entry for entry in DEFAULT_CHECKS if entry.name == name)
+    entry = next(entry for entry in DEFAULT_CHECKS + THOROUGH_CHECKS if entry.name == name)
     run_cache = None if directory is None else cache.RunCache(Path(directory))
     if run_cache is not None:
         run_cache.defer_when_busy = defer

@@ -26,7 +26,10 @@ artefact, baseline comparison and ``gflcheck report``), :meth:`TheoryCheck.catal
 :func:`gflcheck.power.measure_power`: its false-alarm or detection rate), and
 :meth:`TheoryCheck.false_variant` (the same check with a deliberately false bound, which the
 property asserts is refuted on every example). Measurements go through the run cache
-(:mod:`gflcheck.cache`), keyed by the check's name, bound and the source of ``measure``.
+(:mod:`gflcheck.cache`), keyed by the check's name and what ``measure`` runs, never by the
+bound: a variant is judged against its own bound on the same cached measurement, and a check
+whose statement is about an estimate (a rate's exponent) forms it when judging
+(``estimate=``), so the measurement never sees the bound.
 
 Declared false-alarm rate of a verdict (its share of the suite's family-wise α,
 :data:`~gflcheck.verdicts.FAMILY_ALPHA`): ``α_v`` (``violation_alpha``, the binomial test's level),
@@ -45,7 +48,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 import pytest
@@ -66,7 +69,8 @@ from gflcheck.bounds import Bound, Monotonicity
 from gflcheck.cache import cached_run, callable_fingerprint
 from gflcheck.devices import using_device
 from gflcheck.errors import ParameterRangeError, PreconditionError
-from gflcheck.profiles import Budget
+from gflcheck.exponents import ExponentFit, Side, identifying_grid
+from gflcheck.profiles import Budget, budget
 from gflcheck.random import stream_seed
 from gflcheck.report import format_verdict_details
 from gflcheck.setups import SetUp
@@ -75,6 +79,7 @@ from gflcheck.verdicts import (
     DEFAULT_HOLDS_SHARE,
     POWER_TARGET,
     VIOLATION_ALPHA,
+    Identification,
     Outcome,
     QuantifierInstantiation,
     SeedStates,
@@ -106,6 +111,7 @@ class CatalogueEntry:
     long_running: bool = False  # a minute or more cold, not a sweep: -j starts it with the sweeps
     also_accepts: tuple[Outcome, ...] = ()
     because: str = ""
+    observation: bool = False  # reported, not judged: nothing is expected of it
 
     def __post_init__(self) -> None:
         if self.also_accepts and not self.because:
@@ -135,6 +141,65 @@ class BoundValues:
     estimate: np.ndarray | float
     high: np.ndarray | float
     low: np.ndarray | float
+
+
+@dataclass(frozen=True)
+class Rival:
+    """A statement a claim is told apart from (:attr:`TheoryCheck.rivals`): ``bound`` read as
+    "the measured quantity is at least" it (``at_least``) or at most it, with its own
+    ``tolerance`` (``None``: the claim's) and ``name`` (default: the bound's)."""
+
+    bound: Bound
+    at_least: bool
+    tolerance: float | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Estimate:
+    """What a verdict on a quantity formed at judging time is judged on
+    (:attr:`TheoryCheck.estimate`): ``measured``, the estimate (one value with its confidence
+    bounds), against ``threshold``, the number the check's bound gives for it; ``rows`` and
+    ``notes`` for the verdict. For a rate, ``fit`` is the grid-level fit and ``side`` the
+    statement's threshold as a function of the grid, over the grid ``points``: what
+    :meth:`identifying_grid` extends."""
+
+    measured: Measurement
+    threshold: float
+    rows: tuple[QuantifierInstantiation, ...] = ()
+    notes: tuple[str, ...] = ()
+    fit: ExponentFit | None = None
+    side: Side | None = None
+    points: tuple[float, ...] = ()
+
+    def identifying_grid(self, rival: Estimate) -> str | None:
+        """The grid that would tell this statement from ``rival``'s, if the slope and the
+        grid-level noise stayed as measured (:func:`gflcheck.exponents.identifying_grid`), in
+        words; ``None`` without a fit."""
+        if self.fit is None or self.side is None or rival.side is None:
+            return None
+        grid = identifying_grid(self.fit, self.points, self.side, rival.side)
+        if grid is None:
+            return (
+                "no continuation of the grid by up to 64 points would tell them apart at the "
+                f"measured slope {self.fit.slope:.3f}"
+            )
+        shown = ", ".join(f"{v:g}" for v in grid[:3]) + ", …, " + f"{grid[-1]:g}"
+        return (
+            f"it would be identifiable on {self.fit.variable} ∈ {{{shown}}} ({len(grid)} points "
+            f"at the grid's spacing, {self.fit.runs} runs each), predicted from the measured "
+            f"slope {self.fit.slope:.3f} and grid-level noise {self.fit.residual_sd:.3g}"
+        )
+
+
+class Judged(NamedTuple):
+    """What a verdict compares (:meth:`TheoryCheck.judged_on`)."""
+
+    measured: Measurement
+    bounds: BoundValues
+    values: dict[str, float]
+    estimate: Estimate | None
+    raw: Any = None
 
 
 class StatementKind(StrEnum):
@@ -356,9 +421,17 @@ class TheoryCheck(Generic[S]):
       ``"{seed_stream}-i"`` (default: the name) of the setting's ``seed``;
     - ``bound_miscoverage``: the chance that ``bound_values`` (estimates themselves, such as an
       upper bound on OPT) are wrong; it adds to the declared false-alarm rate;
-    - ``compared_with(bound, setting)``: the number the measurement is compared with, derived
-      from the bound, when it is not the bound's value: for a growth statement ``O(g(d))``, the
-      slope of ``log g`` over the declared grid plus a tolerance;
+    - ``estimate(check, setting, raw)``: for a statement about a quantity formed from the
+      measurement at judging time (a rate's fitted exponent), the :class:`Estimate` the verdict
+      is judged on: ``measure`` then returns the raw data (a grid of values), never anything
+      derived from the bound, and this hook forms the estimate and the number it is compared
+      with from the raw data and ``check.bound``. A variant (``false_variant``,
+      ``dataclasses.replace``, a mutant) is thus judged against its own bound on the same
+      cached measurement;
+    - ``rivals``: the statements the claim is told apart from (:class:`Rival`: the one its
+      paper contrasts it with, or its negation), each judged on the same measurement; where a
+      rival gets the claim's verdict the verdict says that the measurement cannot tell them
+      apart ("not identifiable"), and, for a rate, which grid would;
     - ``statement``: the statement's name in the verdict (default: the bound's name);
       ``quantity`` names the measured quantity in counterexamples; ``label(setting)`` adds to the
       check's name (e.g. the family);
@@ -366,6 +439,10 @@ class TheoryCheck(Generic[S]):
       :class:`~gflcheck.verdicts.QuantifierInstantiation` rows;
     - ``setup``: the set-up the claim is checked in (:class:`~gflcheck.setups.SetUp`), or a
       function of the setting returning it; every verdict carries it;
+    - ``discrepancy``: why the claim is expected to fail in this check's set-up or reading (a
+      reading under which it is not reproduced, or its paper's own set-up failing): it stays
+      judged, and is as expected only when VIOLATED, so that the suite fails if it starts to
+      hold;
     - ``observation``: why the statement is reported and not judged (an observation outside
       what the paper claims, or a reading of an ambiguous claim it may not mean): its verdict
       expects no outcome, counts neither as a pass nor as a failure, and it has no property;
@@ -382,7 +459,8 @@ class TheoryCheck(Generic[S]):
     settings: st.SearchStrategy[S]
     bound_values: Callable[[S], Mapping[str, float]]
     measure: Callable[[S, tuple[int, ...]], Measurement]
-    compared_with: Callable[[Bound, S], float] | None = None
+    estimate: Callable[[TheoryCheck[S], S, Any], Estimate] | None = None
+    rivals: tuple[Rival, ...] = ()
     quantifiers: (
         Mapping[str, str] | Callable[[S, Measurement], Sequence[QuantifierInstantiation]]
     ) = field(default_factory=dict)
@@ -405,6 +483,7 @@ class TheoryCheck(Generic[S]):
     quantity: str = "measured"
     label: Callable[[S], str] | None = None
     why_false: str | None = None
+    discrepancy: str | None = None
     observation: str | None = None
     setup: SetUp | Callable[[S], SetUp] | None = None
     holds_share: float = DEFAULT_HOLDS_SHARE
@@ -437,12 +516,17 @@ class TheoryCheck(Generic[S]):
             )
         if self.seeds is not None:
             require_positive_int("seeds", self.seeds, context)
-        if self.observation is not None and self.why_false is not None:
+        declared = [
+            name
+            for name in ("why_false", "discrepancy", "observation")
+            if getattr(self, name) is not None
+        ]
+        if len(declared) > 1:
             raise ParameterRangeError(
-                "observation",
-                self.observation,
-                "None for a false variant: a false variant must be refuted, an observation is "
-                "reported without an expected outcome",
+                ", ".join(declared),
+                [getattr(self, name) for name in declared],
+                "at most one: a false variant must be refuted, a discrepancy is a claim expected "
+                "to fail here, an observation is reported without an expected outcome",
                 context,
             )
         if self.detection_rate is not None:
@@ -465,8 +549,8 @@ class TheoryCheck(Generic[S]):
     @property
     def is_true_statement(self) -> bool:
         """A statement the suite expects to hold and judges: neither a false variant nor an
-        observation (what ``gflcheck mutate`` tightens)."""
-        return not self.is_false_variant and self.observation is None
+        observation, nor a claim expected to fail here (what ``gflcheck mutate`` tightens)."""
+        return not self.is_false_variant and self.observation is None and not self.discrepancy
 
     def false_variant(
         self,
@@ -545,9 +629,6 @@ class TheoryCheck(Generic[S]):
         and satisfies only below its smallest."""
         given = {k: float(v) for k, v in self.bound_values(setting).items()}
         used = {k: v for k, v in given.items() if k in self.bound.domains}
-        if self.compared_with is not None:
-            value = float(self.compared_with(self.bound, setting))
-            return BoundValues(value, value, value), used
         measured_values = dict(measured.bound_values) if measured is not None else {}
         ends: dict[str, list[Any]] = {"estimate": [], "high": [], "low": []}
         for name, value in measured_values.items():
@@ -572,14 +653,26 @@ class TheoryCheck(Generic[S]):
                     end.append((name, value))
         evaluated = {}
         for end, pairs in ends.items():
-            value = np.asarray(self.bound.evaluate({**used, **dict(pairs)}), dtype=float)
+            # An end of a measured symbol's interval may be infinite (an event known only to
+            # come after the horizon): the bound's end there is unknown, +∞ for its largest
+            # value and −∞ for its smallest, so that it certifies nothing; the estimate may not.
+            unbounded = np.zeros((), bool)
+            finite = {}
+            for name, symbol_value in pairs:
+                array = np.asarray(symbol_value, dtype=float)
+                if end != "estimate" and np.isinf(array).any():
+                    unbounded = unbounded | np.isinf(array)
+                    estimate = dict(ends["estimate"])[name]
+                    array = np.where(np.isinf(array), estimate, array)
+                finite[name] = array
+            value = np.asarray(self.bound.evaluate({**used, **finite}), dtype=float)
+            if unbounded.any():
+                value = np.where(unbounded, np.inf if end == "high" else -np.inf, value)
             running = (
                 ~measured.diverged_seeds.reshape(-1, *[1] * (value.ndim - 1))
                 if measured_values
                 else True
             )
-            # An end over a measured symbol's interval may be infinite (an event known only to
-            # come after the horizon); the estimate may not, and nothing may be NaN.
             usable = ~np.isnan(value) & (np.isfinite(value) | (end != "estimate"))
             if not np.all(usable | ~running):
                 raise ParameterRangeError(
@@ -633,12 +726,83 @@ class TheoryCheck(Generic[S]):
         measured = _measure(self, setting, seeds)
         for recorder in _RECORDERS:
             recorder.append(RecordedRun(self, setting, seeds, measured))
-        return self.judge(setting, measured, seeds), measured.evidence
+        return self.judge(setting, measured, seeds), _evidence(measured)
 
-    def judge(self, setting: S, measured: Measurement, seeds: tuple[int, ...]) -> Verdict:
+    def judge(self, setting: S, measured: Any, seeds: tuple[int, ...]) -> Verdict:
         """The verdict on ``setting`` from a measurement already made on ``seeds`` (what
         :meth:`run` does after measuring): a check that differs only in its bound, such as a
-        mutant (:mod:`gflcheck.sensitivity`), is judged on the same runs without training."""
+        mutant (:mod:`gflcheck.sensitivity`), is judged on the same runs without training. With
+        an ``estimate``, ``measured`` is the raw data and the estimate is formed here, against
+        this check's own bound; each of the ``rivals`` is judged on the same data."""
+        judged = self.judged_on(setting, measured)
+        verdict = self.verdict_on(setting, judged, seeds)
+        if not self.rivals:
+            return verdict
+        identification = tuple(
+            self._identify(setting, measured, seeds, judged, verdict.outcome, rival)
+            for rival in self.rivals
+        )
+        return dataclasses.replace(verdict, identification=identification)
+
+    def rival_check(self, rival: Rival) -> TheoryCheck[S]:
+        """The check of ``rival``: this check with the rival's bound, direction and tolerance,
+        judged as a statement of its own (neither a false variant nor an observation)."""
+        return dataclasses.replace(
+            self,
+            bound=rival.bound,
+            at_least=rival.at_least,
+            tolerance=self.tolerance if rival.tolerance is None else rival.tolerance,
+            statement=rival.name or rival.bound.name,
+            rivals=(),
+            why_false=None,
+            discrepancy=None,
+            observation=None,
+        )
+
+    def _identify(
+        self,
+        setting: S,
+        raw: Any,
+        seeds: tuple[int, ...],
+        judged: Judged,
+        own: Outcome,
+        rival: Rival,
+    ) -> Identification:
+        """The rival's verdict on the same data; where it is the claim's (``own``), the grid
+        that would tell them apart (for an estimate with a grid-level fit)."""
+        check = self.rival_check(rival)
+        rival_judged = check.judged_on(setting, raw)
+        outcome = check.verdict_on(setting, rival_judged, seeds).outcome
+        identified = outcome is not own or own is Outcome.VIOLATED
+        grid = None
+        if not identified and judged.estimate is not None and rival_judged.estimate is not None:
+            grid = judged.estimate.identifying_grid(rival_judged.estimate)
+        return Identification(
+            rival=check.statement or rival.bound.name,
+            outcome=outcome,
+            identified=identified,
+            grid=grid,
+        )
+
+    def judged_on(self, setting: S, measured: Any) -> Judged:
+        """What the verdict compares: the measurement (with an ``estimate``: the estimate formed
+        from the raw data) and the bound's values, checked against the declared miscoverage."""
+        estimate, raw = None, measured
+        if self.estimate is not None:
+            estimate = self.estimate(self, setting, measured)
+            measured = estimate.measured
+            threshold = float(estimate.threshold)
+            bounds: BoundValues = BoundValues(threshold, threshold, threshold)
+            values: dict[str, float] = {}
+        elif not isinstance(measured, Measurement):
+            raise ParameterRangeError(
+                "measure",
+                type(measured).__name__,
+                "a function returning a Measurement (raw data needs an estimate=)",
+                self.name,
+            )
+        else:
+            bounds, values = self.evaluate_bound(setting, measured)
         declared = self.declared_miscoverage(setting)
         if (
             measured.lower_miscoverage > declared[0] + 1e-15
@@ -650,7 +814,11 @@ class TheoryCheck(Generic[S]):
                 f"at most the check's declared miscoverage {declared}",
                 self.name,
             )
-        bounds, values = self.evaluate_bound(setting, measured)
+        return Judged(measured, bounds, values, estimate, raw)
+
+    def verdict_on(self, setting: S, judged: Judged, seeds: tuple[int, ...]) -> Verdict:
+        """The verdict from what :meth:`judged_on` formed (without the rivals)."""
+        measured, bounds, values, estimate, _ = judged
         forall = self.kind is StatementKind.FOR_EVERY
         exact_p = None
         if forall and measured.degrees_of_freedom is not None:
@@ -668,8 +836,10 @@ class TheoryCheck(Generic[S]):
                 self.violation_alpha / p_values.size, self.at_least
             )
         bound = np.broadcast_to(bounds.estimate, measured.values.shape)
-        with np.errstate(invalid="ignore"):
-            margin = (measured.values - bound) if self.at_least else (bound - measured.values)
+        with np.errstate(invalid="ignore"):  # the slack: the room before a violation
+            margin = self.tolerance + (
+                (measured.values - bound) if self.at_least else (bound - measured.values)
+            )
         tightest = _per_seed_tightest(margin)  # [k, 1]: the instance of least slack per seed
         per_seed_bound = np.take_along_axis(_as_instances(bound), tightest, 1)[:, 0]
         bound_value = (
@@ -710,7 +880,9 @@ class TheoryCheck(Generic[S]):
             decision=decision,
             slack=np.where(measured.diverged_seeds, np.nan, slack),
             seeds=seeds,
-            quantifiers=self._quantifier_table(setting, values, measured, trivial, delta, seeds),
+            quantifiers=self._quantifier_table(
+                setting, values, measured, trivial, delta, seeds, estimate, judged.raw
+            ),
             parameters={**_parameters(setting), **measured.derived, "k": len(seeds)},
             declared=tuple(_parameters(setting)),
             false_alarm_rate=self._false_alarm_rate(measured, exact_p is not None),
@@ -718,13 +890,23 @@ class TheoryCheck(Generic[S]):
             counterexample=self._counterexample(
                 states, measured, bounds.low if self.at_least else bounds.high, seeds
             ),
-            notes=self._notes(measured, seeds),
+            notes=self._notes(measured, seeds) + (estimate.notes if estimate is not None else ()),
             false_variant=self.is_false_variant,
             observation=self.observation,
+            discrepancy=self.discrepancy,
             setup=self.setup(setting) if callable(self.setup) else self.setup,
             quantity=self.quantity,
             at_least=self.at_least,
-            compared=self.compared_with is not None,
+            compared=estimate is not None,
+            interval=(
+                (
+                    float(judged.measured.values.flat[0]),
+                    float(judged.measured.lower_bounds.flat[0]),
+                    float(judged.measured.upper_bounds.flat[0]),
+                )
+                if estimate is not None
+                else None
+            ),
         )
 
     def _false_alarm_rate(self, measured: Measurement, exact_p: bool) -> float:
@@ -740,6 +922,8 @@ class TheoryCheck(Generic[S]):
 
     def _notes(self, measured: Measurement, seeds: tuple[int, ...]) -> tuple[str, ...]:
         notes = [f"false variant: {self.why_false}"] if self.why_false else []
+        if self.discrepancy:
+            notes.append(f"expected to fail here (judged): {self.discrepancy}")
         if self.observation:
             notes.append(f"observation, reported and not judged: {self.observation}")
         diverged = measured.diverged_seeds
@@ -774,6 +958,11 @@ class TheoryCheck(Generic[S]):
         at = (worst, int(np.argmax(excess[worst])))
         instance = f", instance {at[1]}" if measured.values.ndim == 2 else ""
         tolerance = f" (tolerance {self.tolerance:g})" if self.tolerance else ""
+        if self.estimate is not None:  # one estimate, from every run
+            return (
+                f"{self.quantity} {values[at]:.6g} ({side} bound {bounds[at]:.6g} at α_v) "
+                f"{relation} {bound[at]:.6g}{tolerance}, from {len(seeds)} runs per point"
+            )
         return (
             f"seed {seeds[worst]}{instance}: {self.quantity} {values[at]:.6g} ({side} bound "
             f"{bounds[at]:.6g}) {relation} bound {bound[at]:.6g}{tolerance}; "
@@ -781,14 +970,31 @@ class TheoryCheck(Generic[S]):
         )
 
     def catalogue_entry(
-        self, setting: S, description: str = "", name: str | None = None, sweep: bool = False
+        self,
+        setting: S,
+        description: str = "",
+        name: str | None = None,
+        sweep: bool = False,
+        *,
+        long_running: bool = False,
+        also_accepts: tuple[Outcome, ...] = (),
+        because: str = "",
     ) -> CatalogueEntry:
         """This check on a fixed ``setting`` (a dataclass with a ``seed`` field), as an entry of
         the main job (named ``name``, default: the check's) that
         :func:`gflcheck.power.measure_power` repeats with fresh seeds (a ``sweep``, which walks
-        a grid of settings in one run, only when asked)."""
+        a grid of settings in one run, only when asked); the scheduling hint and the accepted
+        outcomes are :class:`CatalogueEntry`'s."""
         return CatalogueEntry(
-            name or self.name, description, setting, partial(_run_entry, self), sweep=sweep
+            name or self.name,
+            description,
+            setting,
+            partial(_run_entry, self),
+            sweep=sweep,
+            long_running=long_running,
+            also_accepts=also_accepts,
+            because=because,
+            observation=self.observation is not None,
         )
 
     def property(self) -> Callable[..., None]:
@@ -817,7 +1023,9 @@ class TheoryCheck(Generic[S]):
         def test(setting: Any, gflcheck_session: Any) -> None:
             __tracebackhide__ = True  # the verdict's report is the message; gflcheck's frame is not
             verdict = gflcheck_session.check(lambda: check.run_with_evidence(setting))
-            if not check.is_false_variant:
+            if check.discrepancy is not None:  # expected to fail here, and judged
+                assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
+            elif not check.is_false_variant:
                 assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
             elif check.detection_rate is None:  # else the session tests the rate over examples
                 assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
@@ -833,9 +1041,11 @@ class TheoryCheck(Generic[S]):
         trivial: float | None,
         delta: float,
         seeds: tuple[int, ...],
+        estimate: Estimate | None,
+        raw: Any,
     ) -> tuple[QuantifierInstantiation, ...]:
-        if callable(self.quantifiers):
-            rows = list(self.quantifiers(setting, measured))
+        if callable(self.quantifiers):  # on the raw data, for an estimate
+            rows = list(self.quantifiers(setting, measured if estimate is None else raw))
         else:
             rows = [
                 QuantifierInstantiation(quantifier, how, "")
@@ -853,6 +1063,18 @@ class TheoryCheck(Generic[S]):
             for name, value in values.items()
             if name not in described
         ]
+        if estimate is not None:
+            rows.append(
+                QuantifierInstantiation(
+                    "the estimate",
+                    f"{self.quantity}, formed from the raw data against this statement's bound "
+                    f"when judging; violated: exact t p-value below α_v = "
+                    f"{self.violation_alpha:g}; holds: its {1 - 2 * measured.upper_miscoverage:.0%}"
+                    " interval within the threshold",
+                    f"{len(seeds)} runs per point; tolerance τ = {self.tolerance:g}",
+                )
+            )
+            return (*rows, *estimate.rows)
         exact = measured.lower is None and measured.upper is None
         rows.append(
             QuantifierInstantiation(
@@ -906,12 +1128,13 @@ class TheoryCheck(Generic[S]):
 @dataclass(frozen=True, eq=False)
 class RecordedRun(Generic[S]):
     """One :meth:`TheoryCheck.run` seen by :func:`recorded_runs`: the check, the setting, the
-    seeds and the measurement its verdict was judged on."""
+    seeds and the measurement its verdict was judged on (the raw data, for a check that forms
+    an :class:`Estimate` at judging time)."""
 
     check: TheoryCheck[S]
     setting: S
     seeds: tuple[int, ...]
-    measured: Measurement
+    measured: Any
 
 
 _RECORDERS: list[list[RecordedRun[Any]]] = []
@@ -960,7 +1183,7 @@ def _per_seed_tightest(margin: np.ndarray) -> np.ndarray:
 
 def no_setting_symbols(setting: Any) -> dict[str, float]:
     """``bound_values`` of a check whose bound takes every symbol from the measurement (or whose
-    ``compared_with`` derives the number it compares with)."""
+    ``estimate`` derives the number it compares with)."""
     return {}
 
 
@@ -973,9 +1196,44 @@ def _run_entry(check: TheoryCheck[Any], setting: Any, limits: Any) -> tuple[Verd
     return check.run_with_evidence(setting)
 
 
+def entries_property(entries: Sequence[CatalogueEntry]) -> Callable[..., None]:
+    """A pytest property over fixed catalogue ``entries``, one test case each: the entry's check
+    runs on its declared setting and must come out as the entry expects (a true statement
+    confirmed, a false variant refuted, a claim expected to fail here refuted, or an outcome the
+    entry declares acceptable, with its reason). Observations are left out: nothing is expected
+    of them (the main job reports them). Assign it to a ``test_…`` name in a test module."""
+    cases = [
+        pytest.param(
+            entry,
+            id=entry.name,
+            marks=[pytest.mark.gflcheck_property(holds_share=0.0, reason=entry.because)]
+            if entry.also_accepts
+            else [],
+        )
+        for entry in entries
+        if not entry.observation
+    ]
+
+    @pytest.mark.parametrize("entry", cases)
+    def test(entry: CatalogueEntry, gflcheck_session: Any) -> None:
+        __tracebackhide__ = True
+        verdict = gflcheck_session.check(lambda: entry.run(budget()))
+        assert entry.as_expected(verdict), format_verdict_details(verdict)
+
+    return test
+
+
+def _evidence(measured: Any) -> Any:
+    """The evidence a run keeps for reports: a :class:`Measurement`'s ``evidence``, or the raw
+    data of a check that forms its estimate at judging time."""
+    return measured.evidence if isinstance(measured, Measurement) else measured
+
+
 @cached_run
-def _measure(check: TheoryCheck[Any], setting: Any, seeds: tuple[int, ...]) -> Measurement:
+def _measure(check: TheoryCheck[Any], setting: Any, seeds: tuple[int, ...]) -> Any:
     measured = check.measure(setting, seeds)
+    if check.estimate is not None:  # raw data: the estimate checks it when it forms itself
+        return measured
     if not isinstance(measured, Measurement):
         raise ParameterRangeError(
             "measure", type(measured).__name__, "a function returning a Measurement", check.name
@@ -1000,12 +1258,17 @@ def _parameters(setting: Any) -> dict[str, object]:
 
 __all__ = [
     "BoundValues",
+    "CatalogueEntry",
+    "Estimate",
+    "Judged",
     "Measurement",
     "Precondition",
     "RecordedRun",
+    "Rival",
     "StatementKind",
     "TheoryCheck",
     "delta_of_setting",
+    "entries_property",
     "no_setting_symbols",
     "recorded_runs",
 ]

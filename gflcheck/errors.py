@@ -18,8 +18,13 @@ class ParameterRangeError(GflcheckError, ValueError):
         self.parameter = parameter
         self.value = value
         self.allowed = allowed
+        self.context = context
         where = f" in {context}" if context else ""
         super().__init__(f"{parameter}={value!r}{where} is out of range: allowed {allowed}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, object, str, str]]:
+        # picklable: a worker process's error reaches the parent as itself
+        return type(self), (self.parameter, self.value, self.allowed, self.context)
 
 
 class UnknownSymbolError(GflcheckError, KeyError):
@@ -31,6 +36,9 @@ class UnknownSymbolError(GflcheckError, KeyError):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return type(self), (self.message,)
 
 
 class SettingRejectedError(GflcheckError):

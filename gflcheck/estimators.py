@@ -9,7 +9,6 @@ Confidence levels are given as one-sided *miscoverage* ``β``: ``Pr[lower > trut
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,32 +128,3 @@ def zero_one_error_estimate(
     """``Pr[sign f(x) ≠ y]`` per run (``sign 0`` counts as an error), with Clopper–Pearson bounds."""
     wrong = (y * network(x) <= 0).sum(-1).numpy()
     return clopper_pearson(wrong, int(y.shape[-1]), miscoverage)
-
-
-@dataclass(frozen=True)
-class SlopeFit:
-    """OLS slope of ``log y`` on ``log x`` with a two-sided ``1 − α`` interval."""
-
-    slope: float
-    lower: float
-    upper: float
-    intercept: float
-    points: int
-
-    @property
-    def degrees_of_freedom(self) -> int:
-        """``points − 2``: the t distribution the interval is drawn from."""
-        return self.points - 2
-
-
-def log_log_slope(x: Sequence[float], y: Sequence[float], alpha: float) -> SlopeFit:
-    """OLS of ``log y`` on ``log x`` (all points), two-sided ``1 − α`` t interval on the slope."""
-    return log_linear_slope(np.log(x), y, alpha)
-
-
-def log_linear_slope(x: Sequence[float], y: Sequence[float], alpha: float) -> SlopeFit:
-    """OLS of ``log y`` on ``x`` (an exponential rate ``y ∝ e^{slope·x}``), two-sided ``1 − α``
-    t interval on the slope."""
-    fit = stats.linregress(x, np.log(y))
-    half = stats.t.ppf(1 - alpha / 2, len(x) - 2) * fit.stderr
-    return SlopeFit(fit.slope, fit.slope - half, fit.slope + half, fit.intercept, len(x))

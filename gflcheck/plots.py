@@ -17,10 +17,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from gflcheck.checks.kernel_rates import SweepPoint
-from gflcheck.checks.kernel_separation import SampleNeeds
-from gflcheck.estimators import SlopeFit
+from gflcheck.exponents import ExponentFit, GridData, fit_exponent
 from gflcheck.figures import OneStepPicture
+from gflcheck.statement_kinds import WalkedNeeds
 
 
 def family(record: Mapping[str, Any]) -> str:
@@ -111,54 +110,54 @@ def slack_distributions(records: Sequence[Mapping[str, Any]]) -> Figure:
 
 
 def sample_need_growth(
-    measured: Sequence[SampleNeeds],
+    measured: Sequence[WalkedNeeds],
     references: Mapping[str, float],
     title: str,
     variable: str = "d",
     need: str = "samples needed n*",
 ) -> Figure:
-    """Per-seed need against the variable for each learner (log-log, or log-linear when the
-    needs are fitted per unit of the variable, as for parity's ``k``), with the fitted line and
-    its slope interval in the legend, and reference slopes (black) through the centre of the first
-    learner's points. Censored seeds are drawn at the largest size tried, as open triangles."""
-    logarithmic = measured[0].logarithmic
+    """Per-seed need against the variable for each walk (log-log, or log-linear when the needs
+    are fitted per unit of the variable, as for parity's ``k``), with the grid-level fit and its
+    slope interval in the legend, and reference slopes (black) through the centre of the first
+    walk's points. Censored seeds are drawn at the largest size tried, as open triangles."""
+    logarithmic = measured[0].grid.logarithmic
     scale = np.log if logarithmic else np.asarray
     figure, axis = plt.subplots(figsize=(6, 4.4))
     colours = ("tab:red", "tab:orange", "tab:blue", "tab:green")
-    values = np.array([v for needs in measured for v in needs.needs], dtype=float)
-    grid = np.linspace(values.min(), values.max(), 50)
+    points = np.array([v for walk in measured for v in walk.grid.points], dtype=float)
+    grid = np.linspace(points.min(), points.max(), 50)
     if logarithmic:
-        grid = np.geomspace(values.min(), values.max(), 50)
-    for needs, colour in zip(measured, colours, strict=False):
-        v, n = (np.array(points) for points in needs.points())
-        spread = np.linspace(-0.03, 0.03, len(needs.seeds))
-        jittered = (
-            v * np.exp(np.resize(spread, v.size)) if logarithmic else v + np.resize(spread, v.size)
-        )
-        axis.scatter(jittered, n, s=12, color=colour, alpha=0.6)
-        fit = needs.growth()
+        grid = np.geomspace(points.min(), points.max(), 50)
+    for walk, colour in zip(measured, colours, strict=False):
+        values = walk.grid.values
+        v = np.repeat(np.asarray(walk.grid.points), values.shape[1])
+        n = values.ravel()
+        shown = np.isfinite(n)
+        spread = np.resize(np.linspace(-0.03, 0.03, values.shape[1]), v.size)
+        jittered = v * np.exp(spread) if logarithmic else v + spread
+        axis.scatter(jittered[shown], n[shown], s=12, color=colour, alpha=0.6)
+        fit = fit_exponent(walk.grid, 0.05)
         axis.plot(
             grid,
             np.exp(fit.intercept + fit.slope * scale(grid)),
             color=colour,
-            label=f"{needs.learner.value}: slope {fit.slope:.2f} [{fit.lower:.2f}, {fit.upper:.2f}]",
+            label=f"{walk.name}: slope {fit.slope:.2f} [{fit.lower:.2f}, {fit.upper:.2f}]",
         )
-        censored = [
-            (value, max(needs.errors[value]))
-            for value, row in needs.needs.items()
-            for need_value in row
-            if np.isinf(need_value)
-        ]
-        if censored:
+        caps = np.broadcast_to(np.asarray(walk.grid.caps or np.inf, float)[..., None], values.shape)
+        censored = np.isposinf(values)
+        if censored.any():
             axis.scatter(
-                *zip(*censored, strict=True),
+                np.repeat(np.asarray(walk.grid.points), values.shape[1])[censored.ravel()],
+                caps[censored],
                 marker="^",
                 facecolors="none",
                 edgecolors=colour,
-                label=f"{needs.learner.value}: censored",
+                label=f"{walk.name}: censored",
             )
-    v, n = (np.array(points) for points in measured[0].points())
-    centre_v, centre_n = float(scale(v).mean()), float(np.exp(np.log(n).mean()))
+    first = measured[0].grid
+    finite = np.isfinite(first.values)
+    centre_v = float(np.mean(first.x))
+    centre_n = float(np.exp(np.log(first.values[finite]).mean()))
     for (label, slope), style in zip(references.items(), ("--", ":", "-."), strict=False):
         axis.plot(
             grid,
@@ -180,19 +179,18 @@ def sample_need_growth(
 
 
 def rate_fit(
-    points: Sequence[SweepPoint],
-    variable: str,
-    measure: str,
-    fit: SlopeFit,
+    data: GridData,
+    quantity: str,
+    fit: ExponentFit,
     references: Mapping[str, float],
     title: str,
 ) -> Figure:
-    """Per-seed ``measure`` against ``variable`` (log-log), the fitted line, its slope interval
-    (lines of the interval's end slopes through the data's centre), and reference exponents
-    drawn through the same centre."""
-    x = np.array([getattr(p.setting, variable) for p in points for _ in getattr(p, measure)])
-    y = np.array([v for p in points for v in getattr(p, measure)], dtype=float)
-    centre_x = float(np.exp(np.mean(np.log(x))))
+    """Per-run ``quantity`` against the grid's variable (log-log), the grid-level fit, its slope
+    interval (lines of the interval's end slopes through the data's centre), and reference
+    exponents drawn through the same centre."""
+    x = np.repeat(np.asarray(data.points), data.values.shape[1])
+    y = data.values.ravel()
+    centre_x = float(np.exp(np.mean(np.log(data.points))))
     centre_y = float(np.exp(fit.intercept + fit.slope * np.log(centre_x)))
     grid = np.geomspace(x.min(), x.max(), 50)
 
@@ -200,7 +198,7 @@ def rate_fit(
         return centre_y * (grid / centre_x) ** slope
 
     figure, axis = plt.subplots(figsize=(5.5, 4))
-    axis.scatter(x, y, s=12, color="tab:blue", alpha=0.6, label="per seed")
+    axis.scatter(x, y, s=12, color="tab:blue", alpha=0.6, label="per run")
     axis.plot(grid, through_centre(fit.slope), color="tab:blue", label=f"fit: {fit.slope:+.2f}")
     axis.fill_between(
         grid,
@@ -208,14 +206,14 @@ def rate_fit(
         np.maximum(through_centre(fit.lower), through_centre(fit.upper)),
         color="tab:blue",
         alpha=0.15,
-        label=f"slope 95% CI [{fit.lower:+.2f}, {fit.upper:+.2f}]",
+        label=f"slope 95% CI [{fit.lower:+.2f}, {fit.upper:+.2f}] (grid level)",
     )
     for (label, exponent), style in zip(references.items(), ("--", ":", "-."), strict=False):
         axis.plot(grid, through_centre(exponent), "k" + style, linewidth=1, label=label)
     axis.set_xscale("log")
     axis.set_yscale("log")
-    axis.set_xlabel(variable)
-    axis.set_ylabel(measure.replace("_", " "))
+    axis.set_xlabel(data.variable)
+    axis.set_ylabel(quantity)
     axis.set_title(title, fontsize=10)
     axis.legend(fontsize=8)
     axis.grid(alpha=0.3, which="both")

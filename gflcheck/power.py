@@ -194,13 +194,15 @@ def repeated_outcome(
     entry: CatalogueEntry, repetition: int, limits: Budget
 ) -> tuple[Outcome, float, bool, bool] | None:
     """Repetition ``repetition`` of ``entry`` (seed ``stream_seed(repetition, "power/<name>")``):
-    its outcome, declared false-alarm rate, whether it is a false variant and whether it is an
-    observation; ``None`` when the setting is rejected."""
+    its outcome, declared false-alarm rate, whether it is expected to fail (a false variant, or
+    a claim expected to fail in its set-up) and whether it is an observation; ``None`` when the
+    setting is rejected."""
     try:
         verdict, _ = entry.run(limits, seed=stream_seed(repetition, f"power/{entry.name}"))
     except SettingRejectedError:
         return None
-    return verdict.outcome, verdict.false_alarm_rate, verdict.false_variant, not verdict.judged
+    expected_to_fail = verdict.false_variant or verdict.discrepancy is not None
+    return verdict.outcome, verdict.false_alarm_rate, expected_to_fail, not verdict.judged
 
 
 def measure_power(

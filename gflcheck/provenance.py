@@ -47,9 +47,9 @@ TTM_PAPER = (
     "Taheri, Thrampoulidis, Mazumdar. Sharper Guarantees for Learning Neural Network "
     "Classifiers with Gradient Methods. ICLR 2025 (arXiv 2410.10024)"
 )
-REFINETTI21_PAPER = (
-    "Refinetti, Goldt, Krzakala, Zdeborová. Classifying high-dimensional Gaussian mixtures: "
-    "where kernel methods fail and neural networks succeed. ICML 2021 (arXiv 2102.11742)"
+GHORBANI21_PAPER = (
+    "Ghorbani, Mei, Misiakiewicz, Montanari. Linearized two-layers neural networks in high "
+    "dimension. Annals of Statistics 49(2), 2021 (arXiv 1904.12191)"
 )
 GLASGOW23_PAPER = (
     "Glasgow. SGD Finds then Tunes Features in Two-Layer Neural Networks with Near-Optimal "

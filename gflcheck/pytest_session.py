@@ -95,7 +95,9 @@ class GflcheckSession:
         if share is None:
             share = DEFAULT_HOLDS_SHARE
         true_rows = [
-            r for r in self.records[first:] if not r["false_variant"] and not r.get("observation")
+            r
+            for r in self.records[first:]
+            if not r["false_variant"] and not r.get("observation") and not r.get("discrepancy")
         ]
         if not true_rows:
             return

@@ -20,6 +20,8 @@ VERDICT_COLUMNS = (
     "slack min/med",
     "viol/sat/k",
     "p-value",
+    "estimate [CI]",
+    "rivals",
     "setting",
     "set-up",
     "trivial",
@@ -46,11 +48,29 @@ def verdict_row(verdict: Verdict) -> tuple[str, ...]:
         if counted
         else "-",
         f"{decision.p_value:.2g}" if counted else "-",
+        interval_summary(verdict),
+        rivals_summary(verdict),
         setting_summary(verdict.parameters),
         verdict.setup.name if verdict.setup else "-",
         "-" if verdict.trivial_value is None else f"{verdict.trivial_value:.4g}",
         "ours (false)" if verdict.false_variant else verdict.bound.provenance.tag.value,
     )
+
+
+def interval_summary(verdict: Verdict) -> str:
+    """``1.07 [0.97, 1.18]``: a compared estimate (a rate's exponent) with its interval."""
+    if verdict.interval is None:
+        return "-"
+    value, lower, upper = verdict.interval
+    return f"{value:.2f} [{lower:.2f}, {upper:.2f}]"
+
+
+def rivals_summary(verdict: Verdict) -> str:
+    """Whether the measurement tells the claim from its declared rivals: ``identified``, ``not
+    identifiable``, or ``-`` (none declared)."""
+    if verdict.identified is None:
+        return "-"
+    return "identified" if verdict.identified else "not identifiable"
 
 
 _SHORT_NAMES = {
@@ -119,7 +139,11 @@ def format_rows_table(
         "(inconclusive and vacuous verdicts confirm nothing; -: an observation); "
         "slack = bound − measured value, per seed (min/median); viol/sat/k: seeds on which the "
         "statement is certainly false / certainly true, of k; p-value: exact binomial test of "
-        "violation rate ≤ δ (+ the per-seed miscoverage); trivial: what a trivial predictor "
+        "violation rate ≤ δ (+ the per-seed miscoverage); estimate [CI]: a rate's exponent, "
+        "estimated at the level of the grid, with its 95% interval; rivals: whether the "
+        "measurement tells the claim from the statements it is contrasted with (--details: "
+        "each rival's verdict and the grid that would tell them apart); trivial: what a trivial "
+        "predictor "
         "achieves on the measured quantity (a bound at or above it is VACUOUS; -: none "
         "declared); setting: the declared parameters and what the check derived (m, T, k "
         "seeds); set-up: the training protocol and reading the claim is checked in (in full: "
@@ -164,6 +188,7 @@ def format_verdict_details(verdict: Verdict) -> str:
         "  quantifiers:",
     ]
     lines += [f"    - {q.quantifier}: {q.instantiated_as} → {q.value}" for q in verdict.quantifiers]
+    lines += [f"  {item.describe()}" for item in verdict.identification]
     if verdict.counterexample:
         lines.append(f"  counterexample: {verdict.counterexample}")
     lines += [f"  note: {note}" for note in verdict.notes]
@@ -178,6 +203,7 @@ BREAK_POINT_COLUMNS = (
     "false at",
     "interval",
     "refuted at",
+    "rate: threshold; exponent",
 )
 
 
@@ -185,7 +211,8 @@ def break_point_row(check: Mapping[str, Any]) -> list[str]:
     """One row of the break-point table, from a ``gflcheck mutate`` record of a check (a
     :class:`~gflcheck.sensitivity.CheckSensitivity` as a dict): how far its statement tightens
     before it is false by the estimates (its measured tightness: bound ÷ measured, for a factor)
-    and before the check refutes it."""
+    and before the check refutes it; for a rate, the shift is in its exponent, shown beside its
+    threshold ``e ± τ`` and the measured exponent's interval."""
     point = check["break_point"]
     least, most = (_amount(v) for v in point["false_interval"])
     return [
@@ -196,6 +223,7 @@ def break_point_row(check: Mapping[str, Any]) -> list[str]:
         _amount(point["false"]),
         f"[{least}, {most}]",
         _amount(point["refuted"]),
+        check.get("threshold") or "-",
     ]
 
 

@@ -50,6 +50,7 @@ from hypothesis import strategies as st
 
 from gflcheck.bounds import Bound
 from gflcheck.declare import (
+    Estimate,
     Measurement,
     RecordedRun,
     StatementKind,
@@ -155,6 +156,9 @@ class CheckSensitivity:
     outcome: Outcome
     break_point: BreakPoint
     mutants: tuple[MutantOutcome, ...]
+    threshold: str = ""
+    """For a rate (a check judged on an estimate): the threshold its exponent is compared with,
+    ``e ± τ``, and the measured exponent's interval, so that a shift reads as exponents."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,19 @@ def check_sensitivity(run: RecordedRun[Any], where: str = "") -> CheckSensitivit
         outcome=verdict.outcome,
         break_point=break_point(run),
         mutants=mutant_outcomes(run),
+        threshold=_rate_threshold(check, verdict),
+    )
+
+
+def _rate_threshold(check: TheoryCheck[Any], verdict: Verdict) -> str:
+    """``"≤ 1.54 + τ 0.25; measured 0.91 [0.80, 1.01]"`` for a check judged on an estimate."""
+    if verdict.interval is None:
+        return ""
+    value, lower, upper = verdict.interval
+    sign = "−" if check.at_least else "+"
+    return (
+        f"{verdict.relation} {verdict.bound_value:.3g} {sign} τ {check.tolerance:g}; measured "
+        f"{value:.3g} [{lower:.3g}, {upper:.3g}]"
     )
 
 
@@ -198,14 +215,11 @@ def break_point(run: RecordedRun[Any]) -> BreakPoint:
     """The least tightenings that refute the statement, or make it false by the estimates and
     by the confidence bounds (module docstring)."""
     kind = _tightening_kind(run)
-    measured = run.measured
-    latest = _latest_ends(run)
-    soonest = measured.lower_bounds if run.check.at_least else measured.upper_bounds
     rules: dict[str, Callable[[TheoryCheck[Any]], bool]] = {
         "refuted": partial(_refuted, run),
-        "false": partial(_false_on, run, _exact(measured, measured.values)),
-        "soonest": partial(_false_on, run, _exact(measured, soonest)),
-        "latest": partial(_false_on, run, _exact(measured, latest)),
+        "false": partial(_false_on, run, "values"),
+        "soonest": partial(_false_on, run, "soonest"),
+        "latest": partial(_false_on, run, "latest"),
     }
     scale = _shift_scale(run) if kind is Tightening.SHIFT else 1.0
     found = {
@@ -225,7 +239,7 @@ def _tightened_refutes(
 
 
 def _tightening_kind(run: RecordedRun[Any]) -> Tightening:
-    if run.check.compared_with is not None:
+    if run.check.estimate is not None:
         return Tightening.SHIFT
     bounds, _ = run.check.evaluate_bound(run.setting, run.measured)
     estimate = np.asarray(bounds.estimate, dtype=float)
@@ -236,13 +250,10 @@ def _tightening_kind(run: RecordedRun[Any]) -> Tightening:
 def _shift_scale(run: RecordedRun[Any]) -> float:
     """The statement's own scale for a shift: the largest magnitude of the bound and of the
     measured values (1 when both are 0)."""
-    check = run.check
-    if check.compared_with is not None:
-        bound = abs(float(check.compared_with(check.bound, run.setting)))
-    else:
-        estimate = check.evaluate_bound(run.setting, run.measured)[0].estimate
-        bound = float(np.nanmax(np.abs(estimate)))
-    values = np.abs(run.measured.values[~run.measured.diverged_seeds])
+    judged = run.check.judged_on(run.setting, run.measured)
+    bound = float(np.nanmax(np.abs(judged.bounds.estimate)))
+    measured = judged.measured
+    values = np.abs(measured.values[~measured.diverged_seeds])
     return max(bound, float(values.max()) if values.size else 0.0) or 1.0
 
 
@@ -288,11 +299,9 @@ def _least_tightening(
 def _tightened(run: RecordedRun[Any], kind: Tightening, amount: float) -> TheoryCheck[Any]:
     """The run's check with its statement tightened by ``amount`` (a factor or a shift)."""
     check = run.check
-    if check.compared_with is not None:
+    if check.estimate is not None:
         shift = amount if check.at_least else -amount
-        return dataclasses.replace(
-            check, compared_with=partial(_shifted, check.compared_with, shift)
-        )
+        return dataclasses.replace(check, estimate=partial(_shifted, check.estimate, shift))
     expression = check.bound.expression
     if kind is Tightening.FACTOR:
         factor = sympy.Float(amount)
@@ -305,29 +314,38 @@ def _tightened(run: RecordedRun[Any], kind: Tightening, amount: float) -> Theory
 
 
 def _shifted(
-    compared_with: Callable[[Bound, Any], float], shift: float, bound: Bound, setting: Any
-) -> float:
-    return float(compared_with(bound, setting)) + shift
+    estimate: Callable[[TheoryCheck[Any], Any, Any], Estimate],
+    shift: float,
+    check: TheoryCheck[Any],
+    setting: Any,
+    raw: Any,
+) -> Estimate:
+    formed = estimate(check, setting, raw)
+    return dataclasses.replace(formed, threshold=formed.threshold + shift)
 
 
 def _refuted(run: RecordedRun[Any], check: TheoryCheck[Any]) -> bool:
     return check.judge(run.setting, run.measured, run.seeds).outcome is Outcome.VIOLATED
 
 
-def _false_on(run: RecordedRun[Any], exact: Measurement, check: TheoryCheck[Any]) -> bool:
-    """The statement is false on the exact numbers ``exact`` (∀: one instance beyond the bound;
-    w.p. ≥ 1 − δ: more than ``δ·k`` seeds beyond it)."""
-    decision = check.judge(run.setting, exact, run.seeds).decision
+def _false_on(run: RecordedRun[Any], ends: str, check: TheoryCheck[Any]) -> bool:
+    """The statement is false on exact numbers (∀: one instance beyond the bound; w.p. ≥ 1 − δ:
+    more than ``δ·k`` seeds beyond it): the measurement's point estimates (``ends="values"``),
+    or its confidence ends that make the statement false soonest or latest (``"soonest"``,
+    ``"latest"``: for "≤", the upper and the lower bounds)."""
+    judged = check.judged_on(run.setting, run.measured)
+    measured = judged.measured
+    upper, lower = measured.upper_bounds, measured.lower_bounds
+    values = {
+        "values": measured.values,
+        "soonest": lower if check.at_least else upper,
+        "latest": upper if check.at_least else lower,
+    }[ends]
+    exact = judged._replace(measured=_exact(measured, values))
+    decision = check.verdict_on(run.setting, exact, run.seeds).decision
     if check.kind is StatementKind.FOR_EVERY:
         return decision.violations > 0
     return decision.violations > check.failure_probability(run.setting) * decision.seeds
-
-
-def _latest_ends(run: RecordedRun[Any]) -> np.ndarray:
-    """The confidence ends that make a statement false last: the lower bounds for "≤", the upper
-    ones for "≥"."""
-    measured = run.measured
-    return measured.upper_bounds if run.check.at_least else measured.lower_bounds
 
 
 _BEYOND_ANY = 1e300  # an unknown (infinite) confidence end: beyond any bound the search tries
@@ -355,16 +373,14 @@ def _exact(measured: Measurement, values: np.ndarray) -> Measurement:
 def mutant_outcomes(run: RecordedRun[Any]) -> tuple[MutantOutcome, ...]:
     """Each mutant of the run's bound, labelled and judged on the run (module docstring)."""
     check = run.check
-    estimates = _exact(run.measured, run.measured.values)
-    certain = _exact(run.measured, _latest_ends(run))
     outcomes = []
     for mutant in mutants(check.bound):
         mutated = dataclasses.replace(check, bound=mutant.bound)
         try:
             comparison = _compare_on_run(run, mutated, mutant)
             verdict = mutated.judge(run.setting, run.measured, run.seeds)
-            false = _false_on(run, estimates, mutated)
-            killable = _false_on(run, certain, mutated)
+            false = _false_on(run, "values", mutated)
+            killable = _false_on(run, "latest", mutated)
         except GflcheckError as error:
             outcomes.append(_unjudged(mutant, str(error)))
             continue
@@ -406,7 +422,7 @@ def _compare_on_run(run: RecordedRun[Any], mutated: TheoryCheck[Any], mutant: Mu
     """sympy over the declared domain for a bound compared by value; else (sympy undecided, or a
     compared number derived from the bound) evaluation of both on the run's setting."""
     check = run.check
-    if check.compared_with is None:
+    if check.estimate is None:
         proved = _proved_direction(mutant.bound.expression, check.bound)
         if proved is not None:
             return proved
@@ -421,16 +437,19 @@ def _compare_on_run(run: RecordedRun[Any], mutated: TheoryCheck[Any], mutant: Mu
             direction_of(a[running] if a.ndim else a, b[running] if b.ndim else b) for a, b in pairs
         }
     else:
-        directions = {
-            direction_of(
-                check.compared_with(mutant.bound, run.setting),
-                check.compared_with(check.bound, run.setting),
-            )
-        }
+        directions = {direction_of(_compared_bound(run, mutated), _compared_bound(run, check))}
     if len(directions) > 1:
         directions.discard(Direction.EQUAL)
     direction = directions.pop() if len(directions) == 1 else Direction.NEITHER
     return Comparison(direction, proved=False, points=1, reason="on the run's setting")
+
+
+def _compared_bound(run: RecordedRun[Any], check: TheoryCheck[Any]) -> float:
+    """For a check judged on an estimate, its bound's effect on the comparison: the threshold
+    less the estimate (a rate's threshold moves with the bound; a calibrated prediction's
+    estimate does), so that a larger value is a larger bound."""
+    judged = check.judged_on(run.setting, run.measured)
+    return float(judged.bounds.estimate) - float(judged.measured.values.flat[0])
 
 
 def _proved_direction(expression: sympy.Expr, original: Bound) -> Comparison | None:

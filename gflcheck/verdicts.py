@@ -55,8 +55,9 @@ on which others ran (``-k``, pytest's selection, the run cache); a split keeps e
 function of its own setting and seeds."""
 
 PLANNED_DECISIONS = 40
-"""The number of decisions on true statements :data:`FAMILY_ALPHA` is split over: the main job
-makes 31; the rest is room for checks a user adds to a run."""
+"""The number of decisions on true statements :data:`FAMILY_ALPHA` is split over at the default
+share: the main job makes 39, its rates and needs at a smaller declared share
+(:data:`gflcheck.catalogue.RATE_SHARE`); the rest is room for checks a user adds to a run."""
 
 VIOLATION_ALPHA = FAMILY_ALPHA / PLANNED_DECISIONS
 """The default level of each *violated* decision: its share of :data:`FAMILY_ALPHA`."""
@@ -361,6 +362,27 @@ class QuantifierInstantiation:
     value: str
 
 
+@dataclass(frozen=True)
+class Identification:
+    """A claim against one of its rivals on the same measurement: the rival's statement and
+    verdict, and whether the measurement tells the two apart (their verdicts differ, or both are
+    refuted). Where it does not, ``grid`` names the grid that would, when one can be computed
+    from the measured noise."""
+
+    rival: str
+    outcome: Outcome
+    identified: bool
+    grid: str | None = None
+
+    def describe(self) -> str:
+        """``rival 'O(k⁴)': holds; not identifiable on this grid; it would be identifiable on
+        k ∈ {…}``."""
+        head = f"rival {self.rival!r}: {self.outcome.value}; "
+        if self.identified:
+            return head + "identified (the verdicts differ, or both are refuted)"
+        return head + "not identifiable on this grid" + (f"; {self.grid}" if self.grid else "")
+
+
 @dataclass(frozen=True, eq=False)
 class Verdict:
     """The result of one check on one setting.
@@ -404,6 +426,22 @@ class Verdict:
     compared: bool = False
     """The quantity is compared with a number derived from the bound (a rate's exponent, a
     growth slope: :attr:`bound_value`), not with the bound's value itself."""
+    discrepancy: str | None = None
+    """Why this claim is expected to fail here (``None``: it is expected to hold): a reading of
+    an ambiguous claim under which it is not reproduced, or its paper's own set-up failing. It
+    stays judged: as expected only when VIOLATED, so the suite notices if it starts to hold."""
+    interval: tuple[float, float, float] | None = None
+    """For a compared quantity: its estimate and two-sided confidence interval."""
+    identification: tuple[Identification, ...] = ()
+    """The claim against each declared rival (:class:`Identification`)."""
+
+    @property
+    def identified(self) -> bool | None:
+        """Whether the measurement tells the claim from every declared rival (``None``: no
+        rival declared)."""
+        if not self.identification:
+            return None
+        return all(item.identified for item in self.identification)
 
     @property
     def non_vacuous(self) -> bool | None:
@@ -423,10 +461,13 @@ class Verdict:
 
     @property
     def expectation(self) -> str:
-        """What a sound suite should find: ``holds``, ``refuted`` (a false variant) or
-        ``observe`` (an observation: nothing is expected)."""
+        """What a sound suite should find: ``holds``, ``refuted`` (a false variant), ``fails``
+        (a claim expected to fail here: :attr:`discrepancy`) or ``observe`` (an observation:
+        nothing is expected)."""
         if not self.judged:
             return "observe"
+        if self.discrepancy is not None:
+            return "fails"
         return "refuted" if self.false_variant else "holds"
 
     @property
@@ -436,7 +477,7 @@ class Verdict:
         of which nothing is expected (see :attr:`judged`)."""
         if not self.judged:
             return False
-        if self.false_variant:
+        if self.false_variant or self.discrepancy is not None:
             return self.outcome is Outcome.VIOLATED
         return self.outcome is Outcome.HOLDS
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from gflcheck.checks.simplicity_bias import SimplicityConfig, check_simplicity_bias
+from gflcheck.checks.simplicity_bias import SimplicityConfig, simplicity_bias_check
 from gflcheck.report import format_verdict_details
 from gflcheck.strategies import simplicity_settings
 from gflcheck.theorems.simplicity import xor_part_first
@@ -17,7 +17,9 @@ CONFIG = SimplicityConfig(power=None)  # seeds planned to confirm: strategies.PR
 
 @given(setting=simplicity_settings())
 def test_linear_part_is_learned_first(setting, gflcheck_session):
-    verdict = gflcheck_session.check(lambda: check_simplicity_bias(setting, config=CONFIG))
+    verdict = gflcheck_session.check(
+        lambda: simplicity_bias_check(config=CONFIG).run_with_evidence(setting)
+    )
     learned = next(q for q in verdict.quantifiers if q.quantifier.startswith("'learned'"))
     gflcheck_session.note(
         f"d={setting.dimension}, m={setting.width}, α={setting.linear_coefficient:.2f}, "
@@ -29,6 +31,6 @@ def test_linear_part_is_learned_first(setting, gflcheck_session):
 @given(setting=simplicity_settings())
 def test_xor_part_first_variant_is_refuted(setting, gflcheck_session):
     verdict = gflcheck_session.check(
-        lambda: check_simplicity_bias(setting, xor_part_first(), CONFIG)
+        lambda: simplicity_bias_check(xor_part_first(), CONFIG).run_with_evidence(setting)
     )
     assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)

@@ -1,4 +1,9 @@
-"""Grid-level exponents: the fit, censoring, and the grid that would identify two rates."""
+"""Grid-level exponents: the declared rates of the rate verdicts, measured in simulation.
+
+Each simulation draws a synthetic rate ``log y = a + b·log v + u_g + ε`` over a grid (``u_g``: an
+effect shared by every run at a grid point, ``ε``: per run) and judges it with the public
+:func:`gflcheck.rate_check`, several hundred times. The realised rates are printed (``pytest -s``).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from hypothesis import strategies as st
 from scipy import stats
 
-from gflcheck import Bound, Outcome, Provenance, Tag, hidden_constant, positive
+from gflcheck import Bound, Outcome, Provenance, Tag, hidden_constant, positive, rate_check
 from gflcheck.errors import ParameterRangeError
 from gflcheck.exponents import GridData, Side, fit_exponent, identifying_grid
 
@@ -52,6 +58,74 @@ def outcomes(check, draws) -> dict[Outcome, int]:
 def at_most(share: float, count: int, draws: int) -> bool:
     """``count`` of ``draws`` is not significantly above ``share`` (exact binomial, 0.001)."""
     return stats.binomtest(count, draws, share, alternative="greater").pvalue > 0.001
+
+
+def test_a_true_rate_with_effects_per_grid_point_is_violated_no_more_than_its_share():
+    """At its boundary (the true slope equals the threshold), with an effect per grid point of sd
+    0.2 in log, the statement is VIOLATED at most at its declared share. The same data pooled as
+    seeds × points (the replication ignored) refute it far more often."""
+    share = 0.05
+    check = rate_check(
+        "boundary",
+        power_law(0.5),
+        "n",
+        st.nothing(),
+        lambda s: GRID,
+        synthetic,
+        runs=8,
+        violation_alpha=share,
+    )
+    draws = [Draw(i, 0.5) for i in range(DRAWS)]
+    counts = outcomes(check, draws)
+    pooled = 0
+    for draw in draws:
+        x = np.repeat(np.log(GRID), 8)
+        y = np.log(np.concatenate([synthetic(draw, v, tuple(range(8))) for v in GRID]))
+        fit = stats.linregress(x, y)
+        pooled += stats.t.sf((fit.slope - 0.5) / fit.stderr, len(x) - 2) < share
+    print(
+        f"\nboundary, effect sd 0.2 per point: VIOLATED {counts[Outcome.VIOLATED]}/{DRAWS} "
+        f"(declared share {share}); seeds × points pooled: {pooled}/{DRAWS}"
+    )
+    assert at_most(share, counts[Outcome.VIOLATED], DRAWS)
+    assert pooled > 3 * share * DRAWS  # the bug the grid level removes
+
+
+def test_an_exponent_off_by_0_3_holds_in_at_most_5_percent_of_draws():
+    """A statement whose exponent is 0.3 below the truth (O(n^0.5) where y ∝ n^0.8)."""
+    check = rate_check("off", power_law(0.5), "n", st.nothing(), lambda s: GRID, synthetic, runs=8)
+    counts = outcomes(check, [Draw(i, 0.8) for i in range(DRAWS)])
+    print(f"\nexponent off by 0.3: HOLDS {counts[Outcome.HOLDS]}/{DRAWS}")
+    assert counts[Outcome.HOLDS] <= 0.05 * DRAWS
+
+
+def test_a_curved_measurement_never_holds():
+    """``log y`` convex in ``log v``: its mean slope over the grid (1.0) is within O(n^1.5), its
+    slope at the top of the grid (about 2.1) is not. The lack-of-fit test sees the bend, and the
+    verdict never confirms the straight rate; the local slope at the top refutes it."""
+    check = rate_check(
+        "curved", power_law(1.5), "n", st.nothing(), lambda s: GRID, synthetic, runs=8
+    )
+    draws = [Draw(i, 1.0, curvature=0.25, point_sd=0.03, run_sd=0.1) for i in range(200)]
+    counts = outcomes(check, draws)
+    straight = sum(  # what a straight line through the same grid points would have confirmed
+        fit_exponent(check.measure(draw, tuple(range(8))), 0.05).upper <= 1.5 for draw in draws
+    )
+    print(
+        f"\ncurved (mean slope 1.0, top 2.1) against O(n^1.5): {counts[Outcome.HOLDS]} HOLDS, "
+        f"{counts[Outcome.VIOLATED]} VIOLATED at the top, {counts[Outcome.INCONCLUSIVE]} "
+        f"INCONCLUSIVE of {len(draws)}; a straight line would confirm {straight}"
+    )
+    assert counts[Outcome.HOLDS] == 0
+    assert straight >= 0.9 * len(draws)
+
+
+def test_a_straight_rate_within_the_threshold_holds():
+    check = rate_check(
+        "straight", power_law(1.5), "n", st.nothing(), lambda s: GRID, synthetic, runs=8
+    )
+    counts = outcomes(check, [Draw(i, 1.0, point_sd=0.05, run_sd=0.1) for i in range(50)])
+    assert counts[Outcome.HOLDS] >= 45
 
 
 def test_the_interval_uses_the_grid_points_degrees_of_freedom():

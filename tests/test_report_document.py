@@ -10,13 +10,13 @@ import pytest
 
 from gflcheck import catalogue
 from gflcheck.baselines import verdict_record
-from gflcheck.checks.kernel_rates import sweep
+from gflcheck.checks.kernel_rates import KernelSweep
 from gflcheck.checks.kernel_regime import KernelSetting
-from gflcheck.checks.kernel_separation import SeparationConfig, SeparationSetting, sample_needs
+from gflcheck.checks.kernel_separation import SeparationConfig, SeparationSetting, sample_need_check
 from gflcheck.checks.parity_separation import (
     ParitySeparationConfig,
     ParitySeparationSetting,
-    size_needs,
+    size_need_check,
 )
 from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
 from gflcheck.power import estimates_as_json, power_from_outcomes
@@ -36,6 +36,13 @@ from gflcheck.report_document import (
     folded,
     render_html,
     render_markdown,
+)
+from gflcheck.theorems.separation import (
+    Learner,
+    fixed_features_need_exponential_size,
+    fixed_features_need_quadratic_samples,
+    trained_network_needs_linear_samples,
+    trained_network_needs_quadratic_width,
 )
 from gflcheck.theorems.ttm import log_log_iterations
 from gflcheck.verdicts import Outcome
@@ -95,9 +102,12 @@ def test_a_claim_is_shown_as_its_inequality():
     assert "How each quantifier was instantiated (2 verdicts)" in sections
 
 
-def _small_sweep(widths=(8, 16), sizes=(16, 32)):
-    settings = [KernelSetting(4, m, 1, n, 0.3, 2 * n, 5) for m in widths for n in sizes]
-    return sweep(settings, seeds=2, test_size=500, step_fraction=0.5)
+def _small_sweep(variable, values):
+    settings = [
+        KernelSetting(4, m, 1, n, 0.3, 2 * n, 5)
+        for m, n in ((v, 16) if variable == "width" else (8, v) for v in values)
+    ]
+    return KernelSweep(tuple(settings), variable, 500, 0.5)
 
 
 @pytest.fixture
@@ -112,19 +122,34 @@ def small_catalogue(monkeypatch):
         "build_report",
         functools.partial(report_document.build_report, xor_dimensions=(4, 6)),
     )
-    monkeypatch.setattr(catalogue, "samples_sweep", lambda: _small_sweep(widths=(8,)))
-    monkeypatch.setattr(catalogue, "width_sweep", lambda: _small_sweep(sizes=(16,)))
-    monkeypatch.setattr(catalogue, "radius_sweep", lambda: _small_sweep(sizes=(16,)))
+    monkeypatch.setattr(catalogue, "SAMPLES_SWEEP", _small_sweep("samples", (16, 24, 32)))
+    monkeypatch.setattr(catalogue, "WIDTH_SWEEP", _small_sweep("width", (8, 12, 16)))
+    monkeypatch.setattr(catalogue, "RADIUS_SWEEP", _small_sweep("width", (8, 12, 16)))
     small = SeparationConfig(seeds=2, ntk_seeds=2, largest_sample=128, test_size=300, steps=20)
+    mixture = SeparationSetting(dimensions=(4, 6, 8))
     monkeypatch.setattr(
         catalogue,
-        "separation_needs",
-        lambda learner: sample_needs(learner, SeparationSetting(dimensions=(4, 8)), small),
+        "separation_walks",
+        lambda: [
+            sample_need_check(statement, small).run_with_evidence(mixture)[1]
+            for statement in (
+                fixed_features_need_quadratic_samples(Learner.RANDOM_FEATURES),
+                trained_network_needs_linear_samples(),
+            )
+        ],
     )
     tiny = ParitySeparationConfig(seeds=2, largest_width=16, steps=20)
     parity = ParitySeparationSetting(dimension=6, sparsities=(1, 2, 3))
     monkeypatch.setattr(
-        catalogue, "parity_size_needs", lambda learner: size_needs(learner, parity, tiny)
+        catalogue,
+        "parity_walks",
+        lambda: [
+            size_need_check(statement, tiny).run_with_evidence(parity)[1]
+            for statement in (
+                fixed_features_need_exponential_size(),
+                trained_network_needs_quadratic_width(),
+            )
+        ],
     )
 
 
@@ -453,3 +478,27 @@ def test_figures_are_readable_at_page_width():
     )
     assert all(label.startswith("$") and "**" not in label for label in legends)
     assert any("d^{2}" in label for label in legends)
+
+
+def test_the_separation_scan_says_whether_any_scaling_shows_both_halves():
+    from gflcheck.report_document import separation_scan
+
+    def record(statement, a, outcome):
+        return {
+            "statement": statement,
+            "check": "gfl-kernel-separation/x",
+            "parameters": {"snr_exponent": a, "grid": "16, 32, 64"},
+            "outcome": outcome,
+        }
+
+    records = [
+        record("random features need Ω(d²) samples", 0.0, "inconclusive"),
+        record("trained network needs O((log d)²) samples", 0.0, "violated"),
+        record("random features need Ω(d²) samples", 0.5, "violated"),
+        record("trained network needs O((log d)²) samples", 0.5, "holds"),
+    ]
+    _, paragraph, table = separation_scan(records)
+    assert "No scaling shows both halves at once." in paragraph.text
+    assert [row[-1] for row in table.rows] == ["no: not reproduced at this scaling"] * 2
+    records[2] = record("random features need Ω(d²) samples", 0.5, "holds")
+    assert "Some scaling shows both halves" in separation_scan(records)[1].text

@@ -7,7 +7,7 @@ import pytest
 from test_declare import Noise, make_check
 
 from gflcheck.baselines import verdict_record
-from gflcheck.checks.kernel_separation import MeanScaling, SeparationSetting, setup_of_separation
+from gflcheck.checks.kernel_separation import HIGH_SNR, SeparationSetting, setup_of_separation
 from gflcheck.checks.lottery_tickets import lottery_ticket_check
 from gflcheck.checks.simplicity_bias import simplicity_bias_check
 from gflcheck.checks.theorem_3_12 import theorem_3_12_check
@@ -66,10 +66,11 @@ def test_the_built_in_checks_declare_their_set_ups():
     assert "×10" in lottery_ticket_check(ticket_matches_full_network()).setup.name
     assert simplicity_bias_check(linear_part_first()).setup.loss.startswith("square loss")
     assert xor_check(feature_learning_claim()).setup.tag is Tag.SECONDARY
-    high = SeparationSetting(scaling=MeanScaling.HIGH_SNR)
-    assert setup_of_separation(Learner.NTK, high).name == "NTK-linearised, high SNR"
+    high = SeparationSetting(snr_exponent=HIGH_SNR)
+    assert setup_of_separation(Learner.NTK, high).name == "NTK-linearised, a = 0.5"
     low = setup_of_separation(Learner.TRAINED_NETWORK, SeparationSetting())
-    assert low.name == "trained network, low SNR" and low.loss == "hinge"
+    assert low.name == "trained network, a = 0" and low.loss == "hinge"
+    assert "low-SNR" in low.data and "not known" in low.reading
     assert "reused" in xor_setup("reused").samples and "observation" in xor_setup("reused").reading
 
 

@@ -10,8 +10,8 @@ from gflcheck.checks.simplicity_bias import (
     CorrelationPaths,
     SimplicityConfig,
     SimplicitySetting,
-    check_simplicity_bias,
     correlation_paths,
+    simplicity_bias_check,
 )
 from gflcheck.errors import ParameterRangeError
 from gflcheck.theorems.simplicity import linear_part_first, xor_part_first
@@ -68,17 +68,17 @@ def test_reading_back_every_32_steps_gives_the_paths_of_a_read_every_step(
 
 
 def test_linear_first_holds_and_its_reversal_is_refuted():
-    verdict, paths = check_simplicity_bias(SETTING)
+    verdict, paths = simplicity_bias_check().run_with_evidence(SETTING)
     assert verdict.outcome is Outcome.HOLDS and verdict.min_slack >= 0
     crossing = paths.crossing_steps(0.5)
     assert np.all(crossing["linear"] < crossing["xor"])
-    reversed_verdict, _ = check_simplicity_bias(SETTING, xor_part_first())
+    reversed_verdict, _ = simplicity_bias_check(xor_part_first()).run_with_evidence(SETTING)
     assert reversed_verdict.outcome is Outcome.VIOLATED and reversed_verdict.as_expected
     assert "the xor part's crossing step" in reversed_verdict.counterexample
 
 
 def test_a_part_never_learned_within_t_counts_and_neither_is_undetermined():
-    verdict, _ = check_simplicity_bias(SETTING, config=SimplicityConfig(steps=1))
+    verdict, _ = simplicity_bias_check(config=SimplicityConfig(steps=1)).run_with_evidence(SETTING)
     assert verdict.decision.undetermined == verdict.decision.seeds  # nothing crosses in one step
     assert verdict.outcome is Outcome.INCONCLUSIVE
     assert linear_part_first().bound.evaluate({"t_later": 7.0}) == 6.0

@@ -1,8 +1,10 @@
-"""Statement kinds (iii)–(v): rates by slope and by calibrate-then-predict, paired separations,
-and hitting times with events that were not reached."""
+"""Statement kinds (iii)–(vi): rates by slope and by calibrate-then-predict, needs walked over a
+grid, paired separations, and hitting times with events that were not reached; every kind
+refutes an absurd variant of its bound, however the variant is made."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 
 from gflcheck import (
     Bound,
+    Measurement,
     Outcome,
     ParameterRangeError,
     Provenance,
@@ -22,7 +25,9 @@ from gflcheck import (
     rate_check,
     separation_check,
 )
+from gflcheck.declare import StatementKind, TheoryCheck
 from gflcheck.random import torch_generator
+from gflcheck.statement_kinds import NeedWalk, need_check
 
 SOURCE = Provenance("unit test", "-", Tag.OURS)
 
@@ -52,7 +57,7 @@ def rate(expression: str, method: str, **changes):
         grid=lambda s: [10, 20, 40, 80, 160, 320],
         measure=noisy_power,
         tolerance=0.1,
-        seeds=50,
+        runs=50,
         method=method,
     )
     arguments.update(changes)
@@ -88,7 +93,7 @@ def test_a_fitted_constant_of_the_wrong_sign_is_kept_as_evidence():
         measure=lambda s, n, seeds: (
             np.full(len(seeds), 10.0 - n) * np.exp(0.01 * np.arange(len(seeds)))
         ),
-        seeds=8,
+        runs=8,
         method="extrapolation",
     )
     verdict = check.run(Power(0.0))
@@ -148,10 +153,11 @@ def test_an_ordering_of_first_times():
 def test_an_event_not_reached_is_known_only_to_come_after_the_horizon():
     check = ordering()
     inf = np.inf
-    # Seed 0: the first event never came (τ > 100 > 50): violated. Seeds 1 and 2: the second
-    # event never came, so the bound is unknown: undetermined. Seed 3: 3 ≤ 5.
+    # Seed 0: the first event never came (τ > 100 > 50): violated. Seed 1: neither came, so
+    # both are only known to exceed 100: undetermined. Seed 2: the second never came (τ₂ > 100),
+    # so 3 ≤ τ₂ whatever it is: satisfied. Seed 3: 3 ≤ 5.
     verdict = check.run(Times((inf, inf, 3, 3), (50, inf, inf, 5)))
-    assert verdict.decision.violations == 1 and verdict.decision.satisfied == 1
+    assert verdict.decision.violations == 1 and verdict.decision.satisfied == 2
     assert any(note.startswith("t not reached within 100 steps on 2") for note in verdict.notes)
     assert any(
         note.startswith("t_second not reached within 100 steps on 2") for note in verdict.notes
@@ -161,3 +167,156 @@ def test_an_event_not_reached_is_known_only_to_come_after_the_horizon():
 def test_hitting_times_outside_the_horizon_are_refused():
     with pytest.raises(ParameterRangeError, match="hitting_times"):
         ordering().run(Times((1, 2, 3, 400), (5, 5, 5, 5)))
+
+
+# -- every kind refutes an absurd variant, whichever way the variant is made --------------------
+@dataclass(frozen=True)
+class Fixed:
+    """A setting for the synthetic measurements below."""
+
+    T: int = 100
+    seed: int = 0
+
+
+def _exact_values(setting: Fixed, seeds: tuple[int, ...]) -> Measurement:
+    return Measurement(np.full(len(seeds), 1.0) + 0.01 * np.arange(len(seeds)))
+
+
+def _instances(setting: Fixed, seeds: tuple[int, ...]) -> Measurement:
+    return Measurement(np.ones((len(seeds), 5)) * np.arange(1, 6))
+
+
+def _decay(setting: Fixed, n: float, seeds: tuple[int, ...]) -> np.ndarray:
+    return noisy_power(Power(-0.5), n, seeds)
+
+
+def _need_walk() -> NeedWalk:
+    """The least size on a √2 grid at which ``size ≥ 4·d`` (times a run's noise)."""
+
+    def error_at(setting, d, size, seeds):
+        return np.where(size >= 4 * d * noisy_power(Power(0.0), d, seeds), 0.0, 1.0)
+
+    sizes = tuple(round(2 ** (j / 2)) for j in range(2, 30))
+    return NeedWalk(lambda s, d: sorted(set(sizes)), error_at, 0.5, name="walk")
+
+
+def _ratio(setting: Fixed, d: float, seeds: tuple[int, ...]):
+    shared = noisy_power(Power(0.0), d, seeds)
+    return d * shared, shared
+
+
+def _times(setting: Fixed, seeds: tuple[int, ...]):
+    return {"t": np.full(len(seeds), 5.0)}
+
+
+def _kinds():
+    n, d, c = positive("n"), positive("d"), hidden_constant("C")
+    T = positive("T")
+
+    def bound(expression, *symbols):
+        return Bound(expression, expression, [*symbols], SOURCE)
+
+    grid = [4, 8, 16, 32, 64, 128]
+    return {
+        "with probability": (
+            TheoryCheck(
+                "p", bound("2"), st.nothing(), lambda s: {}, _exact_values, seeds=60, delta=0.05
+            ),
+            bound("1/1000"),
+        ),
+        "for every": (
+            TheoryCheck(
+                "e",
+                bound("10"),
+                st.nothing(),
+                lambda s: {},
+                _instances,
+                kind=StatementKind.FOR_EVERY,
+                seeds=3,
+            ),
+            bound("1/1000"),
+        ),
+        "rate, slope": (
+            rate_check(
+                "r",
+                bound("C/sqrt(n)", c, n),
+                "n",
+                st.nothing(),
+                lambda s: grid,
+                _decay,
+                tolerance=0.1,
+            ),
+            bound("C/n**2", c, n),
+        ),
+        "rate, extrapolation": (
+            rate_check(
+                "x",
+                bound("C/sqrt(n)", c, n),
+                "n",
+                st.nothing(),
+                lambda s: grid,
+                _decay,
+                method="extrapolation",
+                tolerance=0.1,
+            ),
+            bound("C/n**2", c, n),
+        ),
+        "need": (
+            need_check(
+                "w",
+                bound("C*d", c, d),
+                "d",
+                st.nothing(),
+                lambda s: grid,
+                _need_walk(),
+                tolerance=0.25,
+            ),
+            bound("C/d**2", c, d),
+        ),
+        "separation": (
+            separation_check(
+                "s", bound("C*d", c, d), "d", st.nothing(), lambda s: grid, _ratio, tolerance=0.1
+            ),
+            bound("C*d**4", c, d),
+        ),
+        "separation of needs": (
+            separation_check(
+                "z",
+                bound("C*d**0", c, d),
+                "d",
+                st.nothing(),
+                lambda s: grid,
+                needs=(_need_walk(), dataclasses.replace(_need_walk(), error_at=_flat_error)),
+            ),
+            bound("C*d**4", c, d),
+        ),
+        "hitting time": (
+            hitting_time_check(
+                "h",
+                bound("T", T),
+                st.nothing(),
+                _times,
+                lambda s: s.T,
+                bound_values=lambda s: {"T": s.T},
+                seeds=60,
+            ),
+            bound("T/1000", T),
+        ),
+    }
+
+
+def _flat_error(setting, d, size, seeds):
+    return np.where(size >= 40 * noisy_power(Power(0.0), 1.0, seeds), 0.0, 1.0)
+
+
+@pytest.mark.parametrize("kind", list(_kinds()))
+def test_every_kind_refutes_an_absurd_variant_made_either_way(kind):
+    """The true statement HOLDS; its absurd variant (C/n² where the truth is n^−½, and the
+    like) is VIOLATED, made with ``false_variant`` or with ``dataclasses.replace`` alike: the
+    measurement never sees the bound, so each variant is judged against its own."""
+    check, absurd = _kinds()[kind]
+    assert check.run(Fixed()).outcome is Outcome.HOLDS, kind
+    variant = check.false_variant(absurd, why_false="absurd")
+    assert variant.run(Fixed()).outcome is Outcome.VIOLATED, kind
+    replaced = dataclasses.replace(check, bound=absurd)
+    assert replaced.run(Fixed()).outcome is Outcome.VIOLATED, kind

@@ -1,12 +1,10 @@
-"""Rates in the kernel regime (THEORY.md §2.1, §3): log-log slopes with confidence intervals.
+"""Rates in the kernel regime (Taheri–Thrampoulidis–Mazumdar against Chen et al. 2021).
 
-A sweep trains ``k`` seeds at each grid value (``n`` or ``m``), measures the population logistic
-loss on a large test sample (and ``‖W_T − W₀‖``), and fits ``log y = a + b·log x`` by OLS
-(``scipy.stats.linregress``) with a two-sided ``1 − α`` Student-t interval on ``b``.
-
-A rate statement ``y ≤ C·x^e`` (``e`` derived by sympy from the bound, ``Bound.exponent``) *holds*
-when the slope's upper confidence bound is at most ``e + τ`` (``τ`` declared, for the log factors of
-``Õ``), is *violated* when its lower confidence bound exceeds ``e + τ``, and is *inconclusive* else.
+A sweep (:class:`KernelSweep`) trains runs at each grid value (``n`` or ``m``), measures the
+population logistic loss on a large test sample (and ``‖W_T − W₀‖``); a rate statement
+``y = O(x^e)`` over it is :func:`~gflcheck.statement_kinds.rate_check`'s grid-level slope of
+``log y`` on ``log x`` against the bound's own slope ``+ τ`` (``τ`` declared, for the log factors
+of ``Õ``), told apart from its rival (TTM's ``1/n`` from Chen et al.'s ``1/√n``).
 """
 
 from __future__ import annotations
@@ -15,6 +13,7 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
@@ -23,23 +22,18 @@ from scipy import stats
 from gflcheck.bounds import Bound
 from gflcheck.cache import cached_run
 from gflcheck.checks.kernel_regime import KernelSetting, training_data
-from gflcheck.declare import (
-    Measurement,
-    StatementKind,
-    TheoryCheck,
-    no_setting_symbols,
-)
+from gflcheck.declare import Rival, TheoryCheck
 from gflcheck.deep_networks import (
     initialize_deep_network,
     pointwise_logistic_losses,
     train_gradient_descent,
 )
-from gflcheck.estimators import SlopeFit, log_log_slope
+from gflcheck.errors import ParameterRangeError
 from gflcheck.executors import map_in_order
 from gflcheck.ntk import lipschitz_constant, max_margin, step_size_limit, tangent_kernel
 from gflcheck.random import stream_seed, torch_generator
 from gflcheck.setups import KERNEL_REGIME
-from gflcheck.verdicts import QuantifierInstantiation, Verdict
+from gflcheck.statement_kinds import rate_check
 
 
 @dataclass(frozen=True)
@@ -98,90 +92,91 @@ def sweep_point(
     )
 
 
-def sweep_slope(
-    points: Sequence[SweepPoint], variable: str, measure: str, alpha: float
-) -> SlopeFit:
-    """:func:`log_log_slope` of a per-seed ``measure`` (``test_loss``, ``relative_distance``…) on
-    the setting field ``variable`` (``samples``, ``width``…), one point per seed."""
-    xs = [getattr(p.setting, variable) for p in points for _ in getattr(p, measure)]
-    ys = [value for p in points for value in getattr(p, measure)]
-    return log_log_slope(xs, ys, alpha)
+SWEPT_SYMBOLS = {"samples": "n", "width": "m"}
+"""The bound's symbol for each swept field of :class:`KernelSetting`."""
 
 
 @dataclass(frozen=True)
-class RateSetting:
-    """What a rate check is about: the variable of the fit and the declared tolerance."""
+class KernelSweep:
+    """A declared sweep of the kernel regime: one setting per grid point (``points``, differing
+    only in the ``variable`` field, ``samples`` or ``width``), the test sample per point and the
+    step as a fraction of the step-size limit. Each point trains its own runs (:func:`sweep_point`:
+    their seeds come from the point's setting)."""
 
+    points: tuple[KernelSetting, ...]
     variable: str
-    tolerance: float
+    test_size: int
+    step_fraction: float
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        if self.variable not in SWEPT_SYMBOLS:
+            raise ParameterRangeError("variable", self.variable, f"one of {list(SWEPT_SYMBOLS)}")
 
-def rate_verdict(
+    @property
+    def symbol(self) -> str:
+        """The bound's symbol of the swept variable (``n`` or ``m``)."""
+        return SWEPT_SYMBOLS[self.variable]
+
+    def point(self, value: float) -> KernelSetting:
+        """The grid point whose swept variable is ``value``."""
+        for setting in self.points:
+            if getattr(setting, self.variable) == value:
+                return setting
+        raise ParameterRangeError(self.variable, value, "a point of the sweep", "KernelSweep")
+
+
+def sweep_grid(sweep: KernelSweep) -> list[float]:
+    """The swept values, for :func:`~gflcheck.statement_kinds.rate_check`'s ``grid``."""
+    return [float(getattr(setting, sweep.variable)) for setting in sweep.points]
+
+
+def sweep_symbols(sweep: KernelSweep) -> dict[str, float]:
+    """The bound's other symbols at the sweep's first point (``γ`` is the declared data margin,
+    ``L`` the depth): constant over the grid, so they do not change a slope."""
+    first = sweep.points[0]
+    return {"n": first.samples, "m": first.width, "L": first.depth, "gamma": first.margin}
+
+
+def swept_values(measure: str, sweep: KernelSweep, value: float, seeds: tuple[int, ...]):
+    """Per run, ``measure`` (``test_loss``, ``distance``…) at the grid point ``value``, from
+    ``len(seeds)`` runs of that point (:func:`sweep_point`)."""
+    point = sweep_point(sweep.point(value), len(seeds), sweep.test_size, sweep.step_fraction)
+    return getattr(point, measure)
+
+
+def kernel_rate_check(
     name: str,
     bound: Bound,
-    variable: str,
-    fit: SlopeFit,
-    tolerance: float,
-    alpha: float,
-    parameters: dict[str, object],
-    false_variant: bool = False,
-) -> Verdict:
-    """The verdict of ``y ≤ C·x^e`` with ``e = ∂log B/∂log x`` from sympy (module docstring),
-    through a :class:`~gflcheck.declare.TheoryCheck` on one estimate: the fitted slope with its
-    two-sided ``1 − α`` interval against ``e + τ``. Declared false-alarm rate: ``α/2``."""
-    check = TheoryCheck(
-        name=f"ttm-kernel/rate-in-{variable}",
-        bound=bound,
-        settings=st.nothing(),
-        bound_values=no_setting_symbols,
-        compared_with=_allowed_exponent,
-        measure=partial(_fitted_slope, fit, alpha, parameters),
-        quantifiers=partial(_rate_quantifiers, bound, fit, alpha),
-        kind=StatementKind.FOR_EVERY,
-        miscoverage=alpha / 2,
-        seeds=1,
-        statement=name,
-        quantity=f"fitted log-log slope in {variable}",
-        why_false="declared false" if false_variant else None,
+    sweep_symbol: str,
+    measure: str = "test_loss",
+    *,
+    runs: int,
+    tolerance: float = 0.0,
+    rivals: tuple[Rival, ...] = (),
+    **fields: Any,
+) -> TheoryCheck[KernelSweep]:
+    """A rate in ``n`` or ``m`` of a per-run ``measure`` over a declared :class:`KernelSweep`
+    (:func:`~gflcheck.statement_kinds.rate_check`, method ``slope``): the grid-level slope of
+    ``log measure`` on ``log n`` (``log m``) against the bound's own slope over the grid
+    ``+ τ``, told apart from ``rivals``."""
+    return rate_check(
+        name,
+        bound,
+        sweep_symbol,
+        st.nothing(),
+        sweep_grid,
+        partial(swept_values, measure),
+        tolerance=tolerance,
+        runs=runs,
+        bound_values=sweep_symbols,
+        rivals=rivals,
+        quantifiers={
+            "the sweep": f"one setting per grid point, {runs} runs each (their own seeds), "
+            f"{measure.replace('_', ' ')} per run",
+        },
         setup=KERNEL_REGIME,
-    )
-    return check.run(RateSetting(variable, tolerance))
-
-
-def _allowed_exponent(bound: Bound, setting: RateSetting) -> float:
-    return float(bound.exponent(setting.variable)) + setting.tolerance
-
-
-def _fitted_slope(
-    fit: SlopeFit,
-    alpha: float,
-    parameters: dict[str, object],
-    setting: RateSetting,
-    seeds: tuple[int, ...],
-) -> Measurement:
-    return Measurement(
-        [fit.slope],
-        lower=[fit.lower],
-        upper=[fit.upper],
-        miscoverage=alpha / 2,
-        derived=parameters,
-        degrees_of_freedom=fit.degrees_of_freedom,
-    )
-
-
-def _rate_quantifiers(
-    bound: Bound, fit: SlopeFit, alpha: float, setting: RateSetting, measured: Measurement
-) -> tuple[QuantifierInstantiation, ...]:
-    exponent = float(bound.exponent(setting.variable))
-    return (
-        QuantifierInstantiation(
-            f"rate in {setting.variable}",
-            f"exponent ∂log B/∂log {setting.variable} = {exponent:g} (sympy) + tolerance "
-            f"τ = {setting.tolerance:g}",
-            f"slope {fit.slope:.3f}, {1 - alpha:.0%} CI [{fit.lower:.3f}, {fit.upper:.3f}] on "
-            f"{fit.points} runs",
-        ),
+        **fields,
     )
 
 

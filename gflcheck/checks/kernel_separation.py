@@ -1,13 +1,14 @@
 """Beyond the kernel regime on the XOR-like mixture: how the sample need of each learner grows in d.
 
-The poster's separation (Shi–Wei–Liang, THEORY.md §1.4) made measurable (``ours``):
+The poster's separation (Shi–Wei–Liang, ``docs/setups.md``) made measurable (``ours``):
 
 - **Data**: the XOR-like mixture ``±μ₁ → +1``, ``±μ₂ → −1``, ``μ₁ ⊥ μ₂``, noise ``N(0, I_d)``,
-  so the label is a degree-2 function of two directions hidden in ``R^d``, in one of Refinetti et
-  al.'s two scalings (:class:`MeanScaling`, FIDELITY.md §1): *low SNR*, ``‖μ‖ = R`` at every
-  ``d`` (every learner needs ``Ω(d)`` samples; fixed features about ``d²``); *high SNR*,
-  ``‖μ‖ = R·√(d/d₀)`` with ``d₀`` the grid's smallest ``d`` (equivalently noise ``I/d`` with
-  ``‖μ‖ = O(1)``), where the clusters stay apart as ``d`` grows.
+  so the label is a degree-2 function of two directions hidden in ``R^d``. The paper's scaling of
+  the means with ``d`` is not known, so the scaling is a declared one-parameter family:
+  ``‖μ‖ = R·(d/d₀)^a`` (``d₀`` the grid's smallest ``d``). ``a = 0`` is Refinetti et al.'s low-SNR
+  regime (every learner needs ``Ω(d)`` samples; fixed features about ``d²``), ``a = ½`` their
+  high-SNR regime (equivalently noise ``I/d`` with ``‖μ‖ = O(1)``: the clusters stay apart as
+  ``d`` grows), ``a = ¼`` in between. Both halves of the separation are judged at each scaling.
 - **Learners**, all on the same training sample of size ``n`` per seed:
   *random features*, ``N = ⌈n/2⌉`` fixed ReLU features ``ReLU(⟨w,x⟩ − b)`` with
   ``w ~ N(0, I/d)``, ``b ~ N(0, 1)``, output layer by ridge regression on the labels;
@@ -16,27 +17,22 @@ The poster's separation (Shi–Wei–Liang, THEORY.md §1.4) made measurable (``
   features, fitted the same way; the *trained network*, Algorithm 1 at width
   ``m = 2⌈C_m ln d⌉`` (neurons growing like ``log d``), full-batch on the sample for ``T`` steps.
   Ridge: ``(K + λ·tr(K)/n·I)α = y`` with ``K = ΦΦᵀ``, solved by Cholesky in float64.
-- **Sample need** ``n*(d)`` of one seed: the least ``n`` of a geometric grid (ratio ``√2``) at
-  which the seed's test error (on ``test_size`` fresh points) is at most the declared level. Each
-  seed walks the grid up until it reaches the level (:func:`walk_needs`), to a declared cap; a seed
-  still above it at the cap is *censored* and reported, never dropped. Seeds are the streams
-  ``separation-0, 1, …`` of the setting's seed, so a learner measured on fewer seeds shares a
-  prefix with the others.
-- **Growth**: OLS of ``log n*`` on ``log d`` over all seeds and dimensions, with a two-sided
-  ``1 − α`` t interval on the slope (:func:`~gflcheck.checks.kernel_rates.log_log_slope`). A
-  statement "``n* = Ω(B(d))``" *holds* when the slope's lower bound is at least ``e − τ`` and is
-  *violated* when its upper bound is below ``e − τ``; "``n* = O(B(d))``" holds when the upper
-  bound is at most ``e + τ`` and is violated when the lower bound exceeds it. ``e`` is the bound's
-  own log-log slope over the grid (:meth:`GrowthStatement.exponent_over`) and ``τ`` a declared
-  tolerance for lower-order terms. With censored seeds the verdict is *inconclusive*.
+- **Sample need** ``n*(d)`` of one seed: the least ``n`` of a geometric grid (ratio ``√2``) at which
+  the seed's test error (on ``test_size`` fresh points) is at most the declared level
+  (:class:`~gflcheck.statement_kinds.NeedWalk`); a seed still above it at the cap is censored and
+  reported, never dropped. Seeds are the streams ``separation-0, 1, …`` of the setting's seed, so
+  a learner measured on fewer seeds shares a prefix with the others.
+- **Growth**: :func:`~gflcheck.statement_kinds.need_check`, the grid-level slope of ``log n*`` on
+  ``log d`` against the statement's own slope over the grid ``∓ τ``; the comparison of two
+  learners: :func:`~gflcheck.statement_kinds.separation_check` on their paired needs; the error
+  at a sample schedule ``n = c·d^a``: :func:`~gflcheck.statement_kinds.rate_check`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from functools import partial
 from typing import Any
 
@@ -50,39 +46,33 @@ from gflcheck._validation import (
     require_positive,
     require_positive_int,
 )
-from gflcheck.bounds import Bound
 from gflcheck.cache import cached_run
-from gflcheck.declare import (
-    Measurement,
-    StatementKind,
-    TheoryCheck,
-    no_setting_symbols,
-)
+from gflcheck.declare import Rival, TheoryCheck
 from gflcheck.devices import to_compute_device
 from gflcheck.distributions.gaussian_mixture import GaussianMixture, xor_mixture
 from gflcheck.errors import ParameterRangeError
-from gflcheck.estimators import SlopeFit, log_linear_slope, log_log_slope
-from gflcheck.random import stream_seed, torch_generator
+from gflcheck.random import torch_generator
 from gflcheck.setups import SetUp, separation_setup
-from gflcheck.statement_kinds import rate_check
+from gflcheck.statement_kinds import NeedWalk, need_check, rate_check, separation_check
 from gflcheck.theorems.separation import (
     CollapseStatement,
-    Direction,
     GrowthStatement,
     Learner,
     fixed_features_need_grows_faster,
+    ratio_stays_bounded,
 )
 from gflcheck.training import PresampledBatches, gaussian_mixture_recipe, train_algorithm_1
-from gflcheck.verdicts import QuantifierInstantiation, Verdict
+from gflcheck.verdicts import QuantifierInstantiation
 
 
 def distinct_dimensions(dimensions: Sequence[int]) -> tuple[int, ...]:
-    """``dimensions`` sorted and without repeats; at least two distinct integers ≥ 2, or
-    :class:`~gflcheck.errors.ParameterRangeError` naming ``dimensions``."""
+    """``dimensions`` sorted and without repeats; at least three distinct integers ≥ 2 (the grid
+    points carry a growth's exponent), or :class:`~gflcheck.errors.ParameterRangeError` naming
+    ``dimensions``."""
     values = tuple(int(d) for d in dimensions)
-    if len(set(values)) < 2 or min(values) < 2:
+    if len(set(values)) < 3 or min(values) < 2:
         raise ParameterRangeError(
-            "dimensions", list(dimensions), "at least two distinct integers ≥ 2"
+            "dimensions", list(dimensions), "at least three distinct integers ≥ 2"
         )
     return tuple(sorted(set(values)))
 
@@ -91,6 +81,11 @@ def geometric_sample_grid(smallest: int, largest: int) -> tuple[int, ...]:
     """``n = ⌊n₀·2^{j/2}⌉`` (ratio ``√2``) from ``smallest`` up to ``largest``."""
     steps = math.floor(2 * math.log2(largest / smallest) + 1e-9)
     return tuple(round(smallest * 2 ** (j / 2)) for j in range(steps + 1))
+
+
+def setting_dimensions(setting: Any) -> Sequence[int]:
+    """The grid of a need check over ``d``: its setting's ``dimensions``."""
+    return setting.dimensions
 
 
 @dataclass(frozen=True)
@@ -114,28 +109,28 @@ class SampleNeedConfig:
         require_positive("tolerance", self.tolerance, context)
         require_open_unit_interval("alpha", self.alpha, context)
 
-    def sample_grid(self) -> tuple[int, ...]:
-        """``n = ⌊n₀·2^{j/2}⌉`` from ``smallest_sample`` up to ``largest_sample``."""
+    def sample_grid(self, setting: Any = None, value: float = 0.0) -> tuple[int, ...]:
+        """``n = ⌊n₀·2^{j/2}⌉`` from ``smallest_sample`` up to ``largest_sample`` (the same at
+        every grid point: a :class:`~gflcheck.statement_kinds.NeedWalk`'s ``sizes``)."""
         return geometric_sample_grid(self.smallest_sample, self.largest_sample)
 
 
-class MeanScaling(StrEnum):
-    """How the cluster means scale with ``d`` at unit noise per coordinate (FIDELITY.md §1)."""
-
-    LOW_SNR = "low SNR: ‖μ‖ = R, noise N(0, I_d)"
-    HIGH_SNR = "high SNR: ‖μ‖ = R·√(d/d₀), noise N(0, I_d)"
+LOW_SNR, QUARTER_SNR, HIGH_SNR = 0.0, 0.25, 0.5
+"""The declared scalings ``a`` of ``‖μ‖ = R·(d/d₀)^a``: Refinetti et al.'s two regimes and the
+midpoint between them."""
 
 
 @dataclass(frozen=True)
 class SeparationSetting:
-    """The dimensions, the mean norm ``R`` (at every ``d``, or at the smallest ``d₀`` under the
-    high-SNR scaling), the error level that counts as learned, the seed, and the scaling."""
+    """The dimensions, the mean norm ``R`` at the smallest ``d₀``, the error level that counts as
+    learned, the seed, and the scaling exponent ``a``: ``‖μ‖ = R·(d/d₀)^a`` (module
+    docstring)."""
 
     dimensions: tuple[int, ...] = (16, 24, 32, 48, 64)
     separation: float = 3.0
     target_error: float = 0.25
     seed: int = 0
-    scaling: MeanScaling = MeanScaling.LOW_SNR
+    snr_exponent: float = LOW_SNR
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "dimensions", distinct_dimensions(self.dimensions))
@@ -144,14 +139,23 @@ class SeparationSetting:
         if self.target_error >= 0.5:
             raise ParameterRangeError("target_error", self.target_error, "a level in (0, 0.5)")
         require_int_at_least("seed", self.seed, 0, "SeparationSetting")
-        if not isinstance(self.scaling, MeanScaling):
-            raise ParameterRangeError("scaling", self.scaling, f"one of {list(MeanScaling)}")
+        if not 0.0 <= self.snr_exponent <= 1.0:
+            raise ParameterRangeError(
+                "snr_exponent",
+                self.snr_exponent,
+                "a in [0, 1] (‖μ‖ = R·(d/d₀)^a: 0 low SNR, ½ high SNR)",
+                "SeparationSetting",
+            )
 
     def mean_norm(self, dimension: int) -> float:
-        """``‖μ‖`` at ``d``: ``R``, or ``R·√(d/d₀)`` under the high-SNR scaling."""
-        if self.scaling is MeanScaling.LOW_SNR:
-            return self.separation
-        return self.separation * math.sqrt(dimension / self.dimensions[0])
+        """``‖μ‖`` at ``d``: ``R·(d/d₀)^a``."""
+        return self.separation * (dimension / self.dimensions[0]) ** self.snr_exponent
+
+    @property
+    def scaling(self) -> str:
+        """``a = 0 (low SNR)``, ``a = 0.25``, ``a = 0.5 (high SNR)``."""
+        names = {LOW_SNR: " (low SNR)", HIGH_SNR: " (high SNR)"}
+        return f"a = {self.snr_exponent:g}{names.get(self.snr_exponent, '')}"
 
     def distribution(self, dimension: int) -> GaussianMixture:
         """The XOR-like mixture in ``R^dimension`` (its directions from the setting's seed)."""
@@ -190,7 +194,7 @@ class SeparationConfig:
         require_positive("tolerance", self.tolerance, "SeparationConfig")
         require_open_unit_interval("alpha", self.alpha, "SeparationConfig")
 
-    def sample_grid(self) -> tuple[int, ...]:
+    def sample_grid(self, setting: Any = None, value: float = 0.0) -> tuple[int, ...]:
         """``n = ⌊n₀·2^{j/2}⌉`` from ``smallest_sample`` up to ``largest_sample``."""
         return geometric_sample_grid(self.smallest_sample, self.largest_sample)
 
@@ -302,121 +306,82 @@ def learner_test_errors(
     batches = PresampledBatches(
         x.float()[None].expand(steps + 1, -1, -1, -1), y.float()[None].expand(steps + 1, -1, -1)
     )
-    run = train_algorithm_1(batches, recipe, width, steps, samples, seeds)
+    # Not cached on its own: this function's entry holds the result, and keying the run by its
+    # batches would hash the expanded [T+1, k, n, d] view in full (40 GB at n = 8192, d = 256).
+    run = train_algorithm_1.uncached(  # type: ignore[attr-defined]
+        batches, recipe, width, steps, samples, seeds
+    )
     prediction = run.final(x_test.float())
     wrong = (torch.sign(prediction) != y_test.float()).double().mean(1)
     return torch.where(run.diverged, torch.ones_like(wrong), wrong).numpy()
 
 
-@dataclass(frozen=True, eq=False)
-class SampleNeeds:
-    """Per value of the variable (``d``; ``k`` for parity) and seed, the need (``inf``: censored at
-    the cap), and every measured error (``errors[d][n]``, per seed) of the walk up the grid."""
-
-    learner: Learner
-    setting: Any
-    config: Any
-    seeds: tuple[int, ...]
-    needs: dict[int, np.ndarray]
-    errors: dict[int, dict[int, np.ndarray]]
-    logarithmic: bool = True  # the variable (d) on a log scale; False for k (exponential rates)
-
-    @property
-    def censored(self) -> int:
-        """How many (dimension, seed) pairs never reached the level."""
-        return int(sum(np.isinf(v).sum() for v in self.needs.values()))
-
-    def points(self) -> tuple[list[float], list[float]]:
-        """``(d, n*)`` pairs of the uncensored seeds, for the fit."""
-        pairs = [(d, n) for d, row in self.needs.items() for n in row if np.isfinite(n)]
-        return [float(d) for d, _ in pairs], [float(n) for _, n in pairs]
-
-    def medians(self, variable: str) -> str:
-        """``"d=16: 91, d=24: 181, …"``: the median need per value (``censored`` where a seed
-        never got there)."""
-        return ", ".join(
-            f"{variable}={v}: {np.median(row):g}"
-            if np.isfinite(row).all()
-            else f"{variable}={v}: censored"
-            for v, row in self.needs.items()
-        )
-
-    def fit(self, variable: list[float], values: list[float]) -> SlopeFit:
-        """OLS slope of ``log values`` on ``log variable`` (or on ``variable``), ``1 − α`` interval."""
-        slope = log_log_slope if self.logarithmic else log_linear_slope
-        return slope(variable, values, self.config.alpha)
-
-    def growth(self) -> SlopeFit:
-        """The slope of ``log n*`` on ``log d`` (or on ``k``) with its ``1 − α`` interval."""
-        return self.fit(*self.points())
-
-
-def walk_needs(
-    values: Sequence[int],
-    grid: Callable[[int], Sequence[int]],
-    errors_at: Callable[[int, int, tuple[int, ...]], np.ndarray],
-    target_error: float,
-    seeds: tuple[int, ...],
-) -> tuple[dict[int, np.ndarray], dict[int, dict[int, np.ndarray]]]:
-    """For each value ``v`` (``d`` or ``k``), each seed walks ``grid(v)`` upwards until its error
-    ``errors_at(v, size, seeds_left)`` is at most ``target_error``; per seed, the first such size
-    (``inf``: censored), and every error measured on the way (``NaN`` for a seed that had already
-    got there).
-
-    Only the seeds still walking are measured at the next size: a seed's error does not depend on
-    which other seeds are measured with it (each draws from its own streams), so the needs are
-    those of walking every seed up to the last seed's need, at the cost of the seeds that need it.
-    """
-    needs: dict[int, np.ndarray] = {}
-    errors: dict[int, dict[int, np.ndarray]] = {}
-    for value in values:
-        need = np.full(len(seeds), np.inf)
-        errors[value] = {}
-        for size in grid(value):
-            walking = np.flatnonzero(np.isinf(need))
-            error = np.full(len(seeds), np.nan)
-            error[walking] = errors_at(value, size, tuple(seeds[i] for i in walking))
-            errors[value][size] = error
-            need = np.where(np.isinf(need) & (error <= target_error), size, need)
-            if np.isfinite(need).all():
-                break
-        needs[value] = need
-    return needs, errors
-
-
-def sample_needs(
-    learner: Learner, setting: SeparationSetting, config: SeparationConfig | None = None
-) -> SampleNeeds:
-    """Walk the sample grid at every dimension (module docstring)."""
+def learner_walk(learner: Learner, config: SeparationConfig | None = None) -> NeedWalk:
+    """How ``learner``'s sample need is walked (module docstring): the sample grid, its test
+    error (:func:`learner_test_errors`) and the setting's error level, on ``config``'s seeds."""
     config = config or SeparationConfig()
-    count = config.seeds_for(learner)
-    seeds = tuple(stream_seed(setting.seed, f"separation-{i}") for i in range(count))
-    needs, errors = walk_needs(
-        setting.dimensions,
-        lambda d: config.sample_grid(),
-        lambda d, n, walking: learner_test_errors(learner, setting, config, d, n, walking),
-        setting.target_error,
-        seeds,
+    return NeedWalk(
+        sizes=config.sample_grid,
+        error_at=partial(_test_errors_at, learner, config),
+        target_error=_target_error,
+        runs=config.seeds_for(learner),
+        name=learner.value,
     )
-    return SampleNeeds(learner, setting, config, seeds, needs, errors)
 
 
-def exponent_gap(fixed: SampleNeeds, trained: SampleNeeds) -> SlopeFit:
-    """How much faster ``fixed``'s need grows than ``trained``'s: OLS slope of
-    ``log(n*_fixed/n*_trained)`` on ``log d`` (on ``k`` for needs fitted log-linearly), paired by
-    value and seed (the seeds both measured), with its ``1 − α`` interval. Censored
-    pairs are left out."""
-    common = min(len(fixed.seeds), len(trained.seeds))
-    if fixed.seeds[:common] != trained.seeds[:common] or fixed.setting != trained.setting:
-        raise ParameterRangeError("trained", "other seeds or setting", "the same as fixed's")
-    d, ratio = [], []
-    for dimension, row in fixed.needs.items():
-        pairs = zip(row[:common], trained.needs[dimension][:common], strict=True)
-        for need, other in pairs:
-            if np.isfinite(need) and np.isfinite(other):
-                d.append(float(dimension))
-                ratio.append(need / other)
-    return fixed.fit(d, ratio)
+def _test_errors_at(
+    learner: Learner,
+    config: SeparationConfig,
+    setting: SeparationSetting,
+    dimension: float,
+    samples: int,
+    seeds: tuple[int, ...],
+) -> np.ndarray:
+    return learner_test_errors(learner, setting, config, int(dimension), samples, seeds)
+
+
+def _target_error(setting: Any) -> float:
+    return setting.target_error
+
+
+def sample_need_check(
+    statement: GrowthStatement,
+    config: SeparationConfig | None = None,
+    rivals: Sequence[GrowthStatement] = (),
+    discrepancy: str | None = None,
+    observation: str | None = None,
+) -> TheoryCheck[SeparationSetting]:
+    """A growth ``statement`` about one learner's sample need on the mixture
+    (:func:`~gflcheck.statement_kinds.need_check` over the setting's dimensions, at its scaling),
+    told apart from ``rivals``; ``discrepancy``: why the claim is expected to fail at the
+    scaling it is run at (it stays judged)."""
+    config = config or SeparationConfig()
+    learner = statement.learner
+    return need_check(
+        f"gfl-kernel-separation/{learner.name.lower().replace('_', '-')}",
+        statement.bound,
+        "d",
+        st.nothing(),
+        setting_dimensions,
+        learner_walk(learner, config),
+        at_least=statement.at_least,
+        tolerance=config.tolerance,
+        alpha=config.alpha,
+        runs=config.seeds_for(learner),
+        quantifiers=partial(_quantifiers, learner, config),
+        rivals=[_rival(r) for r in rivals],
+        seed_stream="separation",
+        statement=statement.name,
+        why_false=statement.why_false,
+        discrepancy=discrepancy,
+        observation=observation,
+        label=_scaling_label,
+        setup=partial(setup_of_separation, learner),
+    )
+
+
+def _rival(statement: GrowthStatement) -> Rival:
+    return Rival(statement.bound, statement.at_least, name=statement.name)
 
 
 def paired_gap_check(
@@ -424,262 +389,34 @@ def paired_gap_check(
 ) -> TheoryCheck[SeparationSetting]:
     """The separation's comparison on the mixture
     (:func:`~gflcheck.theorems.separation.fixed_features_need_grows_faster`): the paired ratio
-    ``n*_fixed/n*_trained`` grows with ``d`` (:func:`need_ratio_check`, slope on ``log d``)."""
+    ``n*_fixed/n*_trained`` grows with ``d`` (:func:`~gflcheck.statement_kinds.separation_check`
+    on both learners' walks, the same seeds and training samples), told apart from a ratio that
+    stays bounded."""
     config = config or SeparationConfig()
-    return need_ratio_check(
-        fixed,
-        fixed_features_need_grows_faster(fixed),
+    bound = fixed_features_need_grows_faster(fixed)
+    return separation_check(
         f"gfl-kernel-separation/paired-gap/{fixed.name.lower().replace('_', '-')}",
-        partial(_sample_needs_of, config),
-        setting_dimensions,
+        bound,
         "d",
-        config.alpha,
-        "both learners see the same training samples",
+        st.nothing(),
+        setting_dimensions,
+        needs=(learner_walk(fixed, config), learner_walk(Learner.TRAINED_NETWORK, config)),
+        alpha=config.alpha,
+        runs=min(config.seeds_for(fixed), config.seeds_for(Learner.TRAINED_NETWORK)),
+        quantifiers={
+            "paired by seed": "both learners see the same training samples; ratio "
+            "n*_fixed/n*_trained per (d, seed)",
+        },
+        rivals=[Rival(ratio_stays_bounded(bound), at_least=False)],
+        seed_stream="separation",
+        statement=f"{fixed.value} need grows faster than the trained network's",
         label=_scaling_label,
         setup=partial(setup_of_separation, fixed),
     )
 
 
-def need_ratio_check(
-    fixed: Learner,
-    bound: Bound,
-    name: str,
-    needs: Callable[[Learner, Any], SampleNeeds],
-    grid: Callable[[Any], Sequence[int]],
-    variable: str,
-    alpha: float,
-    pairing: str,
-    label: Callable[[Any], str] | None = None,
-    setup: SetUp | Callable[[Any], SetUp] | None = None,
-    logarithmic: bool = True,
-) -> TheoryCheck[Any]:
-    """A separation's comparison as a :class:`~gflcheck.declare.TheoryCheck`: the slope of the
-    paired ratio ``need_fixed/need_trained`` (:func:`exponent_gap`; on ``log d``, or on ``k``
-    with ``logarithmic=False``), with its two-sided ``1 − α`` interval, against the slope of
-    ``bound`` (a constant: 0). *Holds* when the interval's lower end is above 0 (the ratio grows),
-    *violated* when its upper end is below (exact p-value at ``α_v``). Censored pairs are left out
-    and counted in the verdict's notes. ``pairing`` says what the two learners share for a seed.
-    Declared false-alarm rate: ``α_v``."""
-    return TheoryCheck(
-        name=name,
-        bound=bound,
-        settings=st.nothing(),
-        bound_values=no_setting_symbols,
-        compared_with=partial(_constant_slope, variable),
-        measure=partial(_paired_gap, fixed, needs, variable, alpha),
-        quantifiers=partial(_paired_gap_quantifiers, fixed, grid, variable, pairing),
-        kind=StatementKind.FOR_EVERY,
-        miscoverage=alpha / 2,
-        at_least=True,
-        seeds=1,
-        statement=f"{fixed.value} need grows faster than the trained network's",
-        quantity=f"slope of log(n*_fixed/n*_trained) on {'log ' if logarithmic else ''}{variable}",
-        label=label,
-        setup=setup,
-    )
-
-
-def _constant_slope(variable: str, bound: Bound, setting: Any) -> float:
-    """The bound's slope in ``variable`` (``∂log B/∂log v``; the bound is a constant, so 0 on
-    the log-linear scale too)."""
-    slope = float(bound.exponent(variable))
-    if slope != 0:
-        raise ParameterRangeError("bound", bound.name, f"a constant in {variable}")
-    return slope
-
-
 def _scaling_label(setting: SeparationSetting) -> str:
-    return setting.scaling.name.lower().replace("_", "-")
-
-
-def _paired_gap(
-    fixed: Learner,
-    needs_of: Callable[[Learner, Any], SampleNeeds],
-    variable: str,
-    alpha: float,
-    setting: Any,
-    seeds: tuple[int, ...],
-) -> Measurement:
-    needs = (needs_of(fixed, setting), needs_of(Learner.TRAINED_NETWORK, setting))
-    gap = exponent_gap(*needs)
-    censored = sum(n.censored for n in needs)
-    return Measurement(
-        [gap.slope],
-        lower=[gap.lower],
-        upper=[gap.upper],
-        miscoverage=alpha / 2,
-        notes=(f"{censored} ({variable}, seed) needs censored at the cap, left out",)
-        if censored
-        else (),
-        evidence=needs,
-        degrees_of_freedom=gap.degrees_of_freedom,
-    )
-
-
-def _paired_gap_quantifiers(
-    fixed: Learner,
-    grid: Callable[[Any], Sequence[int]],
-    variable: str,
-    pairing: str,
-    setting: Any,
-    measured: Measurement,
-) -> tuple[QuantifierInstantiation, ...]:
-    fixed_needs, trained_needs = measured.evidence
-    values = list(grid(setting))
-    largest = max(values)
-    common = min(len(fixed_needs.seeds), len(trained_needs.seeds))
-    more = int((fixed_needs.needs[largest][:common] > trained_needs.needs[largest][:common]).sum())
-    scale = f"log {variable}" if fixed_needs.logarithmic else variable
-    return (
-        QuantifierInstantiation(
-            "paired by seed",
-            f"{pairing}; ratio n*_fixed/n*_trained per ({variable}, seed), OLS slope of its log "
-            f"on {scale}",
-            f"slope {float(measured.values[0]):.2f}, CI [{float(measured.lower_bounds[0]):.2f}, "
-            f"{float(measured.upper_bounds[0]):.2f}] on {common} seeds × {len(values)} "
-            f"{variable}",
-        ),
-        QuantifierInstantiation(
-            f"at the largest {variable}",
-            f"seeds whose {fixed.value} need exceeds the trained network's at "
-            f"{variable} = {largest}",
-            f"{more} of {common}; median needs {np.median(fixed_needs.needs[largest]):g} "
-            f"against {np.median(trained_needs.needs[largest]):g}",
-        ),
-    )
-
-
-def check_sample_growth(
-    statement: GrowthStatement,
-    setting: SeparationSetting | None = None,
-    config: SeparationConfig | None = None,
-    observation: str | None = None,
-) -> tuple[Verdict, SampleNeeds]:
-    """Check ``statement`` against the fitted growth of its learner's sample need (reported and
-    not judged with an ``observation``: see :class:`~gflcheck.declare.TheoryCheck`)."""
-    setting = setting or SeparationSetting()
-    config = config or SeparationConfig()
-    high = setting.scaling is MeanScaling.HIGH_SNR
-    check = growth_check(
-        statement,
-        "gfl-kernel-separation" + ("/high-snr" if high else ""),
-        partial(_sample_needs_of, config),
-        setting_dimensions,
-        config.tolerance,
-        config.alpha,
-        partial(_quantifiers, statement, config),
-        observation,
-        partial(setup_of_separation, statement.learner),
-    )
-    return check.run_with_evidence(setting)
-
-
-def _sample_needs_of(
-    config: SeparationConfig, learner: Learner, setting: SeparationSetting
-) -> SampleNeeds:
-    return sample_needs(learner, setting, config)
-
-
-def setting_dimensions(setting: Any) -> Sequence[int]:
-    """The grid of a need check over ``d``: its setting's ``dimensions``."""
-    return setting.dimensions
-
-
-def growth_check(
-    statement: GrowthStatement,
-    family: str,
-    needs: Callable[[Learner, Any], SampleNeeds],
-    grid: Callable[[Any], Sequence[int]],
-    tolerance: float,
-    alpha: float,
-    quantifiers: Callable[[Any, SampleNeeds, SlopeFit, float], Any],
-    observation: str | None = None,
-    setup: SetUp | Callable[[Any], SetUp] | None = None,
-) -> TheoryCheck[Any]:
-    """A growth statement as a :class:`~gflcheck.declare.TheoryCheck` (module docstring): the
-    fitted slope of the learner's need, with its two-sided ``1 − α`` interval, against the
-    statement's own slope over the grid ``∓ tolerance`` (``compared_with``). One estimate: it
-    violates an ``O`` statement when its lower end is above, and satisfies it when its upper end is
-    at or below (the other way round for ``Ω``); censored seeds leave the statement unconfirmed.
-    Declared false-alarm rate: ``α/2``."""
-    at_least = statement.direction is Direction.AT_LEAST
-    return TheoryCheck(
-        name=f"{family}/{statement.learner.name.lower().replace('_', '-')}",
-        bound=statement.bound,
-        settings=st.nothing(),
-        bound_values=no_setting_symbols,
-        compared_with=partial(_growth_threshold, statement, grid, tolerance),
-        measure=partial(_fitted_growth, statement, needs, grid, tolerance, alpha),
-        quantifiers=partial(_growth_quantifiers, statement, grid, quantifiers),
-        kind=StatementKind.FOR_EVERY,
-        miscoverage=alpha / 2,
-        at_least=at_least,
-        seeds=1,
-        statement=statement.name,
-        quantity="fitted growth slope of the need",
-        why_false=statement.why_false,
-        observation=observation,
-        setup=setup,
-    )
-
-
-def _growth_threshold(
-    statement: GrowthStatement,
-    grid: Callable[[Any], Sequence[int]],
-    tolerance: float,
-    bound: Bound,
-    setting: Any,
-) -> float:
-    exponent = replace(statement, bound=bound).exponent_over(grid(setting))
-    return (
-        exponent - tolerance if statement.direction is Direction.AT_LEAST else exponent + tolerance
-    )
-
-
-def _fitted_growth(
-    statement: GrowthStatement,
-    needs: Callable[[Learner, Any], SampleNeeds],
-    grid: Callable[[Any], Sequence[int]],
-    tolerance: float,
-    alpha: float,
-    setting: Any,
-    seeds: tuple[int, ...],
-) -> Measurement:
-    measured = needs(statement.learner, setting)
-    fit = measured.growth()
-    lower, upper = fit.lower, fit.upper
-    if measured.censored:  # a censored need is only known from below: no confirmation
-        if statement.direction is Direction.AT_LEAST:
-            lower = -np.inf
-        else:
-            upper = np.inf
-    return Measurement(
-        [fit.slope],
-        lower=[lower],
-        upper=[upper],
-        miscoverage=alpha / 2,
-        derived={
-            "learner": statement.learner.value,
-            "exponent": statement.exponent_over(grid(setting)),
-            "tolerance": tolerance,
-        },
-        notes=(f"{measured.censored} (value, seed) needs censored at the cap",)
-        if measured.censored
-        else (),
-        evidence=measured,
-        degrees_of_freedom=fit.degrees_of_freedom,
-    )
-
-
-def _growth_quantifiers(
-    statement: GrowthStatement,
-    grid: Callable[[Any], Sequence[int]],
-    quantifiers: Callable[[Any, SampleNeeds, SlopeFit, float], Any],
-    setting: Any,
-    measured: Measurement,
-) -> Any:
-    needs: SampleNeeds = measured.evidence
-    return quantifiers(setting, needs, needs.growth(), statement.exponent_over(grid(setting)))
+    return f"a={setting.snr_exponent:g}"
 
 
 def _learner_description(learner: Learner, config: SeparationConfig) -> str:
@@ -696,58 +433,24 @@ def _learner_description(learner: Learner, config: SeparationConfig) -> str:
     )
 
 
-def _quantifiers(statement, config, setting, measured, fit, exponent):
+def _quantifiers(
+    learner: Learner, config: SeparationConfig, setting: SeparationSetting, raw: Any
+) -> tuple[QuantifierInstantiation, ...]:
     Q = QuantifierInstantiation
     return (
         Q(
             "the Gaussian mixture",
-            f"XOR-like mixture, {setting.scaling.value}, R = {setting.separation:g}",
+            f"XOR-like mixture, ‖μ‖ = R·(d/d₀)^a, {setting.scaling}, R = {setting.separation:g}",
             f"d ∈ {list(setting.dimensions)}; ‖μ‖ = "
             + ", ".join(f"{setting.mean_norm(d):.3g}" for d in setting.dimensions),
         ),
-        Q("the learner", statement.learner.value, _learner_description(statement.learner, config)),
-        samples_needed_row(config, setting.target_error, measured),
-        growth_row(statement, fit, exponent, config.tolerance, config.alpha),
-    )
-
-
-def samples_needed_row(
-    config: SampleNeedConfig | SeparationConfig, target_error: float, measured: SampleNeeds
-) -> QuantifierInstantiation:
-    """The quantifier row of a sample need walked on ``config``'s grid to ``target_error``."""
-    return QuantifierInstantiation(
-        "samples needed",
-        f"least n on the grid {config.smallest_sample}·2^(j/2) ≤ {config.largest_sample} with "
-        f"test error ≤ {target_error:g} ({config.test_size} test points), per seed",
-        f"median n* per d: {measured.medians('d')}; censored: {measured.censored}",
-    )
-
-
-def growth_row(
-    statement: GrowthStatement,
-    fit: SlopeFit,
-    exponent: float,
-    tolerance: float,
-    alpha: float,
-    need: str = "n*",
-) -> QuantifierInstantiation:
-    """The quantifier row of a growth check in ``d``: the fitted slope of ``log need`` against
-    the bound's own slope over the grid, ``∓ τ``."""
-    at_least = statement.direction is Direction.AT_LEAST
-    relation, sign = ("≥", "−") if at_least else ("≤", "+")
-    return QuantifierInstantiation(
-        f"{need} = {'Ω' if at_least else 'O'}({statement.bound.expression})",
-        f"OLS slope of log {need} on log d {relation} the bound's slope over the grid "
-        f"{sign} τ (τ = {tolerance:g})",
-        f"slope {fit.slope:.2f}, {1 - alpha:.0%} CI [{fit.lower:.2f}, {fit.upper:.2f}] "
-        f"on {fit.points} runs; bound's slope {exponent:.2f}",
+        Q("the learner", learner.value, _learner_description(learner, config)),
     )
 
 
 def setup_of_separation(learner: Learner, setting: SeparationSetting) -> SetUp:
     """The set-up of ``learner`` on the mixture in ``setting``'s scaling."""
-    high = setting.scaling is MeanScaling.HIGH_SNR
-    return separation_setup(learner.value, "high SNR" if high else "low SNR")
+    return separation_setup(learner.value, setting.snr_exponent)
 
 
 def collapse_check(
@@ -755,15 +458,16 @@ def collapse_check(
 ) -> TheoryCheck[SeparationSetting]:
     """``statement`` as a rate statement (:func:`~gflcheck.statement_kinds.rate_check`, method
     ``slope``) on the setting's dimensions: per seed, the learner's test error with
-    ``n = c·d^a`` samples (:func:`learner_test_errors`, ``test_size`` fresh points), and the OLS
-    slope of ``log error`` on ``log d`` with its two-sided ``1 − α`` interval. *Rises*: the
-    interval lies at or above 0; *does not rise*: at or below 0. No tolerance either way: a
-    learner whose need grows like ``d^a`` keeps a flat error, and a tolerance would let the
-    schedules on either side of it pass."""
+    ``n = c·d^a`` samples (:func:`learner_test_errors`, ``test_size`` fresh points, the seeds
+    and training samples of the need walks), and the grid-level slope of ``log error`` on
+    ``log d``. *Rises*: the slope's interval lies at or above 0; *does not rise*: at or below 0,
+    each told apart from the other. No tolerance either way: a learner whose need grows like
+    ``d^a`` keeps a flat error, and a tolerance would let the schedules on either side of it
+    pass."""
     config = config or SeparationConfig()
     learner = statement.learner.name.lower().replace("_", "-")
     schedule = "linear" if statement.exponent == 1 else f"d{statement.exponent:g}"
-    check = rate_check(
+    return rate_check(
         f"gfl-kernel-separation/{learner}/error-at-{schedule}-n",
         statement.bound,
         "d",
@@ -772,18 +476,25 @@ def collapse_check(
         partial(_errors_at_schedule, statement, config),
         at_least=statement.rises,
         alpha=config.alpha,
-        seeds=config.seeds_for(statement.learner),
+        runs=config.seeds_for(statement.learner),
         quantifiers={
             "the learner": f"{statement.learner.value}: "
             f"{_learner_description(statement.learner, config)}",
             "samples": f"{statement.samples} per seed (the same sample for every learner)",
             "test error": f"0-1 error on {config.test_size} fresh points per seed",
         },
-    )
-    return replace(
-        check,
+        rivals=[Rival(statement.bound, not statement.rises, name=_opposite(statement))],
+        seed_stream="separation",
         why_false=statement.why_false,
+        label=_scaling_label,
         setup=partial(setup_of_separation, statement.learner),
+    )
+
+
+def _opposite(statement: CollapseStatement) -> str:
+    """The rival of a collapse statement: its error moves the other way."""
+    return f"{statement.learner.value}: error at {statement.samples} " + (
+        "does not rise with d (rival)" if statement.rises else "rises with d (rival)"
     )
 
 

@@ -1,6 +1,6 @@
 """Beyond the kernel regime on structured parity: how the size each learner needs grows with k.
 
-The poster (Shi–Wei–Liang, THEORY.md §1.4): for parity, fixed features need an exponentially
+The poster (Shi–Wei–Liang): for parity, fixed features need an exponentially
 large size, gradient feature learning a polynomial one. Made measurable (``ours``):
 
 - **Data**: structured ``k``-sparse parity on ``{±1}^d`` (:class:`StructuredParity`, support from
@@ -15,12 +15,12 @@ large size, gradient feature learning a polynomial one. Made measurable (``ours`
   (the theorem's ``∃t``).
 - **Size need** of one seed: the least ``N`` (resp. ``m``) on a ``√2`` grid at which the exact
   0-1 error is at most the declared level; each seed walks the grid up per ``k`` until it gets
-  there (:func:`~gflcheck.checks.kernel_separation.walk_needs`), to a cap
-  (``2^d`` features: beyond it random features can fit any labelling); censored seeds are reported.
-- **Growth**: OLS slope of ``log need`` on ``k`` (an exponential rate per unit of ``k``) with a
-  two-sided ``1 − α`` t interval, against the statement's own slope over the same ``k``
-  (``log 2`` for ``C·2^k``), within a declared ``τ``: the decision rule of
-  :func:`gflcheck.checks.kernel_separation.growth_check`.
+  there (:class:`~gflcheck.statement_kinds.NeedWalk`), to a cap (``2^d`` features: beyond it
+  random features can fit any labelling); censored seeds are reported, never dropped.
+- **Growth**: :func:`~gflcheck.statement_kinds.need_check` on a log-linear scale: the
+  grid-level slope of ``log need`` per unit of ``k`` (an exponential rate), against the
+  statement's own slope over the same ``k`` (``log 2`` for ``C·2^k``) within a declared ``τ``;
+  each claim is told apart from its rival (``2^k`` against ``k⁴``, ``k²`` against ``2^k``).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from hypothesis import strategies as st
 from scipy import linalg
 from scipy.linalg import blas
 
@@ -44,22 +45,17 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.cache import cached_run
-from gflcheck.checks.kernel_separation import (
-    SampleNeeds,
-    growth_check,
-    need_ratio_check,
-    walk_needs,
-)
-from gflcheck.declare import TheoryCheck
+from gflcheck.declare import Rival, TheoryCheck
 from gflcheck.distributions.structured_parity import StructuredParity
 from gflcheck.errors import ParameterRangeError
-from gflcheck.random import stream_seed, torch_generator
+from gflcheck.random import torch_generator
 from gflcheck.setups import parity_setup
+from gflcheck.statement_kinds import NeedWalk, need_check, separation_check
 from gflcheck.theorems.separation import (
-    Direction,
     GrowthStatement,
     Learner,
     random_features_size_grows_faster_in_k,
+    ratio_stays_bounded,
 )
 from gflcheck.training import (
     PresampledBatches,
@@ -67,7 +63,7 @@ from gflcheck.training import (
     gaussian_mixture_recipe,
     train_algorithm_1,
 )
-from gflcheck.verdicts import QuantifierInstantiation, Verdict
+from gflcheck.verdicts import QuantifierInstantiation
 
 DIMENSION_LIMIT = 14  # 2^d points times up to 2^d features
 
@@ -222,76 +218,106 @@ def learner_population_errors(
     return torch.where(run.diverged, torch.ones_like(best), best).numpy()
 
 
-def size_needs(
-    learner: Learner,
-    setting: ParitySeparationSetting | None = None,
-    config: ParitySeparationConfig | None = None,
-) -> SampleNeeds:
-    """Walk the size grid at every ``k`` (module docstring); needs per ``k`` and seed."""
-    setting = setting or ParitySeparationSetting()
+def learner_walk(learner: Learner, config: ParitySeparationConfig | None = None) -> NeedWalk:
+    """How ``learner``'s size need is walked at each ``k`` (module docstring): its size grid up
+    to the cap, the exact population error, the setting's error level."""
     config = config or ParitySeparationConfig()
-    seeds = tuple(stream_seed(setting.seed, f"parity-separation-{i}") for i in range(config.seeds))
-    needs, errors = walk_needs(
-        setting.sparsities,
-        lambda k: config.size_grid(learner, setting.dimension),
-        lambda k, size, walking: learner_population_errors(
-            learner, setting, config, k, size, walking
-        ),
-        setting.target_error,
-        seeds,
+    return NeedWalk(
+        sizes=partial(_size_grid, learner, config),
+        error_at=partial(_population_errors_at, learner, config),
+        target_error=_target_error,
+        name=learner.value,
     )
-    return SampleNeeds(learner, setting, config, seeds, needs, errors, logarithmic=False)
 
 
-def check_size_growth(
+def _size_grid(
+    learner: Learner, config: ParitySeparationConfig, setting: ParitySeparationSetting, k: float
+) -> tuple[int, ...]:
+    return config.size_grid(learner, setting.dimension)
+
+
+def _population_errors_at(
+    learner: Learner,
+    config: ParitySeparationConfig,
+    setting: ParitySeparationSetting,
+    k: float,
+    size: int,
+    seeds: tuple[int, ...],
+) -> np.ndarray:
+    return learner_population_errors(learner, setting, config, int(k), size, seeds)
+
+
+def _target_error(setting: Any) -> float:
+    return setting.target_error
+
+
+def size_need_check(
     statement: GrowthStatement,
-    setting: ParitySeparationSetting | None = None,
     config: ParitySeparationConfig | None = None,
+    rivals: tuple[GrowthStatement, ...] = (),
     observation: str | None = None,
-    rival: GrowthStatement | None = None,
-) -> tuple[Verdict, SampleNeeds]:
-    """Check ``statement`` (a growth in ``k``) against its learner's fitted size need (reported
-    and not judged with an ``observation``). With a ``rival`` (a rate of the other kind, about
-    the same learner), the verdict says whether the grid can tell the two apart
-    (:func:`identifiable_from`)."""
-    setting = setting or ParitySeparationSetting()
+) -> TheoryCheck[ParitySeparationSetting]:
+    """A growth ``statement`` in ``k`` about one learner's size need
+    (:func:`~gflcheck.statement_kinds.need_check`, log-linear: the slope of ``log need`` per
+    unit of ``k``), told apart from ``rivals`` (a polynomial against an exponential)."""
     config = config or ParitySeparationConfig()
     if statement.variable != "k" or statement.logarithmic:
         raise ParameterRangeError("statement", statement.name, "a growth statement in k")
-    check = growth_check(
-        statement,
-        "gfl-parity-separation",
-        partial(_size_needs_of, config),
+    learner = statement.learner
+    return need_check(
+        f"gfl-parity-separation/{learner.name.lower().replace('_', '-')}",
+        statement.bound,
+        "k",
+        st.nothing(),
         _sparsities,
-        config.tolerance,
-        config.alpha,
-        partial(_quantifiers, statement, config, rival),
-        observation,
-        parity_setup(statement.learner.value),
+        learner_walk(learner, config),
+        at_least=statement.at_least,
+        tolerance=config.tolerance,
+        alpha=config.alpha,
+        runs=config.seeds,
+        logarithmic=False,
+        quantifiers=partial(_quantifiers, learner, config),
+        rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],
+        seed_stream="parity-separation",
+        statement=statement.name,
+        why_false=statement.why_false,
+        observation=observation,
+        label=_parity_label,
+        setup=parity_setup(learner.value),
     )
-    return check.run_with_evidence(setting)
 
 
 def paired_gap_check(config: ParitySeparationConfig | None = None) -> TheoryCheck[Any]:
     """The parity separation's comparison
     (:func:`~gflcheck.theorems.separation.random_features_size_grows_faster_in_k`): the paired
-    ratio ``N*_random features/m*_trained``, per ``k`` and seed, grows with ``k``: the slope of
-    its log on ``k``, with its two-sided ``1 − α`` interval, above 0
-    (:func:`~gflcheck.checks.kernel_separation.need_ratio_check`)."""
+    ratio ``N*_random features/m*_trained``, per ``k`` and seed, grows with ``k``: the
+    grid-level slope of its log per unit of ``k`` above 0
+    (:func:`~gflcheck.statement_kinds.separation_check` on both walks), told apart from a ratio
+    that stays bounded."""
     config = config or ParitySeparationConfig()
-    return need_ratio_check(
-        Learner.RANDOM_FEATURES,
-        random_features_size_grows_faster_in_k(),
+    bound = random_features_size_grows_faster_in_k()
+    return separation_check(
         "gfl-parity-separation/paired-gap/random-features",
-        partial(_size_needs_of, config),
-        _sparsities,
+        bound,
         "k",
-        config.alpha,
-        "the same seed index: the features' and the network's streams of one seed (random "
-        "features see the population, the network fresh batches)",
+        st.nothing(),
+        _sparsities,
+        needs=(
+            learner_walk(Learner.RANDOM_FEATURES, config),
+            learner_walk(Learner.TRAINED_NETWORK, config),
+        ),
+        alpha=config.alpha,
+        runs=config.seeds,
+        logarithmic=False,
+        quantifiers={
+            "paired by seed": "the same seed index: the features' and the network's streams of "
+            "one seed (random features see the population, the network fresh batches)",
+        },
+        rivals=[Rival(ratio_stays_bounded(bound), at_least=False)],
+        seed_stream="parity-separation",
+        statement="random features need grows faster than the trained network's",
         label=_parity_label,
         setup=parity_setup(Learner.RANDOM_FEATURES.value),
-        logarithmic=False,
     )
 
 
@@ -299,78 +325,28 @@ def _parity_label(setting: ParitySeparationSetting) -> str:
     return f"d={setting.dimension}"
 
 
-def _size_needs_of(
-    config: ParitySeparationConfig, learner: Learner, setting: ParitySeparationSetting
-) -> SampleNeeds:
-    return size_needs(learner, setting, config)
-
-
 def _sparsities(setting: ParitySeparationSetting) -> Sequence[int]:
     return setting.sparsities
 
 
-def identifiable_from(
-    statement: GrowthStatement, rival: GrowthStatement, sparsities: Sequence[int], tolerance: float
-) -> tuple[bool, float, float]:
-    """Can a growth check on ``sparsities`` tell ``statement`` from ``rival`` (opposite
-    directions)? Both are confirmed by one fitted slope when their own slopes over the grid,
-    ``e_s`` and ``e_r``, are within ``2τ`` of each other (the Ω side needs the slope ≥ its
-    ``e − τ``, the O side ≤ its ``e + τ``): then the verdict cannot tell them apart. Returns
-    ``(identifiable, e_s, e_r)``."""
-    if statement.direction is rival.direction:
-        raise ParameterRangeError("rival", rival.name, "a rate in the other direction")
-    own, other = statement.exponent_over(sparsities), rival.exponent_over(sparsities)
-    upper, lower = (own, other) if statement.direction is Direction.AT_MOST else (other, own)
-    return lower - upper > 2 * tolerance, own, other
-
-
-def _quantifiers(statement, config, rival, setting, measured, fit, exponent):
+def _quantifiers(
+    learner: Learner, config: ParitySeparationConfig, setting: Any, raw: Any
+) -> tuple[QuantifierInstantiation, ...]:
     Q = QuantifierInstantiation
-    needs = measured.medians("k")
-    if statement.learner is Learner.RANDOM_FEATURES:
-        learner = (
+    if learner is Learner.RANDOM_FEATURES:
+        description = (
             f"N ReLU random features, least squares on the population, ridge {config.ridge:g}·tr/N"
         )
     else:
-        learner = (
+        description = (
             f"Algorithm 1, width m, η¹ × {config.first_step_boost:g}, T = {config.steps}, fresh "
             f"batches of {config.batch_size}; best of {config.checkpoints} checkpoints"
         )
-    relation = "≥" if statement.direction.value == "at least" else "≤"
     return (
         Q(
             "parity",
             f"structured k-sparse parity on {{±1}}^{setting.dimension}, exact sums",
             f"k ∈ {list(setting.sparsities)}",
         ),
-        Q("the learner", statement.learner.value, learner),
-        Q(
-            "size 'needed'",
-            f"least size on a √2 grid from {config.smallest_size} with exact 0-1 error ≤ "
-            f"{setting.target_error:g}, per seed",
-            f"median per k: {needs}; censored: {measured.censored}",
-        ),
-        Q(
-            f"need = {'Ω' if relation == '≥' else 'O'}({statement.bound.expression})",
-            f"OLS slope of log need on k {relation} the bound's slope over the same k "
-            f"{'−' if relation == '≥' else '+'} τ (τ = {config.tolerance:g})",
-            f"slope {fit.slope:.2f} per unit k, {1 - config.alpha:.0%} CI [{fit.lower:.2f}, "
-            f"{fit.upper:.2f}] on {fit.points} runs; bound's slope {exponent:.2f}",
-        ),
-    ) + (() if rival is None else (_identifiability_row(statement, rival, setting, config),))
-
-
-def _identifiability_row(statement, rival, setting, config) -> QuantifierInstantiation:
-    identifiable, own, other = identifiable_from(
-        statement, rival, setting.sparsities, config.tolerance
-    )
-    return QuantifierInstantiation(
-        f"identifiable from the rival {rival.bound.expression}?",
-        f"slopes over k ∈ {list(setting.sparsities)}: the statement's {own:.2f}, the rival's "
-        f"{other:.2f}; one fitted slope can confirm both when they are within 2τ = "
-        f"{2 * config.tolerance:g}",
-        "yes: the grid tells them apart"
-        if identifiable
-        else "no: not identifiable on this grid (a verdict here cannot tell the exponential "
-        "need from the polynomial one)",
+        Q("the learner", learner.value, description),
     )

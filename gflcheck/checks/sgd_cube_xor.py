@@ -1,4 +1,4 @@
-"""Glasgow 2023 as a cross-check from outside the seeds (``secondary``, issue 14): standard
+"""Glasgow 2023 as a cross-check from outside the seeds (``secondary``): standard
 minibatch SGD learns XOR on the hypercube with ``Θ(d polylog d)`` samples.
 
 - **Data**: ``x ~ U({±1}^d)``, ``y = x₁x₂`` (:class:`~gflcheck.distributions.xor_cube.XorCube`;
@@ -8,18 +8,19 @@ minibatch SGD learns XOR on the hypercube with ``Θ(d polylog d)`` samples.
   step are declared (:class:`~gflcheck.minibatch_sgd.SgdRecipe`).
 - **Sample need** ``n*(d)`` of a seed: the least ``n`` of a geometric grid (ratio ``√2``) at which
   its test error (``test_size`` fresh points) is at most the declared level; a seed above it at
-  the cap is censored, reported, never dropped (:func:`~gflcheck.checks.kernel_separation.walk_needs`).
-- **Growth**: the fitted slope of ``log n*`` on ``log d`` with its ``1 − α`` interval, against the
-  statement's own slope over the grid ``± τ``
-  (:func:`~gflcheck.checks.kernel_separation.growth_check`).
+  the cap is censored, reported, never dropped (:class:`~gflcheck.statement_kinds.NeedWalk`).
+- **Growth**: :func:`~gflcheck.statement_kinds.need_check`, the grid-level slope of ``log n*`` on
+  ``log d`` against the statement's own slope over the grid ``± τ``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 import numpy as np
+from hypothesis import strategies as st
 
 from gflcheck._validation import (
     require_int_at_least,
@@ -28,22 +29,17 @@ from gflcheck._validation import (
 from gflcheck.cache import cached_run
 from gflcheck.checks.kernel_separation import (
     SampleNeedConfig,
-    SampleNeeds,
     distinct_dimensions,
-    growth_check,
-    growth_row,
-    samples_needed_row,
     setting_dimensions,
-    walk_needs,
 )
+from gflcheck.declare import Rival, TheoryCheck
 from gflcheck.distributions.xor_cube import XorCube
 from gflcheck.errors import ParameterRangeError
-from gflcheck.estimators import SlopeFit
 from gflcheck.minibatch_sgd import SgdRecipe, cube_test_error, train_minibatch_sgd
-from gflcheck.random import stream_seed
 from gflcheck.setups import GLASGOW_SGD
+from gflcheck.statement_kinds import NeedWalk, need_check
 from gflcheck.theorems.separation import GrowthStatement, Learner
-from gflcheck.verdicts import QuantifierInstantiation, Verdict
+from gflcheck.verdicts import QuantifierInstantiation
 
 
 @dataclass(frozen=True)
@@ -78,54 +74,59 @@ def sgd_test_errors(
     return cube_test_error(networks, cube, config.test_size, seeds)
 
 
-def sgd_sample_needs(setting: CubeXorSetting, config: CubeXorConfig | None = None) -> SampleNeeds:
-    """Walk the sample grid at every dimension (module docstring)."""
+def sgd_walk(config: CubeXorConfig | None = None) -> NeedWalk:
+    """How minibatch SGD's sample need is walked at each ``d`` (module docstring)."""
     config = config or CubeXorConfig()
-    seeds = tuple(stream_seed(setting.seed, f"cube-xor-{i}") for i in range(config.seeds))
-    needs, errors = walk_needs(
-        setting.dimensions,
-        lambda d: config.sample_grid(),
-        lambda d, n, walking: sgd_test_errors(config, d, n, walking),
-        setting.target_error,
-        seeds,
+    return NeedWalk(
+        sizes=config.sample_grid,
+        error_at=partial(_test_errors_at, config),
+        target_error=_target_error,
+        name=Learner.MINIBATCH_SGD.value,
     )
-    return SampleNeeds(Learner.MINIBATCH_SGD, setting, config, seeds, needs, errors)
 
 
-def check_sgd_sample_growth(
+def _test_errors_at(
+    config: CubeXorConfig, setting: CubeXorSetting, dimension: float, samples: int, seeds: tuple
+) -> np.ndarray:
+    return sgd_test_errors(config, int(dimension), samples, seeds)
+
+
+def _target_error(setting: Any) -> float:
+    return setting.target_error
+
+
+def sgd_need_check(
     statement: GrowthStatement,
-    setting: CubeXorSetting | None = None,
     config: CubeXorConfig | None = None,
-) -> tuple[Verdict, SampleNeeds]:
-    """Check a growth ``statement`` about minibatch SGD's sample need on cube XOR."""
+    rivals: tuple[GrowthStatement, ...] = (),
+) -> TheoryCheck[CubeXorSetting]:
+    """A growth ``statement`` about minibatch SGD's sample need on cube XOR
+    (:func:`~gflcheck.statement_kinds.need_check`), told apart from ``rivals``."""
     if statement.learner is not Learner.MINIBATCH_SGD:
         raise ParameterRangeError("statement", statement.name, "a statement about minibatch SGD")
-    setting = setting or CubeXorSetting()
     config = config or CubeXorConfig()
-    check = growth_check(
-        statement,
-        "cube-xor",
-        partial(_needs, config),
+    return need_check(
+        "cube-xor/minibatch-sgd",
+        statement.bound,
+        "d",
+        st.nothing(),
         setting_dimensions,
-        config.tolerance,
-        config.alpha,
-        partial(_quantifiers, statement, config),
+        sgd_walk(config),
+        at_least=statement.at_least,
+        tolerance=config.tolerance,
+        alpha=config.alpha,
+        runs=config.seeds,
+        quantifiers=partial(_quantifiers, config),
+        rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],
+        seed_stream="cube-xor",
+        statement=statement.name,
+        why_false=statement.why_false,
         setup=GLASGOW_SGD,
     )
-    return check.run_with_evidence(setting)
-
-
-def _needs(config: CubeXorConfig, learner: Learner, setting: CubeXorSetting) -> SampleNeeds:
-    return sgd_sample_needs(setting, config)
 
 
 def _quantifiers(
-    statement: GrowthStatement,
-    config: CubeXorConfig,
-    setting: CubeXorSetting,
-    measured: SampleNeeds,
-    fit: SlopeFit,
-    exponent: float,
+    config: CubeXorConfig, setting: CubeXorSetting, raw: Any
 ) -> tuple[QuantifierInstantiation, ...]:
     Q = QuantifierInstantiation
     recipe = config.recipe
@@ -137,6 +138,4 @@ def _quantifiers(
             f"{recipe.batch_size}, η = {recipe.learning_rate:g}, one pass over fresh samples",
             "w ~ N(0, I/d), a ~ N(0, 1/m)",
         ),
-        samples_needed_row(config, setting.target_error, measured),
-        growth_row(statement, fit, exponent, config.tolerance, config.alpha),
     )

@@ -33,18 +33,18 @@ from gflcheck._validation import (
     require_positive_int,
 )
 from gflcheck.cache import cached_run
-from gflcheck.declare import Measurement, TheoryCheck, delta_of_setting, no_setting_symbols
+from gflcheck.declare import Measurement, TheoryCheck, delta_of_setting
 from gflcheck.devices import to_compute_device
 from gflcheck.distributions.xor_cube import cube_points
 from gflcheck.errors import ParameterRangeError
 from gflcheck.estimators import student_t_interval
 from gflcheck.random import torch_generator
 from gflcheck.setups import SIMPLICITY_BIAS
+from gflcheck.statement_kinds import HittingTimes, hitting_time_check
 from gflcheck.theorems.simplicity import OrderStatement, linear_part_first
 from gflcheck.verdicts import (
     POWER_TARGET,
     QuantifierInstantiation,
-    Verdict,
 )
 
 EXACT_DIMENSION_LIMIT = 14
@@ -181,21 +181,23 @@ def simplicity_bias_check(
     config: SimplicityConfig | None = None,
     settings: st.SearchStrategy[SimplicitySetting] | None = None,
 ) -> TheoryCheck[SimplicitySetting]:
-    """``statement`` (default: the linear part first) as a :class:`~gflcheck.declare.TheoryCheck`:
-    per seed, the exact crossing step of the part claimed first against the bound in the other
-    part's crossing step (a per-seed bound). A seed on which neither part crosses within the
-    horizon is undetermined. Declared false-alarm rate: ``α``."""
+    """``statement`` (default: the linear part first) as an ordering of first times
+    (:func:`~gflcheck.statement_kinds.hitting_time_check`): per seed, the exact crossing step of
+    the part claimed first (the event ``t``) against the bound in the other part's crossing step
+    ``t_later``. A part that does not cross within the horizon is known only to cross later; a
+    seed on which neither part crosses is undetermined. Declared false-alarm rate: the check's
+    ``violation_alpha``."""
     statement = statement or linear_part_first()
     config = config or SimplicityConfig()
-    return TheoryCheck(
-        name="gfl-simplicity-bias",
-        bound=statement.bound,
-        settings=st.nothing() if settings is None else settings,
-        bound_values=no_setting_symbols,
-        measure=partial(measure_crossing_steps, statement, config),
-        quantifiers=partial(_quantifiers, config),
+    return hitting_time_check(
+        "gfl-simplicity-bias",
+        statement.bound,
+        st.nothing() if settings is None else settings,
+        partial(crossing_steps, statement, config),
+        partial(_horizon, config),
         delta=delta_of_setting,
         alpha=config.alpha,
+        quantifiers=partial(_quantifiers, config),
         power=config.power,
         min_seeds=config.min_seeds,
         seed_stream="simplicity",
@@ -207,42 +209,33 @@ def simplicity_bias_check(
     )
 
 
-def check_simplicity_bias(
-    setting: SimplicitySetting,
-    statement: OrderStatement | None = None,
-    config: SimplicityConfig | None = None,
-) -> tuple[Verdict, CorrelationPaths]:
-    """Check ``statement`` (default: the linear part first) on ``setting``: the verdict of
-    :func:`simplicity_bias_check`, with the correlation paths."""
-    return simplicity_bias_check(statement, config).run_with_evidence(setting)
+def _horizon(config: SimplicityConfig, setting: SimplicitySetting) -> int:
+    return config.steps
 
 
 def _label(setting: SimplicitySetting) -> str:
     return f"d={setting.dimension},m={setting.width}"
 
 
-def measure_crossing_steps(
+def crossing_steps(
     statement: OrderStatement,
     config: SimplicityConfig,
     setting: SimplicitySetting,
     seeds: tuple[int, ...],
-) -> Measurement:
-    """The exact crossing step of the part claimed first, with the other part's as the bound's
-    ``t_later``; a seed on which neither part crosses within the horizon has no bounds."""
+) -> HittingTimes:
+    """The crossing steps of the part claimed first (``t``) and of the other (``t_later``),
+    ``inf`` where a part did not cross within the horizon, and the seeds whose flow diverged."""
     paths = correlation_paths(setting, config, seeds)
     crossing = paths.crossing_steps(config.level)
-    first, later = crossing[statement.first], crossing[statement.later]
     never = config.steps + 1
-    undetermined = (first == never) & (later == never)
-    diverged = ~np.isfinite(paths.loss[:, -1])
-    values = first.astype(float)
-    return Measurement(
-        values,
-        lower=np.where(undetermined, -np.inf, values),
-        upper=np.where(undetermined, np.inf, values),
-        diverged=diverged,
+
+    def times(part: str) -> np.ndarray:
+        return np.where(crossing[part] == never, np.inf, crossing[part]).astype(float)
+
+    return HittingTimes(
+        {"t": times(statement.first), "t_later": times(statement.later)},
+        diverged=~np.isfinite(paths.loss[:, -1]),
         derived={"m": setting.width, "T": config.steps},
-        bound_values={"t_later": later.astype(float)},
         evidence=paths,
     )
 

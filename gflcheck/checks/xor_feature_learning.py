@@ -14,8 +14,10 @@ The Table 2 contrast (kernel regime against feature learning, as sample needs ov
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
@@ -26,12 +28,16 @@ from gflcheck._validation import (
     require_positive,
     require_positive_int,
 )
+from gflcheck.bounds import Bound, hidden_constant, positive
 from gflcheck.cache import cached_run
-from gflcheck.declare import Measurement, TheoryCheck, delta_of_setting
+from gflcheck.declare import Measurement, Rival, TheoryCheck, delta_of_setting
 from gflcheck.distributions.xor_cube import ENUMERATION_LIMIT, XorCube
+from gflcheck.errors import ParameterRangeError
+from gflcheck.provenance import TTM_PAPER, Provenance, Tag
 from gflcheck.quadratic import XorRun, train_xor_sgd
 from gflcheck.random import torch_generator
 from gflcheck.setups import xor_setup
+from gflcheck.statement_kinds import rate_check
 from gflcheck.theorems.ttm import XorClaim, feature_learning_claim
 from gflcheck.verdicts import (
     POWER_TARGET,
@@ -232,4 +238,70 @@ def _quantifiers(
             "quadratic network, a = ±1/m fixed, W ~ N(0, I), linear loss",
             f"m = η = {config.width}",
         ),
+    )
+
+
+@dataclass(frozen=True)
+class StepsGrowthSetting:
+    """The dimensions over which the steps to zero error are measured (nine points, ratio √2:
+    the grid points carry the exponent), and the seed."""
+
+    dimensions: tuple[int, ...] = (4, 6, 8, 11, 16, 23, 32, 45, 64)
+    seed: int = 0
+
+
+def _setting_dimensions(setting: StepsGrowthSetting) -> tuple[int, ...]:
+    return setting.dimensions
+
+
+def steps_to_zero_error(
+    config: XorConfig, setting: StepsGrowthSetting, dimension: float, seeds: tuple[int, ...]
+) -> np.ndarray:
+    """Per run, the first SGD step with certified zero test error at ``d`` (``C_n·d`` fresh points
+    per step, up to ``3⌈log d⌉`` steps so that no run is censored: a run that never gets there
+    is refused, naming ``d``)."""
+    d = int(dimension)
+    cube = XorCube(d)
+    batch = math.ceil(config.samples_constant * d)
+    run = train_xor_sgd(cube, config.width, 3 * math.ceil(math.log(d)), batch, seeds)
+    first = first_zero_error_iteration(run, cube, config.certification_miscoverage, d)
+    if (first < 1).any():
+        raise ParameterRangeError(
+            "steps", first.tolist(), "a first zero-error step in [1, 3⌈log d⌉] per run", f"d={d}"
+        )
+    return first.astype(float)
+
+
+def steps_growth_check(config: XorConfig | None = None, runs: int = 8) -> TheoryCheck[Any]:
+    """TTM's ``⌈log d⌉`` iterations as a rate (:func:`~gflcheck.statement_kinds.rate_check`):
+    the steps to zero test error grow no faster than ``C·log d`` over the setting's dimensions
+    (the grid-level log-log slope against ``log d``'s own over the grid, ``+ τ = 0.25``), told
+    apart from a linear number of steps, ``Ω(d)``."""
+    config = config or XorConfig()
+    bound = Bound(
+        "steps to zero error ≤ C·log d",
+        "C*log(d)",
+        [hidden_constant("C"), positive("d", "input dimension")],
+        Provenance(
+            TTM_PAPER, "informal theorem: zero test error after log(d) iterations", Tag.SEED
+        ),
+    )
+    linear = bound.variant("steps grow like d (rival)", "C*d", "rival: linear steps")
+    return rate_check(
+        "ttm-xor/steps-in-d",
+        bound,
+        "d",
+        st.just(StepsGrowthSetting()),
+        _setting_dimensions,
+        partial(steps_to_zero_error, config),
+        tolerance=0.25,
+        runs=runs,
+        rivals=(Rival(linear, at_least=True),),
+        quantifiers={
+            "SGD": f"TTM's mini-batch SGD, m = {config.width}, η = m, linear loss, "
+            f"{config.samples_constant:g}·d fresh points per step"
+        },
+        seed_stream="xor-steps",
+        statement="TTM: the steps to zero error grow like log d",
+        setup=xor_setup("fresh"),
     )

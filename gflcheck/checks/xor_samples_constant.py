@@ -7,63 +7,63 @@
 - **Per-step need** ``b*`` of a seed: the least batch of a geometric grid (ratio ``√2``) at which
   some step ``t ≤ T`` has *zero test error*, certified as in the theorem check (exact by
   enumeration for ``d ≤ 20``, else a clean screen and a Clopper–Pearson bound below ``1/d²``);
-  censored seeds are reported (:func:`~gflcheck.checks.kernel_separation.walk_needs`). The
-  least constant that works for the seed is ``C_n* = b*/d``.
+  censored seeds are reported (:class:`~gflcheck.statement_kinds.NeedWalk`). The least constant
+  that works for the seed is ``C_n* = b*/d``.
 - **Growth**: the theorem's form ``b* = Õ(d)`` (its batch-size condition, with a polylog
-  factor; made concrete as ``O(d·(log d)²)``) by the fitted slope of ``log b*`` on ``log d``
-  (:func:`~gflcheck.checks.kernel_separation.growth_check`); the verdict reports ``C_n*`` per
-  ``d``, the constant the theorem hides.
+  factor; made concrete as ``O(d·(log d)²)``) by the grid-level slope of ``log b*`` on ``log d``
+  (:func:`~gflcheck.statement_kinds.need_check`); the verdict reports ``C_n*`` per ``d``, the
+  constant the theorem hides.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
+from hypothesis import strategies as st
 
 from gflcheck._validation import require_int_at_least
 from gflcheck.cache import cached_run
 from gflcheck.checks.kernel_separation import (
-    SampleNeeds,
     distinct_dimensions,
     geometric_sample_grid,
-    growth_check,
-    growth_row,
     setting_dimensions,
-    walk_needs,
 )
 from gflcheck.checks.xor_feature_learning import (
     XorConfig,
     claim_budget,
     first_zero_error_iteration,
 )
+from gflcheck.declare import Rival, TheoryCheck
 from gflcheck.distributions.xor_cube import XorCube
 from gflcheck.errors import ParameterRangeError
-from gflcheck.estimators import SlopeFit
 from gflcheck.quadratic import train_xor_sgd
-from gflcheck.random import stream_seed
 from gflcheck.setups import xor_setup
+from gflcheck.statement_kinds import NeedWalk, WalkedNeeds, need_check
 from gflcheck.theorems.separation import GrowthStatement, Learner
 from gflcheck.theorems.ttm import feature_learning_claim
-from gflcheck.verdicts import QuantifierInstantiation, Verdict
+from gflcheck.verdicts import QuantifierInstantiation
 
 SMALLEST_BATCH, LARGEST_BATCH = 8, 1 << 14
 TOLERANCE = 0.25
 """``τ`` of the growth check, for the log factors of ``Õ(d)`` (as in the other need checks)."""
 
 
+SEEDS = 16
+"""Runs per dimension (the same seeds at every ``d``)."""
+
+
 @dataclass(frozen=True)
 class SamplesConstantSetting:
-    """The dimensions, the number of seeds, and the seed."""
+    """The dimensions and the seed."""
 
     dimensions: tuple[int, ...] = (8, 16, 32, 64)
-    seeds: int = 16
     seed: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "dimensions", distinct_dimensions(self.dimensions))
-        require_int_at_least("seeds", self.seeds, 2, "SamplesConstantSetting")
         require_int_at_least("seed", self.seed, 0, "SamplesConstantSetting")
 
 
@@ -80,68 +80,73 @@ def not_zero_within_the_claim(
     return np.where(first >= 0, 0.0, 1.0)
 
 
-def least_batch_for_zero_error(
-    setting: SamplesConstantSetting, config: XorConfig | None = None
-) -> SampleNeeds:
-    """Per ``d`` and seed, the least batch ``b*`` (module docstring)."""
+def zero_error_walk(config: XorConfig | None = None) -> NeedWalk:
+    """How the least batch ``b*`` is walked at each ``d``: the batch grid, the indicator of no
+    certified zero error within the claim's steps, reached when it is 0."""
     config = config or XorConfig()
-    seeds = tuple(stream_seed(setting.seed, f"xor-constant-{i}") for i in range(setting.seeds))
-    needs, errors = walk_needs(
-        setting.dimensions,
-        lambda d: geometric_sample_grid(SMALLEST_BATCH, LARGEST_BATCH),
-        lambda d, b, walking: not_zero_within_the_claim(config, d, b, walking),
-        0.5,  # the indicator is 0 or 1: a seed gets there when it is 0
-        seeds,
+    return NeedWalk(
+        sizes=_batch_grid,
+        error_at=partial(_not_zero_at, config),
+        target_error=0.5,  # the indicator is 0 or 1: a seed gets there when it is 0
+        name="TTM's mini-batch SGD: zero test error within ⌈log d⌉ steps",
     )
-    return SampleNeeds(Learner.TTM_FEATURE_LEARNING, setting, config, seeds, needs, errors)
 
 
-def check_least_samples_constant(
+def _batch_grid(setting: Any, dimension: float) -> tuple[int, ...]:
+    return geometric_sample_grid(SMALLEST_BATCH, LARGEST_BATCH)
+
+
+def _not_zero_at(
+    config: XorConfig, setting: Any, dimension: float, batch: int, seeds: tuple[int, ...]
+) -> np.ndarray:
+    return not_zero_within_the_claim(config, int(dimension), batch, seeds)
+
+
+def least_batch_check(
     statement: GrowthStatement,
-    setting: SamplesConstantSetting | None = None,
     config: XorConfig | None = None,
+    rivals: tuple[GrowthStatement, ...] = (),
     observation: str | None = None,
-) -> tuple[Verdict, SampleNeeds]:
-    """Check a growth ``statement`` about the per-step batch that reaches zero test error
-    (reported and not judged with an ``observation``)."""
+    runs: int = SEEDS,
+) -> TheoryCheck[SamplesConstantSetting]:
+    """A growth ``statement`` about the per-step batch that reaches zero test error
+    (:func:`~gflcheck.statement_kinds.need_check`, ``runs`` seeds at every ``d``), told apart
+    from ``rivals`` (reported and not judged with an ``observation``)."""
     if statement.learner is not Learner.TTM_FEATURE_LEARNING:
         raise ParameterRangeError("statement", statement.name, "a statement about TTM's learner")
-    setting = setting or SamplesConstantSetting()
     config = config or XorConfig()
-    check = growth_check(
-        statement,
-        "ttm-xor-zero-error",
-        partial(_needs, config),
+    return need_check(
+        "ttm-xor-zero-error/ttm-feature-learning",
+        statement.bound,
+        "d",
+        st.nothing(),
         setting_dimensions,
-        TOLERANCE,
-        config.alpha,
-        partial(_quantifiers, statement, config),
+        zero_error_walk(config),
+        at_least=statement.at_least,
+        tolerance=TOLERANCE,
+        alpha=config.alpha,
+        runs=runs,
+        quantifiers=partial(_quantifiers, config),
+        rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],
+        seed_stream="xor-constant",
+        statement=statement.name,
+        why_false=statement.why_false,
         observation=observation,
         setup=xor_setup("fresh"),
     )
-    return check.run_with_evidence(setting)
 
 
-def least_samples_constants(needs: SampleNeeds) -> dict[int, np.ndarray]:
+def least_samples_constants(needs: WalkedNeeds) -> dict[float, np.ndarray]:
     """``C_n* = b*/d`` per ``d`` and seed (``inf`` where censored)."""
     return {d: row / d for d, row in needs.needs.items()}
 
 
-def _needs(config: XorConfig, learner: Learner, setting: SamplesConstantSetting) -> SampleNeeds:
-    return least_batch_for_zero_error(setting, config)
-
-
 def _quantifiers(
-    statement: GrowthStatement,
-    config: XorConfig,
-    setting: SamplesConstantSetting,
-    measured: SampleNeeds,
-    fit: SlopeFit,
-    exponent: float,
+    config: XorConfig, setting: SamplesConstantSetting, raw: WalkedNeeds
 ) -> tuple[QuantifierInstantiation, ...]:
     Q = QuantifierInstantiation
     steps = {d: claim_budget(feature_learning_claim(), d, config)[0] for d in setting.dimensions}
-    constants = least_samples_constants(measured)
+    constants = least_samples_constants(raw)
     return (
         Q("the data", "x ~ U({±1}^d), y = x₁x₂", f"d ∈ {list(setting.dimensions)}"),
         Q(
@@ -154,17 +159,15 @@ def _quantifiers(
             "zero test error",
             "some step t ≤ T certified (exact for d ≤ 20, else Clopper–Pearson < 1/d², "
             f"miscoverage {config.certification_miscoverage:g} per step)",
-            f"least b per seed on {SMALLEST_BATCH}·2^(j/2) ≤ {LARGEST_BATCH}; median b* per d: "
-            f"{measured.medians('d')}; censored: {measured.censored}",
+            f"least b per seed on {SMALLEST_BATCH}·2^(j/2) ≤ {LARGEST_BATCH}",
         ),
         Q(
             "C_n (hidden)",
             "the least constant that works for a seed: C_n* = b*/d (declared C_n of the "
             f"theorem check: {config.samples_constant:g})",
             ", ".join(
-                f"d={d}: median {np.median(c):.3g}, largest {np.max(c):.3g}"
+                f"d={d:g}: median {np.median(c):.3g}, largest {np.max(c):.3g}"
                 for d, c in constants.items()
             ),
         ),
-        growth_row(statement, fit, exponent, TOLERANCE, config.alpha, need="b*"),
     )

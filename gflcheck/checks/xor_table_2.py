@@ -16,12 +16,11 @@ declared before measuring:
   about 0.33 to the slope over ``d = 8…64``.
 - **Sample need** of a seed: the least ``n`` of a geometric grid (ratio ``√2``) at which its test
   error (``test_size`` fresh points of its own) is at most the declared level; a seed above it at
-  the cap is censored, reported, never dropped
-  (:func:`~gflcheck.checks.kernel_separation.walk_needs`).
-- **Growth**: the fitted slope of ``log n*`` on ``log d`` with its ``1 − α`` interval, against the
-  statement's own slope over the grid ``∓ τ``
-  (:func:`~gflcheck.checks.kernel_separation.growth_check`). No ``d₀`` and no error threshold
-  is read off the data: the level (0.05), the grid and ``τ`` are those of the other need checks.
+  the cap is censored, reported, never dropped (:class:`~gflcheck.statement_kinds.NeedWalk`).
+- **Growth**: :func:`~gflcheck.statement_kinds.need_check`, the grid-level slope of ``log n*``
+  on ``log d`` against the statement's own slope over the grid ``∓ τ``. No ``d₀`` and no error
+  threshold is read off the data: the level (0.05), the grid and ``τ`` are those of the other
+  need checks.
 """
 
 from __future__ import annotations
@@ -29,9 +28,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 import torch
+from hypothesis import strategies as st
 
 from gflcheck._validation import (
     require_int_at_least,
@@ -41,22 +42,18 @@ from gflcheck._validation import (
 from gflcheck.cache import cached_run
 from gflcheck.checks.kernel_separation import (
     SampleNeedConfig,
-    SampleNeeds,
     distinct_dimensions,
-    growth_check,
-    growth_row,
-    samples_needed_row,
     setting_dimensions,
-    walk_needs,
 )
+from gflcheck.declare import Rival, TheoryCheck
 from gflcheck.distributions.xor_cube import XorCube
 from gflcheck.errors import ParameterRangeError
-from gflcheck.estimators import SlopeFit
 from gflcheck.quadratic import train_xor_sgd
-from gflcheck.random import stream_seed, torch_generator
+from gflcheck.random import torch_generator
 from gflcheck.setups import TTM_KERNEL_LIMIT, xor_setup
+from gflcheck.statement_kinds import NeedWalk, need_check
 from gflcheck.theorems.separation import GrowthStatement, Learner
-from gflcheck.verdicts import QuantifierInstantiation, Verdict
+from gflcheck.verdicts import QuantifierInstantiation
 
 TABLE_2_LEARNERS = (Learner.TTM_KERNEL_REGIME, Learner.TTM_FEATURE_LEARNING)
 PER_STEP, IN_ALL = "per step", "in all"
@@ -139,85 +136,95 @@ def table_2_test_errors(
     )
 
 
-def table_2_sample_needs(
-    learner: Learner, setting: Table2Setting, config: Table2Config | None = None
-) -> SampleNeeds:
-    """Walk the sample grid at every dimension (module docstring); feature learning's needs
-    counted ``in all`` are ``T`` times those per step (the same runs)."""
+def table_2_walk(learner: Learner, config: Table2Config | None = None) -> NeedWalk:
+    """How ``learner``'s sample need is walked at each ``d`` (module docstring)."""
+    if learner not in TABLE_2_LEARNERS:
+        raise ParameterRangeError("learner", learner.value, "a learner of TTM's Table 2")
     config = config or Table2Config()
-    seeds = tuple(stream_seed(setting.seed, f"table-2-{i}") for i in range(config.seeds))
-    needs, errors = walk_needs(
-        setting.dimensions,
-        lambda d: config.sample_grid(),
-        lambda d, n, walking: table_2_test_errors(learner, config, d, n, walking),
-        setting.target_error,
-        seeds,
+    return NeedWalk(
+        sizes=config.sample_grid,
+        error_at=partial(_test_errors_at, learner, config),
+        target_error=_target_error,
+        name=learner.value,
     )
-    if learner is Learner.TTM_FEATURE_LEARNING and setting.count == IN_ALL:
-        needs = {d: need * feature_learning_steps(d) for d, need in needs.items()}
-    return SampleNeeds(learner, setting, config, seeds, needs, errors)
 
 
-def check_table_2_growth(
+def _test_errors_at(
+    learner: Learner,
+    config: Table2Config,
+    setting: Table2Setting,
+    dimension: float,
+    samples: int,
+    seeds: tuple[int, ...],
+) -> np.ndarray:
+    return table_2_test_errors(learner, config, int(dimension), samples, seeds)
+
+
+def _target_error(setting: Any) -> float:
+    return setting.target_error
+
+
+def _counted(setting: Table2Setting, dimension: float, needs: np.ndarray) -> np.ndarray:
+    """Feature learning's needs per step, or over all ``T`` steps (the same runs)."""
+    if setting.count == IN_ALL:
+        return needs * feature_learning_steps(int(dimension))
+    return needs
+
+
+def table_2_need_check(
     statement: GrowthStatement,
-    setting: Table2Setting | None = None,
     config: Table2Config | None = None,
+    rivals: tuple[GrowthStatement, ...] = (),
     observation: str | None = None,
-) -> tuple[Verdict, SampleNeeds]:
-    """Check a growth ``statement`` about one learner of TTM's Table 2 on cube XOR (reported and
-    not judged with an ``observation``)."""
+) -> TheoryCheck[Table2Setting]:
+    """A growth ``statement`` about one learner of TTM's Table 2 on cube XOR
+    (:func:`~gflcheck.statement_kinds.need_check`), told apart from ``rivals`` (reported and not
+    judged with an ``observation``)."""
     if statement.learner not in TABLE_2_LEARNERS:
         raise ParameterRangeError(
             "statement", statement.name, "a statement about a learner of TTM's Table 2"
         )
-    setting = setting or Table2Setting()
     config = config or Table2Config()
     kernel = statement.learner is Learner.TTM_KERNEL_REGIME
-    check = growth_check(
-        statement,
-        "ttm-table-2",
-        partial(_needs, config),
+    return need_check(
+        f"ttm-table-2/{statement.learner.name.lower().replace('_', '-')}",
+        statement.bound,
+        "d",
+        st.nothing(),
         setting_dimensions,
-        config.tolerance,
-        config.alpha,
-        partial(_quantifiers, statement, config),
+        table_2_walk(statement.learner, config),
+        at_least=statement.at_least,
+        tolerance=config.tolerance,
+        alpha=config.alpha,
+        runs=config.seeds,
+        quantifiers=partial(_quantifiers, statement.learner, config),
+        rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],
+        transform=None if kernel else _counted,
+        seed_stream="table-2",
+        statement=statement.name,
+        why_false=statement.why_false,
         observation=observation,
         setup=TTM_KERNEL_LIMIT if kernel else xor_setup("fresh"),
     )
-    return check.run_with_evidence(setting)
-
-
-def _needs(config: Table2Config, learner: Learner, setting: Table2Setting) -> SampleNeeds:
-    return table_2_sample_needs(learner, setting, config)
 
 
 def _quantifiers(
-    statement: GrowthStatement,
-    config: Table2Config,
-    setting: Table2Setting,
-    measured: SampleNeeds,
-    fit: SlopeFit,
-    exponent: float,
+    learner: Learner, config: Table2Config, setting: Table2Setting, raw: Any
 ) -> tuple[QuantifierInstantiation, ...]:
     Q = QuantifierInstantiation
-    if statement.learner is Learner.TTM_KERNEL_REGIME:
-        learner = Q(
+    if learner is Learner.TTM_KERNEL_REGIME:
+        row = Q(
             "kernel regime",
             "the linearised quadratic network at infinite width, linear loss: sign(Σᵢ yᵢ⟨xᵢ,x⟩²)",
             "exact at any number of steps; one training set of n points per seed",
         )
     else:
         steps = {d: feature_learning_steps(d) for d in setting.dimensions}
-        learner = Q(
+        row = Q(
             "feature learning",
             f"TTM's mini-batch SGD, m = {config.width}, η = m, linear loss, T = ⌈ln d⌉ + 1 "
             f"steps of b fresh points; samples counted {setting.count}"
             + (" (n = b)" if setting.count == PER_STEP else " (n = T·b)"),
             f"T per d: {steps}",
         )
-    return (
-        Q("the data", "x ~ U({±1}^d), y = x₁x₂", f"d ∈ {list(setting.dimensions)}"),
-        learner,
-        samples_needed_row(config, setting.target_error, measured),
-        growth_row(statement, fit, exponent, config.tolerance, config.alpha),
-    )
+    return (Q("the data", "x ~ U({±1}^d), y = x₁x₂", f"d ∈ {list(setting.dimensions)}"), row)

@@ -120,21 +120,6 @@ def training_loss_bound_squared_rate() -> Bound:
     )
 
 
-def ttm_test_loss_squared_rate() -> Bound:
-    """False variant: test loss ``C₁e^{C₂L}/(γ²n²)``.
-
-    False: with ``n`` samples the logistic test loss cannot fall faster than about ``1/n`` on
-    data with a margin (a test point's loss is ``Θ(1)`` with probability ``Θ(1/n)`` near the
-    decision boundary); measured slopes are near −1.4, far from −2."""
-    C1, C2, L, gamma, n = _symbols(_C1, _C2, _L, _GAMMA, _N)
-    return Bound(
-        "TTM test loss, 1/n² (false)",
-        C1 * sympy.exp(C2 * L) / (gamma**2 * n**2),
-        [_C1, _C2, _L, _GAMMA, _N],
-        Provenance(TTM_PAPER, _TABLE_1, Tag.OURS, "deliberately false"),
-    )
-
-
 def training_loss_bound_constant_one() -> Bound:
     """False variant near the truth (``ours``, issue 15): ``F̂(w_t) ≤ ρ*²/(ηt)``, the constant 4
     replaced by 1.
