@@ -19,6 +19,7 @@ SHORT_EXAMPLES = {
     "gradient_descent_rate.py": (2, 30),  # kind (ii): a deterministic ∀-bound
     "monte_carlo_rate.py": (2, 30),  # kind (iii): a rate with a hidden constant
     "support_separation.py": (2, 30),  # kind (iv): a separation that grows
+    "coupon_collector_need.py": (2, 30),  # kind (iv′): a need walked over a grid, with a rival
     "spectral_ordering.py": (2, 30),  # kind (v): an ordering of first times
     "theorem_3_12_variant.py": (2, 14),  # a 7-line strategy, the theorem, a 2-line variant
     "perceptron_mistake_bound.py": (2, 60),  # data, trainer, declaration and false variant
@@ -55,6 +56,7 @@ def test_the_example_is_short(name):
         "gradient_descent_rate.py",
         "monte_carlo_rate.py",
         "support_separation.py",
+        "coupon_collector_need.py",
         "spectral_ordering.py",
     ],
 )
