@@ -49,7 +49,9 @@ def test_simplified_gradient_rejects_mismatched_shapes(xor8):
         xor8.simplified_gradient(torch.zeros(3, 7), torch.zeros(3))
 
 
-@pytest.mark.parametrize("d, separation, noise", [(1, 0.0, 1.0), (3, 2.0, 0.5), (16, 8.0, 1.0)])
+@pytest.mark.parametrize(
+    "d, separation, noise", [(1, 0.0, 1.0), (3, 2.0, 0.5), (16, 8.0, 1.0), (256, 12.0, 1.0)]
+)
 def test_expected_norm_is_exact(d, separation, noise, generator):
     if separation == 0.0:
         mixture = GaussianMixture(torch.zeros(1, d), noise, [1.0], [1.0])

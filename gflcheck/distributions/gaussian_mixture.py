@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+import mpmath
 import numpy as np
 import torch
 from scipy import special
@@ -130,16 +131,19 @@ class GaussianMixture:
         return float(self.weights.double()[self.labels > 0].sum())
 
     def expected_norm(self) -> float:
-        """Exact ``E‖x‖`` (a mixture of non-central chi means; scipy's ``hyp1f1``)."""
+        """Exact ``E‖x‖`` (a mixture of non-central chi means, ``√2·σ·Γ((d+1)/2)/Γ(d/2)·
+        ₁F₁(−½; d/2; −c²/2)``; scipy's ``hyp1f1``, and mpmath's where scipy's overflows, as it
+        does from about d = 180 with ‖μ‖/σ = 10)."""
         d = self.dimension
         centrality = (self.means.norm(dim=-1) / self.noise).numpy()
         log_ratio = special.gammaln((d + 1) / 2) - special.gammaln(d / 2)
-        chi_means = (
-            self.noise
-            * math.sqrt(2.0)
-            * math.exp(log_ratio)
-            * special.hyp1f1(-0.5, d / 2, -(centrality**2) / 2)
+        confluent = special.hyp1f1(-0.5, d / 2, -(centrality**2) / 2)
+        confluent = np.where(
+            np.isfinite(confluent),
+            confluent,
+            [float(mpmath.hyp1f1(-0.5, d / 2, -(c**2) / 2)) for c in centrality],
         )
+        chi_means = self.noise * math.sqrt(2.0) * math.exp(log_ratio) * confluent
         return float(np.dot(self.weights.numpy(), chi_means))
 
     def expected_squared_norm(self) -> float:
