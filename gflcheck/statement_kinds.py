@@ -31,7 +31,6 @@ verdict, the verdict says the grid cannot tell them apart and which grid would.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -541,9 +540,14 @@ def _walked_ratio(
     a, b = more.grid.values[:, :common], less.grid.values[:, :common]
     caps = np.asarray(more.grid.caps)[:, None] / np.where(np.isfinite(b), b, 1.0)
     ratio = np.where(np.isposinf(b), np.nan, a / np.where(np.isfinite(b), b, 1.0))
-    data = GridData(variable, more.grid.points, ratio, None, logarithmic)
-    if np.isposinf(ratio).any():
-        data = dataclasses.replace(data, caps=caps)
+    censored = np.isposinf(ratio).any()
+    data = GridData(
+        variable,
+        more.grid.points,
+        ratio,
+        tuple(map(tuple, caps)) if censored else None,
+        logarithmic,
+    )
     return WalkedRatio(data, (more, less))
 
 

@@ -320,3 +320,25 @@ def test_every_kind_refutes_an_absurd_variant_made_either_way(kind):
     assert variant.run(Fixed()).outcome is Outcome.VIOLATED, kind
     replaced = dataclasses.replace(check, bound=absurd)
     assert replaced.run(Fixed()).outcome is Outcome.VIOLATED, kind
+
+
+def test_a_separation_of_needs_with_the_slower_learner_censored_keeps_its_lower_end():
+    """Where the learner that needs more runs past its last size, the paired ratio is censored
+    at ``cap / other need``: the slope stays known from below, so Ω(1) still HOLDS, and the
+    censored top leaves Ω(d⁴) INCONCLUSIVE (the ratio there may be any size above its cap)."""
+    d, c = positive("d"), hidden_constant("C")
+    capped = NeedWalk(lambda s, v: [2**j for j in range(9)], _need_walk().error_at, 0.5)
+    check = separation_check(
+        "z",
+        Bound("C*d**0", "C*d**0", [c, d], SOURCE),
+        "d",
+        st.nothing(),
+        lambda s: [4, 8, 16, 32, 64, 128],
+        needs=(capped, dataclasses.replace(_need_walk(), error_at=_flat_error)),
+    )
+    verdict, ratio = check.run_with_evidence(Fixed())
+    assert verdict.outcome is Outcome.HOLDS
+    assert np.isposinf(ratio.grid.values[-1]).all() and ratio.grid.caps is not None
+    absurd = check.false_variant(Bound("C*d**4", "C*d**4", [c, d], SOURCE), why_false="absurd")
+    refuted = absurd.run(Fixed())
+    assert refuted.outcome is Outcome.INCONCLUSIVE and refuted.interval[2] == np.inf
