@@ -6,7 +6,7 @@ seeds that have not yet got there. The grid walk it replaced measured every seed
 to the last seed's need. Both give the same needs (a seed's error does not depend on the seeds
 measured with it); this prints the needs of both, whether they are identical, and the speed-up.
 
-A third strategy is the search issue 17 asked for: per seed, bisection on the grid's indices
+A third strategy is a search: per seed, bisection on the grid's indices
 (bracket ``[−1, len(grid)]``, each probe measuring together the seeds that probe the same size).
 It finds the walk's need only where a seed's error, once at or below the target, stays there at
 every larger size (monotone in the size); where it is not, bisection can return a larger or a
@@ -51,7 +51,7 @@ def per_seed_walk(values, grid, errors_at, target_error, seeds):
 
 
 def grid_walk(values, grid, errors_at, target_error, seeds):
-    """The walk before issue 17: every seed at every size, until the last seed got there."""
+    """The walk before the search: every seed at every size, until the last seed got there."""
     needs = {}
     for value in values:
         need = np.full(len(seeds), np.inf)

@@ -3,7 +3,7 @@
 A theorem's right-hand side, such as Theorem 3.12's
 ``OPT + r·B_a1·B_x1·√(2γ) + ε`` (Shi–Wei–Liang, NeurIPS 2023), is a :class:`Bound`. It knows
 each symbol's domain (positive, integer, in (0, 1)), which symbols are *hidden constants* (the
-``C`` inside an ``O(·)``, THEORY.md §3), and where the formula comes from. It evaluates on
+``C`` inside an ``O(·)``, docs/setups.md §3), and where the formula comes from. It evaluates on
 numbers, vectorised over numpy broadcasting, and refuses a missing, unknown or out-of-domain
 value with an error that names the symbol and its allowed range.
 """

@@ -146,7 +146,7 @@ def _run_theorem_3_12_error(setting: GflSetting, limits: Budget) -> tuple[Verdic
 
 _ZERO_ONE_VACUOUS = (
     "the bound is below 1, the hinge loss of f ≡ 0, but at or above min(π₊, π₋), the 0-1 error "
-    "of the better constant classifier: read on the 0-1 error it says nothing (issue 13)"
+    "of the better constant classifier: read on the 0-1 error it says nothing"
 )
 
 

@@ -1157,7 +1157,7 @@ def _power_row(
     seeds: int, delta: float, alpha: float, miscoverage: float, target: float
 ) -> QuantifierInstantiation:
     """What the seed count can detect: the chance of *violated* against a violation rate of 2δ,
-    and the seeds that would reach the ``target`` (issue 15)."""
+    and the seeds that would reach the ``target``."""
     needed = seeds_for_power(delta, alpha, miscoverage, target)
     return QuantifierInstantiation(
         "power at 2δ",

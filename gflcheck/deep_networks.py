@@ -1,6 +1,6 @@
 """Deep fully-connected networks in NTK parameterisation, and full-batch GD on the logistic loss.
 
-Taheri–Thrampoulidis–Mazumdar's kernel-regime setting (THEORY.md §2.1, ``secondary``): depth
+Taheri–Thrampoulidis–Mazumdar's kernel-regime setting (docs/setups.md §2.1, ``secondary``): depth
 ``L`` (hidden layers), width ``m``, smooth activation (here ``tanh``), logistic loss
 ``ℓ(z) = log(1 + e^{−z})``, full-batch gradient descent. NTK parameterisation:
 

@@ -42,7 +42,7 @@ T = TypeVar("T")
 DEVICE_RELATIVE_TOLERANCE = 1e-6
 """How far a verdict's numbers (slack, bound, estimate) on another device may lie from the CPU's,
 relative to the bound: float64 rounding accumulated over a training run, which the outcome must
-not depend on. Declared, not measured on a GPU (none was lent to this project's sessions)."""
+not depend on. Declared, not measured on a GPU (none was available when it was written)."""
 
 _SELECTED: ContextVar[torch.device | None] = ContextVar("gflcheck_device", default=None)
 

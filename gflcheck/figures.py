@@ -6,7 +6,7 @@ activation pattern) with the library's Algorithm 1 and Gaussian-mixture recipe.
 
 :func:`xor_figure_1_rows` reproduces Taheri–Thrampoulidis–Mazumdar's Figure 1 ("test error vs
 iteration number for SGD learning of the XOR distribution for different data dimensions;
-η = m = 20 and n = 6d") in both readings of its ``n = 6d`` (FIDELITY.md §2): ``6d`` fresh points
+η = m = 20 and n = 6d") in both readings of its ``n = 6d`` (docs/setups.md §5.2): ``6d`` fresh points
 per step (mini-batch SGD, as the theorem has it) and one training set of ``6d`` points reused at
 every step; and, beside them, the theorem form that certifies zero error (``C_n·d`` fresh points
 per step, ``C_n = 40``).

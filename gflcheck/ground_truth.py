@@ -2,7 +2,7 @@
 
 ``OPT_{d,r,B_F,S} = min_{f ∈ F_{d,r,B_F,S}} L_D(f)`` cannot be computed; any feasible ``f°`` gives
 ``OPT ≤ L_D(f°)``, and an upper confidence bound on ``L_D(f°)`` from a fresh sample keeps the check
-sound (THEORY.md §1.3): if the theorem holds, ``L(f_t) ≤ OPT + … ≤ L(f°) + …``.
+sound (docs/setups.md §1.3): if the theorem holds, ``L(f_t) ≤ OPT + … ≤ L(f°) + …``.
 
 For a Gaussian mixture (``ours``): one neuron per cluster, ``w_j = μ_j/‖μ_j‖`` (the cluster's unit
 direction ``D_j``), bias ``b_j = τ‖μ_j‖ > 0`` (sign ``s_j = +1``), output weight

@@ -2,7 +2,7 @@
 
 A check's sensitivity is how false a statement must be before the check notices. The mutants of a
 bound are the statements a theorist could have written by a slip of one symbol, generated from the
-sympy expression tree (issue 15):
+sympy expression tree:
 
 - each numeric constant scaled by ½ and by ¼ (``√(2γ) → √γ``);
 - each power ``x^p`` moved toward 0 and away from it (``p ∓ ½``, or ``p/2`` when ``|p| ≤ ½``),

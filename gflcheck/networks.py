@@ -1,6 +1,6 @@
 """The two-layer ReLU network of Shi–Wei–Liang, batched over independent runs.
 
-``f_{(a,W,b)}(x) = Σ_{i=1}^m a_i·ReLU(⟨w_i, x⟩ − b_i)`` (THEORY.md §1.1, ``secondary``: no output
+``f_{(a,W,b)}(x) = Σ_{i=1}^m a_i·ReLU(⟨w_i, x⟩ − b_i)`` (docs/setups.md §1.1, ``secondary``: no output
 scaling). Parameters carry a leading run axis ``k`` so that ``k`` seeds train as one tensor program.
 """
 
@@ -121,7 +121,7 @@ def symmetric_initialization(
 ) -> TwoLayerReLU:
     """Symmetric initialisation: neuron ``i`` and ``i + m/2`` share ``(w, b)`` and have ``±a``.
 
-    Then ``f ≡ 0`` at initialisation (THEORY.md §1.2). Run ``j`` draws from the ``"init"`` stream of
+    Then ``f ≡ 0`` at initialisation (docs/setups.md §1.2). Run ``j`` draws from the ``"init"`` stream of
     ``seeds[j]`` alone, so a seed gives the same network whatever batch it is in.
     """
     require_positive_int("width", width, "symmetric_initialization")

@@ -1,4 +1,4 @@
-"""Neural-tangent quantities at initialisation (Taheri–Thrampoulidis–Mazumdar, THEORY.md §2.1).
+"""Neural-tangent quantities at initialisation (Taheri–Thrampoulidis–Mazumdar, docs/setups.md §2.1).
 
 - Jacobian features ``φ_i = ∇_W f(W₀; x_i)`` (``torch.func.jacrev``, vmapped over the points), and
   the tangent kernel ``K_ij = ⟨φ_i, φ_j⟩`` formed layer by layer without them

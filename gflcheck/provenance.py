@@ -1,6 +1,6 @@
 """Where a bound comes from: paper, theorem or table, and how sure we are of the formula.
 
-Tags (THEORY.md, "Provenance tags"):
+Tags (docs/setups.md):
 
 - ``seed``: stated on a source poster; the formula is the poster's.
 - ``secondary``: from the papers' published text as quoted by others; not checked against the PDF.

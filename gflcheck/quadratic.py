@@ -1,13 +1,13 @@
 """The quadratic two-layer network of Taheri–Thrampoulidis–Mazumdar's XOR result, and its SGD.
 
 ``f(x) = Σ_j a_j ⟨w_j, x⟩²`` with the second layer fixed at ``a_j = ±1/m`` (half each), a standard
-Gaussian first layer, and the linear (correlation) loss ``ℓ(t) = −t`` (THEORY.md §2.2,
+Gaussian first layer, and the linear (correlation) loss ``ℓ(t) = −t`` (docs/setups.md §2.2,
 ``secondary``). On a mini-batch ``B`` the loss ``−(1/|B|) Σ y f(x)`` has gradient
 ``∂/∂w_j = −2 a_j Ĉ w_j`` with ``Ĉ = (1/|B|) Σ y x xᵀ``, so a step of size ``η`` is
 
     w_j ← (I + 2η a_j Ĉ) w_j,
 
-linear in ``W``. With ``η = m`` the weights grow geometrically (THEORY.md §2.2): rescaling all of
+linear in ``W``. With ``η = m`` the weights grow geometrically (docs/setups.md §2.2): rescaling all of
 ``W`` by one positive factor multiplies ``f`` by its square and leaves ``sign f`` and every later
 step's direction unchanged, so the trainer rescales ``W`` to unit Frobenius norm after each step.
 

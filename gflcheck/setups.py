@@ -1,4 +1,4 @@
-"""The set-up a claim is checked in, and the reading of an ambiguous claim (issue 14).
+"""The set-up a claim is checked in, and the reading of an ambiguous claim.
 
 A verdict is about a claim *in a set-up*: the data's scalings, the network and its initialisation,
 the loss, the step sizes, and what ``n`` counts (fresh samples per step, or one sample reused).
@@ -7,7 +7,7 @@ set-up of its own, checked and reported side by side. :class:`SetUp` records it 
 provenance tag; a :class:`~gflcheck.declare.TheoryCheck` declares one (``setup=``), every
 verdict carries it, and the verdict table and the report show it beside the verdict.
 
-The built-in set-ups follow, one per training protocol of THEORY.md and FIDELITY.md.
+The built-in set-ups follow, one per training protocol of docs/setups.md.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ ALGORITHM_1_FRESH = SetUp(
     loss="hinge",
     steps=_algorithm_1_steps() + "; m and T from the theorem's polynomials, constants ours",
     samples="a fresh batch at every step (n = batch size per step); the poster does not say "
-    "whether samples are reused, THEORY.md §1.2 sets fresh as the default",
+    "whether samples are reused, docs/setups.md §1.2 sets fresh as the default",
     tag=Tag.SECONDARY,
 )
 

@@ -32,7 +32,7 @@ PROPERTY_SEEDS_REASON = (
     "lottery ticket alone 11 min). The main job checks δ = 0.2 at the power target, and every "
     "property verdict reports the power its seeds reach"
 )
-"""Why the repository's properties depart from issue 15's δ ≤ 0.1 and power target (a check
+"""Why the repository's properties depart from δ ≤ 0.1 at the power target (a check
 declares why not): the seed count at the target grows like ``1/δ``, and CI runs on 2 cores."""
 
 

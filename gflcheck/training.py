@@ -1,6 +1,6 @@
 """Algorithm 1 of Shi–Wei–Liang (NeurIPS 2023), batched over seeds.
 
-Outline (``secondary``) with our constants (``ours``), THEORY.md §1.2:
+Outline (``secondary``) with our constants (``ours``), docs/setups.md §1.2:
 
 1. symmetric initialisation (``f ≡ 0``), biases fixed throughout;
 2. step 1 on the empirical hinge loss with rate ``η¹`` and weight decay ``λ¹ = 1/η¹`` on the first

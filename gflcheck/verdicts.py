@@ -1,6 +1,6 @@
 """Verdicts over seeds: holds, violated, inconclusive or vacuous, from exact binomial tests.
 
-A theorem "with probability ≥ 1 − δ" is checked on ``k`` independent seeds (THEORY.md §1.3). Per
+A theorem "with probability ≥ 1 − δ" is checked on ``k`` independent seeds (docs/setups.md §1.3). Per
 seed the measured quantity has a lower and an upper confidence bound (equal when it is exact), so
 each seed is in one of three states (:func:`classify_seeds`):
 
@@ -47,7 +47,7 @@ from gflcheck.setups import SetUp
 
 FAMILY_ALPHA = 0.05
 """The suite's family-wise false-alarm rate: the chance that a run of the main job refutes any
-true statement (issue 15). It is controlled by a *declared split* (Bonferroni): each decision on a
+true statement. It is controlled by a *declared split* (Bonferroni): each decision on a
 statement is made at its own share, :data:`VIOLATION_ALPHA` unless it declares another, and the
 union bound gives ``P(any false alarm) ≤ Σ shares``, which the CLI, the JSON artefact and the
 report state against this α. Holm's step-down would reject more, but it makes one verdict depend
@@ -257,7 +257,7 @@ def vacuity(outcome: Outcome, bound_value: float, trivial_value: float | None) -
 
 POWER_TARGET = 0.8
 """The detection probability a probabilistic verdict should reach against a violation rate of
-twice its δ (issue 15); :func:`refutation_power` reports what it reaches."""
+twice its δ; :func:`refutation_power` reports what it reaches."""
 
 
 def _critical_counts(seeds: np.ndarray, null: float, alpha: float) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Built-in theorems as declared ``TheoryCheck``s on generated settings, for
 ``gflcheck mutate --module properties/declared_checks.py --examples N``: break points and kill
 tables of automatic mutants over settings drawn from the properties' strategies, not only the
-main job's fixed ones (issue 15). Not a test module (pytest collects ``test_*.py``). Seeds are
+main job's fixed ones. Not a test module (pytest collects ``test_*.py``). Seeds are
 planned to confirm, as in the properties (``gflcheck.strategies.PROPERTY_SEEDS_REASON``)."""
 
 from __future__ import annotations

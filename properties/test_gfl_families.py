@@ -1,4 +1,4 @@
-"""Theorem 3.12 (Shi–Wei–Liang) on the poster's other families (THEORY.md §1.4), through the same
+"""Theorem 3.12 (Shi–Wei–Liang) on the poster's other families (docs/setups.md §1.4), through the same
 check as the Gaussian mixtures: structured k-sparse parity (exact sums over the cube), linear
 data with a margin (closed-form G) and the two-index model y = sign(⟨u₁,x⟩⟨u₂,x⟩) (G by quadrature
 over the index plane).

@@ -63,7 +63,7 @@ def test_training_loss_bound_holds_at_every_step_and_constant_one_is_refuted_at_
     setting, gflcheck_session
 ):
     """TTM's training-loss bound HOLDS on every example. Its variant with the constant 1 is near
-    the truth (issue 15): the constant 4 was measured 3.4× loose on the main job's setting
+    the truth: the constant 4 was measured 3.4× loose on the main job's setting
     (`gflcheck mutate`), and 1 sits within a factor 2 of that break point. The variant's
     assertion is the session's: across the examples it is refuted at a rate not significantly
     below the declared 0.9 (exact binomial test at 0.05), where a weak check would miss it. Both
@@ -109,7 +109,7 @@ def test_test_loss_rate_in_n_is_one_over_n_not_chen21(gflcheck_session):
 def test_kernel_radius_condition_is_met_as_width_grows(gflcheck_session):
     """(d) TTM's kernel regime: ‖W_T − W₀‖ ≤ m^{C/L} (C = 1, declared). The absolute distance is
     what the condition bounds (the relative one, ‖W_T − W₀‖/‖W₀‖, falls whatever training does,
-    since ‖W₀‖ grows with m: FIDELITY.md §3). Declared checks: the distance grows no faster than
+    since ‖W₀‖ grows with m: docs/setups.md §5.3). Declared checks: the distance grows no faster than
     m^{C/L} (a rate over the grid), every run at the widest m meets the condition, and the sweep
     shows the boundary: at the narrowest m, whose weights move as far, some run is outside the
     kernel regime (an observation: TTM's analysis is for large m)."""
@@ -172,7 +172,7 @@ def test_test_loss_grows_slower_than_chen21_in_m(gflcheck_session):
 
 @pytest.fixture(scope="module")
 def calibrated_constants():
-    """THEORY.md §3: C₁, C₂ of C₁e^{C₂L}/(γ²n) fitted on the declared calibration runs
+    """docs/setups.md §3: C₁, C₂ of C₁e^{C₂L}/(γ²n) fitted on the declared calibration runs
     (:func:`gflcheck.checks.kernel_width.calibration_settings`)."""
     return kernel_width.calibrated_constants()
 
@@ -204,7 +204,7 @@ def test_calibrated_constants_predict_new_settings(setting, calibrated_constants
 @pytest.mark.expensive
 def test_calibrated_bound_holds_at_every_width(width_sweep, calibrated_constants, gflcheck_session):
     """(c) TTM's bound C₁e^{C₂L}/(γ²n) has no m; what it says at any width is that the test loss
-    is at most the bound evaluated with that run's own NTK margin γ(m) (FIDELITY.md §3). With the
+    is at most the bound evaluated with that run's own NTK margin γ(m) (docs/setups.md §5.3). With the
     calibrated constants (×2): every seed at every m ∈ {16, …, 512} of the width sweep (d = 8,
     L = 2, n = 128, T = 4n; none of them a calibration run), one verdict per width. The note
     reports the ratio to the bound per width and its slope in m over this range; whether it keeps
@@ -233,7 +233,7 @@ def test_calibrated_bound_holds_at_every_width(width_sweep, calibrated_constants
 @pytest.mark.parametrize("width", catalogue.LARGE_WIDTHS)
 def test_calibrated_bound_holds_at_large_width(width, calibrated_constants, gflcheck_session):
     """(c) continued where the width sweep's ratio to the bound would reach 1 if it kept its
-    m ≤ 512 slope (FIDELITY.md §3: the gap between TTM's bound and the loss is what a large m
+    m ≤ 512 slope (docs/setups.md §5.3: the gap between TTM's bound and the loss is what a large m
     tests). The same check, setting and seed streams as the sweep, at m = 1024 and 4096: every
     seed's test loss ≤ 2× the calibrated bound at its own γ(m). The note gives the largest ratio
     with and without the declared ×2."""

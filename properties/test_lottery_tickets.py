@@ -1,8 +1,8 @@
-"""Lottery tickets (Shi–Wei–Liang poster, THEORY.md §1.4) on q-direction XOR mixtures: the
+"""Lottery tickets (Shi–Wei–Liang poster, docs/setups.md §1.4) on q-direction XOR mixtures: the
 gradient-feature ticket (4 neurons per cluster, chosen after the whole network's first step)
 trained alone reaches the whole network's best loss + τ within c·T steps (c = 4, τ = 0.05); the
 false variant "within 0.1·T steps" is refuted. Whether a random subnetwork of the same size gets
-there too is an observation, not a claim of the poster (FIDELITY.md §4): the main job reports it
+there too is an observation, not a claim of the poster (docs/setups.md §5.4): the main job reports it
 (`gflcheck check -k lottery-ticket/random-subnetwork`) and no property asserts it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Simplicity bias (Shi–Wei–Liang poster, THEORY.md §1.4): on f* = α·x₁ + β·x₂x₃ the linear part
+"""Simplicity bias (Shi–Wei–Liang poster, docs/setups.md §1.4): on f* = α·x₁ + β·x₂x₃ the linear part
 is learned first; the reversed order (a false variant) is refuted. Crossing steps are reported
 with t intervals over seeds."""
 

@@ -1,4 +1,4 @@
-"""Feature learning on XOR (Taheri–Thrampoulidis–Mazumdar, ICLR 2025), THEORY.md §2.2.
+"""Feature learning on XOR (Taheri–Thrampoulidis–Mazumdar, ICLR 2025), docs/setups.md §2.2.
 
 (a) zero test error within c⌈log d⌉ SGD steps w.p. ≥ 1 − δ; (b) the growth of the steps needed
 is no faster than c·log d; (c) Table 2: the kernel regime needs Ω(d²) samples, feature learning

@@ -305,7 +305,7 @@ def test_a_missing_or_malformed_baseline_is_refused_before_any_test_runs(pyteste
 
 
 def test_a_changed_hidden_constant_fails_the_command_comparison(tmp_path, monkeypatch, capsys):
-    """Issue 16: C_T from 4 to 0.05 (T from 198 to 3 steps) on linear data. The key is the
+    """C_T from 4 to 0.05 (T from 198 to 3 steps) on linear data. The key is the
     declared setting, so the changed verdict is compared, not skipped as new."""
     from dataclasses import replace
 
@@ -342,7 +342,7 @@ def test_verdicts_reach_junit_xml_as_properties(pytester):
 
 
 def test_the_family_wise_statement_sums_the_true_statements_declared_rates():
-    """Issue 15: the artefact states the family-wise false-alarm bound of a run; false variants
+    """The artefact states the family-wise false-alarm bound of a run; false variants
     and observations make no decision on a true statement."""
     records = [
         baselines.verdict_record("t", make_verdict(), ()),

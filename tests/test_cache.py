@@ -355,7 +355,7 @@ def test_a_selection_that_matches_no_check_is_a_usage_error(capsys):
 
 
 def test_a_selection_with_a_wildcard_is_a_shell_style_pattern(capsys):
-    """Issue 16: `-k` was a plain substring only."""
+    """`-k` takes glob patterns, not only plain substrings."""
     from gflcheck.cli import main
 
     assert main(["check", "--list", "-k", "*/0-1-error"]) == 0

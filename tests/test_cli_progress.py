@@ -1,4 +1,4 @@
-"""Issue 16: long entries were silent for up to 84 s; ``gflcheck`` shows a progress bar with an
+"""Long entries were silent for up to 84 s; ``gflcheck`` shows a progress bar with an
 ETA when stderr is a terminal, and plain lines when it is not (CI, pipes, files)."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def test_check_draws_its_bar_on_a_terminal(monkeypatch, tmp_path, capsys):
 
 
 def test_the_table_names_the_entries_that_k_selects(monkeypatch, tmp_path, capsys):
-    """Issue 16: the verdict table's names were not names `-k` accepts; its first column is now
+    """The verdict table's names were not names `-k` accepts; its first column is now
     the catalogue entry, which `-k` selects by (a substring or a shell-style pattern)."""
     from gflcheck import cli
     from gflcheck.catalogue import CatalogueEntry

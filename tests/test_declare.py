@@ -74,7 +74,7 @@ def test_a_true_statement_holds_with_its_quantifiers_and_provenance():
     table = {q.quantifier: q for q in verdict.quantifiers}
     assert table["∀ noise level"].instantiated_as == "Hypothesis"
     assert table["hypothesis: level ≤ 1"].value == "holds" and table["c"].value == "1"
-    # 74 seeds at δ = 0.05: the chance of refuting a statement violated at rate 0.1 (issue 15)
+    # 74 seeds at δ = 0.05: the chance of refuting a statement violated at rate 0.1
     assert table["power at 2δ"].value.startswith("0.") and "seeds reach 0.8" in (
         table["power at 2δ"].value
     )

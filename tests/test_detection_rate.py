@@ -1,5 +1,5 @@
 """A false variant near the truth is asserted at a declared detection rate, by an exact binomial
-test over its property's examples, not on every example (issue 15)."""
+test over its property's examples, not on every example."""
 
 from __future__ import annotations
 

@@ -79,7 +79,7 @@ def test_a_variant_of_theorem_3_12_runs_through_the_same_check(pytester):
 def test_the_gamma_squared_variant_is_refuted_near_the_noise_where_the_theorem_is_vacuous(
     pytester,
 ):
-    """Issue 13: γ² in place of √(2γ), declared through the public API, is refuted on the XOR
+    """Γ² in place of √(2γ), declared through the public API, is refuted on the XOR
     mixture with ‖μ‖ at the noise width; the theorem's own bound is above 1 there."""
     output = _run(pytester, "theorem_3_12_near_noise.py", cache=True)
     rows = [line for line in output.splitlines() if line.startswith("gfl-theorem-3.12/xor")]

@@ -1,4 +1,4 @@
-"""Suite-level error control (issue 15): each decision at its share of the family-wise α, exact
+"""Suite-level error control: each decision at its share of the family-wise α, exact
 p-values for Student-t bounds, and seed counts planned from the power target."""
 
 from __future__ import annotations

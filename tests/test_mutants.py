@@ -1,5 +1,5 @@
 """Automatic mutants of a bound, their labels, and the sensitivity of a check: break points and
-kill tables (issue 15)."""
+kill tables."""
 
 from __future__ import annotations
 
@@ -325,7 +325,7 @@ def test_a_tightened_bound_keeps_its_originals_monotonicity_without_asking_sympy
 
 
 def test_check_details_give_each_verdict_its_break_point(tmp_path, capsys):
-    """Issue 15: a bound 3.4× loose where it was measured says so in the verdict details; a
+    """A bound 3.4× loose where it was measured says so in the verdict details; a
     false variant far from the truth says how far it could be loosened and still be refuted."""
     code = main(
         [

@@ -1,4 +1,4 @@
-"""The false variants placed near a measured break point (issue 15): each is its true statement's
+"""The false variants placed near a measured break point: each is its true statement's
 bound divided by a declared factor, tagged ``ours``, marked false, and in the main job."""
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def test_a_near_variant_is_its_truth_divided_and_runs_in_the_main_job(
 
 
 def test_the_built_in_theorems_are_declared_for_mutation_over_generated_settings():
-    """Issue 15: kill tables over generated settings for the built-ins, through the same
+    """Kill tables over generated settings for the built-ins, through the same
     ``gflcheck mutate --module`` a user's file gets (``properties/declared_checks.py``)."""
     from pathlib import Path
 

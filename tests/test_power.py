@@ -79,7 +79,7 @@ def test_power_command_skips_sweeps_unless_asked(tmp_path, capsys):
 
 
 def test_an_observation_has_a_rate_and_no_target():
-    """An observation expects nothing (issue 14): its repetitions are counted, never judged as
+    """An observation expects nothing: its repetitions are counted, never judged as
     false alarms."""
     observed = power_from_outcomes(
         "o", False, [VIOLATED] * 5 + [HOLDS] * 15, 0.05, observation=True
@@ -91,7 +91,7 @@ def test_an_observation_has_a_rate_and_no_target():
 
 
 def test_the_family_wise_rate_counts_repetitions_with_any_false_alarm_of_a_true_statement():
-    """Issue 15: repetition r of every true statement is one run of the family; false variants
+    """Repetition r of every true statement is one run of the family; false variants
     and observations are not in it."""
     from gflcheck.power import family_wise_rate
 

@@ -86,7 +86,7 @@ def test_long_tables_fold_and_short_ones_do_not():
 
 
 def test_a_claim_is_shown_as_its_inequality():
-    """Issue 16: the inequality itself is rendered as mathematics, with its relation and, for a
+    """The inequality itself is rendered as mathematics, with its relation and, for a
     rate or growth statement, the number compared with."""
     verdict, _ = check_xor_feature_learning(XorSetting(6, 0.3, 1))
     record = verdict_record("t", verdict, verdict_row(verdict))
@@ -306,8 +306,8 @@ MUTATE_RECORDS = {
 
 
 def test_report_command_shows_rejections_power_and_run_provenance(tmp_path, small_catalogue):
-    """Issue 16: the rejected-settings table had one character per cell, `--power` was parsed
-    and never used, and the report said nothing of when and from what it was made. Issue 15:
+    """The rejected-settings table had one character per cell, `--power` was parsed
+    and never used, and the report said nothing of when and from what it was made.
     `--mutants` adds the break points, the kill table and what survives."""
     from gflcheck.cli import main
 
@@ -361,7 +361,7 @@ def _chromium() -> str | None:
 
 
 def test_the_report_renders_in_a_headless_browser(tmp_path, small_catalogue):
-    """Issue 16: the report opened in a real browser (Debian's chromium, headless): no console
+    """The report opened in a real browser (Debian's chromium, headless): no console
     messages, every figure loaded, every shown formula rendered with a size (the page's own
     load-time check writes ``data-figures`` / ``data-formulas`` on ``<body>``), outcomes
     coloured. The screenshot is kept in ``$GFLCHECK_SCREENSHOT_DIR`` when set (CI's artefact)."""
@@ -423,7 +423,7 @@ def test_the_report_renders_in_a_headless_browser(tmp_path, small_catalogue):
 
 
 def test_the_summary_lists_accepted_verdicts_apart_from_those_not_as_expected():
-    """Issue 16: the report's ok column knew nothing of the catalogue's acceptances; a vacuous
+    """The report's ok column knew nothing of the catalogue's acceptances; a vacuous
     verdict an entry accepts is listed with its reason, not as a failure."""
     from gflcheck.report_document import summary_section
 
@@ -442,7 +442,7 @@ def test_the_summary_lists_accepted_verdicts_apart_from_those_not_as_expected():
 
 
 def test_figures_are_readable_at_page_width():
-    """Issue 16: bound_vs_measured.png was a 3388×440 strip of 7 tiny panels, legends used
+    """Bound_vs_measured.png was a 3388×440 strip of 7 tiny panels, legends used
     Python syntax (C*d**2), and the slack plot's x-axis label was clipped."""
     from gflcheck import plots
     from gflcheck.report_document import _reference_slopes

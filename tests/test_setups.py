@@ -1,4 +1,4 @@
-"""Set-ups (issue 14): every claim names the set-up it is checked in; the verdict, its table row,
+"""Set-ups: every claim names the set-up it is checked in; the verdict, its table row,
 its details, its record and the report show it."""
 
 from __future__ import annotations

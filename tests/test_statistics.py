@@ -170,7 +170,7 @@ def test_a_t_interval_at_another_miscoverage_equals_one_computed_afresh():
 
 
 def test_refutation_power_is_the_binomial_tail_past_the_tests_critical_count():
-    """Issue 15: with δ = 0.2 and 14 seeds the exact test at 0.05 needs 6 certain violations
+    """With δ = 0.2 and 14 seeds the exact test at 0.05 needs 6 certain violations
     (P[X ≥ 6 | 14, 0.2] = 0.044); a statement violated at rate 0.4 gives them with probability
     P[X ≥ 6 | 14, 0.4] ≈ 0.51: about a coin flip, so 35 seeds are needed for 0.8."""
     from scipy import stats as scipy_stats

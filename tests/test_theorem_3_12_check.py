@@ -101,7 +101,7 @@ def test_loading_a_profile_sets_the_budget():
 
 
 def test_the_bound_read_on_the_0_1_error_is_vacuous_at_the_constant_classifiers_error(tmp_path):
-    """Issue 13: a hinge bound below 1 can still be no better than chance on the 0-1 error. The
+    """A hinge bound below 1 can still be no better than chance on the 0-1 error. The
     0-1 check reuses the hinge check's training runs through the run cache."""
     from gflcheck.cache import RunCache, use_cache
     from gflcheck.checks.theorem_3_12 import theorem_3_12_check, theorem_3_12_error_check

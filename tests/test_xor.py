@@ -195,7 +195,7 @@ def test_figure_1_is_judged_under_fresh_batches_and_observed_under_reuse():
     )
     observed = figure_1_check(Figure1Reading.REUSED, FIGURE_1).run(setting)
     assert not observed.judged and observed.expectation == "observe"
-    assert "FIDELITY.md §2" in observed.observation
+    assert "docs/setups.md §5.2" in observed.observation
     with pytest.raises(ParameterRangeError, match="observation"):
         figure_1_check(Figure1Reading.REUSED).property()
 

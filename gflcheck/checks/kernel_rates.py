@@ -197,7 +197,7 @@ def samples_grid(
 
 @dataclass(frozen=True)
 class CalibratedConstants:
-    """Hidden constants of ``C₁e^{C₂L}/(γ²n)`` fitted on calibration runs (THEORY.md §3)."""
+    """Hidden constants of ``C₁e^{C₂L}/(γ²n)`` fitted on calibration runs (docs/setups.md §3)."""
 
     C1: float
     C2: float

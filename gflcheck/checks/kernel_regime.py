@@ -1,4 +1,4 @@
-"""The kernel-regime results of Taheri–Thrampoulidis–Mazumdar (THEORY.md §2.1), on real GD runs.
+"""The kernel-regime results of Taheri–Thrampoulidis–Mazumdar (docs/setups.md §2.1), on real GD runs.
 
 :func:`check_training_loss_bound`: for each seed (its own training set and initialisation), the
 NTK margin ``γ`` and direction ``W̄`` (certified max-margin solver), ``G₀``, and GD with

@@ -1,9 +1,9 @@
 """The kernel regime at each width: TTM's bound at each run's own margin, and the radius condition.
 
 TTM's kernel-regime bound ``C₁e^{C₂L}/(γ²n)`` has no ``m``; what it says at any width is that the
-test loss is at most the bound evaluated with that run's own NTK margin ``γ(m)`` (FIDELITY.md §3:
+test loss is at most the bound evaluated with that run's own NTK margin ``γ(m)`` (docs/setups.md §5.3:
 it does not say that the loss stays flat in ``m``). Its constants are hidden, so they are
-calibrated (THEORY.md §3, ``ours``): fitted on declared calibration runs
+calibrated (docs/setups.md §3, ``ours``): fitted on declared calibration runs
 (:func:`calibration_settings`, none of them a setting checked), raised to the upper envelope, and
 multiplied by a declared slack of 2 (:func:`calibrated_test_loss_check`). The condition that puts
 a run in the kernel regime, ``‖W_T − W₀‖ ≤ m^{C/L}`` (``C = 1`` declared), is checked on the
@@ -39,7 +39,7 @@ from gflcheck.theorems.ttm_kernel import kernel_radius_condition, ttm_test_loss_
 from gflcheck.verdicts import QuantifierInstantiation
 
 CALIBRATION_SLACK = 2.0
-"""The declared factor on the calibrated ``C₁`` (THEORY.md §3)."""
+"""The declared factor on the calibrated ``C₁`` (docs/setups.md §3)."""
 RADIUS_CONSTANT = 1.0
 """The declared ``C`` of ``m^{C/L}``."""
 STEP_FRACTION = 0.5

@@ -1,4 +1,4 @@
-"""Lottery tickets (Shi–Wei–Liang poster, THEORY.md §1.4): a gradient-feature subnetwork trained
+"""Lottery tickets (Shi–Wei–Liang poster, docs/setups.md §1.4): a gradient-feature subnetwork trained
 alone, against the whole network; a random subnetwork of the same size is an observation (the
 poster does not claim that it fails).
 

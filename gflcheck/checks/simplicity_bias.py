@@ -1,4 +1,4 @@
-"""Simplicity bias (Shi–Wei–Liang poster, THEORY.md §1.4): which part of a mixed target is learned
+"""Simplicity bias (Shi–Wei–Liang poster, docs/setups.md §1.4): which part of a mixed target is learned
 first.
 
 Target ``f*(x) = α·x₁ + β·x₂x₃`` on the uniform cube ``{±1}^d``. A two-layer ReLU network

@@ -1,4 +1,4 @@
-"""Theorem 3.12 of Shi–Wei–Liang, end to end (THEORY.md §1.3), on the four families of §1.4:
+"""Theorem 3.12 of Shi–Wei–Liang, end to end (docs/setups.md §1.3), on the four families of §1.4:
 Gaussian mixtures, structured parity, linear data with a margin and two-index models.
 
 One call of :func:`check_theorem_3_12` on one :class:`MixtureSetting`, :class:`ParitySetting`,

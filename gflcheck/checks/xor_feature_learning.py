@@ -1,4 +1,4 @@
-"""Feature learning on XOR (Taheri–Thrampoulidis–Mazumdar), end to end (THEORY.md §2.2).
+"""Feature learning on XOR (Taheri–Thrampoulidis–Mazumdar), end to end (docs/setups.md §2.2).
 
 For one setting ``(d, δ, seed)`` and a claim (iterations ``T(d)``, fresh samples per iteration
 ``b(d)``), :func:`check_xor_feature_learning` trains ``k`` seeds of the quadratic network (width

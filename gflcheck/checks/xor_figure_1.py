@@ -1,5 +1,5 @@
 """Taheri–Thrampoulidis–Mazumdar's Figure 1 (η = m = 20, n = 6d) as a figure-level statement, in
-both readings of its "n = 6d" (FIDELITY.md §2, issue 14).
+both readings of its "n = 6d" (docs/setups.md §5.2).
 
 The caption, "test error vs iteration number for SGD learning of the XOR distribution for
 different data dimensions; η = m = 20 and n = 6d", does not say what ``n`` counts:
@@ -63,7 +63,7 @@ class Figure1Reading(StrEnum):
 REUSED_OBSERVATION = (
     "the caption's n = 6d read as one training set reused at every step: the theorem is about "
     "mini-batch SGD with fresh samples, so this reading is reported, not held against the paper "
-    "(FIDELITY.md §2)"
+    "(docs/setups.md §5.2)"
 )
 
 
@@ -256,7 +256,7 @@ NEAR_VARIANT_DIVISOR = 16
 """The divisor of the Figure 1 near variant (:func:`figure_1_below_the_target`): the nearest
 divisor measured whose detection rate is at least 0.9 with 95% confidence, since one
 ``gflcheck power`` run of 20 repetitions must show 0.9. Measured at d = 64 by ``gflcheck
-power``'s rule on independent sets of 20 repetitions (issue 15): ÷ 10 refuted 12/20 and 8/20
+power``'s rule on independent sets of 20 repetitions: ÷ 10 refuted 12/20 and 8/20
 (the rest inconclusive; it was the shipped variant before), ÷ 12 16/20, ÷ 14 19/20, 19/20 and
 17/20 (55/60 = 0.92, Clopper–Pearson lower bound 0.82), ÷ 16 20/20, 20/20 and, under this
 variant's own name, 19/20 (59/60, lower bound 0.91). ÷ 16 sits 1.94× past the break point ÷ 8.26
@@ -266,7 +266,7 @@ that ``gflcheck mutate`` measured at seed 7."""
 def figure_1_below_the_target(
     divisor: float = NEAR_VARIANT_DIVISOR, config: Figure1Config | None = None
 ) -> TheoryCheck[XorSetting]:
-    """False variant near the truth (``ours``, issue 15): the Figure 1 statement (fresh reading)
+    """False variant near the truth (``ours``): the Figure 1 statement (fresh reading)
     with its error target divided by ``divisor``, ``err(w_T) ≤ e_fig/divisor``.
 
     ``gflcheck mutate`` measured the 2% statement 3.35× and 2.39× loose at d = 32 and 64 and
@@ -284,7 +284,7 @@ def figure_1_below_the_target(
             f"the error target ÷ {divisor:g}",
         ),
         why_false="6d fresh points per step leave a test-error floor of about 0.5–1.7% "
-        "(FIDELITY.md §2; measured break point ÷ 8.26 at d = 64)",
+        "(docs/setups.md §5.2; measured break point ÷ 8.26 at d = 64)",
         statement=f"test error ≤ {config.error_target / divisor:.3g} after ⌈ln d⌉+1 steps "
         f"({Figure1Reading.FRESH.value}) (false)",
     )

@@ -1,6 +1,6 @@
 """The least samples constant of TTM's XOR theorem: zero test error within ``⌈log d⌉`` steps from
-``C_n·d`` fresh points per step, with ``C_n`` measured rather than declared (``ours``; THEORY.md
-§2.2, FIDELITY.md §2: about 20 was seen to certify zero error at d = 16…256).
+``C_n·d`` fresh points per step, with ``C_n`` measured rather than declared (``ours``; docs/setups.md
+§2.2 and §5.2: about 20 was seen to certify zero error at d = 16…256).
 
 - **Learner**: TTM's algorithm as in :mod:`gflcheck.checks.xor_feature_learning` (width ``m``,
   ``η = m``, linear loss, fresh batches), ``T = ⌈c·⌈log d⌉⌉`` steps (``c = 1``).

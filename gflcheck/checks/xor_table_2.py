@@ -1,5 +1,5 @@
 """TTM's Table 2 on cube XOR, as sample needs over ``d``: the kernel regime needs ``d²`` samples,
-feature learning ``d`` (``seed``; THEORY.md §2.2). Made measurable (``ours``), every constant
+feature learning ``d`` (``seed``; docs/setups.md §2.2). Made measurable (``ours``), every constant
 declared before measuring:
 
 - **Data**: ``x ~ U({±1}^d)``, ``y = x₁x₂`` (:class:`~gflcheck.distributions.xor_cube.XorCube`).
@@ -10,7 +10,7 @@ declared before measuring:
   ``sign(xᵀMx)`` with ``M = Σᵢ yᵢxᵢxᵢᵀ``, computed exactly (no loop, no width).
 - **Feature learning**: TTM's algorithm (:func:`gflcheck.quadratic.train_xor_sgd`: width
   ``m = 20``, ``η = m``, linear loss), ``T = ⌈ln d⌉ + 1`` steps (Figure 1's) of ``n`` fresh
-  points each. What "samples" counts is not stated (FIDELITY.md §2): the batch per step, the
+  points each. What "samples" counts is not stated (docs/setups.md §5.2): the batch per step, the
   theorem's ``n`` (its batch-size condition), or all ``T·n`` points. Both readings are checked
   side by side (``Table2Setting.count``); they differ by the factor ``T``, whose growth alone adds
   about 0.33 to the slope over ``d = 8…64``.

@@ -1,9 +1,9 @@
 """Gaussian mixtures with labels: sampling and exact population quantities.
 
-``x ~ N(μ_j, σ² I_d)`` with probability ``π_j``, label ``y = y_j ∈ {±1}`` (THEORY.md §1.4, the
+``x ~ N(μ_j, σ² I_d)`` with probability ``π_j``, label ``y = y_j ∈ {±1}`` (docs/setups.md §1.4, the
 mixture family of Shi–Wei–Liang's applications; the concrete families here are ``ours``).
 
-Exact quantities (THEORY.md §1.4): for ``z = wᵀx`` with ``x ~ N(μ, σ²I)``, ``s = σ‖w‖``,
+Exact quantities (docs/setups.md §1.4): for ``z = wᵀx`` with ``x ~ N(μ, σ²I)``, ``s = σ‖w‖``,
 
     E[x·1[z > b]] = μ·Φ((wᵀμ − b)/s) + (σ²w/s)·φ((wᵀμ − b)/s),
 

@@ -1,4 +1,4 @@
-"""Linear data with a margin (THEORY.md §1.4, ``ours``): Gaussian inputs outside a slab.
+"""Linear data with a margin (docs/setups.md §1.4, ``ours``): Gaussian inputs outside a slab.
 
 ``x = s·u + x⊥`` with ``s ~ N(0, 1)`` conditioned on ``|s| ≥ γ₀`` and ``x⊥ ~ N(0, I − uuᵀ)``
 independent of ``s``; the label is ``y = sign⟨u, x⟩ = sign s``, so every point has margin ``≥ γ₀``

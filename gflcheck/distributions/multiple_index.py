@@ -1,4 +1,4 @@
-"""Multiple-index models with Gaussian inputs (THEORY.md §1.4, ``ours``), with two indices.
+"""Multiple-index models with Gaussian inputs (docs/setups.md §1.4, ``ours``), with two indices.
 
 ``x ~ N(0, I_d)``, ``s = Ux ∈ R²`` for an orthonormal pair ``U = (u₁; u₂)``, and the label
 ``y = g(s)`` is a *cone link*: ``g`` is constant on angular sectors of the index plane, so

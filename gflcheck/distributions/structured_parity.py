@@ -1,4 +1,4 @@
-"""Structured k-sparse parity (Daniely–Malach style, THEORY.md §1.4), with exact population sums.
+"""Structured k-sparse parity (Daniely–Malach style, docs/setups.md §1.4), with exact population sums.
 
 ``x ∈ {±1}^d``: with probability ``1 − ρ`` uniform; with probability ``ρ`` (default ½) the
 coordinates in the support ``A`` (``|A| = k``) all equal one random sign and the rest are uniform.

@@ -1,10 +1,10 @@
 """The XOR distribution of Taheri–Thrampoulidis–Mazumdar (ICLR 2025): ``x`` uniform on ``{±1}^d``,
-``y = x₁·x₂`` (THEORY.md §2.2, ``seed``).
+``y = x₁·x₂`` (docs/setups.md §2.2, ``seed``).
 
 Exact quantities: the label is a function of ``x``, so the Bayes error is 0, and the test error of
 a classifier is an exact average over the ``2^d`` points of the cube for ``d ≤ 20``. For larger
 ``d`` it is estimated on a sample large enough that *zero* observed errors put the Clopper–Pearson
-upper bound below ``1/d²`` (THEORY.md §2.2).
+upper bound below ``1/d²`` (docs/setups.md §2.2).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class XorCube:
 
     def zero_error_threshold(self) -> float:
         """An error (upper bound) below this is "zero test error": ``2^{-d}`` when the cube is
-        enumerated (so only exactly zero passes), ``1/d²`` otherwise (THEORY.md §2.2)."""
+        enumerated (so only exactly zero passes), ``1/d²`` otherwise (docs/setups.md §2.2)."""
         if self.dimension <= ENUMERATION_LIMIT:
             return 2.0**-self.dimension
         return 1.0 / self.dimension**2

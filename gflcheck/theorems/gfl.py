@@ -5,7 +5,7 @@
 for some ``t ∈ [T]``, with probability ≥ 1 − δ, if ``m ≤ e^d``,
 ``m = Ω(poly(1/p, 1/ε, 1/δ, B_a1, B_x1, log r))`` and
 ``T = Ω(poly(m, 1/p, 1/ε, 1/δ, B_a2, B_x1, √r))`` (``seed``). The two ``Ω(poly(·))`` requirements
-are made explicit here with hidden constants ``C_m`` and ``C_T`` (``ours``, THEORY.md §1.3).
+are made explicit here with hidden constants ``C_m`` and ``C_T`` (``ours``, docs/setups.md §1.3).
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def false_variants() -> tuple[Statement, ...]:
 
 
 def quarter_of_the_bound() -> Statement:
-    """False variant near the truth (``ours``, issue 15): ``L_D(f_t) ≤ (OPT + r·B_a1·B_x1·√(2γ) +
+    """False variant near the truth (``ours``): ``L_D(f_t) ≤ (OPT + r·B_a1·B_x1·√(2γ) +
     ε)/4``.
 
     On overlapping clusters OPT dominates the bound and the trained network gets close to it:

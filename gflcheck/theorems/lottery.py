@@ -1,4 +1,4 @@
-"""Lottery tickets (Shi–Wei–Liang poster, THEORY.md §1.4) as statements with provenance.
+"""Lottery tickets (Shi–Wei–Liang poster, docs/setups.md §1.4) as statements with provenance.
 
 The poster: the subnetwork of neurons whose first-step weights align with gradient features,
 trained alone from its initialisation, reaches a loss within a stated tolerance of the whole
@@ -86,7 +86,7 @@ def ticket_matches_in_few_steps(step_factor: float = 0.1) -> TicketStatement:
 
 RANDOM_SUBNETWORK_OBSERVATION = (
     "the poster claims that a ticket exists; it does not claim that a random subnetwork fails "
-    "(FIDELITY.md §4). Frankle–Carbin's random control is another paper's protocol, and here "
+    "(docs/setups.md §5.4). Frankle–Carbin's random control is another paper's protocol, and here "
     "both layers keep training after step 1, outside the GFL analysis, so nothing is expected"
 )
 
@@ -108,7 +108,7 @@ def random_subnetwork_matches_full_network(step_factor: float = 4.0) -> TicketSt
 
 
 def ticket_beats_the_full_network(divisor: float = 4.0) -> TicketStatement:
-    """False variant near the truth (``ours``, issue 15): the ticket's best loss within ``4T``
+    """False variant near the truth (``ours``): the ticket's best loss within ``4T``
     steps is at most ``(L_full + τ)/divisor``.
 
     ``gflcheck mutate`` measured the poster's ticket statement 2.89× loose on the main job's

@@ -1,4 +1,4 @@
-"""Beyond the kernel regime (Shi–Wei–Liang poster, THEORY.md §1.4) as growth statements.
+"""Beyond the kernel regime (Shi–Wei–Liang poster, docs/setups.md §1.4) as growth statements.
 
 On the XOR-like Gaussian mixture the poster claims that fixed-feature methods (random features,
 the NTK-linearised network) need ``Ω(d²)`` features and samples, while gradient feature learning
@@ -279,7 +279,7 @@ class CollapseStatement:
     (``samples`` names that schedule): it *rises* (``rises``: the need grows faster than
     ``d^a``) or does not (the need grows no faster than ``d^a``). This is how a quadratic sample
     need can be seen on a range of ``d`` where lower-order terms bend a fitted slope of the need
-    (FIDELITY.md §1): at ``n ∝ d`` the error rises with ``d``, at ``n ∝ d²`` it does not."""
+    (docs/setups.md §5.1): at ``n ∝ d`` the error rises with ``d``, at ``n ∝ d²`` it does not."""
 
     name: str
     learner: Learner
@@ -513,7 +513,7 @@ def kernel_regime_needs_linear_samples() -> GrowthStatement:
 def zero_error_needs_d_polylog_samples_per_step() -> GrowthStatement:
     """TTM's XOR theorem in its zero-error form (``ours``): zero test error within ``⌈log d⌉``
     steps needs ``Õ(d)`` fresh samples per step (the theorem's batch-size condition carries a
-    polylog factor, FIDELITY.md §2), the polylog made concrete as ``(log d)²``, as for Glasgow's;
+    polylog factor, docs/setups.md §5.2), the polylog made concrete as ``(log d)²``, as for Glasgow's;
     the constant is measured (:mod:`gflcheck.checks.xor_samples_constant`)."""
     return _statement(
         "TTM: zero test error within ⌈log d⌉ steps needs O(d·(log d)²) samples per step",

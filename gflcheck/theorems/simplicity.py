@@ -1,4 +1,4 @@
-"""Simplicity bias (Shi–Wei–Liang poster, THEORY.md §1.4) as sympy statements with provenance.
+"""Simplicity bias (Shi–Wei–Liang poster, docs/setups.md §1.4) as sympy statements with provenance.
 
 "Networks first learn simpler functions, then more complex ones": on a target
 ``f* = α·x₁ + β·x₂x₃`` (a linear part plus an XOR part) over the cube, the linear part's
@@ -72,7 +72,7 @@ def xor_part_first() -> OrderStatement:
 
 
 def linear_part_in_a_third_of_the_time() -> OrderStatement:
-    """False variant near the truth (``ours``, issue 15): ``t_linear ≤ (t_xor − 1)/3``.
+    """False variant near the truth (``ours``): ``t_linear ≤ (t_xor − 1)/3``.
 
     ``gflcheck mutate`` measured the poster's order statement 2.34× loose on the main job's
     setting (``t_xor − 1`` against ``t_linear``) and refuted from ÷ 2.51. A third sits 1.2× past

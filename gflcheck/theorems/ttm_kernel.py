@@ -1,6 +1,6 @@
 """Taheri–Thrampoulidis–Mazumdar (ICLR 2025), kernel regime, against Chen et al. (ICLR 2021).
 
-Table 1 (``seed``), with the ``O(·)`` made explicit by hidden constants (THEORY.md §3):
+Table 1 (``seed``), with the ``O(·)`` made explicit by hidden constants (docs/setups.md §3):
 TTM's test loss ``C₁e^{C₂L}/(γ²n)``; Chen21's ``C₁e^{C₂L}/γ²·√(m/n)``. The explicit forms
 (``secondary``): training loss ``F̂(w_T) ≤ 4ρ*²/(ηT)``; generalisation gap
 ``E[F(w_T) − F̂(w_T)] ≤ 9ρ*²(G₀ + ¼)²/n``, for ``η < 1/(G₀² + ¼)``; the kernel-regime radius
@@ -31,7 +31,7 @@ _RHO = positive("rho", "ρ* of the reference point")
 _ETA = positive("eta", "step size")
 _G0 = non_negative("G0", "Lipschitz constant of the network at initialisation")
 _TABLE_1 = "poster, Table 1"
-_EXPLICIT = "explicit bounds as quoted in THEORY.md §2.1"
+_EXPLICIT = "explicit bounds as quoted in docs/setups.md §2.1"
 
 
 def _symbols(*domains: SymbolDomain):
@@ -51,13 +51,13 @@ def ttm_test_loss() -> Bound:
 
 def ttm_test_loss_calibrated() -> Bound:
     """``C₁e^{C₂L}/(γ²n)`` read with calibrated hidden constants (``ours``: the form is TTM's
-    Table 1, the constants are fitted on declared calibration runs, THEORY.md §3)."""
+    Table 1, the constants are fitted on declared calibration runs, docs/setups.md §3)."""
     C1, C2, L, gamma, n = _symbols(_C1, _C2, _L, _GAMMA, _N)
     return Bound(
         "TTM kernel-regime test loss, calibrated constants",
         C1 * sympy.exp(C2 * L) / (gamma**2 * n),
         [_C1, _C2, _L, _GAMMA, _N],
-        Provenance(TTM_PAPER, _TABLE_1 + ", constants calibrated (THEORY.md §3)", Tag.OURS),
+        Provenance(TTM_PAPER, _TABLE_1 + ", constants calibrated (docs/setups.md §3)", Tag.OURS),
     )
 
 
@@ -121,7 +121,7 @@ def training_loss_bound_squared_rate() -> Bound:
 
 
 def training_loss_bound_constant_one() -> Bound:
-    """False variant near the truth (``ours``, issue 15): ``F̂(w_t) ≤ ρ*²/(ηt)``, the constant 4
+    """False variant near the truth (``ours``): ``F̂(w_t) ≤ ρ*²/(ηt)``, the constant 4
     replaced by 1.
 
     ``gflcheck mutate`` measured TTM's bound 3.4× loose on the exact training losses at every
@@ -137,7 +137,7 @@ def training_loss_bound_constant_one() -> Bound:
 
 
 def generalization_gap_thousandth() -> Bound:
-    """False variant near the measured break point (``ours``, issue 15): the gap bound ÷ 1000,
+    """False variant near the measured break point (``ours``): the gap bound ÷ 1000,
     ``9ρ*²(G₀+¼)²/(1000n)``.
 
     ``gflcheck mutate`` measured TTM's gap bound 262× loose (95% interval of the tightness
