@@ -70,7 +70,7 @@ from gflcheck.cache import cached_run, callable_fingerprint
 from gflcheck.devices import using_device
 from gflcheck.errors import ParameterRangeError, PreconditionError
 from gflcheck.exponents import ExponentFit, Side, identifying_grid
-from gflcheck.profiles import Budget, budget
+from gflcheck.profiles import Budget, budget, profile_loaded
 from gflcheck.random import stream_seed
 from gflcheck.report import format_verdict_details
 from gflcheck.setups import SetUp
@@ -1002,7 +1002,10 @@ class TheoryCheck(Generic[S]):
         ``holds_share`` of them must confirm it (a false variant: every setting refutes it, or
         with a ``detection_rate``, the examples refute it at a rate not significantly below it).
         Assign it to a ``test_…`` name in a test module. An observation has no property: no
-        outcome is expected of it (run it in the main job, or with :meth:`run`)."""
+        outcome is expected of it (run it in the main job, or with :meth:`run`).
+
+        The test carries gflcheck's Hypothesis profile itself (the session's
+        ``--gflcheck-profile``), so it runs the same whether or not its module imports gflcheck."""
         check = self
         if self.observation is not None:
             raise ParameterRangeError(
@@ -1013,13 +1016,6 @@ class TheoryCheck(Generic[S]):
                 f"TheoryCheck {self.name!r}.property()",
             )
 
-        @pytest.mark.gflcheck_property(
-            holds_share=0.0 if self.is_false_variant else self.holds_share,
-            reason=self.holds_share_reason,
-            detection_rate=self.detection_rate,
-            alpha=self.alpha,
-        )
-        @given(setting=self.settings)
         def test(setting: Any, gflcheck_session: Any) -> None:
             __tracebackhide__ = True  # the verdict's report is the message; gflcheck's frame is not
             verdict = gflcheck_session.check(lambda: check.run_with_evidence(setting))
@@ -1030,6 +1026,14 @@ class TheoryCheck(Generic[S]):
             elif check.detection_rate is None:  # else the session tests the rate over examples
                 assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
 
+        with profile_loaded():  # @given takes the current settings when it decorates
+            test = given(setting=self.settings)(test)
+        test = pytest.mark.gflcheck_property(
+            holds_share=0.0 if self.is_false_variant else self.holds_share,
+            reason=self.holds_share_reason,
+            detection_rate=self.detection_rate,
+            alpha=self.alpha,
+        )(test)
         test.__name__ = f"test_{self.name}"
         return test
 

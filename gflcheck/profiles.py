@@ -62,12 +62,20 @@ def _registered() -> Any:
 
 
 _loaded: str | None = None
+_session: str | None = None
+
+
+def use_for_session(name: str | None) -> None:
+    """The profile a pytest session asked for (``--gflcheck-profile``), or ``None`` when the
+    session ends: :meth:`~gflcheck.declare.TheoryCheck.property` applies it to its test."""
+    global _session
+    _session = name
 
 
 def profile_name(requested: str | None = None) -> str:
-    """The profile to use: ``requested``, else the one :func:`load_profile` loaded, else
-    ``$GFLCHECK_PROFILE``, else ``default``."""
-    name = requested or _loaded or os.environ.get(PROFILE_VARIABLE) or "default"
+    """The profile to use: ``requested``, else the one :func:`load_profile` loaded, else the
+    pytest session's, else ``$GFLCHECK_PROFILE``, else ``default``."""
+    name = requested or _loaded or _session or os.environ.get(PROFILE_VARIABLE) or "default"
     if name not in BUDGETS:
         raise ParameterRangeError("profile", name, f"one of {sorted(BUDGETS)}")
     return name

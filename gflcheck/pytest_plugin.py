@@ -46,7 +46,7 @@ from gflcheck.defaults import (
     PROFILE_VARIABLE,
 )
 from gflcheck.errors import ParameterRangeError
-from gflcheck.profiles import profile_loaded, profile_name
+from gflcheck.profiles import profile_loaded, profile_name, use_for_session
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -138,7 +138,12 @@ def pytest_configure(config: pytest.Config) -> None:
         "long it takes",
     )
     config.stash[_PROFILE_KEY] = profile
+    use_for_session(profile)
     _check_baseline_option(config)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    use_for_session(None)
 
 
 def _check_baseline_option(config: pytest.Config) -> None:
@@ -218,7 +223,7 @@ def _threads_for(item: pytest.Item) -> Iterator[None]:
     """``--gflcheck-threads`` torch and BLAS threads, on ``--gflcheck-device``, while a test of a
     gflcheck module runs; other tests keep the process's settings."""
     path = getattr(item, "path", None)
-    if path is None or not uses_gflcheck(path):
+    if not _uses_session(item) and (path is None or not uses_gflcheck(path)):
         yield
         return
     # only here: a run without gflcheck tests never loads torch

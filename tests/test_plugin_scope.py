@@ -1,4 +1,4 @@
-"""The pytest plugin touches only tests that use gflcheck (issue 16): Hypothesis profiles, torch
+"""The pytest plugin touches only tests that use gflcheck: Hypothesis profiles, torch
 threads and the run cache apply to modules that import gflcheck; any other test in the same venv
 runs exactly as it would without gflcheck installed."""
 
@@ -110,3 +110,55 @@ def test_a_slow_check_is_skipped_with_its_cost_unless_asked_for(pytester):
     skipped.stdout.fnmatch_lines(["*slow (an hour): run on request with --gflcheck-run-slow*"])
     asked = pytester.runpytest("-p", "no:cacheprovider", "--gflcheck-run-slow")
     asked.assert_outcomes(passed=2)
+
+
+USER_CHECKS = """
+from dataclasses import dataclass
+
+import torch
+from hypothesis import strategies as st
+
+from gflcheck import Bound, Measurement, Provenance, Tag, TheoryCheck, positive_integer, unit_interval
+
+
+@dataclass(frozen=True)
+class Coins:
+    n: int
+    seed: int
+
+
+def deviation(setting, seeds):
+    rows = [torch.rand(setting.n, generator=torch.Generator().manual_seed(s)) for s in seeds]
+    return Measurement((torch.stack(rows).double().mean(1) - 0.5).abs().numpy())
+
+
+chebyshev = TheoryCheck(
+    name="chebyshev",
+    bound=Bound(
+        "Chebyshev width",
+        "sqrt(1/(12*n*delta))",
+        [positive_integer("n"), unit_interval("delta")],
+        Provenance("Chebyshev 1867", "the inequality", Tag.SECONDARY),
+    ),
+    settings=st.builds(Coins, st.integers(50, 200), st.integers(0, 2**16)),
+    bound_values=lambda s: {"n": s.n, "delta": 0.25},
+    measure=deviation,
+    delta=0.25,
+    seeds=60,
+)
+"""
+
+USER_TESTS = """
+from mychecks import chebyshev
+
+test_chebyshev = chebyshev.property()
+"""
+
+
+def test_a_users_property_runs_when_its_test_file_imports_only_the_users_checks(pytester):
+    """``.property()`` carries gflcheck's Hypothesis settings itself: a test file that imports
+    only the user's own check module (never gflcheck) runs under them, fixtures and all."""
+    pytester.makepyfile(mychecks=USER_CHECKS, test_mine=USER_TESTS)
+    pytester.syspathinsert()
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
