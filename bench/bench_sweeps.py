@@ -1,7 +1,7 @@
 """Benchmark: the per-seed walk of the separation sweeps against walking every seed up the grid.
 
 A size need (the least grid size at which a seed's error is at most the target) is found by
-:func:`gflcheck.statement_kinds.walk_needs`, which measures at each grid size only the
+:func:`gflcheck.core.statement_kinds.walk_needs`, which measures at each grid size only the
 seeds that have not yet got there. The grid walk it replaced measured every seed at every size up
 to the last seed's need. Both give the same needs (a seed's error does not depend on the seeds
 measured with it); this prints the needs of both, whether they are identical, and the speed-up.
@@ -26,21 +26,21 @@ import time
 import numpy as np
 import torch
 
-from gflcheck.cache import use_cache
-from gflcheck.checks.parity_separation import (
+from gflcheck.claims.parity_separation import (
     ParitySeparationConfig,
     ParitySeparationSetting,
     _seed_batches,
     learner_population_errors,
 )
-from gflcheck.checks.sgd_cube_xor import CubeXorConfig, CubeXorSetting, sgd_test_errors
-from gflcheck.random import stream_seed
-from gflcheck.statement_kinds import NeedWalk, walk_needs
+from gflcheck.claims.sgd_cube_xor import CubeXorConfig, CubeXorSetting, sgd_test_errors
+from gflcheck.core.statement_kinds import NeedWalk, walk_needs
+from gflcheck.runtime.cache import use_cache
+from gflcheck.runtime.random import stream_seed
 from gflcheck.theorems.separation import Learner
 
 
 def per_seed_walk(values, grid, errors_at, target_error, seeds):
-    """The suite's walk (:func:`gflcheck.statement_kinds.walk_needs`), needs per value."""
+    """The suite's walk (:func:`gflcheck.core.statement_kinds.walk_needs`), needs per value."""
     walk = NeedWalk(
         lambda setting, value: grid(value),
         lambda setting, value, size, walking: errors_at(value, size, walking),

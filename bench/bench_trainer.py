@@ -27,10 +27,10 @@ from dataclasses import replace
 import torch
 from torch import nn
 
-from gflcheck import training
-from gflcheck.distributions import xor_mixture
-from gflcheck.random import torch_generator
-from gflcheck.training import PresampledBatches, gaussian_mixture_recipe, train_algorithm_1
+from gflcheck.models import training
+from gflcheck.models.distributions import xor_mixture
+from gflcheck.models.training import PresampledBatches, gaussian_mixture_recipe, train_algorithm_1
+from gflcheck.runtime.random import torch_generator
 
 
 def best_of(repeats: int, function) -> float:

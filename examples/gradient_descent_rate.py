@@ -17,7 +17,7 @@ import torch
 from hypothesis import strategies as st
 
 from gflcheck import Bound, Measurement, Provenance, StatementKind, Tag, TheoryCheck, positive
-from gflcheck.random import torch_generator
+from gflcheck.runtime.random import torch_generator
 
 SOURCE = Provenance("Nesterov, Introductory Lectures (2004)", "Cor. 2.1.2", Tag.SECONDARY)
 

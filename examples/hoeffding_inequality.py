@@ -23,7 +23,7 @@ from gflcheck import (
     positive_integer,
     unit_interval,
 )
-from gflcheck.random import torch_generator
+from gflcheck.runtime.random import torch_generator
 
 SYMBOLS = [positive_integer("n"), unit_interval("delta")]
 SOURCE = Provenance("Hoeffding, JASA 58 (1963)", "Theorem 2", Tag.SECONDARY)

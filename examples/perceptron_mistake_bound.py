@@ -26,8 +26,8 @@ from gflcheck import (
     TheoryCheck,
     positive,
 )
-from gflcheck.distributions import MarginSphere
-from gflcheck.random import torch_generator
+from gflcheck.models.distributions import MarginSphere
+from gflcheck.runtime.random import torch_generator
 
 PAPER = "Novikoff. On convergence proofs on perceptrons. Symp. Math. Theory of Automata, 1962"
 

@@ -16,7 +16,7 @@ import torch
 from hypothesis import strategies as st
 
 from gflcheck import Bound, Provenance, Tag, hitting_time_check, non_negative, positive
-from gflcheck.random import torch_generator
+from gflcheck.runtime.random import torch_generator
 
 SOURCE = Provenance("gradient descent on a quadratic", "(1 − ηλ)^t per eigendirection", Tag.OURS)
 SYMBOLS = [non_negative("t_bottom"), positive("kappa")]

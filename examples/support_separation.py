@@ -15,7 +15,7 @@ import torch
 from hypothesis import strategies as st
 
 from gflcheck import Bound, Provenance, Tag, hidden_constant, positive, separation_check
-from gflcheck.random import torch_generator
+from gflcheck.runtime.random import torch_generator
 
 SOURCE = Provenance("estimating a sparse mean", "E‖x̄ − μ‖² = d/n", Tag.OURS)
 

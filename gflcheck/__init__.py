@@ -10,8 +10,17 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from gflcheck.runtime.defaults import VERSION
+
 if TYPE_CHECKING:
-    from gflcheck.bounds import (
+    from gflcheck.claims.theorem_3_12 import (
+        MixtureSetting,
+        Theorem312Config,
+        check_theorem_3_12,
+        theorem_3_12_check,
+        theorem_3_12_error_check,
+    )
+    from gflcheck.core.bounds import (
         Bound,
         Monotonicity,
         SymbolDomain,
@@ -21,25 +30,10 @@ if TYPE_CHECKING:
         positive_integer,
         unit_interval,
     )
-    from gflcheck.checks.theorem_3_12 import (
-        MixtureSetting,
-        Theorem312Config,
-        check_theorem_3_12,
-        theorem_3_12_check,
-        theorem_3_12_error_check,
-    )
-    from gflcheck.declare import Measurement, Precondition, Rival, StatementKind, TheoryCheck
-    from gflcheck.errors import (
-        BudgetExceededError,
-        GflcheckError,
-        ParameterRangeError,
-        PreconditionError,
-        SettingRejectedError,
-        UnknownSymbolError,
-    )
-    from gflcheck.provenance import Provenance, Tag
-    from gflcheck.setups import SetUp
-    from gflcheck.statement_kinds import (
+    from gflcheck.core.declare import Measurement, Precondition, Rival, StatementKind, TheoryCheck
+    from gflcheck.core.provenance import Provenance, Tag
+    from gflcheck.core.setups import SetUp
+    from gflcheck.core.statement_kinds import (
         HittingTimes,
         NeedWalk,
         hitting_time_check,
@@ -47,7 +41,7 @@ if TYPE_CHECKING:
         rate_check,
         separation_check,
     )
-    from gflcheck.verdicts import (
+    from gflcheck.core.verdicts import (
         FAMILY_ALPHA,
         VIOLATION_ALPHA,
         BinomialDecision,
@@ -56,48 +50,56 @@ if TYPE_CHECKING:
         Verdict,
         decide_violation_rate,
     )
+    from gflcheck.runtime.errors import (
+        BudgetExceededError,
+        GflcheckError,
+        ParameterRangeError,
+        PreconditionError,
+        SettingRejectedError,
+        UnknownSymbolError,
+    )
 
 _EXPORTS = {
-    "BinomialDecision": "gflcheck.verdicts",
-    "Bound": "gflcheck.bounds",
-    "BudgetExceededError": "gflcheck.errors",
-    "FAMILY_ALPHA": "gflcheck.verdicts",
-    "GflcheckError": "gflcheck.errors",
-    "HittingTimes": "gflcheck.statement_kinds",
-    "Measurement": "gflcheck.declare",
-    "MixtureSetting": "gflcheck.checks.theorem_3_12",
-    "Monotonicity": "gflcheck.bounds",
-    "NeedWalk": "gflcheck.statement_kinds",
-    "Outcome": "gflcheck.verdicts",
-    "ParameterRangeError": "gflcheck.errors",
-    "Precondition": "gflcheck.declare",
-    "PreconditionError": "gflcheck.errors",
-    "Provenance": "gflcheck.provenance",
-    "Rival": "gflcheck.declare",
-    "SetUp": "gflcheck.setups",
-    "QuantifierInstantiation": "gflcheck.verdicts",
-    "SettingRejectedError": "gflcheck.errors",
-    "StatementKind": "gflcheck.declare",
-    "SymbolDomain": "gflcheck.bounds",
-    "Tag": "gflcheck.provenance",
-    "Theorem312Config": "gflcheck.checks.theorem_3_12",
-    "TheoryCheck": "gflcheck.declare",
-    "UnknownSymbolError": "gflcheck.errors",
-    "VIOLATION_ALPHA": "gflcheck.verdicts",
-    "Verdict": "gflcheck.verdicts",
-    "check_theorem_3_12": "gflcheck.checks.theorem_3_12",
-    "decide_violation_rate": "gflcheck.verdicts",
-    "hidden_constant": "gflcheck.bounds",
-    "hitting_time_check": "gflcheck.statement_kinds",
-    "need_check": "gflcheck.statement_kinds",
-    "non_negative": "gflcheck.bounds",
-    "positive": "gflcheck.bounds",
-    "positive_integer": "gflcheck.bounds",
-    "rate_check": "gflcheck.statement_kinds",
-    "separation_check": "gflcheck.statement_kinds",
-    "theorem_3_12_check": "gflcheck.checks.theorem_3_12",
-    "theorem_3_12_error_check": "gflcheck.checks.theorem_3_12",
-    "unit_interval": "gflcheck.bounds",
+    "BinomialDecision": "gflcheck.core.verdicts",
+    "Bound": "gflcheck.core.bounds",
+    "BudgetExceededError": "gflcheck.runtime.errors",
+    "FAMILY_ALPHA": "gflcheck.core.verdicts",
+    "GflcheckError": "gflcheck.runtime.errors",
+    "HittingTimes": "gflcheck.core.statement_kinds",
+    "Measurement": "gflcheck.core.declare",
+    "MixtureSetting": "gflcheck.claims.theorem_3_12",
+    "Monotonicity": "gflcheck.core.bounds",
+    "NeedWalk": "gflcheck.core.statement_kinds",
+    "Outcome": "gflcheck.core.verdicts",
+    "ParameterRangeError": "gflcheck.runtime.errors",
+    "Precondition": "gflcheck.core.declare",
+    "PreconditionError": "gflcheck.runtime.errors",
+    "Provenance": "gflcheck.core.provenance",
+    "Rival": "gflcheck.core.declare",
+    "SetUp": "gflcheck.core.setups",
+    "QuantifierInstantiation": "gflcheck.core.verdicts",
+    "SettingRejectedError": "gflcheck.runtime.errors",
+    "StatementKind": "gflcheck.core.declare",
+    "SymbolDomain": "gflcheck.core.bounds",
+    "Tag": "gflcheck.core.provenance",
+    "Theorem312Config": "gflcheck.claims.theorem_3_12",
+    "TheoryCheck": "gflcheck.core.declare",
+    "UnknownSymbolError": "gflcheck.runtime.errors",
+    "VIOLATION_ALPHA": "gflcheck.core.verdicts",
+    "Verdict": "gflcheck.core.verdicts",
+    "check_theorem_3_12": "gflcheck.claims.theorem_3_12",
+    "decide_violation_rate": "gflcheck.core.verdicts",
+    "hidden_constant": "gflcheck.core.bounds",
+    "hitting_time_check": "gflcheck.core.statement_kinds",
+    "need_check": "gflcheck.core.statement_kinds",
+    "non_negative": "gflcheck.core.bounds",
+    "positive": "gflcheck.core.bounds",
+    "positive_integer": "gflcheck.core.bounds",
+    "rate_check": "gflcheck.core.statement_kinds",
+    "separation_check": "gflcheck.core.statement_kinds",
+    "theorem_3_12_check": "gflcheck.claims.theorem_3_12",
+    "theorem_3_12_error_check": "gflcheck.claims.theorem_3_12",
+    "unit_interval": "gflcheck.core.bounds",
 }
 """Each public name and the module that defines it, imported on first use (PEP 562): importing
 ``gflcheck`` (as pytest does for the plugin) does not load torch, sympy or the checks."""
@@ -144,7 +146,13 @@ __all__ = [
     "theorem_3_12_error_check",
     "unit_interval",
 ]
-__version__ = "0.1.0"
+__version__ = VERSION
+
+if sorted(__all__) != sorted(_EXPORTS):  # as Hypothesis checks its own face at import
+    raise ImportError(
+        "gflcheck's __all__ and its lazy exports differ: "
+        f"{sorted(set(__all__) ^ set(_EXPORTS))}; list each public name in both"
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -18,21 +18,20 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from gflcheck.bounds import Bound
-from gflcheck.checks.kernel_rates import (
+from gflcheck.claims.kernel_rates import (
     KernelSweep,
     SweepPoint,
     kernel_rate_check,
     samples_grid,
     sweep,
 )
-from gflcheck.checks.kernel_regime import (
+from gflcheck.claims.kernel_regime import (
     KernelConfig,
     KernelSetting,
     check_generalization_gap,
     check_training_loss_bound,
 )
-from gflcheck.checks.kernel_separation import (
+from gflcheck.claims.kernel_separation import (
     HIGH_SNR,
     LOW_SNR,
     QUARTER_SNR,
@@ -41,13 +40,13 @@ from gflcheck.checks.kernel_separation import (
     paired_gap_check,
     sample_need_check,
 )
-from gflcheck.checks.kernel_width import RADIUS_CONSTANT, RADIUS_TEST_SIZE, STEP_FRACTION
-from gflcheck.checks.lottery_tickets import LotterySetting, check_lottery_ticket
-from gflcheck.checks.parity_separation import ParitySeparationSetting, size_need_check
-from gflcheck.checks.parity_separation import paired_gap_check as parity_paired_gap_check
-from gflcheck.checks.sgd_cube_xor import CubeXorSetting, sgd_need_check
-from gflcheck.checks.simplicity_bias import SimplicitySetting, simplicity_bias_check
-from gflcheck.checks.theorem_3_12 import (
+from gflcheck.claims.kernel_width import RADIUS_CONSTANT, RADIUS_TEST_SIZE, STEP_FRACTION
+from gflcheck.claims.lottery_tickets import LotterySetting, check_lottery_ticket
+from gflcheck.claims.parity_separation import ParitySeparationSetting, size_need_check
+from gflcheck.claims.parity_separation import paired_gap_check as parity_paired_gap_check
+from gflcheck.claims.sgd_cube_xor import CubeXorSetting, sgd_need_check
+from gflcheck.claims.simplicity_bias import SimplicitySetting, simplicity_bias_check
+from gflcheck.claims.theorem_3_12 import (
     GflSetting,
     LinearSetting,
     MixtureSetting,
@@ -57,18 +56,20 @@ from gflcheck.checks.theorem_3_12 import (
     check_theorem_3_12,
     theorem_3_12_error_check,
 )
-from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
-from gflcheck.checks.xor_figure_1 import (
+from gflcheck.claims.xor_feature_learning import XorSetting, check_xor_feature_learning
+from gflcheck.claims.xor_figure_1 import (
     NEAR_VARIANT_DIVISOR,
     Figure1Reading,
     figure_1_below_the_target,
     figure_1_check,
 )
-from gflcheck.checks.xor_samples_constant import SamplesConstantSetting, least_batch_check
-from gflcheck.checks.xor_table_2 import IN_ALL, Table2Setting, table_2_need_check
-from gflcheck.declare import CatalogueEntry, Rival, TheoryCheck
-from gflcheck.profiles import Budget
-from gflcheck.statement_kinds import WalkedNeeds
+from gflcheck.claims.xor_samples_constant import SamplesConstantSetting, least_batch_check
+from gflcheck.claims.xor_table_2 import IN_ALL, Table2Setting, table_2_need_check
+from gflcheck.core.bounds import Bound
+from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
+from gflcheck.core.statement_kinds import WalkedNeeds
+from gflcheck.core.verdicts import Outcome, Verdict
+from gflcheck.runtime.profiles import Budget
 from gflcheck.theorems.gfl import (
     Statement,
     opt_dropped,
@@ -124,11 +125,10 @@ from gflcheck.theorems.ttm_kernel import (
     training_loss_bound_squared_rate,
     ttm_test_loss,
 )
-from gflcheck.verdicts import Outcome, Verdict
 
 
 # The entries' check functions are module-level functions and partials, so that entries pickle
-# (to run on another process or machine: gflcheck.executors).
+# (to run on another process or machine: gflcheck.runtime.executors).
 def _run_theorem_3_12(
     statement: Callable[[], Statement], setting: GflSetting, limits: Budget
 ) -> tuple[Verdict, Any]:
@@ -240,7 +240,7 @@ _NETWORK_FAILS = (
 
 RATE_SHARE = 0.001
 """The declared share of the family-wise α of each rate, need and separation decision of the
-main job (the grid kinds), below the default :data:`~gflcheck.verdicts.VIOLATION_ALPHA`, so that
+main job (the grid kinds), below the default :data:`~gflcheck.core.verdicts.VIOLATION_ALPHA`, so that
 the main job's 39 decisions on true statements fit α = 0.05 by the union bound."""
 
 

@@ -11,16 +11,16 @@ import math
 
 from hypothesis import strategies as st
 
-from gflcheck.checks.lottery_tickets import LotterySetting
-from gflcheck.checks.simplicity_bias import SimplicitySetting
-from gflcheck.checks.theorem_3_12 import (
+from gflcheck.claims.lottery_tickets import LotterySetting
+from gflcheck.claims.simplicity_bias import SimplicitySetting
+from gflcheck.claims.theorem_3_12 import (
     FAMILIES,
     LinearSetting,
     MixtureSetting,
     MultipleIndexSetting,
     ParitySetting,
 )
-from gflcheck.checks.xor_feature_learning import XorSetting
+from gflcheck.claims.xor_feature_learning import XorSetting
 
 _MAX_DIMENSION = 12
 

@@ -10,12 +10,12 @@ import dataclasses
 
 from hypothesis import strategies as st
 
-from gflcheck.checks.lottery_tickets import LotteryConfig, lottery_ticket_check
-from gflcheck.checks.simplicity_bias import SimplicityConfig, simplicity_bias_check
-from gflcheck.checks.theorem_3_12 import Theorem312Config, theorem_3_12_check
-from gflcheck.checks.xor_feature_learning import XorConfig, xor_check
-from gflcheck.checks.xor_figure_1 import Figure1Config, Figure1Reading, figure_1_check
-from gflcheck.profiles import budget
+from gflcheck.claims.lottery_tickets import LotteryConfig, lottery_ticket_check
+from gflcheck.claims.simplicity_bias import SimplicityConfig, simplicity_bias_check
+from gflcheck.claims.theorem_3_12 import Theorem312Config, theorem_3_12_check
+from gflcheck.claims.xor_feature_learning import XorConfig, xor_check
+from gflcheck.claims.xor_figure_1 import Figure1Config, Figure1Reading, figure_1_check
+from gflcheck.runtime.profiles import budget
 from gflcheck.strategies import (
     lottery_settings,
     separated_mixture_settings,

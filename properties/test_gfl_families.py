@@ -15,9 +15,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gflcheck.checks.theorem_3_12 import Theorem312Config, check_theorem_3_12
-from gflcheck.profiles import budget
-from gflcheck.report import format_verdict_details
+from gflcheck.claims.theorem_3_12 import Theorem312Config, check_theorem_3_12
+from gflcheck.core.verdict_text import format_verdict_details
+from gflcheck.core.verdicts import Outcome
+from gflcheck.runtime.profiles import budget
 from gflcheck.strategies import (
     linear_settings,
     log_uniform,
@@ -25,7 +26,6 @@ from gflcheck.strategies import (
     parity_settings,
 )
 from gflcheck.theorems.gfl import single_step, single_step_without_feature_term
-from gflcheck.verdicts import Outcome
 
 
 def config() -> Theorem312Config:

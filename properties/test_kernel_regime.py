@@ -7,7 +7,7 @@ calibrated hidden constants predict new settings, and hold at every width with e
 margin γ(m); (d) the kernel regime's radius condition ‖W_T − W₀‖ ≤ m^{C/L} is met as m grows,
 and fails for narrow networks; (e) false variants (1/T², no gap) are refuted; the constant 1
 instead of 4, near the measured break point, at a declared rate. The rates are judged at the
-level of their sweep's grid (gflcheck.statement_kinds.rate_check). TTM's bound has no m and is
+level of their sweep's grid (gflcheck.core.statement_kinds.rate_check). TTM's bound has no m and is
 an upper bound: it does not say that the loss stays flat in m, so that is not checked.
 """
 
@@ -20,22 +20,22 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from gflcheck import catalogue
-from gflcheck.checks import kernel_width
-from gflcheck.checks.kernel_regime import (
+from gflcheck.claims import kernel_width
+from gflcheck.claims.kernel_regime import (
     KernelConfig,
     KernelSetting,
     check_generalization_gap,
     check_training_loss_bound,
 )
-from gflcheck.checks.kernel_width import kernel_radius_check
-from gflcheck.distributions.margin_sphere import FAMILIES
-from gflcheck.report import format_verdict_details
+from gflcheck.claims.kernel_width import kernel_radius_check
+from gflcheck.core.verdict_text import format_verdict_details
+from gflcheck.core.verdicts import Outcome
+from gflcheck.models.distributions.margin_sphere import FAMILIES
 from gflcheck.theorems.ttm_kernel import (
     no_generalization_gap,
     training_loss_bound_constant_one,
     training_loss_bound_squared_rate,
 )
-from gflcheck.verdicts import Outcome
 
 
 def kernel_settings(
@@ -88,7 +88,7 @@ def test_training_loss_bound_with_one_over_t_squared_is_refuted(setting, gflchec
 
 # (c) The rate in n, and (d) the radius in m: one declared sweep each (gflcheck.catalogue; not
 # generated: each point trains several networks), judged at the level of the grid
-# (gflcheck.statement_kinds.rate_check).
+# (gflcheck.core.statement_kinds.rate_check).
 
 
 @pytest.mark.expensive
@@ -173,7 +173,7 @@ def test_test_loss_grows_slower_than_chen21_in_m(gflcheck_session):
 @pytest.fixture(scope="module")
 def calibrated_constants():
     """docs/setups.md §3: C₁, C₂ of C₁e^{C₂L}/(γ²n) fitted on the declared calibration runs
-    (:func:`gflcheck.checks.kernel_width.calibration_settings`)."""
+    (:func:`gflcheck.claims.kernel_width.calibration_settings`)."""
     return kernel_width.calibrated_constants()
 
 

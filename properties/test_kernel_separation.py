@@ -29,7 +29,7 @@ from __future__ import annotations
 import pytest
 
 from gflcheck import catalogue
-from gflcheck.declare import entries_property
+from gflcheck.core.declare import entries_property
 
 pytestmark = pytest.mark.expensive
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
-from gflcheck.checks.lottery_tickets import LotteryConfig, check_lottery_ticket
-from gflcheck.report import format_verdict_details
+from gflcheck.claims.lottery_tickets import LotteryConfig, check_lottery_ticket
+from gflcheck.core.verdict_text import format_verdict_details
+from gflcheck.core.verdicts import Outcome
 from gflcheck.strategies import lottery_settings
 from gflcheck.theorems.lottery import ticket_matches_in_few_steps
-from gflcheck.verdicts import Outcome
 
 pytestmark = pytest.mark.expensive
 CONFIG = LotteryConfig(power=None)  # seeds planned to confirm: strategies.PROPERTY_SEEDS_REASON

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from gflcheck.checks.simplicity_bias import SimplicityConfig, simplicity_bias_check
-from gflcheck.report import format_verdict_details
+from gflcheck.claims.simplicity_bias import SimplicityConfig, simplicity_bias_check
+from gflcheck.core.verdict_text import format_verdict_details
+from gflcheck.core.verdicts import Outcome
 from gflcheck.strategies import simplicity_settings
 from gflcheck.theorems.simplicity import xor_part_first
-from gflcheck.verdicts import Outcome
 
 CONFIG = SimplicityConfig(power=None)  # seeds planned to confirm: strategies.PROPERTY_SEEDS_REASON
 

@@ -11,12 +11,12 @@ import dataclasses
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gflcheck.checks.theorem_3_12 import Theorem312Config, check_theorem_3_12
-from gflcheck.profiles import budget
-from gflcheck.report import format_verdict_details
+from gflcheck.claims.theorem_3_12 import Theorem312Config, check_theorem_3_12
+from gflcheck.core.verdict_text import format_verdict_details
+from gflcheck.core.verdicts import Outcome
+from gflcheck.runtime.profiles import budget
 from gflcheck.strategies import log_uniform, mixture_settings, separated_mixture_settings
 from gflcheck.theorems.gfl import opt_dropped, single_step
-from gflcheck.verdicts import Outcome
 
 
 def config() -> Theorem312Config:

@@ -13,18 +13,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gflcheck import catalogue
-from gflcheck.checks.xor_feature_learning import (
+from gflcheck.claims.xor_feature_learning import (
     XorConfig,
     check_xor_feature_learning,
     steps_growth_check,
 )
-from gflcheck.checks.xor_figure_1 import Figure1Config, Figure1Reading, figure_1_check
-from gflcheck.declare import entries_property
-from gflcheck.profiles import budget
-from gflcheck.report import format_verdict_details
+from gflcheck.claims.xor_figure_1 import Figure1Config, Figure1Reading, figure_1_check
+from gflcheck.core.declare import entries_property
+from gflcheck.core.verdict_text import format_verdict_details
+from gflcheck.core.verdicts import Outcome
+from gflcheck.runtime.profiles import budget
 from gflcheck.strategies import xor_settings
 from gflcheck.theorems.ttm import log_log_iterations, sqrt_d_samples
-from gflcheck.verdicts import Outcome
 
 CONFIG = XorConfig(power=None)  # seeds planned to confirm: strategies.PROPERTY_SEEDS_REASON
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from gflcheck.distributions import xor_mixture
-from gflcheck.random import torch_generator
-from gflcheck.training import gaussian_mixture_recipe
+from gflcheck.models.distributions import xor_mixture
+from gflcheck.models.training import gaussian_mixture_recipe
+from gflcheck.runtime.random import torch_generator
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,9 @@ import json
 import numpy as np
 import pytest
 
-from gflcheck import baselines
+from gflcheck.core.verdicts import SeedStates, Verdict, decide_violation_rate
+from gflcheck.surface import baselines
 from gflcheck.theorems.gfl import theorem_3_12_bound
-from gflcheck.verdicts import SeedStates, Verdict, decide_violation_rate
 
 pytest_plugins = ["pytester"]
 
@@ -134,7 +134,7 @@ def test_a_missing_entry_fails_and_records_merge_per_scope(tmp_path):
 def test_prune_removes_only_retired_scopes_and_a_cli_record_can_prune(tmp_path, capsys):
     """A check that left the catalogue kept its baseline entry for ever (recording replaces
     only the scopes a run produces); ``record --prune`` removes it, and nothing else."""
-    from gflcheck.cli import main
+    from gflcheck.surface.cli import main
 
     path = tmp_path / "baseline.json"
     baselines.record(
@@ -204,7 +204,7 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
 SUPPORT_IMPORTS = """
 import numpy as np
 from gflcheck.theorems.gfl import theorem_3_12_bound
-from gflcheck.verdicts import SeedStates, Verdict, decide_violation_rate
+from gflcheck.core.verdicts import SeedStates, Verdict, decide_violation_rate
 
 """
 
@@ -241,7 +241,7 @@ def test_plugin_records_compares_and_fails_on_regression(pytester):
 
 
 def test_cli_baseline_record_and_compare(tmp_path, capsys):
-    from gflcheck.cli import main
+    from gflcheck.surface.cli import main
 
     path = tmp_path / "b.json"
     assert main(["baseline", "record", "-k", "gfl/two-cluster", "--file", str(path)]) == 0
@@ -260,7 +260,7 @@ def test_cli_baseline_record_and_compare(tmp_path, capsys):
 XDIST_PROPERTY = """
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
+from gflcheck.claims.xor_feature_learning import XorSetting, check_xor_feature_learning
 
 @settings(max_examples=4, derandomize=True, deadline=None, database=None)
 @given(dimension=st.integers(4, 8), seed=st.integers(0, 1000))
@@ -309,8 +309,8 @@ def test_a_changed_hidden_constant_fails_the_command_comparison(tmp_path, monkey
     declared setting, so the changed verdict is compared, not skipped as new."""
     from dataclasses import replace
 
-    from gflcheck import cli
-    from gflcheck.checks.theorem_3_12 import Theorem312Config
+    from gflcheck.claims.theorem_3_12 import Theorem312Config
+    from gflcheck.surface import cli
 
     path = tmp_path / "b.json"
     arguments = ["-k", "gfl/linear", "--file", str(path), "--cache-dir", str(tmp_path / "c")]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import sympy
 
-from gflcheck.bounds import (
+from gflcheck.core.bounds import (
     Bound,
     Monotonicity,
     hidden_constant,
@@ -14,8 +14,8 @@ from gflcheck.bounds import (
     positive_integer,
     unit_interval,
 )
-from gflcheck.errors import ParameterRangeError, UnknownSymbolError
-from gflcheck.provenance import Provenance, Tag
+from gflcheck.core.provenance import Provenance, Tag
+from gflcheck.runtime.errors import ParameterRangeError, UnknownSymbolError
 from gflcheck.theorems.gfl import theorem_3_12_bound, width_requirement
 
 PROVENANCE = Provenance("test paper", "Eq. 1", Tag.OURS)

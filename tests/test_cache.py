@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from gflcheck import cache
-from gflcheck.cache import CacheError, CacheKeyError, RunCache, cached_run, use_cache
-from gflcheck.errors import BudgetExceededError
+from gflcheck.runtime import cache
+from gflcheck.runtime.cache import CacheError, CacheKeyError, RunCache, cached_run, use_cache
+from gflcheck.runtime.errors import BudgetExceededError
 from gflcheck.theorems.gfl import theorem_3_12_bound
 
 pytest_plugins = ["pytester"]
@@ -176,8 +176,8 @@ def test_unit_tests_run_without_the_cache():
 
 
 CACHED_PROPERTY = """
-from gflcheck.cache import active_cache
-from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
+from gflcheck.runtime.cache import active_cache
+from gflcheck.claims.xor_feature_learning import XorSetting, check_xor_feature_learning
 
 def test_xor(gflcheck_session):
     assert active_cache() is not None
@@ -202,9 +202,9 @@ def test_a_second_property_run_hits_the_cache(pytester):
 def test_a_property_replays_what_the_command_computed(pytester, monkeypatch):
     """``gflcheck check`` runs torch on one thread, as the plugin does, so the same check in a
     property is a cache hit whatever thread count the process had; ``--threads 0`` is refused."""
-    from gflcheck import cli
     from gflcheck.catalogue import CatalogueEntry
-    from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
+    from gflcheck.claims.xor_feature_learning import XorSetting, check_xor_feature_learning
+    from gflcheck.surface import cli
 
     entry = CatalogueEntry(
         "xor", "", XorSetting(6, 0.3, 1), lambda s, limits: check_xor_feature_learning(s)
@@ -234,7 +234,7 @@ def test_checks_in_parallel_give_the_serial_table(tmp_path):
     runs = {}
     for label, jobs in (("serial", "1"), ("parallel", "2")):
         cache_directory = str(tmp_path / label)
-        command = ["-m", "gflcheck.cli", "check", "-k", "ttm-xor/d=", "-j", jobs]
+        command = ["-m", "gflcheck.surface.cli", "check", "-k", "ttm-xor/d=", "-j", jobs]
         runs[label] = subprocess.run(
             [sys.executable, *command, "--cache-dir", cache_directory],
             capture_output=True,
@@ -254,8 +254,8 @@ def test_sweeps_and_long_entries_start_first_in_catalogue_order():
     """``-j``'s queue: an entry that takes minutes started last ran alone at the end (the lottery
     ticket's 72 s); sweeps and ``long_running`` entries go first, each group in its own order."""
     from gflcheck.catalogue import DEFAULT_CHECKS
-    from gflcheck.cli import start_order
-    from gflcheck.declare import CatalogueEntry
+    from gflcheck.core.declare import CatalogueEntry
+    from gflcheck.surface.cli import start_order
 
     def entry(name: str, **kind: bool) -> CatalogueEntry:
         return CatalogueEntry(name, "", None, lambda setting, limits: None, **kind)
@@ -267,7 +267,7 @@ def test_sweeps_and_long_entries_start_first_in_catalogue_order():
 
 
 def test_cache_command_reports_and_clears(tmp_path, capsys):
-    from gflcheck.cli import main
+    from gflcheck.surface.cli import main
 
     with use_cache(RunCache(tmp_path)):
         noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
@@ -292,7 +292,7 @@ def test_clear_leaves_every_file_gflcheck_did_not_write(tmp_path):
 
 def test_a_directory_that_is_not_a_run_cache_is_refused_and_left_alone(tmp_path, capsys):
     """``GFLCHECK_CACHE_DIR=.`` in a project: neither used nor cleared."""
-    from gflcheck.cli import main
+    from gflcheck.surface.cli import main
 
     (tmp_path / "notes.txt").write_text("mine")
     run_cache = RunCache(tmp_path)
@@ -335,7 +335,7 @@ def test_entries_keep_the_umask_mode(tmp_path):
 
 
 def test_the_command_states_its_exit_codes_and_version(capsys):
-    from gflcheck.cli import main
+    from gflcheck.surface.cli import main
 
     with pytest.raises(SystemExit) as raised:
         main(["--help"])
@@ -348,7 +348,7 @@ def test_the_command_states_its_exit_codes_and_version(capsys):
 
 
 def test_a_selection_that_matches_no_check_is_a_usage_error(capsys):
-    from gflcheck.cli import main
+    from gflcheck.surface.cli import main
 
     assert main(["check", "--list", "-k", "nosuch"]) == 2
     assert "matches no check" in capsys.readouterr().err
@@ -356,7 +356,7 @@ def test_a_selection_that_matches_no_check_is_a_usage_error(capsys):
 
 def test_a_selection_with_a_wildcard_is_a_shell_style_pattern(capsys):
     """`-k` takes glob patterns, not only plain substrings."""
-    from gflcheck.cli import main
+    from gflcheck.surface.cli import main
 
     assert main(["check", "--list", "-k", "*/0-1-error"]) == 0
     listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
@@ -378,7 +378,7 @@ def test_a_selection_with_a_wildcard_is_a_shell_style_pattern(capsys):
     ],
 )
 def test_usage_errors_are_found_before_any_work(tmp_path, monkeypatch, capsys, arguments):
-    from gflcheck import cli
+    from gflcheck.surface import cli
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "FILE").write_text("mine")
@@ -387,7 +387,7 @@ def test_usage_errors_are_found_before_any_work(tmp_path, monkeypatch, capsys, a
         raise AssertionError("work started before the arguments were checked")
 
     monkeypatch.setattr(cli, "_run_default_checks", no_work)
-    monkeypatch.setattr("gflcheck.figures.xor_figure_1_rows", no_work)
+    monkeypatch.setattr("gflcheck.surface.figures.xor_figure_1_rows", no_work)
     assert (
         cli.main(
             [*arguments, "--cache-dir", str(tmp_path / "c")]
@@ -456,9 +456,11 @@ def test_a_cache_that_defers_raises_instead_of_waiting_on_another_lock(tmp_path)
 def test_the_modules_left_out_of_the_code_version_cache_nothing():
     """Editing the CLI, the reports, the set-up descriptions or the sensitivity analysis replays
     the run cache; that is sound only while no cached run lives there."""
-    root = Path(cache.__file__).parent
+    root = Path(cache.__file__).parents[1]
     for name in cache.UNMEASURED_MODULES:
         source = (root / name).read_text()
         assert "cached_run" not in source, name
-    measured = {path.name for path in root.glob("*.py")} - cache.UNMEASURED_MODULES
-    assert {"training.py", "declare.py", "verdicts.py", "cache.py"} <= measured
+    measured = {p.relative_to(root).as_posix() for p in root.rglob("*.py")}
+    measured -= cache.UNMEASURED_MODULES
+    assert {"models/training.py", "core/declare.py", "core/verdicts.py"} <= measured
+    assert "runtime/cache.py" in measured

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from gflcheck.cli import Progress, main
+from gflcheck.surface.cli import Progress, main
 
 
 class Terminal(io.StringIO):
@@ -38,9 +38,9 @@ def test_check_draws_its_bar_on_a_terminal(monkeypatch, tmp_path, capsys):
 def test_the_table_names_the_entries_that_k_selects(monkeypatch, tmp_path, capsys):
     """The verdict table's names were not names `-k` accepts; its first column is now
     the catalogue entry, which `-k` selects by (a substring or a shell-style pattern)."""
-    from gflcheck import cli
     from gflcheck.catalogue import CatalogueEntry
-    from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
+    from gflcheck.claims.xor_feature_learning import XorSetting, check_xor_feature_learning
+    from gflcheck.surface import cli
 
     def xor(setting, limits):
         return check_xor_feature_learning(setting)

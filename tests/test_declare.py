@@ -1,4 +1,4 @@
-"""The public extension API (gflcheck.declare) and the worked example in examples/."""
+"""The public extension API (gflcheck.core.declare) and the worked example in examples/."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ from gflcheck import (
     TheoryCheck,
     positive,
 )
-from gflcheck.power import measure_power
-from gflcheck.profiles import budget
-from gflcheck.report import VERDICT_COLUMNS, verdict_row
+from gflcheck.core.verdict_text import VERDICT_COLUMNS, verdict_row
+from gflcheck.runtime.profiles import budget
+from gflcheck.surface.power import measure_power
 
 pytest_plugins = ["pytester"]
 

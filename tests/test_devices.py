@@ -1,4 +1,4 @@
-"""The compute device (gflcheck.devices): the device argument of the public API, the CLI and the
+"""The compute device (gflcheck.runtime.devices): the device argument of the public API, the CLI and the
 pytest plugin, its place in the run cache's key, and the trainers on it.
 
 No GPU was lent to this project's sessions: on a CPU machine these tests take the same device
@@ -25,11 +25,10 @@ from gflcheck import (
     TheoryCheck,
     positive,
 )
-from gflcheck import cache as run_cache
 from gflcheck.catalogue import DEFAULT_CHECKS
-from gflcheck.cli import main
-from gflcheck.defaults import DEVICE_VARIABLE
-from gflcheck.devices import (
+from gflcheck.runtime import cache as run_cache
+from gflcheck.runtime.defaults import DEVICE_VARIABLE
+from gflcheck.runtime.devices import (
     DEVICE_RELATIVE_TOLERANCE,
     compute_device,
     resolve_device,
@@ -37,8 +36,9 @@ from gflcheck.devices import (
     using_device,
     using_threads,
 )
-from gflcheck.executors import map_in_order
-from gflcheck.profiles import budget
+from gflcheck.runtime.executors import map_in_order
+from gflcheck.runtime.profiles import budget
+from gflcheck.surface.cli import main
 
 pytest_plugins = ["pytester"]
 

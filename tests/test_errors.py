@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from gflcheck.errors import (
+from gflcheck.runtime.errors import (
     BudgetExceededError,
     ParameterRangeError,
     PreconditionError,

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from gflcheck.catalogue import DEFAULT_CHECKS
-from gflcheck.checks.kernel_rates import sweep
-from gflcheck.checks.kernel_regime import KernelSetting
-from gflcheck.executors import map_in_order
-from gflcheck.power import measure_power
-from gflcheck.profiles import budget
+from gflcheck.claims.kernel_rates import sweep
+from gflcheck.claims.kernel_regime import KernelSetting
+from gflcheck.runtime.executors import map_in_order
+from gflcheck.runtime.profiles import budget
+from gflcheck.surface.power import measure_power
 
 SETTINGS = [KernelSetting(4, m, 1, 16, 0.3, 40, 3) for m in (8, 16)]
 ENTRIES = [e for e in DEFAULT_CHECKS if e.name.startswith("ttm-xor/d=32")]

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from gflcheck import Bound, Outcome, Provenance, Tag, hidden_constant, positive, rate_check
-from gflcheck.errors import ParameterRangeError
-from gflcheck.exponents import GridData, Side, fit_exponent, identifying_grid
+from gflcheck.core.exponents import GridData, Side, fit_exponent, identifying_grid
+from gflcheck.runtime.errors import ParameterRangeError
 
 SOURCE = Provenance("simulation", "-", Tag.OURS)
 DRAWS = 400

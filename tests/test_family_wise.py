@@ -21,9 +21,8 @@ from gflcheck import (
     TheoryCheck,
     positive,
 )
-from gflcheck.baselines import family_false_alarm, family_false_alarm_line
-from gflcheck.estimators import student_t_interval
-from gflcheck.verdicts import (
+from gflcheck.core.estimators import student_t_interval
+from gflcheck.core.verdicts import (
     POWER_TARGET,
     SeedStates,
     decide_violation_rate,
@@ -31,6 +30,7 @@ from gflcheck.verdicts import (
     seeds_for_power,
     seeds_to_confirm,
 )
+from gflcheck.surface.baselines import family_false_alarm, family_false_alarm_line
 
 SAMPLE = np.array([0.31, 0.52, 0.18, 0.44, 0.27, 0.39, 0.61, 0.23, 0.35, 0.48])
 

@@ -9,17 +9,17 @@ import pytest
 import torch
 from scipy import stats
 
-from gflcheck.distributions import (
+from gflcheck.core.estimators import bayes_hinge_risk, expected_norm_estimate
+from gflcheck.models.distributions import (
     GaussianMixture,
     orthogonal_mixture,
     three_cluster_example,
     two_cluster_mixture,
     xor_mixture,
 )
-from gflcheck.errors import ParameterRangeError
-from gflcheck.estimators import bayes_hinge_risk, expected_norm_estimate
-from gflcheck.gradient_features import monte_carlo_simplified_gradient
-from gflcheck.random import torch_generator
+from gflcheck.models.gradient_features import monte_carlo_simplified_gradient
+from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.random import torch_generator
 
 # Each exact-vs-Monte-Carlo comparison below may fail by chance with probability ≤ 2·MISS per
 # coordinate; the seeds are fixed, so the outcome is deterministic.

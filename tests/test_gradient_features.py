@@ -8,16 +8,16 @@ import numpy as np
 import pytest
 import torch
 
-from gflcheck.distributions import two_cluster_mixture
-from gflcheck.errors import ParameterRangeError
-from gflcheck.gradient_features import gradient_feature_hit_rate
-from gflcheck.ground_truth import (
+from gflcheck.models.distributions import two_cluster_mixture
+from gflcheck.models.gradient_features import gradient_feature_hit_rate
+from gflcheck.models.ground_truth import (
     gaussian_mixture_ground_truth,
     opt_upper_bound,
     refit_output_weights,
 )
-from gflcheck.networks import InitializationLaw
-from gflcheck.random import torch_generator
+from gflcheck.models.networks import InitializationLaw
+from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.random import torch_generator
 
 LAW = InitializationLaw(0.01, 1 / math.sqrt(8), 1.0)
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from gflcheck import cli
-from gflcheck.baselines import load, write_json_atomically
-from gflcheck.cache import MARKER, RunCache, cached_run
 from gflcheck.catalogue import CatalogueEntry
-from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
+from gflcheck.claims.xor_feature_learning import XorSetting, check_xor_feature_learning
+from gflcheck.runtime.cache import MARKER, RunCache, cached_run
+from gflcheck.surface import cli
+from gflcheck.surface.baselines import load, write_json_atomically
 
 
 @cached_run

@@ -10,8 +10,8 @@ import pytest
 import torch
 from torch.func import jacrev
 
-from gflcheck.checks import kernel_separation, parity_separation
-from gflcheck.checks.kernel_separation import (
+from gflcheck.claims import kernel_separation, parity_separation
+from gflcheck.claims.kernel_separation import (
     HIGH_SNR,
     SeparationConfig,
     SeparationSetting,
@@ -20,15 +20,16 @@ from gflcheck.checks.kernel_separation import (
     paired_gap_check,
     sample_need_check,
 )
-from gflcheck.checks.parity_separation import (
+from gflcheck.claims.parity_separation import (
     ParitySeparationConfig,
     ParitySeparationSetting,
     learner_population_errors,
     size_need_check,
 )
-from gflcheck.checks.sgd_cube_xor import CubeXorConfig, sgd_test_errors
-from gflcheck.errors import ParameterRangeError
-from gflcheck.statement_kinds import NeedWalk, bound_slope, walk_needs
+from gflcheck.claims.sgd_cube_xor import CubeXorConfig, sgd_test_errors
+from gflcheck.core.statement_kinds import NeedWalk, bound_slope, walk_needs
+from gflcheck.core.verdicts import Outcome
+from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.theorems.separation import (
     SEPARATION_LEARNERS,
     Learner,
@@ -45,7 +46,6 @@ from gflcheck.theorems.separation import (
     trained_network_needs_log_squared_samples,
     trained_network_needs_quadratic_width,
 )
-from gflcheck.verdicts import Outcome
 
 DENSE = SeparationSetting(dimensions=(16, 20, 24, 28, 32, 40, 48, 56, 64))
 

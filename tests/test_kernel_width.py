@@ -1,19 +1,19 @@
-"""The kernel regime at each width (gflcheck.checks.kernel_width): declared checks decide on the
+"""The kernel regime at each width (gflcheck.claims.kernel_width): declared checks decide on the
 sweep's runs."""
 
 from __future__ import annotations
 
 import pytest
 
-from gflcheck.checks.kernel_rates import CalibratedConstants, sweep_point
-from gflcheck.checks.kernel_regime import KernelSetting
-from gflcheck.checks.kernel_width import (
+from gflcheck.claims.kernel_rates import CalibratedConstants, sweep_point
+from gflcheck.claims.kernel_regime import KernelSetting
+from gflcheck.claims.kernel_width import (
     RADIUS_TEST_SIZE,
     STEP_FRACTION,
     calibrated_test_loss_check,
     kernel_radius_check,
 )
-from gflcheck.verdicts import Outcome
+from gflcheck.core.verdicts import Outcome
 
 SMALL = KernelSetting(4, 8, 1, 16, 0.2, 20, 3)
 

@@ -7,14 +7,14 @@ import pytest
 import torch
 from scipy import integrate, stats
 
-from gflcheck.checks.theorem_3_12 import LinearSetting, Theorem312Config, check_theorem_3_12
-from gflcheck.distributions import LinearMargin
-from gflcheck.errors import ParameterRangeError
-from gflcheck.gradient_features import monte_carlo_simplified_gradient
-from gflcheck.ground_truth import linear_margin_ground_truth
-from gflcheck.random import torch_generator
+from gflcheck.claims.theorem_3_12 import LinearSetting, Theorem312Config, check_theorem_3_12
+from gflcheck.core.verdicts import Outcome
+from gflcheck.models.distributions import LinearMargin
+from gflcheck.models.gradient_features import monte_carlo_simplified_gradient
+from gflcheck.models.ground_truth import linear_margin_ground_truth
+from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.random import torch_generator
 from gflcheck.theorems.gfl import single_step
-from gflcheck.verdicts import Outcome
 
 DATA = LinearMargin.random(6, 0.5, torch_generator(0, "teacher"))
 

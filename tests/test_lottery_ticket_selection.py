@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from gflcheck.checks import lottery_tickets
-from gflcheck.checks.lottery_tickets import (
+from gflcheck.claims import lottery_tickets
+from gflcheck.claims.lottery_tickets import (
     LotteryEvidence,
     LotterySetting,
     check_lottery_ticket,
@@ -16,11 +16,11 @@ from gflcheck.checks.lottery_tickets import (
     gradient_feature_ticket,
     random_subnetwork,
 )
-from gflcheck.distributions import multi_xor_mixture
-from gflcheck.errors import ParameterRangeError
-from gflcheck.networks import TwoLayerReLU
+from gflcheck.core.verdicts import VIOLATION_ALPHA, Outcome, seeds_for_power
+from gflcheck.models.distributions import multi_xor_mixture
+from gflcheck.models.networks import TwoLayerReLU
+from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.theorems.lottery import ticket_matches_full_network, ticket_matches_in_few_steps
-from gflcheck.verdicts import VIOLATION_ALPHA, Outcome, seeds_for_power
 
 
 def test_multi_xor_mixture_pairs_opposite_clusters_with_one_label():

@@ -7,24 +7,24 @@ import numpy as np
 import pytest
 import torch
 
-from gflcheck.checks import sgd_cube_xor
-from gflcheck.checks.sgd_cube_xor import CubeXorConfig, CubeXorSetting, sgd_need_check
-from gflcheck.distributions import XorCube
-from gflcheck.errors import ParameterRangeError
-from gflcheck.minibatch_sgd import (
+from gflcheck.claims import sgd_cube_xor
+from gflcheck.claims.sgd_cube_xor import CubeXorConfig, CubeXorSetting, sgd_need_check
+from gflcheck.core.verdicts import Outcome
+from gflcheck.models.distributions import XorCube
+from gflcheck.models.minibatch_sgd import (
     SgdRecipe,
     TwoLayerNetworks,
     cube_test_error,
     logistic_gradients,
     train_minibatch_sgd,
 )
-from gflcheck.random import torch_generator
+from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.random import torch_generator
 from gflcheck.theorems.separation import (
     minibatch_sgd_needs_d_polylog_samples,
     minibatch_sgd_needs_root_d_samples,
     trained_network_needs_linear_samples,
 )
-from gflcheck.verdicts import Outcome
 
 
 def test_hand_written_gradients_match_autograd():

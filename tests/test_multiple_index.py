@@ -9,11 +9,11 @@ import pytest
 import torch
 from scipy import integrate, stats
 
-from gflcheck.distributions.multiple_index import ConeLink, MultipleIndex, xor_link
-from gflcheck.errors import ParameterRangeError
-from gflcheck.gradient_features import monte_carlo_simplified_gradient
-from gflcheck.ground_truth import multiple_index_ground_truth, opt_upper_bound
-from gflcheck.random import torch_generator
+from gflcheck.models.distributions.multiple_index import ConeLink, MultipleIndex, xor_link
+from gflcheck.models.gradient_features import monte_carlo_simplified_gradient
+from gflcheck.models.ground_truth import multiple_index_ground_truth, opt_upper_bound
+from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.random import torch_generator
 
 MODEL = MultipleIndex.random(8, torch_generator(0, "index"))
 

@@ -25,9 +25,8 @@ from gflcheck import (
     positive_integer,
     rate_check,
 )
-from gflcheck.cli import main
-from gflcheck.declare import recorded_runs
-from gflcheck.mutants import (
+from gflcheck.core.declare import recorded_runs
+from gflcheck.core.mutants import (
     Direction,
     Label,
     MutantComparisonError,
@@ -36,7 +35,8 @@ from gflcheck.mutants import (
     mutants,
     tightening,
 )
-from gflcheck.sensitivity import (
+from gflcheck.surface.cli import main
+from gflcheck.surface.sensitivity import (
     Tightening,
     check_sensitivity,
     example_settings,

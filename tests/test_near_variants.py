@@ -7,13 +7,13 @@ import pytest
 import sympy
 
 from gflcheck.catalogue import DEFAULT_CHECKS
-from gflcheck.checks.xor_figure_1 import (
+from gflcheck.claims.xor_figure_1 import (
     NEAR_VARIANT_DIVISOR,
     Figure1Reading,
     figure_1_below_the_target,
     figure_1_bound,
 )
-from gflcheck.provenance import Tag
+from gflcheck.core.provenance import Tag
 from gflcheck.theorems.gfl import quarter_of_the_bound, theorem_3_12_bound
 from gflcheck.theorems.lottery import ticket_beats_the_full_network, ticket_matches_full_network
 from gflcheck.theorems.simplicity import linear_part_first, linear_part_in_a_third_of_the_time
@@ -56,7 +56,7 @@ def test_the_built_in_theorems_are_declared_for_mutation_over_generated_settings
     ``gflcheck mutate --module`` a user's file gets (``properties/declared_checks.py``)."""
     from pathlib import Path
 
-    from gflcheck.cli import _module_checks
+    from gflcheck.surface.cli import _module_checks
 
     checks = _module_checks(Path(__file__).parent.parent / "properties" / "declared_checks.py")
     names = sorted(check.name for check in checks)
@@ -71,7 +71,7 @@ def test_the_built_in_theorems_are_declared_for_mutation_over_generated_settings
 
 
 def test_the_figure_1_variant_refuses_a_divisor_that_is_not_positive():
-    from gflcheck.errors import ParameterRangeError
+    from gflcheck.runtime.errors import ParameterRangeError
 
     with pytest.raises(ParameterRangeError, match="divisor"):
         figure_1_below_the_target(0)

@@ -8,14 +8,13 @@ import math
 import pytest
 import torch
 
-from gflcheck.deep_networks import (
+from gflcheck.models.deep_networks import (
     initialize_deep_network,
     network_output,
     train_gradient_descent,
 )
-from gflcheck.distributions.margin_sphere import MarginSphere
-from gflcheck.errors import ParameterRangeError
-from gflcheck.ntk import (
+from gflcheck.models.distributions.margin_sphere import MarginSphere
+from gflcheck.models.ntk import (
     NotSeparableError,
     jacobian_features,
     lipschitz_constant,
@@ -23,7 +22,8 @@ from gflcheck.ntk import (
     step_size_limit,
     tangent_kernel,
 )
-from gflcheck.random import torch_generator
+from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.random import torch_generator
 
 
 def _output_with(network, run, flat, x):
@@ -130,7 +130,7 @@ def test_product_teacher_family_and_its_margin():
 
 
 def test_a_non_separable_sample_is_a_precondition_failure():
-    from gflcheck.errors import PreconditionError
+    from gflcheck.runtime.errors import PreconditionError
 
     with pytest.raises(PreconditionError, match="NTK-separable"):
         max_margin(torch.tensor([[1.0, 0.0], [1.0, 0.0]]), torch.tensor([1.0, -1.0]))
@@ -138,7 +138,7 @@ def test_a_non_separable_sample_is_a_precondition_failure():
 
 def test_pointwise_losses_in_blocks_equal_one_pass(monkeypatch):
     """Blocks of points (here 7 points a block, a ragged last one) give the one-pass losses."""
-    from gflcheck import deep_networks
+    from gflcheck.models import deep_networks
 
     network = initialize_deep_network(4, 5, 2, seeds=[0, 1])
     x = torch.randn(23, 4, generator=torch.Generator().manual_seed(1), dtype=torch.float64)

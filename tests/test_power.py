@@ -1,4 +1,4 @@
-"""False-alarm and detection rates (gflcheck.power) and the 'gflcheck power' command."""
+"""False-alarm and detection rates (gflcheck.surface.power) and the 'gflcheck power' command."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import json
 import pytest
 
 from gflcheck.catalogue import CatalogueEntry
-from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
-from gflcheck.errors import BudgetExceededError, ParameterRangeError
-from gflcheck.power import measure_power, power_from_outcomes
-from gflcheck.profiles import budget
+from gflcheck.claims.xor_feature_learning import XorSetting, check_xor_feature_learning
+from gflcheck.core.verdicts import Outcome
+from gflcheck.runtime.errors import BudgetExceededError, ParameterRangeError
+from gflcheck.runtime.profiles import budget
+from gflcheck.surface.power import measure_power, power_from_outcomes
 from gflcheck.theorems.ttm import log_log_iterations
-from gflcheck.verdicts import Outcome
 
 HOLDS, VIOLATED, INCONCLUSIVE = Outcome.HOLDS, Outcome.VIOLATED, Outcome.INCONCLUSIVE
 
@@ -58,7 +58,7 @@ def test_measure_power_repeats_with_fresh_seeds():
 
 
 def test_power_command_writes_json(tmp_path, capsys):
-    from gflcheck.cli import main
+    from gflcheck.surface.cli import main
 
     out = tmp_path / "power.json"
     assert main(["power", "-k", "ttm-xor/d=32", "--runs", "2", "--out", str(out)]) == 0
@@ -70,7 +70,7 @@ def test_power_command_writes_json(tmp_path, capsys):
 
 def test_power_command_skips_sweeps_unless_asked(tmp_path, capsys):
     """Sweep entries (minutes per repetition) are repeated only with --with-sweeps."""
-    from gflcheck import cli
+    from gflcheck.surface import cli
 
     out = tmp_path / "power.json"
     assert cli.main(["power", "-k", "kernel-separation/ntk", "--runs", "1", "--out", str(out)]) == 0
@@ -93,7 +93,7 @@ def test_an_observation_has_a_rate_and_no_target():
 def test_the_family_wise_rate_counts_repetitions_with_any_false_alarm_of_a_true_statement():
     """Repetition r of every true statement is one run of the family; false variants
     and observations are not in it."""
-    from gflcheck.power import family_wise_rate
+    from gflcheck.surface.power import family_wise_rate
 
     first = power_from_outcomes("a", False, [VIOLATED, HOLDS, HOLDS, HOLDS], 0.05)
     second = power_from_outcomes("b", False, [VIOLATED, HOLDS, VIOLATED, None], 0.02)

@@ -9,19 +9,20 @@ from pathlib import Path
 import pytest
 
 from gflcheck import catalogue
-from gflcheck.baselines import verdict_record
-from gflcheck.checks.kernel_rates import KernelSweep
-from gflcheck.checks.kernel_regime import KernelSetting
-from gflcheck.checks.kernel_separation import SeparationConfig, SeparationSetting, sample_need_check
-from gflcheck.checks.parity_separation import (
+from gflcheck.claims.kernel_rates import KernelSweep
+from gflcheck.claims.kernel_regime import KernelSetting
+from gflcheck.claims.kernel_separation import SeparationConfig, SeparationSetting, sample_need_check
+from gflcheck.claims.parity_separation import (
     ParitySeparationConfig,
     ParitySeparationSetting,
     size_need_check,
 )
-from gflcheck.checks.xor_feature_learning import XorSetting, check_xor_feature_learning
-from gflcheck.power import estimates_as_json, power_from_outcomes
-from gflcheck.report import verdict_row
-from gflcheck.report_document import (
+from gflcheck.claims.xor_feature_learning import XorSetting, check_xor_feature_learning
+from gflcheck.core.verdict_text import verdict_row
+from gflcheck.core.verdicts import Outcome
+from gflcheck.surface.baselines import verdict_record
+from gflcheck.surface.power import estimates_as_json, power_from_outcomes
+from gflcheck.surface.report_document import (
     COLLAPSE_ROWS,
     Badges,
     Collapsible,
@@ -45,7 +46,6 @@ from gflcheck.theorems.separation import (
     trained_network_needs_quadratic_width,
 )
 from gflcheck.theorems.ttm import log_log_iterations
-from gflcheck.verdicts import Outcome
 
 
 def test_markdown_and_html_render_the_same_blocks():
@@ -115,7 +115,7 @@ def small_catalogue(monkeypatch):
     """Small stand-ins for the declared sweeps and sample needs (the real ones train for about a
     minute each), and the `report` command's XOR Figure 1 on d ∈ {4, 6} (12 s at its default
     d = 16…128)."""
-    from gflcheck import report_document
+    from gflcheck.surface import report_document
 
     monkeypatch.setattr(
         report_document,
@@ -205,7 +205,7 @@ def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue)
 
 
 def test_report_command_includes_a_session_artefact(tmp_path, small_catalogue, capsys):
-    from gflcheck.cli import main
+    from gflcheck.surface.cli import main
 
     verdict, _ = check_xor_feature_learning(XorSetting(5, 0.3, 4))
     session = tmp_path / "session.json"
@@ -236,7 +236,7 @@ def test_report_command_includes_a_session_artefact(tmp_path, small_catalogue, c
 
 
 def test_an_interrupted_report_leaves_the_previous_one_and_no_staging_folder(tmp_path, monkeypatch):
-    from gflcheck import report_document
+    from gflcheck.surface import report_document
 
     out = tmp_path / "report"
     out.mkdir()
@@ -309,7 +309,7 @@ def test_report_command_shows_rejections_power_and_run_provenance(tmp_path, smal
     """The rejected-settings table had one character per cell, `--power` was parsed
     and never used, and the report said nothing of when and from what it was made.
     `--mutants` adds the break points, the kill table and what survives."""
-    from gflcheck.cli import main
+    from gflcheck.surface.cli import main
 
     power = tmp_path / "power.json"
     estimate = power_from_outcomes("gfl/xor", False, [Outcome.HOLDS] * 4, 0.05)
@@ -342,7 +342,7 @@ def test_report_command_shows_rejections_power_and_run_provenance(tmp_path, smal
 
 def test_outcome_counts_keep_observations_apart():
     """An observation is counted on its own, never among the true statements or false variants."""
-    from gflcheck.report_document import _outcome_counts
+    from gflcheck.surface.report_document import _outcome_counts
 
     def record(expectation: str, outcome: str) -> dict:
         return {"row": ["c", "s", expectation, outcome.upper()], "outcome": outcome}
@@ -425,7 +425,7 @@ def test_the_report_renders_in_a_headless_browser(tmp_path, small_catalogue):
 def test_the_summary_lists_accepted_verdicts_apart_from_those_not_as_expected():
     """The report's ok column knew nothing of the catalogue's acceptances; a vacuous
     verdict an entry accepts is listed with its reason, not as a failure."""
-    from gflcheck.report_document import summary_section
+    from gflcheck.surface.report_document import summary_section
 
     verdict, _ = check_xor_feature_learning(XorSetting(6, 0.3, 1))
     record = verdict_record("gfl/x", verdict, verdict_row(verdict))
@@ -444,8 +444,8 @@ def test_the_summary_lists_accepted_verdicts_apart_from_those_not_as_expected():
 def test_figures_are_readable_at_page_width():
     """Bound_vs_measured.png was a 3388×440 strip of 7 tiny panels, legends used
     Python syntax (C*d**2), and the slack plot's x-axis label was clipped."""
-    from gflcheck import plots
-    from gflcheck.report_document import _reference_slopes
+    from gflcheck.surface import plots
+    from gflcheck.surface.report_document import _reference_slopes
     from gflcheck.theorems.separation import (
         Learner,
         fixed_features_need_quadratic_samples,
@@ -481,7 +481,7 @@ def test_figures_are_readable_at_page_width():
 
 
 def test_the_separation_scan_says_whether_any_scaling_shows_both_halves():
-    from gflcheck.report_document import separation_scan
+    from gflcheck.surface.report_document import separation_scan
 
     def record(statement, a, outcome):
         return {

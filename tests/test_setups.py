@@ -6,17 +6,17 @@ from __future__ import annotations
 import pytest
 from test_declare import Noise, make_check
 
-from gflcheck.baselines import verdict_record
-from gflcheck.checks.kernel_separation import HIGH_SNR, SeparationSetting, setup_of_separation
-from gflcheck.checks.lottery_tickets import lottery_ticket_check
-from gflcheck.checks.simplicity_bias import simplicity_bias_check
-from gflcheck.checks.theorem_3_12 import theorem_3_12_check
-from gflcheck.checks.xor_feature_learning import xor_check
-from gflcheck.errors import ParameterRangeError
-from gflcheck.provenance import Tag
-from gflcheck.report import VERDICT_COLUMNS, format_verdict_details, verdict_row
-from gflcheck.report_document import Table, setup_section
-from gflcheck.setups import SetUp, xor_setup
+from gflcheck.claims.kernel_separation import HIGH_SNR, SeparationSetting, setup_of_separation
+from gflcheck.claims.lottery_tickets import lottery_ticket_check
+from gflcheck.claims.simplicity_bias import simplicity_bias_check
+from gflcheck.claims.theorem_3_12 import theorem_3_12_check
+from gflcheck.claims.xor_feature_learning import xor_check
+from gflcheck.core.provenance import Tag
+from gflcheck.core.setups import SetUp, xor_setup
+from gflcheck.core.verdict_text import VERDICT_COLUMNS, format_verdict_details, verdict_row
+from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.surface.baselines import verdict_record
+from gflcheck.surface.report_document import Table, setup_section
 from gflcheck.theorems.lottery import ticket_matches_full_network
 from gflcheck.theorems.separation import Learner
 from gflcheck.theorems.simplicity import linear_part_first

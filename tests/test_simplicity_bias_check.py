@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gflcheck.checks import simplicity_bias
-from gflcheck.checks.simplicity_bias import (
+from gflcheck.claims import simplicity_bias
+from gflcheck.claims.simplicity_bias import (
     CorrelationPaths,
     SimplicityConfig,
     SimplicitySetting,
     correlation_paths,
     simplicity_bias_check,
 )
-from gflcheck.errors import ParameterRangeError
+from gflcheck.core.verdicts import Outcome
+from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.theorems.simplicity import linear_part_first, xor_part_first
-from gflcheck.verdicts import Outcome
 
 SETTING = SimplicitySetting(6, 32, 1.0, 1.0, 0.2, 5)
 

@@ -25,9 +25,9 @@ from gflcheck import (
     rate_check,
     separation_check,
 )
-from gflcheck.declare import StatementKind, TheoryCheck
-from gflcheck.random import torch_generator
-from gflcheck.statement_kinds import NeedWalk, need_check
+from gflcheck.core.declare import StatementKind, TheoryCheck
+from gflcheck.core.statement_kinds import NeedWalk, need_check
+from gflcheck.runtime.random import torch_generator
 
 SOURCE = Provenance("unit test", "-", Tag.OURS)
 

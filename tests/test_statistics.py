@@ -9,16 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from gflcheck.errors import ParameterRangeError
-from gflcheck.estimators import (
+from gflcheck.core.estimators import (
     clopper_pearson,
     hinge_loss_estimate,
     student_t_interval,
     t_interval_at,
     zero_one_error_estimate,
 )
-from gflcheck.networks import TwoLayerReLU
-from gflcheck.verdicts import (
+from gflcheck.core.verdicts import (
     Outcome,
     SeedStates,
     classify_seeds,
@@ -27,6 +25,8 @@ from gflcheck.verdicts import (
     seeds_to_confirm,
     vacuity,
 )
+from gflcheck.models.networks import TwoLayerReLU
+from gflcheck.runtime.errors import ParameterRangeError
 
 
 @pytest.mark.parametrize("successes, trials", [(0, 20), (3, 20), (20, 20), (17, 400)])
@@ -175,7 +175,7 @@ def test_refutation_power_is_the_binomial_tail_past_the_tests_critical_count():
     P[X ≥ 6 | 14, 0.4] ≈ 0.51: about a coin flip, so 35 seeds are needed for 0.8."""
     from scipy import stats as scipy_stats
 
-    from gflcheck.verdicts import refutation_power, seeds_for_power
+    from gflcheck.core.verdicts import refutation_power, seeds_for_power
 
     assert scipy_stats.binom.sf(5, 14, 0.2) < 0.05 <= scipy_stats.binom.sf(4, 14, 0.2)
     assert refutation_power(14, 0.2, 0.05) == pytest.approx(scipy_stats.binom.sf(5, 14, 0.4))
@@ -205,7 +205,7 @@ def test_refutation_power_is_the_binomial_tail_past_the_tests_critical_count():
 def test_seeds_for_power_is_the_least_count_of_a_scan_of_every_count(delta, alpha, power, most):
     """The search goes through the counts in blocks and stops at the first block that reaches
     the power (the power is not monotone in k): the answer is that of scanning every count."""
-    from gflcheck.verdicts import refutation_power, seeds_for_power
+    from gflcheck.core.verdicts import refutation_power, seeds_for_power
 
     found = seeds_for_power.__wrapped__(delta, alpha, power=power, most=most)
     counts = range(1, most + 1)

@@ -7,13 +7,13 @@ import pytest
 import torch
 from scipy import stats
 
-from gflcheck.distributions import StructuredParity
-from gflcheck.errors import ParameterRangeError
-from gflcheck.estimators import student_t_interval
-from gflcheck.gradient_features import monte_carlo_simplified_gradient
-from gflcheck.ground_truth import staircase_output_weights, structured_parity_ground_truth
-from gflcheck.networks import TwoLayerReLU
-from gflcheck.random import torch_generator
+from gflcheck.core.estimators import student_t_interval
+from gflcheck.models.distributions import StructuredParity
+from gflcheck.models.gradient_features import monte_carlo_simplified_gradient
+from gflcheck.models.ground_truth import staircase_output_weights, structured_parity_ground_truth
+from gflcheck.models.networks import TwoLayerReLU
+from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.random import torch_generator
 
 PARITY = StructuredParity(8, (1, 4, 6))
 
@@ -100,7 +100,7 @@ def test_exact_sums_refuse_large_dimensions():
 
 
 def test_theorem_3_12_runs_on_parity_and_reports_vacuity():
-    from gflcheck.checks.theorem_3_12 import ParitySetting, Theorem312Config, check_theorem_3_12
+    from gflcheck.claims.theorem_3_12 import ParitySetting, Theorem312Config, check_theorem_3_12
 
     setting = ParitySetting(8, 2, gamma=0.1, epsilon=0.3, delta=0.2, seed=1)
     assert setting.distribution().support == setting.distribution().support  # from the seed
@@ -114,7 +114,7 @@ def test_theorem_3_12_runs_on_parity_and_reports_vacuity():
 
 
 def test_parity_setting_names_bad_parameters():
-    from gflcheck.checks.theorem_3_12 import ParitySetting
+    from gflcheck.claims.theorem_3_12 import ParitySetting
 
     with pytest.raises(ParameterRangeError, match="sparsity"):
         ParitySetting(4, 5, 0.1, 0.3, 0.2, 1)

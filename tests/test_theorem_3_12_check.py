@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gflcheck.checks.theorem_3_12 import (
+from gflcheck.claims.theorem_3_12 import (
     MixtureSetting,
     Theorem312Config,
     check_theorem_3_12,
     prepare,
 )
-from gflcheck.errors import BudgetExceededError, ParameterRangeError, PreconditionError
-from gflcheck.verdicts import Outcome
+from gflcheck.core.verdicts import Outcome
+from gflcheck.runtime.errors import BudgetExceededError, ParameterRangeError, PreconditionError
 
 SMALL = Theorem312Config(hit_rate_draws=4000, opt_evaluation_size=20_000, test_size=2048)
 
@@ -86,7 +86,7 @@ def test_the_check_is_reproducible_and_reports_everything():
 def test_loading_a_profile_sets_the_budget():
     from hypothesis import settings
 
-    from gflcheck import profiles
+    from gflcheck.runtime import profiles
 
     outside = settings.get_current_profile_name()
     with profiles.profile_loaded("thorough") as name:
@@ -103,8 +103,8 @@ def test_loading_a_profile_sets_the_budget():
 def test_the_bound_read_on_the_0_1_error_is_vacuous_at_the_constant_classifiers_error(tmp_path):
     """A hinge bound below 1 can still be no better than chance on the 0-1 error. The
     0-1 check reuses the hinge check's training runs through the run cache."""
-    from gflcheck.cache import RunCache, use_cache
-    from gflcheck.checks.theorem_3_12 import theorem_3_12_check, theorem_3_12_error_check
+    from gflcheck.claims.theorem_3_12 import theorem_3_12_check, theorem_3_12_error_check
+    from gflcheck.runtime.cache import RunCache, use_cache
 
     run_cache = RunCache(tmp_path)
     with use_cache(run_cache):
@@ -122,7 +122,7 @@ def test_the_bound_read_on_the_0_1_error_is_vacuous_at_the_constant_classifiers_
 
 
 def test_class_probabilities_are_exact():
-    from gflcheck.checks.theorem_3_12 import LinearSetting, MultipleIndexSetting, ParitySetting
+    from gflcheck.claims.theorem_3_12 import LinearSetting, MultipleIndexSetting, ParitySetting
 
     orthogonal = setting(family="orthogonal", dimension=6, labels=(1, -1, 1)).distribution()
     assert orthogonal.positive_probability() == pytest.approx(2 / 3)

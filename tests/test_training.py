@@ -9,15 +9,15 @@ import pytest
 import torch
 from torch.func import grad, vmap
 
-from gflcheck.errors import ParameterRangeError
-from gflcheck.gradient_features import empirical_simplified_gradient
-from gflcheck.networks import InitializationLaw, TwoLayerReLU, symmetric_initialization
-from gflcheck.training import (
+from gflcheck.models.gradient_features import empirical_simplified_gradient
+from gflcheck.models.networks import InitializationLaw, TwoLayerReLU, symmetric_initialization
+from gflcheck.models.training import (
     _finiteness_screen,
     algorithm_1_step,
     hinge_loss_gradients,
     train_algorithm_1,
 )
+from gflcheck.runtime.errors import ParameterRangeError
 
 LAW = InitializationLaw(sigma_a=0.5, sigma_w=0.4, sigma_b=1.0)
 
@@ -178,7 +178,7 @@ def test_recipe_refuses_non_positive_rates(xor8_recipe):
 
 
 def test_presampled_batches_train_exactly_as_manual_steps(xor8, xor8_recipe, generator):
-    from gflcheck.training import PresampledBatches
+    from gflcheck.models.training import PresampledBatches
 
     steps, k, n = 3, 2, 32
     x = torch.stack([xor8.sample(n * k, generator)[0].reshape(k, n, 8) for _ in range(steps + 1)])
@@ -196,8 +196,8 @@ def test_presampled_batches_train_exactly_as_manual_steps(xor8, xor8_recipe, gen
 def test_fresh_batches_drawn_in_advance_train_exactly_as_the_stream(xor8, xor8_recipe):
     """Runs of one seed at several widths share its batches (the parity walk): drawn in advance
     and stored narrower, they must give the numbers the trainer's own stream gives."""
-    from gflcheck.distributions.structured_parity import StructuredParity
-    from gflcheck.training import PresampledBatches, fresh_batches
+    from gflcheck.models.distributions.structured_parity import StructuredParity
+    from gflcheck.models.training import PresampledBatches, fresh_batches
 
     seeds, steps = (3, 4), 20  # more steps than one of the stream's chunks
     direct = train_algorithm_1(xor8, xor8_recipe, 8, steps, 32, seeds)
@@ -242,7 +242,7 @@ def test_a_network_evaluated_block_by_block_gives_each_blocks_product(monkeypatc
     """``TwoLayerReLU.__call__`` reuses one buffer over blocks of points: each block's outputs
     are its own product ``bmm(ReLU(xWᵀ − b), a)`` bit for bit, for per-run and shared points; a
     set of points that fits one block gives the one-shot product's numbers."""
-    from gflcheck import networks
+    from gflcheck.models import networks
 
     monkeypatch.setattr(networks, "EVALUATION_BLOCK", 3 * 8 * 7)  # 7 points per block
     generator = torch.Generator().manual_seed(5)

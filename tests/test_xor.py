@@ -8,24 +8,24 @@ import pytest
 import torch
 from torch.func import grad
 
-from gflcheck.checks.xor_feature_learning import XorConfig, XorSetting, check_xor_feature_learning
-from gflcheck.checks.xor_figure_1 import (
+from gflcheck.claims.xor_feature_learning import XorConfig, XorSetting, check_xor_feature_learning
+from gflcheck.claims.xor_figure_1 import (
     Figure1Config,
     Figure1Reading,
     figure_1_check,
     figure_1_error_curve,
 )
-from gflcheck.distributions import XorCube
-from gflcheck.errors import ParameterRangeError
-from gflcheck.provenance import Tag
-from gflcheck.quadratic import (
+from gflcheck.core.provenance import Tag
+from gflcheck.models.distributions import XorCube
+from gflcheck.models.quadratic import (
     LinearizedQuadraticNetwork,
     QuadraticNetwork,
     _times_correlation,
     second_layer,
     train_xor_sgd,
 )
-from gflcheck.random import torch_generator
+from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.random import torch_generator
 from gflcheck.theorems.ttm import (
     feature_learning_claim,
     kernel_regime_row,
@@ -55,7 +55,7 @@ def test_exact_and_sampled_test_errors_agree():
     assert exact.sample_size == 4096 and (exact.lower == exact.upper).all()
     x, y = cube.sample(200_000, torch_generator(1, "t"))
     sampled = ((network(x) * y) <= 0).double().mean(-1).numpy()
-    from gflcheck.estimators import clopper_pearson
+    from gflcheck.core.estimators import clopper_pearson
 
     interval = clopper_pearson((sampled * 200_000).round(), 200_000, 0.0005)
     assert ((interval.lower <= exact.estimate) & (exact.estimate <= interval.upper)).all()
@@ -64,7 +64,7 @@ def test_exact_and_sampled_test_errors_agree():
 def test_zero_error_sample_size_certifies_one_over_d_squared():
     cube = XorCube(64)
     size = cube.sample_size_for_zero_error(0.01)
-    from gflcheck.estimators import clopper_pearson
+    from gflcheck.core.estimators import clopper_pearson
 
     assert (
         clopper_pearson(0, size, 0.01).upper < 1 / 64**2 <= clopper_pearson(0, size - 1, 0.01).upper
@@ -152,7 +152,7 @@ def test_claims_carry_provenance_and_evaluate():
 
 
 def test_figure_1_command_saves_png_and_numbers(tmp_path):
-    from gflcheck.cli import main
+    from gflcheck.surface.cli import main
 
     assert main(["figure", "xor-figure-1", "--out", str(tmp_path), "--dimensions", "8,24"]) == 0
     image, table = tmp_path / "xor_figure_1.png", tmp_path / "xor_figure_1.csv"

@@ -1,18 +1,18 @@
-"""The least samples constant of TTM's XOR theorem (gflcheck.checks.xor_samples_constant)."""
+"""The least samples constant of TTM's XOR theorem (gflcheck.claims.xor_samples_constant)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from gflcheck.checks.xor_feature_learning import XorConfig
-from gflcheck.checks.xor_samples_constant import (
+from gflcheck.claims.xor_feature_learning import XorConfig
+from gflcheck.claims.xor_samples_constant import (
     SamplesConstantSetting,
     least_batch_check,
     least_samples_constants,
     not_zero_within_the_claim,
 )
-from gflcheck.errors import ParameterRangeError
+from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.theorems.separation import (
     kernel_regime_needs_quadratic_samples,
     zero_error_needs_d_polylog_samples_per_step,

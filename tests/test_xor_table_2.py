@@ -1,11 +1,11 @@
-"""TTM's Table 2 as sample needs over d (gflcheck.checks.xor_table_2)."""
+"""TTM's Table 2 as sample needs over d (gflcheck.claims.xor_table_2)."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from gflcheck.checks.xor_table_2 import (
+from gflcheck.claims.xor_table_2 import (
     IN_ALL,
     Table2Config,
     Table2Setting,
@@ -13,11 +13,11 @@ from gflcheck.checks.xor_table_2 import (
     kernel_limit_scores,
     table_2_need_check,
 )
-from gflcheck.distributions.xor_cube import XorCube
-from gflcheck.errors import ParameterRangeError
-from gflcheck.exponents import fit_exponent
-from gflcheck.quadratic import second_layer
-from gflcheck.random import torch_generator
+from gflcheck.core.exponents import fit_exponent
+from gflcheck.models.distributions.xor_cube import XorCube
+from gflcheck.models.quadratic import second_layer
+from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.random import torch_generator
 from gflcheck.theorems.separation import (
     feature_learning_needs_linear_samples,
     kernel_regime_needs_quadratic_samples,

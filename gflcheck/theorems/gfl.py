@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from gflcheck.bounds import (
+from gflcheck.core.bounds import (
     Bound,
     hidden_constant,
     non_negative,
@@ -22,7 +22,7 @@ from gflcheck.bounds import (
     positive_integer,
     unit_interval,
 )
-from gflcheck.provenance import GFL_PAPER, Provenance, Tag
+from gflcheck.core.provenance import GFL_PAPER, Provenance, Tag
 
 _OPT = non_negative("OPT", "optimal loss over the gradient-feature-induced class F_{d,r,B_F,S}")
 _R = positive_integer("r", "width of the gradient-feature-induced networks")
@@ -175,11 +175,6 @@ def single_step_without_feature_term() -> Statement:
         why_false="after one step the output layer is still at its small initial scale: "
         "L ≈ 1 > OPT + ε",
     )
-
-
-def false_variants() -> tuple[Statement, ...]:
-    """The deliberately false variants that the suite must refute."""
-    return (opt_dropped(), single_step(), single_step_without_feature_term())
 
 
 def quarter_of_the_bound() -> Statement:

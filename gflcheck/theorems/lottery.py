@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gflcheck.bounds import Bound, non_negative, positive
-from gflcheck.provenance import GFL_PAPER, Provenance, Tag
+from gflcheck.core.bounds import Bound, non_negative, positive
+from gflcheck.core.provenance import GFL_PAPER, Provenance, Tag
 
 _FULL = non_negative("L_full", "best population hinge loss of the whole network, t ≤ T")
 _TAU = positive("tau", "declared tolerance")

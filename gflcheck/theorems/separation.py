@@ -10,7 +10,7 @@ features or neurons, at which its error reaches a declared level) grows with ``d
 parity order ``k``): at least like its bound (``Ω``) or at most like it (``O``). The bound is a
 sympy expression with a hidden constant ``C``; what a finite grid can check is its slope over that
 grid (log-log in ``d``, log-linear in ``k``), compared with the grid-level slope of the measured
-needs (:func:`gflcheck.statement_kinds.need_check`). :func:`rival` makes the statement a claim is
+needs (:func:`gflcheck.core.statement_kinds.need_check`). :func:`rival` makes the statement a claim is
 told apart from.
 """
 
@@ -21,9 +21,8 @@ from enum import StrEnum
 
 import numpy as np
 
-from gflcheck.bounds import Bound, SymbolDomain, hidden_constant, positive, positive_integer
-from gflcheck.errors import ParameterRangeError
-from gflcheck.provenance import (
+from gflcheck.core.bounds import Bound, SymbolDomain, hidden_constant, positive, positive_integer
+from gflcheck.core.provenance import (
     GFL_PAPER,
     GHORBANI21_PAPER,
     GLASGOW23_PAPER,
@@ -31,6 +30,7 @@ from gflcheck.provenance import (
     Provenance,
     Tag,
 )
+from gflcheck.runtime.errors import ParameterRangeError
 
 _D = positive("d", "input dimension")
 _C = hidden_constant("C", "the constant of the O(·) or Ω(·)")
@@ -50,7 +50,7 @@ class Learner(StrEnum):
 
 
 SEPARATION_LEARNERS = (Learner.RANDOM_FEATURES, Learner.NTK, Learner.TRAINED_NETWORK)
-"""The learners of the poster's separation (:mod:`gflcheck.checks.kernel_separation`)."""
+"""The learners of the poster's separation (:mod:`gflcheck.claims.kernel_separation`)."""
 
 
 class Direction(StrEnum):
@@ -514,7 +514,7 @@ def zero_error_needs_d_polylog_samples_per_step() -> GrowthStatement:
     """TTM's XOR theorem in its zero-error form (``ours``): zero test error within ``⌈log d⌉``
     steps needs ``Õ(d)`` fresh samples per step (the theorem's batch-size condition carries a
     polylog factor, docs/setups.md §5.2), the polylog made concrete as ``(log d)²``, as for Glasgow's;
-    the constant is measured (:mod:`gflcheck.checks.xor_samples_constant`)."""
+    the constant is measured (:mod:`gflcheck.claims.xor_samples_constant`)."""
     return _statement(
         "TTM: zero test error within ⌈log d⌉ steps needs O(d·(log d)²) samples per step",
         Learner.TTM_FEATURE_LEARNING,

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gflcheck.bounds import Bound, positive_integer
-from gflcheck.provenance import GFL_PAPER, Provenance, Tag
+from gflcheck.core.bounds import Bound, positive_integer
+from gflcheck.core.provenance import GFL_PAPER, Provenance, Tag
 
 _LATER = positive_integer("t_later", "crossing step of the part claimed to be learned later")
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from gflcheck.bounds import Bound, SymbolDomain, hidden_constant
-from gflcheck.provenance import TTM_PAPER, Provenance, Tag
+from gflcheck.core.bounds import Bound, SymbolDomain, hidden_constant
+from gflcheck.core.provenance import TTM_PAPER, Provenance, Tag
 
 _D = SymbolDomain("d", lower=2.0, lower_open=False, integer=True, description="input dimension")
 _C = hidden_constant("c", "iterations per ⌈log d⌉")
@@ -81,7 +81,7 @@ class XorClaim:
     """A version of the XOR claim to check: ``iterations(d)`` SGD steps with ``batch(d)`` samples
     each reach zero test error w.p. ≥ 1 − δ, with fresh batches. ``why_false`` marks a deliberately
     false one. (The poster's Figure 1, whose ``n = 6d`` may also be read as one reused training
-    set, is :mod:`gflcheck.checks.xor_figure_1`.)"""
+    set, is :mod:`gflcheck.claims.xor_figure_1`.)"""
 
     name: str
     iterations: Bound

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sympy
 
-from gflcheck.bounds import (
+from gflcheck.core.bounds import (
     Bound,
     SymbolDomain,
     hidden_constant,
@@ -19,7 +19,7 @@ from gflcheck.bounds import (
     positive,
     positive_integer,
 )
-from gflcheck.provenance import CHEN21_PAPER, TTM_PAPER, Provenance, Tag
+from gflcheck.core.provenance import CHEN21_PAPER, TTM_PAPER, Provenance, Tag
 
 _C1, _C2 = hidden_constant("C1"), hidden_constant("C2")
 _L = positive_integer("L", "depth (hidden layers)")

@@ -1,0 +1,1 @@
+"""One module per claim, named by paper: its setting, strategy, measurement and checks."""

@@ -1,0 +1,180 @@
+"""The kernel regime at each width: TTM's bound at each run's own margin, and the radius condition.
+
+TTM's kernel-regime bound ``C₁e^{C₂L}/(γ²n)`` has no ``m``; what it says at any width is that the
+test loss is at most the bound evaluated with that run's own NTK margin ``γ(m)`` (docs/setups.md §5.3:
+it does not say that the loss stays flat in ``m``). Its constants are hidden, so they are
+calibrated (docs/setups.md §3, ``ours``): fitted on declared calibration runs
+(:func:`calibration_settings`, none of them a setting checked), raised to the upper envelope, and
+multiplied by a declared slack of 2 (:func:`calibrated_test_loss_check`). The condition that puts
+a run in the kernel regime, ``‖W_T − W₀‖ ≤ m^{C/L}`` (``C = 1`` declared), is checked on the
+absolute distance (the relative one falls with ``m`` whatever training does, since ``‖W₀‖`` grows
+with ``m``), per run (:func:`kernel_radius_check`).
+
+Both are :class:`~gflcheck.core.declare.TheoryCheck` declarations on a :class:`KernelSetting` (one
+width): ∀-statements over the seeds of :func:`~gflcheck.claims.kernel_rates.sweep_point`. The
+test loss is a mean over ``test_size`` fresh points, with one-sided Student-t bounds; the distance
+is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+
+import numpy as np
+from hypothesis import strategies as st
+from scipy import stats
+
+from gflcheck.claims.kernel_rates import (
+    CalibratedConstants,
+    SweepPoint,
+    calibrate_ttm_constants,
+    sweep,
+    sweep_point,
+)
+from gflcheck.claims.kernel_regime import KernelSetting
+from gflcheck.core.declare import Measurement, StatementKind, TheoryCheck
+from gflcheck.core.setups import KERNEL_REGIME
+from gflcheck.core.verdicts import QuantifierInstantiation
+from gflcheck.theorems.ttm_kernel import kernel_radius_condition, ttm_test_loss_calibrated
+
+CALIBRATION_SLACK = 2.0
+"""The declared factor on the calibrated ``C₁`` (docs/setups.md §3)."""
+RADIUS_CONSTANT = 1.0
+"""The declared ``C`` of ``m^{C/L}``."""
+STEP_FRACTION = 0.5
+"""Gradient descent at this fraction of the step-size limit, in every sweep here."""
+RADIUS_TEST_SIZE = 5_000
+"""Test points of the radius sweep's runs (the radius check does not read their test loss)."""
+
+
+def calibration_settings() -> list[KernelSetting]:
+    """d = 8, m = 32, L ∈ {1, 2, 3}, n ∈ {32, 128}, T = 4n, γ_data = 0.2, seed 21."""
+    return [
+        KernelSetting(8, 32, depth, n, 0.2, 4 * n, 21) for depth in (1, 2, 3) for n in (32, 128)
+    ]
+
+
+def calibrated_constants(seeds: int = 4, test_size: int = 20_000) -> CalibratedConstants:
+    """``C₁``, ``C₂`` fitted on :func:`calibration_settings` (the run cache keeps the runs)."""
+    points = sweep(calibration_settings(), seeds, test_size, STEP_FRACTION)
+    return calibrate_ttm_constants(points)
+
+
+def calibrated_test_loss_check(
+    constants: CalibratedConstants,
+    seeds: int,
+    test_size: int = 20_000,
+    miscoverage: float = 0.025,
+    slack: float = CALIBRATION_SLACK,
+) -> TheoryCheck[KernelSetting]:
+    """Every seed's test loss ≤ ``slack·C₁e^{C₂L}/(γ²n)`` with its own NTK margin ``γ`` (module
+    docstring). Each seed's test loss has one-sided Student-t bounds at ``miscoverage`` on
+    ``test_size`` points; *violated* is decided at the check's share ``α_v`` over the seeds (an
+    exact p-value)."""
+    bound = ttm_test_loss_calibrated()
+    return TheoryCheck(
+        name="ttm-kernel/calibrated-test-loss",
+        bound=bound,
+        settings=st.nothing(),
+        bound_values=partial(_calibrated_values, constants, slack),
+        measure=partial(_test_losses, test_size, miscoverage),
+        quantifiers=partial(_calibration_quantifiers, constants, slack),
+        kind=StatementKind.FOR_EVERY,
+        miscoverage=miscoverage,
+        seeds=seeds,
+        statement=f"TTM kernel-regime test loss, calibrated ×{slack:g}, at each run's γ(m)",
+        quantity="test logistic loss",
+        label=_width,
+        setup=KERNEL_REGIME,
+    )
+
+
+def kernel_radius_check(seeds: int, observation: str | None = None) -> TheoryCheck[KernelSetting]:
+    """Every seed's ``‖W_T − W₀‖ ≤ m^{C/L}`` (exact per run), ``C`` = :data:`RADIUS_CONSTANT`.
+    ``observation``: the widths where TTM's analysis does not place the network (reported: the
+    boundary of the kernel regime, not judged)."""
+    return TheoryCheck(
+        name="ttm-kernel/radius",
+        bound=kernel_radius_condition(),
+        settings=st.nothing(),
+        bound_values=_radius_values,
+        measure=_distances,
+        kind=StatementKind.FOR_EVERY,
+        seeds=seeds,
+        quantity="‖W_T − W₀‖",
+        label=_width,
+        observation=observation,
+        setup=KERNEL_REGIME,
+    )
+
+
+def _width(setting: KernelSetting) -> str:
+    return f"L={setting.depth},m={setting.width}"
+
+
+def _point(setting: KernelSetting, seeds: tuple[int, ...], test_size: int) -> SweepPoint:
+    """The sweep's runs of ``setting`` (its own seed streams: the same runs as the catalogue's
+    sweeps, so the run cache serves both); ``seeds`` gives their number."""
+    return sweep_point(setting, len(seeds), test_size, STEP_FRACTION)
+
+
+def _calibrated_values(
+    constants: CalibratedConstants, slack: float, setting: KernelSetting
+) -> dict[str, float]:
+    return {
+        "C1": slack * constants.C1,
+        "C2": constants.C2,
+        "L": setting.depth,
+        "n": setting.samples,
+    }
+
+
+def _test_losses(
+    test_size: int, miscoverage: float, setting: KernelSetting, seeds: tuple[int, ...]
+) -> Measurement:
+    point = _point(setting, seeds, test_size)
+    spread = stats.t.ppf(1 - miscoverage, test_size - 1) * point.test_loss_standard_error
+    return Measurement(
+        point.test_loss,
+        lower=point.test_loss - spread,
+        upper=point.test_loss + spread,
+        miscoverage=miscoverage,
+        bound_values={"gamma": point.margin},
+        degrees_of_freedom=test_size - 1,
+        derived={"test_size": test_size},
+    )
+
+
+def _calibration_quantifiers(
+    constants: CalibratedConstants, slack: float, setting: KernelSetting, measured: Measurement
+) -> Sequence[QuantifierInstantiation]:
+    gamma = measured.bound_values["gamma"]
+    return (
+        QuantifierInstantiation(
+            "hidden constants C₁, C₂",
+            f"fitted on {constants.runs} calibration runs (d = 8, m = 32, L ∈ {{1, 2, 3}}, "
+            f"n ∈ {{32, 128}}, seed 21), C₁ raised to the upper envelope, ×{slack:g} declared",
+            f"C₁ = {slack * constants.C1:.4g}, C₂ = {constants.C2:.4g} (fitted depth slope "
+            f"{constants.fitted_depth_slope:.3g})",
+        ),
+        QuantifierInstantiation(
+            "γ",
+            "each run's own NTK max-margin at initialisation (the bound per seed)",
+            f"γ ∈ [{float(np.min(gamma)):.4g}, {float(np.max(gamma)):.4g}] at m = {setting.width}",
+        ),
+    )
+
+
+def _radius_values(setting: KernelSetting) -> dict[str, float]:
+    return {"C": RADIUS_CONSTANT, "m": setting.width, "L": setting.depth}
+
+
+def _distances(setting: KernelSetting, seeds: tuple[int, ...]) -> Measurement:
+    point = _point(setting, seeds, RADIUS_TEST_SIZE)
+    return Measurement(point.distance, notes=(f"relative ‖W_T − W₀‖/‖W₀‖: {_spread(point)}",))
+
+
+def _spread(point: SweepPoint) -> str:
+    relative = point.relative_distance
+    return f"{float(np.min(relative)):.3g}–{float(np.max(relative)):.3g}"

@@ -1,0 +1,280 @@
+"""Simplicity bias (Shi–Wei–Liang poster, docs/setups.md §1.4): which part of a mixed target is learned
+first.
+
+Target ``f*(x) = α·x₁ + β·x₂x₃`` on the uniform cube ``{±1}^d``. A two-layer ReLU network
+``f(x) = Σ_j a_j ReLU(⟨w_j, x⟩ − b_j)`` (``ours``: ``w ~ N(0, I/d)``, ``b = 0``,
+``a ~ N(0, (σ_a/m)²)``) is trained by gradient descent on the exact population loss
+``½E(f − f*)²`` (a sum over the ``2^d`` points), step ``η`` for ``a`` and ``η·m`` for ``(w, b)``
+(mean-field scaling, so that the first layer moves at every width). Seeds change only the
+initialisation; all ``k`` seeds train as one batched program.
+
+Per seed and part, the crossing step is the first ``t`` at which the normalised correlation
+(``E[f_t x₁]/α`` or ``E[f_t x₂x₃]/β``, exact) reaches the declared ``level``; a part that never
+crosses within ``T`` gets ``T + 1``. A seed violates "``first`` is learned first" when
+``t_first > t_later − 1``; a seed on which neither part crosses is undetermined. The verdict is the
+exact binomial test of :mod:`gflcheck.core.verdicts` (per-seed quantities are exact: no miscoverage),
+and the crossing steps are reported with t intervals over seeds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+import torch
+from hypothesis import strategies as st
+
+from gflcheck.core.declare import Measurement, TheoryCheck, delta_of_setting
+from gflcheck.core.estimators import student_t_interval
+from gflcheck.core.setups import SIMPLICITY_BIAS
+from gflcheck.core.statement_kinds import HittingTimes, hitting_time_check
+from gflcheck.core.verdicts import (
+    POWER_TARGET,
+    QuantifierInstantiation,
+)
+from gflcheck.models.distributions.xor_cube import cube_points
+from gflcheck.runtime.cache import cached_run
+from gflcheck.runtime.devices import to_compute_device
+from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.random import torch_generator
+from gflcheck.runtime.validation import (
+    require_int_at_least,
+    require_open_unit_interval,
+    require_positive,
+    require_positive_int,
+)
+from gflcheck.theorems.simplicity import OrderStatement, linear_part_first
+
+EXACT_DIMENSION_LIMIT = 14
+
+
+@dataclass(frozen=True)
+class SimplicitySetting:
+    """``d``, width ``m``, the coefficients ``α`` (linear) and ``β`` (XOR), ``δ`` and the seed."""
+
+    dimension: int
+    width: int
+    linear_coefficient: float
+    xor_coefficient: float
+    delta: float
+    seed: int
+
+    def __post_init__(self) -> None:
+        require_int_at_least("dimension", self.dimension, 3, "SimplicitySetting (d ≥ 3)")
+        if self.dimension > EXACT_DIMENSION_LIMIT:
+            raise ParameterRangeError(
+                "dimension",
+                self.dimension,
+                f"≤ {EXACT_DIMENSION_LIMIT} (exact sums over 2^d points)",
+            )
+        require_positive_int("width", self.width, "SimplicitySetting")
+        require_positive("linear_coefficient", self.linear_coefficient, "SimplicitySetting")
+        require_positive("xor_coefficient", self.xor_coefficient, "SimplicitySetting")
+        require_open_unit_interval("delta", self.delta, "SimplicitySetting")
+        require_int_at_least("seed", self.seed, 0, "SimplicitySetting")
+
+
+@dataclass(frozen=True)
+class SimplicityConfig:
+    """Declared constants: level, steps, step size, output scale, α and the least seed count."""
+
+    level: float = 0.5
+    steps: int = 400
+    learning_rate: float = 0.05
+    output_scale: float = 0.1
+    alpha: float = 0.05
+    power: float | None = POWER_TARGET  # TheoryCheck.power: None plans no power
+    min_seeds: int = 8
+
+    def __post_init__(self) -> None:
+        require_open_unit_interval("level", self.level, "SimplicityConfig")
+        require_positive_int("steps", self.steps, "SimplicityConfig")
+        require_positive("learning_rate", self.learning_rate, "SimplicityConfig")
+        require_positive("output_scale", self.output_scale, "SimplicityConfig")
+        require_open_unit_interval("alpha", self.alpha, "SimplicityConfig")
+        require_positive_int("min_seeds", self.min_seeds, "SimplicityConfig")
+
+
+@dataclass(frozen=True, eq=False)
+class CorrelationPaths:
+    """Per seed and step ``t = 0..t_stop``: the normalised correlations and the population loss.
+
+    The paths stop at ``T`` (``horizon``) or at the first step by which every seed's two parts
+    have crossed the level (later steps cannot change a crossing step; the flow, which reads the
+    device back every ``CROSSING_CHECK_STEPS`` steps, may have run a few steps past it)."""
+
+    linear: np.ndarray
+    xor: np.ndarray
+    loss: np.ndarray
+    seeds: tuple[int, ...]
+    horizon: int
+
+    def crossing_steps(self, level: float) -> dict[str, np.ndarray]:
+        """First ``t`` with correlation ≥ ``level``, per seed (``T + 1`` if none), per part."""
+
+        def first(path: np.ndarray) -> np.ndarray:
+            reached = path >= level
+            return np.where(reached.any(1), reached.argmax(1), self.horizon + 1)
+
+        return {"linear": first(self.linear), "xor": first(self.xor)}
+
+
+CROSSING_CHECK_STEPS = 32
+"""The flow checks whether every seed has crossed every this many steps (one host read); the
+paths are then cut at the first step at which all had, as if it had stopped there."""
+
+
+def _all_crossed_at(paths: torch.Tensor, level: float) -> int | None:
+    """The first step by which every seed's linear and XOR correlations (``paths[0]``,
+    ``paths[1]``, ``[k, t+1]``) have reached ``level``, or ``None`` if some have not yet."""
+    reached = paths[:2] >= level  # [2, k, t+1]
+    if not bool(reached.any(2).all()):
+        return None
+    return int(reached.to(torch.uint8).argmax(2).max())
+
+
+@cached_run
+def correlation_paths(
+    setting: SimplicitySetting, config: SimplicityConfig, seeds: tuple[int, ...]
+) -> CorrelationPaths:
+    """Train ``len(seeds)`` networks at once (module docstring) and record the exact paths."""
+    d, m, k = setting.dimension, setting.width, len(seeds)
+    draws = [torch_generator(s, "simplicity-init") for s in seeds]
+    W = torch.stack([torch.randn(m, d, generator=g, dtype=torch.float64) for g in draws])
+    a = torch.stack([torch.randn(m, generator=g, dtype=torch.float64) for g in draws])
+    # Drawn on the CPU; the gradient flow runs on the compute device.
+    x, W, a = to_compute_device(cube_points(d, dtype=torch.float64), W, a)
+    linear, xor = x[:, 0], x[:, 1] * x[:, 2]
+    target = setting.linear_coefficient * linear + setting.xor_coefficient * xor
+    W = (W / math.sqrt(d)).requires_grad_()
+    b = torch.zeros(k, m, dtype=torch.float64, device=W.device, requires_grad=True)
+    a = (a * config.output_scale / m).requires_grad_()
+    rates = (config.learning_rate * m, config.learning_rate * m, config.learning_rate)
+    # Written on the device and read back every CROSSING_CHECK_STEPS steps, not every step.
+    paths = torch.full((3, k, config.steps + 1), math.nan, dtype=torch.float64, device=W.device)
+    for t in range(config.steps + 1):
+        f = torch.einsum(
+            "knm,km->kn", torch.relu(torch.einsum("nd,kmd->knm", x, W) - b[:, None]), a
+        )
+        loss = 0.5 * (f - target).pow(2).mean(1)
+        with torch.no_grad():
+            paths[0, :, t] = (f * linear).mean(1) / setting.linear_coefficient
+            paths[1, :, t] = (f * xor).mean(1) / setting.xor_coefficient
+            paths[2, :, t] = loss
+        if t == config.steps or (t + 1) % CROSSING_CHECK_STEPS == 0:
+            stop = _all_crossed_at(paths[:, :, : t + 1], config.level)
+            if t == config.steps or stop is not None:
+                break
+        gradients = torch.autograd.grad(loss.sum(), (W, b, a))
+        with torch.no_grad():
+            for parameter, gradient, rate in zip((W, b, a), gradients, rates, strict=True):
+                parameter -= rate * gradient
+    end = t if stop is None else stop
+    paths = paths[:, :, : end + 1].cpu().numpy()
+    return CorrelationPaths(paths[0], paths[1], paths[2], seeds, config.steps)
+
+
+def simplicity_bias_check(
+    statement: OrderStatement | None = None,
+    config: SimplicityConfig | None = None,
+    settings: st.SearchStrategy[SimplicitySetting] | None = None,
+) -> TheoryCheck[SimplicitySetting]:
+    """``statement`` (default: the linear part first) as an ordering of first times
+    (:func:`~gflcheck.core.statement_kinds.hitting_time_check`): per seed, the exact crossing step of
+    the part claimed first (the event ``t``) against the bound in the other part's crossing step
+    ``t_later``. A part that does not cross within the horizon is known only to cross later; a
+    seed on which neither part crosses is undetermined. Declared false-alarm rate: the check's
+    ``violation_alpha``."""
+    statement = statement or linear_part_first()
+    config = config or SimplicityConfig()
+    return hitting_time_check(
+        "gfl-simplicity-bias",
+        statement.bound,
+        st.nothing() if settings is None else settings,
+        partial(crossing_steps, statement, config),
+        partial(_horizon, config),
+        delta=delta_of_setting,
+        alpha=config.alpha,
+        quantifiers=partial(_quantifiers, config),
+        power=config.power,
+        min_seeds=config.min_seeds,
+        seed_stream="simplicity",
+        statement=statement.name,
+        quantity=f"the {statement.first} part's crossing step",
+        label=_label,
+        why_false=statement.why_false,
+        setup=SIMPLICITY_BIAS,
+    )
+
+
+def _horizon(config: SimplicityConfig, setting: SimplicitySetting) -> int:
+    return config.steps
+
+
+def _label(setting: SimplicitySetting) -> str:
+    return f"d={setting.dimension},m={setting.width}"
+
+
+def crossing_steps(
+    statement: OrderStatement,
+    config: SimplicityConfig,
+    setting: SimplicitySetting,
+    seeds: tuple[int, ...],
+) -> HittingTimes:
+    """The crossing steps of the part claimed first (``t``) and of the other (``t_later``),
+    ``inf`` where a part did not cross within the horizon, and the seeds whose flow diverged."""
+    paths = correlation_paths(setting, config, seeds)
+    crossing = paths.crossing_steps(config.level)
+    never = config.steps + 1
+
+    def times(part: str) -> np.ndarray:
+        return np.where(crossing[part] == never, np.inf, crossing[part]).astype(float)
+
+    return HittingTimes(
+        {"t": times(statement.first), "t_later": times(statement.later)},
+        diverged=~np.isfinite(paths.loss[:, -1]),
+        derived={"m": setting.width, "T": config.steps},
+        evidence=paths,
+    )
+
+
+def _quantifiers(
+    config: SimplicityConfig, setting: SimplicitySetting, measured: Measurement
+) -> tuple[QuantifierInstantiation, ...]:
+    Q = QuantifierInstantiation
+    crossing = measured.evidence.crossing_steps(config.level)
+    intervals = {
+        part: student_t_interval(steps.astype(float), config.alpha / 2)
+        for part, steps in crossing.items()
+    }
+
+    def interval(part: str) -> str:
+        estimate = intervals[part]
+        return (
+            f"{float(estimate.estimate):.1f} [{float(estimate.lower):.1f}, "
+            f"{float(estimate.upper):.1f}]"
+        )
+
+    return (
+        Q(
+            "a target mixing a linear and a nonlinear part",
+            f"f* = {setting.linear_coefficient:g}·x₁ + {setting.xor_coefficient:g}·x₂x₃ on the "
+            f"uniform cube, d = {setting.dimension}",
+            "exact sums over 2^d points",
+        ),
+        Q(
+            "networks (trained by gradient descent)",
+            f"two-layer ReLU, m = {setting.width}, w ~ N(0, I/d), b = 0, a ~ N(0, "
+            f"({config.output_scale:g}/m)²); population GD, η = {config.learning_rate:g} (a), "
+            f"η·m (w, b)",
+            f"T = {config.steps}",
+        ),
+        Q(
+            "'learned' (a part's correlation)",
+            f"first t with E[f_t·part]/coefficient ≥ {config.level:g} (declared level)",
+            f"mean crossing step, 95% t interval over seeds: linear {interval('linear')}, "
+            f"XOR {interval('xor')}",
+        ),
+    )

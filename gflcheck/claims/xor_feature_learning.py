@@ -1,0 +1,307 @@
+"""Feature learning on XOR (Taheri–Thrampoulidis–Mazumdar), end to end (docs/setups.md §2.2).
+
+For one setting ``(d, δ, seed)`` and a claim (iterations ``T(d)``, fresh samples per iteration
+``b(d)``), :func:`check_xor_feature_learning` trains ``k`` seeds of the quadratic network (width
+``m``, ``η = m``, linear loss) and, per seed, finds the first iteration with *zero test error*:
+exactly zero by enumeration for ``d ≤ 20``; otherwise a screen with no observed error followed by a
+Clopper–Pearson upper bound below ``1/d²`` on a large fresh sample. A seed *violates* the claim
+when every iteration ``t ≤ T`` shows at least one misclassified point, which proves a positive
+error: the per-seed outcome is certain, so the binomial null is exactly ``δ``.
+
+The Table 2 contrast (kernel regime against feature learning, as sample needs over ``d``) is
+:mod:`gflcheck.claims.xor_table_2`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+
+from gflcheck.core.bounds import Bound, hidden_constant, positive
+from gflcheck.core.declare import Measurement, Rival, TheoryCheck, delta_of_setting
+from gflcheck.core.provenance import TTM_PAPER, Provenance, Tag
+from gflcheck.core.setups import xor_setup
+from gflcheck.core.statement_kinds import rate_check
+from gflcheck.core.verdicts import (
+    POWER_TARGET,
+    QuantifierInstantiation,
+    Verdict,
+)
+from gflcheck.models.distributions.xor_cube import ENUMERATION_LIMIT, XorCube
+from gflcheck.models.quadratic import XorRun, train_xor_sgd
+from gflcheck.runtime.cache import cached_run
+from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.random import torch_generator
+from gflcheck.runtime.validation import (
+    require_int_at_least,
+    require_open_unit_interval,
+    require_positive,
+    require_positive_int,
+)
+from gflcheck.theorems.ttm import XorClaim, feature_learning_claim
+
+
+@dataclass(frozen=True)
+class XorSetting:
+    """``d``, the failure probability ``δ`` and the seed of every draw."""
+
+    dimension: int
+    delta: float
+    seed: int
+
+    def __post_init__(self) -> None:
+        require_int_at_least("dimension", self.dimension, 2, "XorSetting (d ≥ 2)")
+        require_open_unit_interval("delta", self.delta, "XorSetting")
+        require_int_at_least("seed", self.seed, 0, "XorSetting")
+
+
+@dataclass(frozen=True)
+class XorConfig:
+    """Declared constants: width ``m``, ``c``, ``C_n``, certification miscoverage, α, seeds."""
+
+    width: int = 20
+    iteration_constant: float = 1.0
+    samples_constant: float = 40.0
+    certification_miscoverage: float = 0.01
+    alpha: float = 0.05
+    power: float | None = POWER_TARGET  # TheoryCheck.power: None plans no power
+    min_seeds: int = 8
+
+    def __post_init__(self) -> None:
+        require_positive_int("width", self.width, "XorConfig (m ≥ 1)")
+        require_positive("iteration_constant", self.iteration_constant, "XorConfig")
+        require_positive("samples_constant", self.samples_constant, "XorConfig")
+        require_open_unit_interval(
+            "certification_miscoverage", self.certification_miscoverage, "XorConfig"
+        )
+        require_open_unit_interval("alpha", self.alpha, "XorConfig")
+        require_positive_int("min_seeds", self.min_seeds, "XorConfig")
+
+
+@dataclass(frozen=True, eq=False)
+class XorEvidence:
+    """The run and each seed's first zero-error iteration (−1 if none within ``T``)."""
+
+    run: XorRun
+    iterations: int
+    batch_size: int
+    first_zero: np.ndarray
+
+
+def claim_budget(claim: XorClaim, dimension: int, config: XorConfig) -> tuple[int, int]:
+    """``(T, b)``: the claim's iterations and fresh samples per iteration at ``d``."""
+    iterations = int(claim.iterations.evaluate(c=config.iteration_constant, d=dimension))
+    batch = int(np.ceil(claim.batch.evaluate(C_n=config.samples_constant, d=dimension)))
+    return max(1, iterations), max(1, batch)
+
+
+def certification_miscoverage(dimension: int, iterations: int, config: XorConfig) -> float:
+    """Chance that a seed is certified to reach zero error when it does not: 0 by enumeration
+    (``d ≤ 20``), else one certification miscoverage per iteration tried (union bound)."""
+    if dimension <= ENUMERATION_LIMIT:
+        return 0.0
+    return (iterations + 1) * config.certification_miscoverage
+
+
+@cached_run
+def first_zero_error_iteration(
+    run: XorRun, cube: XorCube, miscoverage: float, seed: int
+) -> np.ndarray:
+    """Per seed, the first ``t`` whose network has zero test error (see the module docstring);
+    ``seed`` seeds the certification samples (stream ``xor-test``)."""
+    generator = torch_generator(seed, "xor-test")
+    first = np.full(len(run.seeds), -1)
+    for seed_index in range(len(run.seeds)):
+        for t, network in enumerate(run.networks):
+            if cube.has_zero_error(network.select(seed_index), miscoverage, generator):
+                first[seed_index] = t
+                break
+    return first
+
+
+def xor_check(
+    claim: XorClaim | None = None,
+    config: XorConfig | None = None,
+    settings: st.SearchStrategy[XorSetting] | None = None,
+) -> TheoryCheck[XorSetting]:
+    """``claim`` (default: the feature-learning claim) as a :class:`~gflcheck.core.declare.TheoryCheck`:
+    the first zero-error iteration ``t*`` of each seed against the claim's ``T(d)``. A seed
+    certainly violates it when every iteration ``t ≤ T`` shows a misclassified point (certain), and
+    certainly satisfies it when an iteration is certified to have zero error (exact for ``d ≤ 20``,
+    else with the certification miscoverage, one per iteration tried). Declared false-alarm
+    rate: ``α``."""
+    claim = claim or feature_learning_claim()
+    config = config or XorConfig()
+    return TheoryCheck(
+        name="ttm-xor",
+        bound=claim.iterations,
+        settings=st.nothing() if settings is None else settings,
+        bound_values=partial(_iteration_values, config),
+        measure=partial(measure_first_zero_error, claim, config),
+        quantifiers=partial(_quantifiers, config),
+        delta=delta_of_setting,
+        alpha=config.alpha,
+        power=config.power,
+        miscoverage=partial(_declared_miscoverage, claim, config),
+        min_seeds=config.min_seeds,
+        seed_stream="xor-run",
+        statement=claim.name,
+        quantity="first zero-error iteration",
+        label=dimension_label,
+        why_false=claim.why_false,
+        setup=xor_setup("fresh"),
+    )
+
+
+def check_xor_feature_learning(
+    setting: XorSetting, claim: XorClaim | None = None, config: XorConfig | None = None
+) -> tuple[Verdict, XorEvidence]:
+    """Check the XOR claim on one setting: the verdict of :func:`xor_check`, with its evidence."""
+    return xor_check(claim, config).run_with_evidence(setting)
+
+
+def _iteration_values(config: XorConfig, setting: XorSetting) -> dict[str, float]:
+    return {"c": config.iteration_constant, "d": setting.dimension}
+
+
+def dimension_label(setting: XorSetting) -> str:
+    """``d=…``: the part of an XOR check's name that tells its settings apart."""
+    return f"d={setting.dimension}"
+
+
+def _declared_miscoverage(
+    claim: XorClaim, config: XorConfig, setting: XorSetting
+) -> tuple[float, float]:
+    iterations, _ = claim_budget(claim, setting.dimension, config)
+    return 0.0, certification_miscoverage(setting.dimension, iterations, config)
+
+
+def measure_first_zero_error(
+    claim: XorClaim, config: XorConfig, setting: XorSetting, seeds: tuple[int, ...]
+) -> Measurement:
+    """Train the quadratic network on ``seeds`` for the claim's ``T`` iterations and find each
+    seed's first zero-error iteration ``t*``; a seed that never reaches it has ``t* > T`` (lower
+    bound ``T + 1``, no upper bound)."""
+    cube = XorCube(setting.dimension)
+    iterations, batch = claim_budget(claim, setting.dimension, config)
+    run = train_xor_sgd(cube, config.width, iterations, batch, seeds)
+    first = first_zero_error_iteration(run, cube, config.certification_miscoverage, setting.seed)
+    diverged = run.diverged_at.numpy() >= 0
+    reached = first >= 0
+    values = np.where(reached, first, iterations + 1).astype(float)
+    return Measurement(
+        np.where(diverged, np.nan, values),
+        lower=np.where(diverged, np.nan, values),
+        upper=np.where(diverged, np.nan, np.where(reached, first, np.inf)),
+        miscoverage=(0.0, certification_miscoverage(setting.dimension, iterations, config)),
+        diverged=diverged,
+        derived={"m": config.width, "T": iterations, "batch": batch},
+        evidence=XorEvidence(run, iterations, batch, first),
+    )
+
+
+def _quantifiers(
+    config: XorConfig, setting: XorSetting, measured: Measurement
+) -> tuple[QuantifierInstantiation, ...]:
+    evidence: XorEvidence = measured.evidence
+    cube = XorCube(setting.dimension)
+    iterations, batch = evidence.iterations, evidence.batch_size
+    Q = QuantifierInstantiation
+    if setting.dimension <= ENUMERATION_LIMIT:
+        zero = f"exactly zero on all 2^{setting.dimension} cube points"
+    else:
+        size = cube.sample_size_for_zero_error(config.certification_miscoverage)
+        zero = (
+            f"no error on a 4096-point screen, then no error on {size} fresh points: "
+            f"Clopper–Pearson upper bound < 1/d² = {1 / setting.dimension**2:.3g} "
+            f"(miscoverage {config.certification_miscoverage:g})"
+        )
+    return (
+        Q("zero test error", zero, "first such iteration per seed"),
+        Q(
+            "log d iterations",
+            f"T = ⌈c·⌈log d⌉⌉, c = {config.iteration_constant:g}",
+            str(iterations),
+        ),
+        Q(
+            "n = Õ(d) samples",
+            f"{batch} fresh points per iteration (C_n·d, C_n = {config.samples_constant:g}) × T",
+            str(batch * iterations),
+        ),
+        Q(
+            "constant width, η = m",
+            "quadratic network, a = ±1/m fixed, W ~ N(0, I), linear loss",
+            f"m = η = {config.width}",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class StepsGrowthSetting:
+    """The dimensions over which the steps to zero error are measured (nine points, ratio √2:
+    the grid points carry the exponent), and the seed."""
+
+    dimensions: tuple[int, ...] = (4, 6, 8, 11, 16, 23, 32, 45, 64)
+    seed: int = 0
+
+
+def _setting_dimensions(setting: StepsGrowthSetting) -> tuple[int, ...]:
+    return setting.dimensions
+
+
+def steps_to_zero_error(
+    config: XorConfig, setting: StepsGrowthSetting, dimension: float, seeds: tuple[int, ...]
+) -> np.ndarray:
+    """Per run, the first SGD step with certified zero test error at ``d`` (``C_n·d`` fresh points
+    per step, up to ``3⌈log d⌉`` steps so that no run is censored: a run that never gets there
+    is refused, naming ``d``)."""
+    d = int(dimension)
+    cube = XorCube(d)
+    batch = math.ceil(config.samples_constant * d)
+    run = train_xor_sgd(cube, config.width, 3 * math.ceil(math.log(d)), batch, seeds)
+    first = first_zero_error_iteration(run, cube, config.certification_miscoverage, d)
+    if (first < 1).any():
+        raise ParameterRangeError(
+            "steps", first.tolist(), "a first zero-error step in [1, 3⌈log d⌉] per run", f"d={d}"
+        )
+    return first.astype(float)
+
+
+def steps_growth_check(config: XorConfig | None = None, runs: int = 8) -> TheoryCheck[Any]:
+    """TTM's ``⌈log d⌉`` iterations as a rate (:func:`~gflcheck.core.statement_kinds.rate_check`):
+    the steps to zero test error grow no faster than ``C·log d`` over the setting's dimensions
+    (the grid-level log-log slope against ``log d``'s own over the grid, ``+ τ = 0.25``), told
+    apart from a linear number of steps, ``Ω(d)``."""
+    config = config or XorConfig()
+    bound = Bound(
+        "steps to zero error ≤ C·log d",
+        "C*log(d)",
+        [hidden_constant("C"), positive("d", "input dimension")],
+        Provenance(
+            TTM_PAPER, "informal theorem: zero test error after log(d) iterations", Tag.SEED
+        ),
+    )
+    linear = bound.variant("steps grow like d (rival)", "C*d", "rival: linear steps")
+    return rate_check(
+        "ttm-xor/steps-in-d",
+        bound,
+        "d",
+        st.just(StepsGrowthSetting()),
+        _setting_dimensions,
+        partial(steps_to_zero_error, config),
+        tolerance=0.25,
+        runs=runs,
+        rivals=(Rival(linear, at_least=True),),
+        quantifiers={
+            "SGD": f"TTM's mini-batch SGD, m = {config.width}, η = m, linear loss, "
+            f"{config.samples_constant:g}·d fresh points per step"
+        },
+        seed_stream="xor-steps",
+        statement="TTM: the steps to zero error grow like log d",
+        setup=xor_setup("fresh"),
+    )

@@ -1,0 +1,230 @@
+"""TTM's Table 2 on cube XOR, as sample needs over ``d``: the kernel regime needs ``d²`` samples,
+feature learning ``d`` (``seed``; docs/setups.md §2.2). Made measurable (``ours``), every constant
+declared before measuring:
+
+- **Data**: ``x ~ U({±1}^d)``, ``y = x₁x₂`` (:class:`~gflcheck.models.distributions.xor_cube.XorCube`).
+- **Kernel regime**: the quadratic network linearised at its initialisation, at infinite width.
+  Its NTK is ``K(x, x′) = (4/m)·E_w[⟨w,x⟩⟨w,x′⟩]·⟨x,x′⟩ = (4/m)⟨x,x′⟩²`` and the initial function
+  vanishes; under TTM's linear loss the gradient does not depend on ``f``, so gradient descent
+  from ``f ≡ 0`` gives ``f_t(x) = (4ηt/(mn))·Σᵢ yᵢ⟨xᵢ,x⟩²`` after any ``t`` steps: the classifier
+  ``sign(xᵀMx)`` with ``M = Σᵢ yᵢxᵢxᵢᵀ``, computed exactly (no loop, no width).
+- **Feature learning**: TTM's algorithm (:func:`gflcheck.models.quadratic.train_xor_sgd`: width
+  ``m = 20``, ``η = m``, linear loss), ``T = ⌈ln d⌉ + 1`` steps (Figure 1's) of ``n`` fresh
+  points each. What "samples" counts is not stated (docs/setups.md §5.2): the batch per step, the
+  theorem's ``n`` (its batch-size condition), or all ``T·n`` points. Both readings are checked
+  side by side (``Table2Setting.count``); they differ by the factor ``T``, whose growth alone adds
+  about 0.33 to the slope over ``d = 8…64``.
+- **Sample need** of a seed: the least ``n`` of a geometric grid (ratio ``√2``) at which its test
+  error (``test_size`` fresh points of its own) is at most the declared level; a seed above it at
+  the cap is censored, reported, never dropped (:class:`~gflcheck.core.statement_kinds.NeedWalk`).
+- **Growth**: :func:`~gflcheck.core.statement_kinds.need_check`, the grid-level slope of ``log n*``
+  on ``log d`` against the statement's own slope over the grid ``∓ τ``. No ``d₀`` and no error
+  threshold is read off the data: the level (0.05), the grid and ``τ`` are those of the other
+  need checks.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+import torch
+from hypothesis import strategies as st
+
+from gflcheck.claims.kernel_separation import (
+    SampleNeedConfig,
+    distinct_dimensions,
+    setting_dimensions,
+)
+from gflcheck.core.declare import Rival, TheoryCheck
+from gflcheck.core.setups import TTM_KERNEL_LIMIT, xor_setup
+from gflcheck.core.statement_kinds import NeedWalk, need_check
+from gflcheck.core.verdicts import QuantifierInstantiation
+from gflcheck.models.distributions.xor_cube import XorCube
+from gflcheck.models.quadratic import train_xor_sgd
+from gflcheck.runtime.cache import cached_run
+from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.random import torch_generator
+from gflcheck.runtime.validation import (
+    require_int_at_least,
+    require_open_unit_interval,
+    require_positive_int,
+)
+from gflcheck.theorems.separation import GrowthStatement, Learner
+
+TABLE_2_LEARNERS = (Learner.TTM_KERNEL_REGIME, Learner.TTM_FEATURE_LEARNING)
+PER_STEP, IN_ALL = "per step", "in all"
+
+
+@dataclass(frozen=True)
+class Table2Setting:
+    """The dimensions, the error level that counts as learned, the seed, and what a sample
+    count counts for feature learning: the fresh points of one step (``"per step"``, the
+    theorem's ``n``) or of all ``T`` steps (``"in all"``); the kernel's one training set is both."""
+
+    dimensions: tuple[int, ...] = (8, 16, 32, 64)
+    target_error: float = 0.05
+    seed: int = 0
+    count: str = PER_STEP
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dimensions", distinct_dimensions(self.dimensions))
+        require_open_unit_interval("target_error", self.target_error, "Table2Setting")
+        require_int_at_least("seed", self.seed, 0, "Table2Setting")
+        if self.count not in (PER_STEP, IN_ALL):
+            raise ParameterRangeError("count", self.count, f"{PER_STEP!r} or {IN_ALL!r}")
+
+
+@dataclass(frozen=True)
+class Table2Config(SampleNeedConfig):
+    """Declared constants: the width, and the walk's (:class:`SampleNeedConfig`): seeds, the
+    sample grid from 8, the test set, ``τ`` and ``α``."""
+
+    smallest_sample: int = 8
+    width: int = 20
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        require_positive_int("width", self.width, "Table2Config (m ≥ 1)")
+
+
+def feature_learning_steps(dimension: int) -> int:
+    """``T = ⌈ln d⌉ + 1``, Figure 1's step count."""
+    return math.ceil(math.log(dimension)) + 1
+
+
+def kernel_limit_scores(x: torch.Tensor, y: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
+    """``Σᵢ yᵢ⟨xᵢ, x⟩²`` at each of ``points`` (module docstring), as ``xᵀMx`` with
+    ``M = Σᵢ yᵢxᵢxᵢᵀ``: the kernel-regime classifier trained on ``(x, y)``, up to a positive
+    factor."""
+    M = x.T @ (y[:, None] * x)
+    return ((points @ M) * points).sum(-1)
+
+
+@cached_run
+def table_2_test_errors(
+    learner: Learner, config: Table2Config, dimension: int, samples: int, seeds: tuple[int, ...]
+) -> np.ndarray:
+    """Per seed, the test error of ``learner`` trained on ``samples`` points (feature learning:
+    ``samples`` fresh points at each step; module docstring), on ``test_size`` fresh points of the
+    seed's own; a non-finite score counts as an error."""
+    cube = XorCube(dimension)
+    tests = [
+        cube.sample(config.test_size, torch_generator(seed, "table-2-test"), torch.float64)
+        for seed in seeds
+    ]
+    if learner is Learner.TTM_KERNEL_REGIME:
+        scores = []
+        for seed, (points, _) in zip(seeds, tests, strict=True):
+            x, y = cube.sample(samples, torch_generator(seed, "table-2-kernel"), torch.float64)
+            scores.append(kernel_limit_scores(x, y, points))
+    elif learner is Learner.TTM_FEATURE_LEARNING:
+        steps = feature_learning_steps(dimension)
+        run = train_xor_sgd(cube, config.width, steps, samples, seeds)
+        final = run.networks[-1]
+        scores = [final.select(i)(points)[0] for i, (points, _) in enumerate(tests)]
+    else:
+        raise ParameterRangeError("learner", learner.value, "a learner of TTM's Table 2")
+    return np.array(
+        [
+            float((((score * labels) <= 0) | ~torch.isfinite(score)).double().mean())
+            for score, (_, labels) in zip(scores, tests, strict=True)
+        ]
+    )
+
+
+def table_2_walk(learner: Learner, config: Table2Config | None = None) -> NeedWalk:
+    """How ``learner``'s sample need is walked at each ``d`` (module docstring)."""
+    if learner not in TABLE_2_LEARNERS:
+        raise ParameterRangeError("learner", learner.value, "a learner of TTM's Table 2")
+    config = config or Table2Config()
+    return NeedWalk(
+        sizes=config.sample_grid,
+        error_at=partial(_test_errors_at, learner, config),
+        target_error=_target_error,
+        name=learner.value,
+    )
+
+
+def _test_errors_at(
+    learner: Learner,
+    config: Table2Config,
+    setting: Table2Setting,
+    dimension: float,
+    samples: int,
+    seeds: tuple[int, ...],
+) -> np.ndarray:
+    return table_2_test_errors(learner, config, int(dimension), samples, seeds)
+
+
+def _target_error(setting: Any) -> float:
+    return setting.target_error
+
+
+def _counted(setting: Table2Setting, dimension: float, needs: np.ndarray) -> np.ndarray:
+    """Feature learning's needs per step, or over all ``T`` steps (the same runs)."""
+    if setting.count == IN_ALL:
+        return needs * feature_learning_steps(int(dimension))
+    return needs
+
+
+def table_2_need_check(
+    statement: GrowthStatement,
+    config: Table2Config | None = None,
+    rivals: tuple[GrowthStatement, ...] = (),
+    observation: str | None = None,
+) -> TheoryCheck[Table2Setting]:
+    """A growth ``statement`` about one learner of TTM's Table 2 on cube XOR
+    (:func:`~gflcheck.core.statement_kinds.need_check`), told apart from ``rivals`` (reported and not
+    judged with an ``observation``)."""
+    if statement.learner not in TABLE_2_LEARNERS:
+        raise ParameterRangeError(
+            "statement", statement.name, "a statement about a learner of TTM's Table 2"
+        )
+    config = config or Table2Config()
+    kernel = statement.learner is Learner.TTM_KERNEL_REGIME
+    return need_check(
+        f"ttm-table-2/{statement.learner.name.lower().replace('_', '-')}",
+        statement.bound,
+        "d",
+        st.nothing(),
+        setting_dimensions,
+        table_2_walk(statement.learner, config),
+        at_least=statement.at_least,
+        tolerance=config.tolerance,
+        alpha=config.alpha,
+        runs=config.seeds,
+        quantifiers=partial(_quantifiers, statement.learner, config),
+        rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],
+        transform=None if kernel else _counted,
+        seed_stream="table-2",
+        statement=statement.name,
+        why_false=statement.why_false,
+        observation=observation,
+        setup=TTM_KERNEL_LIMIT if kernel else xor_setup("fresh"),
+    )
+
+
+def _quantifiers(
+    learner: Learner, config: Table2Config, setting: Table2Setting, raw: Any
+) -> tuple[QuantifierInstantiation, ...]:
+    Q = QuantifierInstantiation
+    if learner is Learner.TTM_KERNEL_REGIME:
+        row = Q(
+            "kernel regime",
+            "the linearised quadratic network at infinite width, linear loss: sign(Σᵢ yᵢ⟨xᵢ,x⟩²)",
+            "exact at any number of steps; one training set of n points per seed",
+        )
+    else:
+        steps = {d: feature_learning_steps(d) for d in setting.dimensions}
+        row = Q(
+            "feature learning",
+            f"TTM's mini-batch SGD, m = {config.width}, η = m, linear loss, T = ⌈ln d⌉ + 1 "
+            f"steps of b fresh points; samples counted {setting.count}"
+            + (" (n = b)" if setting.count == PER_STEP else " (n = T·b)"),
+            f"T per d: {steps}",
+        )
+    return (Q("the data", "x ~ U({±1}^d), y = x₁x₂", f"d ∈ {list(setting.dimensions)}"), row)

@@ -1,0 +1,136 @@
+"""Estimates of population quantities, each with its uncertainty and the method that gave it.
+
+- means of unbounded losses (the hinge loss): a one-sided Student-t interval (CLT), declared as such;
+- proportions (0-1 error, hit rates): exact Clopper–Pearson bounds.
+
+Confidence levels are given as one-sided *miscoverage* ``β``: ``Pr[lower > truth] ≤ β`` and
+``Pr[upper < truth] ≤ β``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from scipy import stats
+
+from gflcheck.runtime.validation import require_open_unit_interval
+
+
+@dataclass(frozen=True)
+class IntervalEstimate:
+    """A point estimate with one-sided bounds: ``lower``/``upper`` each miss with prob. ≤ ``miscoverage``.
+
+    Fields are arrays of one common shape (one entry per run, say) or floats.
+    """
+
+    estimate: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    sample_size: int
+    miscoverage: float
+    method: str
+
+
+def student_t_interval(values: torch.Tensor | np.ndarray, miscoverage: float) -> IntervalEstimate:
+    """Mean of ``values`` along the last axis with one-sided Student-t bounds (CLT, approximate)."""
+    require_open_unit_interval("miscoverage", miscoverage, "student_t_interval")
+    array = np.asarray(values, dtype=float)
+    n = array.shape[-1]
+    mean = array.mean(-1)
+    standard_error = array.std(-1, ddof=1) / np.sqrt(n)
+    return _t_bounds(mean, standard_error, n, miscoverage)
+
+
+def t_interval_from_moments(
+    mean: np.ndarray, std: np.ndarray, n: int, miscoverage: float
+) -> IntervalEstimate:
+    """As :func:`student_t_interval`, from a sample mean and sample standard deviation of ``n`` values."""
+    require_open_unit_interval("miscoverage", miscoverage, "t_interval_from_moments")
+    mean = np.asarray(mean, dtype=float)
+    return _t_bounds(mean, np.asarray(std, dtype=float) / np.sqrt(n), n, miscoverage)
+
+
+def _t_bounds(mean: np.ndarray, standard_error: np.ndarray, n: int, miscoverage: float):
+    quantile = stats.t.ppf(1 - miscoverage, df=n - 1)
+    return IntervalEstimate(
+        estimate=mean,
+        lower=mean - quantile * standard_error,
+        upper=mean + quantile * standard_error,
+        sample_size=n,
+        miscoverage=miscoverage,
+        method=f"one-sided Student-t (CLT), n={n}, miscoverage {miscoverage:g} per side",
+    )
+
+
+def t_interval_at(estimate: IntervalEstimate, miscoverage: float) -> IntervalEstimate:
+    """A Student-t estimate (:func:`student_t_interval`) at another one-sided ``miscoverage``,
+    from its standard error, without going over the sample again."""
+    require_open_unit_interval("miscoverage", miscoverage, "t_interval_at")
+    n = estimate.sample_size
+    mean = np.asarray(estimate.estimate, dtype=float)
+    standard_error = (np.asarray(estimate.upper, dtype=float) - mean) / stats.t.ppf(
+        1 - estimate.miscoverage, df=n - 1
+    )
+    return _t_bounds(mean, standard_error, n, miscoverage)
+
+
+def clopper_pearson(
+    successes: np.ndarray | int, trials: int, miscoverage: float
+) -> IntervalEstimate:
+    """Exact one-sided Clopper–Pearson bounds on a binomial proportion (vectorised over successes).
+
+    ``lower = Beta⁻¹(β; x, n−x+1)`` (0 when x = 0), ``upper = Beta⁻¹(1−β; x+1, n−x)`` (1 when x = n).
+    """
+    require_open_unit_interval("miscoverage", miscoverage, "clopper_pearson")
+    x = np.asarray(successes, dtype=float)
+    with np.errstate(invalid="ignore"):
+        lower = np.where(x > 0, stats.beta.ppf(miscoverage, x, trials - x + 1), 0.0)
+        upper = np.where(x < trials, stats.beta.ppf(1 - miscoverage, x + 1, trials - x), 1.0)
+    return IntervalEstimate(
+        estimate=x / trials,
+        lower=lower,
+        upper=upper,
+        sample_size=trials,
+        miscoverage=miscoverage,
+        method=f"exact Clopper–Pearson, n={trials}, miscoverage {miscoverage:g} per side",
+    )
+
+
+def expected_norm_estimate(x: torch.Tensor, miscoverage: float) -> IntervalEstimate:
+    """``E‖x‖`` from a sample ``x [n, d]``; ``upper`` is the ``B_x1`` to use without a closed form."""
+    return student_t_interval(x.double().norm(dim=-1)[None, :], miscoverage)
+
+
+def bayes_hinge_risk(posterior: torch.Tensor, miscoverage: float) -> IntervalEstimate:
+    """``inf_f L_D(f) = E[1 − |2η(x) − 1|]`` from exact posteriors ``η(x)`` at sampled points ``x``.
+
+    The hinge risk of ``f`` at ``x`` is ``η(1 − f)_+ + (1 − η)(1 + f)_+``, minimised at ``f = sign(2η−1)``
+    with value ``1 − |2η − 1|`` (Zhang 2004; Bartlett, Jordan & McAuliffe 2006). So every
+    network at every step has ``L_D(f) ≥`` this risk: a lower bound that needs no training.
+    """
+    return student_t_interval((1 - (2 * posterior.double() - 1).abs())[None, :], miscoverage)
+
+
+def hinge_loss_estimate(
+    network: Callable[[torch.Tensor], torch.Tensor],
+    x: torch.Tensor,
+    y: torch.Tensor,
+    miscoverage: float,
+) -> IntervalEstimate:
+    """``L_D(f) = E max(0, 1 − y f(x))`` per run, on a sample independent of training."""
+    margins = y * network(x)
+    return student_t_interval((1 - margins).clamp_min(0).double(), miscoverage)
+
+
+def zero_one_error_estimate(
+    network: Callable[[torch.Tensor], torch.Tensor],
+    x: torch.Tensor,
+    y: torch.Tensor,
+    miscoverage: float,
+) -> IntervalEstimate:
+    """``Pr[sign f(x) ≠ y]`` per run (``sign 0`` counts as an error), with Clopper–Pearson bounds."""
+    wrong = (y * network(x) <= 0).sum(-1).numpy()
+    return clopper_pearson(wrong, int(y.shape[-1]), miscoverage)
