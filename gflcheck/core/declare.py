@@ -43,24 +43,37 @@ statement runs enough seeds that a violation rate of ``2δ`` is refuted with tha
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import partial
-from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy import stats
 
 if TYPE_CHECKING:
     import torch
 
-from gflcheck.core.bounds import Bound, Monotonicity
-from gflcheck.core.exponents import ExponentFit, Side, identifying_grid
+from gflcheck.core.bounds import Bound
+from gflcheck.core.entries import (
+    _RECORDERS,
+    CatalogueEntry,
+    RecordedRun,
+    entries_property,
+    recorded_runs,
+)
+from gflcheck.core.judging import evaluate_bound, verdict_on
+from gflcheck.core.measurements import (
+    BoundValues,
+    Estimate,
+    Judged,
+    Measurement,
+    Precondition,
+    Rival,
+    StatementKind,
+)
 from gflcheck.core.setups import SetUp
 from gflcheck.core.verdict_text import format_verdict_details
 from gflcheck.core.verdicts import (
@@ -71,20 +84,14 @@ from gflcheck.core.verdicts import (
     Identification,
     Outcome,
     QuantifierInstantiation,
-    SeedStates,
     Verdict,
-    classify_seeds,
-    decide_every_instance,
-    decide_violation_rate,
-    refutation_power,
     seeds_for_power,
     seeds_to_confirm,
-    vacuity,
 )
 from gflcheck.runtime.cache import cached_run, callable_fingerprint
 from gflcheck.runtime.devices import using_device
 from gflcheck.runtime.errors import ParameterRangeError, PreconditionError
-from gflcheck.runtime.profiles import Budget, budget, profile_loaded
+from gflcheck.runtime.profiles import profile_loaded
 from gflcheck.runtime.random import stream_seed
 from gflcheck.runtime.validation import (
     require_int_at_least,
@@ -94,308 +101,6 @@ from gflcheck.runtime.validation import (
 )
 
 S = TypeVar("S")
-
-
-@dataclass(frozen=True)
-class CatalogueEntry:
-    """A named check on a fixed ``setting`` (a dataclass with a ``seed`` field):
-    ``check(setting, budget)`` returns its verdict and evidence (or raises
-    :class:`~gflcheck.runtime.errors.SettingRejectedError`). A ``sweep`` entry measures a growth over a
-    grid of settings in one run."""
-
-    name: str
-    description: str
-    setting: Any
-    check: Callable[[Any, Budget], tuple[Verdict, Any]]
-    sweep: bool = False  # one run walks a grid of settings (minutes): power skips it by default
-    long_running: bool = False  # a minute or more cold, not a sweep: -j starts it with the sweeps
-    also_accepts: tuple[Outcome, ...] = ()
-    because: str = ""
-    observation: bool = False  # reported, not judged: nothing is expected of it
-
-    def __post_init__(self) -> None:
-        if self.also_accepts and not self.because:
-            raise ParameterRangeError(
-                "because",
-                self.because,
-                f"a reason, shown with the verdict, for accepting {list(self.also_accepts)}",
-                f"CatalogueEntry {self.name!r}",
-            )
-
-    def as_expected(self, verdict: Verdict) -> bool:
-        """The verdict is the expected one, or an outcome this entry declares acceptable."""
-        return verdict.as_expected or verdict.outcome in self.also_accepts
-
-    def run(self, limits: Budget, seed: int | None = None) -> tuple[Verdict, Any]:
-        """Run the check; with ``seed``, on the same setting with that seed instead (fresh data,
-        initialisations and test samples: :mod:`gflcheck.surface.power` repeats checks this way)."""
-        setting = self.setting if seed is None else dataclasses.replace(self.setting, seed=seed)
-        return self.check(setting, limits)
-
-
-@dataclass(frozen=True)
-class BoundValues:
-    """The bound per seed (or one number): at the measured symbols' estimates, and its largest
-    (``high``) and smallest (``low``) values over their confidence intervals."""
-
-    estimate: np.ndarray | float
-    high: np.ndarray | float
-    low: np.ndarray | float
-
-
-@dataclass(frozen=True)
-class Rival:
-    """A statement a claim is told apart from (:attr:`TheoryCheck.rivals`): ``bound`` read as
-    "the measured quantity is at least" it (``at_least``) or at most it, with its own
-    ``tolerance`` (``None``: the claim's) and ``name`` (default: the bound's)."""
-
-    bound: Bound
-    at_least: bool
-    tolerance: float | None = None
-    name: str | None = None
-
-
-@dataclass(frozen=True, eq=False)
-class Estimate:
-    """What a verdict on a quantity formed at judging time is judged on
-    (:attr:`TheoryCheck.estimate`): ``measured``, the estimate (one value with its confidence
-    bounds), against ``threshold``, the number the check's bound gives for it; ``rows`` and
-    ``notes`` for the verdict. For a rate, ``fit`` is the grid-level fit and ``side`` the
-    statement's threshold as a function of the grid, over the grid ``points``: what
-    :meth:`identifying_grid` extends."""
-
-    measured: Measurement
-    threshold: float
-    rows: tuple[QuantifierInstantiation, ...] = ()
-    notes: tuple[str, ...] = ()
-    fit: ExponentFit | None = None
-    side: Side | None = None
-    points: tuple[float, ...] = ()
-
-    def identifying_grid(self, rival: Estimate) -> str | None:
-        """The grid that would tell this statement from ``rival``'s, if the slope and the
-        grid-level noise stayed as measured (:func:`gflcheck.core.exponents.identifying_grid`), in
-        words; ``None`` without a fit."""
-        if self.fit is None or self.side is None or rival.side is None:
-            return None
-        grid = identifying_grid(self.fit, self.points, self.side, rival.side)
-        if grid is None:
-            return (
-                "no continuation of the grid by up to 64 points would tell them apart at the "
-                f"measured slope {self.fit.slope:.3f}"
-            )
-        shown = ", ".join(f"{v:g}" for v in grid[:3]) + ", …, " + f"{grid[-1]:g}"
-        return (
-            f"it would be identifiable on {self.fit.variable} ∈ {{{shown}}} ({len(grid)} points "
-            f"at the grid's spacing, {self.fit.runs} runs each), predicted from the measured "
-            f"slope {self.fit.slope:.3f} and grid-level noise {self.fit.residual_sd:.3g}"
-        )
-
-
-class Judged(NamedTuple):
-    """What a verdict compares (:meth:`TheoryCheck.judged_on`)."""
-
-    measured: Measurement
-    bounds: BoundValues
-    values: dict[str, float]
-    estimate: Estimate | None
-    raw: Any = None
-
-
-class StatementKind(StrEnum):
-    """How a statement quantifies over seeds (module docstring)."""
-
-    WITH_PROBABILITY = "with probability ≥ 1 − δ over the seed"
-    FOR_EVERY = "for every instance"
-
-
-@dataclass(frozen=True, eq=False)
-class Measurement:
-    """Per-seed measurements ``[k]`` of the bounded quantity, or ``[k, n]``: ``n`` instances of a
-    ∀-statement per seed (every step ``t``, say), the seed satisfying the statement only if every
-    instance does and violating it if any does.
-
-    ``values`` are the measured values (exact, or point estimates; a list is taken as an array).
-    ``lower`` and ``upper`` are one-sided confidence bounds, each missing with probability at most
-    ``miscoverage`` (one number for both sides, or the pair ``(lower's, upper's)``). With neither given the values are exact, their own bounds; with only one
-    given, the other side is unknown (``∓∞``), so a point estimate never confirms a bound.
-    ``diverged`` marks seeds whose training did not finish with finite numbers: recorded, never a
-    pass. A non-finite value, or a NaN bound, on a seed not marked diverged is refused, naming
-    the seed; so is a bound on the wrong side of its value. ``derived`` are quantities the
-    measurement fixed (a width, a number of steps) reported with the setting; ``bound_values``
-    are symbols of the bound measured per seed, which make the bound a per-seed one: an exact
-    array (the other part's crossing step, say) or ``(lower, estimate, upper)`` for a symbol
-    measured with uncertainty (the whole network's loss), whose miscoverage the measurement's
-    ``miscoverage`` must include; ``notes`` and
-    ``evidence`` (anything, e.g. the training runs) are kept with the verdict for reports.
-    ``degrees_of_freedom``: the bounds are Student-t bounds ``value ∓ t_{1−β}(df)·se`` (a t
-    interval, a regression slope's): a ∀-statement's *violated* is then decided at the check's
-    own level ``α_v`` with an exact p-value (:meth:`violation_p_values`), not at the bounds'
-    fixed miscoverage.
-    """
-
-    values: np.ndarray
-    lower: np.ndarray | None = None
-    upper: np.ndarray | None = None
-    miscoverage: float | tuple[float, float] = 0.0
-    diverged: np.ndarray | None = None
-    derived: Mapping[str, object] = field(default_factory=dict)
-    bound_values: Mapping[str, np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
-        default_factory=dict
-    )
-    notes: tuple[str, ...] = ()
-    evidence: Any = None
-    degrees_of_freedom: float | None = None
-
-    def __post_init__(self) -> None:
-        values = np.asarray(self.values, dtype=float)
-        if values.ndim not in (1, 2) or values.size == 0:
-            raise ParameterRangeError(
-                "values", values.shape, "a non-empty [k] or [k, n] array", "Measurement"
-            )
-        object.__setattr__(self, "values", values)
-        for name in ("lower", "upper", "diverged"):
-            array = getattr(self, name)
-            if array is None:
-                continue
-            array = np.asarray(array, dtype=bool if name == "diverged" else float)
-            shape = values.shape[:1] if name == "diverged" else values.shape
-            if array.shape != shape:
-                raise ParameterRangeError(
-                    name, array.shape, f"shape {shape}, like values", "Measurement"
-                )
-            object.__setattr__(self, name, array)
-        for name, value in self.bound_values.items():
-            for array in value if isinstance(value, tuple) else (value,):
-                if np.shape(array) == values.shape:
-                    continue
-                raise ParameterRangeError(
-                    f"bound_values[{name!r}]",
-                    np.shape(array),
-                    f"one value per seed, shape {values.shape}",
-                    "Measurement",
-                )
-        for side in (self.lower_miscoverage, self.upper_miscoverage):
-            if not 0.0 <= side < 1.0:
-                raise ParameterRangeError(
-                    "miscoverage", self.miscoverage, "in [0, 1), or a pair of such", "Measurement"
-                )
-        running = np.broadcast_to(
-            ~self.diverged_seeds.reshape(-1, *[1] * (values.ndim - 1)), values.shape
-        )
-        self._require_finite(values, "values", running)
-        lower, upper = self.lower_bounds, self.upper_bounds
-        for name, bound in (("lower", lower), ("upper", upper)):
-            self._require_finite(bound, name, running & ~np.isinf(bound))
-        with np.errstate(invalid="ignore"):
-            wrong = running & ((lower > values) | (values > upper))
-        if wrong.any():
-            at = np.unravel_index(int(np.argmax(wrong)), wrong.shape)
-            raise ParameterRangeError(
-                "lower, upper",
-                (float(lower[at]), float(values[at]), float(upper[at])),
-                f"lower ≤ value ≤ upper on every seed (seed index {at[0]} breaks it)",
-                "Measurement",
-            )
-
-        if self.degrees_of_freedom is not None and not (
-            self.degrees_of_freedom > 0
-            and self.lower_miscoverage > 0
-            and self.upper_miscoverage > 0
-        ):
-            raise ParameterRangeError(
-                "degrees_of_freedom, miscoverage",
-                (self.degrees_of_freedom, self.miscoverage),
-                "positive degrees of freedom with a positive miscoverage on both sides (the "
-                "t quantile the bounds were drawn at)",
-                "Measurement",
-            )
-
-    @staticmethod
-    def _require_finite(array: np.ndarray, name: str, where: np.ndarray) -> None:
-        bad = where & ~np.isfinite(array)
-        if bad.any():
-            at = np.unravel_index(int(np.argmax(bad)), bad.shape)
-            raise ParameterRangeError(
-                name,
-                float(array[at]),
-                f"finite numbers on every seed not marked diverged (seed index {at[0]} is "
-                f"{array[at]}); a run that produced non-finite numbers is marked in "
-                "diverged=..., where it counts as undetermined, never as a pass",
-                "Measurement",
-            )
-
-    @property
-    def lower_miscoverage(self) -> float:
-        """Chance that a seed's lower bound is above its true value."""
-        return float(np.atleast_1d(self.miscoverage)[0])
-
-    @property
-    def upper_miscoverage(self) -> float:
-        """Chance that a seed's upper bound is below its true value."""
-        return float(np.atleast_1d(self.miscoverage)[-1])
-
-    @property
-    def diverged_seeds(self) -> np.ndarray:
-        """``[k]`` booleans: the seeds marked diverged."""
-        if self.diverged is None:
-            return np.zeros(self.values.shape[:1], bool)
-        return np.asarray(self.diverged, dtype=bool)
-
-    def _standard_errors(self, at_least: bool) -> np.ndarray:
-        """From the violation side's t bound: ``|value − bound| / t_{1−β}(df)`` (∞ where that
-        bound is infinite)."""
-        if at_least:
-            side, miscoverage = self.upper_bounds - self.values, self.upper_miscoverage
-        else:
-            side, miscoverage = self.values - self.lower_bounds, self.lower_miscoverage
-        return side / stats.t.ppf(1 - miscoverage, self.degrees_of_freedom)
-
-    def violation_p_values(self, bound: np.ndarray, at_least: bool) -> np.ndarray:
-        """For Student-t bounds (``degrees_of_freedom``): per seed and instance, the exact
-        one-sided p-value of "the true value is on the statement's side of ``bound``" (≤ it, or ≥
-        it when ``at_least``): ``P[T_df ≥ (value − bound)/se]`` (``(bound − value)/se``)."""
-        se = self._standard_errors(at_least)
-        excess = (bound - self.values) if at_least else (self.values - bound)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(se > 0, excess / se, np.where(excess > 0, np.inf, -np.inf))
-        return stats.t.sf(z, self.degrees_of_freedom)
-
-    def at_violation_miscoverage(self, miscoverage: float, at_least: bool) -> Measurement:
-        """For Student-t bounds: the same measurement with the violation side's bound (the lower
-        one, the upper when ``at_least``) redrawn at ``miscoverage``."""
-        quantile = stats.t.ppf(1 - miscoverage, self.degrees_of_freedom)
-        spread = quantile * self._standard_errors(at_least)
-        lower, upper = self.lower_miscoverage, self.upper_miscoverage
-        if at_least:
-            return dataclasses.replace(
-                self, upper=self.values + spread, miscoverage=(lower, miscoverage)
-            )
-        return dataclasses.replace(
-            self, lower=self.values - spread, miscoverage=(miscoverage, upper)
-        )
-
-    @property
-    def lower_bounds(self) -> np.ndarray:
-        """Per seed, the lower confidence bound (the value if exact, −∞ if only ``upper`` given)."""
-        if self.lower is not None:
-            return np.asarray(self.lower, dtype=float)
-        return self.values if self.upper is None else np.full(self.values.shape, -np.inf)
-
-    @property
-    def upper_bounds(self) -> np.ndarray:
-        """Per seed, the upper confidence bound (the value if exact, +∞ if only ``lower`` given)."""
-        if self.upper is not None:
-            return np.asarray(self.upper, dtype=float)
-        return self.values if self.lower is None else np.full(self.values.shape, np.inf)
-
-
-@dataclass(frozen=True)
-class Precondition(Generic[S]):
-    """A hypothesis of the theorem: ``holds(setting)`` is true inside it."""
-
-    description: str
-    holds: Callable[[S], bool]
 
 
 @dataclass(frozen=True, eq=False)
@@ -622,64 +327,9 @@ class TheoryCheck(Generic[S]):
     def evaluate_bound(
         self, setting: S, measured: Measurement | None = None
     ) -> tuple[BoundValues, dict[str, float]]:
-        """The bound on ``setting`` and the per-setting symbol values it used. With ``measured``,
-        its per-seed ``bound_values`` enter too: an exact array, or ``(lower, estimate, upper)``
-        for a symbol measured with uncertainty, where the bound must be monotone in it (sympy
-        decides); a seed then violates only above the bound's largest value over that interval,
-        and satisfies only below its smallest."""
-        given = {k: float(v) for k, v in self.bound_values(setting).items()}
-        used = {k: v for k, v in given.items() if k in self.bound.domains}
-        measured_values = dict(measured.bound_values) if measured is not None else {}
-        ends: dict[str, list[Any]] = {"estimate": [], "high": [], "low": []}
-        for name, value in measured_values.items():
-            if isinstance(value, tuple):
-                lower, estimate, upper = value
-                direction = self.bound.monotonicity(name)
-                if direction is Monotonicity.UNKNOWN:
-                    raise ParameterRangeError(
-                        f"bound_values[{name!r}]",
-                        "an interval",
-                        f"a symbol in which the bound is monotone (sympy cannot tell for {name})",
-                        self.name,
-                    )
-                high, low = (
-                    (upper, lower) if direction is Monotonicity.INCREASING else (lower, upper)
-                )
-                ends["estimate"].append((name, estimate))
-                ends["high"].append((name, high))
-                ends["low"].append((name, low))
-            else:
-                for end in ends.values():
-                    end.append((name, value))
-        evaluated = {}
-        for end, pairs in ends.items():
-            # An end of a measured symbol's interval may be infinite (an event known only to
-            # come after the horizon): the bound's end there is unknown, +∞ for its largest
-            # value and −∞ for its smallest, so that it certifies nothing; the estimate may not.
-            unbounded = np.zeros((), bool)
-            finite = {}
-            for name, symbol_value in pairs:
-                array = np.asarray(symbol_value, dtype=float)
-                if end != "estimate" and np.isinf(array).any():
-                    unbounded = unbounded | np.isinf(array)
-                    estimate = dict(ends["estimate"])[name]
-                    array = np.where(np.isinf(array), estimate, array)
-                finite[name] = array
-            value = np.asarray(self.bound.evaluate({**used, **finite}), dtype=float)
-            if unbounded.any():
-                value = np.where(unbounded, np.inf if end == "high" else -np.inf, value)
-            running = (
-                ~measured.diverged_seeds.reshape(-1, *[1] * (value.ndim - 1))
-                if measured_values
-                else True
-            )
-            usable = ~np.isnan(value) & (np.isfinite(value) | (end != "estimate"))
-            if not np.all(usable | ~running):
-                raise ParameterRangeError(
-                    "bound", value, "a finite number on every setting", f"{self.name}: {setting!r}"
-                )
-            evaluated[end] = value if measured_values else float(value)
-        return BoundValues(evaluated["estimate"], evaluated["high"], evaluated["low"]), used
+        """The bound on ``setting`` and the per-setting symbol values it used
+        (:func:`gflcheck.core.judging.evaluate_bound`)."""
+        return evaluate_bound(self, setting, measured)
 
     def measured(self, setting: S, seeds: tuple[int, ...]) -> Measurement:
         """The measurement on ``setting`` and ``seeds``, through the run cache, as :meth:`run`
@@ -817,157 +467,9 @@ class TheoryCheck(Generic[S]):
         return Judged(measured, bounds, values, estimate, raw)
 
     def verdict_on(self, setting: S, judged: Judged, seeds: tuple[int, ...]) -> Verdict:
-        """The verdict from what :meth:`judged_on` formed (without the rivals)."""
-        measured, bounds, values, estimate, _ = judged
-        forall = self.kind is StatementKind.FOR_EVERY
-        exact_p = None
-        if forall and measured.degrees_of_freedom is not None:
-            # Student-t bounds: decide *violated* at α_v over all instances (Bonferroni), with
-            # an exact p-value, instead of at the bounds' fixed miscoverage.
-            compared = (
-                (bounds.low - self.tolerance) if self.at_least else (bounds.high + self.tolerance)
-            )
-            p_values = measured.violation_p_values(
-                np.broadcast_to(compared, measured.values.shape), self.at_least
-            )
-            running = ~measured.diverged_seeds.reshape(-1, *[1] * (p_values.ndim - 1))
-            exact_p = min(1.0, float(np.min(np.where(running, p_values, 1.0))) * p_values.size)
-            measured = measured.at_violation_miscoverage(
-                self.violation_alpha / p_values.size, self.at_least
-            )
-        bound = np.broadcast_to(bounds.estimate, measured.values.shape)
-        with np.errstate(invalid="ignore"):  # the slack: the room before a violation
-            margin = self.tolerance + (
-                (measured.values - bound) if self.at_least else (bound - measured.values)
-            )
-        tightest = _per_seed_tightest(margin)  # [k, 1]: the instance of least slack per seed
-        per_seed_bound = np.take_along_axis(_as_instances(bound), tightest, 1)[:, 0]
-        bound_value = (
-            float(np.nanmedian(per_seed_bound))
-            if np.ndim(bounds.estimate)
-            else float(bounds.estimate)
-        )
-        states = classify_seeds(
-            measured.lower_bounds,
-            measured.upper_bounds,
-            bounds.high if not self.at_least else bounds.low,
-            self.tolerance,
-            measured.diverged_seeds,
-            self.at_least,
-            bounds.low if not self.at_least else bounds.high,
-        )
-        delta = self.failure_probability(setting)
-        if forall:
-            decision = decide_every_instance(states, exact_p, self.violation_alpha)
-        else:
-            decision = decide_violation_rate(
-                states,
-                delta,
-                self.violation_alpha,
-                measured.lower_miscoverage,
-                measured.upper_miscoverage,
-                confirmation_alpha=self.alpha,
-            )
-        trivial = self.trivial(setting)
-        slack = np.take_along_axis(_as_instances(margin), tightest, 1)[:, 0]
-        return Verdict(
-            check=self.name + (f"/{self.label(setting)}" if self.label else ""),
-            statement=(self.statement or self.bound.name)
-            + (" (false)" if self.is_false_variant and not self.statement else ""),
-            outcome=vacuity(decision.outcome, bound_value, trivial),
-            bound=self.bound,
-            bound_value=bound_value,
-            decision=decision,
-            slack=np.where(measured.diverged_seeds, np.nan, slack),
-            seeds=seeds,
-            quantifiers=self._quantifier_table(
-                setting, values, measured, trivial, delta, seeds, estimate, judged.raw
-            ),
-            parameters={**_parameters(setting), **measured.derived, "k": len(seeds)},
-            declared=tuple(_parameters(setting)),
-            false_alarm_rate=self._false_alarm_rate(measured, exact_p is not None),
-            trivial_value=trivial,
-            counterexample=self._counterexample(
-                states, measured, bounds.low if self.at_least else bounds.high, seeds
-            ),
-            notes=self._notes(measured, seeds) + (estimate.notes if estimate is not None else ()),
-            false_variant=self.is_false_variant,
-            observation=self.observation,
-            discrepancy=self.discrepancy,
-            setup=self.setup(setting) if callable(self.setup) else self.setup,
-            quantity=self.quantity,
-            at_least=self.at_least,
-            compared=estimate is not None,
-            interval=(
-                (
-                    float(judged.measured.values.flat[0]),
-                    float(judged.measured.lower_bounds.flat[0]),
-                    float(judged.measured.upper_bounds.flat[0]),
-                )
-                if estimate is not None
-                else None
-            ),
-        )
-
-    def _false_alarm_rate(self, measured: Measurement, exact_p: bool) -> float:
-        """The declared ``Pr[violated | the statement holds]`` (module docstring): ``α_v`` for a
-        binomial test or Student-t bounds redrawn at it, else the union over the instances of the
-        violation side's miscoverage; plus ``bound_miscoverage``."""
-        if self.kind is StatementKind.WITH_PROBABILITY or exact_p:
-            rate = self.violation_alpha
-        else:
-            side = measured.upper_miscoverage if self.at_least else measured.lower_miscoverage
-            rate = measured.values.size * side
-        return rate + self.bound_miscoverage
-
-    def _notes(self, measured: Measurement, seeds: tuple[int, ...]) -> tuple[str, ...]:
-        notes = [f"false variant: {self.why_false}"] if self.why_false else []
-        if self.discrepancy:
-            notes.append(f"expected to fail here (judged): {self.discrepancy}")
-        if self.observation:
-            notes.append(f"observation, reported and not judged: {self.observation}")
-        diverged = measured.diverged_seeds
-        if diverged.any():
-            notes.append(
-                f"{int(diverged.sum())} of {len(seeds)} seed(s) diverged (non-finite numbers): "
-                "undetermined, never a pass"
-            )
-        return (*notes, *measured.notes)
-
-    def _counterexample(
-        self,
-        states: SeedStates,
-        measured: Measurement,
-        bound: np.ndarray | float,
-        seeds: tuple[int, ...],
-    ) -> str | None:
-        violated = states.violates
-        if not violated.any():
-            return None
-        values = _as_instances(measured.values)
-        bound = _as_instances(np.broadcast_to(bound, measured.values.shape))
-        if self.at_least:
-            side, bounds, relation = "upper", _as_instances(measured.upper_bounds), "<"
-            excess = bound - bounds
-        else:
-            side, bounds, relation = "lower", _as_instances(measured.lower_bounds), ">"
-            excess = bounds - bound
-        with np.errstate(invalid="ignore"):
-            excess = np.where(np.isnan(excess), -np.inf, excess)
-        worst = int(np.argmax(np.where(violated, excess.max(1), -np.inf)))
-        at = (worst, int(np.argmax(excess[worst])))
-        instance = f", instance {at[1]}" if measured.values.ndim == 2 else ""
-        tolerance = f" (tolerance {self.tolerance:g})" if self.tolerance else ""
-        if self.estimate is not None:  # one estimate, from every run
-            return (
-                f"{self.quantity} {values[at]:.6g} ({side} bound {bounds[at]:.6g} at α_v) "
-                f"{relation} {bound[at]:.6g}{tolerance}, from {len(seeds)} runs per point"
-            )
-        return (
-            f"seed {seeds[worst]}{instance}: {self.quantity} {values[at]:.6g} ({side} bound "
-            f"{bounds[at]:.6g}) {relation} bound {bound[at]:.6g}{tolerance}; "
-            f"{int(violated.sum())}/{len(seeds)} seeds violate"
-        )
+        """The verdict from what :meth:`judged_on` formed, without the rivals
+        (:func:`gflcheck.core.judging.verdict_on`)."""
+        return verdict_on(self, setting, judged, seeds)
 
     def catalogue_entry(
         self,
@@ -1037,153 +539,6 @@ class TheoryCheck(Generic[S]):
         test.__name__ = f"test_{self.name}"
         return test
 
-    def _quantifier_table(
-        self,
-        setting: S,
-        values: Mapping[str, float],
-        measured: Measurement,
-        trivial: float | None,
-        delta: float,
-        seeds: tuple[int, ...],
-        estimate: Estimate | None,
-        raw: Any,
-    ) -> tuple[QuantifierInstantiation, ...]:
-        if callable(self.quantifiers):  # on the raw data, for an estimate
-            rows = list(self.quantifiers(setting, measured if estimate is None else raw))
-        else:
-            rows = [
-                QuantifierInstantiation(quantifier, how, "")
-                for quantifier, how in self.quantifiers.items()
-            ]
-        rows += [
-            QuantifierInstantiation(
-                f"hypothesis: {p.description}", "checked on the setting", "holds"
-            )
-            for p in self.preconditions
-        ]
-        described = {row.quantifier for row in rows}
-        rows += [
-            QuantifierInstantiation(name, "bound_values(setting)", f"{value:.6g}")
-            for name, value in values.items()
-            if name not in described
-        ]
-        if estimate is not None:
-            rows.append(
-                QuantifierInstantiation(
-                    "the estimate",
-                    f"{self.quantity}, formed from the raw data against this statement's bound "
-                    f"when judging; violated: exact t p-value below α_v = "
-                    f"{self.violation_alpha:g}; holds: its {1 - 2 * measured.upper_miscoverage:.0%}"
-                    " interval within the threshold",
-                    f"{len(seeds)} runs per point; tolerance τ = {self.tolerance:g}",
-                )
-            )
-            return (*rows, *estimate.rows)
-        exact = measured.lower is None and measured.upper is None
-        rows.append(
-            QuantifierInstantiation(
-                "measured quantity",
-                "exact per seed"
-                if exact
-                else "one-sided confidence bounds per seed, miscoverage "
-                f"{measured.lower_miscoverage:g} (lower), {measured.upper_miscoverage:g} (upper)",
-                f"trivial value {trivial:.6g}" if trivial is not None else "no trivial value",
-            )
-        )
-        if self.kind is StatementKind.FOR_EVERY:
-            rows.append(
-                QuantifierInstantiation(
-                    "∀ instance",
-                    f"{len(seeds)} instances; one certain violation refutes, all certainly "
-                    "satisfying confirms"
-                    + (
-                        f"; Student-t bounds: violated at α_v = {self.violation_alpha:g} over "
-                        f"the instances (exact p-value), confirmed at the bounds' level"
-                        if measured.degrees_of_freedom is not None
-                        else ""
-                    ),
-                    f"tolerance {self.tolerance:g}",
-                )
-            )
-        else:
-            rows.append(
-                QuantifierInstantiation(
-                    "w.p. ≥ 1 − δ over the seed",
-                    f"{len(seeds)} seeds; violated: exact binomial test of violation rate ≤ δ + "
-                    "β₋ at level α_v (this decision's share of the family-wise α); holds: "
-                    "Clopper–Pearson upper bound at level 1 − α on the rate of seeds not "
-                    "certified to satisfy the bound, plus β₊, ≤ δ",
-                    f"δ = {delta:g}, α_v = {self.violation_alpha:g}, α = {self.alpha:g}, β₋ = "
-                    f"{measured.lower_miscoverage:g}, β₊ = {measured.upper_miscoverage:g}",
-                )
-            )
-            rows.append(
-                _power_row(
-                    len(seeds),
-                    delta,
-                    self.violation_alpha,
-                    measured.lower_miscoverage,
-                    self.power or POWER_TARGET,
-                )
-            )
-        return tuple(rows)
-
-
-@dataclass(frozen=True, eq=False)
-class RecordedRun(Generic[S]):
-    """One :meth:`TheoryCheck.run` seen by :func:`recorded_runs`: the check, the setting, the
-    seeds and the measurement its verdict was judged on (the raw data, for a check that forms
-    an :class:`Estimate` at judging time)."""
-
-    check: TheoryCheck[S]
-    setting: S
-    seeds: tuple[int, ...]
-    measured: Any
-
-
-_RECORDERS: list[list[RecordedRun[Any]]] = []
-
-
-@contextmanager
-def recorded_runs() -> Iterator[list[RecordedRun[Any]]]:
-    """Within the block, every :meth:`TheoryCheck.run` (in this process) is appended to the list
-    this yields: how ``gflcheck mutate`` finds the checks behind any catalogue entry, the user's
-    included, with no code added to them."""
-    runs: list[RecordedRun[Any]] = []
-    _RECORDERS.append(runs)
-    try:
-        yield runs
-    finally:
-        _RECORDERS.remove(runs)
-
-
-def _power_row(
-    seeds: int, delta: float, alpha: float, miscoverage: float, target: float
-) -> QuantifierInstantiation:
-    """What the seed count can detect: the chance of *violated* against a violation rate of 2δ,
-    and the seeds that would reach the ``target``."""
-    needed = seeds_for_power(delta, alpha, miscoverage, target)
-    return QuantifierInstantiation(
-        "power at 2δ",
-        f"chance that {seeds} seeds refute a statement violated at rate 2δ = {2 * delta:g} "
-        f"(exact binomial at α_v); target {target:g}",
-        f"{refutation_power(seeds, delta, alpha, miscoverage):.2f}; "
-        + (f"{needed} seeds reach {target:g}" if needed else "no seed count reaches it"),
-    )
-
-
-def _as_instances(array: np.ndarray) -> np.ndarray:
-    """``[k]`` as ``[k, 1]``; ``[k, n]`` as it is."""
-    array = np.asarray(array, dtype=float)
-    return array[:, None] if array.ndim == 1 else array
-
-
-def _per_seed_tightest(margin: np.ndarray) -> np.ndarray:
-    """``[k, 1]`` indices of each seed's instance of least margin (NaN instances last)."""
-    instances = _as_instances(margin)
-    with np.errstate(invalid="ignore"):
-        return np.argmin(np.where(np.isnan(instances), np.inf, instances), axis=1)[:, None]
-
 
 def no_setting_symbols(setting: Any) -> dict[str, float]:
     """``bound_values`` of a check whose bound takes every symbol from the measurement (or whose
@@ -1198,33 +553,6 @@ def delta_of_setting(setting: Any) -> float:
 
 def _run_entry(check: TheoryCheck[Any], setting: Any, limits: Any) -> tuple[Verdict, Any]:
     return check.run_with_evidence(setting)
-
-
-def entries_property(entries: Sequence[CatalogueEntry]) -> Callable[..., None]:
-    """A pytest property over fixed catalogue ``entries``, one test case each: the entry's check
-    runs on its declared setting and must come out as the entry expects (a true statement
-    confirmed, a false variant refuted, a claim expected to fail here refuted, or an outcome the
-    entry declares acceptable, with its reason). Observations are left out: nothing is expected
-    of them (the main job reports them). Assign it to a ``test_…`` name in a test module."""
-    cases = [
-        pytest.param(
-            entry,
-            id=entry.name,
-            marks=[pytest.mark.gflcheck_property(holds_share=0.0, reason=entry.because)]
-            if entry.also_accepts
-            else [],
-        )
-        for entry in entries
-        if not entry.observation
-    ]
-
-    @pytest.mark.parametrize("entry", cases)
-    def test(entry: CatalogueEntry, gflcheck_session: Any) -> None:
-        __tracebackhide__ = True
-        verdict = gflcheck_session.check(lambda: entry.run(budget()))
-        assert entry.as_expected(verdict), format_verdict_details(verdict)
-
-    return test
 
 
 def _evidence(measured: Any) -> Any:
@@ -1250,14 +578,6 @@ def _measure(check: TheoryCheck[Any], setting: Any, seeds: tuple[int, ...]) -> A
             check.name,
         )
     return measured
-
-
-def _parameters(setting: Any) -> dict[str, object]:
-    if dataclasses.is_dataclass(setting) and not isinstance(setting, type):
-        return {
-            k: v for k, v in dataclasses.asdict(setting).items() if isinstance(v, int | float | str)
-        }
-    return {"setting": repr(setting)}
 
 
 __all__ = [

@@ -38,7 +38,6 @@ from typing import Any, TypeVar
 
 import numpy as np
 from hypothesis import strategies as st
-from scipy import optimize, stats
 
 from gflcheck.core.bounds import Bound
 from gflcheck.core.declare import (
@@ -49,9 +48,24 @@ from gflcheck.core.declare import (
     TheoryCheck,
     no_setting_symbols,
 )
-from gflcheck.core.exponents import ExponentFit, GridData, Side, fit_exponent
+from gflcheck.core.exponents import GridData
+from gflcheck.core.needs import (
+    NeedWalk,
+    WalkedNeeds,
+    WalkedRatio,
+    _grid_points,
+    _paired_ratio,
+    _walked,
+    _walked_ratio,
+    walk_needs,
+)
+from gflcheck.core.rate_estimates import (
+    _extrapolated_estimate,
+    _slope_estimate,
+    bound_slope,
+    grid_of,
+)
 from gflcheck.core.verdicts import QuantifierInstantiation
-from gflcheck.runtime.cache import callable_fingerprint
 from gflcheck.runtime.errors import ParameterRangeError
 
 S = TypeVar("S")
@@ -138,94 +152,6 @@ def rate_check(
         rivals=rivals,
         fields=fields,
     )
-
-
-@dataclass(frozen=True)
-class NeedWalk:
-    """How one learner's need is measured at a grid point ``v``: the sizes it may need
-    (``sizes(setting, v)``, ascending; the last is the cap), the error of a size on some runs
-    (``error_at(setting, v, size, seeds)``, one value per seed), and the error level that counts
-    as learned (a number, or a function of the setting). ``runs``: fewer runs than the check's
-    (the first of its seeds, so that learners measured on fewer share a prefix); ``name`` names
-    the learner in the verdict."""
-
-    sizes: Callable[[Any, float], Sequence[int]]
-    error_at: Callable[[Any, float, int, tuple[int, ...]], np.ndarray]
-    target_error: float | Callable[[Any], float]
-    runs: int | None = None
-    name: str = "learner"
-
-    def target(self, setting: Any) -> float:
-        """The error level on ``setting``."""
-        value = self.target_error(setting) if callable(self.target_error) else self.target_error
-        return float(value)
-
-    def cache_key(self) -> tuple[Any, ...]:
-        """For the run cache: what the walk runs (:func:`gflcheck.runtime.cache.callable_fingerprint`)."""
-        target = self.target_error
-        return (
-            callable_fingerprint(self.sizes),
-            callable_fingerprint(self.error_at),
-            callable_fingerprint(target) if callable(target) else float(target),
-            self.runs,
-            self.name,
-        )
-
-
-@dataclass(frozen=True, eq=False)
-class WalkedNeeds:
-    """What a need walk measured: per grid point and run the need (``grid``; ``+inf``:
-    censored at the cap), and every error measured on the way (``errors[v][size]``, per run; NaN
-    for a run that had already got there), with the seeds and the error level."""
-
-    grid: GridData
-    errors: dict[float, dict[int, np.ndarray]]
-    seeds: tuple[int, ...]
-    target_error: float
-    name: str = "learner"
-
-    @property
-    def needs(self) -> dict[float, np.ndarray]:
-        """Per grid point, the need of each run."""
-        return dict(zip(self.grid.points, self.grid.values, strict=True))
-
-    def medians(self) -> str:
-        """``"d=16: 91, d=24: 181, …"`` (``censored`` where the median run did not get there)."""
-        return ", ".join(
-            f"{self.grid.variable}={v:g}: {np.median(row):g}"
-            if np.isfinite(np.median(row))
-            else f"{self.grid.variable}={v:g}: censored"
-            for v, row in self.needs.items()
-        )
-
-
-def walk_needs(walk: NeedWalk, setting: Any, points: Sequence[float], seeds: tuple[int, ...]):
-    """Per grid point, each run walks ``walk.sizes`` upwards until its error is at most the
-    level: its need is the first such size (``+inf``: censored at the last size). Only the runs
-    still walking are measured at the next size: a run's error does not depend on which other
-    runs are measured with it (each draws from its own streams), so the needs are those of
-    walking every run to the last size, at the cost of the runs that need it."""
-    target = walk.target(setting)
-    needs, errors, caps = [], {}, []
-    for value in points:
-        need = np.full(len(seeds), np.inf)
-        errors[value] = {}
-        sizes = [int(size) for size in walk.sizes(setting, value)]
-        if not sizes or sizes != sorted(set(sizes)) or sizes[0] < 1:
-            raise ParameterRangeError(
-                "sizes", sizes, "ascending distinct sizes ≥ 1", f"{walk.name} at {value:g}"
-            )
-        for size in sizes:
-            walking = np.flatnonzero(np.isinf(need))
-            error = np.full(len(seeds), np.nan)
-            error[walking] = walk.error_at(setting, value, size, tuple(seeds[i] for i in walking))
-            errors[value][size] = error
-            need = np.where(np.isinf(need) & (error <= target), size, need)
-            if np.isfinite(need).all():
-                break
-        needs.append(need)
-        caps.append(float(sizes[-1]))
-    return needs, errors, caps
 
 
 def need_check(
@@ -457,19 +383,6 @@ def _grid_check(
     )
 
 
-def _grid_points(grid: Callable[[Any], Sequence[float]], setting: Any, variable: str) -> list:
-    points = sorted(float(v) for v in grid(setting))
-    if len(set(points)) < 3:
-        raise ParameterRangeError(
-            "grid",
-            points,
-            "at least three distinct values: the grid points carry the exponent, and a line "
-            "through them needs one degree of freedom beyond its two parameters",
-            variable,
-        )
-    return points
-
-
 def _measured_over_grid(
     variable: str,
     grid: Callable[[Any], Sequence[float]],
@@ -493,282 +406,6 @@ def _measured_over_grid(
             )
         rows.append(row)
     return GridData(variable, tuple(points), np.array(rows), logarithmic=logarithmic)
-
-
-def _walked(
-    variable: str,
-    grid: Callable[[Any], Sequence[float]],
-    walk: NeedWalk,
-    logarithmic: bool,
-    transform: Callable[[Any, float, np.ndarray], np.ndarray] | None,
-    setting: Any,
-    seeds: tuple[int, ...],
-) -> WalkedNeeds:
-    points = _grid_points(grid, setting, variable)
-    seeds = seeds[: walk.runs] if walk.runs else seeds
-    needs, errors, caps = walk_needs(walk, setting, points, seeds)
-    if transform is not None:
-        needs = [
-            np.asarray(transform(setting, v, n), float) for v, n in zip(points, needs, strict=True)
-        ]
-        caps = [
-            float(transform(setting, v, np.array([c]))[0])
-            for v, c in zip(points, caps, strict=True)
-        ]
-    data = GridData(variable, tuple(points), np.array(needs), tuple(caps), logarithmic)
-    return WalkedNeeds(data, errors, seeds, walk.target(setting), walk.name)
-
-
-@dataclass(frozen=True, eq=False)
-class WalkedRatio:
-    """A separation walked on needs: the paired ratio's grid, and both learners' walks."""
-
-    grid: GridData
-    walks: tuple[WalkedNeeds, WalkedNeeds]
-
-
-def _walked_ratio(
-    variable: str,
-    grid: Callable[[Any], Sequence[float]],
-    walks: tuple[NeedWalk, NeedWalk],
-    logarithmic: bool,
-    setting: Any,
-    seeds: tuple[int, ...],
-) -> WalkedRatio:
-    more, less = (_walked(variable, grid, w, logarithmic, None, setting, seeds) for w in walks)
-    common = min(len(more.seeds), len(less.seeds))
-    a, b = more.grid.values[:, :common], less.grid.values[:, :common]
-    caps = np.asarray(more.grid.caps)[:, None] / np.where(np.isfinite(b), b, 1.0)
-    ratio = np.where(np.isposinf(b), np.nan, a / np.where(np.isfinite(b), b, 1.0))
-    censored = np.isposinf(ratio).any()
-    data = GridData(
-        variable,
-        more.grid.points,
-        ratio,
-        tuple(map(tuple, caps)) if censored else None,
-        logarithmic,
-    )
-    return WalkedRatio(data, (more, less))
-
-
-def _paired_ratio(
-    measure: Callable[[Any, float, tuple[int, ...]], tuple[np.ndarray, np.ndarray]],
-    setting: Any,
-    v: float,
-    seeds: tuple[int, ...],
-) -> np.ndarray:
-    more, less = (np.asarray(side, dtype=float) for side in measure(setting, v, seeds))
-    if not (np.all(more > 0) and np.all(less > 0)):
-        raise ParameterRangeError(
-            "measure",
-            (more.tolist(), less.tolist()),
-            "positive needs (a, b) per run",
-            f"v = {v:g}",
-        )
-    return more / less
-
-
-def grid_of(raw: Any) -> GridData:
-    """The :class:`~gflcheck.core.exponents.GridData` inside what a grid kind measured."""
-    return raw if isinstance(raw, GridData) else raw.grid
-
-
-def bound_slope(
-    bound: Bound,
-    variable: str,
-    points: Sequence[float],
-    symbols: Mapping[str, float],
-    logarithmic: bool,
-) -> float:
-    """The bound's own slope over the grid: OLS of ``log bound(v)`` on ``log v`` (on ``v``), with
-    the hidden constants at 1 and the other symbols from ``symbols``. For ``C·d²`` it is 2 on any
-    grid; for ``C·(log d)²`` about ``2/log d``; for ``C·2^k`` per unit ``k``, ``log 2``."""
-    values = {name: 1.0 for name in bound.hidden_constants}
-    values.update({k: v for k, v in symbols.items() if k in bound.domains})
-    v = np.asarray(points, dtype=float)
-    evaluated = np.broadcast_to(bound.evaluate({**values, variable: v}), v.shape)
-    if np.any(~np.isfinite(evaluated) | (evaluated <= 0)):
-        raise ParameterRangeError(
-            "bound", bound.name, "positive and finite on the grid", f"{variable} ∈ {list(v)}"
-        )
-    x = np.log(v) if logarithmic else v
-    return float(stats.linregress(x, np.log(evaluated)).slope)
-
-
-def _slope_estimate(
-    variable: str,
-    symbols: Callable[[Any], Mapping[str, float]],
-    alpha: float,
-    check: TheoryCheck[Any],
-    setting: Any,
-    raw: Any,
-) -> Estimate:
-    """The grid-level slope against the bound's own slope over the grid (module docstring)."""
-    data = grid_of(raw)
-    fit = fit_exponent(data, alpha)
-    given = symbols(setting)
-
-    def threshold_over(points: Sequence[float]) -> float:
-        own = bound_slope(check.bound, variable, points, given, data.logarithmic)
-        return own - check.tolerance if check.at_least else own + check.tolerance
-
-    threshold = bound_slope(check.bound, variable, data.points, given, data.logarithmic)
-    value, lower, upper, df = fit.slope, fit.lower, fit.upper, fit.degrees_of_freedom
-    notes = []
-    if not fit.straight:
-        # The exponent changes over the grid: judged at the top of the grid (the asymptotic
-        # reading), refuted by the local slope there, confirmed only where both the slope over
-        # the grid and the local slope at the top confirm it.
-        value, df = fit.local_slope, fit.points - 3
-        if check.at_least:
-            lower, upper = min(fit.lower, fit.local_lower), fit.local_upper
-        else:
-            lower, upper = fit.local_lower, max(fit.upper, fit.local_upper)
-        notes.append(
-            f"the exponent changes over the grid (lack of fit p = {fit.curvature_p_value:.3g} < "
-            f"{alpha:g}): judged at the top of the grid, where the local slope, the asymptotic "
-            f"reading, is {fit.local_slope:.3f} [{fit.local_lower:.3f}, {fit.local_upper:.3f}]; "
-            "refuted by it, confirmed only if the slope over the grid confirms too"
-        )
-    if data.censored:
-        notes.append(
-            f"{data.censored} (point, run) values censored at the cap: they enter at the cap, so "
-            "the slope is known only from below"
-            + ("" if np.isfinite(lower) else " (not even that: a censored point lies low)")
-        )
-    if data.unknown:
-        notes.append(f"{data.unknown} (point, run) values unknown: the slope is not bounded")
-    measured = Measurement(
-        [value],
-        lower=[lower],
-        upper=[upper],
-        miscoverage=alpha / 2,
-        derived={"grid": ", ".join(f"{v:g}" for v in data.points), "runs": fit.runs},
-        degrees_of_freedom=df,
-    )
-    return Estimate(
-        measured=measured,
-        threshold=threshold,
-        rows=_fit_rows(fit, threshold, check),
-        notes=tuple(notes),
-        fit=fit,
-        side=Side(check.at_least, threshold_over, check.violation_alpha),
-        points=data.points,
-    )
-
-
-def _fit_rows(fit: ExponentFit, threshold: float, check: TheoryCheck[Any]) -> tuple[Q, ...]:
-    relation, sign = ("≥", "−") if check.at_least else ("≤", "+")
-    return (
-        Q(
-            "the exponent (grid points carry it)",
-            "OLS of the grid points' mean log value on "
-            f"{fit.scale}, two-sided {1 - fit.alpha:.0%} t interval on G − 2 df",
-            f"{fit.describe()}; exponents excluded: {fit.excluded()}",
-        ),
-        Q(
-            "a straight rate (lack of fit)",
-            "quadratic term of the grid points' means, t-test on G − 3 df at the check's α",
-            fit.describe_curvature(),
-        ),
-        Q(
-            f"slope {relation} the bound's {sign} τ",
-            f"the bound's own slope over the same grid {sign} τ (τ = {check.tolerance:g})",
-            f"{threshold:.3f} {sign} {check.tolerance:g}",
-        ),
-    )
-
-
-def _extrapolated_estimate(
-    variable: str,
-    symbols: Callable[[Any], Mapping[str, float]],
-    alpha: float,
-    check: TheoryCheck[Any],
-    setting: Any,
-    raw: Any,
-) -> Estimate:
-    """Calibrate-then-predict at the level of the grid (:func:`rate_check`)."""
-    data = grid_of(raw)
-    bound = check.bound
-    if data.censored or data.unknown:
-        raise ParameterRangeError(
-            "measure", "censored or unknown values", "measured values", "calibrate-then-predict"
-        )
-    points = np.asarray(data.points)
-    means, _, _ = data.point_means()
-    constants = bound.hidden_constants
-    half = len(points) // 2
-    if half <= len(constants) or len(points) < 4:
-        raise ParameterRangeError(
-            "grid",
-            list(data.points),
-            f"at least 4 points, with more than {len(constants)} in the smaller half (the "
-            f"calibration points of {len(constants)} hidden constant(s))",
-            variable,
-        )
-    fixed = {k: v for k, v in symbols(setting).items() if k in bound.domains}
-    calibration, held_out = np.arange(half), np.arange(half, len(points))
-
-    def log_bound(values: np.ndarray, at: np.ndarray) -> np.ndarray:
-        named = dict(zip(constants, values, strict=True))
-        try:
-            evaluated = bound.evaluate({**fixed, **named, variable: at}, unchecked=constants)
-        except ParameterRangeError:  # non-finite somewhere: no fit there
-            return np.full(at.shape, np.nan)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.log(np.broadcast_to(np.asarray(evaluated, dtype=float), at.shape))
-
-    def residuals(values: np.ndarray) -> np.ndarray:
-        predicted = log_bound(values, points[calibration])
-        return np.where(np.isfinite(predicted), means[calibration] - predicted, 1e6)
-
-    fitted = (
-        optimize.least_squares(residuals, np.ones(len(constants))).x if constants else np.zeros(0)
-    )
-    named = dict(zip(constants, fitted.tolist(), strict=True))
-    residual = means - log_bound(fitted, points)
-    if not np.all(np.isfinite(residual)):
-        raise ParameterRangeError(
-            "bound",
-            named,
-            "positive on the grid with the fitted hidden constants",
-            f"{bound.name}: {setting!r}",
-        )
-    cal, held = residual[calibration], residual[held_out]
-    gap = float(held.mean() - cal.mean())
-    noise = fit_exponent(data, alpha)  # the grid-level scatter about a straight line
-    se = noise.residual_sd * float(np.sqrt(1 / len(cal) + 1 / len(held)))
-    df = noise.degrees_of_freedom
-    spread = float(stats.t.ppf(1 - alpha / 2, df)) * se
-    measured = Measurement(
-        [gap],
-        lower=[gap - spread],
-        upper=[gap + spread],
-        miscoverage=alpha / 2,
-        derived={
-            "calibration": ", ".join(f"{points[i]:g}" for i in calibration),
-            "held out": ", ".join(f"{points[i]:g}" for i in held_out),
-            **{name: round(value, 6) for name, value in named.items()},
-            "runs": int(data.values.shape[1]),
-        },
-        degrees_of_freedom=df,
-    )
-    rows = (
-        Q(
-            "calibrate, then predict",
-            "hidden constants fitted on the smaller half of the grid's means; the held-out "
-            "half's mean log(measured/bound) minus the calibration half's, t interval from the "
-            f"grid points' scatter about a straight log-log line ({df} df)",
-            f"{gap:.3f} [{gap - spread:.3f}, {gap + spread:.3f}]; "
-            + ", ".join(f"{k} = {v:.4g}" for k, v in named.items()),
-        ),
-    )
-    notes = tuple(
-        f"fitted hidden constant {name} = {value:.4g} is negative (kept, not clipped)"
-        for name, value in named.items()
-        if value < 0
-    )
-    return Estimate(measured=measured, threshold=0.0, rows=rows, notes=notes)
 
 
 def _hitting_times(
