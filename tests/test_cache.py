@@ -209,7 +209,7 @@ def test_a_property_replays_what_the_command_computed(pytester, monkeypatch):
     entry = CatalogueEntry(
         "xor", "", XorSetting(6, 0.3, 1), lambda s, limits: check_xor_feature_learning(s)
     )
-    monkeypatch.setattr(cli, "DEFAULT_CHECKS", (entry,))
+    monkeypatch.setattr("gflcheck.surface.commands.DEFAULT_CHECKS", (entry,))
     directory = pytester.path / "runs"
     torch.set_num_threads(2)
     try:
@@ -255,7 +255,7 @@ def test_sweeps_and_long_entries_start_first_in_catalogue_order():
     ticket's 72 s); sweeps and ``long_running`` entries go first, each group in its own order."""
     from gflcheck.catalogue import DEFAULT_CHECKS
     from gflcheck.core.declare import CatalogueEntry
-    from gflcheck.surface.cli import start_order
+    from gflcheck.surface.execution import start_order
 
     def entry(name: str, **kind: bool) -> CatalogueEntry:
         return CatalogueEntry(name, "", None, lambda setting, limits: None, **kind)
@@ -386,7 +386,7 @@ def test_usage_errors_are_found_before_any_work(tmp_path, monkeypatch, capsys, a
     def no_work(*args, **kwargs):
         raise AssertionError("work started before the arguments were checked")
 
-    monkeypatch.setattr(cli, "_run_default_checks", no_work)
+    monkeypatch.setattr("gflcheck.surface.commands._run_default_checks", no_work)
     monkeypatch.setattr("gflcheck.surface.figures.xor_figure_1_rows", no_work)
     assert (
         cli.main(

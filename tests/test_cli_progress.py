@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import io
 
-from gflcheck.surface.cli import Progress, main
+from gflcheck.surface.cli import main
+from gflcheck.surface.execution import Progress
 
 
 class Terminal(io.StringIO):
@@ -40,13 +41,12 @@ def test_the_table_names_the_entries_that_k_selects(monkeypatch, tmp_path, capsy
     the catalogue entry, which `-k` selects by (a substring or a shell-style pattern)."""
     from gflcheck.catalogue import CatalogueEntry
     from gflcheck.claims.xor_feature_learning import XorSetting, check_xor_feature_learning
-    from gflcheck.surface import cli
 
     def xor(setting, limits):
         return check_xor_feature_learning(setting)
 
     entries = tuple(CatalogueEntry(f"demo/xor-{d}", "", XorSetting(d, 0.3, 1), xor) for d in (5, 6))
-    monkeypatch.setattr(cli, "DEFAULT_CHECKS", entries)
+    monkeypatch.setattr("gflcheck.surface.commands.DEFAULT_CHECKS", entries)
     cache = ["--cache-dir", str(tmp_path / "cache")]
     assert main(["check", *cache]) == 0
     table = capsys.readouterr().out.splitlines()

@@ -30,7 +30,7 @@ def catalogue_with_an_interrupted_check(monkeypatch):
         ),
         CatalogueEntry("interrupted", "", XorSetting(6, 0.3, 2), _interrupted_check),
     )
-    monkeypatch.setattr(cli, "DEFAULT_CHECKS", entries)
+    monkeypatch.setattr("gflcheck.surface.commands.DEFAULT_CHECKS", entries)
 
 
 def files_under(path):

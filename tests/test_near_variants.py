@@ -56,7 +56,7 @@ def test_the_built_in_theorems_are_declared_for_mutation_over_generated_settings
     ``gflcheck mutate --module`` a user's file gets (``properties/declared_checks.py``)."""
     from pathlib import Path
 
-    from gflcheck.surface.cli import _module_checks
+    from gflcheck.surface.commands import _module_checks
 
     checks = _module_checks(Path(__file__).parent.parent / "properties" / "declared_checks.py")
     names = sorted(check.name for check in checks)

@@ -1,0 +1,471 @@
+"""The ``gflcheck`` subcommands: check, baseline, power, mutate, report, figure and cache, each
+a function of the parsed arguments returning the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import importlib.util
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from gflcheck.catalogue import DEFAULT_CHECKS, THOROUGH_CHECKS
+from gflcheck.core.verdict_text import (
+    format_table,
+    format_verdict_details,
+    format_verdict_table,
+    verdict_row,
+)
+from gflcheck.core.verdicts import Outcome, Verdict
+from gflcheck.runtime import cache
+from gflcheck.runtime.errors import SettingRejectedError
+from gflcheck.runtime.profiles import budget, profile_name
+from gflcheck.surface import baselines
+from gflcheck.surface.execution import (
+    Interrupted,
+    Progress,
+    _run_default_checks,
+    _run_entries,
+    _sensitivities_of,
+    _verdict_of,
+    _verdict_with_tightness,
+)
+
+SESSION_ARTEFACT = "gflcheck-results/session.json"
+
+
+POWER_RESULTS = "gflcheck-results/power.json"
+
+
+MUTANT_RESULTS = "gflcheck-results/mutants.json"
+
+
+SELECTED_MUTANT_RESULTS = "gflcheck-results/mutants-selected.json"
+
+
+def _entries(profile: str | None) -> tuple:
+    """The checks a run of ``profile`` makes: the default checks, and in the thorough profile
+    the wide grids too (:data:`gflcheck.catalogue.THOROUGH_CHECKS`)."""
+    return DEFAULT_CHECKS + (THOROUGH_CHECKS if profile_name(profile) == "thorough" else ())
+
+
+def _selected(arguments: argparse.Namespace) -> list:
+    """The default checks that ``-k`` selects (:func:`_matches`)."""
+    return [e for e in _entries(arguments.profile) if _matches(arguments.select, e.name)]
+
+
+def _matches(pattern: str, name: str) -> bool:
+    """``name`` contains ``pattern``, or, when ``pattern`` has a wildcard (``*``, ``?``, ``[``),
+    matches it as a whole (:func:`fnmatch.fnmatchcase`)."""
+    if any(wildcard in pattern for wildcard in "*?["):
+        return fnmatch.fnmatchcase(name, pattern)
+    return pattern in name
+
+
+def _run_cache(arguments: argparse.Namespace) -> cache.RunCache:
+    return cache.RunCache(
+        Path(arguments.cache_dir) if arguments.cache_dir else cache.default_directory()
+    )
+
+
+def _cache(arguments: argparse.Namespace) -> int:
+    run_cache = _run_cache(arguments)
+    if arguments.action == "clear":
+        try:
+            removed = run_cache.clear()
+        except cache.ForeignDirectoryError as error:
+            print(f"gflcheck: {error}", file=sys.stderr)
+            return 2
+        print(f"removed {removed} entries from {run_cache.directory}")
+        return 0
+    entries = run_cache.entries()
+    size = sum(path.stat().st_size for path in entries)
+    print(f"{run_cache.directory}: {len(entries)} entries, {size / 2**20:.1f} MiB")
+    return 0
+
+
+def _baseline(arguments: argparse.Namespace) -> int:
+    path = Path(arguments.file)
+    if arguments.prune and arguments.action != "record":
+        print("gflcheck: --prune goes with 'baseline record' only", file=sys.stderr)
+        return 2
+    try:
+        existing = baselines.load(path) if arguments.action == "compare" or path.exists() else None
+    except baselines.BaselineError as error:
+        print(f"gflcheck: {error}", file=sys.stderr)
+        return 2
+    entries = _selected(arguments)
+    named, _ = _run_default_checks(entries, budget(arguments.profile), arguments.jobs)
+    recorded = baselines.command_entries(named)
+    scopes = [f"cli::{entry.name}" for entry in entries]
+    try:
+        if arguments.action == "record":
+            count = baselines.record(path, recorded, scopes)
+            print(f"recorded {count} verdicts in {path} for {baselines.environment_id()}")
+            if arguments.prune:
+                known = {f"cli::{entry.name}" for entry in _entries(arguments.profile)}
+                removed = baselines.prune(
+                    path, lambda scope: scope.startswith("cli::") and scope not in known
+                )
+                print(f"pruned {len(removed)} entries of checks no longer in the catalogue")
+                for key in removed:
+                    print(f"  pruned {key}")
+            return 0
+        assert existing is not None
+        comparison = baselines.compare(existing, recorded, arguments.slack_tolerance, scopes)
+    except baselines.BaselineError as error:
+        print(f"gflcheck: {error}", file=sys.stderr)
+        return 2
+    for line in comparison.lines(path):
+        print(line)
+    return 1 if comparison.failed else 0
+
+
+def _power(arguments: argparse.Namespace) -> int:
+    from gflcheck.surface.power import (
+        POWER_COLUMNS,
+        estimates_as_json,
+        family_wise_rate,
+        measure_power,
+    )
+
+    if arguments.runs < 1:
+        print(f"--runs={arguments.runs}: allowed an integer ≥ 1", file=sys.stderr)
+        return 2
+    entries = _selected(arguments)
+    skipped = [e.name for e in entries if e.sweep and not arguments.with_sweeps]
+    if skipped:
+        print(f"skipping the sweeps {', '.join(skipped)} (--with-sweeps)", file=sys.stderr)
+    entries = [e for e in entries if e.name not in skipped]
+    with _dask_client(arguments.dask) as client, Progress(len(entries), "check") as progress:
+        estimates = measure_power(
+            entries,
+            arguments.runs,
+            budget(arguments.profile),
+            progress=lambda line: progress.advance(f"    {line}"),
+            executor=client,
+        )
+    print(format_table(POWER_COLUMNS, [e.as_row() for e in estimates]))
+    family = family_wise_rate(estimates)
+    print(family.describe())
+    baselines.write_json_atomically(
+        Path(arguments.out),
+        {
+            "runs": arguments.runs,
+            "environment": baselines.environment(),
+            "checks": estimates_as_json(estimates),
+            "family_wise": asdict(family),
+        },
+    )
+    missed = [e.check for e in estimates if e.meets_target is False]
+    print(f"wrote {arguments.out}; targets missed: {', '.join(missed) or 'none'}")
+    return 1 if missed else 0
+
+
+def _mutate(arguments: argparse.Namespace) -> int:
+    from gflcheck.core.verdict_text import (
+        BREAK_POINT_COLUMNS,
+        KILL_COLUMNS,
+        break_point_row,
+        kill_row,
+        survivor_rows,
+    )
+    from gflcheck.surface.sensitivity import (
+        RELATIVE_PRECISION,
+        sensitivities_of_module_check,
+        theorem_kills,
+    )
+
+    if arguments.out is None:
+        arguments.out = SELECTED_MUTANT_RESULTS if arguments.select else MUTANT_RESULTS
+    if _not_a_folder("--out", Path(arguments.out).parent):
+        return 2
+    refused: list[str] = []
+    if arguments.module:
+        try:
+            checks = [
+                (Path(path).stem, check)
+                for path in arguments.module
+                for check in _module_checks(Path(path))
+            ]
+        except UsageError as error:
+            print(f"gflcheck: {error}", file=sys.stderr)
+            return 2
+        checks = [(source, c) for source, c in checks if _matches(arguments.select, c.name)]
+        if not checks:
+            print(
+                f"gflcheck: -k {arguments.select!r} matches no check of the modules",
+                file=sys.stderr,
+            )
+            return 2
+        sensitivities = []
+        for number, (source, check) in enumerate(checks, 1):
+            print(f"[{number}/{len(checks)}] {source}: {check.name} …", file=sys.stderr, flush=True)
+            analysed, skipped = sensitivities_of_module_check(check, arguments.examples, source)
+            sensitivities += analysed
+            refused += skipped
+    else:
+        entries = _selected(arguments)
+        try:
+            outcomes = _run_entries(
+                entries, budget(arguments.profile), arguments.jobs, _sensitivities_of
+            )
+        except Interrupted:
+            print("\ninterrupted: nothing written", file=sys.stderr)
+            return 130
+        sensitivities = [
+            s for i in sorted(outcomes) if isinstance(outcomes[i], list) for s in outcomes[i]
+        ]
+        refused = [
+            f"{entries[i].name}: {o}"
+            for i, o in sorted(outcomes.items())
+            if isinstance(o, SettingRejectedError)
+        ]
+    records = {
+        "environment": baselines.environment(),
+        "checks": [asdict(s) for s in sensitivities],
+        "theorems": [asdict(t) for t in theorem_kills(sensitivities)],
+        "refused": refused,
+    }
+    print("break points: how far each true statement tightens before it is false by the estimates")
+    print(
+        "(its measured tightness) and before its check refutes it (bisection to "
+        f"{RELATIVE_PRECISION:.0%}; 'never': not up to 2^40)"
+    )
+    print(format_table(BREAK_POINT_COLUMNS, [break_point_row(c) for c in records["checks"]]))
+    print("\nkill tables: automatic mutants of each theorem's bound (gflcheck.core.mutants)")
+    print(format_table(KILL_COLUMNS, [kill_row(t) for t in records["theorems"]]))
+    for theorem, change, _, why in survivor_rows(records["theorems"]):
+        print(f"survives: {theorem}: [{change}]: {why}")
+    for line in refused:
+        print(f"refused: {line}")
+    baselines.write_json_atomically(Path(arguments.out), records)
+    print(f"wrote {arguments.out}")
+    return 0
+
+
+def _module_checks(path: Path) -> list:
+    """The true, judged :class:`~gflcheck.core.declare.TheoryCheck` objects a user's Python file
+    defines (false variants and observations are not tightened)."""
+    from gflcheck.core.declare import TheoryCheck
+
+    if not path.is_file():
+        raise UsageError(f"--module={path}: no such Python file")
+    name = f"gflcheck_module_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise UsageError(f"--module={path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses of the module resolve their annotations through it
+    spec.loader.exec_module(module)
+    checks = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, TheoryCheck) and value.is_true_statement
+    ]
+    if not checks:
+        raise UsageError(f"--module={path}: defines no TheoryCheck of a true statement")
+    return checks
+
+
+@contextmanager
+def _dask_client(address: str | None) -> Iterator[Any]:
+    """A Dask client for ``address`` (``local``: a local cluster), or ``None``."""
+    if address is None:
+        yield None
+        return
+    from distributed import Client  # the 'distributed' extra
+
+    with Client() if address == "local" else Client(address) as client:
+        yield client
+
+
+def _report(arguments: argparse.Namespace) -> int:
+    from gflcheck.surface.report_document import build_report, run_provenance
+
+    if _not_a_folder("--out", Path(arguments.out)):
+        return 2
+    # the input files are read before any work: a bad one is a usage error
+    try:
+        power = _power_files(arguments.power or [POWER_RESULTS])
+        mutants = _read_json(
+            arguments.mutants,
+            "a `gflcheck mutate` file",
+            lambda d: {"checks": d["checks"], "theorems": d["theorems"]},
+        )
+        session = _read_json(
+            arguments.session,
+            "a session artefact",
+            lambda d: (
+                d["verdicts"],
+                f"pytest session {arguments.session} ({len(d['verdicts'])} verdicts, "
+                f"{baselines.environment_id(d['environment'])})",
+            ),
+        )
+    except UsageError as error:
+        print(f"gflcheck: {error}", file=sys.stderr)
+        return 2
+    entries = _selected(arguments)
+    verdicts, rejected = _run_default_checks(entries, budget(arguments.profile), arguments.jobs)
+    by_name = {entry.name: entry for entry in entries}
+    records = [
+        {
+            **baselines.verdict_record(name, verdict, verdict_row(verdict)),
+            "description": by_name[name].description,
+            "accepted": by_name[name].because if _accepted(by_name[name], verdict) else None,
+        }
+        for name, verdict in verdicts.items()
+    ]
+    sources = [f"gflcheck check ({len(records)} verdicts)"]
+    if session is not None:
+        records += session[0]
+        sources.append(session[1])
+    print("writing the report (rate sweeps, XOR Figure 1, four-panel picture) …", file=sys.stderr)
+    provenance = run_provenance(arguments.profile)
+    files = build_report(
+        Path(arguments.out),
+        records,
+        sources,
+        rejected,
+        power=power,
+        run=provenance,
+        mutants=mutants,
+    )
+    print(f"wrote {files.markdown} and {files.html} ({len(files.images)} figures)")
+    return 0
+
+
+def _figure(arguments: argparse.Namespace) -> int:
+    from gflcheck.surface.figures import (
+        save_xor_figure_1,
+        summarise_xor_figure_1,
+        xor_figure_1_rows,
+    )
+
+    try:
+        dimensions = tuple(int(d) for d in arguments.dimensions.split(","))
+    except ValueError:
+        dimensions = ()
+    if not dimensions or min(dimensions) < 2:
+        print(
+            f"--dimensions: integers d ≥ 2 (XOR needs two coordinates) separated by commas, got "
+            f"{arguments.dimensions!r}",
+            file=sys.stderr,
+        )
+        return 2
+    if _not_a_folder("--out", Path(arguments.out)):
+        return 2
+    print(f"training XOR, d ∈ {dimensions}, η = m = 20 …", file=sys.stderr, flush=True)
+    rows = xor_figure_1_rows(dimensions)
+    image, table = save_xor_figure_1(rows, Path(arguments.out))
+    for line in summarise_xor_figure_1(rows):
+        print(line)
+    print(f"saved {image} and {table}")
+    return 0
+
+
+class UsageError(Exception):
+    """A bad argument or input file, found before any work (exit status 2)."""
+
+
+def _accepted(entry, verdict: Verdict) -> bool:
+    """The verdict is not as expected on its own (inconclusive, vacuous), but its catalogue
+    entry declares that it accepts this outcome (``because`` says why)."""
+    return verdict.judged and entry.as_expected(verdict) and not verdict.as_expected
+
+
+def _power_files(paths: Sequence[str]) -> list[dict] | None:
+    """The rates of the ``gflcheck power`` files that exist, in order (``None``: none does). A
+    check measured in two files is refused: which rate to show would be a guess."""
+    found = [_read_json(path, "a `gflcheck power` file", lambda d: d["checks"]) for path in paths]
+    if all(rates is None for rates in found):
+        return None
+    rates = [rate for file in found if file is not None for rate in file]
+    names = [rate["check"] for rate in rates]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise UsageError(f"--power: {', '.join(twice)} measured in more than one file")
+    return rates
+
+
+def _read_json(path: str, what: str, read: Callable[[Any], Any]) -> Any:
+    """``read`` of the JSON document at ``path``; ``None`` when no path is given or the file does
+    not exist; :class:`UsageError` when it is not ``what``."""
+    if not path or not Path(path).exists():
+        return None
+    try:
+        return read(json.loads(Path(path).read_text()))
+    except (ValueError, KeyError, TypeError) as error:
+        raise UsageError(f"{path} is not {what} ({error})") from None
+
+
+def _not_a_folder(option: str, path: Path) -> bool:
+    """``path`` exists and is not a folder: say so (a usage error, before any work)."""
+    if path.exists() and not path.is_dir():
+        print(f"{option}={path}: a folder is needed, and this is a file", file=sys.stderr)
+        return True
+    return False
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    entries = _selected(arguments)
+    if arguments.list:
+        for entry in entries:
+            print(f"{entry.name:36s} {entry.description}")
+        return 0
+    try:
+        named, rejected = _run_default_checks(
+            entries,
+            budget(arguments.profile),
+            arguments.jobs,
+            _verdict_with_tightness if arguments.details else _verdict_of,
+        )
+    except Interrupted as interrupted:  # Ctrl-C: show what was gathered, then stop
+        if interrupted.verdicts:
+            print(format_verdict_table(interrupted.verdicts))
+        print(
+            f"\ninterrupted after {len(interrupted.verdicts) + len(interrupted.rejected)} of "
+            f"{len(entries)} checks; nothing was judged as a whole",
+            file=sys.stderr,
+        )
+        return 130
+    verdicts = list(named.values())
+    print(format_verdict_table(named))
+    for name, reason in rejected:
+        print(f"rejected: {name}: {reason}")
+    if arguments.details:
+        for verdict in verdicts:
+            print()
+            print(format_verdict_details(verdict))
+    by_name = {entry.name: entry for entry in entries}
+    judged = {n: v for n, v in named.items() if v.judged}
+    unexpected = [n for n, v in judged.items() if not by_name[n].as_expected(v)]
+    accepted = [n for n, v in judged.items() if _accepted(by_name[n], v)]
+    for name in accepted:
+        print(f"accepted {named[name].outcome.value.upper()}: {name}: {by_name[name].because}")
+    observed = [n for n, v in named.items() if not v.judged]
+    for name in observed:
+        print(
+            f"observed {named[name].outcome.value.upper()}: {name} (not judged: "
+            f"{named[name].observation})"
+        )
+    for name in unexpected:
+        print(f"NOT AS EXPECTED: {name}: {named[name].outcome.value.upper()}")
+    print(
+        baselines.family_false_alarm_line(
+            baselines.verdict_record("cli", v, ()) for v in named.values()
+        )
+    )
+    holding = sum(v.outcome is Outcome.HOLDS and v.expectation == "holds" for v in judged.values())
+    print(
+        f"\n{len(judged) - len(unexpected)} as expected ({holding} non-vacuous HOLDS, "
+        f"{len(accepted)} accepted as declared), {len(unexpected)} not, "
+        f"{len(observed)} observations (reported, not judged), "
+        f"{len(rejected)} rejected (settings outside the theorem or the budget)"
+    )
+    return 1 if unexpected else 0
