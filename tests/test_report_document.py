@@ -22,7 +22,7 @@ from gflcheck.core.verdict_text import verdict_row
 from gflcheck.core.verdicts import Outcome
 from gflcheck.surface.baselines import verdict_record
 from gflcheck.surface.power import estimates_as_json, power_from_outcomes
-from gflcheck.surface.report_document import (
+from gflcheck.surface.rendering import (
     COLLAPSE_ROWS,
     Badges,
     Collapsible,
@@ -31,13 +31,12 @@ from gflcheck.surface.report_document import (
     Math,
     Paragraph,
     Table,
-    build_report,
-    claim_formula,
-    claim_sections,
     folded,
     render_html,
     render_markdown,
 )
+from gflcheck.surface.report_document import build_report
+from gflcheck.surface.report_sections import claim_formula, claim_sections
 from gflcheck.theorems.separation import (
     Learner,
     fixed_features_need_exponential_size,
