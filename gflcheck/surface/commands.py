@@ -175,11 +175,8 @@ def _mutate(arguments: argparse.Namespace) -> int:
         kill_row,
         survivor_rows,
     )
-    from gflcheck.surface.sensitivity import (
-        RELATIVE_PRECISION,
-        sensitivities_of_module_check,
-        theorem_kills,
-    )
+    from gflcheck.surface.break_points import RELATIVE_PRECISION
+    from gflcheck.surface.sensitivity import sensitivities_of_module_check, theorem_kills
 
     if arguments.out is None:
         arguments.out = SELECTED_MUTANT_RESULTS if arguments.select else MUTANT_RESULTS

@@ -1,0 +1,232 @@
+"""Break points: the largest factor (or, for a rate, shift in the exponent) by which a bound
+can tighten before the same runs refute it, found by bisection on the recorded measurement."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import partial
+from typing import Any, TypeVar
+
+import numpy as np
+import sympy
+
+from gflcheck.core.declare import (
+    Estimate,
+    Measurement,
+    RecordedRun,
+    StatementKind,
+    TheoryCheck,
+)
+from gflcheck.core.verdicts import Outcome
+
+S = TypeVar("S")
+
+
+LARGEST_TIGHTENING = 2.0**40
+"""Past this factor (or this many times the bound's scale, for a shift) a statement counts as
+never refuted: no tightening the search tries refutes it."""
+
+
+RELATIVE_PRECISION = 0.01
+"""Bisection stops when the bracket is this narrow (relative, for a factor; of the bound's scale,
+for a shift)."""
+
+
+class Tightening(StrEnum):
+    """How a statement is tightened: its bound divided (multiplied, for ``≥``) by a factor, or
+    moved by a shift in its own units."""
+
+    FACTOR = "factor"
+    SHIFT = "shift"
+
+
+@dataclass(frozen=True)
+class BreakPoint:
+    """The least tightenings (module docstring) at which the statement is ``refuted`` by the
+    check, and ``false`` by the point estimates, with ``false_interval``: the same on the
+    measurement's confidence bounds (the ends that make it false soonest, then latest). ``None``:
+    not within :data:`LARGEST_TIGHTENING`. A value below the identity (a factor < 1, a shift < 0)
+    means the statement as stated is already refuted, or false."""
+
+    kind: Tightening
+    refuted: float | None
+    false: float | None
+    false_interval: tuple[float | None, float | None]
+
+    def describe(self) -> str:
+        """E.g. ``"bound ÷ measured = 3.2 [2.9, 3.6]; refuted at ÷ 4.1"``."""
+        symbol = "÷" if self.kind is Tightening.FACTOR else "−"
+        what = "bound ÷ measured" if self.kind is Tightening.FACTOR else "bound − measured"
+        least, most = (_number(end) for end in self.false_interval)
+        refuted = (
+            f"refuted at {symbol} {_number(self.refuted)}"
+            if self.refuted is not None
+            else f"not refuted by any tightening up to {symbol} {_number(LARGEST_TIGHTENING)}"
+        )
+        return f"{what} = {_number(self.false)} [{least}, {most}]; {refuted}"
+
+
+def _number(value: float | None) -> str:
+    return "∞" if value is None else f"{value:.3g}"
+
+
+def break_point(run: RecordedRun[Any]) -> BreakPoint:
+    """The least tightenings that refute the statement, or make it false by the estimates and
+    by the confidence bounds (module docstring)."""
+    kind = _tightening_kind(run)
+    rules: dict[str, Callable[[TheoryCheck[Any]], bool]] = {
+        "refuted": partial(_refuted, run),
+        "false": partial(_false_on, run, "values"),
+        "soonest": partial(_false_on, run, "soonest"),
+        "latest": partial(_false_on, run, "latest"),
+    }
+    scale = _shift_scale(run) if kind is Tightening.SHIFT else 1.0
+    found = {
+        name: _least_tightening(partial(_tightened_refutes, run, kind, rule), kind, scale)
+        for name, rule in rules.items()
+    }
+    return BreakPoint(kind, found["refuted"], found["false"], (found["soonest"], found["latest"]))
+
+
+def _tightened_refutes(
+    run: RecordedRun[Any],
+    kind: Tightening,
+    rule: Callable[[TheoryCheck[Any]], bool],
+    amount: float,
+) -> bool:
+    return rule(_tightened(run, kind, amount))
+
+
+def _tightening_kind(run: RecordedRun[Any]) -> Tightening:
+    if run.check.estimate is not None:
+        return Tightening.SHIFT
+    bounds, _ = run.check.evaluate_bound(run.setting, run.measured)
+    estimate = np.asarray(bounds.estimate, dtype=float)
+    running = estimate[~run.measured.diverged_seeds] if estimate.ndim else estimate
+    return Tightening.FACTOR if np.all(running > 0) else Tightening.SHIFT
+
+
+def _shift_scale(run: RecordedRun[Any]) -> float:
+    """The statement's own scale for a shift: the largest magnitude of the bound and of the
+    measured values (1 when both are 0)."""
+    judged = run.check.judged_on(run.setting, run.measured)
+    bound = float(np.nanmax(np.abs(judged.bounds.estimate)))
+    measured = judged.measured
+    values = np.abs(measured.values[~measured.diverged_seeds])
+    return max(bound, float(values.max()) if values.size else 0.0) or 1.0
+
+
+def _least_tightening(
+    refutes: Callable[[float], bool], kind: Tightening, scale: float
+) -> float | None:
+    """The least tightening at which ``refutes`` turns true (it is monotone in the tightening):
+    steps doubling out of the identity, then bisection of the bracket. Below the identity it
+    stops at 1/:data:`LARGEST_TIGHTENING` (or its negative, for a shift); above, ``None`` past
+    :data:`LARGEST_TIGHTENING`."""
+    # x is log2(factor) for a factor, shift / scale for a shift; x = 0 is the statement itself.
+    if kind is Tightening.FACTOR:
+        reach, tolerance = math.log2(LARGEST_TIGHTENING), math.log2(1 + RELATIVE_PRECISION)
+
+        def amount(x: float) -> float:
+            return math.exp2(x)
+    else:
+        reach, tolerance = LARGEST_TIGHTENING, RELATIVE_PRECISION
+
+        def amount(x: float) -> float:
+            return x * scale
+
+    refuted_at_identity = refutes(amount(0.0))
+    direction = -1.0 if refuted_at_identity else 1.0
+    near, step = 0.0, 1.0  # near: the last point on the identity's side of the break
+    while True:
+        far = max(-reach, min(reach, near + direction * step))
+        if refutes(amount(far)) != refuted_at_identity:
+            break
+        if abs(far) == reach:
+            return amount(far) if refuted_at_identity else None
+        near, step = far, step * 2
+    good, bad = (near, far) if refuted_at_identity else (far, near)
+    while abs(good - bad) > tolerance:
+        middle = (good + bad) / 2
+        if refutes(amount(middle)):
+            good = middle
+        else:
+            bad = middle
+    return amount(good)
+
+
+def _tightened(run: RecordedRun[Any], kind: Tightening, amount: float) -> TheoryCheck[Any]:
+    """The run's check with its statement tightened by ``amount`` (a factor or a shift)."""
+    check = run.check
+    if check.estimate is not None:
+        shift = amount if check.at_least else -amount
+        return dataclasses.replace(check, estimate=partial(_shifted, check.estimate, shift))
+    expression = check.bound.expression
+    if kind is Tightening.FACTOR:
+        factor = sympy.Float(amount)
+        tightened = expression * factor if check.at_least else expression / factor
+    else:
+        shift = sympy.Float(amount)
+        tightened = expression + shift if check.at_least else expression - shift
+    bound = check.bound.variant(check.bound.name, tightened, f"tightened by {amount:.6g}")
+    return dataclasses.replace(check, bound=bound)
+
+
+def _shifted(
+    estimate: Callable[[TheoryCheck[Any], Any, Any], Estimate],
+    shift: float,
+    check: TheoryCheck[Any],
+    setting: Any,
+    raw: Any,
+) -> Estimate:
+    formed = estimate(check, setting, raw)
+    return dataclasses.replace(formed, threshold=formed.threshold + shift)
+
+
+def _refuted(run: RecordedRun[Any], check: TheoryCheck[Any]) -> bool:
+    return check.judge(run.setting, run.measured, run.seeds).outcome is Outcome.VIOLATED
+
+
+def _false_on(run: RecordedRun[Any], ends: str, check: TheoryCheck[Any]) -> bool:
+    """The statement is false on exact numbers (∀: one instance beyond the bound; w.p. ≥ 1 − δ:
+    more than ``δ·k`` seeds beyond it): the measurement's point estimates (``ends="values"``),
+    or its confidence ends that make the statement false soonest or latest (``"soonest"``,
+    ``"latest"``: for "≤", the upper and the lower bounds)."""
+    judged = check.judged_on(run.setting, run.measured)
+    measured = judged.measured
+    upper, lower = measured.upper_bounds, measured.lower_bounds
+    values = {
+        "values": measured.values,
+        "soonest": lower if check.at_least else upper,
+        "latest": upper if check.at_least else lower,
+    }[ends]
+    exact = judged._replace(measured=_exact(measured, values))
+    decision = check.verdict_on(run.setting, exact, run.seeds).decision
+    if check.kind is StatementKind.FOR_EVERY:
+        return decision.violations > 0
+    return decision.violations > check.failure_probability(run.setting) * decision.seeds
+
+
+_BEYOND_ANY = 1e300  # an unknown (infinite) confidence end: beyond any bound the search tries
+
+
+def _exact(measured: Measurement, values: np.ndarray) -> Measurement:
+    """``measured`` with ``values`` taken as exact (an infinite end as ±1e300, beyond any bound;
+    a diverged seed's NaN as 0, ignored as diverged), and each measured symbol of the bound at
+    its estimate."""
+    return dataclasses.replace(
+        measured,
+        values=np.nan_to_num(values, nan=0.0, posinf=_BEYOND_ANY, neginf=-_BEYOND_ANY),
+        lower=None,
+        upper=None,
+        miscoverage=0.0,
+        degrees_of_freedom=None,
+        bound_values={
+            name: (value[1],) * 3 if isinstance(value, tuple) else value
+            for name, value in measured.bound_values.items()
+        },
+    )
