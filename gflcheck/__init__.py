@@ -14,7 +14,6 @@ from gflcheck.runtime.defaults import VERSION
 
 if TYPE_CHECKING:
     from gflcheck.claims.theorem_3_12 import (
-        MixtureSetting,
         Theorem312Config,
         check_theorem_3_12,
         theorem_3_12_check,
@@ -50,6 +49,7 @@ if TYPE_CHECKING:
         Verdict,
         decide_violation_rate,
     )
+    from gflcheck.models.gfl_families import MixtureSetting
     from gflcheck.runtime.errors import (
         BudgetExceededError,
         GflcheckError,
@@ -67,7 +67,7 @@ _EXPORTS = {
     "GflcheckError": "gflcheck.runtime.errors",
     "HittingTimes": "gflcheck.core.statement_kinds",
     "Measurement": "gflcheck.core.declare",
-    "MixtureSetting": "gflcheck.claims.theorem_3_12",
+    "MixtureSetting": "gflcheck.models.gfl_families",
     "Monotonicity": "gflcheck.core.bounds",
     "NeedWalk": "gflcheck.core.statement_kinds",
     "Outcome": "gflcheck.core.verdicts",
@@ -82,7 +82,7 @@ _EXPORTS = {
     "StatementKind": "gflcheck.core.declare",
     "SymbolDomain": "gflcheck.core.bounds",
     "Tag": "gflcheck.core.provenance",
-    "Theorem312Config": "gflcheck.claims.theorem_3_12",
+    "Theorem312Config": "gflcheck.claims.theorem_3_12_runs",
     "TheoryCheck": "gflcheck.core.declare",
     "UnknownSymbolError": "gflcheck.runtime.errors",
     "VIOLATION_ALPHA": "gflcheck.core.verdicts",

@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 
 from gflcheck.claims.lottery_tickets import LotterySetting
 from gflcheck.claims.simplicity_bias import SimplicitySetting
-from gflcheck.claims.theorem_3_12 import (
+from gflcheck.claims.xor_feature_learning import XorSetting
+from gflcheck.models.gfl_families import (
     FAMILIES,
     LinearSetting,
     MixtureSetting,
     MultipleIndexSetting,
     ParitySetting,
 )
-from gflcheck.claims.xor_feature_learning import XorSetting
 
 _MAX_DIMENSION = 12
 

@@ -19,7 +19,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from gflcheck import catalogue
 from gflcheck.claims import kernel_width
 from gflcheck.claims.kernel_regime import (
     KernelConfig,
@@ -98,7 +97,7 @@ def test_test_loss_rate_in_n_is_one_over_n_not_chen21(gflcheck_session):
     check refutes a rate here. (A 1/n² variant is no false variant on this sweep: the local slope
     at the top of the grid is near −2, so it is not refuted.)"""
     verdict = gflcheck_session.check(
-        lambda: catalogue.RATE_IN_N.run_with_evidence(catalogue.SAMPLES_SWEEP)
+        lambda: kernel_width.RATE_IN_N.run_with_evidence(kernel_width.SAMPLES_SWEEP)
     )
     assert verdict.outcome is Outcome.HOLDS, format_verdict_details(verdict)
     (chen,) = verdict.identification
@@ -113,13 +112,13 @@ def test_kernel_radius_condition_is_met_as_width_grows(gflcheck_session):
     m^{C/L} (a rate over the grid), every run at the widest m meets the condition, and the sweep
     shows the boundary: at the narrowest m, whose weights move as far, some run is outside the
     kernel regime (an observation: TTM's analysis is for large m)."""
-    settings = catalogue.radius_sweep_settings()
+    settings = kernel_width.radius_sweep_settings()
     growth = gflcheck_session.check(
-        lambda: catalogue.RADIUS_IN_M.run_with_evidence(catalogue.RADIUS_SWEEP)
+        lambda: kernel_width.RADIUS_IN_M.run_with_evidence(kernel_width.RADIUS_SWEEP)
     )
-    inside = kernel_radius_check(catalogue.RADIUS_SWEEP_SEEDS).run(settings[-1])
+    inside = kernel_radius_check(kernel_width.RADIUS_SWEEP_SEEDS).run(settings[-1])
     outside = kernel_radius_check(
-        catalogue.RADIUS_SWEEP_SEEDS,
+        kernel_width.RADIUS_SWEEP_SEEDS,
         observation="TTM places large widths in the kernel regime; at the narrowest m the "
         "weights move as far, so runs may leave it (the boundary, reported)",
     ).run(settings[0])
@@ -157,7 +156,7 @@ def test_no_generalization_gap_variant_is_refuted(setting, gflcheck_session):
 @pytest.fixture(scope="module")
 def width_sweep():
     """The same training sets at every width (only the network changes), n = 128, T = 4n."""
-    return catalogue.width_sweep()
+    return kernel_width.width_sweep()
 
 
 @pytest.mark.expensive
@@ -165,7 +164,7 @@ def test_test_loss_grows_slower_than_chen21_in_m(gflcheck_session):
     """(c) Chen21's bound grows like √m (sympy: exponent ½ in m); the measured test loss grows
     no faster (the grid-level slope's 95% upper bound at most ½, tolerance 0)."""
     verdict = gflcheck_session.check(
-        lambda: catalogue.LOSS_IN_M.run_with_evidence(catalogue.WIDTH_SWEEP)
+        lambda: kernel_width.LOSS_IN_M.run_with_evidence(kernel_width.WIDTH_SWEEP)
     )
     assert verdict.outcome is Outcome.HOLDS, format_verdict_details(verdict)
 
@@ -211,7 +210,7 @@ def test_calibrated_bound_holds_at_every_width(width_sweep, calibrated_constants
     growing is checked at m = 1024 and 4096 on request
     (:func:`test_calibrated_bound_holds_at_large_width`)."""
     points = width_sweep
-    verdicts = _calibrated_verdicts(calibrated_constants, catalogue.WIDTHS, gflcheck_session)
+    verdicts = _calibrated_verdicts(calibrated_constants, kernel_width.WIDTHS, gflcheck_session)
     ratios = _ratios_to_bound(points, verdicts)
     widths = np.log([m for m, r in ratios.items() for _ in r])
     fit = stats.linregress(widths, np.log(np.concatenate(list(ratios.values()))))
@@ -219,7 +218,7 @@ def test_calibrated_bound_holds_at_every_width(width_sweep, calibrated_constants
         "test loss / (2× calibrated TTM bound at each run's γ(m)): "
         + ", ".join(f"m={m}: {r.max():.2f}" for m, r in ratios.items())
         + f" (largest per m); grows like m^{fit.slope:.2f} over m ≤ {max(ratios)} (m = "
-        f"{', '.join(map(str, catalogue.LARGE_WIDTHS))}: --gflcheck-run-slow); "
+        f"{', '.join(map(str, kernel_width.LARGE_WIDTHS))}: --gflcheck-run-slow); "
         f"C₁ = {calibrated_constants.C1:.3g}"
     )
     for verdict in verdicts:
@@ -230,7 +229,7 @@ def test_calibrated_bound_holds_at_every_width(width_sweep, calibrated_constants
     cost="m = 4096 trains 6 seeds × 512 full-batch steps of a 4096 × 4096 layer: about 35 min "
     "with --gflcheck-threads=2, over an hour on one thread; m = 1024 about 4 min"
 )
-@pytest.mark.parametrize("width", catalogue.LARGE_WIDTHS)
+@pytest.mark.parametrize("width", kernel_width.LARGE_WIDTHS)
 def test_calibrated_bound_holds_at_large_width(width, calibrated_constants, gflcheck_session):
     """(c) continued where the width sweep's ratio to the bound would reach 1 if it kept its
     m ≤ 512 slope (docs/setups.md §5.3: the gap between TTM's bound and the loss is what a large m
@@ -238,7 +237,7 @@ def test_calibrated_bound_holds_at_large_width(width, calibrated_constants, gflc
     seed's test loss ≤ 2× the calibrated bound at its own γ(m). The note gives the largest ratio
     with and without the declared ×2."""
     (verdict,) = _calibrated_verdicts(calibrated_constants, (width,), gflcheck_session)
-    points = catalogue.width_sweep(widths=(width,))
+    points = kernel_width.width_sweep(widths=(width,))
     ratio = _ratios_to_bound(points, [verdict])[width]
     gflcheck_session.note(
         f"m={width}: largest test loss / (2× calibrated TTM bound at its γ(m)) {ratio.max():.3f}; "
@@ -249,8 +248,8 @@ def test_calibrated_bound_holds_at_large_width(width, calibrated_constants, gflc
 
 def _calibrated_verdicts(constants, widths, session):
     """One verdict per width of the width sweep's setting, each recorded in the session."""
-    check = kernel_width.calibrated_test_loss_check(constants, seeds=catalogue.WIDTH_SWEEP_SEEDS)
-    verdicts = [check.run(setting) for setting in catalogue.width_sweep_settings(widths)]
+    check = kernel_width.calibrated_test_loss_check(constants, seeds=kernel_width.WIDTH_SWEEP_SEEDS)
+    verdicts = [check.run(setting) for setting in kernel_width.width_sweep_settings(widths)]
     for verdict in verdicts:
         session.record(verdict)
     return verdicts

@@ -1,4 +1,4 @@
-"""gflcheck's imports point down its layers, with no circle.
+"""gflcheck's imports point down its layers, with no circle, and no module outgrows one job.
 
 The layers, lowest first: ``runtime`` (errors, seeds, files, devices, executors, profiles, the
 run cache), ``core`` (what a theorist imports: bounds, the check, statement kinds, verdicts,
@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 import importlib
 from pathlib import Path
+
+import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "gflcheck"
 LAYERS = (
@@ -99,6 +101,12 @@ def test_the_module_level_imports_form_no_circle():
         if name not in state:
             visit(name, [name])
     assert circles == [], circles
+
+
+@pytest.mark.parametrize("name", sorted(_modules()))
+def test_no_module_is_over_the_line_limit(name):
+    lines = len(_modules()[name].read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{name}: {lines} lines, split it by job (limit {MAX_LINES})"
 
 
 def test_the_face_exports_exactly_its_lazy_names():

@@ -7,9 +7,10 @@ import pytest
 import torch
 from scipy import integrate, stats
 
-from gflcheck.claims.theorem_3_12 import LinearSetting, Theorem312Config, check_theorem_3_12
+from gflcheck.claims.theorem_3_12 import Theorem312Config, check_theorem_3_12
 from gflcheck.core.verdicts import Outcome
 from gflcheck.models.distributions import LinearMargin
+from gflcheck.models.gfl_families import LinearSetting
 from gflcheck.models.gradient_features import monte_carlo_simplified_gradient
 from gflcheck.models.ground_truth import linear_margin_ground_truth
 from gflcheck.runtime.errors import ParameterRangeError

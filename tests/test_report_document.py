@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gflcheck import catalogue
+from gflcheck.claims import kernel_separation, kernel_width, parity_separation
 from gflcheck.claims.kernel_rates import KernelSweep
 from gflcheck.claims.kernel_regime import KernelSetting
 from gflcheck.claims.kernel_separation import SeparationConfig, SeparationSetting, sample_need_check
@@ -121,13 +121,13 @@ def small_catalogue(monkeypatch):
         "build_report",
         functools.partial(report_document.build_report, xor_dimensions=(4, 6)),
     )
-    monkeypatch.setattr(catalogue, "SAMPLES_SWEEP", _small_sweep("samples", (16, 24, 32)))
-    monkeypatch.setattr(catalogue, "WIDTH_SWEEP", _small_sweep("width", (8, 12, 16)))
-    monkeypatch.setattr(catalogue, "RADIUS_SWEEP", _small_sweep("width", (8, 12, 16)))
+    monkeypatch.setattr(kernel_width, "SAMPLES_SWEEP", _small_sweep("samples", (16, 24, 32)))
+    monkeypatch.setattr(kernel_width, "WIDTH_SWEEP", _small_sweep("width", (8, 12, 16)))
+    monkeypatch.setattr(kernel_width, "RADIUS_SWEEP", _small_sweep("width", (8, 12, 16)))
     small = SeparationConfig(seeds=2, ntk_seeds=2, largest_sample=128, test_size=300, steps=20)
     mixture = SeparationSetting(dimensions=(4, 6, 8))
     monkeypatch.setattr(
-        catalogue,
+        kernel_separation,
         "separation_walks",
         lambda: [
             sample_need_check(statement, small).run_with_evidence(mixture)[1]
@@ -140,7 +140,7 @@ def small_catalogue(monkeypatch):
     tiny = ParitySeparationConfig(seeds=2, largest_width=16, steps=20)
     parity = ParitySeparationSetting(dimension=6, sparsities=(1, 2, 3))
     monkeypatch.setattr(
-        catalogue,
+        parity_separation,
         "parity_walks",
         lambda: [
             size_need_check(statement, tiny).run_with_evidence(parity)[1]

@@ -100,7 +100,8 @@ def test_exact_sums_refuse_large_dimensions():
 
 
 def test_theorem_3_12_runs_on_parity_and_reports_vacuity():
-    from gflcheck.claims.theorem_3_12 import ParitySetting, Theorem312Config, check_theorem_3_12
+    from gflcheck.claims.theorem_3_12 import Theorem312Config, check_theorem_3_12
+    from gflcheck.models.gfl_families import ParitySetting
 
     setting = ParitySetting(8, 2, gamma=0.1, epsilon=0.3, delta=0.2, seed=1)
     assert setting.distribution().support == setting.distribution().support  # from the seed
@@ -114,7 +115,7 @@ def test_theorem_3_12_runs_on_parity_and_reports_vacuity():
 
 
 def test_parity_setting_names_bad_parameters():
-    from gflcheck.claims.theorem_3_12 import ParitySetting
+    from gflcheck.models.gfl_families import ParitySetting
 
     with pytest.raises(ParameterRangeError, match="sparsity"):
         ParitySetting(4, 5, 0.1, 0.3, 0.2, 1)

@@ -5,13 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gflcheck.claims.theorem_3_12 import (
-    MixtureSetting,
-    Theorem312Config,
-    check_theorem_3_12,
-    prepare,
-)
+from gflcheck.claims.theorem_3_12 import Theorem312Config, check_theorem_3_12
+from gflcheck.claims.theorem_3_12_runs import prepare
 from gflcheck.core.verdicts import Outcome
+from gflcheck.models.gfl_families import MixtureSetting
 from gflcheck.runtime.errors import BudgetExceededError, ParameterRangeError, PreconditionError
 
 SMALL = Theorem312Config(hit_rate_draws=4000, opt_evaluation_size=20_000, test_size=2048)
@@ -122,7 +119,7 @@ def test_the_bound_read_on_the_0_1_error_is_vacuous_at_the_constant_classifiers_
 
 
 def test_class_probabilities_are_exact():
-    from gflcheck.claims.theorem_3_12 import LinearSetting, MultipleIndexSetting, ParitySetting
+    from gflcheck.models.gfl_families import LinearSetting, MultipleIndexSetting, ParitySetting
 
     orthogonal = setting(family="orthogonal", dimension=6, labels=(1, -1, 1)).distribution()
     assert orthogonal.positive_probability() == pytest.approx(2 / 3)

@@ -10,15 +10,23 @@ its minimum does). Outcomes are exact, so a single violating seed is a counterex
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 import numpy as np
 import torch
 from hypothesis import strategies as st
 
 from gflcheck.core.bounds import Bound
-from gflcheck.core.declare import Measurement, StatementKind, TheoryCheck, no_setting_symbols
+from gflcheck.core.declare import (
+    CatalogueEntry,
+    Measurement,
+    StatementKind,
+    TheoryCheck,
+    no_setting_symbols,
+)
 from gflcheck.core.estimators import student_t_interval
 from gflcheck.core.setups import KERNEL_REGIME
 from gflcheck.core.verdicts import (
@@ -42,13 +50,21 @@ from gflcheck.models.ntk import (
     tangent_kernel,
 )
 from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.profiles import Budget
 from gflcheck.runtime.random import torch_generator
 from gflcheck.runtime.validation import (
     require_int_at_least,
     require_open_unit_interval,
     require_positive_int,
 )
-from gflcheck.theorems.ttm_kernel import generalization_gap_bound, training_loss_bound
+from gflcheck.theorems.ttm_kernel import (
+    generalization_gap_bound,
+    generalization_gap_thousandth,
+    no_generalization_gap,
+    training_loss_bound,
+    training_loss_bound_constant_one,
+    training_loss_bound_squared_rate,
+)
 
 
 @dataclass(frozen=True)
@@ -371,3 +387,62 @@ def _gap_quantifiers(
             f"TTM right-hand side ∈ [{smallest:.4g}, {largest:.4g}]",
         ),
     )
+
+
+def _run_training_loss(
+    bound: Callable[[], Bound] | None, setting: KernelSetting, limits: Budget
+) -> tuple[Verdict, Any]:
+    return check_training_loss_bound(setting, bound() if bound else None)
+
+
+def _run_generalization_gap(
+    bound: Callable[[], Bound] | None, seeds: int, setting: KernelSetting, limits: Budget
+) -> tuple[Verdict, Any]:
+    return check_generalization_gap(setting, bound() if bound else None, KernelConfig(seeds=seeds))
+
+
+_KERNEL = KernelSetting(6, 32, 2, 48, 0.2, 250, 3)
+
+
+_KERNEL_FEW_SAMPLES = KernelSetting(8, 32, 1, 20, 0.2, 200, 5)
+
+
+ENTRIES: tuple[CatalogueEntry, ...] = (
+    CatalogueEntry(
+        "ttm-kernel/training-loss",
+        "deep tanh network, d=6, m=32, L=2, n=48: F̂(w_t) ≤ 4ρ*²/(ηt) at every step",
+        _KERNEL,
+        partial(_run_training_loss, None),
+    ),
+    CatalogueEntry(
+        "ttm-kernel/training-loss/1-over-t-squared",
+        "false variant: F̂(w_t) ≤ 4ρ*²/(ηt²)",
+        _KERNEL,
+        partial(_run_training_loss, training_loss_bound_squared_rate),
+    ),
+    CatalogueEntry(
+        "ttm-kernel/training-loss/constant-1",
+        "false variant near the break point: F̂(w_t) ≤ ρ*²/(ηt) (measured 3.4× loose)",
+        _KERNEL,
+        partial(_run_training_loss, training_loss_bound_constant_one),
+    ),
+    CatalogueEntry(
+        "ttm-kernel/generalisation-gap",
+        "E[F(w_T) − F̂(w_T)] ≤ 9ρ*²(G₀+¼)²/n over 32 training sets",
+        _KERNEL,
+        partial(_run_generalization_gap, None, 32),
+    ),
+    CatalogueEntry(
+        "ttm-kernel/generalisation-gap/thousandth",
+        "false variant near the break point: the gap bound ÷ 1000 (measured 262× loose)",
+        _KERNEL,
+        partial(_run_generalization_gap, generalization_gap_thousandth, 32),
+    ),
+    CatalogueEntry(
+        "ttm-kernel/generalisation-gap/none",
+        "false variant: no generalisation gap (n = 20, d = 8)",
+        _KERNEL_FEW_SAMPLES,
+        partial(_run_generalization_gap, no_generalization_gap, 16),
+    ),
+)
+"""This claim's entries of the main job (``gflcheck check``), in order."""

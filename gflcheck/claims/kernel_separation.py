@@ -40,9 +40,17 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from gflcheck.core.declare import Rival, TheoryCheck
+from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
+from gflcheck.core.entries import at_rate_share
+from gflcheck.core.needs import distinct_dimensions, geometric_sample_grid
 from gflcheck.core.setups import SetUp, separation_setup
-from gflcheck.core.statement_kinds import NeedWalk, need_check, rate_check, separation_check
+from gflcheck.core.statement_kinds import (
+    NeedWalk,
+    WalkedNeeds,
+    need_check,
+    rate_check,
+    separation_check,
+)
 from gflcheck.core.verdicts import QuantifierInstantiation
 from gflcheck.models.distributions.gaussian_mixture import GaussianMixture, xor_mixture
 from gflcheck.models.training import PresampledBatches, gaussian_mixture_recipe, train_algorithm_1
@@ -60,27 +68,16 @@ from gflcheck.theorems.separation import (
     CollapseStatement,
     GrowthStatement,
     Learner,
+    fixed_features_error_rises_at_linear_samples,
     fixed_features_need_grows_faster,
+    fixed_features_need_quadratic_samples,
+    fixed_features_need_root_d_samples,
+    random_features_error_bounded_at_few_samples,
+    random_features_error_bounded_at_quadratic_samples,
     ratio_stays_bounded,
+    trained_network_needs_linear_samples,
+    trained_network_needs_root_d_samples,
 )
-
-
-def distinct_dimensions(dimensions: Sequence[int]) -> tuple[int, ...]:
-    """``dimensions`` sorted and without repeats; at least three distinct integers ≥ 2 (the grid
-    points carry a growth's exponent), or :class:`~gflcheck.runtime.errors.ParameterRangeError` naming
-    ``dimensions``."""
-    values = tuple(int(d) for d in dimensions)
-    if len(set(values)) < 3 or min(values) < 2:
-        raise ParameterRangeError(
-            "dimensions", list(dimensions), "at least three distinct integers ≥ 2"
-        )
-    return tuple(sorted(set(values)))
-
-
-def geometric_sample_grid(smallest: int, largest: int) -> tuple[int, ...]:
-    """``n = ⌊n₀·2^{j/2}⌉`` (ratio ``√2``) from ``smallest`` up to ``largest``."""
-    steps = math.floor(2 * math.log2(largest / smallest) + 1e-9)
-    return tuple(round(smallest * 2 ** (j / 2)) for j in range(steps + 1))
 
 
 def setting_dimensions(setting: Any) -> Sequence[int]:
@@ -509,3 +506,80 @@ def _errors_at_schedule(
     return learner_test_errors(
         statement.learner, setting, config, d, statement.sample_size(d), seeds
     )
+
+
+MIXTURE_DIMENSIONS = (16, 20, 24, 28, 32, 40, 48, 56, 64)
+"""The separation's grid of d: nine points, so that the grid-level slope has 7 degrees of
+freedom."""
+
+
+SEPARATION_SETTING = SeparationSetting(dimensions=MIXTURE_DIMENSIONS, separation=3.0, seed=0)
+
+
+SCALINGS = (LOW_SNR, QUARTER_SNR, HIGH_SNR)
+"""The declared family of scalings ‖μ‖ = 3·(d/16)^a scanned for the separation."""
+
+
+def scaled(a: float) -> SeparationSetting:
+    """The separation's setting at the scaling ``‖μ‖ = 3·(d/16)^a``."""
+    return replace(SEPARATION_SETTING, snr_exponent=a)
+
+
+ENTRIES: tuple[CatalogueEntry, ...] = (
+    at_rate_share(
+        collapse_check(fixed_features_error_rises_at_linear_samples(Learner.RANDOM_FEATURES))
+    ).catalogue_entry(
+        SEPARATION_SETTING,
+        "low SNR, d = 16…64: random features' error at n = 16d rises with d (their need ≫ d)",
+        "gfl/kernel-separation/random-features/error-at-16d",
+        sweep=True,
+    ),
+    at_rate_share(
+        collapse_check(fixed_features_error_rises_at_linear_samples(Learner.NTK))
+    ).catalogue_entry(
+        SEPARATION_SETTING,
+        "low SNR, d = 16…64: the NTK-linearised model's error at n = 16d rises with d",
+        "gfl/kernel-separation/ntk/error-at-16d",
+        sweep=True,
+    ),
+    at_rate_share(
+        collapse_check(random_features_error_bounded_at_quadratic_samples())
+    ).catalogue_entry(
+        SEPARATION_SETTING,
+        "Ghorbani et al. 2021 (secondary), low SNR: random features' error at n = d²/4 does not "
+        "rise with d",
+        "gfl/kernel-separation/random-features/error-at-d2",
+        sweep=True,
+    ),
+    at_rate_share(collapse_check(random_features_error_bounded_at_few_samples())).catalogue_entry(
+        SEPARATION_SETTING,
+        "false variant: random features' error at n = 4·d^1.25 does not rise with d",
+        "gfl/kernel-separation/random-features/error-at-d1.25",
+        sweep=True,
+    ),
+    at_rate_share(sample_need_check(trained_network_needs_root_d_samples())).catalogue_entry(
+        SEPARATION_SETTING,
+        "false variant near the break point: Algorithm 1 needs only O(√d) samples (low SNR)",
+        "gfl/kernel-separation/trained-network/root-d",
+        sweep=True,
+    ),
+    at_rate_share(sample_need_check(fixed_features_need_root_d_samples())).catalogue_entry(
+        SEPARATION_SETTING,
+        "false variant: random features need only O(√d) samples (low SNR; O(d) is not refuted "
+        "at the top of d ≤ 64)",
+        "gfl/kernel-separation/random-features/root-d",
+        sweep=True,
+    ),
+)
+"""This claim's entries of the main job (``gflcheck check``), in order."""
+
+
+def separation_walks(setting: SeparationSetting = SEPARATION_SETTING) -> list[WalkedNeeds]:
+    """The sample needs of random features, the NTK-linearised model and the trained network on
+    a declared separation setting (default: a = 0, d = 16…64), as their need checks walk them."""
+    statements = (
+        fixed_features_need_quadratic_samples(Learner.RANDOM_FEATURES),
+        fixed_features_need_quadratic_samples(Learner.NTK),
+        trained_network_needs_linear_samples(),
+    )
+    return [sample_need_check(s).run_with_evidence(setting)[1] for s in statements]

@@ -19,6 +19,7 @@ is exact.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from functools import partial
 
 import numpy as np
@@ -27,16 +28,26 @@ from scipy import stats
 
 from gflcheck.claims.kernel_rates import (
     CalibratedConstants,
+    KernelSweep,
     SweepPoint,
     calibrate_ttm_constants,
+    kernel_rate_check,
+    samples_grid,
     sweep,
     sweep_point,
 )
-from gflcheck.claims.kernel_regime import KernelSetting
-from gflcheck.core.declare import Measurement, StatementKind, TheoryCheck
+from gflcheck.claims.kernel_regime import (
+    KernelSetting,
+)
+from gflcheck.core.declare import Measurement, Rival, StatementKind, TheoryCheck
 from gflcheck.core.setups import KERNEL_REGIME
 from gflcheck.core.verdicts import QuantifierInstantiation
-from gflcheck.theorems.ttm_kernel import kernel_radius_condition, ttm_test_loss_calibrated
+from gflcheck.theorems.ttm_kernel import (
+    chen21_test_loss,
+    kernel_radius_condition,
+    ttm_test_loss,
+    ttm_test_loss_calibrated,
+)
 
 CALIBRATION_SLACK = 2.0
 """The declared factor on the calibrated ``C₁`` (docs/setups.md §3)."""
@@ -178,3 +189,141 @@ def _distances(setting: KernelSetting, seeds: tuple[int, ...]) -> Measurement:
 def _spread(point: SweepPoint) -> str:
     relative = point.relative_distance
     return f"{float(np.min(relative)):.3g}–{float(np.max(relative)):.3g}"
+
+
+RATE_SETTINGS = dict(
+    dimension=8,
+    width=32,
+    depth=2,
+    margin=0.2,
+    sizes=(32, 45, 64, 91, 128, 181, 256),
+    steps_per_sample=4,
+    seed=11,
+)
+
+
+RATE_TOLERANCE = 0.25  # for the log factors hidden in the rates
+
+
+RATE_RUNS = 12
+"""Runs per grid point of the rate in n (its grid points carry the exponent; the runs make each
+point's mean precise)."""
+
+
+WIDTHS = (16, 32, 64, 128, 256, 512)
+
+
+LARGE_WIDTHS = (1024, 4096)
+"""The width sweep continued where TTM's bound at each run's γ(m) is checked on request only
+(pytest's ``--gflcheck-run-slow``): m = 4096 trains 6 seeds × 512 full-batch steps of a
+4096 × 4096 layer, about 35 min on 2 threads."""
+
+
+WIDTH_SWEEP_SEEDS = 6
+
+
+RADIUS_WIDTHS = (16, 23, 32, 45, 64, 91, 128)
+
+
+RADIUS_SWEEP_SEEDS = 4
+
+
+def width_sweep_settings(widths: tuple[int, ...] = WIDTHS) -> list[KernelSetting]:
+    """``m ∈ widths`` (default ``{16, …, 512}``; :data:`LARGE_WIDTHS` on request) at d = 8,
+    L = 2, n = 128, T = 4n, seed 17: the same training sets at every width."""
+    return [KernelSetting(8, m, 2, 128, 0.2, 512, 17) for m in widths]
+
+
+def radius_sweep_settings() -> list[KernelSetting]:
+    """``m ∈ {16, …, 128}`` at d = 8, L = 2, n = 64, T = 256, seed 13."""
+    return [KernelSetting(8, m, 2, 64, 0.2, 256, 13) for m in RADIUS_WIDTHS]
+
+
+SAMPLES_SWEEP = KernelSweep(
+    tuple(samples_grid(**RATE_SETTINGS)), "samples", 20_000, STEP_FRACTION, seed=11
+)
+"""Test loss over ``n ∈ {32, …, 256}`` (ratio √2) at ``T = 4n`` (d = 8, m = 32, L = 2)."""
+
+
+WIDTH_SWEEP = KernelSweep(tuple(width_sweep_settings()), "width", 20_000, STEP_FRACTION, seed=17)
+"""Test loss over ``m ∈ {16, …, 512}``, the same training sets at every width (n = 128)."""
+
+
+RADIUS_SWEEP = KernelSweep(
+    tuple(radius_sweep_settings()), "width", RADIUS_TEST_SIZE, STEP_FRACTION, seed=13
+)
+"""‖W_T − W₀‖ over ``m ∈ {16, …, 128}`` (n = 64, T = 256)."""
+
+
+def samples_sweep(executor: Executor | None = None) -> list[SweepPoint]:
+    """The runs of :data:`SAMPLES_SWEEP` (:data:`RATE_RUNS` per point)."""
+    return sweep(
+        SAMPLES_SWEEP.points,
+        RATE_RUNS,
+        SAMPLES_SWEEP.test_size,
+        SAMPLES_SWEEP.step_fraction,
+        executor=executor,
+    )
+
+
+def width_sweep(
+    executor: Executor | None = None, widths: tuple[int, ...] = WIDTHS
+) -> list[SweepPoint]:
+    """Test loss over ``m ∈ widths`` (default ``{16, …, 512}``), the same training sets at every
+    width (n = 128)."""
+    return sweep(
+        width_sweep_settings(widths), WIDTH_SWEEP_SEEDS, 20_000, STEP_FRACTION, executor=executor
+    )
+
+
+def radius_sweep(executor: Executor | None = None) -> list[SweepPoint]:
+    """The runs of :data:`RADIUS_SWEEP`."""
+    return sweep(
+        RADIUS_SWEEP.points,
+        RADIUS_SWEEP_SEEDS,
+        RADIUS_SWEEP.test_size,
+        RADIUS_SWEEP.step_fraction,
+        executor=executor,
+    )
+
+
+RATE_IN_N = kernel_rate_check(
+    "ttm-kernel/rate-in-n",
+    ttm_test_loss(),
+    "n",
+    runs=RATE_RUNS,
+    tolerance=RATE_TOLERANCE,
+    rivals=(Rival(chen21_test_loss(), at_least=True, name="Chen21's rate: test loss Ω(1/√n)"),),
+    statement="TTM 1/n rate",
+)
+"""TTM's rate in ``n`` over :data:`SAMPLES_SWEEP`, told apart from Chen et al.'s ``1/√n``."""
+
+
+LOSS_IN_M = kernel_rate_check(
+    "ttm-kernel/rate-in-m",
+    chen21_test_loss(),
+    "m",
+    runs=WIDTH_SWEEP_SEEDS,
+    rivals=(Rival(chen21_test_loss(), at_least=True, name="test loss grows like √m (rival)"),),
+    statement="test loss grows no faster than Chen21's √m",
+)
+"""Over :data:`WIDTH_SWEEP`: the test loss grows no faster than Chen et al.'s bound, ``√m``."""
+
+
+RADIUS_IN_M = kernel_rate_check(
+    "ttm-kernel/radius-in-m",
+    kernel_radius_condition().substitute({"C": RADIUS_CONSTANT, "L": 2}),
+    "m",
+    "distance",
+    runs=RADIUS_SWEEP_SEEDS,
+    rivals=(
+        Rival(
+            kernel_radius_condition().substitute({"C": RADIUS_CONSTANT, "L": 2}),
+            at_least=True,
+            name="‖W_T − W₀‖ grows like m^{1/L} (rival)",
+        ),
+    ),
+    statement="‖W_T − W₀‖ grows no faster than m^{C/L}",
+)
+"""Over :data:`RADIUS_SWEEP` (L = 2): the distance from initialisation grows no faster than
+TTM's kernel radius ``m^{C/L}``."""

@@ -38,10 +38,11 @@ from hypothesis import strategies as st
 from scipy import linalg
 from scipy.linalg import blas
 
-from gflcheck.core.declare import Rival, TheoryCheck
+from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
+from gflcheck.core.entries import at_rate_share
 from gflcheck.core.setups import parity_setup
-from gflcheck.core.statement_kinds import NeedWalk, need_check, separation_check
-from gflcheck.core.verdicts import QuantifierInstantiation
+from gflcheck.core.statement_kinds import NeedWalk, WalkedNeeds, need_check, separation_check
+from gflcheck.core.verdicts import Outcome, QuantifierInstantiation
 from gflcheck.models.distributions.structured_parity import StructuredParity
 from gflcheck.models.training import (
     PresampledBatches,
@@ -61,8 +62,12 @@ from gflcheck.runtime.validation import (
 from gflcheck.theorems.separation import (
     GrowthStatement,
     Learner,
+    fixed_features_need_exponential_size,
+    fixed_features_need_quartic_size,
     random_features_size_grows_faster_in_k,
     ratio_stays_bounded,
+    trained_network_needs_exponential_width,
+    trained_network_needs_quadratic_width,
 )
 
 DIMENSION_LIMIT = 14  # 2^d points times up to 2^d features
@@ -350,3 +355,65 @@ def _quantifiers(
         ),
         Q("the learner", learner.value, description),
     )
+
+
+PARITY_SEPARATION_SETTING = ParitySeparationSetting(dimension=12, sparsities=(2, 3, 4, 5), seed=0)
+
+
+_PARITY_K = "2…5"
+
+
+_PARITY_GRID = (
+    "on k = 2…5 the slope rests on four grid points (2 degrees of freedom): no rate in k is "
+    "confirmed or refuted there, and the verdict names the grid that would tell the claim from "
+    "its rival; k cannot grow past d/2 = 6 on {±1}^12 (C(d, k) falls beyond it), and d ≥ 16 "
+    "needs population fits over 2^16 points with tens of thousands of features"
+)
+
+
+ENTRIES: tuple[CatalogueEntry, ...] = (
+    at_rate_share(
+        size_need_check(
+            fixed_features_need_exponential_size(), rivals=(fixed_features_need_quartic_size(),)
+        )
+    ).catalogue_entry(
+        PARITY_SEPARATION_SETTING,
+        f"structured parity on {{±1}}^12, k = {_PARITY_K}: random features need Ω(2^k) "
+        "features (told apart from O(k⁴))",
+        "gfl/kernel-separation/parity/random-features",
+        sweep=True,
+        also_accepts=(Outcome.INCONCLUSIVE,),
+        because=_PARITY_GRID,
+    ),
+    at_rate_share(
+        size_need_check(
+            trained_network_needs_quadratic_width(),
+            rivals=(trained_network_needs_exponential_width(),),
+        )
+    ).catalogue_entry(
+        PARITY_SEPARATION_SETTING,
+        f"structured parity on {{±1}}^12, k = {_PARITY_K}: Algorithm 1 needs O(k²) neurons "
+        "(told apart from Ω(2^k))",
+        "gfl/kernel-separation/parity/trained-network",
+        sweep=True,
+        also_accepts=(Outcome.INCONCLUSIVE,),
+        because=_PARITY_GRID,
+    ),
+    at_rate_share(paired_gap_check()).catalogue_entry(
+        PARITY_SEPARATION_SETTING,
+        f"structured parity on {{±1}}^12, k = {_PARITY_K}: random features' size need over the "
+        "trained network's, paired by seed, grows with k (whichever of 2^k and k⁴ each follows)",
+        "gfl/kernel-separation/parity/paired-gap",
+        sweep=True,
+        also_accepts=(Outcome.INCONCLUSIVE,),
+        because=_PARITY_GRID,
+    ),
+)
+"""This claim's entries of the main job (``gflcheck check``), in order."""
+
+
+def parity_walks() -> list[WalkedNeeds]:
+    """The size needs of random features and the trained network on the declared parity
+    separation (d = 12, k = 2…5), as their need checks walk them."""
+    statements = (fixed_features_need_exponential_size(), trained_network_needs_quadratic_width())
+    return [size_need_check(s).run_with_evidence(PARITY_SEPARATION_SETTING)[1] for s in statements]

@@ -27,7 +27,8 @@ from gflcheck.claims.kernel_separation import (
     distinct_dimensions,
     setting_dimensions,
 )
-from gflcheck.core.declare import Rival, TheoryCheck
+from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
+from gflcheck.core.entries import at_rate_share
 from gflcheck.core.setups import GLASGOW_SGD
 from gflcheck.core.statement_kinds import NeedWalk, need_check
 from gflcheck.core.verdicts import QuantifierInstantiation
@@ -39,7 +40,15 @@ from gflcheck.runtime.validation import (
     require_int_at_least,
     require_open_unit_interval,
 )
-from gflcheck.theorems.separation import GrowthStatement, Learner
+from gflcheck.theorems.separation import (
+    GrowthStatement,
+    Learner,
+    minibatch_sgd_needs_d_polylog_samples,
+    minibatch_sgd_needs_linear_samples_at_least,
+    minibatch_sgd_needs_quadratic_samples,
+    minibatch_sgd_needs_root_d_samples,
+    rival,
+)
 
 
 @dataclass(frozen=True)
@@ -139,3 +148,46 @@ def _quantifiers(
             "w ~ N(0, I/d), a ~ N(0, 1/m)",
         ),
     )
+
+
+CUBE_XOR_SETTING = CubeXorSetting(dimensions=(16, 20, 24, 32, 40, 48, 64, 80, 96, 128))
+
+
+ENTRIES: tuple[CatalogueEntry, ...] = (
+    *(
+        at_rate_share(sgd_need_check(statement(), rivals=rivals)).catalogue_entry(
+            CUBE_XOR_SETTING,
+            "Glasgow 2023 (secondary): minibatch SGD, two-layer ReLU, both layers, logistic "
+            f"loss, XOR on {{±1}}^d, d = 16…128: {what}",
+            f"glasgow/cube-xor/{name}",
+            sweep=True,
+        )
+        for name, what, statement, rivals in (
+            (
+                "d-polylog-d",
+                "needs O(d·(log d)²) samples",
+                minibatch_sgd_needs_d_polylog_samples,
+                (rival(minibatch_sgd_needs_d_polylog_samples(), "C*d**(3/2)", "d^1.5"),),
+            ),
+            (
+                "omega-d",
+                "needs Ω(d) samples",
+                minibatch_sgd_needs_linear_samples_at_least,
+                (minibatch_sgd_needs_root_d_samples(),),
+            ),
+            (
+                "omega-d-2",
+                "false variant near the break point: needs Ω(d²) samples",
+                minibatch_sgd_needs_quadratic_samples,
+                (),
+            ),
+            (
+                "root-d",
+                "false variant: O(√d) samples suffice",
+                minibatch_sgd_needs_root_d_samples,
+                (),
+            ),
+        )
+    ),
+)
+"""This claim's entries of the main job (``gflcheck check``), in order."""

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from gflcheck.core.declare import Measurement, TheoryCheck, delta_of_setting
+from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
 from gflcheck.core.estimators import student_t_interval
 from gflcheck.core.setups import SIMPLICITY_BIAS
 from gflcheck.core.statement_kinds import HittingTimes, hitting_time_check
@@ -45,7 +45,12 @@ from gflcheck.runtime.validation import (
     require_positive,
     require_positive_int,
 )
-from gflcheck.theorems.simplicity import OrderStatement, linear_part_first
+from gflcheck.theorems.simplicity import (
+    OrderStatement,
+    linear_part_first,
+    linear_part_in_a_third_of_the_time,
+    xor_part_first,
+)
 
 EXACT_DIMENSION_LIMIT = 14
 
@@ -278,3 +283,32 @@ def _quantifiers(
             f"XOR {interval('xor')}",
         ),
     )
+
+
+SIMPLICITY_SETTING = SimplicitySetting(10, 64, 1.0, 1.0, 0.2, 1)
+
+
+ENTRIES: tuple[CatalogueEntry, ...] = (
+    *(
+        simplicity_bias_check(statement()).catalogue_entry(SIMPLICITY_SETTING, description, name)
+        for name, description, statement in (
+            (
+                "gfl/simplicity-bias",
+                "f* = x₁ + x₂x₃ on {±1}^10, m = 64: the linear part is learned first",
+                linear_part_first,
+            ),
+            (
+                "gfl/simplicity-bias/xor-first",
+                "false variant: the XOR part is learned first",
+                xor_part_first,
+            ),
+            (
+                "gfl/simplicity-bias/a-third-of-the-time",
+                "false variant near the break point: t_linear ≤ (t_xor − 1)/3 (measured 2.34× "
+                "loose)",
+                linear_part_in_a_third_of_the_time,
+            ),
+        )
+    ),
+)
+"""This claim's entries of the main job (``gflcheck check``), in order."""

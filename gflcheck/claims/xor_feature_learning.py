@@ -15,6 +15,7 @@ The Table 2 contrast (kernel regime against feature learning, as sample needs ov
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -23,7 +24,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from gflcheck.core.bounds import Bound, hidden_constant, positive
-from gflcheck.core.declare import Measurement, Rival, TheoryCheck, delta_of_setting
+from gflcheck.core.declare import CatalogueEntry, Measurement, Rival, TheoryCheck, delta_of_setting
 from gflcheck.core.provenance import TTM_PAPER, Provenance, Tag
 from gflcheck.core.setups import xor_setup
 from gflcheck.core.statement_kinds import rate_check
@@ -36,6 +37,7 @@ from gflcheck.models.distributions.xor_cube import ENUMERATION_LIMIT, XorCube
 from gflcheck.models.quadratic import XorRun, train_xor_sgd
 from gflcheck.runtime.cache import cached_run
 from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.profiles import Budget
 from gflcheck.runtime.random import torch_generator
 from gflcheck.runtime.validation import (
     require_int_at_least,
@@ -43,7 +45,12 @@ from gflcheck.runtime.validation import (
     require_positive,
     require_positive_int,
 )
-from gflcheck.theorems.ttm import XorClaim, feature_learning_claim
+from gflcheck.theorems.ttm import (
+    XorClaim,
+    feature_learning_claim,
+    log_log_iterations,
+    sqrt_d_samples,
+)
 
 
 @dataclass(frozen=True)
@@ -305,3 +312,32 @@ def steps_growth_check(config: XorConfig | None = None, runs: int = 8) -> Theory
         statement="TTM: the steps to zero error grow like log d",
         setup=xor_setup("fresh"),
     )
+
+
+def _run_xor(
+    claim: Callable[[], XorClaim] | None, setting: XorSetting, limits: Budget
+) -> tuple[Verdict, Any]:
+    return check_xor_feature_learning(setting, claim() if claim else None)
+
+
+ENTRIES: tuple[CatalogueEntry, ...] = (
+    CatalogueEntry(
+        "ttm-xor/d=16",
+        "XOR y = x₁x₂ on {±1}^16: zero error within ⌈log d⌉ SGD steps",
+        XorSetting(16, 0.2, 1),
+        partial(_run_xor, None),
+    ),
+    CatalogueEntry(
+        "ttm-xor/d=64/log-log-steps",
+        "false variant: ⌈log log d⌉ steps suffice",
+        XorSetting(64, 0.2, 2),
+        partial(_run_xor, log_log_iterations),
+    ),
+    CatalogueEntry(
+        "ttm-xor/d=32/sqrt-d-samples",
+        "false variant: ⌈√d⌉ samples per step suffice",
+        XorSetting(32, 0.2, 3),
+        partial(_run_xor, sqrt_d_samples),
+    ),
+)
+"""This claim's entries of the main job (``gflcheck check``), in order."""

@@ -34,7 +34,9 @@ from gflcheck.claims.xor_feature_learning import (
     claim_budget,
     first_zero_error_iteration,
 )
-from gflcheck.core.declare import Rival, TheoryCheck
+from gflcheck.claims.xor_table_2 import CUBE_DIMENSIONS
+from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
+from gflcheck.core.entries import at_rate_share
 from gflcheck.core.setups import xor_setup
 from gflcheck.core.statement_kinds import NeedWalk, WalkedNeeds, need_check
 from gflcheck.core.verdicts import QuantifierInstantiation
@@ -43,7 +45,13 @@ from gflcheck.models.quadratic import train_xor_sgd
 from gflcheck.runtime.cache import cached_run
 from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.runtime.validation import require_int_at_least
-from gflcheck.theorems.separation import GrowthStatement, Learner
+from gflcheck.theorems.separation import (
+    GrowthStatement,
+    Learner,
+    rival,
+    zero_error_needs_d_polylog_samples_per_step,
+    zero_error_needs_linear_samples_per_step,
+)
 from gflcheck.theorems.ttm import feature_learning_claim
 
 SMALLEST_BATCH, LARGEST_BATCH = 8, 1 << 14
@@ -171,3 +179,35 @@ def _quantifiers(
             ),
         ),
     )
+
+
+SAMPLES_CONSTANT_SETTING = SamplesConstantSetting(dimensions=CUBE_DIMENSIONS)
+
+
+ENTRIES: tuple[CatalogueEntry, ...] = (
+    at_rate_share(
+        least_batch_check(
+            zero_error_needs_d_polylog_samples_per_step(),
+            rivals=(rival(zero_error_needs_d_polylog_samples_per_step(), "C*d**2", "d²"),),
+        )
+    ).catalogue_entry(
+        SAMPLES_CONSTANT_SETTING,
+        "TTM's theorem form, d = 8…64: zero test error within ⌈log d⌉ steps from "
+        "O(d·(log d)²) fresh samples per step; the least C_n that works, measured",
+        "ttm-xor/zero-error/samples-per-step",
+        sweep=True,
+    ),
+    at_rate_share(
+        least_batch_check(
+            zero_error_needs_linear_samples_per_step(),
+            observation="the theorem's batch-size condition is Õ(d), with a polylog(d) factor; "
+            "O(d) without it is Table 2's literal 'd', not the theorem",
+        )
+    ).catalogue_entry(
+        SAMPLES_CONSTANT_SETTING,
+        "observation: the same needs against O(d) per step (the polylog dropped)",
+        "ttm-xor/zero-error/samples-per-step/linear",
+        sweep=True,
+    ),
+)
+"""This claim's entries of the main job (``gflcheck check``), in order."""

@@ -4,6 +4,7 @@ learners' needs on the same runs."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -189,3 +190,21 @@ def _grid_points(grid: Callable[[Any], Sequence[float]], setting: Any, variable:
             variable,
         )
     return points
+
+
+def distinct_dimensions(dimensions: Sequence[int]) -> tuple[int, ...]:
+    """``dimensions`` sorted and without repeats; at least three distinct integers ≥ 2 (the grid
+    points carry a growth's exponent), or :class:`~gflcheck.runtime.errors.ParameterRangeError` naming
+    ``dimensions``."""
+    values = tuple(int(d) for d in dimensions)
+    if len(set(values)) < 3 or min(values) < 2:
+        raise ParameterRangeError(
+            "dimensions", list(dimensions), "at least three distinct integers ≥ 2"
+        )
+    return tuple(sorted(set(values)))
+
+
+def geometric_sample_grid(smallest: int, largest: int) -> tuple[int, ...]:
+    """``n = ⌊n₀·2^{j/2}⌉`` (ratio ``√2``) from ``smallest`` up to ``largest``."""
+    steps = math.floor(2 * math.log2(largest / smallest) + 1e-9)
+    return tuple(round(smallest * 2 ** (j / 2)) for j in range(steps + 1))

@@ -20,7 +20,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 
-from gflcheck import catalogue
+from gflcheck.claims import kernel_separation, kernel_width, parity_separation
 from gflcheck.core.exponents import fit_exponent
 from gflcheck.runtime.profiles import profile_name
 from gflcheck.surface import plots
@@ -243,16 +243,16 @@ def _write_report(
     chen_n, chen_m = (float(chen21_test_loss().exponent(v)) for v in ("n", "m"))
     rate_figures = (
         (
-            catalogue.RATE_IN_N,
-            catalogue.SAMPLES_SWEEP,
+            kernel_width.RATE_IN_N,
+            kernel_width.SAMPLES_SWEEP,
             "test loss",
             {f"TTM $n^{{{ttm_n:g}}}$": ttm_n, f"Chen21 $n^{{{chen_n:g}}}$": chen_n},
             ("Test loss against n (T = 4n, d = 8, m = 32, L = 2)", "rate_in_n.png"),
-            ("Test loss ∝ n", f"; declared tolerance {catalogue.RATE_TOLERANCE} on TTM's −1."),
+            ("Test loss ∝ n", f"; declared tolerance {kernel_width.RATE_TOLERANCE} on TTM's −1."),
         ),
         (
-            catalogue.LOSS_IN_M,
-            catalogue.WIDTH_SWEEP,
+            kernel_width.LOSS_IN_M,
+            kernel_width.WIDTH_SWEEP,
             "test loss",
             {"TTM $m^{0}$": 0.0, f"Chen21 $m^{{{chen_m:g}}}$": chen_m},
             ("Test loss against m (same data, n = 128, T = 4n)", "rate_in_m.png"),
@@ -264,8 +264,8 @@ def _write_report(
             ),
         ),
         (
-            catalogue.RADIUS_IN_M,
-            catalogue.RADIUS_SWEEP,
+            kernel_width.RADIUS_IN_M,
+            kernel_width.RADIUS_SWEEP,
             "‖W_T − W₀‖",
             {"kernel radius $m^{1/L}$, $L = 2$": 0.5},
             ("Distance ‖W_T − W₀‖ against m (L = 2)", "radius_in_m.png"),
@@ -285,8 +285,8 @@ def _write_report(
             f"the grid ({fit.points} points){comment}"
         )
         blocks.append(save(figure, name, caption))
-    separation = catalogue.separation_walks()
-    grid = catalogue.SEPARATION_SETTING.dimensions
+    separation = kernel_separation.separation_walks()
+    grid = kernel_separation.SEPARATION_SETTING.dimensions
     references = _reference_slopes(
         grid,
         fixed_features_need_quadratic_samples(Learner.RANDOM_FEATURES),
@@ -301,14 +301,14 @@ def _write_report(
             ),
             "kernel_separation.png",
             "Per seed, the least n (grid ratio √2) at which each learner's test error reaches "
-            f"{catalogue.SEPARATION_SETTING.target_error:g} at the scaling a = 0; grid-level "
+            f"{kernel_separation.SEPARATION_SETTING.target_error:g} at the scaling a = 0; grid-level "
             "slopes with 95% intervals, and the slopes of C·d², C·d and C·(log d)² over the "
             "same grid.",
         ),
         *separation_scan(records),
     ]
-    parity = catalogue.parity_walks()
-    orders = catalogue.PARITY_SEPARATION_SETTING.sparsities
+    parity = parity_separation.parity_walks()
+    orders = parity_separation.PARITY_SEPARATION_SETTING.sparsities
     parity_references = _reference_slopes(
         orders, fixed_features_need_exponential_size(), trained_network_needs_quadratic_width()
     )
@@ -324,7 +324,7 @@ def _write_report(
             "parity_separation.png",
             "Per seed, the least number of random features (fitted on the population) or of "
             "trained neurons (Algorithm 1) whose exact 0-1 error reaches "
-            f"{catalogue.PARITY_SEPARATION_SETTING.target_error:g}, against the parity order k "
+            f"{parity_separation.PARITY_SEPARATION_SETTING.target_error:g}, against the parity order k "
             "(log scale); grid-level slopes per unit k with 95% intervals, and those of C·2^k "
             "and C·k².",
         )

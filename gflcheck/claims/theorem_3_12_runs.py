@@ -1,0 +1,441 @@
+"""The runs behind Theorem 3.12's check: the declared constants (:class:`Theorem312Config`), the
+preparation of a setting (its distribution, gradient-feature hit rates p, the upper bound on OPT,
+B_x1, the Bayes hinge risk, and the width m and steps T the theorem requires) and Algorithm 1's
+training on k seeds with the hinge risk's confidence bounds at every checkpoint."""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from gflcheck.core.declare import Measurement
+from gflcheck.core.estimators import (
+    IntervalEstimate,
+    bayes_hinge_risk,
+    hinge_loss_estimate,
+    t_interval_at,
+    t_interval_from_moments,
+    zero_one_error_estimate,
+)
+from gflcheck.core.verdicts import (
+    CONFIRMATION_ALPHA,
+    POWER_TARGET,
+    VIOLATION_ALPHA,
+)
+from gflcheck.models.gfl_families import (
+    Distribution,
+    GflSetting,
+)
+from gflcheck.models.gradient_features import HitRate, gradient_feature_hit_rate
+from gflcheck.models.ground_truth import (
+    OptUpperBound,
+    opt_upper_bound,
+)
+from gflcheck.models.training import (
+    Recipe,
+    TrainingRun,
+    first_layer_law,
+    gaussian_mixture_recipe,
+    train_algorithm_1,
+)
+from gflcheck.runtime.cache import cached_run
+from gflcheck.runtime.errors import BudgetExceededError, PreconditionError
+from gflcheck.runtime.profiles import Budget
+from gflcheck.runtime.random import torch_generator
+from gflcheck.runtime.validation import (
+    require_open_unit_interval,
+    require_positive,
+    require_positive_int,
+)
+from gflcheck.theorems.gfl import (
+    steps_requirement,
+    width_requirement,
+)
+
+
+@dataclass(frozen=True)
+class Theorem312Config:
+    """The declared constants of the check: hidden constants, budgets, sample sizes, error rates."""
+
+    alpha: float = CONFIRMATION_ALPHA
+    violation_alpha: float = VIOLATION_ALPHA
+    power: float | None = POWER_TARGET  # TheoryCheck.power: None plans no power
+    width_constant: float = 1.0
+    steps_constant: float = 4.0
+    max_width: int = 1024
+    max_steps: int = 2000
+    batch_size: int = 256
+    min_seeds: int = 8
+    unconfirmed_seeds: int = 1
+    hit_rate_draws: int = 20000
+    hit_rate_miscoverage: float = 0.0001
+    gradient_norm_fraction: float = 0.01
+    opt_miscoverage: float = 0.0001
+    opt_refit_size: int = 2000
+    opt_evaluation_size: int = 50000
+    loss_miscoverage: float = 0.01
+    satisfaction_miscoverage: float = 0.01
+    bayes_risk_size: int = 100_000
+    bayes_risk_miscoverage: float = 0.0001
+    test_size: int = 4096
+    checkpoints: int = 8
+    bias_fraction: float = 0.25
+    fresh_samples: bool = True
+    dtype: str = "float32"
+
+    def __post_init__(self) -> None:
+        for name in (
+            "alpha",
+            "violation_alpha",
+            "hit_rate_miscoverage",
+            "opt_miscoverage",
+            "loss_miscoverage",
+            "satisfaction_miscoverage",
+            "bayes_risk_miscoverage",
+        ):
+            require_open_unit_interval(name, getattr(self, name), "Theorem312Config")
+        for name in ("max_width", "max_steps", "batch_size", "min_seeds", "hit_rate_draws"):
+            require_positive_int(name, getattr(self, name), "Theorem312Config")
+        for name in ("opt_evaluation_size", "test_size", "checkpoints", "bayes_risk_size"):
+            require_positive_int(name, getattr(self, name), "Theorem312Config")
+        require_positive("width_constant", self.width_constant, "Theorem312Config")
+        require_positive("steps_constant", self.steps_constant, "Theorem312Config")
+
+    @property
+    def per_seed_miscoverage(self) -> float:
+        """Chance that a seed's lower bound at the theorem's ``t`` is wrong: one ``β`` per bound
+        combined (fresh batch, checkpoint before, checkpoint after)."""
+        return (3 if self.fresh_samples else 2) * self.loss_miscoverage
+
+    @property
+    def checkpoint_miscoverage(self) -> float:
+        """Miscoverage of each checkpoint's upper bound: ``β₊`` split over the checkpoints (a
+        seed certainly satisfies the ∃t statement when any checkpoint's upper bound is below the
+        bound: union bound)."""
+        return self.satisfaction_miscoverage / self.checkpoints
+
+    @classmethod
+    def within(cls, limits: Budget) -> Theorem312Config:
+        """The default constants with a profile's compute budget for ``m`` and ``T``."""
+        return cls(max_width=limits.max_width, max_steps=limits.max_steps)
+
+    @property
+    def bound_miscoverage(self) -> float:
+        """The chance that the bound's estimated parts miss: ``β_OPT + β_p + β_Bayes``."""
+        return self.opt_miscoverage + self.hit_rate_miscoverage + self.bayes_risk_miscoverage
+
+    @property
+    def false_alarm_rate(self) -> float:
+        """Declared ``Pr[violated | theorem holds]``: see :func:`check_theorem_3_12`."""
+        return self.violation_alpha + self.bound_miscoverage
+
+
+@dataclass(frozen=True, eq=False)
+class Preparation:
+    """What a setting fixes before any training: distribution, OPT bound, p, recipe, m and T."""
+
+    distribution: Distribution
+    opt: OptUpperBound
+    hit_rate: HitRate
+    recipe: Recipe
+    expected_norm: float
+    bayes_risk: IntervalEstimate
+    width: int
+    steps: int
+
+    @property
+    def bayes_error_lower(self) -> float:
+        """Lower confidence bound on the Bayes 0-1 error ``E min(η, 1 − η)``: half that on the
+        Bayes hinge risk ``E[1 − |2η − 1|]``."""
+        return float(self.bayes_risk.lower[0]) / 2
+
+
+@dataclass(frozen=True, eq=False)
+class Theorem312Evidence:
+    """Everything measured for one verdict, kept for reports and replays."""
+
+    prepared: Preparation
+    run: TrainingRun
+    best_lower_bound: np.ndarray
+    best_upper_bound: np.ndarray
+    best_test_loss: np.ndarray
+    best_test_step: np.ndarray
+    best_test_error: np.ndarray
+    lowest_test_error: np.ndarray
+    error_upper_bound: np.ndarray
+
+
+@cached_run
+def prepare(
+    setting: GflSetting,
+    config: Theorem312Config,
+    steps: int | None = None,
+    width: int | None = None,
+) -> Preparation:
+    """Everything the check needs before training (see :class:`Preparation`); ``steps`` and
+    ``width`` replace the theorem's requirements when given (a variant's ``T``, say).
+
+    Raises :class:`BudgetExceededError` when ``m`` or ``T`` exceeds the budget (or ``p`` is 0).
+    """
+    distribution = setting.distribution()
+    truth = setting.ground_truth(distribution, config.bias_fraction)
+    opt = opt_upper_bound(
+        truth,
+        distribution,
+        config.opt_evaluation_size,
+        torch_generator(setting.seed, "opt"),
+        config.opt_miscoverage,
+        refit_size=config.opt_refit_size,
+    )
+    expected_norm = distribution.expected_norm()
+    first_layer = first_layer_law(distribution.dimension)
+    r = truth.width
+    hit_rate = gradient_feature_hit_rate(
+        distribution,
+        truth.directions,
+        truth.signs,
+        setting.gamma,
+        config.gradient_norm_fraction * expected_norm,
+        first_layer,
+        config.hit_rate_draws,
+        torch_generator(setting.seed, "hit-rate"),
+        config.hit_rate_miscoverage / r,
+    )
+    width = width or _required_width(hit_rate.p, r, setting, config)
+    steps = steps or _required_steps(truth.output_weight_norm, expected_norm, r, setting, config)
+    if width > math.exp(setting.dimension):
+        raise PreconditionError("m ≤ e^d", f"m = {width}, e^d = {math.exp(setting.dimension):.4g}")
+    recipe = gaussian_mixture_recipe(
+        distribution.dimension,
+        width,
+        expected_norm,
+        distribution.expected_squared_norm(),
+        config.fresh_samples,
+    )
+    bayes_risk = _bayes_hinge_risk(distribution, setting, config)
+    return Preparation(distribution, opt, hit_rate, recipe, expected_norm, bayes_risk, width, steps)
+
+
+def _bayes_hinge_risk(
+    distribution: Distribution, setting: GflSetting, config: Theorem312Config
+) -> IntervalEstimate:
+    """``E[1 − |2η(x) − 1|]``: estimated with exact ``η`` for a mixture; exactly 0 when the label
+    is a function of ``x`` (parity, linear data, index models)."""
+    if distribution.label_is_function_of_input:
+        zero = np.zeros(1)
+        return IntervalEstimate(zero, zero, zero, 0, 0.0, "exact: the label is a function of x")
+    x_bayes, _ = distribution.sample(
+        config.bayes_risk_size, torch_generator(setting.seed, "bayes-risk"), torch.float64
+    )
+    return bayes_hinge_risk(distribution.positive_posterior(x_bayes), config.bayes_risk_miscoverage)
+
+
+def _required_width(p: float, r: int, setting: GflSetting, config: Theorem312Config) -> int:
+    if p <= 0:
+        raise BudgetExceededError(
+            "m (p = 0: no initial draw hit some feature)", 10**18, config.max_width
+        )
+    value = width_requirement().evaluate(C_m=config.width_constant, p=p, r=r, delta=setting.delta)
+    width = 2 * math.ceil(max(value, 2) / 2)  # neurons come in ± pairs
+    if width > config.max_width:
+        raise BudgetExceededError("m", width, config.max_width)
+    return width
+
+
+def _required_steps(
+    output_norm: float,
+    expected_norm: float,
+    r: int,
+    setting: GflSetting,
+    config: Theorem312Config,
+) -> int:
+    value = steps_requirement().evaluate(
+        C_T=config.steps_constant,
+        r=r,
+        B_a2=output_norm,
+        B_x1=expected_norm,
+        epsilon=setting.epsilon,
+    )
+    steps = math.ceil(value)
+    if steps > config.max_steps:
+        raise BudgetExceededError("T", steps, config.max_steps)
+    return steps
+
+
+@functools.lru_cache(maxsize=32)
+def _prepared(
+    setting: GflSetting, config: Theorem312Config, steps: int | None, width: int | None
+) -> Preparation:
+    """:func:`prepare`, once per process for a setting: the check needs it for the bound's
+    symbols and again for the measurement (the run cache, when active, keeps it across runs)."""
+    return prepare(setting, config, steps, width)
+
+
+def theorem_3_12_values(
+    config: Theorem312Config, steps: int | None, width: int | None, setting: GflSetting
+) -> dict[str, float]:
+    """The bound's symbols on ``setting``: ``OPT`` (an upper confidence bound), ``r``,
+    ``B_a1``, ``B_x1`` from the ground truth ``f°``; ``γ`` and ``ε`` from the setting."""
+    prepared = _prepared(setting, config, steps, width)
+    truth = prepared.opt.ground_truth
+    return {
+        "OPT": prepared.opt.value,
+        "r": truth.width,
+        "B_a1": truth.output_weight_bound,
+        "B_x1": prepared.expected_norm,
+        "gamma": setting.gamma,
+        "epsilon": setting.epsilon,
+    }
+
+
+def measure_theorem_3_12(
+    config: Theorem312Config,
+    steps: int | None,
+    width: int | None,
+    setting: GflSetting,
+    seeds: tuple[int, ...],
+) -> Measurement:
+    """Train Algorithm 1 on ``seeds`` (one batched program) and measure, per seed, the best
+    checkpoint's test hinge loss with ``min_{t∈[T]}`` of its lower confidence bound and the
+    smallest checkpoint upper bound (:func:`_measure`); a run that produced non-finite numbers is
+    marked diverged."""
+    prepared = _prepared(setting, config, steps, width)
+    checkpoint_steps = _checkpoint_steps(prepared.steps, config.checkpoints)
+    dtype = getattr(torch, config.dtype)
+    run = train_algorithm_1(
+        prepared.distribution,
+        prepared.recipe,
+        prepared.width,
+        prepared.steps,
+        config.batch_size,
+        seeds,
+        checkpoint_steps,
+        dtype,
+        expected_input_norm=prepared.expected_norm,
+    )
+    lower, upper, test_loss, test_step, test_error, lowest_error, error_upper = _measure(
+        run, prepared.distribution, config, checkpoint_steps, dtype
+    )
+    lower = np.maximum(lower, float(prepared.bayes_risk.lower[0]))
+    diverged = run.diverged.numpy() | ~np.isfinite(test_loss)
+    evidence = Theorem312Evidence(
+        prepared=prepared,
+        run=run,
+        best_lower_bound=lower,
+        best_upper_bound=upper,
+        best_test_loss=test_loss,
+        best_test_step=test_step,
+        best_test_error=test_error,
+        lowest_test_error=lowest_error,
+        error_upper_bound=error_upper,
+    )
+    notes = ()
+    if diverged.any():
+        at = run.diverged_at.numpy()[diverged].tolist()
+        notes = (f"diverged seeds stopped at steps {at}",)
+    # The bounds come from different samples (fresh batches, the test sample) and can cross,
+    # which means one of them missed. [min, max] of the two keeps each side's miscoverage: the
+    # new lower bound misses only if the old one did, and likewise the upper. The estimate is
+    # placed inside (the Bayes floor is a lower bound for every network).
+    with np.errstate(invalid="ignore"):
+        lower, upper = np.fmin(lower, upper), np.fmax(lower, upper)
+        values = np.where(diverged, np.nan, np.clip(test_loss, lower, upper))
+    return Measurement(
+        values,
+        lower=np.where(diverged, np.nan, lower),
+        upper=np.where(diverged, np.nan, upper),
+        miscoverage=(config.per_seed_miscoverage, config.satisfaction_miscoverage),
+        diverged=diverged,
+        derived={"m": prepared.width, "T": prepared.steps},
+        notes=notes,
+        evidence=evidence,
+    )
+
+
+def _checkpoint_steps(steps: int, count: int) -> tuple[int, ...]:
+    return tuple(sorted({max(1, round(steps * (i + 1) / count)) for i in range(count)}))
+
+
+def _measure(
+    run: TrainingRun,
+    distribution: Distribution,
+    config: Theorem312Config,
+    checkpoint_steps: tuple[int, ...],
+    dtype: torch.dtype,
+) -> tuple[np.ndarray, ...]:
+    """Per seed: ``min_{t∈[T]}`` of a lower confidence bound on ``L_D(f_t)``, the smallest upper
+    confidence bound over the checkpoints (each at miscoverage ``β₊/checkpoints``), the best
+    checkpoint's test loss, step and 0-1 error, and the lowest 0-1 test error over the
+    checkpoints with the smallest of their Clopper–Pearson upper bounds (each at ``β₊/checkpoints``).
+
+    At every step ``t`` the lower bound is the largest of (each one-sided, miscoverage ``β``):
+    the fresh-batch bound of step ``t`` (online training only), and the test-sample bounds of the
+    checkpoints just before and after ``t`` moved to ``t`` by the recorded function drift.
+    """
+    test = [
+        distribution.sample(config.test_size, torch_generator(s, "test"), dtype) for s in run.seeds
+    ]
+    x = torch.stack([pair[0] for pair in test])
+    y = torch.stack([pair[1] for pair in test])
+    knots = (0, *checkpoint_steps)
+    networks = [run.initial] + [run.checkpoints[step] for step in checkpoint_steps]
+    estimates = [hinge_loss_estimate(net, x, y, config.loss_miscoverage) for net in networks]
+    test_loss = np.stack([e.estimate for e in estimates], axis=1)[:, 1:]  # [k, checkpoints]
+    knot_lower = np.stack([e.lower for e in estimates], axis=1)  # [k, knots]
+    error_estimates = [
+        zero_one_error_estimate(net, x, y, config.checkpoint_miscoverage) for net in networks[1:]
+    ]
+    errors = np.stack([e.estimate for e in error_estimates], 1)
+    error_upper = np.stack([e.upper for e in error_estimates], 1).min(1)
+    with np.errstate(invalid="ignore"):
+        finite_loss = np.where(np.isfinite(test_loss), test_loss, np.inf)
+    best = np.argmin(finite_loss, axis=1)
+    rows = np.arange(len(run.seeds))
+    lower = _lower_bound_every_step(run, np.asarray(knots), knot_lower, config)
+    with np.errstate(invalid="ignore"):
+        lower = np.where(np.isnan(lower), -np.inf, lower).min(axis=1)
+    upper = np.stack(
+        [t_interval_at(e, config.checkpoint_miscoverage).upper for e in estimates[1:]], axis=1
+    )
+    with np.errstate(invalid="ignore"):
+        upper = np.where(np.isnan(upper), np.inf, upper).min(axis=1)
+    return (
+        lower,
+        upper,
+        finite_loss[rows, best],
+        np.asarray(checkpoint_steps)[best],
+        errors[rows, best],
+        errors.min(1),
+        error_upper,
+    )
+
+
+def _lower_bound_every_step(
+    run: TrainingRun, knots: np.ndarray, knot_lower: np.ndarray, config: Theorem312Config
+) -> np.ndarray:
+    """``[k, T]`` lower bounds on ``L_D(f_t)``, ``t = 1..T`` (see :func:`_measure`)."""
+    assert run.function_drift is not None
+    steps = np.arange(1, run.steps + 1)
+    cumulative = np.concatenate(
+        [np.zeros((run.function_drift.shape[0], 1)), np.cumsum(run.function_drift.numpy(), 1)], 1
+    )  # D_t, t = 0..T
+    left = np.searchsorted(knots, steps, side="right") - 1
+    right = np.searchsorted(knots, steps, side="left")
+    from_left = knot_lower[:, left] - (cumulative[:, steps] - cumulative[:, knots[left]])
+    from_right = knot_lower[:, right] - (cumulative[:, knots[right]] - cumulative[:, steps])
+    candidates = [from_left, from_right]
+    if config.fresh_samples:
+        online = t_interval_from_moments(
+            run.online_loss_mean[:, 1:].numpy(),
+            run.online_loss_std[:, 1:].numpy(),
+            run.batch_size,
+            config.loss_miscoverage,
+        )
+        candidates.append(online.lower)
+    stacked = np.stack(candidates)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isnan(stacked).all(0), np.nan, np.nanmax(stacked, axis=0))
