@@ -9,19 +9,12 @@ variants are refuted; (e) the poster's Figure 1 (n = 6d fresh points per step) r
 
 from __future__ import annotations
 
-from hypothesis import given
 from hypothesis import strategies as st
 
 from gflcheck import catalogue
-from gflcheck.claims.xor_feature_learning import (
-    XorConfig,
-    check_xor_feature_learning,
-    steps_growth_check,
-)
+from gflcheck.claims.xor_feature_learning import XorConfig, steps_growth_check, xor_check
 from gflcheck.claims.xor_figure_1 import Figure1Config, Figure1Reading, figure_1_check
 from gflcheck.core.declare import entries_property
-from gflcheck.core.verdict_text import format_verdict_details
-from gflcheck.core.verdicts import Outcome
 from gflcheck.runtime.profiles import budget
 from gflcheck.strategies import xor_settings
 from gflcheck.theorems.ttm import log_log_iterations, sqrt_d_samples
@@ -34,28 +27,19 @@ def dimensions(low: int) -> st.SearchStrategy[int]:
     return st.integers(low, budget().xor_max_dimension)
 
 
-@given(setting=xor_settings(dimension=dimensions(2)))
-def test_xor_zero_error_within_c_log_d_steps(setting, gflcheck_session):
-    verdict = gflcheck_session.check(lambda: check_xor_feature_learning(setting, config=CONFIG))
-    assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
-
+zero_error_in_c_log_d_steps = xor_check(
+    config=CONFIG, settings=xor_settings(dimension=dimensions(2))
+)
+test_xor_zero_error_within_c_log_d_steps = zero_error_in_c_log_d_steps.property()
 
 # (d) False variants, on dimensions where they are false. ⌈log log d⌉ = 2 steps for 16 ≤ d ≤ 1618,
 # and zero error takes 3 steps from d ≈ 32 on (at d = 16 about half the seeds need only 2).
-@given(setting=xor_settings(dimension=dimensions(32)))
-def test_xor_log_log_d_steps_variant_is_refuted(setting, gflcheck_session):
-    verdict = gflcheck_session.check(
-        lambda: check_xor_feature_learning(setting, log_log_iterations(), CONFIG)
-    )
-    assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
-
-
-@given(setting=xor_settings(dimension=dimensions(8)))
-def test_xor_sqrt_d_samples_variant_is_refuted(setting, gflcheck_session):
-    verdict = gflcheck_session.check(
-        lambda: check_xor_feature_learning(setting, sqrt_d_samples(), CONFIG)
-    )
-    assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
+test_xor_log_log_d_steps_variant_is_refuted = xor_check(
+    log_log_iterations(), CONFIG, xor_settings(dimension=dimensions(32))
+).property()
+test_xor_sqrt_d_samples_variant_is_refuted = xor_check(
+    sqrt_d_samples(), CONFIG, xor_settings(dimension=dimensions(8))
+).property()
 
 
 # (b) The steps to zero error grow no faster than C·log d (a rate over d = 4…64, ratio √2, 8 runs
@@ -76,6 +60,7 @@ test_zero_error_form_and_table_2 = entries_property(
 # (e) The poster's Figure 1 (η = m = 20, n = 6d) read as the theorem means it, 6d fresh points per
 # step: test error ≤ 2% after ⌈ln d⌉ + 1 steps. The other reading (one set of 6d reused) is an
 # observation of the main job (`gflcheck check -k figure-1`), not a claim of the paper.
-test_xor_figure_1_with_fresh_batches = figure_1_check(
+figure_1_with_fresh_batches = figure_1_check(
     Figure1Reading.FRESH, Figure1Config(power=None), xor_settings(dimension=dimensions(16))
-).property()
+)
+test_xor_figure_1_with_fresh_batches = figure_1_with_fresh_batches.property()

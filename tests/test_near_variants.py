@@ -53,12 +53,14 @@ def test_a_near_variant_is_its_truth_divided_and_runs_in_the_main_job(
 
 def test_the_built_in_theorems_are_declared_for_mutation_over_generated_settings():
     """Kill tables over generated settings for the built-ins, through the same
-    ``gflcheck mutate --module`` a user's file gets (``properties/declared_checks.py``)."""
+    ``gflcheck mutate --module`` a user's file gets: the property files name their true checks."""
     from pathlib import Path
 
     from gflcheck.surface.commands import _module_checks
 
-    checks = _module_checks(Path(__file__).parent.parent / "properties" / "declared_checks.py")
+    properties = Path(__file__).parent.parent / "properties"
+    files = ("theorem_3_12", "xor_feature_learning", "simplicity_bias", "lottery_tickets")
+    checks = [c for f in files for c in _module_checks(properties / f"test_{f}.py")]
     names = sorted(check.name for check in checks)
     assert names == [
         "gfl-lottery-ticket",

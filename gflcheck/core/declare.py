@@ -73,6 +73,8 @@ from gflcheck.core.measurements import (
     Precondition,
     Rival,
     StatementKind,
+    delta_of_setting,
+    no_setting_symbols,
 )
 from gflcheck.core.setups import SetUp
 from gflcheck.core.verdict_text import format_verdict_details
@@ -499,12 +501,18 @@ class TheoryCheck(Generic[S]):
             observation=self.observation is not None,
         )
 
-    def property(self) -> Callable[..., None]:
+    def property(
+        self, applies: Callable[[Verdict, Any], str | None] | None = None
+    ) -> Callable[..., None]:
         """A pytest property: no generated setting may refute the statement, and at least
         ``holds_share`` of them must confirm it (a false variant: every setting refutes it, or
         with a ``detection_rate``, the examples refute it at a rate not significantly below it).
         Assign it to a ``test_…`` name in a test module. An observation has no property: no
         outcome is expected of it (run it in the main job, or with :meth:`run`).
+
+        ``applies(verdict, evidence)`` may return why the statement says nothing testable on a
+        setting (a false variant that is not false there, known only once measured): that example
+        is discarded and counted, never judged, and the session reports the count.
 
         The test carries gflcheck's Hypothesis profile itself (the session's
         ``--gflcheck-profile``), so it runs the same whether or not its module imports gflcheck."""
@@ -520,7 +528,7 @@ class TheoryCheck(Generic[S]):
 
         def test(setting: Any, gflcheck_session: Any) -> None:
             __tracebackhide__ = True  # the verdict's report is the message; gflcheck's frame is not
-            verdict = gflcheck_session.check(lambda: check.run_with_evidence(setting))
+            verdict = gflcheck_session.check(lambda: check.run_with_evidence(setting), applies)
             if check.discrepancy is not None:  # expected to fail here, and judged
                 assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
             elif not check.is_false_variant:
@@ -528,6 +536,11 @@ class TheoryCheck(Generic[S]):
             elif check.detection_rate is None:  # else the session tests the rate over examples
                 assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
 
+        # Each property its own derandomized stream and database key (Hypothesis digests the
+        # test's source, the same for every property made here).
+        test._hypothesis_internal_add_digest = repr(  # type: ignore[attr-defined]
+            (self.name, self.statement or self.bound.name, str(self.bound.expression))
+        ).encode()
         with profile_loaded():  # @given takes the current settings when it decorates
             test = given(setting=self.settings)(test)
         test = pytest.mark.gflcheck_property(
@@ -538,17 +551,6 @@ class TheoryCheck(Generic[S]):
         )(test)
         test.__name__ = f"test_{self.name}"
         return test
-
-
-def no_setting_symbols(setting: Any) -> dict[str, float]:
-    """``bound_values`` of a check whose bound takes every symbol from the measurement (or whose
-    ``estimate`` derives the number it compares with)."""
-    return {}
-
-
-def delta_of_setting(setting: Any) -> float:
-    """``delta`` of a check whose failure probability is the setting's own ``delta`` field."""
-    return setting.delta
 
 
 def _run_entry(check: TheoryCheck[Any], setting: Any, limits: Any) -> tuple[Verdict, Any]:

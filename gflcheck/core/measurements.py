@@ -290,3 +290,14 @@ class Precondition(Generic[S]):
 
     description: str
     holds: Callable[[S], bool]
+
+
+def no_setting_symbols(setting: Any) -> dict[str, float]:
+    """``bound_values`` of a check whose bound takes every symbol from the measurement (or whose
+    ``estimate`` derives the number it compares with)."""
+    return {}
+
+
+def delta_of_setting(setting: Any) -> float:
+    """``delta`` of a check whose failure probability is the setting's own ``delta`` field."""
+    return setting.delta
