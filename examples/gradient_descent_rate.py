@@ -16,7 +16,16 @@ from dataclasses import dataclass
 import torch
 from hypothesis import strategies as st
 
-from gflcheck import Bound, Measurement, Provenance, StatementKind, Tag, TheoryCheck, positive
+from gflcheck import (
+    Bound,
+    Measurement,
+    Provenance,
+    SeedPlan,
+    StatementKind,
+    Tag,
+    TheoryCheck,
+    positive,
+)
 from gflcheck.runtime.random import torch_generator
 
 SOURCE = Provenance("Nesterov, Introductory Lectures (2004)", "Cor. 2.1.2", Tag.SECONDARY)
@@ -44,8 +53,8 @@ gradient_descent = TheoryCheck(
     bound_values=lambda s: {"L": 1.0, "T": s.steps},
     measure=suboptimality,
     kind=StatementKind.FOR_EVERY,
-    seeds=20,
     tolerance=1e-12,
+    seed_plan=SeedPlan(count=20),
     trivial_value=0.5,  # f(x₀) − f* ≤ L|x₀ − x*|²/2 before any step
 )
 accelerated = gradient_descent.false_variant(

@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 
 from gflcheck import (
     Bound,
+    Confidence,
     Measurement,
     Provenance,
+    SeedPlan,
     Tag,
     TheoryCheck,
     positive_integer,
@@ -50,10 +52,10 @@ hoeffding = TheoryCheck(
     name="hoeffding",
     bound=Bound("Hoeffding width", "sqrt(log(2/delta)/(2*n))", SYMBOLS, SOURCE),
     settings=coins(),
-    bound_values=lambda s: {"n": s.draws, "delta": hoeffding.delta},
+    bound_values=lambda s: {"n": s.draws, "delta": hoeffding.confidence.delta},
     measure=deviation,
-    delta=0.05,
-    seeds=200,
+    confidence=Confidence(delta=0.05),
+    seed_plan=SeedPlan(count=200),
     trivial_value=1.0,  # |mean − p| < 1 always: a width ≥ 1 says nothing
 )
 third = hoeffding.false_variant(

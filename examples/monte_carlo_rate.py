@@ -47,6 +47,9 @@ monte_carlo = rate_check(
 one_over_n = monte_carlo.false_variant(
     monte_carlo.bound.variant("C/n", "C/n", "1/√n → 1/n"),
     why_false="the error of a mean of n independent draws is of order n^{-1/2}, not n^{-1}",
+    # refuted at a rate, not on every example: where the lack-of-fit test rejects the straight
+    # line by chance (5%), only the grid's top slope judges, and it may not reach −1 + τ
+    detection_rate=0.9,
 )
 
 test_monte_carlo_rate = monte_carlo.property()

@@ -21,6 +21,7 @@ from gflcheck import (
     Measurement,
     Precondition,
     Provenance,
+    SeedPlan,
     StatementKind,
     Tag,
     TheoryCheck,
@@ -80,12 +81,12 @@ novikoff = TheoryCheck(
     bound_values=lambda s: {"R": np.sqrt(s.dimension), "gamma": s.margin * np.sqrt(s.dimension)},
     measure=perceptron_mistakes,
     kind=StatementKind.FOR_EVERY,
-    seeds=20,
     quantifiers={
         "∀ data separable with margin γ, radius R": "linear teacher on the sphere (Hypothesis)",
         "∀ order of presentation": "the sample's order, cycled until an epoch has no mistake",
     },
     preconditions=[Precondition("margin > 0", lambda s: s.margin > 0)],
+    seed_plan=SeedPlan(count=20),
 )
 no_square = novikoff.false_variant(
     mistake_bound("R/γ", "R/gamma", "Theorem 1, square dropped"),

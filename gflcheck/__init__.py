@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         positive_integer,
         unit_interval,
     )
+    from gflcheck.core.confidence import Confidence, PropertyRule, SeedPlan
     from gflcheck.core.declare import Measurement, Precondition, Rival, StatementKind, TheoryCheck
     from gflcheck.core.provenance import Provenance, Tag
     from gflcheck.core.setups import SetUp
@@ -62,6 +63,9 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "BinomialDecision": "gflcheck.core.verdicts",
     "Bound": "gflcheck.core.bounds",
+    "Confidence": "gflcheck.core.confidence",
+    "PropertyRule": "gflcheck.core.confidence",
+    "SeedPlan": "gflcheck.core.confidence",
     "BudgetExceededError": "gflcheck.runtime.errors",
     "FAMILY_ALPHA": "gflcheck.core.verdicts",
     "GflcheckError": "gflcheck.runtime.errors",
@@ -110,6 +114,7 @@ __all__ = [
     "BinomialDecision",
     "Bound",
     "BudgetExceededError",
+    "Confidence",
     "GflcheckError",
     "HittingTimes",
     "Measurement",
@@ -120,9 +125,11 @@ __all__ = [
     "ParameterRangeError",
     "Precondition",
     "PreconditionError",
+    "PropertyRule",
     "Provenance",
     "QuantifierInstantiation",
     "Rival",
+    "SeedPlan",
     "SetUp",
     "SettingRejectedError",
     "StatementKind",

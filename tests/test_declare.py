@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from check_fields import grouped
 from hypothesis import strategies as st
 
 from gflcheck import (
@@ -61,7 +62,7 @@ def make_check(**changes) -> TheoryCheck:
         power=None,  # these tests are about judging; the power target is tested in
         # test_family_wise.py (at δ = 0.05 and β = 0.01 it would plan 650 seeds)
     )
-    return TheoryCheck(**{**arguments, **changes})
+    return TheoryCheck(**grouped(**{**arguments, **changes}))
 
 
 def test_a_true_statement_holds_with_its_quantifiers_and_provenance():
@@ -200,9 +201,12 @@ def test_a_variant_may_drop_symbols_the_bound_values_still_supply():
 
 
 def test_a_lower_share_of_holding_examples_needs_a_reason():
-    with pytest.raises(ParameterRangeError, match="holds_share_reason"):
+    with pytest.raises(ParameterRangeError, match="reason"):
         make_check(holds_share=0.2)
-    assert make_check(holds_share=0.2, holds_share_reason="vacuous on half").holds_share == 0.2
+    assert (
+        make_check(holds_share=0.2, holds_share_reason="vacuous on half").property_rule.holds_share
+        == 0.2
+    )
 
 
 ALL_INCONCLUSIVE = """

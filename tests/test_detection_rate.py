@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from gflcheck import Bound, ParameterRangeError, Provenance, Tag, TheoryCheck, positive
+from gflcheck import (
+    Bound,
+    ParameterRangeError,
+    PropertyRule,
+    Provenance,
+    Tag,
+    TheoryCheck,
+    positive,
+)
 
 pytest_plugins = ["pytester"]
 
@@ -73,6 +81,6 @@ def test_a_detection_rate_is_declared_only_for_a_false_variant_and_in_0_1():
         measure=lambda s, seeds: None,
     )
     with pytest.raises(ParameterRangeError, match="detection_rate"):
-        TheoryCheck(**{**check.__dict__, "detection_rate": 0.9})
+        TheoryCheck(**{**check.__dict__, "property_rule": PropertyRule(detection_rate=0.9)})
     with pytest.raises(ParameterRangeError, match="detection_rate"):
         check.false_variant(check.bound, "false", detection_rate=1.5)

@@ -26,6 +26,7 @@ from gflcheck import (
     positive,
 )
 from gflcheck.catalogue import DEFAULT_CHECKS
+from gflcheck.core.confidence import Confidence
 from gflcheck.runtime import cache as run_cache
 from gflcheck.runtime.defaults import DEVICE_VARIABLE
 from gflcheck.runtime.devices import (
@@ -130,8 +131,7 @@ NOISE = TheoryCheck(
     settings=st.floats(0.1, 0.9),
     bound_values=lambda s: {"c": 1.0},
     measure=_noise,
-    miscoverage=0.01,
-    power=None,
+    confidence=Confidence(miscoverage=0.01, power=None),
 )
 
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from gflcheck import Bound, Outcome, Provenance, Tag, hidden_constant, positive, rate_check
+from gflcheck.core.confidence import Confidence
 from gflcheck.core.exponents import GridData, Side, fit_exponent, identifying_grid
 from gflcheck.runtime.errors import ParameterRangeError
 
@@ -73,7 +74,7 @@ def test_a_true_rate_with_effects_per_grid_point_is_violated_no_more_than_its_sh
         lambda s: GRID,
         synthetic,
         runs=8,
-        violation_alpha=share,
+        confidence=Confidence(violation_alpha=share),
     )
     draws = [Draw(i, 0.5) for i in range(DRAWS)]
     counts = outcomes(check, draws)

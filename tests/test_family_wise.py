@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from check_fields import grouped
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -12,6 +13,7 @@ from gflcheck import (
     FAMILY_ALPHA,
     VIOLATION_ALPHA,
     Bound,
+    Confidence,
     Measurement,
     Outcome,
     ParameterRangeError,
@@ -57,7 +59,7 @@ def declared(**changes) -> TheoryCheck:
         measure=lambda s, seeds: Measurement(np.zeros(len(seeds))),
         delta=0.2,
     )
-    return TheoryCheck(**{**arguments, **changes})
+    return TheoryCheck(**grouped(**{**arguments, **changes}))
 
 
 def mean_check(bound_value: float, **changes) -> TheoryCheck:
@@ -75,7 +77,7 @@ def mean_check(bound_value: float, **changes) -> TheoryCheck:
 
 def test_the_default_share_splits_the_family_alpha_over_the_planned_decisions():
     assert pytest.approx(VIOLATION_ALPHA) == FAMILY_ALPHA / 40
-    assert TheoryCheck.__dataclass_fields__["violation_alpha"].default == VIOLATION_ALPHA
+    assert Confidence().violation_alpha == VIOLATION_ALPHA
 
 
 def test_violated_and_holds_are_decided_at_their_own_levels():

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sympy
+from check_fields import grouped
 from hypothesis import strategies as st
 
 from gflcheck import (
@@ -25,6 +26,7 @@ from gflcheck import (
     positive_integer,
     rate_check,
 )
+from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import recorded_runs
 from gflcheck.core.mutants import (
     Direction,
@@ -119,7 +121,7 @@ EXACT = TheoryCheck(
     bound_values=lambda s: {"n": s.n},
     measure=linear_measure,
     kind=StatementKind.FOR_EVERY,
-    min_seeds=3,
+    seed_plan=SeedPlan(minimum=3),
 )
 
 
@@ -173,7 +175,7 @@ def check_of_n(name: str, expression: str, measure, **declared) -> TheoryCheck:
         settings=st.nothing(),
         bound_values=lambda s: {"n": s.n},
         measure=measure,
-        **declared,
+        **grouped(**declared),
     )
 
 

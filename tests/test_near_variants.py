@@ -69,7 +69,7 @@ def test_the_built_in_theorems_are_declared_for_mutation_over_generated_settings
         "ttm-xor",
         "ttm-xor-figure-1/fresh",
     ]
-    assert all(check.power is None for check in checks)  # as the properties plan seeds
+    assert all(check.confidence.power is None for check in checks)  # as the properties plan seeds
 
 
 def test_the_figure_1_variant_refuses_a_divisor_that_is_not_positive():

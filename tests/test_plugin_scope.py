@@ -118,7 +118,8 @@ from dataclasses import dataclass
 import torch
 from hypothesis import strategies as st
 
-from gflcheck import Bound, Measurement, Provenance, Tag, TheoryCheck, positive_integer, unit_interval
+from gflcheck import Bound, Confidence, Measurement, Provenance, SeedPlan, Tag, TheoryCheck
+from gflcheck import positive_integer, unit_interval
 
 
 @dataclass(frozen=True)
@@ -143,8 +144,8 @@ chebyshev = TheoryCheck(
     settings=st.builds(Coins, st.integers(50, 200), st.integers(0, 2**16)),
     bound_values=lambda s: {"n": s.n, "delta": 0.25},
     measure=deviation,
-    delta=0.25,
-    seeds=60,
+    confidence=Confidence(delta=0.25),
+    seed_plan=SeedPlan(count=60),
 )
 """
 

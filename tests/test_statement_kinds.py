@@ -25,6 +25,7 @@ from gflcheck import (
     rate_check,
     separation_check,
 )
+from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import StatementKind, TheoryCheck
 from gflcheck.core.statement_kinds import NeedWalk, need_check
 from gflcheck.runtime.random import torch_generator
@@ -220,7 +221,13 @@ def _kinds():
     return {
         "with probability": (
             TheoryCheck(
-                "p", bound("2"), st.nothing(), lambda s: {}, _exact_values, seeds=60, delta=0.05
+                "p",
+                bound("2"),
+                st.nothing(),
+                lambda s: {},
+                _exact_values,
+                confidence=Confidence(delta=0.05),
+                seed_plan=SeedPlan(count=60),
             ),
             bound("1/1000"),
         ),
@@ -232,7 +239,7 @@ def _kinds():
                 lambda s: {},
                 _instances,
                 kind=StatementKind.FOR_EVERY,
-                seeds=3,
+                seed_plan=SeedPlan(count=3),
             ),
             bound("1/1000"),
         ),

@@ -20,6 +20,7 @@ import torch
 from hypothesis import strategies as st
 
 from gflcheck.core.bounds import Bound
+from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import (
     CatalogueEntry,
     Measurement,
@@ -156,13 +157,12 @@ def training_loss_check(
         measure=partial(measure_training_losses, config),
         quantifiers=partial(_quantifiers, config),
         kind=StatementKind.FOR_EVERY,
-        seeds=config.seeds,
-        seed_stream="kernel-run",
         statement=bound.name,
         quantity="training loss F̂(w_t)",
         label=_depth_and_width,
         why_false=_why_false(bound),
         setup=KERNEL_REGIME,
+        seed_plan=SeedPlan(count=config.seeds, stream="kernel-run"),
     )
 
 
@@ -287,13 +287,13 @@ def generalization_gap_check(
         measure=partial(measure_generalization_gap, config, test_size, alpha),
         quantifiers=_gap_quantifiers,
         kind=StatementKind.FOR_EVERY,
-        miscoverage=alpha / 2,
-        seeds=1,
         statement=bound.name,
         quantity="mean generalisation gap",
         label=_depth_and_width,
         why_false=_why_false(bound),
         setup=KERNEL_REGIME,
+        confidence=Confidence(miscoverage=alpha / 2),
+        seed_plan=SeedPlan(count=1),
     )
 
 

@@ -40,6 +40,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
+from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
 from gflcheck.core.needs import distinct_dimensions, geometric_sample_grid
@@ -367,13 +368,13 @@ def sample_need_check(
         runs=config.seeds_for(learner),
         quantifiers=partial(_quantifiers, learner, config),
         rivals=[_rival(r) for r in rivals],
-        seed_stream="separation",
         statement=statement.name,
         why_false=statement.why_false,
         discrepancy=discrepancy,
         observation=observation,
         label=_scaling_label,
         setup=partial(setup_of_separation, learner),
+        seed_plan=SeedPlan(stream="separation"),
     )
 
 
@@ -405,10 +406,10 @@ def paired_gap_check(
             "n*_fixed/n*_trained per (d, seed)",
         },
         rivals=[Rival(ratio_stays_bounded(bound), at_least=False)],
-        seed_stream="separation",
         statement=f"{fixed.value} need grows faster than the trained network's",
         label=_scaling_label,
         setup=partial(setup_of_separation, fixed),
+        seed_plan=SeedPlan(stream="separation"),
     )
 
 
@@ -481,10 +482,10 @@ def collapse_check(
             "test error": f"0-1 error on {config.test_size} fresh points per seed",
         },
         rivals=[Rival(statement.bound, not statement.rises, name=_opposite(statement))],
-        seed_stream="separation",
         why_false=statement.why_false,
         label=_scaling_label,
         setup=partial(setup_of_separation, statement.learner),
+        seed_plan=SeedPlan(stream="separation"),
     )
 
 

@@ -39,6 +39,7 @@ from gflcheck.claims.kernel_rates import (
 from gflcheck.claims.kernel_regime import (
     KernelSetting,
 )
+from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import Measurement, Rival, StatementKind, TheoryCheck
 from gflcheck.core.setups import KERNEL_REGIME
 from gflcheck.core.verdicts import QuantifierInstantiation
@@ -92,12 +93,12 @@ def calibrated_test_loss_check(
         measure=partial(_test_losses, test_size, miscoverage),
         quantifiers=partial(_calibration_quantifiers, constants, slack),
         kind=StatementKind.FOR_EVERY,
-        miscoverage=miscoverage,
-        seeds=seeds,
         statement=f"TTM kernel-regime test loss, calibrated ×{slack:g}, at each run's γ(m)",
         quantity="test logistic loss",
         label=_width,
         setup=KERNEL_REGIME,
+        confidence=Confidence(miscoverage=miscoverage),
+        seed_plan=SeedPlan(count=seeds),
     )
 
 
@@ -112,11 +113,11 @@ def kernel_radius_check(seeds: int, observation: str | None = None) -> TheoryChe
         bound_values=_radius_values,
         measure=_distances,
         kind=StatementKind.FOR_EVERY,
-        seeds=seeds,
         quantity="‖W_T − W₀‖",
         label=_width,
         observation=observation,
         setup=KERNEL_REGIME,
+        seed_plan=SeedPlan(count=seeds),
     )
 
 

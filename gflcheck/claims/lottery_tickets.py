@@ -44,6 +44,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
+from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
 from gflcheck.core.estimators import IntervalEstimate, hinge_loss_estimate, t_interval_at
 from gflcheck.core.setups import LOTTERY_TICKETS
@@ -294,18 +295,19 @@ def lottery_ticket_check(
         bound_values=partial(_tolerance, config),
         measure=partial(measure_subnetwork_loss, statement, config),
         quantifiers=partial(_quantifiers, config, statement),
-        delta=delta_of_setting,
-        alpha=config.alpha,
-        power=config.power,
-        miscoverage=2 * config.loss_miscoverage,
-        min_seeds=config.min_seeds,
-        seed_stream="lottery",
         statement=statement.name,
         quantity=f"best loss of the {statement.subnetwork.value}",
         label=_label,
         why_false=statement.why_false,
         observation=statement.observation,
         setup=LOTTERY_TICKETS,
+        confidence=Confidence(
+            delta=delta_of_setting,
+            alpha=config.alpha,
+            power=config.power,
+            miscoverage=2 * config.loss_miscoverage,
+        ),
+        seed_plan=SeedPlan(minimum=config.min_seeds, stream="lottery"),
     )
 
 

@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 from scipy import linalg
 from scipy.linalg import blas
 
+from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
 from gflcheck.core.setups import parity_setup
@@ -283,12 +284,12 @@ def size_need_check(
         logarithmic=False,
         quantifiers=partial(_quantifiers, learner, config),
         rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],
-        seed_stream="parity-separation",
         statement=statement.name,
         why_false=statement.why_false,
         observation=observation,
         label=_parity_label,
         setup=parity_setup(learner.value),
+        seed_plan=SeedPlan(stream="parity-separation"),
     )
 
 
@@ -319,10 +320,10 @@ def paired_gap_check(config: ParitySeparationConfig | None = None) -> TheoryChec
             "one seed (random features see the population, the network fresh batches)",
         },
         rivals=[Rival(ratio_stays_bounded(bound), at_least=False)],
-        seed_stream="parity-separation",
         statement="random features need grows faster than the trained network's",
         label=_parity_label,
         setup=parity_setup(Learner.RANDOM_FEATURES.value),
+        seed_plan=SeedPlan(stream="parity-separation"),
     )
 
 

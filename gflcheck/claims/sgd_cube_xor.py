@@ -27,6 +27,7 @@ from gflcheck.claims.kernel_separation import (
     distinct_dimensions,
     setting_dimensions,
 )
+from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
 from gflcheck.core.setups import GLASGOW_SGD
@@ -127,10 +128,10 @@ def sgd_need_check(
         runs=config.seeds,
         quantifiers=partial(_quantifiers, config),
         rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],
-        seed_stream="cube-xor",
         statement=statement.name,
         why_false=statement.why_false,
         setup=GLASGOW_SGD,
+        seed_plan=SeedPlan(stream="cube-xor"),
     )
 
 

@@ -26,6 +26,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
+from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
 from gflcheck.core.estimators import student_t_interval
 from gflcheck.core.setups import SIMPLICITY_BIAS
@@ -203,14 +204,13 @@ def simplicity_bias_check(
         delta=delta_of_setting,
         alpha=config.alpha,
         quantifiers=partial(_quantifiers, config),
-        power=config.power,
-        min_seeds=config.min_seeds,
-        seed_stream="simplicity",
         statement=statement.name,
         quantity=f"the {statement.first} part's crossing step",
         label=_label,
         why_false=statement.why_false,
         setup=SIMPLICITY_BIAS,
+        confidence=Confidence(power=config.power),
+        seed_plan=SeedPlan(minimum=config.min_seeds, stream="simplicity"),
     )
 
 

@@ -36,6 +36,7 @@ from gflcheck.claims.theorem_3_12_runs import (
     measure_theorem_3_12,
     theorem_3_12_values,
 )
+from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
 from gflcheck.core.setups import ALGORITHM_1_FRESH
 from gflcheck.core.verdicts import (
@@ -88,21 +89,23 @@ def theorem_3_12_check(
         bound_values=partial(theorem_3_12_values, config, statement.steps, statement.width),
         measure=partial(measure_theorem_3_12, config, statement.steps, statement.width),
         quantifiers=partial(_quantifier_table, config),
-        delta=delta_of_setting,
-        alpha=config.alpha,
-        power=config.power,
-        violation_alpha=config.violation_alpha,
-        miscoverage=(config.per_seed_miscoverage, config.satisfaction_miscoverage),
-        min_seeds=config.min_seeds,
-        unconfirmed=config.unconfirmed_seeds,
-        seed_stream="run",
-        bound_miscoverage=config.bound_miscoverage,
         statement=statement.name,
         quantity="best test hinge loss (its lower bound holds at every t ∈ [T])",
         label=_family,
         trivial_value=HINGE_TRIVIAL_LOSS,
         why_false=statement.why_false,
         setup=ALGORITHM_1_FRESH,
+        confidence=Confidence(
+            delta=delta_of_setting,
+            alpha=config.alpha,
+            power=config.power,
+            violation_alpha=config.violation_alpha,
+            miscoverage=(config.per_seed_miscoverage, config.satisfaction_miscoverage),
+            bound_miscoverage=config.bound_miscoverage,
+        ),
+        seed_plan=SeedPlan(
+            minimum=config.min_seeds, unconfirmed=config.unconfirmed_seeds, stream="run"
+        ),
     )
 
 
@@ -130,10 +133,9 @@ def theorem_3_12_error_check(
         hinge,
         name="gfl-theorem-3.12-error",
         measure=partial(_measure_error, hinge),
-        # declared as the hinge check's, so that it plans the hinge's seed count and reads the
-        # same runs; the test uses its own bounds' miscoverage (0 below: its lower bound is the
-        # Bayes error's, whose miss is counted in bound_miscoverage)
-        miscoverage=(config.per_seed_miscoverage, config.satisfaction_miscoverage),
+        # the hinge check's confidence and seed plan, so that it plans the hinge's seed count
+        # and reads the same runs; the test uses its own bounds' miscoverage (0 below: its lower
+        # bound is the Bayes error's, whose miss is counted in bound_miscoverage)
         statement=f"{statement.name} (0-1 error)",
         quantity="lowest checkpoint test 0-1 error",
         quantifiers=partial(_error_quantifier_table, config),

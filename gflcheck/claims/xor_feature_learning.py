@@ -24,6 +24,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from gflcheck.core.bounds import Bound, hidden_constant, positive
+from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Measurement, Rival, TheoryCheck, delta_of_setting
 from gflcheck.core.provenance import TTM_PAPER, Provenance, Tag
 from gflcheck.core.setups import xor_setup
@@ -151,17 +152,18 @@ def xor_check(
         bound_values=partial(_iteration_values, config),
         measure=partial(measure_first_zero_error, claim, config),
         quantifiers=partial(_quantifiers, config),
-        delta=delta_of_setting,
-        alpha=config.alpha,
-        power=config.power,
-        miscoverage=partial(_declared_miscoverage, claim, config),
-        min_seeds=config.min_seeds,
-        seed_stream="xor-run",
         statement=claim.name,
         quantity="first zero-error iteration",
         label=dimension_label,
         why_false=claim.why_false,
         setup=xor_setup("fresh"),
+        confidence=Confidence(
+            delta=delta_of_setting,
+            alpha=config.alpha,
+            power=config.power,
+            miscoverage=partial(_declared_miscoverage, claim, config),
+        ),
+        seed_plan=SeedPlan(minimum=config.min_seeds, stream="xor-run"),
     )
 
 
@@ -308,9 +310,9 @@ def steps_growth_check(config: XorConfig | None = None, runs: int = 8) -> Theory
             "SGD": f"TTM's mini-batch SGD, m = {config.width}, η = m, linear loss, "
             f"{config.samples_constant:g}·d fresh points per step"
         },
-        seed_stream="xor-steps",
         statement="TTM: the steps to zero error grow like log d",
         setup=xor_setup("fresh"),
+        seed_plan=SeedPlan(stream="xor-steps"),
     )
 
 

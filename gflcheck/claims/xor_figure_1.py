@@ -36,6 +36,7 @@ from gflcheck.claims.xor_feature_learning import (
     dimension_label,
 )
 from gflcheck.core.bounds import Bound, unit_interval
+from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
 from gflcheck.core.estimators import IntervalEstimate, clopper_pearson
 from gflcheck.core.provenance import TTM_PAPER, Provenance, Tag
@@ -236,14 +237,7 @@ def figure_1_check(
         bound_values=partial(_error_target, config),
         measure=partial(measure_figure_1_error, reading, config),
         quantifiers=partial(_quantifiers, reading, config),
-        delta=delta_of_setting,
-        alpha=config.alpha,
-        power=config.power,
-        miscoverage=partial(_declared_miscoverage, config),
         trivial_value=0.5,
-        min_seeds=config.min_seeds,
-        unconfirmed=config.unconfirmed,
-        seed_stream="figure-1",
         statement=f"test error ≤ {config.error_target:g} after ⌈ln d⌉+1 steps ({reading.value})",
         quantity="test error",
         label=dimension_label,
@@ -251,6 +245,15 @@ def figure_1_check(
         setup=replace(
             xor_setup("reused" if reading is Figure1Reading.REUSED else "fresh"),
             steps=f"mini-batch SGD on the first layer, η = m = {POSTER_WIDTH} (the caption)",
+        ),
+        confidence=Confidence(
+            delta=delta_of_setting,
+            alpha=config.alpha,
+            power=config.power,
+            miscoverage=partial(_declared_miscoverage, config),
+        ),
+        seed_plan=SeedPlan(
+            minimum=config.min_seeds, unconfirmed=config.unconfirmed, stream="figure-1"
         ),
     )
 

@@ -35,6 +35,7 @@ from gflcheck.claims.xor_feature_learning import (
     first_zero_error_iteration,
 )
 from gflcheck.claims.xor_table_2 import CUBE_DIMENSIONS
+from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
 from gflcheck.core.setups import xor_setup
@@ -136,11 +137,11 @@ def least_batch_check(
         runs=runs,
         quantifiers=partial(_quantifiers, config),
         rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],
-        seed_stream="xor-constant",
         statement=statement.name,
         why_false=statement.why_false,
         observation=observation,
         setup=xor_setup("fresh"),
+        seed_plan=SeedPlan(stream="xor-constant"),
     )
 
 

@@ -39,6 +39,7 @@ from gflcheck.claims.kernel_separation import (
     distinct_dimensions,
     setting_dimensions,
 )
+from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
 from gflcheck.core.setups import TTM_KERNEL_LIMIT, xor_setup
@@ -208,11 +209,11 @@ def table_2_need_check(
         quantifiers=partial(_quantifiers, statement.learner, config),
         rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],
         transform=None if kernel else _counted,
-        seed_stream="table-2",
         statement=statement.name,
         why_false=statement.why_false,
         observation=observation,
         setup=TTM_KERNEL_LIMIT if kernel else xor_setup("fresh"),
+        seed_plan=SeedPlan(stream="table-2"),
     )
 
 

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     import torch
 
 from gflcheck.core.bounds import Bound
+from gflcheck.core.confidence import Confidence, PropertyRule, SeedPlan
 from gflcheck.core.entries import (
     _RECORDERS,
     CatalogueEntry,
@@ -79,10 +80,6 @@ from gflcheck.core.measurements import (
 from gflcheck.core.setups import SetUp
 from gflcheck.core.verdict_text import format_verdict_details
 from gflcheck.core.verdicts import (
-    CONFIRMATION_ALPHA,
-    DEFAULT_HOLDS_SHARE,
-    POWER_TARGET,
-    VIOLATION_ALPHA,
     Identification,
     Outcome,
     QuantifierInstantiation,
@@ -94,12 +91,8 @@ from gflcheck.runtime.cache import cached_run, callable_fingerprint
 from gflcheck.runtime.devices import using_device
 from gflcheck.runtime.errors import ParameterRangeError, PreconditionError
 from gflcheck.runtime.profiles import profile_loaded
-from gflcheck.runtime.random import stream_seed
 from gflcheck.runtime.validation import (
-    require_int_at_least,
     require_non_negative,
-    require_open_unit_interval,
-    require_positive_int,
 )
 
 S = TypeVar("S")
@@ -111,23 +104,12 @@ class TheoryCheck(Generic[S]):
 
     Beyond the fields named there:
 
-    - ``delta``: the statement's failure probability, a number or a function of the setting;
-    - ``violation_alpha``: the level of *violated*, this decision's share of the family-wise α
-      (default :data:`~gflcheck.core.verdicts.VIOLATION_ALPHA`); ``alpha``: the level of *holds*
-      (the confidence of the upper bounds that confirm);
-    - ``power``: the chance of refuting a violation rate of ``2δ`` that the seed count must reach
-      (:func:`~gflcheck.core.verdicts.seeds_for_power`; ``None``: not planned for, and the verdict's
-      quantifier table still reports what it reaches; an observation, which is not judged, plans
-      for none);
-    - ``miscoverage``: the measurement's declared miscoverage, one number or ``(lower's,
-      upper's)``, so that the seed count is known before measuring; a measurement with larger
-      miscoverage is refused;
-    - ``seeds``: a fixed seed count; else ``k = max(min_seeds, the fewest that confirm holds with
-      `unconfirmed` seeds not certified to satisfy the statement, the fewest that reach the
-      power)``, drawn from the streams
-      ``"{seed_stream}-i"`` (default: the name) of the setting's ``seed``;
-    - ``bound_miscoverage``: the chance that ``bound_values`` (estimates themselves, such as an
-      upper bound on OPT) are wrong; it adds to the declared false-alarm rate;
+    - ``confidence``: the declared error rates (:class:`~gflcheck.core.confidence.Confidence`:
+      ``δ``, the levels of *holds* and *violated*, the power to plan seeds for, the
+      measurement's and the bound values' miscoverage); an observation, which is not judged,
+      plans for no power;
+    - ``seed_plan``: how many seeds, from which streams
+      (:class:`~gflcheck.core.confidence.SeedPlan`);
     - ``estimate(check, setting, raw)``: for a statement about a quantity formed from the
       measurement at judging time (a rate's fitted exponent), the :class:`Estimate` the verdict
       is judged on: ``measure`` then returns the raw data (a grid of values), never anything
@@ -153,12 +135,9 @@ class TheoryCheck(Generic[S]):
     - ``observation``: why the statement is reported and not judged (an observation outside
       what the paper claims, or a reading of an ambiguous claim it may not mean): its verdict
       expects no outcome, counts neither as a pass nor as a failure, and it has no property;
-    - ``holds_share``: the share of a property's examples that must HOLD (default ½); a check
-      whose bound is known to be vacuous or too weakly measured on part of its strategy lowers it,
-      and must say why in ``holds_share_reason``;
-    - ``detection_rate``: for a false variant near the truth (near its measured break point,
-      :mod:`gflcheck.surface.sensitivity`), the rate at which its property's examples must refute it,
-      by an exact binomial test, instead of every example (``None``).
+    - ``property_rule``: what :meth:`property` requires of its examples
+      (:class:`~gflcheck.core.confidence.PropertyRule`: the share that must HOLD, or a false
+      variant's detection rate).
     """
 
     name: str
@@ -173,19 +152,11 @@ class TheoryCheck(Generic[S]):
     ) = field(default_factory=dict)
     preconditions: Sequence[Precondition[S]] = ()
     kind: StatementKind = StatementKind.WITH_PROBABILITY
-    delta: float | Callable[[S], float] = 0.05
-    alpha: float = CONFIRMATION_ALPHA
-    violation_alpha: float = VIOLATION_ALPHA
-    power: float | None = POWER_TARGET
-    miscoverage: float | tuple[float, float] | Callable[[S], float | tuple[float, float]] = 0.0
+    confidence: Confidence = field(default_factory=Confidence)
+    seed_plan: SeedPlan = field(default_factory=SeedPlan)
     tolerance: float = 0.0
     at_least: bool = False
     trivial_value: float | Callable[[S], float] | None = None
-    seeds: int | None = None
-    min_seeds: int = 1
-    unconfirmed: int = 0
-    seed_stream: str | None = None
-    bound_miscoverage: float = 0.0
     statement: str | None = None
     quantity: str = "measured"
     label: Callable[[S], str] | None = None
@@ -193,36 +164,20 @@ class TheoryCheck(Generic[S]):
     discrepancy: str | None = None
     observation: str | None = None
     setup: SetUp | Callable[[S], SetUp] | None = None
-    holds_share: float = DEFAULT_HOLDS_SHARE
-    holds_share_reason: str | None = None
-    detection_rate: float | None = None
+    property_rule: PropertyRule = field(default_factory=PropertyRule)
 
     def __post_init__(self) -> None:
         context = f"TheoryCheck {self.name!r}"
-        if not callable(self.delta):
-            require_open_unit_interval("delta", self.delta, context)
-        require_open_unit_interval("alpha", self.alpha, context)
-        require_open_unit_interval("violation_alpha", self.violation_alpha, context)
-        if self.power is not None:
-            require_open_unit_interval("power", self.power, context)
+        for name, kind in (
+            ("confidence", Confidence),
+            ("seed_plan", SeedPlan),
+            ("property_rule", PropertyRule),
+        ):
+            if not isinstance(getattr(self, name), kind):
+                raise ParameterRangeError(
+                    name, getattr(self, name), f"a {kind.__name__}(...)", context
+                )
         require_non_negative("tolerance", self.tolerance, context)
-        require_non_negative("bound_miscoverage", self.bound_miscoverage, context)
-        require_positive_int("min_seeds", self.min_seeds, context)
-        require_int_at_least("unconfirmed", self.unconfirmed, 0, context)
-        if not callable(self.miscoverage):
-            self.declared_miscoverage(None)
-        if not 0.0 <= self.holds_share <= 1.0:
-            raise ParameterRangeError("holds_share", self.holds_share, "[0, 1]", context)
-        if self.holds_share < DEFAULT_HOLDS_SHARE and not self.holds_share_reason:
-            raise ParameterRangeError(
-                "holds_share_reason",
-                self.holds_share_reason,
-                f"a reason, shown with the verdicts, for requiring fewer than "
-                f"{DEFAULT_HOLDS_SHARE:.0%} of the examples to hold",
-                context,
-            )
-        if self.seeds is not None:
-            require_positive_int("seeds", self.seeds, context)
         declared = [
             name
             for name in ("why_false", "discrepancy", "observation")
@@ -236,15 +191,13 @@ class TheoryCheck(Generic[S]):
                 "to fail here, an observation is reported without an expected outcome",
                 context,
             )
-        if self.detection_rate is not None:
-            if self.why_false is None:
-                raise ParameterRangeError(
-                    "detection_rate",
-                    self.detection_rate,
-                    "None for a true statement (it is a false variant's declared rate)",
-                    context,
-                )
-            require_open_unit_interval("detection_rate", self.detection_rate, context)
+        if self.property_rule.detection_rate is not None and self.why_false is None:
+            raise ParameterRangeError(
+                "detection_rate",
+                self.property_rule.detection_rate,
+                "None for a true statement (it is a false variant's declared rate)",
+                context,
+            )
         if not isinstance(self.kind, StatementKind):
             raise ParameterRangeError("kind", self.kind, f"one of {list(StatementKind)}", context)
 
@@ -277,44 +230,40 @@ class TheoryCheck(Generic[S]):
             why_false=why_false,
             settings=self.settings if settings is None else settings,
             statement=statement,
-            detection_rate=detection_rate,
+            property_rule=dataclasses.replace(self.property_rule, detection_rate=detection_rate),
         )
 
     def declared_miscoverage(self, setting: S | None) -> tuple[float, float]:
         """The measurement's declared ``(lower's, upper's)`` miscoverage on ``setting``."""
-        value = self.miscoverage(setting) if callable(self.miscoverage) else self.miscoverage
-        sides = [float(side) for side in np.atleast_1d(value)]
-        if len(sides) not in (1, 2) or not all(0.0 <= side < 1.0 for side in sides):
-            raise ParameterRangeError(
-                "miscoverage", value, "in [0, 1), or a pair of such", f"TheoryCheck {self.name!r}"
-            )
-        return sides[0], sides[-1]
+        return self.confidence.declared_miscoverage(setting, f"TheoryCheck {self.name!r}")
 
     def failure_probability(self, setting: S) -> float:
         """``δ`` on ``setting``."""
-        if callable(self.delta):
-            return require_open_unit_interval("delta", self.delta(setting), self.name)
-        return require_open_unit_interval("delta", self.delta, self.name)
+        return self.confidence.failure_probability(setting, self.name)
 
     def seed_count(self, setting: S) -> int:
-        """``k`` (see the class docstring); 1 is never enough for a probabilistic statement."""
-        if self.seeds:
-            return self.seeds
+        """``k`` (see :class:`~gflcheck.core.confidence.SeedPlan`); 1 is never enough for a
+        probabilistic statement."""
+        plan, confidence = self.seed_plan, self.confidence
+        if plan.count:
+            return plan.count
         if self.kind is StatementKind.FOR_EVERY:
-            return self.min_seeds
+            return plan.minimum
         delta = self.failure_probability(setting)
         lower, upper = self.declared_miscoverage(setting)
-        count = max(self.min_seeds, seeds_to_confirm(delta, self.alpha, upper, self.unconfirmed))
-        if self.power is None or self.observation is not None:  # an observation is not judged
+        count = max(
+            plan.minimum, seeds_to_confirm(delta, confidence.alpha, upper, plan.unconfirmed)
+        )
+        if confidence.power is None or self.observation is not None:  # an observation: not judged
             return count
-        needed = seeds_for_power(delta, self.violation_alpha, lower, self.power)
+        needed = seeds_for_power(delta, confidence.violation_alpha, lower, confidence.power)
         if needed is None:
             raise ParameterRangeError(
                 "power",
-                self.power,
-                f"reachable at δ = {delta:g}, α_v = {self.violation_alpha:g}, β₋ = {lower:g} "
-                "(with at most 10 000 seeds: 2δ + β₋ must be well above δ + β₋); lower the power "
-                "or the per-seed miscoverage, or set power=None",
+                confidence.power,
+                f"reachable at δ = {delta:g}, α_v = {confidence.violation_alpha:g}, β₋ = "
+                f"{lower:g} (with at most 10 000 seeds: 2δ + β₋ must be well above δ + β₋); lower "
+                "the power or the per-seed miscoverage, or set power=None",
                 self.name,
             )
         return max(count, needed)
@@ -372,9 +321,7 @@ class TheoryCheck(Generic[S]):
             if not precondition.holds(setting):
                 raise PreconditionError(precondition.description, repr(setting))
         self.bound_values(setting)  # a rejected setting is rejected before any training
-        stream = self.seed_stream or self.name
-        count = self.seed_count(setting)
-        seeds = tuple(stream_seed(seed, f"{stream}-{i}") for i in range(count))
+        seeds = self.seed_plan.seeds(seed, self.seed_count(setting), self.name)
         measured = _measure(self, setting, seeds)
         for recorder in _RECORDERS:
             recorder.append(RecordedRun(self, setting, seeds, measured))
@@ -533,21 +480,21 @@ class TheoryCheck(Generic[S]):
                 assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
             elif not check.is_false_variant:
                 assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
-            elif check.detection_rate is None:  # else the session tests the rate over examples
+            elif (
+                check.property_rule.detection_rate is None
+            ):  # else the session tests the rate over examples
                 assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
 
-        # Each property its own derandomized stream and database key (Hypothesis digests the
-        # test's source, the same for every property made here).
-        test._hypothesis_internal_add_digest = repr(  # type: ignore[attr-defined]
-            (self.name, self.statement or self.bound.name, str(self.bound.expression))
-        ).encode()
+        # Hypothesis digests the test's source, the same for every property made here: the
+        # check's name tells them apart, and a variant (same name) draws the check's settings.
+        test._hypothesis_internal_add_digest = self.name.encode()  # type: ignore[attr-defined]
         with profile_loaded():  # @given takes the current settings when it decorates
             test = given(setting=self.settings)(test)
         test = pytest.mark.gflcheck_property(
-            holds_share=0.0 if self.is_false_variant else self.holds_share,
-            reason=self.holds_share_reason,
-            detection_rate=self.detection_rate,
-            alpha=self.alpha,
+            holds_share=0.0 if self.is_false_variant else self.property_rule.holds_share,
+            reason=self.property_rule.reason,
+            detection_rate=self.property_rule.detection_rate,
+            alpha=self.confidence.alpha,
         )(test)
         test.__name__ = f"test_{self.name}"
         return test

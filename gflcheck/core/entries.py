@@ -129,4 +129,5 @@ the main job's 39 decisions on true statements fit α = 0.05 by the union bound.
 
 def at_rate_share(check: TheoryCheck[Any]) -> TheoryCheck[Any]:
     """``check`` deciding *violated* at :data:`RATE_SHARE`."""
-    return dataclasses.replace(check, violation_alpha=RATE_SHARE)
+    confidence = dataclasses.replace(check.confidence, violation_alpha=RATE_SHARE)
+    return dataclasses.replace(check, confidence=confidence)

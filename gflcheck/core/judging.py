@@ -119,7 +119,7 @@ def verdict_on(
         running = ~measured.diverged_seeds.reshape(-1, *[1] * (p_values.ndim - 1))
         exact_p = min(1.0, float(np.min(np.where(running, p_values, 1.0))) * p_values.size)
         measured = measured.at_violation_miscoverage(
-            check.violation_alpha / p_values.size, check.at_least
+            check.confidence.violation_alpha / p_values.size, check.at_least
         )
     bound = np.broadcast_to(bounds.estimate, measured.values.shape)
     with np.errstate(invalid="ignore"):  # the slack: the room before a violation
@@ -142,15 +142,15 @@ def verdict_on(
     )
     delta = check.failure_probability(setting)
     if forall:
-        decision = decide_every_instance(states, exact_p, check.violation_alpha)
+        decision = decide_every_instance(states, exact_p, check.confidence.violation_alpha)
     else:
         decision = decide_violation_rate(
             states,
             delta,
-            check.violation_alpha,
+            check.confidence.violation_alpha,
             measured.lower_miscoverage,
             measured.upper_miscoverage,
-            confirmation_alpha=check.alpha,
+            confirmation_alpha=check.confidence.alpha,
         )
     trivial = check.trivial(setting)
     slack = np.take_along_axis(_as_instances(margin), tightest, 1)[:, 0]
@@ -200,11 +200,11 @@ def false_alarm_rate(check: TheoryCheck[Any], measured: Measurement, exact_p: bo
     binomial test or Student-t bounds redrawn at it, else the union over the instances of the
     violation side's miscoverage; plus ``bound_miscoverage``."""
     if check.kind is StatementKind.WITH_PROBABILITY or exact_p:
-        rate = check.violation_alpha
+        rate = check.confidence.violation_alpha
     else:
         side = measured.upper_miscoverage if check.at_least else measured.lower_miscoverage
         rate = measured.values.size * side
-    return rate + check.bound_miscoverage
+    return rate + check.confidence.bound_miscoverage
 
 
 def verdict_notes(
@@ -294,7 +294,7 @@ def quantifier_table(
                 "the estimate",
                 f"{check.quantity}, formed from the raw data against this statement's bound "
                 f"when judging; violated: exact t p-value below α_v = "
-                f"{check.violation_alpha:g}; holds: its {1 - 2 * measured.upper_miscoverage:.0%}"
+                f"{check.confidence.violation_alpha:g}; holds: its {1 - 2 * measured.upper_miscoverage:.0%}"
                 " interval within the threshold",
                 f"{len(seeds)} runs per point; tolerance τ = {check.tolerance:g}",
             )
@@ -318,7 +318,7 @@ def quantifier_table(
                 f"{len(seeds)} instances; one certain violation refutes, all certainly "
                 "satisfying confirms"
                 + (
-                    f"; Student-t bounds: violated at α_v = {check.violation_alpha:g} over "
+                    f"; Student-t bounds: violated at α_v = {check.confidence.violation_alpha:g} over "
                     f"the instances (exact p-value), confirmed at the bounds' level"
                     if measured.degrees_of_freedom is not None
                     else ""
@@ -334,7 +334,7 @@ def quantifier_table(
                 "β₋ at level α_v (this decision's share of the family-wise α); holds: "
                 "Clopper–Pearson upper bound at level 1 − α on the rate of seeds not "
                 "certified to satisfy the bound, plus β₊, ≤ δ",
-                f"δ = {delta:g}, α_v = {check.violation_alpha:g}, α = {check.alpha:g}, β₋ = "
+                f"δ = {delta:g}, α_v = {check.confidence.violation_alpha:g}, α = {check.confidence.alpha:g}, β₋ = "
                 f"{measured.lower_miscoverage:g}, β₊ = {measured.upper_miscoverage:g}",
             )
         )
@@ -342,9 +342,9 @@ def quantifier_table(
             _power_row(
                 len(seeds),
                 delta,
-                check.violation_alpha,
+                check.confidence.violation_alpha,
                 measured.lower_miscoverage,
-                check.power or POWER_TARGET,
+                check.confidence.power or POWER_TARGET,
             )
         )
     return tuple(rows)

@@ -110,7 +110,7 @@ def _slope_estimate(
         rows=_fit_rows(fit, threshold, check),
         notes=tuple(notes),
         fit=fit,
-        side=Side(check.at_least, threshold_over, check.violation_alpha),
+        side=Side(check.at_least, threshold_over, check.confidence.violation_alpha),
         points=data.points,
     )
 

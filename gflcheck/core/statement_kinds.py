@@ -32,7 +32,7 @@ verdict, the verdict says the grid cannot tell them apart and which grid would.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
 
@@ -40,6 +40,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from gflcheck.core.bounds import Bound
+from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import (
     Estimate,
     Measurement,
@@ -338,10 +339,11 @@ def hitting_time_check(
         bound_values=bound_values or no_setting_symbols,
         measure=partial(_hitting_times, event, hitting_times, horizon),
         quantifiers=quantifiers if quantifiers is not None else {},
-        delta=delta,
-        alpha=alpha,
-        seeds=seeds,
-        **{"quantity": f"first step τ of {event}", **fields},
+        **_with_plan(
+            {"quantity": f"first step τ of {event}", **fields},
+            {"delta": delta, "alpha": alpha},
+            {"count": seeds},
+        ),
     )
 
 
@@ -375,12 +377,22 @@ def _grid_check(
         rivals=tuple(rivals),
         quantifiers=quantifiers if callable(quantifiers) else dict(quantifiers or {}),
         kind=StatementKind.FOR_EVERY,
-        miscoverage=alpha / 2,
         tolerance=tolerance,
         at_least=at_least,
-        seeds=runs,
-        **{"quantity": quantity, **fields},
+        **_with_plan({"quantity": quantity, **fields}, {"miscoverage": alpha / 2}, {"count": runs}),
     )
+
+
+def _with_plan(
+    fields: Mapping[str, Any], confidence: Mapping[str, Any], seed_plan: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``fields`` with the kind's own error rates and seed count set in the caller's
+    ``confidence`` and ``seed_plan`` (or the defaults): the kind owns these, the caller the
+    rest (its ``violation_alpha``, power, seed stream)."""
+    fields = dict(fields)
+    fields["confidence"] = replace(fields.get("confidence", Confidence()), **confidence)
+    fields["seed_plan"] = replace(fields.get("seed_plan", SeedPlan()), **seed_plan)
+    return fields
 
 
 def _measured_over_grid(

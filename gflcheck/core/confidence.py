@@ -1,0 +1,134 @@
+"""How sure a verdict is (:class:`Confidence`), how many seeds it rests on (:class:`SeedPlan`),
+and what a property over generated settings requires of its examples (:class:`PropertyRule`).
+
+A statement "with probability ≥ 1 − δ" is checked on ``k`` seeds: *violated* by an exact binomial
+test of "violation rate ≤ δ + β₋" at ``violation_alpha`` (the decision's share of the family-wise
+α), *holds* when the Clopper–Pearson upper bound at level ``1 − alpha`` on the rate of seeds not
+certified to satisfy the bound is at most ``δ``. ``k`` is the larger of the fewest seeds that can
+confirm and the fewest that refute a violation rate of ``2δ`` with probability ``power``
+(:func:`~gflcheck.core.verdicts.seeds_to_confirm`, :func:`~gflcheck.core.verdicts.seeds_for_power`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from gflcheck.core.verdicts import (
+    CONFIRMATION_ALPHA,
+    DEFAULT_HOLDS_SHARE,
+    POWER_TARGET,
+    VIOLATION_ALPHA,
+)
+from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.random import stream_seed
+from gflcheck.runtime.validation import (
+    require_int_at_least,
+    require_non_negative,
+    require_open_unit_interval,
+    require_positive_int,
+)
+
+Miscoverage = float | tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """The error rates a check declares.
+
+    - ``delta``: the statement's failure probability ``δ``, a number or a function of the setting;
+    - ``alpha``: the level of *holds* (the confidence of the upper bounds that confirm);
+    - ``violation_alpha``: the level of *violated*, this decision's share of the family-wise α
+      (:data:`~gflcheck.core.verdicts.FAMILY_ALPHA`);
+    - ``power``: the chance of refuting a violation rate of ``2δ`` that the seed count must reach
+      (``None``: not planned for; the verdict still reports what its seeds reach);
+    - ``miscoverage``: the measurement's per-seed miscoverage, one number or ``(lower's,
+      upper's)``, or a function of the setting, known before measuring (a measurement with
+      larger miscoverage is refused);
+    - ``bound_miscoverage``: the chance that estimated bound values (an upper bound on OPT, say)
+      are wrong; it adds to the declared false-alarm rate.
+    """
+
+    delta: float | Callable[[Any], float] = 0.05
+    alpha: float = CONFIRMATION_ALPHA
+    violation_alpha: float = VIOLATION_ALPHA
+    power: float | None = POWER_TARGET
+    miscoverage: Miscoverage | Callable[[Any], Miscoverage] = 0.0
+    bound_miscoverage: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not callable(self.delta):
+            require_open_unit_interval("delta", self.delta, "Confidence")
+        require_open_unit_interval("alpha", self.alpha, "Confidence")
+        require_open_unit_interval("violation_alpha", self.violation_alpha, "Confidence")
+        if self.power is not None:
+            require_open_unit_interval("power", self.power, "Confidence")
+        require_non_negative("bound_miscoverage", self.bound_miscoverage, "Confidence")
+        if not callable(self.miscoverage):
+            self.declared_miscoverage(None, "Confidence")
+
+    def failure_probability(self, setting: Any, where: str) -> float:
+        """``δ`` on ``setting``."""
+        delta = self.delta(setting) if callable(self.delta) else self.delta
+        return require_open_unit_interval("delta", delta, where)
+
+    def declared_miscoverage(self, setting: Any, where: str) -> tuple[float, float]:
+        """The measurement's declared ``(lower's, upper's)`` miscoverage on ``setting``."""
+        value = self.miscoverage(setting) if callable(self.miscoverage) else self.miscoverage
+        sides = [float(side) for side in np.atleast_1d(value)]
+        if len(sides) not in (1, 2) or not all(0.0 <= side < 1.0 for side in sides):
+            raise ParameterRangeError("miscoverage", value, "in [0, 1), or a pair of such", where)
+        return sides[0], sides[-1]
+
+
+@dataclass(frozen=True)
+class SeedPlan:
+    """The seeds a check runs: ``count`` fixed, else ``k = max(minimum, the fewest that confirm
+    *holds* with ``unconfirmed`` seeds not certified to satisfy the statement, the fewest that
+    reach the power)``, drawn from the streams ``"{stream}-i"`` (default: the check's name) of the
+    setting's ``seed``."""
+
+    count: int | None = None
+    minimum: int = 1
+    unconfirmed: int = 0
+    stream: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.count is not None:
+            require_positive_int("count", self.count, "SeedPlan")
+        require_positive_int("minimum", self.minimum, "SeedPlan")
+        require_int_at_least("unconfirmed", self.unconfirmed, 0, "SeedPlan")
+
+    def seeds(self, seed: int, count: int, name: str) -> tuple[int, ...]:
+        """``count`` run seeds from the streams ``"{stream or name}-i"`` of ``seed``."""
+        stream = self.stream or name
+        return tuple(stream_seed(seed, f"{stream}-{i}") for i in range(count))
+
+
+@dataclass(frozen=True)
+class PropertyRule:
+    """What a property over generated settings requires of its examples: at least
+    ``holds_share`` of a true statement's examples HOLD (below ½ only with a ``reason``, shown
+    with the verdicts); a false variant near the truth is refuted at ``detection_rate`` by an
+    exact binomial test over its examples instead of on every example (``None``)."""
+
+    holds_share: float = DEFAULT_HOLDS_SHARE
+    reason: str | None = None
+    detection_rate: float | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.holds_share <= 1.0:
+            raise ParameterRangeError("holds_share", self.holds_share, "[0, 1]", "PropertyRule")
+        if self.holds_share < DEFAULT_HOLDS_SHARE and not self.reason:
+            raise ParameterRangeError(
+                "reason",
+                self.reason,
+                f"a reason, shown with the verdicts, for requiring fewer than "
+                f"{DEFAULT_HOLDS_SHARE:.0%} of the examples to hold",
+                "PropertyRule",
+            )
+        if self.detection_rate is not None:
+            require_open_unit_interval("detection_rate", self.detection_rate, "PropertyRule")
