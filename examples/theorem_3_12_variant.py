@@ -9,8 +9,6 @@ suite refuted would be a false variant (``theorem.false_variant(bound, why_false
 Run it: ``pytest examples/theorem_3_12_variant.py``.
 """
 
-import dataclasses
-
 from hypothesis import strategies as st
 
 from gflcheck import theorem_3_12_check
@@ -27,7 +25,7 @@ theorem = theorem_3_12_check(settings=overlapping)
 squared = theorem.bound.variant(
     "Theorem 3.12, γ²", "OPT + r*B_a1*B_x1*gamma**2 + epsilon", "√(2γ) → γ²"
 )
-gamma_squared = dataclasses.replace(theorem, bound=squared, statement="γ² conjecture")
+gamma_squared = theorem.with_bound(squared, "γ² conjecture")
 
 test_theorem_3_12_on_overlapping_clusters = theorem.property()
 test_the_gamma_squared_conjecture = gamma_squared.property()

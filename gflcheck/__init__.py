@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     )
     from gflcheck.core.confidence import Confidence, PropertyRule, SeedPlan
     from gflcheck.core.declare import Measurement, Precondition, Rival, StatementKind, TheoryCheck
+    from gflcheck.core.expectations import Expectation, Wording
     from gflcheck.core.provenance import Provenance, Tag
     from gflcheck.core.setups import SetUp
     from gflcheck.core.statement_kinds import (
@@ -67,6 +68,7 @@ _EXPORTS = {
     "PropertyRule": "gflcheck.core.confidence",
     "SeedPlan": "gflcheck.core.confidence",
     "BudgetExceededError": "gflcheck.runtime.errors",
+    "Expectation": "gflcheck.core.expectations",
     "FAMILY_ALPHA": "gflcheck.core.verdicts",
     "GflcheckError": "gflcheck.runtime.errors",
     "HittingTimes": "gflcheck.core.statement_kinds",
@@ -91,6 +93,7 @@ _EXPORTS = {
     "UnknownSymbolError": "gflcheck.runtime.errors",
     "VIOLATION_ALPHA": "gflcheck.core.verdicts",
     "Verdict": "gflcheck.core.verdicts",
+    "Wording": "gflcheck.core.expectations",
     "check_theorem_3_12": "gflcheck.claims.theorem_3_12",
     "decide_violation_rate": "gflcheck.core.verdicts",
     "hidden_constant": "gflcheck.core.bounds",
@@ -115,6 +118,7 @@ __all__ = [
     "Bound",
     "BudgetExceededError",
     "Confidence",
+    "Expectation",
     "GflcheckError",
     "HittingTimes",
     "Measurement",
@@ -139,6 +143,7 @@ __all__ = [
     "TheoryCheck",
     "UnknownSymbolError",
     "Verdict",
+    "Wording",
     "check_theorem_3_12",
     "decide_violation_rate",
     "hidden_constant",

@@ -1,12 +1,12 @@
-"""A TheoryCheck's keyword arguments, with the ones that belong to its Confidence, SeedPlan and
-PropertyRule given flat (``delta=``, ``seeds=``, ``holds_share=``…) and grouped here: for tests
+"""A TheoryCheck's keyword arguments, with the ones that belong to its Confidence, SeedPlan,
+Expectation, Wording and PropertyRule given flat (``delta=``, ``seeds=``, ``holds_share=``…) and grouped here: for tests
 that vary one of them at a time."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from gflcheck import Confidence, PropertyRule, SeedPlan
+from gflcheck import Confidence, Expectation, PropertyRule, SeedPlan, Wording
 
 GROUPS = {
     "confidence": (
@@ -32,6 +32,11 @@ GROUPS = {
             "seed_stream": "stream",
         },
     ),
+    "expectation": (
+        Expectation,
+        {k: k for k in ("why_false", "discrepancy", "observation")},
+    ),
+    "wording": (Wording, {k: k for k in ("statement", "quantity", "label")}),
     "property_rule": (
         PropertyRule,
         {

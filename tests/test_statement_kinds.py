@@ -119,7 +119,7 @@ def test_a_separation_is_the_slope_of_the_paired_ratio():
         "gap", bound, "d", st.nothing(), lambda s: [4, 8, 16, 32], needs, tolerance=0.05
     )
     holds = check.run(Power(1.0))
-    assert holds.outcome is Outcome.HOLDS and "paired ratio" in check.quantity
+    assert holds.outcome is Outcome.HOLDS and "paired ratio" in check.wording.quantity
     assert holds.slack[0] == pytest.approx(0.05, abs=1e-9)  # exact: the shared noise cancels
     assert check.run(Power(0.8)).outcome is Outcome.VIOLATED
 

@@ -29,6 +29,7 @@ from gflcheck.core.declare import (
     no_setting_symbols,
 )
 from gflcheck.core.estimators import student_t_interval
+from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.setups import KERNEL_REGIME
 from gflcheck.core.verdicts import (
     QuantifierInstantiation,
@@ -157,10 +158,10 @@ def training_loss_check(
         measure=partial(measure_training_losses, config),
         quantifiers=partial(_quantifiers, config),
         kind=StatementKind.FOR_EVERY,
-        statement=bound.name,
-        quantity="training loss F̂(w_t)",
-        label=_depth_and_width,
-        why_false=_why_false(bound),
+        wording=Wording(
+            statement=bound.name, quantity="training loss F̂(w_t)", label=_depth_and_width
+        ),
+        expectation=Expectation(why_false=_why_false(bound)),
         setup=KERNEL_REGIME,
         seed_plan=SeedPlan(count=config.seeds, stream="kernel-run"),
     )
@@ -287,10 +288,10 @@ def generalization_gap_check(
         measure=partial(measure_generalization_gap, config, test_size, alpha),
         quantifiers=_gap_quantifiers,
         kind=StatementKind.FOR_EVERY,
-        statement=bound.name,
-        quantity="mean generalisation gap",
-        label=_depth_and_width,
-        why_false=_why_false(bound),
+        wording=Wording(
+            statement=bound.name, quantity="mean generalisation gap", label=_depth_and_width
+        ),
+        expectation=Expectation(why_false=_why_false(bound)),
         setup=KERNEL_REGIME,
         confidence=Confidence(miscoverage=alpha / 2),
         seed_plan=SeedPlan(count=1),

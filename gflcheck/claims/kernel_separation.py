@@ -43,6 +43,7 @@ from hypothesis import strategies as st
 from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
+from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.needs import distinct_dimensions, geometric_sample_grid
 from gflcheck.core.setups import SetUp, separation_setup
 from gflcheck.core.statement_kinds import (
@@ -368,11 +369,10 @@ def sample_need_check(
         runs=config.seeds_for(learner),
         quantifiers=partial(_quantifiers, learner, config),
         rivals=[_rival(r) for r in rivals],
-        statement=statement.name,
-        why_false=statement.why_false,
-        discrepancy=discrepancy,
-        observation=observation,
-        label=_scaling_label,
+        wording=Wording(statement=statement.name, label=_scaling_label),
+        expectation=Expectation(
+            why_false=statement.why_false, discrepancy=discrepancy, observation=observation
+        ),
         setup=partial(setup_of_separation, learner),
         seed_plan=SeedPlan(stream="separation"),
     )
@@ -406,8 +406,10 @@ def paired_gap_check(
             "n*_fixed/n*_trained per (d, seed)",
         },
         rivals=[Rival(ratio_stays_bounded(bound), at_least=False)],
-        statement=f"{fixed.value} need grows faster than the trained network's",
-        label=_scaling_label,
+        wording=Wording(
+            statement=f"{fixed.value} need grows faster than the trained network's",
+            label=_scaling_label,
+        ),
         setup=partial(setup_of_separation, fixed),
         seed_plan=SeedPlan(stream="separation"),
     )
@@ -482,8 +484,8 @@ def collapse_check(
             "test error": f"0-1 error on {config.test_size} fresh points per seed",
         },
         rivals=[Rival(statement.bound, not statement.rises, name=_opposite(statement))],
-        why_false=statement.why_false,
-        label=_scaling_label,
+        expectation=Expectation(why_false=statement.why_false),
+        wording=Wording(label=_scaling_label),
         setup=partial(setup_of_separation, statement.learner),
         seed_plan=SeedPlan(stream="separation"),
     )

@@ -41,6 +41,7 @@ from gflcheck.claims.kernel_regime import (
 )
 from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import Measurement, Rival, StatementKind, TheoryCheck
+from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.setups import KERNEL_REGIME
 from gflcheck.core.verdicts import QuantifierInstantiation
 from gflcheck.theorems.ttm_kernel import (
@@ -93,9 +94,11 @@ def calibrated_test_loss_check(
         measure=partial(_test_losses, test_size, miscoverage),
         quantifiers=partial(_calibration_quantifiers, constants, slack),
         kind=StatementKind.FOR_EVERY,
-        statement=f"TTM kernel-regime test loss, calibrated ×{slack:g}, at each run's γ(m)",
-        quantity="test logistic loss",
-        label=_width,
+        wording=Wording(
+            statement=f"TTM kernel-regime test loss, calibrated ×{slack:g}, at each run's γ(m)",
+            quantity="test logistic loss",
+            label=_width,
+        ),
         setup=KERNEL_REGIME,
         confidence=Confidence(miscoverage=miscoverage),
         seed_plan=SeedPlan(count=seeds),
@@ -113,9 +116,8 @@ def kernel_radius_check(seeds: int, observation: str | None = None) -> TheoryChe
         bound_values=_radius_values,
         measure=_distances,
         kind=StatementKind.FOR_EVERY,
-        quantity="‖W_T − W₀‖",
-        label=_width,
-        observation=observation,
+        wording=Wording(quantity="‖W_T − W₀‖", label=_width),
+        expectation=Expectation(observation=observation),
         setup=KERNEL_REGIME,
         seed_plan=SeedPlan(count=seeds),
     )
@@ -295,7 +297,7 @@ RATE_IN_N = kernel_rate_check(
     runs=RATE_RUNS,
     tolerance=RATE_TOLERANCE,
     rivals=(Rival(chen21_test_loss(), at_least=True, name="Chen21's rate: test loss Ω(1/√n)"),),
-    statement="TTM 1/n rate",
+    wording=Wording(statement="TTM 1/n rate"),
 )
 """TTM's rate in ``n`` over :data:`SAMPLES_SWEEP`, told apart from Chen et al.'s ``1/√n``."""
 
@@ -306,7 +308,7 @@ LOSS_IN_M = kernel_rate_check(
     "m",
     runs=WIDTH_SWEEP_SEEDS,
     rivals=(Rival(chen21_test_loss(), at_least=True, name="test loss grows like √m (rival)"),),
-    statement="test loss grows no faster than Chen21's √m",
+    wording=Wording(statement="test loss grows no faster than Chen21's √m"),
 )
 """Over :data:`WIDTH_SWEEP`: the test loss grows no faster than Chen et al.'s bound, ``√m``."""
 
@@ -324,7 +326,7 @@ RADIUS_IN_M = kernel_rate_check(
             name="‖W_T − W₀‖ grows like m^{1/L} (rival)",
         ),
     ),
-    statement="‖W_T − W₀‖ grows no faster than m^{C/L}",
+    wording=Wording(statement="‖W_T − W₀‖ grows no faster than m^{C/L}"),
 )
 """Over :data:`RADIUS_SWEEP` (L = 2): the distance from initialisation grows no faster than
 TTM's kernel radius ``m^{C/L}``."""

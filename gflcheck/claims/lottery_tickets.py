@@ -47,6 +47,7 @@ from hypothesis import strategies as st
 from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
 from gflcheck.core.estimators import IntervalEstimate, hinge_loss_estimate, t_interval_at
+from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.setups import LOTTERY_TICKETS
 from gflcheck.core.verdicts import (
     POWER_TARGET,
@@ -295,11 +296,12 @@ def lottery_ticket_check(
         bound_values=partial(_tolerance, config),
         measure=partial(measure_subnetwork_loss, statement, config),
         quantifiers=partial(_quantifiers, config, statement),
-        statement=statement.name,
-        quantity=f"best loss of the {statement.subnetwork.value}",
-        label=_label,
-        why_false=statement.why_false,
-        observation=statement.observation,
+        wording=Wording(
+            statement=statement.name,
+            quantity=f"best loss of the {statement.subnetwork.value}",
+            label=_label,
+        ),
+        expectation=Expectation(why_false=statement.why_false, observation=statement.observation),
         setup=LOTTERY_TICKETS,
         confidence=Confidence(
             delta=delta_of_setting,

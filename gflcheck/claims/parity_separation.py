@@ -41,6 +41,7 @@ from scipy.linalg import blas
 from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
+from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.setups import parity_setup
 from gflcheck.core.statement_kinds import NeedWalk, WalkedNeeds, need_check, separation_check
 from gflcheck.core.verdicts import Outcome, QuantifierInstantiation
@@ -284,10 +285,8 @@ def size_need_check(
         logarithmic=False,
         quantifiers=partial(_quantifiers, learner, config),
         rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],
-        statement=statement.name,
-        why_false=statement.why_false,
-        observation=observation,
-        label=_parity_label,
+        wording=Wording(statement=statement.name, label=_parity_label),
+        expectation=Expectation(why_false=statement.why_false, observation=observation),
         setup=parity_setup(learner.value),
         seed_plan=SeedPlan(stream="parity-separation"),
     )
@@ -320,8 +319,10 @@ def paired_gap_check(config: ParitySeparationConfig | None = None) -> TheoryChec
             "one seed (random features see the population, the network fresh batches)",
         },
         rivals=[Rival(ratio_stays_bounded(bound), at_least=False)],
-        statement="random features need grows faster than the trained network's",
-        label=_parity_label,
+        wording=Wording(
+            statement="random features need grows faster than the trained network's",
+            label=_parity_label,
+        ),
         setup=parity_setup(Learner.RANDOM_FEATURES.value),
         seed_plan=SeedPlan(stream="parity-separation"),
     )

@@ -30,6 +30,7 @@ from gflcheck.claims.kernel_separation import (
 from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
+from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.setups import GLASGOW_SGD
 from gflcheck.core.statement_kinds import NeedWalk, need_check
 from gflcheck.core.verdicts import QuantifierInstantiation
@@ -128,8 +129,8 @@ def sgd_need_check(
         runs=config.seeds,
         quantifiers=partial(_quantifiers, config),
         rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],
-        statement=statement.name,
-        why_false=statement.why_false,
+        wording=Wording(statement=statement.name),
+        expectation=Expectation(why_false=statement.why_false),
         setup=GLASGOW_SGD,
         seed_plan=SeedPlan(stream="cube-xor"),
     )

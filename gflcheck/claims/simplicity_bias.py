@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
 from gflcheck.core.estimators import student_t_interval
+from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.setups import SIMPLICITY_BIAS
 from gflcheck.core.statement_kinds import HittingTimes, hitting_time_check
 from gflcheck.core.verdicts import (
@@ -204,10 +205,12 @@ def simplicity_bias_check(
         delta=delta_of_setting,
         alpha=config.alpha,
         quantifiers=partial(_quantifiers, config),
-        statement=statement.name,
-        quantity=f"the {statement.first} part's crossing step",
-        label=_label,
-        why_false=statement.why_false,
+        wording=Wording(
+            statement=statement.name,
+            quantity=f"the {statement.first} part's crossing step",
+            label=_label,
+        ),
+        expectation=Expectation(why_false=statement.why_false),
         setup=SIMPLICITY_BIAS,
         confidence=Confidence(power=config.power),
         seed_plan=SeedPlan(minimum=config.min_seeds, stream="simplicity"),

@@ -38,6 +38,7 @@ from gflcheck.claims.theorem_3_12_runs import (
 )
 from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
+from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.setups import ALGORITHM_1_FRESH
 from gflcheck.core.verdicts import (
     Outcome,
@@ -89,11 +90,13 @@ def theorem_3_12_check(
         bound_values=partial(theorem_3_12_values, config, statement.steps, statement.width),
         measure=partial(measure_theorem_3_12, config, statement.steps, statement.width),
         quantifiers=partial(_quantifier_table, config),
-        statement=statement.name,
-        quantity="best test hinge loss (its lower bound holds at every t ∈ [T])",
-        label=_family,
+        wording=Wording(
+            statement=statement.name,
+            quantity="best test hinge loss (its lower bound holds at every t ∈ [T])",
+            label=_family,
+        ),
+        expectation=Expectation(why_false=statement.why_false),
         trivial_value=HINGE_TRIVIAL_LOSS,
-        why_false=statement.why_false,
         setup=ALGORITHM_1_FRESH,
         confidence=Confidence(
             delta=delta_of_setting,
@@ -136,8 +139,11 @@ def theorem_3_12_error_check(
         # the hinge check's confidence and seed plan, so that it plans the hinge's seed count
         # and reads the same runs; the test uses its own bounds' miscoverage (0 below: its lower
         # bound is the Bayes error's, whose miss is counted in bound_miscoverage)
-        statement=f"{statement.name} (0-1 error)",
-        quantity="lowest checkpoint test 0-1 error",
+        wording=dataclasses.replace(
+            hinge.wording,
+            statement=f"{statement.name} (0-1 error)",
+            quantity="lowest checkpoint test 0-1 error",
+        ),
         quantifiers=partial(_error_quantifier_table, config),
         trivial_value=partial(_constant_classifier_error, config, statement.steps, statement.width),
     )

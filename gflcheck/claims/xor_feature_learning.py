@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from gflcheck.core.bounds import Bound, hidden_constant, positive
 from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Measurement, Rival, TheoryCheck, delta_of_setting
+from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.provenance import TTM_PAPER, Provenance, Tag
 from gflcheck.core.setups import xor_setup
 from gflcheck.core.statement_kinds import rate_check
@@ -152,10 +153,10 @@ def xor_check(
         bound_values=partial(_iteration_values, config),
         measure=partial(measure_first_zero_error, claim, config),
         quantifiers=partial(_quantifiers, config),
-        statement=claim.name,
-        quantity="first zero-error iteration",
-        label=dimension_label,
-        why_false=claim.why_false,
+        wording=Wording(
+            statement=claim.name, quantity="first zero-error iteration", label=dimension_label
+        ),
+        expectation=Expectation(why_false=claim.why_false),
         setup=xor_setup("fresh"),
         confidence=Confidence(
             delta=delta_of_setting,
@@ -310,7 +311,7 @@ def steps_growth_check(config: XorConfig | None = None, runs: int = 8) -> Theory
             "SGD": f"TTM's mini-batch SGD, m = {config.width}, η = m, linear loss, "
             f"{config.samples_constant:g}·d fresh points per step"
         },
-        statement="TTM: the steps to zero error grow like log d",
+        wording=Wording(statement="TTM: the steps to zero error grow like log d"),
         setup=xor_setup("fresh"),
         seed_plan=SeedPlan(stream="xor-steps"),
     )

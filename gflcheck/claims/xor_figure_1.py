@@ -39,6 +39,7 @@ from gflcheck.core.bounds import Bound, unit_interval
 from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
 from gflcheck.core.estimators import IntervalEstimate, clopper_pearson
+from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.provenance import TTM_PAPER, Provenance, Tag
 from gflcheck.core.setups import xor_setup
 from gflcheck.core.verdicts import POWER_TARGET, QuantifierInstantiation
@@ -238,10 +239,14 @@ def figure_1_check(
         measure=partial(measure_figure_1_error, reading, config),
         quantifiers=partial(_quantifiers, reading, config),
         trivial_value=0.5,
-        statement=f"test error ≤ {config.error_target:g} after ⌈ln d⌉+1 steps ({reading.value})",
-        quantity="test error",
-        label=dimension_label,
-        observation=REUSED_OBSERVATION if reading is Figure1Reading.REUSED else None,
+        wording=Wording(
+            statement=f"test error ≤ {config.error_target:g} after ⌈ln d⌉+1 steps ({reading.value})",
+            quantity="test error",
+            label=dimension_label,
+        ),
+        expectation=Expectation(
+            observation=REUSED_OBSERVATION if reading is Figure1Reading.REUSED else None
+        ),
         setup=replace(
             xor_setup("reused" if reading is Figure1Reading.REUSED else "fresh"),
             steps=f"mini-batch SGD on the first layer, η = m = {POSTER_WIDTH} (the caption)",

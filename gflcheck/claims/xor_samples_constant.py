@@ -38,6 +38,7 @@ from gflcheck.claims.xor_table_2 import CUBE_DIMENSIONS
 from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
+from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.setups import xor_setup
 from gflcheck.core.statement_kinds import NeedWalk, WalkedNeeds, need_check
 from gflcheck.core.verdicts import QuantifierInstantiation
@@ -137,9 +138,8 @@ def least_batch_check(
         runs=runs,
         quantifiers=partial(_quantifiers, config),
         rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],
-        statement=statement.name,
-        why_false=statement.why_false,
-        observation=observation,
+        wording=Wording(statement=statement.name),
+        expectation=Expectation(why_false=statement.why_false, observation=observation),
         setup=xor_setup("fresh"),
         seed_plan=SeedPlan(stream="xor-constant"),
     )

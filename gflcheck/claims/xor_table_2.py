@@ -42,6 +42,7 @@ from gflcheck.claims.kernel_separation import (
 from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
+from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.setups import TTM_KERNEL_LIMIT, xor_setup
 from gflcheck.core.statement_kinds import NeedWalk, need_check
 from gflcheck.core.verdicts import QuantifierInstantiation
@@ -209,9 +210,8 @@ def table_2_need_check(
         quantifiers=partial(_quantifiers, statement.learner, config),
         rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],
         transform=None if kernel else _counted,
-        statement=statement.name,
-        why_false=statement.why_false,
-        observation=observation,
+        wording=Wording(statement=statement.name),
+        expectation=Expectation(why_false=statement.why_false, observation=observation),
         setup=TTM_KERNEL_LIMIT if kernel else xor_setup("fresh"),
         seed_plan=SeedPlan(stream="table-2"),
     )

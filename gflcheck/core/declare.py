@@ -65,6 +65,7 @@ from gflcheck.core.entries import (
     entries_property,
     recorded_runs,
 )
+from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.judging import evaluate_bound, verdict_on
 from gflcheck.core.measurements import (
     BoundValues,
@@ -157,12 +158,8 @@ class TheoryCheck(Generic[S]):
     tolerance: float = 0.0
     at_least: bool = False
     trivial_value: float | Callable[[S], float] | None = None
-    statement: str | None = None
-    quantity: str = "measured"
-    label: Callable[[S], str] | None = None
-    why_false: str | None = None
-    discrepancy: str | None = None
-    observation: str | None = None
+    wording: Wording = field(default_factory=Wording)
+    expectation: Expectation = field(default_factory=Expectation)
     setup: SetUp | Callable[[S], SetUp] | None = None
     property_rule: PropertyRule = field(default_factory=PropertyRule)
 
@@ -172,25 +169,14 @@ class TheoryCheck(Generic[S]):
             ("confidence", Confidence),
             ("seed_plan", SeedPlan),
             ("property_rule", PropertyRule),
+            ("wording", Wording),
+            ("expectation", Expectation),
         ):
             if not isinstance(getattr(self, name), kind):
                 raise ParameterRangeError(
                     name, getattr(self, name), f"a {kind.__name__}(...)", context
                 )
         require_non_negative("tolerance", self.tolerance, context)
-        declared = [
-            name
-            for name in ("why_false", "discrepancy", "observation")
-            if getattr(self, name) is not None
-        ]
-        if len(declared) > 1:
-            raise ParameterRangeError(
-                ", ".join(declared),
-                [getattr(self, name) for name in declared],
-                "at most one: a false variant must be refuted, a discrepancy is a claim expected "
-                "to fail here, an observation is reported without an expected outcome",
-                context,
-            )
         if self.property_rule.detection_rate is not None and self.why_false is None:
             raise ParameterRangeError(
                 "detection_rate",
@@ -202,6 +188,21 @@ class TheoryCheck(Generic[S]):
             raise ParameterRangeError("kind", self.kind, f"one of {list(StatementKind)}", context)
 
     @property
+    def why_false(self) -> str | None:
+        """Why the statement is deliberately false (``expectation.why_false``)."""
+        return self.expectation.why_false
+
+    @property
+    def discrepancy(self) -> str | None:
+        """Why the claim is expected to fail here (``expectation.discrepancy``)."""
+        return self.expectation.discrepancy
+
+    @property
+    def observation(self) -> str | None:
+        """Why the statement is reported, not judged (``expectation.observation``)."""
+        return self.expectation.observation
+
+    @property
     def is_false_variant(self) -> bool:
         """Declared deliberately false: the suite must refute it."""
         return self.why_false is not None
@@ -210,7 +211,7 @@ class TheoryCheck(Generic[S]):
     def is_true_statement(self) -> bool:
         """A statement the suite expects to hold and judges: neither a false variant nor an
         observation, nor a claim expected to fail here (what ``gflcheck mutate`` tightens)."""
-        return not self.is_false_variant and self.observation is None and not self.discrepancy
+        return self.expectation.is_true_statement
 
     def false_variant(
         self,
@@ -225,13 +226,18 @@ class TheoryCheck(Generic[S]):
         measurement is the same, so the run cache serves it. ``detection_rate``: the rate at
         which the property must refute it (default: on every example)."""
         return dataclasses.replace(
-            self,
-            bound=bound,
-            why_false=why_false,
+            self.with_bound(bound, statement),
+            expectation=Expectation(why_false=why_false),
             settings=self.settings if settings is None else settings,
-            statement=statement,
             property_rule=dataclasses.replace(self.property_rule, detection_rate=detection_rate),
         )
+
+    def with_bound(self, bound: Bound, statement: str | None = None) -> TheoryCheck[S]:
+        """The same check judging ``bound`` instead, with the same expectation (a conjecture, a
+        tighter or looser reading): the measurement is the same, so the run cache serves it;
+        ``statement`` names it in the verdicts (default: the bound's name)."""
+        wording = dataclasses.replace(self.wording, statement=statement)
+        return dataclasses.replace(self, bound=bound, wording=wording)
 
     def declared_miscoverage(self, setting: S | None) -> tuple[float, float]:
         """The measurement's declared ``(lower's, upper's)`` miscoverage on ``setting``."""
@@ -351,11 +357,9 @@ class TheoryCheck(Generic[S]):
             bound=rival.bound,
             at_least=rival.at_least,
             tolerance=self.tolerance if rival.tolerance is None else rival.tolerance,
-            statement=rival.name or rival.bound.name,
+            wording=dataclasses.replace(self.wording, statement=rival.name or rival.bound.name),
             rivals=(),
-            why_false=None,
-            discrepancy=None,
-            observation=None,
+            expectation=Expectation(),
         )
 
     def _identify(
@@ -377,7 +381,7 @@ class TheoryCheck(Generic[S]):
         if not identified and judged.estimate is not None and rival_judged.estimate is not None:
             grid = judged.estimate.identifying_grid(rival_judged.estimate)
         return Identification(
-            rival=check.statement or rival.bound.name,
+            rival=check.wording.statement or rival.bound.name,
             outcome=outcome,
             identified=identified,
             grid=grid,

@@ -155,9 +155,9 @@ def verdict_on(
     trivial = check.trivial(setting)
     slack = np.take_along_axis(_as_instances(margin), tightest, 1)[:, 0]
     return Verdict(
-        check=check.name + (f"/{check.label(setting)}" if check.label else ""),
-        statement=(check.statement or check.bound.name)
-        + (" (false)" if check.is_false_variant and not check.statement else ""),
+        check=check.name + (f"/{check.wording.label(setting)}" if check.wording.label else ""),
+        statement=(check.wording.statement or check.bound.name)
+        + (" (false)" if check.is_false_variant and not check.wording.statement else ""),
         outcome=vacuity(decision.outcome, bound_value, trivial),
         bound=check.bound,
         bound_value=bound_value,
@@ -180,7 +180,7 @@ def verdict_on(
         observation=check.observation,
         discrepancy=check.discrepancy,
         setup=check.setup(setting) if callable(check.setup) else check.setup,
-        quantity=check.quantity,
+        quantity=check.wording.quantity,
         at_least=check.at_least,
         compared=estimate is not None,
         interval=(
@@ -250,11 +250,11 @@ def counterexample(
     tolerance = f" (tolerance {check.tolerance:g})" if check.tolerance else ""
     if check.estimate is not None:  # one estimate, from every run
         return (
-            f"{check.quantity} {values[at]:.6g} ({side} bound {bounds[at]:.6g} at α_v) "
+            f"{check.wording.quantity} {values[at]:.6g} ({side} bound {bounds[at]:.6g} at α_v) "
             f"{relation} {bound[at]:.6g}{tolerance}, from {len(seeds)} runs per point"
         )
     return (
-        f"seed {seeds[worst]}{instance}: {check.quantity} {values[at]:.6g} ({side} bound "
+        f"seed {seeds[worst]}{instance}: {check.wording.quantity} {values[at]:.6g} ({side} bound "
         f"{bounds[at]:.6g}) {relation} bound {bound[at]:.6g}{tolerance}; "
         f"{int(violated.sum())}/{len(seeds)} seeds violate"
     )
@@ -292,7 +292,7 @@ def quantifier_table(
         rows.append(
             QuantifierInstantiation(
                 "the estimate",
-                f"{check.quantity}, formed from the raw data against this statement's bound "
+                f"{check.wording.quantity}, formed from the raw data against this statement's bound "
                 f"when judging; violated: exact t p-value below α_v = "
                 f"{check.confidence.violation_alpha:g}; holds: its {1 - 2 * measured.upper_miscoverage:.0%}"
                 " interval within the threshold",

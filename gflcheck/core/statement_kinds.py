@@ -49,6 +49,7 @@ from gflcheck.core.declare import (
     TheoryCheck,
     no_setting_symbols,
 )
+from gflcheck.core.expectations import Wording
 from gflcheck.core.exponents import GridData
 from gflcheck.core.needs import (
     NeedWalk,
@@ -120,8 +121,8 @@ def rate_check(
 
     *Violated* when the statement is refuted at the check's ``violation_alpha`` (exact t p-value),
     *holds* when the interval lies within the threshold. ``fields`` go to the
-    :class:`~gflcheck.core.declare.TheoryCheck` (``statement``, ``label``, ``setup``, ``why_false``,
-    ``observation``, ``seed_stream``, …).
+    :class:`~gflcheck.core.declare.TheoryCheck` (``wording``, ``setup``, ``expectation``,
+    ``seed_plan``, …).
     """
     if method not in RATE_METHODS:
         raise ParameterRangeError("method", method, f"one of {RATE_METHODS}", name)
@@ -340,9 +341,7 @@ def hitting_time_check(
         measure=partial(_hitting_times, event, hitting_times, horizon),
         quantifiers=quantifiers if quantifiers is not None else {},
         **_with_plan(
-            {"quantity": f"first step τ of {event}", **fields},
-            {"delta": delta, "alpha": alpha},
-            {"count": seeds},
+            fields, {"delta": delta, "alpha": alpha}, {"count": seeds}, f"first step τ of {event}"
         ),
     )
 
@@ -379,17 +378,24 @@ def _grid_check(
         kind=StatementKind.FOR_EVERY,
         tolerance=tolerance,
         at_least=at_least,
-        **_with_plan({"quantity": quantity, **fields}, {"miscoverage": alpha / 2}, {"count": runs}),
+        **_with_plan(fields, {"miscoverage": alpha / 2}, {"count": runs}, quantity),
     )
 
 
 def _with_plan(
-    fields: Mapping[str, Any], confidence: Mapping[str, Any], seed_plan: Mapping[str, Any]
+    fields: Mapping[str, Any],
+    confidence: Mapping[str, Any],
+    seed_plan: Mapping[str, Any],
+    quantity: str,
 ) -> dict[str, Any]:
     """``fields`` with the kind's own error rates and seed count set in the caller's
     ``confidence`` and ``seed_plan`` (or the defaults): the kind owns these, the caller the
-    rest (its ``violation_alpha``, power, seed stream)."""
+    rest (its ``violation_alpha``, power, seed stream); the kind names the measured
+    ``quantity`` unless the caller's ``wording`` does."""
     fields = dict(fields)
+    wording = fields.get("wording", Wording())
+    if wording.quantity == Wording.quantity:
+        fields["wording"] = replace(wording, quantity=quantity)
     fields["confidence"] = replace(fields.get("confidence", Confidence()), **confidence)
     fields["seed_plan"] = replace(fields.get("seed_plan", SeedPlan()), **seed_plan)
     return fields
