@@ -13,7 +13,6 @@ from gflcheck.claims import (
     kernel_separation,
     lottery_tickets,
     parity_separation,
-    separation_scan,
     sgd_cube_xor,
     simplicity_bias,
     theorem_3_12,
@@ -28,7 +27,6 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
     *theorem_3_12.ENTRIES,
     *simplicity_bias.ENTRIES,
     *lottery_tickets.ENTRIES,
-    *separation_scan.ENTRIES,
     *kernel_separation.ENTRIES,
     *parity_separation.ENTRIES,
     *xor_feature_learning.ENTRIES,
@@ -40,7 +38,7 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
 )
 """The main job, claim by claim."""
 
-THOROUGH_CHECKS: tuple[CatalogueEntry, ...] = separation_scan.THOROUGH_ENTRIES
+THOROUGH_CHECKS: tuple[CatalogueEntry, ...] = kernel_separation.THOROUGH_ENTRIES
 """What only the thorough profile runs: the separation scan on d = 16…256."""
 
 

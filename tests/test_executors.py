@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from gflcheck.catalogue import DEFAULT_CHECKS
-from gflcheck.claims.kernel_rates import sweep
-from gflcheck.claims.kernel_regime import KernelSetting
+from gflcheck.claims.kernel_width import sweep
+from gflcheck.models.deep_networks import KernelSetting
 from gflcheck.runtime.executors import map_in_order
 from gflcheck.runtime.profiles import budget
 from gflcheck.surface.power import measure_power

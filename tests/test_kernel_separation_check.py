@@ -29,6 +29,7 @@ from gflcheck.claims.parity_separation import (
 from gflcheck.claims.sgd_cube_xor import CubeXorConfig, sgd_test_errors
 from gflcheck.core.statement_kinds import NeedWalk, bound_slope, walk_needs
 from gflcheck.core.verdicts import Outcome
+from gflcheck.models import separation_learners
 from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.theorems.separation import (
     SEPARATION_LEARNERS,
@@ -74,8 +75,8 @@ def test_sample_grid_has_ratio_root_two_up_to_the_cap():
 def test_tangent_gram_matrix_equals_the_jacobian_features():
     """Σ_j ReLU_j ReLU_j' + ⟨x,x'⟩Σ_j a_j² 1_j 1_j' is ∇_θf(x)·∇_θf(x') for θ = (a, W)."""
     d, count, seed = 5, 24, 3
-    gram = kernel_separation._fixed_feature_kernel(Learner.NTK, d, count, seed)
-    generator = kernel_separation.torch_generator(seed, f"separation-features-{count}")
+    gram = separation_learners._fixed_feature_kernel(Learner.NTK, d, count, seed)
+    generator = separation_learners.torch_generator(seed, f"separation-features-{count}")
     neurons = math.ceil(count / (d + 1))
     W = torch.randn(neurons, d, generator=generator, dtype=torch.float64) / math.sqrt(d)
     b = torch.randn(neurons, generator=generator, dtype=torch.float64)
@@ -119,7 +120,7 @@ def _needing(exponent: float, scale: float = 1.0, spread: float = 0.3):
 def test_an_omega_need_statement_is_judged_on_synthetic_needs(monkeypatch, exponent, expected):
     """Needs growing like d² confirm Ω(d²); like d they refute it (a counterexample names the
     estimate)."""
-    monkeypatch.setattr(kernel_separation, "learner_test_errors", _needing(exponent))
+    monkeypatch.setattr(separation_learners, "learner_test_errors", _needing(exponent))
     statement = fixed_features_need_quadratic_samples(Learner.RANDOM_FEATURES)
     verdict = sample_need_check(statement).run(DENSE)
     assert verdict.outcome is expected, verdict.notes
@@ -129,7 +130,7 @@ def test_an_omega_need_statement_is_judged_on_synthetic_needs(monkeypatch, expon
 def test_censored_needs_bound_the_slope_from_below(monkeypatch):
     """Needs beyond the cap at the largest d: an O statement cannot be confirmed (the slope is
     known only from below), and they are counted and reported."""
-    monkeypatch.setattr(kernel_separation, "learner_test_errors", _needing(2.2, scale=0.5))
+    monkeypatch.setattr(separation_learners, "learner_test_errors", _needing(2.2, scale=0.5))
     config = SeparationConfig(largest_sample=2048)
     check = sample_need_check(
         rival(fixed_features_need_quadratic_samples(Learner.RANDOM_FEATURES), "C*d**3", "d³"),
@@ -142,7 +143,7 @@ def test_censored_needs_bound_the_slope_from_below(monkeypatch):
 
 
 def test_a_false_rate_is_refuted_on_quadratic_needs(monkeypatch):
-    monkeypatch.setattr(kernel_separation, "learner_test_errors", _needing(2.0))
+    monkeypatch.setattr(separation_learners, "learner_test_errors", _needing(2.0))
     verdict = sample_need_check(fixed_features_need_root_d_samples()).run(DENSE)
     assert verdict.outcome is Outcome.VIOLATED and verdict.as_expected
 
@@ -156,7 +157,7 @@ def test_paired_gap_check_decides_on_the_ratios_growth(monkeypatch, fixed_expone
     the ratio grow (holds), like √d makes it shrink (violated), like d keeps it flat (neither
     side is confirmed); its rival, a bounded ratio, is judged on the same walks."""
     exponents = {Learner.RANDOM_FEATURES: fixed_exponent, Learner.TRAINED_NETWORK: 1.0}
-    monkeypatch.setattr(kernel_separation, "learner_test_errors", _needing(exponents, scale=0.5))
+    monkeypatch.setattr(separation_learners, "learner_test_errors", _needing(exponents, scale=0.5))
     verdict = paired_gap_check().run(DENSE)
     assert verdict.outcome is expected, verdict.notes
     assert len(verdict.identification) == 1

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from gflcheck.claims.kernel_rates import CalibratedConstants, sweep_point
-from gflcheck.claims.kernel_regime import KernelSetting
 from gflcheck.claims.kernel_width import (
     RADIUS_TEST_SIZE,
     STEP_FRACTION,
+    CalibratedConstants,
     calibrated_test_loss_check,
     kernel_radius_check,
+    sweep_point,
 )
 from gflcheck.core.verdicts import Outcome
+from gflcheck.models.deep_networks import KernelSetting
 
 SMALL = KernelSetting(4, 8, 1, 16, 0.2, 20, 3)
 

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from gflcheck.claims import kernel_separation, kernel_width, parity_separation
-from gflcheck.claims.kernel_rates import KernelSweep
-from gflcheck.claims.kernel_regime import KernelSetting
 from gflcheck.claims.kernel_separation import SeparationConfig, SeparationSetting, sample_need_check
+from gflcheck.claims.kernel_width import KernelSweep
 from gflcheck.claims.parity_separation import (
     ParitySeparationConfig,
     ParitySeparationSetting,
@@ -20,6 +19,7 @@ from gflcheck.claims.parity_separation import (
 from gflcheck.claims.xor_feature_learning import XorSetting, check_xor_feature_learning
 from gflcheck.core.verdict_text import verdict_row
 from gflcheck.core.verdicts import Outcome
+from gflcheck.models.deep_networks import KernelSetting
 from gflcheck.surface.baselines import verdict_record
 from gflcheck.surface.power import estimates_as_json, power_from_outcomes
 from gflcheck.surface.rendering import (

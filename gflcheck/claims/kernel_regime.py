@@ -16,7 +16,6 @@ from functools import partial
 from typing import Any
 
 import numpy as np
-import torch
 from hypothesis import strategies as st
 
 from gflcheck.core.bounds import Bound
@@ -37,11 +36,12 @@ from gflcheck.core.verdicts import (
 )
 from gflcheck.models.deep_networks import (
     GradientDescentRun,
+    KernelSetting,
     empirical_risk,
     initialize_deep_network,
     train_gradient_descent,
+    training_data,
 )
-from gflcheck.models.distributions.margin_sphere import FAMILIES, MarginSphere
 from gflcheck.models.ntk import (
     MaxMarginSolution,
     lipschitz_constant,
@@ -51,11 +51,9 @@ from gflcheck.models.ntk import (
     step_size_limit,
     tangent_kernel,
 )
-from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.runtime.profiles import Budget
 from gflcheck.runtime.random import torch_generator
 from gflcheck.runtime.validation import (
-    require_int_at_least,
     require_open_unit_interval,
     require_positive_int,
 )
@@ -67,41 +65,6 @@ from gflcheck.theorems.ttm_kernel import (
     training_loss_bound_constant_one,
     training_loss_bound_squared_rate,
 )
-
-
-@dataclass(frozen=True)
-class KernelSetting:
-    """Network ``(d, m, L)``, ``n`` training points of a ``family`` (``linear`` or ``product``
-    teacher, :class:`MarginSphere`) with data margin ``margin``, ``T`` GD steps."""
-
-    dimension: int
-    width: int
-    depth: int
-    samples: int
-    margin: float
-    steps: int
-    seed: int
-    family: str = "linear"
-
-    def __post_init__(self) -> None:
-        require_int_at_least("dimension", self.dimension, 2, "KernelSetting")
-        if self.family not in FAMILIES:
-            raise ParameterRangeError("family", self.family, f"one of {FAMILIES}", "KernelSetting")
-        require_positive_int("width", self.width, "KernelSetting")
-        require_int_at_least("depth", self.depth, 1, "KernelSetting (L ≥ 1)")
-        require_int_at_least("samples", self.samples, 2, "KernelSetting")
-        if not 0.0 <= self.margin < 0.9:
-            raise ParameterRangeError(
-                "margin", self.margin, "a number in [0, 0.9)", "KernelSetting"
-            )
-        require_positive_int("steps", self.steps, "KernelSetting")
-        require_int_at_least("seed", self.seed, 0, "KernelSetting")
-
-    def distribution(self) -> MarginSphere:
-        """The data distribution; its teachers come from the setting's ``"teacher"`` stream."""
-        return MarginSphere.random(
-            self.dimension, self.margin, torch_generator(self.seed, "teacher"), self.family
-        )
 
 
 @dataclass(frozen=True)
@@ -130,15 +93,6 @@ class KernelEvidence:
     reference_risks: list[tuple[float, np.ndarray]]
     eta: float
     step_size_limit: float
-
-
-def training_data(
-    setting: KernelSetting, seeds: tuple[int, ...]
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """One training set per run: ``x [k, n, d]``, ``y [k, n]`` (teacher from the setting's seed)."""
-    data = setting.distribution()
-    pairs = [data.sample(setting.samples, torch_generator(s, "kernel-train")) for s in seeds]
-    return torch.stack([p[0] for p in pairs]), torch.stack([p[1] for p in pairs])
 
 
 def training_loss_check(

@@ -22,15 +22,15 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from gflcheck.claims.kernel_separation import (
-    SampleNeedConfig,
-    distinct_dimensions,
-    setting_dimensions,
-)
 from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
 from gflcheck.core.expectations import Expectation, Wording
+from gflcheck.core.needs import (
+    SampleNeedConfig,
+    distinct_dimensions,
+    setting_dimensions,
+)
 from gflcheck.core.setups import GLASGOW_SGD
 from gflcheck.core.statement_kinds import NeedWalk, need_check
 from gflcheck.core.verdicts import QuantifierInstantiation

@@ -31,65 +31,27 @@ from gflcheck.core.provenance import TTM_PAPER, Provenance, Tag
 from gflcheck.core.setups import xor_setup
 from gflcheck.core.statement_kinds import rate_check
 from gflcheck.core.verdicts import (
-    POWER_TARGET,
     QuantifierInstantiation,
     Verdict,
 )
 from gflcheck.models.distributions.xor_cube import ENUMERATION_LIMIT, XorCube
-from gflcheck.models.quadratic import XorRun, train_xor_sgd
-from gflcheck.runtime.cache import cached_run
+from gflcheck.models.quadratic import (
+    XorConfig,
+    XorRun,
+    XorSetting,
+    certification_miscoverage,
+    dimension_label,
+    first_zero_error_iteration,
+    train_xor_sgd,
+)
 from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.runtime.profiles import Budget
-from gflcheck.runtime.random import torch_generator
-from gflcheck.runtime.validation import (
-    require_int_at_least,
-    require_open_unit_interval,
-    require_positive,
-    require_positive_int,
-)
 from gflcheck.theorems.ttm import (
     XorClaim,
     feature_learning_claim,
     log_log_iterations,
     sqrt_d_samples,
 )
-
-
-@dataclass(frozen=True)
-class XorSetting:
-    """``d``, the failure probability ``δ`` and the seed of every draw."""
-
-    dimension: int
-    delta: float
-    seed: int
-
-    def __post_init__(self) -> None:
-        require_int_at_least("dimension", self.dimension, 2, "XorSetting (d ≥ 2)")
-        require_open_unit_interval("delta", self.delta, "XorSetting")
-        require_int_at_least("seed", self.seed, 0, "XorSetting")
-
-
-@dataclass(frozen=True)
-class XorConfig:
-    """Declared constants: width ``m``, ``c``, ``C_n``, certification miscoverage, α, seeds."""
-
-    width: int = 20
-    iteration_constant: float = 1.0
-    samples_constant: float = 40.0
-    certification_miscoverage: float = 0.01
-    alpha: float = 0.05
-    power: float | None = POWER_TARGET  # TheoryCheck.power: None plans no power
-    min_seeds: int = 8
-
-    def __post_init__(self) -> None:
-        require_positive_int("width", self.width, "XorConfig (m ≥ 1)")
-        require_positive("iteration_constant", self.iteration_constant, "XorConfig")
-        require_positive("samples_constant", self.samples_constant, "XorConfig")
-        require_open_unit_interval(
-            "certification_miscoverage", self.certification_miscoverage, "XorConfig"
-        )
-        require_open_unit_interval("alpha", self.alpha, "XorConfig")
-        require_positive_int("min_seeds", self.min_seeds, "XorConfig")
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,37 +62,6 @@ class XorEvidence:
     iterations: int
     batch_size: int
     first_zero: np.ndarray
-
-
-def claim_budget(claim: XorClaim, dimension: int, config: XorConfig) -> tuple[int, int]:
-    """``(T, b)``: the claim's iterations and fresh samples per iteration at ``d``."""
-    iterations = int(claim.iterations.evaluate(c=config.iteration_constant, d=dimension))
-    batch = int(np.ceil(claim.batch.evaluate(C_n=config.samples_constant, d=dimension)))
-    return max(1, iterations), max(1, batch)
-
-
-def certification_miscoverage(dimension: int, iterations: int, config: XorConfig) -> float:
-    """Chance that a seed is certified to reach zero error when it does not: 0 by enumeration
-    (``d ≤ 20``), else one certification miscoverage per iteration tried (union bound)."""
-    if dimension <= ENUMERATION_LIMIT:
-        return 0.0
-    return (iterations + 1) * config.certification_miscoverage
-
-
-@cached_run
-def first_zero_error_iteration(
-    run: XorRun, cube: XorCube, miscoverage: float, seed: int
-) -> np.ndarray:
-    """Per seed, the first ``t`` whose network has zero test error (see the module docstring);
-    ``seed`` seeds the certification samples (stream ``xor-test``)."""
-    generator = torch_generator(seed, "xor-test")
-    first = np.full(len(run.seeds), -1)
-    for seed_index in range(len(run.seeds)):
-        for t, network in enumerate(run.networks):
-            if cube.has_zero_error(network.select(seed_index), miscoverage, generator):
-                first[seed_index] = t
-                break
-    return first
 
 
 def xor_check(
@@ -179,15 +110,12 @@ def _iteration_values(config: XorConfig, setting: XorSetting) -> dict[str, float
     return {"c": config.iteration_constant, "d": setting.dimension}
 
 
-def dimension_label(setting: XorSetting) -> str:
-    """``d=…``: the part of an XOR check's name that tells its settings apart."""
-    return f"d={setting.dimension}"
-
-
 def _declared_miscoverage(
     claim: XorClaim, config: XorConfig, setting: XorSetting
 ) -> tuple[float, float]:
-    iterations, _ = claim_budget(claim, setting.dimension, config)
+    iterations, _ = claim.budget(
+        setting.dimension, config.iteration_constant, config.samples_constant
+    )
     return 0.0, certification_miscoverage(setting.dimension, iterations, config)
 
 
@@ -198,7 +126,9 @@ def measure_first_zero_error(
     seed's first zero-error iteration ``t*``; a seed that never reaches it has ``t* > T`` (lower
     bound ``T + 1``, no upper bound)."""
     cube = XorCube(setting.dimension)
-    iterations, batch = claim_budget(claim, setting.dimension, config)
+    iterations, batch = claim.budget(
+        setting.dimension, config.iteration_constant, config.samples_constant
+    )
     run = train_xor_sgd(cube, config.width, iterations, batch, seeds)
     first = first_zero_error_iteration(run, cube, config.certification_miscoverage, setting.seed)
     diverged = run.diverged_at.numpy() >= 0

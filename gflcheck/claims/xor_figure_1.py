@@ -31,10 +31,6 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from gflcheck.claims.xor_feature_learning import (
-    XorSetting,
-    dimension_label,
-)
 from gflcheck.core.bounds import Bound, unit_interval
 from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
@@ -44,7 +40,13 @@ from gflcheck.core.provenance import TTM_PAPER, Provenance, Tag
 from gflcheck.core.setups import xor_setup
 from gflcheck.core.verdicts import POWER_TARGET, QuantifierInstantiation
 from gflcheck.models.distributions.xor_cube import ENUMERATION_LIMIT, XorCube
-from gflcheck.models.quadratic import QuadraticNetwork, XorRun, train_xor_sgd
+from gflcheck.models.quadratic import (
+    QuadraticNetwork,
+    XorRun,
+    XorSetting,
+    dimension_label,
+    train_xor_sgd,
+)
 from gflcheck.runtime.cache import cached_run
 from gflcheck.runtime.random import torch_generator
 from gflcheck.runtime.validation import (

@@ -24,26 +24,24 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from gflcheck.claims.kernel_separation import (
-    distinct_dimensions,
-    geometric_sample_grid,
-    setting_dimensions,
-)
-from gflcheck.claims.xor_feature_learning import (
-    XorConfig,
-    claim_budget,
-    first_zero_error_iteration,
-)
-from gflcheck.claims.xor_table_2 import CUBE_DIMENSIONS
 from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
 from gflcheck.core.expectations import Expectation, Wording
+from gflcheck.core.needs import (
+    distinct_dimensions,
+    geometric_sample_grid,
+    setting_dimensions,
+)
 from gflcheck.core.setups import xor_setup
 from gflcheck.core.statement_kinds import NeedWalk, WalkedNeeds, need_check
 from gflcheck.core.verdicts import QuantifierInstantiation
 from gflcheck.models.distributions.xor_cube import XorCube
-from gflcheck.models.quadratic import train_xor_sgd
+from gflcheck.models.quadratic import (
+    XorConfig,
+    first_zero_error_iteration,
+    train_xor_sgd,
+)
 from gflcheck.runtime.cache import cached_run
 from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.runtime.validation import require_int_at_least
@@ -84,7 +82,9 @@ def not_zero_within_the_claim(
     """Per seed, 0 where some step ``t ≤ T`` is certified to have zero test error with ``batch``
     fresh points per step, else 1 (a diverged run never gets there)."""
     cube = XorCube(dimension)
-    iterations, _ = claim_budget(feature_learning_claim(), dimension, config)
+    iterations, _ = feature_learning_claim().budget(
+        dimension, config.iteration_constant, config.samples_constant
+    )
     run = train_xor_sgd(cube, config.width, iterations, batch, seeds)
     first = first_zero_error_iteration(run, cube, config.certification_miscoverage, dimension)
     return np.where(first >= 0, 0.0, 1.0)
@@ -154,7 +154,10 @@ def _quantifiers(
     config: XorConfig, setting: SamplesConstantSetting, raw: WalkedNeeds
 ) -> tuple[QuantifierInstantiation, ...]:
     Q = QuantifierInstantiation
-    steps = {d: claim_budget(feature_learning_claim(), d, config)[0] for d in setting.dimensions}
+    steps = {
+        d: feature_learning_claim().budget(d, config.iteration_constant, config.samples_constant)[0]
+        for d in setting.dimensions
+    }
     constants = least_samples_constants(raw)
     return (
         Q("the data", "x ~ U({±1}^d), y = x₁x₂", f"d ∈ {list(setting.dimensions)}"),
@@ -180,6 +183,10 @@ def _quantifiers(
             ),
         ),
     )
+
+
+CUBE_DIMENSIONS = (8, 10, 12, 14, 16, 24, 32, 40, 48, 64)
+"""The grid of d, as in Table 2's need walks: ten points from 8 to 64."""
 
 
 SAMPLES_CONSTANT_SETTING = SamplesConstantSetting(dimensions=CUBE_DIMENSIONS)

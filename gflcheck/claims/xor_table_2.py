@@ -34,15 +34,15 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from gflcheck.claims.kernel_separation import (
-    SampleNeedConfig,
-    distinct_dimensions,
-    setting_dimensions,
-)
 from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
 from gflcheck.core.expectations import Expectation, Wording
+from gflcheck.core.needs import (
+    SampleNeedConfig,
+    distinct_dimensions,
+    setting_dimensions,
+)
 from gflcheck.core.setups import TTM_KERNEL_LIMIT, xor_setup
 from gflcheck.core.statement_kinds import NeedWalk, need_check
 from gflcheck.core.verdicts import QuantifierInstantiation

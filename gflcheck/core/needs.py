@@ -14,6 +14,12 @@ import numpy as np
 from gflcheck.core.exponents import GridData
 from gflcheck.runtime.cache import callable_fingerprint
 from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.validation import (
+    require_int_at_least,
+    require_open_unit_interval,
+    require_positive,
+    require_positive_int,
+)
 
 S = TypeVar("S")
 
@@ -208,3 +214,35 @@ def geometric_sample_grid(smallest: int, largest: int) -> tuple[int, ...]:
     """``n = ⌊n₀·2^{j/2}⌉`` (ratio ``√2``) from ``smallest`` up to ``largest``."""
     steps = math.floor(2 * math.log2(largest / smallest) + 1e-9)
     return tuple(round(smallest * 2 ** (j / 2)) for j in range(steps + 1))
+
+
+def setting_dimensions(setting: Any) -> Sequence[int]:
+    """The grid of a need check over ``d``: its setting's ``dimensions``."""
+    return setting.dimensions
+
+
+@dataclass(frozen=True)
+class SampleNeedConfig:
+    """Declared constants of a sample-need walk on a geometric grid: seeds, the grid's ends, the
+    test set, the growth check's ``τ`` and ``α`` (subclassed by the checks that walk one)."""
+
+    seeds: int = 16
+    smallest_sample: int = 32
+    largest_sample: int = 1 << 17
+    test_size: int = 4000
+    tolerance: float = 0.25
+    alpha: float = 0.05
+
+    def __post_init__(self) -> None:
+        context = type(self).__name__
+        require_int_at_least("seeds", self.seeds, 2, context)
+        require_positive_int("smallest_sample", self.smallest_sample, context)
+        require_int_at_least("largest_sample", self.largest_sample, self.smallest_sample, context)
+        require_positive_int("test_size", self.test_size, context)
+        require_positive("tolerance", self.tolerance, context)
+        require_open_unit_interval("alpha", self.alpha, context)
+
+    def sample_grid(self, setting: Any = None, value: float = 0.0) -> tuple[int, ...]:
+        """``n = ⌊n₀·2^{j/2}⌉`` from ``smallest_sample`` up to ``largest_sample`` (the same at
+        every grid point: a :class:`~gflcheck.core.statement_kinds.NeedWalk`'s ``sizes``)."""
+        return geometric_sample_grid(self.smallest_sample, self.largest_sample)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import torch
 
+from gflcheck.models.distributions.margin_sphere import FAMILIES, MarginSphere
 from gflcheck.runtime.cache import cached_run
 from gflcheck.runtime.devices import compute_device, to_compute_device, to_host
 from gflcheck.runtime.errors import ParameterRangeError
@@ -198,3 +199,47 @@ def _pointwise_losses(
     else:
         outputs = network_output(parameters, x)
     return logistic_loss(y * outputs)
+
+
+@dataclass(frozen=True)
+class KernelSetting:
+    """Network ``(d, m, L)``, ``n`` training points of a ``family`` (``linear`` or ``product``
+    teacher, :class:`MarginSphere`) with data margin ``margin``, ``T`` GD steps."""
+
+    dimension: int
+    width: int
+    depth: int
+    samples: int
+    margin: float
+    steps: int
+    seed: int
+    family: str = "linear"
+
+    def __post_init__(self) -> None:
+        require_int_at_least("dimension", self.dimension, 2, "KernelSetting")
+        if self.family not in FAMILIES:
+            raise ParameterRangeError("family", self.family, f"one of {FAMILIES}", "KernelSetting")
+        require_positive_int("width", self.width, "KernelSetting")
+        require_int_at_least("depth", self.depth, 1, "KernelSetting (L ≥ 1)")
+        require_int_at_least("samples", self.samples, 2, "KernelSetting")
+        if not 0.0 <= self.margin < 0.9:
+            raise ParameterRangeError(
+                "margin", self.margin, "a number in [0, 0.9)", "KernelSetting"
+            )
+        require_positive_int("steps", self.steps, "KernelSetting")
+        require_int_at_least("seed", self.seed, 0, "KernelSetting")
+
+    def distribution(self) -> MarginSphere:
+        """The data distribution; its teachers come from the setting's ``"teacher"`` stream."""
+        return MarginSphere.random(
+            self.dimension, self.margin, torch_generator(self.seed, "teacher"), self.family
+        )
+
+
+def training_data(
+    setting: KernelSetting, seeds: tuple[int, ...]
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """One training set per run: ``x [k, n, d]``, ``y [k, n]`` (teacher from the setting's seed)."""
+    data = setting.distribution()
+    pairs = [data.sample(setting.samples, torch_generator(s, "kernel-train")) for s in seeds]
+    return torch.stack([p[0] for p in pairs]), torch.stack([p[1] for p in pairs])

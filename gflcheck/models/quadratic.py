@@ -22,14 +22,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
-from gflcheck.models.distributions.xor_cube import XorCube
+from gflcheck.core.verdicts import POWER_TARGET
+from gflcheck.models.distributions.xor_cube import ENUMERATION_LIMIT, XorCube
 from gflcheck.runtime.cache import cached_run
 from gflcheck.runtime.devices import to_compute_device, to_host
 from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.runtime.random import torch_generator
-from gflcheck.runtime.validation import require_positive, require_positive_int
+from gflcheck.runtime.validation import (
+    require_int_at_least,
+    require_open_unit_interval,
+    require_positive,
+    require_positive_int,
+)
 
 
 @dataclass(frozen=True)
@@ -201,3 +208,69 @@ def _times_correlation(W: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> tor
 
     Batched: ``W [k, m, d]``, ``x [k, b, d]``, ``y [k, b]`` (or unbatched without ``k``)."""
     return ((W @ x.transpose(-1, -2)) * y.unsqueeze(-2)) @ x / x.shape[-2]
+
+
+@dataclass(frozen=True)
+class XorSetting:
+    """``d``, the failure probability ``δ`` and the seed of every draw."""
+
+    dimension: int
+    delta: float
+    seed: int
+
+    def __post_init__(self) -> None:
+        require_int_at_least("dimension", self.dimension, 2, "XorSetting (d ≥ 2)")
+        require_open_unit_interval("delta", self.delta, "XorSetting")
+        require_int_at_least("seed", self.seed, 0, "XorSetting")
+
+
+@dataclass(frozen=True)
+class XorConfig:
+    """Declared constants: width ``m``, ``c``, ``C_n``, certification miscoverage, α, seeds."""
+
+    width: int = 20
+    iteration_constant: float = 1.0
+    samples_constant: float = 40.0
+    certification_miscoverage: float = 0.01
+    alpha: float = 0.05
+    power: float | None = POWER_TARGET  # TheoryCheck.power: None plans no power
+    min_seeds: int = 8
+
+    def __post_init__(self) -> None:
+        require_positive_int("width", self.width, "XorConfig (m ≥ 1)")
+        require_positive("iteration_constant", self.iteration_constant, "XorConfig")
+        require_positive("samples_constant", self.samples_constant, "XorConfig")
+        require_open_unit_interval(
+            "certification_miscoverage", self.certification_miscoverage, "XorConfig"
+        )
+        require_open_unit_interval("alpha", self.alpha, "XorConfig")
+        require_positive_int("min_seeds", self.min_seeds, "XorConfig")
+
+
+def certification_miscoverage(dimension: int, iterations: int, config: XorConfig) -> float:
+    """Chance that a seed is certified to reach zero error when it does not: 0 by enumeration
+    (``d ≤ 20``), else one certification miscoverage per iteration tried (union bound)."""
+    if dimension <= ENUMERATION_LIMIT:
+        return 0.0
+    return (iterations + 1) * config.certification_miscoverage
+
+
+@cached_run
+def first_zero_error_iteration(
+    run: XorRun, cube: XorCube, miscoverage: float, seed: int
+) -> np.ndarray:
+    """Per seed, the first ``t`` whose network has zero test error (see the module docstring);
+    ``seed`` seeds the certification samples (stream ``xor-test``)."""
+    generator = torch_generator(seed, "xor-test")
+    first = np.full(len(run.seeds), -1)
+    for seed_index in range(len(run.seeds)):
+        for t, network in enumerate(run.networks):
+            if cube.has_zero_error(network.select(seed_index), miscoverage, generator):
+                first[seed_index] = t
+                break
+    return first
+
+
+def dimension_label(setting: XorSetting) -> str:
+    """``d=…``: the part of an XOR check's name that tells its settings apart."""
+    return f"d={setting.dimension}"

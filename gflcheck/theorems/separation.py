@@ -30,23 +30,12 @@ from gflcheck.core.provenance import (
     Provenance,
     Tag,
 )
+from gflcheck.models.learners import Learner
 from gflcheck.runtime.errors import ParameterRangeError
 
 _D = positive("d", "input dimension")
 _C = hidden_constant("C", "the constant of the O(·) or Ω(·)")
 _K = positive_integer("k", "parity order |A|")
-
-
-class Learner(StrEnum):
-    """The three learners of the separation, Glasgow's minibatch SGD (a cross-check), and the two
-    learners of TTM's Table 2 on cube XOR."""
-
-    RANDOM_FEATURES = "random features"
-    NTK = "NTK-linearised"
-    TRAINED_NETWORK = "trained network"
-    MINIBATCH_SGD = "minibatch SGD, both layers"
-    TTM_KERNEL_REGIME = "TTM kernel regime"
-    TTM_FEATURE_LEARNING = "TTM feature learning"
 
 
 SEPARATION_LEARNERS = (Learner.RANDOM_FEATURES, Learner.NTK, Learner.TRAINED_NETWORK)

@@ -11,6 +11,7 @@ The hidden constants are explicit here: iterations ``c·⌈log d⌉``, fresh sam
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import sympy
@@ -92,6 +93,15 @@ class XorClaim:
     def is_false_variant(self) -> bool:
         """``True`` for a deliberately false claim."""
         return self.why_false is not None
+
+    def budget(
+        self, dimension: int, iteration_constant: float, samples_constant: float
+    ) -> tuple[int, int]:
+        """``(T, b)``: the claim's iterations and fresh samples per iteration at ``d``, with the
+        declared constants ``c`` and ``C_n`` (each at least 1)."""
+        iterations = int(self.iterations.evaluate(c=iteration_constant, d=dimension))
+        batch = math.ceil(self.batch.evaluate(C_n=samples_constant, d=dimension))
+        return max(1, iterations), max(1, batch)
 
 
 def feature_learning_claim() -> XorClaim:

@@ -1,0 +1,277 @@
+"""The learners of the separation on the XOR-like mixture, and their per-seed test errors.
+
+- **Data**: the XOR-like mixture ``±μ₁ → +1``, ``±μ₂ → −1``, ``μ₁ ⊥ μ₂``, noise ``N(0, I_d)``,
+  with the means scaled as ``‖μ‖ = R·(d/d₀)^a`` (``d₀`` the grid's smallest ``d``;
+  :class:`SeparationSetting`).
+- **Learners**, all on the same training sample of size ``n`` per seed:
+  *random features*, ``N = ⌈n/2⌉`` fixed ReLU features ``ReLU(⟨w,x⟩ − b)`` with
+  ``w ~ N(0, I/d)``, ``b ~ N(0, 1)``, output layer by ridge regression on the labels;
+  *NTK-linearised*, the tangent features ``(ReLU(⟨w_j,x⟩ − b_j), a_j 1[⟨w_j,x⟩ > b_j]·x)`` of a
+  width-``⌈N/(d+1)⌉`` network at initialisation (``a ~ N(0, 1)``), so the same ``≈ N``
+  features, fitted the same way; the *trained network*, Algorithm 1 at width
+  ``m = 2⌈C_m ln d⌉`` (neurons growing like ``log d``), full-batch on the sample for ``T`` steps.
+  Ridge: ``(K + λ·tr(K)/n·I)α = y`` with ``K = ΦΦᵀ``, solved by Cholesky in float64.
+- **Sample need** ``n*(d)`` of one seed: the least ``n`` of a geometric grid (ratio ``√2``) at which
+  the seed's test error (on ``test_size`` fresh points) is at most the declared level
+  (:class:`~gflcheck.core.needs.NeedWalk`, :func:`learner_walk`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any
+
+import numpy as np
+import torch
+
+from gflcheck.core.needs import (
+    distinct_dimensions,
+    geometric_sample_grid,
+)
+from gflcheck.core.statement_kinds import (
+    NeedWalk,
+)
+from gflcheck.models.distributions.gaussian_mixture import GaussianMixture, xor_mixture
+from gflcheck.models.learners import Learner
+from gflcheck.models.training import PresampledBatches, gaussian_mixture_recipe, train_algorithm_1
+from gflcheck.runtime.cache import cached_run
+from gflcheck.runtime.devices import to_compute_device
+from gflcheck.runtime.errors import ParameterRangeError
+from gflcheck.runtime.random import torch_generator
+from gflcheck.runtime.validation import (
+    require_int_at_least,
+    require_open_unit_interval,
+    require_positive,
+    require_positive_int,
+)
+
+LOW_SNR, QUARTER_SNR, HIGH_SNR = 0.0, 0.25, 0.5
+"""The declared scalings ``a`` of ``‖μ‖ = R·(d/d₀)^a``: Refinetti et al.'s two regimes and the
+midpoint between them."""
+
+
+@dataclass(frozen=True)
+class SeparationSetting:
+    """The dimensions, the mean norm ``R`` at the smallest ``d₀``, the error level that counts as
+    learned, the seed, and the scaling exponent ``a``: ``‖μ‖ = R·(d/d₀)^a`` (module
+    docstring)."""
+
+    dimensions: tuple[int, ...] = (16, 24, 32, 48, 64)
+    separation: float = 3.0
+    target_error: float = 0.25
+    seed: int = 0
+    snr_exponent: float = LOW_SNR
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dimensions", distinct_dimensions(self.dimensions))
+        require_positive("separation", self.separation, "SeparationSetting")
+        require_open_unit_interval("target_error", self.target_error, "SeparationSetting")
+        if self.target_error >= 0.5:
+            raise ParameterRangeError("target_error", self.target_error, "a level in (0, 0.5)")
+        require_int_at_least("seed", self.seed, 0, "SeparationSetting")
+        if not 0.0 <= self.snr_exponent <= 1.0:
+            raise ParameterRangeError(
+                "snr_exponent",
+                self.snr_exponent,
+                "a in [0, 1] (‖μ‖ = R·(d/d₀)^a: 0 low SNR, ½ high SNR)",
+                "SeparationSetting",
+            )
+
+    def mean_norm(self, dimension: int) -> float:
+        """``‖μ‖`` at ``d``: ``R·(d/d₀)^a``."""
+        return self.separation * (dimension / self.dimensions[0]) ** self.snr_exponent
+
+    @property
+    def scaling(self) -> str:
+        """``a = 0 (low SNR)``, ``a = 0.25``, ``a = 0.5 (high SNR)``."""
+        names = {LOW_SNR: " (low SNR)", HIGH_SNR: " (high SNR)"}
+        return f"a = {self.snr_exponent:g}{names.get(self.snr_exponent, '')}"
+
+    def distribution(self, dimension: int) -> GaussianMixture:
+        """The XOR-like mixture in ``R^dimension`` (its directions from the setting's seed)."""
+        generator = torch_generator(self.seed, f"separation-mixture-{dimension}")
+        return xor_mixture(dimension, self.mean_norm(dimension), 1.0, generator)
+
+
+@dataclass(frozen=True)
+class SeparationConfig:
+    """Declared constants of the separation check (module docstring)."""
+
+    seeds: int = 16
+    ntk_seeds: int = 8
+    smallest_sample: int = 16
+    largest_sample: int = 8192
+    test_size: int = 4000
+    ridge: float = 1e-2
+    width_constant: float = 4.0
+    steps: int = 300
+    learning_rate_factor: float = 8.0
+    tolerance: float = 0.25
+    alpha: float = 0.05
+
+    def __post_init__(self) -> None:
+        require_int_at_least("seeds", self.seeds, 2, "SeparationConfig")
+        require_int_at_least("ntk_seeds", self.ntk_seeds, 2, "SeparationConfig")
+        require_int_at_least("smallest_sample", self.smallest_sample, 2, "SeparationConfig")
+        require_int_at_least(
+            "largest_sample", self.largest_sample, self.smallest_sample, "SeparationConfig"
+        )
+        require_positive_int("test_size", self.test_size, "SeparationConfig")
+        require_positive("ridge", self.ridge, "SeparationConfig")
+        require_positive("width_constant", self.width_constant, "SeparationConfig")
+        require_positive_int("steps", self.steps, "SeparationConfig")
+        require_positive("learning_rate_factor", self.learning_rate_factor, "SeparationConfig")
+        require_positive("tolerance", self.tolerance, "SeparationConfig")
+        require_open_unit_interval("alpha", self.alpha, "SeparationConfig")
+
+    def sample_grid(self, setting: Any = None, value: float = 0.0) -> tuple[int, ...]:
+        """``n = ⌊n₀·2^{j/2}⌉`` from ``smallest_sample`` up to ``largest_sample``."""
+        return geometric_sample_grid(self.smallest_sample, self.largest_sample)
+
+    def seeds_for(self, learner: Learner) -> int:
+        """``ntk_seeds`` for the NTK-linearised learner (its ``n × n`` Gram matrices, ``n`` up to
+        about 6000 at d = 64, are the costly part), ``seeds`` for the others."""
+        return self.ntk_seeds if learner is Learner.NTK else self.seeds
+
+    def trained_width(self, dimension: int) -> int:
+        """``m = 2⌈C_m ln d⌉``: neurons growing like ``log d``, in ± pairs."""
+        return 2 * math.ceil(self.width_constant * math.log(dimension))
+
+
+def _samples(
+    distribution: GaussianMixture, size: int, seeds: Sequence[int], stream: str
+) -> tuple[torch.Tensor, torch.Tensor]:
+    xs, ys = zip(
+        *(
+            distribution.sample(size, torch_generator(seed, stream), torch.float64)
+            for seed in seeds
+        ),
+        strict=True,
+    )
+    return torch.stack(xs), torch.stack(ys)
+
+
+def _fixed_feature_kernel(learner: Learner, dimension: int, count: int, seed: int):
+    """``(x [n, d], x' [n', d]) → K [n, n']``, the Gram matrix ``ΦΦ'ᵀ`` of one seed's random
+    features or of its NTK-linearised model's tangent features (module docstring).
+
+    The tangent Gram matrix is formed without the ``M(d+1)`` features:
+    ``Σ_j ReLU_j(x)ReLU_j(x') + ⟨x, x'⟩·Σ_j a_j² 1_j(x)1_j(x')``."""
+    generator = torch_generator(seed, f"separation-features-{count}")
+    neurons = count if learner is Learner.RANDOM_FEATURES else math.ceil(count / (dimension + 1))
+    W = torch.randn(neurons, dimension, generator=generator, dtype=torch.float64)
+    W /= math.sqrt(dimension)
+    b = torch.randn(neurons, generator=generator, dtype=torch.float64)
+    a = torch.randn(neurons, generator=generator, dtype=torch.float64)
+    W, b, a = to_compute_device(W, b, a)  # drawn on the CPU; the solve runs on the device
+
+    def gram(x: torch.Tensor, other: torch.Tensor) -> torch.Tensor:
+        pre, other_pre = (z @ W.T - b for z in (x, other))  # [n, M]
+        kernel = torch.relu(pre) @ torch.relu(other_pre).T
+        if learner is Learner.RANDOM_FEATURES:
+            return kernel
+        active, other_active = ((z > 0).to(z.dtype) * a for z in (pre, other_pre))
+        return kernel.add_((x @ other.T).mul_(active @ other_active.T))
+
+    return gram
+
+
+def _ridge_test_error(gram, x, y, x_test, y_test, ridge: float) -> float:
+    """Kernel ridge regression on ``(x, y)``, then the 0-1 error of its sign on the test points
+    (on the compute device)."""
+    x, y, x_test, y_test = to_compute_device(x, y, x_test, y_test)
+    kernel = gram(x, x)
+    scale = kernel.diagonal().mean()  # tr(K)/n
+    scale = scale if scale > 0 else torch.ones_like(scale)  # no active feature: K = 0
+    kernel.diagonal().add_(ridge * scale)
+    coefficients = torch.cholesky_solve(y[:, None], torch.linalg.cholesky(kernel))
+    prediction = (gram(x_test, x) @ coefficients).squeeze(-1)
+    return float((torch.sign(prediction) != y_test).double().mean())
+
+
+@cached_run
+def learner_test_errors(
+    learner: Learner,
+    setting: SeparationSetting,
+    config: SeparationConfig,
+    dimension: int,
+    samples: int,
+    seeds: tuple[int, ...],
+) -> np.ndarray:
+    """Per seed, the 0-1 test error of ``learner`` trained on ``samples`` points in ``R^dimension``.
+
+    Training sample: stream ``separation-train-{n}`` of each seed (the same for all learners);
+    test sample: ``test_size`` points from stream ``separation-test``."""
+    distribution = setting.distribution(dimension)
+    x, y = _samples(distribution, samples, seeds, f"separation-train-{samples}")
+    x_test, y_test = _samples(distribution, config.test_size, seeds, "separation-test")
+    if learner is not Learner.TRAINED_NETWORK:
+        # One seed at a time: an n×n Gram matrix per seed is the memory that matters.
+        count = math.ceil(samples / 2)
+        return np.array(
+            [
+                _ridge_test_error(
+                    _fixed_feature_kernel(learner, dimension, count, seed),
+                    x[i],
+                    y[i],
+                    x_test[i],
+                    y_test[i],
+                    config.ridge,
+                )
+                for i, seed in enumerate(seeds)
+            ]
+        )
+    width = config.trained_width(dimension)
+    recipe = gaussian_mixture_recipe(
+        dimension, width, distribution.expected_norm(), distribution.expected_squared_norm()
+    )
+    recipe = replace(
+        recipe,
+        name="kernel-separation",
+        learning_rate=config.learning_rate_factor / distribution.expected_squared_norm(),
+        fresh_samples=False,
+        description=f"gaussian-mixture recipe, η = {config.learning_rate_factor:g}/B_x2, one sample",
+    )
+    steps = config.steps
+    batches = PresampledBatches(
+        x.float()[None].expand(steps + 1, -1, -1, -1), y.float()[None].expand(steps + 1, -1, -1)
+    )
+    # Not cached on its own: this function's entry holds the result, and keying the run by its
+    # batches would hash the expanded [T+1, k, n, d] view in full (40 GB at n = 8192, d = 256).
+    run = train_algorithm_1.uncached(  # type: ignore[attr-defined]
+        batches, recipe, width, steps, samples, seeds
+    )
+    prediction = run.final(x_test.float())
+    wrong = (torch.sign(prediction) != y_test.float()).double().mean(1)
+    return torch.where(run.diverged, torch.ones_like(wrong), wrong).numpy()
+
+
+def learner_walk(learner: Learner, config: SeparationConfig | None = None) -> NeedWalk:
+    """How ``learner``'s sample need is walked (module docstring): the sample grid, its test
+    error (:func:`learner_test_errors`) and the setting's error level, on ``config``'s seeds."""
+    config = config or SeparationConfig()
+    return NeedWalk(
+        sizes=config.sample_grid,
+        error_at=partial(_test_errors_at, learner, config),
+        target_error=_target_error,
+        runs=config.seeds_for(learner),
+        name=learner.value,
+    )
+
+
+def _test_errors_at(
+    learner: Learner,
+    config: SeparationConfig,
+    setting: SeparationSetting,
+    dimension: float,
+    samples: int,
+    seeds: tuple[int, ...],
+) -> np.ndarray:
+    return learner_test_errors(learner, setting, config, int(dimension), samples, seeds)
+
+
+def _target_error(setting: Any) -> float:
+    return setting.target_error
