@@ -88,7 +88,7 @@ _EXPORTS = {
     "StatementKind": "gflcheck.core.declare",
     "SymbolDomain": "gflcheck.core.bounds",
     "Tag": "gflcheck.core.provenance",
-    "Theorem312Config": "gflcheck.claims.theorem_3_12_runs",
+    "Theorem312Config": "gflcheck.models.gfl_runs",
     "TheoryCheck": "gflcheck.core.declare",
     "UnknownSymbolError": "gflcheck.runtime.errors",
     "VIOLATION_ALPHA": "gflcheck.core.verdicts",

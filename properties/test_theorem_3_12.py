@@ -11,7 +11,7 @@ import dataclasses
 from hypothesis import strategies as st
 
 from gflcheck.claims.theorem_3_12 import theorem_3_12_check
-from gflcheck.claims.theorem_3_12_runs import Theorem312Config
+from gflcheck.models.gfl_runs import Theorem312Config
 from gflcheck.runtime.profiles import budget
 from gflcheck.strategies import log_uniform, mixture_settings, separated_mixture_settings
 from gflcheck.theorems.gfl import opt_dropped, single_step

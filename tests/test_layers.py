@@ -103,11 +103,6 @@ def test_the_module_level_imports_form_no_circle():
     assert circles == [], circles
 
 
-CLAIM_HELPERS = {"gflcheck.claims.theorem_3_12": {"gflcheck.claims.theorem_3_12_runs"}}
-"""The one claim spread over two claim modules: Theorem 3.12's check and its runs (preparation,
-Algorithm 1 on k seeds, the hinge risk's bounds at every step), together over the line limit."""
-
-
 def test_a_claim_module_imports_no_other_claim():
     """A claim lives in its own module (plus its sympy statements in ``theorems``): what two
     claims share is a model, a statement kind or a need walk, one layer down."""
@@ -117,7 +112,7 @@ def test_a_claim_module_imports_no_other_claim():
         f"{name} imports {target}"
         for name in sorted(claims)
         for target in sorted({_known(t, modules) for t in _imports(modules[name])})
-        if target in claims and target != name and target not in CLAIM_HELPERS.get(name, ())
+        if target in claims and target != name
     ]
     assert crossing == [], "\n".join(crossing)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gflcheck.claims.theorem_3_12 import Theorem312Config, check_theorem_3_12
-from gflcheck.claims.theorem_3_12_runs import prepare
+from gflcheck.claims.theorem_3_12 import Theorem312Config, check_theorem_3_12, prepare
 from gflcheck.core.verdicts import Outcome
 from gflcheck.models.gfl_families import MixtureSetting
 from gflcheck.runtime.errors import BudgetExceededError, ParameterRangeError, PreconditionError

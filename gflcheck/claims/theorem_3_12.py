@@ -21,6 +21,8 @@ One call of :func:`check_theorem_3_12` on one :class:`MixtureSetting`, :class:`P
 from __future__ import annotations
 
 import dataclasses
+import functools
+import math
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -28,14 +30,6 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from gflcheck.claims.theorem_3_12_runs import (
-    Theorem312Config,
-    Theorem312Evidence,
-    _checkpoint_steps,
-    _prepared,
-    measure_theorem_3_12,
-    theorem_3_12_values,
-)
 from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
 from gflcheck.core.expectations import Expectation, Wording
@@ -53,6 +47,16 @@ from gflcheck.models.gfl_families import (
     MultipleIndexSetting,
     ParitySetting,
 )
+from gflcheck.models.gfl_runs import (
+    Preparation,
+    Theorem312Config,
+    Theorem312Evidence,
+    estimate_bound_parts,
+    measure_algorithm_1,
+    prepared_run,
+    spaced_checkpoints,
+)
+from gflcheck.runtime.errors import BudgetExceededError, PreconditionError
 from gflcheck.runtime.profiles import Budget
 from gflcheck.theorems.gfl import (
     Statement,
@@ -60,8 +64,103 @@ from gflcheck.theorems.gfl import (
     quarter_of_the_bound,
     single_step,
     single_step_without_feature_term,
+    steps_requirement,
     theorem_3_12,
+    width_requirement,
 )
+
+
+def prepare(
+    setting: GflSetting,
+    config: Theorem312Config,
+    steps: int | None = None,
+    width: int | None = None,
+) -> Preparation:
+    """The bound's estimated parts (:func:`~gflcheck.models.gfl_runs.estimate_bound_parts`) with
+    the ``m`` and ``T`` the theorem requires (``C_m``, ``C_T`` declared); ``steps`` and ``width``
+    replace the requirements when given (a variant's ``T``, say).
+
+    Raises :class:`BudgetExceededError` when ``m`` or ``T`` exceeds the budget (or ``p`` is 0),
+    :class:`PreconditionError` when ``m > e^d``.
+    """
+    parts = estimate_bound_parts(setting, config)
+    r = parts.opt.ground_truth.width
+    width = width or _required_width(parts.hit_rate.p, r, setting, config)
+    output_norm = parts.opt.ground_truth.output_weight_norm
+    steps = steps or _required_steps(output_norm, parts.expected_norm, r, setting, config)
+    if width > math.exp(setting.dimension):
+        raise PreconditionError("m ≤ e^d", f"m = {width}, e^d = {math.exp(setting.dimension):.4g}")
+    return prepared_run(parts, config, width, steps)
+
+
+def _required_width(p: float, r: int, setting: GflSetting, config: Theorem312Config) -> int:
+    if p <= 0:
+        raise BudgetExceededError(
+            "m (p = 0: no initial draw hit some feature)", 10**18, config.max_width
+        )
+    value = width_requirement().evaluate(C_m=config.width_constant, p=p, r=r, delta=setting.delta)
+    width = 2 * math.ceil(max(value, 2) / 2)  # neurons come in ± pairs
+    if width > config.max_width:
+        raise BudgetExceededError("m", width, config.max_width)
+    return width
+
+
+def _required_steps(
+    output_norm: float,
+    expected_norm: float,
+    r: int,
+    setting: GflSetting,
+    config: Theorem312Config,
+) -> int:
+    value = steps_requirement().evaluate(
+        C_T=config.steps_constant,
+        r=r,
+        B_a2=output_norm,
+        B_x1=expected_norm,
+        epsilon=setting.epsilon,
+    )
+    steps = math.ceil(value)
+    if steps > config.max_steps:
+        raise BudgetExceededError("T", steps, config.max_steps)
+    return steps
+
+
+@functools.lru_cache(maxsize=32)
+def _prepared(
+    setting: GflSetting, config: Theorem312Config, steps: int | None, width: int | None
+) -> Preparation:
+    """:func:`prepare`, once per process for a setting: the check needs it for the bound's
+    symbols and again for the measurement (the run cache, when active, keeps it across runs)."""
+    return prepare(setting, config, steps, width)
+
+
+def theorem_3_12_values(
+    config: Theorem312Config, steps: int | None, width: int | None, setting: GflSetting
+) -> dict[str, float]:
+    """The bound's symbols on ``setting``: ``OPT`` (an upper confidence bound), ``r``,
+    ``B_a1``, ``B_x1`` from the ground truth ``f°``; ``γ`` and ``ε`` from the setting."""
+    prepared = _prepared(setting, config, steps, width)
+    truth = prepared.opt.ground_truth
+    return {
+        "OPT": prepared.opt.value,
+        "r": truth.width,
+        "B_a1": truth.output_weight_bound,
+        "B_x1": prepared.expected_norm,
+        "gamma": setting.gamma,
+        "epsilon": setting.epsilon,
+    }
+
+
+def measure_theorem_3_12(
+    config: Theorem312Config,
+    steps: int | None,
+    width: int | None,
+    setting: GflSetting,
+    seeds: tuple[int, ...],
+) -> Measurement:
+    """Algorithm 1 at the theorem's ``m`` and ``T`` on ``seeds``
+    (:func:`~gflcheck.models.gfl_runs.measure_algorithm_1`)."""
+    return measure_algorithm_1(_prepared(setting, config, steps, width), config, seeds)
 
 
 def theorem_3_12_check(
@@ -212,7 +311,7 @@ def _quantifier_table(
     config: Theorem312Config, setting: GflSetting, measured: Measurement
 ) -> tuple[QuantifierInstantiation, ...]:
     evidence: Theorem312Evidence = measured.evidence
-    checkpoint_steps = _checkpoint_steps(evidence.prepared.steps, config.checkpoints)
+    checkpoint_steps = spaced_checkpoints(evidence.prepared.steps, config.checkpoints)
     opt, hit = evidence.prepared.opt, evidence.prepared.hit_rate
     values = {"OPT": opt.value, "B_x1": evidence.prepared.expected_norm}
     truth = opt.ground_truth

@@ -1,12 +1,12 @@
-"""The runs behind Theorem 3.12's check: the declared constants (:class:`Theorem312Config`), the
-preparation of a setting (its distribution, gradient-feature hit rates p, the upper bound on OPT,
-B_x1, the Bayes hinge risk, and the width m and steps T the theorem requires) and Algorithm 1's
-training on k seeds with the hinge risk's confidence bounds at every checkpoint."""
+"""Theorem 3.12's runs, with no theorem in them: the declared constants
+(:class:`Theorem312Config`), the estimated parts of the bound on a setting (``OPT``'s upper
+bound, the gradient-feature hit rates ``p``, ``B_x1``, the Bayes hinge risk), and Algorithm 1 on
+``k`` seeds with the hinge risk's confidence bounds at every step (:func:`measure_algorithm_1`).
+The width and step count come from the theorem's requirements, in
+:mod:`gflcheck.claims.theorem_3_12`."""
 
 from __future__ import annotations
 
-import functools
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,17 +43,12 @@ from gflcheck.models.training import (
     train_algorithm_1,
 )
 from gflcheck.runtime.cache import cached_run
-from gflcheck.runtime.errors import BudgetExceededError, PreconditionError
 from gflcheck.runtime.profiles import Budget
 from gflcheck.runtime.random import torch_generator
 from gflcheck.runtime.validation import (
     require_open_unit_interval,
     require_positive,
     require_positive_int,
-)
-from gflcheck.theorems.gfl import (
-    steps_requirement,
-    width_requirement,
 )
 
 
@@ -135,6 +130,17 @@ class Theorem312Config:
 
 
 @dataclass(frozen=True, eq=False)
+class BoundParts:
+    """The estimated parts of Theorem 3.12's bound on a setting (:func:`estimate_bound_parts`)."""
+
+    distribution: Distribution
+    opt: OptUpperBound
+    hit_rate: HitRate
+    expected_norm: float
+    bayes_risk: IntervalEstimate
+
+
+@dataclass(frozen=True, eq=False)
 class Preparation:
     """What a setting fixes before any training: distribution, OPT bound, p, recipe, m and T."""
 
@@ -170,17 +176,11 @@ class Theorem312Evidence:
 
 
 @cached_run
-def prepare(
-    setting: GflSetting,
-    config: Theorem312Config,
-    steps: int | None = None,
-    width: int | None = None,
-) -> Preparation:
-    """Everything the check needs before training (see :class:`Preparation`); ``steps`` and
-    ``width`` replace the theorem's requirements when given (a variant's ``T``, say).
-
-    Raises :class:`BudgetExceededError` when ``m`` or ``T`` exceeds the budget (or ``p`` is 0).
-    """
+def estimate_bound_parts(setting: GflSetting, config: Theorem312Config) -> BoundParts:
+    """What a setting fixes before any width or step count: its distribution, an upper confidence
+    bound on ``OPT`` (:func:`~gflcheck.models.ground_truth.opt_upper_bound`), the gradient-feature
+    hit rate ``p`` of every ``(D_j, s_j)`` of ``f°`` (its smallest Clopper–Pearson lower bound),
+    ``B_x1`` and the Bayes hinge risk."""
     distribution = setting.distribution()
     truth = setting.ground_truth(distribution, config.bias_fraction)
     opt = opt_upper_bound(
@@ -192,32 +192,43 @@ def prepare(
         refit_size=config.opt_refit_size,
     )
     expected_norm = distribution.expected_norm()
-    first_layer = first_layer_law(distribution.dimension)
-    r = truth.width
     hit_rate = gradient_feature_hit_rate(
         distribution,
         truth.directions,
         truth.signs,
         setting.gamma,
         config.gradient_norm_fraction * expected_norm,
-        first_layer,
+        first_layer_law(distribution.dimension),
         config.hit_rate_draws,
         torch_generator(setting.seed, "hit-rate"),
-        config.hit_rate_miscoverage / r,
+        config.hit_rate_miscoverage / truth.width,
     )
-    width = width or _required_width(hit_rate.p, r, setting, config)
-    steps = steps or _required_steps(truth.output_weight_norm, expected_norm, r, setting, config)
-    if width > math.exp(setting.dimension):
-        raise PreconditionError("m ≤ e^d", f"m = {width}, e^d = {math.exp(setting.dimension):.4g}")
+    bayes_risk = _bayes_hinge_risk(distribution, setting, config)
+    return BoundParts(distribution, opt, hit_rate, expected_norm, bayes_risk)
+
+
+def prepared_run(
+    parts: BoundParts, config: Theorem312Config, width: int, steps: int
+) -> Preparation:
+    """``parts`` with Algorithm 1's recipe at width ``m`` for ``T`` steps."""
+    distribution = parts.distribution
     recipe = gaussian_mixture_recipe(
         distribution.dimension,
         width,
-        expected_norm,
+        parts.expected_norm,
         distribution.expected_squared_norm(),
         config.fresh_samples,
     )
-    bayes_risk = _bayes_hinge_risk(distribution, setting, config)
-    return Preparation(distribution, opt, hit_rate, recipe, expected_norm, bayes_risk, width, steps)
+    return Preparation(
+        distribution,
+        parts.opt,
+        parts.hit_rate,
+        recipe,
+        parts.expected_norm,
+        parts.bayes_risk,
+        width,
+        steps,
+    )
 
 
 def _bayes_hinge_risk(
@@ -234,77 +245,14 @@ def _bayes_hinge_risk(
     return bayes_hinge_risk(distribution.positive_posterior(x_bayes), config.bayes_risk_miscoverage)
 
 
-def _required_width(p: float, r: int, setting: GflSetting, config: Theorem312Config) -> int:
-    if p <= 0:
-        raise BudgetExceededError(
-            "m (p = 0: no initial draw hit some feature)", 10**18, config.max_width
-        )
-    value = width_requirement().evaluate(C_m=config.width_constant, p=p, r=r, delta=setting.delta)
-    width = 2 * math.ceil(max(value, 2) / 2)  # neurons come in ± pairs
-    if width > config.max_width:
-        raise BudgetExceededError("m", width, config.max_width)
-    return width
-
-
-def _required_steps(
-    output_norm: float,
-    expected_norm: float,
-    r: int,
-    setting: GflSetting,
-    config: Theorem312Config,
-) -> int:
-    value = steps_requirement().evaluate(
-        C_T=config.steps_constant,
-        r=r,
-        B_a2=output_norm,
-        B_x1=expected_norm,
-        epsilon=setting.epsilon,
-    )
-    steps = math.ceil(value)
-    if steps > config.max_steps:
-        raise BudgetExceededError("T", steps, config.max_steps)
-    return steps
-
-
-@functools.lru_cache(maxsize=32)
-def _prepared(
-    setting: GflSetting, config: Theorem312Config, steps: int | None, width: int | None
-) -> Preparation:
-    """:func:`prepare`, once per process for a setting: the check needs it for the bound's
-    symbols and again for the measurement (the run cache, when active, keeps it across runs)."""
-    return prepare(setting, config, steps, width)
-
-
-def theorem_3_12_values(
-    config: Theorem312Config, steps: int | None, width: int | None, setting: GflSetting
-) -> dict[str, float]:
-    """The bound's symbols on ``setting``: ``OPT`` (an upper confidence bound), ``r``,
-    ``B_a1``, ``B_x1`` from the ground truth ``f°``; ``γ`` and ``ε`` from the setting."""
-    prepared = _prepared(setting, config, steps, width)
-    truth = prepared.opt.ground_truth
-    return {
-        "OPT": prepared.opt.value,
-        "r": truth.width,
-        "B_a1": truth.output_weight_bound,
-        "B_x1": prepared.expected_norm,
-        "gamma": setting.gamma,
-        "epsilon": setting.epsilon,
-    }
-
-
-def measure_theorem_3_12(
-    config: Theorem312Config,
-    steps: int | None,
-    width: int | None,
-    setting: GflSetting,
-    seeds: tuple[int, ...],
+def measure_algorithm_1(
+    prepared: Preparation, config: Theorem312Config, seeds: tuple[int, ...]
 ) -> Measurement:
     """Train Algorithm 1 on ``seeds`` (one batched program) and measure, per seed, the best
     checkpoint's test hinge loss with ``min_{t∈[T]}`` of its lower confidence bound and the
     smallest checkpoint upper bound (:func:`_measure`); a run that produced non-finite numbers is
     marked diverged."""
-    prepared = _prepared(setting, config, steps, width)
-    checkpoint_steps = _checkpoint_steps(prepared.steps, config.checkpoints)
+    checkpoint_steps = spaced_checkpoints(prepared.steps, config.checkpoints)
     dtype = getattr(torch, config.dtype)
     run = train_algorithm_1(
         prepared.distribution,
@@ -356,7 +304,8 @@ def measure_theorem_3_12(
     )
 
 
-def _checkpoint_steps(steps: int, count: int) -> tuple[int, ...]:
+def spaced_checkpoints(steps: int, count: int) -> tuple[int, ...]:
+    """``count`` checkpoints spread evenly over ``1..steps`` (at least step 1, no repeats)."""
     return tuple(sorted({max(1, round(steps * (i + 1) / count)) for i in range(count)}))
 
 
