@@ -42,6 +42,7 @@ from gflcheck.models.deep_networks import (
     train_gradient_descent,
     training_data,
 )
+from gflcheck.models.distributions.margin_sphere import FAMILIES
 from gflcheck.models.ntk import (
     MaxMarginSolution,
     lipschitz_constant,
@@ -95,19 +96,42 @@ class KernelEvidence:
     step_size_limit: float
 
 
+def kernel_settings(
+    steps: st.SearchStrategy[int] = st.integers(20, 250),
+    samples: st.SearchStrategy[int] = st.integers(16, 80),
+    dimension: st.SearchStrategy[int] = st.integers(3, 10),
+) -> st.SearchStrategy[KernelSetting]:
+    """Small deep networks (``m ∈ {16, 32, 48}``, ``L ≤ 3``) on separable sphere data of either
+    teacher family, margin in ``[0.1, 0.4]``."""
+    return st.builds(
+        KernelSetting,
+        dimension=dimension,
+        width=st.sampled_from((16, 32, 48)),
+        depth=st.integers(1, 3),
+        samples=samples,
+        margin=st.floats(0.1, 0.4),
+        steps=steps,
+        seed=st.integers(0, 2**32 - 1),
+        family=st.sampled_from(FAMILIES),
+    )
+
+
 def training_loss_check(
-    bound: Bound | None = None, config: KernelConfig | None = None
+    bound: Bound | None = None,
+    config: KernelConfig | None = None,
+    settings: st.SearchStrategy[KernelSetting] | None = None,
 ) -> TheoryCheck[KernelSetting]:
     """``F̂(w_t) ≤ bound(ρ*, η, t)`` (default: TTM's ``4ρ*²/(ηt)``) as a ∀-statement
     (:attr:`~gflcheck.core.declare.StatementKind.FOR_EVERY`) over every seed, step ``t = 1..T`` and
     reference point ``w* = w₀ + c·W̄`` on the declared grid of ``c``: the bound holds for every
-    ``w*``, so one (seed, t, c) above it refutes it. Losses are exact: no false-alarm rate."""
+    ``w*``, so one (seed, t, c) above it refutes it. Losses are exact: no false-alarm rate.
+    ``settings``: what its property generates (default :func:`kernel_settings`)."""
     bound = bound or training_loss_bound()
     config = config or KernelConfig()
     return TheoryCheck(
         name="ttm-kernel/training-loss",
         bound=bound,
-        settings=st.nothing(),
+        settings=kernel_settings() if settings is None else settings,
         bound_values=no_setting_symbols,
         measure=partial(measure_training_losses, config),
         quantifiers=partial(_quantifiers, config),
@@ -220,6 +244,7 @@ def generalization_gap_check(
     config: KernelConfig | None = None,
     test_size: int = 20_000,
     alpha: float = 0.05,
+    settings: st.SearchStrategy[KernelSetting] | None = None,
 ) -> TheoryCheck[KernelSetting]:
     """``E[F(w_T) − F̂(w_T)] ≤ 9ρ*²(G₀ + ¼)²/n`` in expectation over training sets (``secondary``),
     as a :class:`~gflcheck.core.declare.TheoryCheck` on one estimate.
@@ -230,14 +255,14 @@ def generalization_gap_check(
     minimised over the grid of ``c``, ``G₀`` its own), and enters as an interval: **violated**
     when the interval's lower end exceeds the largest right-hand side, **holds** when its upper
     end is at or below the smallest, **inconclusive** otherwise. Declared false-alarm rate
-    ``α/2``.
+    ``α/2``. ``settings``: what its property generates (default :func:`kernel_settings`).
     """
     bound = bound or generalization_gap_bound()
     config = config or KernelConfig()
     return TheoryCheck(
         name="ttm-kernel/generalisation-gap",
         bound=bound,
-        settings=st.nothing(),
+        settings=kernel_settings() if settings is None else settings,
         bound_values=_training_set_size,
         measure=partial(measure_generalization_gap, config, test_size, alpha),
         quantifiers=_gap_quantifiers,

@@ -467,3 +467,21 @@ ENTRIES: tuple[CatalogueEntry, ...] = (
     ),
 )
 """This claim's entries of the main job (``gflcheck check``), in order."""
+
+
+def lottery_settings(
+    dimension: st.SearchStrategy[int] = st.integers(12, 24),
+    directions: st.SearchStrategy[int] = st.integers(3, 4),
+    per_cluster: st.SearchStrategy[int] = st.just(4),
+    delta: st.SearchStrategy[float] = st.just(0.2),
+) -> st.SearchStrategy[LotterySetting]:
+    """``q``-direction XOR mixtures (‖μ‖ = 4, m = 128) and a ticket of ``per_cluster`` neurons per
+    cluster (with 1–2 per cluster tickets trained worse than random subnetworks: see the README)."""
+    return st.builds(
+        LotterySetting,
+        dimension=dimension,
+        directions=directions,
+        per_cluster=per_cluster,
+        delta=delta,
+        seed=st.integers(0, 2**32 - 1),
+    )

@@ -315,3 +315,21 @@ ENTRIES: tuple[CatalogueEntry, ...] = (
     ),
 )
 """This claim's entries of the main job (``gflcheck check``), in order."""
+
+
+def simplicity_settings(
+    dimension: st.SearchStrategy[int] = st.integers(6, 11),
+    width: st.SearchStrategy[int] = st.sampled_from((32, 64)),
+    coefficient: st.SearchStrategy[float] = st.floats(0.5, 2.0),
+    delta: st.SearchStrategy[float] = st.floats(0.15, 0.3),
+) -> st.SearchStrategy[SimplicitySetting]:
+    """Targets ``α·x₁ + β·x₂x₃`` on the cube, ``α, β`` drawn from ``coefficient``."""
+    return st.builds(
+        SimplicitySetting,
+        dimension=dimension,
+        width=width,
+        linear_coefficient=coefficient,
+        xor_coefficient=coefficient,
+        delta=delta,
+        seed=st.integers(0, 2**32 - 1),
+    )

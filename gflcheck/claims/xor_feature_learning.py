@@ -274,3 +274,11 @@ ENTRIES: tuple[CatalogueEntry, ...] = (
     ),
 )
 """This claim's entries of the main job (``gflcheck check``), in order."""
+
+
+def xor_settings(
+    dimension: st.SearchStrategy[int] = st.integers(2, 96),
+    delta: st.SearchStrategy[float] = st.floats(0.15, 0.4),
+) -> st.SearchStrategy[XorSetting]:
+    """An :class:`XorSetting`: ``d``, ``δ`` and a seed."""
+    return st.builds(XorSetting, dimension=dimension, delta=delta, seed=st.integers(0, 2**32 - 1))

@@ -1,4 +1,5 @@
-"""Hypothesis profiles for the property suite, and the compute budget that goes with each.
+"""Hypothesis profiles for the property suite, the compute budget that goes with each, and
+:func:`log_uniform` for scale parameters.
 
 - ``default``: fast and deterministic (``derandomize=True``: the same settings every run, so CI is
   reproducible and a failure replays exactly); a small budget for ``m`` and ``T``.
@@ -11,11 +12,14 @@ Choose with ``pytest --gflcheck-profile=thorough`` or ``GFLCHECK_PROFILE=thoroug
 from __future__ import annotations
 
 import functools
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+from hypothesis import strategies as st
 
 from gflcheck.runtime.defaults import PROFILE_VARIABLE
 from gflcheck.runtime.errors import ParameterRangeError
@@ -110,3 +114,8 @@ def profile_loaded(requested: str | None = None) -> Iterator[str]:
 def budget(requested: str | None = None) -> Budget:
     """The compute budget of the current (or requested) profile."""
     return BUDGETS[profile_name(requested)]
+
+
+def log_uniform(low: float, high: float) -> st.SearchStrategy[float]:
+    """Floats spread evenly in ``log`` between ``low`` and ``high`` (both > 0)."""
+    return st.floats(math.log(low), math.log(high)).map(math.exp)
