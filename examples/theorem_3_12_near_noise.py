@@ -23,7 +23,13 @@ import dataclasses
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from gflcheck import FAMILY_ALPHA, PropertyRule, Theorem312Config, theorem_3_12_check
+from gflcheck import (
+    FAMILY_ALPHA,
+    Confidence,
+    PropertyRule,
+    Theorem312Config,
+    theorem_3_12_check,
+)
 from gflcheck.strategies import mixture_settings
 
 near_noise = mixture_settings(
@@ -38,9 +44,8 @@ near_noise = mixture_settings(
 # This file is a run of its own: its two decisions split the family-wise α = 0.05. At δ = 0.1 the
 # power target would plan about 200 seeds, 4× the 51 that confirm: opted out here, and each
 # verdict's "power at 2δ" row says what its seeds reach.
-config = Theorem312Config(
-    batch_size=4096, test_size=8192, violation_alpha=FAMILY_ALPHA / 2, power=None
-)
+decisions = Confidence(violation_alpha=FAMILY_ALPHA / 2, power=None)
+config = Theorem312Config(batch_size=4096, test_size=8192, confidence=decisions)
 theorem = dataclasses.replace(
     theorem_3_12_check(config=config, settings=near_noise),
     property_rule=PropertyRule(0.0, "near the noise the bound (about 4.2) is above 1: VACUOUS"),

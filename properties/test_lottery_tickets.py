@@ -15,13 +15,16 @@ from gflcheck.claims.lottery_tickets import (
     check_lottery_ticket,
     lottery_ticket_check,
 )
+from gflcheck.core.confidence import Confidence
 from gflcheck.core.verdict_text import format_verdict_details
 from gflcheck.core.verdicts import Outcome
 from gflcheck.strategies import lottery_settings
 from gflcheck.theorems.lottery import ticket_matches_in_few_steps
 
 pytestmark = pytest.mark.expensive
-CONFIG = LotteryConfig(power=None)  # seeds planned to confirm: strategies.PROPERTY_SEEDS_REASON
+CONFIG = LotteryConfig(
+    confidence=Confidence(power=None)
+)  # seeds planned to confirm: strategies.PROPERTY_SEEDS_REASON
 ticket_reaches_the_whole_network = lottery_ticket_check(config=CONFIG, settings=lottery_settings())
 
 

@@ -5,10 +5,13 @@ reported with t intervals over seeds."""
 from __future__ import annotations
 
 from gflcheck.claims.simplicity_bias import SimplicityConfig, simplicity_bias_check
+from gflcheck.core.confidence import Confidence
 from gflcheck.strategies import simplicity_settings
 from gflcheck.theorems.simplicity import xor_part_first
 
-CONFIG = SimplicityConfig(power=None)  # seeds planned to confirm: strategies.PROPERTY_SEEDS_REASON
+CONFIG = SimplicityConfig(
+    confidence=Confidence(power=None)
+)  # seeds planned to confirm: strategies.PROPERTY_SEEDS_REASON
 
 linear_part_first = simplicity_bias_check(config=CONFIG, settings=simplicity_settings())
 xor_first = simplicity_bias_check(xor_part_first(), CONFIG, simplicity_settings())

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import strategies as st
 
 from gflcheck.claims.theorem_3_12 import theorem_3_12_check
-from gflcheck.core.confidence import PropertyRule
+from gflcheck.core.confidence import Confidence, PropertyRule
 from gflcheck.models.gfl_runs import Theorem312Config
 from gflcheck.runtime.profiles import budget
 from gflcheck.strategies import (
@@ -29,7 +29,7 @@ from gflcheck.strategies import (
 )
 from gflcheck.theorems.gfl import opt_dropped, single_step, single_step_without_feature_term
 
-CONFIG = dataclasses.replace(Theorem312Config.within(budget()), power=None)
+CONFIG = dataclasses.replace(Theorem312Config.within(budget()), confidence=Confidence(power=None))
 """The check's declared constants, with the current profile's budget; seeds planned to confirm,
 not to the power target (``gflcheck.strategies.PROPERTY_SEEDS_REASON``)."""
 

@@ -14,12 +14,15 @@ from hypothesis import strategies as st
 from gflcheck import catalogue
 from gflcheck.claims.xor_feature_learning import XorConfig, steps_growth_check, xor_check
 from gflcheck.claims.xor_figure_1 import Figure1Config, Figure1Reading, figure_1_check
+from gflcheck.core.confidence import Confidence
 from gflcheck.core.declare import entries_property
 from gflcheck.runtime.profiles import budget
 from gflcheck.strategies import xor_settings
 from gflcheck.theorems.ttm import log_log_iterations, sqrt_d_samples
 
-CONFIG = XorConfig(power=None)  # seeds planned to confirm: strategies.PROPERTY_SEEDS_REASON
+CONFIG = XorConfig(
+    confidence=Confidence(power=None)
+)  # seeds planned to confirm: strategies.PROPERTY_SEEDS_REASON
 
 
 def dimensions(low: int) -> st.SearchStrategy[int]:
@@ -61,6 +64,8 @@ test_zero_error_form_and_table_2 = entries_property(
 # step: test error ≤ 2% after ⌈ln d⌉ + 1 steps. The other reading (one set of 6d reused) is an
 # observation of the main job (`gflcheck check -k figure-1`), not a claim of the paper.
 figure_1_with_fresh_batches = figure_1_check(
-    Figure1Reading.FRESH, Figure1Config(power=None), xor_settings(dimension=dimensions(16))
+    Figure1Reading.FRESH,
+    Figure1Config(confidence=Confidence(power=None)),
+    xor_settings(dimension=dimensions(16)),
 )
 test_xor_figure_1_with_fresh_batches = figure_1_with_fresh_batches.property()

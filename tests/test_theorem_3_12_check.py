@@ -75,7 +75,7 @@ def test_the_check_is_reproducible_and_reports_everything():
     assert first.parameters["k"] == len(first.seeds) >= 8
     # the binomial test's share of the family α plus the bound's estimated parts (OPT, p, Bayes)
     assert first.false_alarm_rate == pytest.approx(SMALL.false_alarm_rate)
-    assert first.false_alarm_rate > SMALL.violation_alpha
+    assert first.false_alarm_rate > SMALL.confidence.violation_alpha
     assert first.bound.provenance.tag.value == "seed"
 
 

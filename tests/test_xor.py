@@ -15,6 +15,7 @@ from gflcheck.claims.xor_figure_1 import (
     figure_1_check,
     figure_1_error_curve,
 )
+from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.provenance import Tag
 from gflcheck.models.distributions import XorCube
 from gflcheck.models.quadratic import (
@@ -163,7 +164,7 @@ def test_figure_1_command_saves_png_and_numbers(tmp_path):
     assert main(["figure", "xor-figure-1", "--out", str(tmp_path), "--dimensions", "x"]) == 2
 
 
-FIGURE_1 = Figure1Config(min_seeds=6, unconfirmed=0)
+FIGURE_1 = Figure1Config(seed_plan=SeedPlan(minimum=6, unconfirmed=0))
 
 
 def test_figure_1_reads_n_6d_as_fresh_batches_or_one_reused_set():
@@ -206,7 +207,8 @@ def test_figure_1_is_judged_under_fresh_batches_and_observed_under_reuse():
         (dict(error_target=1.5), "error_target"),
         (dict(test_size=0), "test_size"),
         (dict(extra_steps=-1), "extra_steps"),
-        (dict(unconfirmed=-1), "unconfirmed"),
+        (dict(confidence=0.05), "confidence"),
+        (dict(seed_plan=SeedPlan(stream="mine")), "seed_plan.stream"),
     ],
 )
 def test_figure_1_config_names_a_bad_parameter(changes, parameter):

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -44,13 +44,12 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from gflcheck.core.confidence import Confidence, SeedPlan
+from gflcheck.core.confidence import Confidence, SeedPlan, require_claim_plan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
 from gflcheck.core.estimators import IntervalEstimate, hinge_loss_estimate, t_interval_at
 from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.setups import LOTTERY_TICKETS
 from gflcheck.core.verdicts import (
-    POWER_TARGET,
     QuantifierInstantiation,
     Verdict,
 )
@@ -123,11 +122,11 @@ class LotteryConfig:
     tolerance: float = 0.05
     test_size: int = 20_000
     loss_miscoverage: float = 0.005
-    alpha: float = 0.05
-    power: float | None = POWER_TARGET  # TheoryCheck.power: None plans no power
-    min_seeds: int = 8
+    confidence: Confidence = field(default_factory=Confidence)
+    seed_plan: SeedPlan = field(default_factory=lambda: SeedPlan(minimum=8))
 
     def __post_init__(self) -> None:
+        require_claim_plan(self.confidence, self.seed_plan, "LotteryConfig")
         require_positive_int("steps", self.steps, "LotteryConfig")
         require_positive_int("batch_size", self.batch_size, "LotteryConfig")
         require_positive("first_step_boost", self.first_step_boost, "LotteryConfig")
@@ -135,8 +134,6 @@ class LotteryConfig:
         require_positive("tolerance", self.tolerance, "LotteryConfig")
         require_int_at_least("test_size", self.test_size, 2, "LotteryConfig")
         require_open_unit_interval("loss_miscoverage", self.loss_miscoverage, "LotteryConfig")
-        require_open_unit_interval("alpha", self.alpha, "LotteryConfig")
-        require_positive_int("min_seeds", self.min_seeds, "LotteryConfig")
 
 
 def checkpoint_steps(steps: int, count: int) -> tuple[int, ...]:
@@ -303,13 +300,10 @@ def lottery_ticket_check(
         ),
         expectation=Expectation(why_false=statement.why_false, observation=statement.observation),
         setup=LOTTERY_TICKETS,
-        confidence=Confidence(
-            delta=delta_of_setting,
-            alpha=config.alpha,
-            power=config.power,
-            miscoverage=2 * config.loss_miscoverage,
+        confidence=replace(
+            config.confidence, delta=delta_of_setting, miscoverage=2 * config.loss_miscoverage
         ),
-        seed_plan=SeedPlan(minimum=config.min_seeds, stream="lottery"),
+        seed_plan=replace(config.seed_plan, stream="lottery"),
     )
 
 

@@ -19,21 +19,20 @@ and the crossing steps are reported with t intervals over seeds.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from gflcheck.core.confidence import Confidence, SeedPlan
+from gflcheck.core.confidence import Confidence, SeedPlan, require_claim_plan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
 from gflcheck.core.estimators import student_t_interval
 from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.setups import SIMPLICITY_BIAS
 from gflcheck.core.statement_kinds import HittingTimes, hitting_time_check
 from gflcheck.core.verdicts import (
-    POWER_TARGET,
     QuantifierInstantiation,
 )
 from gflcheck.models.distributions.xor_cube import cube_points
@@ -91,17 +90,15 @@ class SimplicityConfig:
     steps: int = 400
     learning_rate: float = 0.05
     output_scale: float = 0.1
-    alpha: float = 0.05
-    power: float | None = POWER_TARGET  # TheoryCheck.power: None plans no power
-    min_seeds: int = 8
+    confidence: Confidence = field(default_factory=Confidence)
+    seed_plan: SeedPlan = field(default_factory=lambda: SeedPlan(minimum=8))
 
     def __post_init__(self) -> None:
+        require_claim_plan(self.confidence, self.seed_plan, "SimplicityConfig")
         require_open_unit_interval("level", self.level, "SimplicityConfig")
         require_positive_int("steps", self.steps, "SimplicityConfig")
         require_positive("learning_rate", self.learning_rate, "SimplicityConfig")
         require_positive("output_scale", self.output_scale, "SimplicityConfig")
-        require_open_unit_interval("alpha", self.alpha, "SimplicityConfig")
-        require_positive_int("min_seeds", self.min_seeds, "SimplicityConfig")
 
 
 @dataclass(frozen=True, eq=False)
@@ -203,7 +200,7 @@ def simplicity_bias_check(
         partial(crossing_steps, statement, config),
         partial(_horizon, config),
         delta=delta_of_setting,
-        alpha=config.alpha,
+        alpha=config.confidence.alpha,
         quantifiers=partial(_quantifiers, config),
         wording=Wording(
             statement=statement.name,
@@ -212,8 +209,8 @@ def simplicity_bias_check(
         ),
         expectation=Expectation(why_false=statement.why_false),
         setup=SIMPLICITY_BIAS,
-        confidence=Confidence(power=config.power),
-        seed_plan=SeedPlan(minimum=config.min_seeds, stream="simplicity"),
+        confidence=config.confidence,
+        seed_plan=replace(config.seed_plan, stream="simplicity"),
     )
 
 
@@ -254,7 +251,7 @@ def _quantifiers(
     Q = QuantifierInstantiation
     crossing = measured.evidence.crossing_steps(config.level)
     intervals = {
-        part: student_t_interval(steps.astype(float), config.alpha / 2)
+        part: student_t_interval(steps.astype(float), config.confidence.alpha / 2)
         for part, steps in crossing.items()
     }
 

@@ -30,7 +30,6 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
 from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.setups import ALGORITHM_1_FRESH
@@ -197,17 +196,13 @@ def theorem_3_12_check(
         expectation=Expectation(why_false=statement.why_false),
         trivial_value=HINGE_TRIVIAL_LOSS,
         setup=ALGORITHM_1_FRESH,
-        confidence=Confidence(
+        confidence=dataclasses.replace(
+            config.confidence,
             delta=delta_of_setting,
-            alpha=config.alpha,
-            power=config.power,
-            violation_alpha=config.violation_alpha,
             miscoverage=(config.per_seed_miscoverage, config.satisfaction_miscoverage),
             bound_miscoverage=config.bound_miscoverage,
         ),
-        seed_plan=SeedPlan(
-            minimum=config.min_seeds, unconfirmed=config.unconfirmed_seeds, stream="run"
-        ),
+        seed_plan=dataclasses.replace(config.seed_plan, stream="run"),
     )
 
 
@@ -380,7 +375,7 @@ def _quantifier_table(
             "k independent seeds; violated: exact one-sided binomial test of violation rate ≤ δ+β "
             "at α_v; holds: Clopper–Pearson upper bound at 1 − α on the rate of seeds not "
             "certified to satisfy the bound, plus β₊, ≤ δ",
-            f"k={len(evidence.run.seeds)}, α_v={config.violation_alpha:g}, α={config.alpha:g}, "
+            f"k={len(evidence.run.seeds)}, α_v={config.confidence.violation_alpha:g}, α={config.confidence.alpha:g}, "
             f"declared false-alarm rate {config.false_alarm_rate:g}",
         ),
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -24,7 +24,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from gflcheck.core.bounds import Bound, hidden_constant, positive
-from gflcheck.core.confidence import Confidence, SeedPlan
+from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Measurement, Rival, TheoryCheck, delta_of_setting
 from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.provenance import TTM_PAPER, Provenance, Tag
@@ -89,13 +89,12 @@ def xor_check(
         ),
         expectation=Expectation(why_false=claim.why_false),
         setup=xor_setup("fresh"),
-        confidence=Confidence(
+        confidence=replace(
+            config.confidence,
             delta=delta_of_setting,
-            alpha=config.alpha,
-            power=config.power,
             miscoverage=partial(_declared_miscoverage, claim, config),
         ),
-        seed_plan=SeedPlan(minimum=config.min_seeds, stream="xor-run"),
+        seed_plan=replace(config.seed_plan, stream="xor-run"),
     )
 
 

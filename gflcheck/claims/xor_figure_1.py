@@ -23,7 +23,7 @@ linear loss, step ``η = m``. The trivial value is ½, the error of a constant c
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import partial
 
@@ -32,13 +32,13 @@ import torch
 from hypothesis import strategies as st
 
 from gflcheck.core.bounds import Bound, unit_interval
-from gflcheck.core.confidence import Confidence, SeedPlan
+from gflcheck.core.confidence import Confidence, SeedPlan, require_claim_plan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
 from gflcheck.core.estimators import IntervalEstimate, clopper_pearson
 from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.provenance import TTM_PAPER, Provenance, Tag
 from gflcheck.core.setups import xor_setup
-from gflcheck.core.verdicts import POWER_TARGET, QuantifierInstantiation
+from gflcheck.core.verdicts import QuantifierInstantiation
 from gflcheck.models.distributions.xor_cube import ENUMERATION_LIMIT, XorCube
 from gflcheck.models.quadratic import (
     QuadraticNetwork,
@@ -85,19 +85,15 @@ class Figure1Config:
     extra_steps: int = 1
     test_size: int = 20_000
     miscoverage: float = 0.005
-    alpha: float = 0.05
-    power: float | None = POWER_TARGET  # TheoryCheck.power: None plans no power
-    min_seeds: int = 8
-    unconfirmed: int = 8
+    confidence: Confidence = field(default_factory=Confidence)
+    seed_plan: SeedPlan = field(default_factory=lambda: SeedPlan(minimum=8, unconfirmed=8))
 
     def __post_init__(self) -> None:
+        require_claim_plan(self.confidence, self.seed_plan, "Figure1Config")
         require_open_unit_interval("error_target", self.error_target, "Figure1Config")
         require_int_at_least("extra_steps", self.extra_steps, 0, "Figure1Config")
         require_positive_int("test_size", self.test_size, "Figure1Config")
         require_open_unit_interval("miscoverage", self.miscoverage, "Figure1Config")
-        require_open_unit_interval("alpha", self.alpha, "Figure1Config")
-        require_positive_int("min_seeds", self.min_seeds, "Figure1Config")
-        require_int_at_least("unconfirmed", self.unconfirmed, 0, "Figure1Config")
 
     def steps(self, dimension: int) -> int:
         """``T = ⌈ln d⌉ + extra_steps``."""
@@ -253,15 +249,12 @@ def figure_1_check(
             xor_setup("reused" if reading is Figure1Reading.REUSED else "fresh"),
             steps=f"mini-batch SGD on the first layer, η = m = {POSTER_WIDTH} (the caption)",
         ),
-        confidence=Confidence(
+        confidence=replace(
+            config.confidence,
             delta=delta_of_setting,
-            alpha=config.alpha,
-            power=config.power,
             miscoverage=partial(_declared_miscoverage, config),
         ),
-        seed_plan=SeedPlan(
-            minimum=config.min_seeds, unconfirmed=config.unconfirmed, stream="figure-1"
-        ),
+        seed_plan=replace(config.seed_plan, stream="figure-1"),
     )
 
 

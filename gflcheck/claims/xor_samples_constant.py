@@ -134,7 +134,7 @@ def least_batch_check(
         zero_error_walk(config),
         at_least=statement.at_least,
         tolerance=TOLERANCE,
-        alpha=config.alpha,
+        alpha=config.confidence.alpha,
         runs=runs,
         quantifiers=partial(_quantifiers, config),
         rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],

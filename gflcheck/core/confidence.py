@@ -132,3 +132,33 @@ class PropertyRule:
             )
         if self.detection_rate is not None:
             require_open_unit_interval("detection_rate", self.detection_rate, "PropertyRule")
+
+
+def require_claim_plan(confidence: Any, seed_plan: Any, owner: str) -> None:
+    """A claim configuration's ``confidence`` and ``seed_plan``: a :class:`Confidence` and a
+    :class:`SeedPlan` whose parts the claim sets itself are left at their defaults (``δ`` is the
+    setting's, the measurement's miscoverage and the bound's follow from the claim's own
+    constants, and the claim names its seed stream), or
+    :class:`~gflcheck.runtime.errors.ParameterRangeError` naming the part."""
+    for name, value, kind in (
+        ("confidence", confidence, Confidence),
+        ("seed_plan", seed_plan, SeedPlan),
+    ):
+        if not isinstance(value, kind):
+            raise ParameterRangeError(name, value, f"a {kind.__name__}(...)", owner)
+    fixed = (
+        ("confidence.delta", confidence.delta, Confidence.delta, "the setting's δ"),
+        ("confidence.miscoverage", confidence.miscoverage, Confidence.miscoverage, "the claim's"),
+        (
+            "confidence.bound_miscoverage",
+            confidence.bound_miscoverage,
+            Confidence.bound_miscoverage,
+            "the claim's",
+        ),
+        ("seed_plan.stream", seed_plan.stream, SeedPlan.stream, "the claim's"),
+    )
+    for name, value, default, whose in fixed:
+        if value != default:
+            raise ParameterRangeError(
+                name, value, f"the default ({default!r}): the claim uses {whose}", owner
+            )

@@ -7,11 +7,12 @@ The width and step count come from the theorem's requirements, in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
+from gflcheck.core.confidence import Confidence, SeedPlan, require_claim_plan
 from gflcheck.core.declare import Measurement
 from gflcheck.core.estimators import (
     IntervalEstimate,
@@ -20,11 +21,6 @@ from gflcheck.core.estimators import (
     t_interval_at,
     t_interval_from_moments,
     zero_one_error_estimate,
-)
-from gflcheck.core.verdicts import (
-    CONFIRMATION_ALPHA,
-    POWER_TARGET,
-    VIOLATION_ALPHA,
 )
 from gflcheck.models.gfl_families import (
     Distribution,
@@ -56,16 +52,11 @@ from gflcheck.runtime.validation import (
 class Theorem312Config:
     """The declared constants of the check: hidden constants, budgets, sample sizes, error rates."""
 
-    alpha: float = CONFIRMATION_ALPHA
-    violation_alpha: float = VIOLATION_ALPHA
-    power: float | None = POWER_TARGET  # TheoryCheck.power: None plans no power
     width_constant: float = 1.0
     steps_constant: float = 4.0
     max_width: int = 1024
     max_steps: int = 2000
     batch_size: int = 256
-    min_seeds: int = 8
-    unconfirmed_seeds: int = 1
     hit_rate_draws: int = 20000
     hit_rate_miscoverage: float = 0.0001
     gradient_norm_fraction: float = 0.01
@@ -81,11 +72,12 @@ class Theorem312Config:
     bias_fraction: float = 0.25
     fresh_samples: bool = True
     dtype: str = "float32"
+    confidence: Confidence = field(default_factory=Confidence)
+    seed_plan: SeedPlan = field(default_factory=lambda: SeedPlan(minimum=8, unconfirmed=1))
 
     def __post_init__(self) -> None:
+        require_claim_plan(self.confidence, self.seed_plan, "Theorem312Config")
         for name in (
-            "alpha",
-            "violation_alpha",
             "hit_rate_miscoverage",
             "opt_miscoverage",
             "loss_miscoverage",
@@ -93,7 +85,7 @@ class Theorem312Config:
             "bayes_risk_miscoverage",
         ):
             require_open_unit_interval(name, getattr(self, name), "Theorem312Config")
-        for name in ("max_width", "max_steps", "batch_size", "min_seeds", "hit_rate_draws"):
+        for name in ("max_width", "max_steps", "batch_size", "hit_rate_draws"):
             require_positive_int(name, getattr(self, name), "Theorem312Config")
         for name in ("opt_evaluation_size", "test_size", "checkpoints", "bayes_risk_size"):
             require_positive_int(name, getattr(self, name), "Theorem312Config")
@@ -126,7 +118,7 @@ class Theorem312Config:
     @property
     def false_alarm_rate(self) -> float:
         """Declared ``Pr[violated | theorem holds]``: see :func:`check_theorem_3_12`."""
-        return self.violation_alpha + self.bound_miscoverage
+        return self.confidence.violation_alpha + self.bound_miscoverage
 
 
 @dataclass(frozen=True, eq=False)

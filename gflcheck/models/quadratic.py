@@ -20,12 +20,12 @@ width, where this model has a closed form (:mod:`gflcheck.claims.xor_table_2`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
-from gflcheck.core.verdicts import POWER_TARGET
+from gflcheck.core.confidence import Confidence, SeedPlan, require_claim_plan
 from gflcheck.models.distributions.xor_cube import ENUMERATION_LIMIT, XorCube
 from gflcheck.runtime.cache import cached_run
 from gflcheck.runtime.devices import to_compute_device, to_host
@@ -226,25 +226,24 @@ class XorSetting:
 
 @dataclass(frozen=True)
 class XorConfig:
-    """Declared constants: width ``m``, ``c``, ``C_n``, certification miscoverage, α, seeds."""
+    """Declared constants: width ``m``, ``c``, ``C_n``, certification miscoverage, the error rates
+    and the seed plan."""
 
     width: int = 20
     iteration_constant: float = 1.0
     samples_constant: float = 40.0
     certification_miscoverage: float = 0.01
-    alpha: float = 0.05
-    power: float | None = POWER_TARGET  # TheoryCheck.power: None plans no power
-    min_seeds: int = 8
+    confidence: Confidence = field(default_factory=Confidence)
+    seed_plan: SeedPlan = field(default_factory=lambda: SeedPlan(minimum=8))
 
     def __post_init__(self) -> None:
+        require_claim_plan(self.confidence, self.seed_plan, "XorConfig")
         require_positive_int("width", self.width, "XorConfig (m ≥ 1)")
         require_positive("iteration_constant", self.iteration_constant, "XorConfig")
         require_positive("samples_constant", self.samples_constant, "XorConfig")
         require_open_unit_interval(
             "certification_miscoverage", self.certification_miscoverage, "XorConfig"
         )
-        require_open_unit_interval("alpha", self.alpha, "XorConfig")
-        require_positive_int("min_seeds", self.min_seeds, "XorConfig")
 
 
 def certification_miscoverage(dimension: int, iterations: int, config: XorConfig) -> float:
