@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,7 @@ from gflcheck.core.mutants import (
     mutants,
     tightening,
 )
+from gflcheck.core.verdicts import BreakPoint
 from gflcheck.surface.cli import main
 from gflcheck.surface.sensitivity import (
     Tightening,
@@ -345,3 +347,31 @@ def test_check_details_give_each_verdict_its_break_point(tmp_path, capsys):
     assert len(notes) == 3
     assert "bound ÷ measured = 3.42" in notes[0] and "refuted at ÷ 3.42" in notes[0]
     assert "refuted at ÷ 0.0602" in notes[1]  # the 1/T² variant: still refuted 16× looser
+
+
+def test_a_confirmation_is_loose_past_half_its_bound_or_when_never_refuted():
+    """÷2 for a factor; for a shift, the same share of the statement's scale (a bound B
+    tightened to B/2 is B shifted by B/2)."""
+    factor = partial(BreakPoint, Tightening.FACTOR, false=1.0, false_interval=(1.0, 1.0))
+    assert not factor(refuted=1.9).loose and factor(refuted=2.1).loose
+    assert factor(refuted=None).loose and factor(refuted=None).short() == "never (loose)"
+    assert factor(refuted=3.47).short() == "÷3.47 loose" and factor(refuted=1.5).short() == "÷1.5"
+    shift = partial(BreakPoint, Tightening.SHIFT, false=0.3, false_interval=(0.2, 0.4))
+    assert not shift(refuted=0.39, scale=1.0).loose and shift(refuted=0.61, scale=1.0).loose
+    assert not shift(refuted=0.6, scale=1.25).loose  # half of 1.25 is 0.625
+    assert shift(refuted=0.394, scale=1.25).short() == "−0.394"
+
+
+def test_each_holds_of_the_main_job_carries_its_break_point_in_the_table(tmp_path, capsys):
+    """The training-loss bound, 3.42× loose where it was measured, is labelled loose in the
+    verdict table and counted apart from the informative confirmations; its false variant (a
+    VIOLATED) gets no break point."""
+    code = main(["check", "-k", "ttm-kernel/training-loss", "--cache-dir", str(tmp_path / "c")])
+    printed = capsys.readouterr().out
+    assert code == 0
+    header, _, *rows = printed.splitlines()
+    column = header.index("break point")
+    cells = {row.split()[0]: row[column:].split("  ")[0] for row in rows[:3]}
+    assert cells["ttm-kernel/training-loss"] == "÷3.42 loose"
+    assert all(cell == "-" for name, cell in cells.items() if name != "ttm-kernel/training-loss")
+    assert "1 non-vacuous HOLDS: 0 informative, 1 loose" in printed

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from gflcheck.core.verdicts import BinomialDecision, Verdict
+from gflcheck.core.verdicts import BinomialDecision, Outcome, Verdict
 
 VERDICT_COLUMNS = (
     "check",
@@ -18,6 +18,7 @@ VERDICT_COLUMNS = (
     "ok",
     "bound",
     "slack min/med",
+    "break point",
     "viol/sat/k",
     "p-value",
     "estimate [CI]",
@@ -41,6 +42,7 @@ def verdict_row(verdict: Verdict) -> tuple[str, ...]:
         ("yes" if verdict.as_expected else "NO") if verdict.judged else "-",
         f"{verdict.bound_value:.4f}",
         f"{verdict.min_slack:+.3f}/{verdict.median_slack:+.3f}",
+        verdict.break_point.short() if verdict.break_point else "-",
         (
             f"{decision.violations}/{decision.satisfied}/{decision.seeds}"
             + (f" ({decision.diverged} div.)" if decision.diverged else "")
@@ -54,6 +56,20 @@ def verdict_row(verdict: Verdict) -> tuple[str, ...]:
         verdict.setup.name if verdict.setup else "-",
         "-" if verdict.trivial_value is None else f"{verdict.trivial_value:.4g}",
         "ours (false)" if verdict.false_variant else verdict.bound.provenance.tag.value,
+    )
+
+
+def confirmation_counts(verdicts: Iterable[Verdict]) -> str:
+    """``27 non-vacuous HOLDS: 9 informative, 18 loose``: the HOLDS of true statements, split by
+    their break point (:attr:`~gflcheck.core.verdicts.BreakPoint.loose`)."""
+    holding = [
+        v for v in verdicts if v.judged and v.outcome is Outcome.HOLDS and v.expectation == "holds"
+    ]
+    points = [v.break_point for v in holding if v.break_point is not None]
+    loose = sum(point.loose for point in points)
+    missing = len(holding) - len(points)
+    return f"{len(holding)} non-vacuous HOLDS: {len(points) - loose} informative, {loose} loose" + (
+        f", {missing} without a break point" if missing else ""
     )
 
 
@@ -137,7 +153,9 @@ def format_rows_table(
         "expect: what a sound suite should find (false variants must be refuted; observe: an "
         "observation, reported and not judged); ok: the outcome is the expected one "
         "(inconclusive and vacuous verdicts confirm nothing; -: an observation); "
-        "slack = bound − measured value, per seed (min/median); viol/sat/k: seeds on which the "
+        "slack = bound − measured value, per seed (min/median); break point: for a HOLDS, the "
+        "least tightening (÷ a factor, or − a shift for a rate) at which the same runs refute "
+        "it, 'loose' past ÷2 (or half the statement's scale) or never; viol/sat/k: seeds on which the "
         "statement is certainly false / certainly true, of k; p-value: exact binomial test of "
         "violation rate ≤ δ (+ the per-seed miscoverage); estimate [CI]: a rate's exponent, "
         "estimated at the level of the grid, with its 95% interval; rivals: whether the "

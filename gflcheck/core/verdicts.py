@@ -366,6 +366,75 @@ class Identification:
         return head + "not identifiable on this grid" + (f"; {self.grid}" if self.grid else "")
 
 
+LOOSE_FACTOR = 2.0
+"""A confirmation is *loose* when its bound can tighten by more than this factor before the same
+runs refute it (:attr:`BreakPoint.loose`), and *informative* otherwise."""
+
+
+LARGEST_TIGHTENING = 2.0**40
+"""Past this factor (or this many times the bound's scale, for a shift) a statement counts as
+never refuted: no tightening the search tries refutes it."""
+
+
+class Tightening(StrEnum):
+    """How a statement is tightened: its bound divided (multiplied, for ``≥``) by a factor, or
+    moved by a shift in its own units."""
+
+    FACTOR = "factor"
+    SHIFT = "shift"
+
+
+@dataclass(frozen=True)
+class BreakPoint:
+    """The least tightenings (:mod:`gflcheck.surface.break_points`) at which the statement is
+    ``refuted`` by the
+    check, and ``false`` by the point estimates, with ``false_interval``: the same on the
+    measurement's confidence bounds (the ends that make it false soonest, then latest). ``None``:
+    not within :data:`LARGEST_TIGHTENING`. A value below the identity (a factor < 1, a shift < 0)
+    means the statement as stated is already refuted, or false."""
+
+    kind: Tightening
+    refuted: float | None
+    false: float | None
+    false_interval: tuple[float | None, float | None]
+    scale: float = 1.0
+    """The statement's own scale, for a shift (the magnitude of its bound and measured values)."""
+
+    @property
+    def loose(self) -> bool:
+        """The bound tightens by more than :data:`LOOSE_FACTOR` (for a shift: by more than the
+        same share of its scale, ``(1 − 1/LOOSE_FACTOR)·scale``) before the same runs refute
+        it, or never does: the confirmation says little about how tight the claim is."""
+        if self.refuted is None:
+            return True
+        if self.kind is Tightening.FACTOR:
+            return self.refuted > LOOSE_FACTOR
+        return self.refuted > (1 - 1 / LOOSE_FACTOR) * self.scale
+
+    def short(self) -> str:
+        """The table's cell: ``÷3.41 loose``, ``÷1.62``, ``−0.18``, ``never (loose)``."""
+        if self.refuted is None:
+            return "never (loose)"
+        symbol = "÷" if self.kind is Tightening.FACTOR else "−"
+        return f"{symbol}{self.refuted:.3g}" + (" loose" if self.loose else "")
+
+    def describe(self) -> str:
+        """E.g. ``"bound ÷ measured = 3.2 [2.9, 3.6]; refuted at ÷ 4.1"``."""
+        symbol = "÷" if self.kind is Tightening.FACTOR else "−"
+        what = "bound ÷ measured" if self.kind is Tightening.FACTOR else "bound − measured"
+        least, most = (_number(end) for end in self.false_interval)
+        refuted = (
+            f"refuted at {symbol} {_number(self.refuted)}"
+            if self.refuted is not None
+            else f"not refuted by any tightening up to {symbol} {_number(LARGEST_TIGHTENING)}"
+        )
+        return f"{what} = {_number(self.false)} [{least}, {most}]; {refuted}"
+
+
+def _number(value: float | None) -> str:
+    return "∞" if value is None else f"{value:.3g}"
+
+
 @dataclass(frozen=True, eq=False)
 class Verdict:
     """The result of one check on one setting.
@@ -417,6 +486,9 @@ class Verdict:
     """For a compared quantity: its estimate and two-sided confidence interval."""
     identification: tuple[Identification, ...] = ()
     """The claim against each declared rival (:class:`Identification`)."""
+    break_point: BreakPoint | None = None
+    """How informative a HOLDS is (:class:`BreakPoint`), from the same runs; ``None`` where it
+    was not computed (other outcomes, false variants, a property's examples)."""
 
     @property
     def identified(self) -> bool | None:

@@ -395,6 +395,22 @@ def family_false_alarm_line(records: Iterable[Mapping[str, Any]]) -> str:
     )
 
 
+def _break_point_record(verdict: Verdict) -> dict[str, Any] | None:
+    """A HOLDS's break point as plain JSON: the tightening kind, the least tightening that the
+    same runs refute (``null``: none up to the search's reach), the one that makes it false by
+    the estimates, the statement's scale and whether the confirmation is loose."""
+    point = verdict.break_point
+    if point is None:
+        return None
+    return {
+        "kind": point.kind.value,
+        "refuted": point.refuted,
+        "false": point.false,
+        "scale": point.scale,
+        "loose": point.loose,
+    }
+
+
 def verdict_record(test: str, verdict: Verdict, row: Iterable[str]) -> dict[str, Any]:
     """A verdict as plain JSON: its test, bound (LaTeX, provenance), parameters, seeds, outcome,
     slack, p-value, baseline entry and verdict-table row. Records cross process boundaries
@@ -419,6 +435,7 @@ def verdict_record(test: str, verdict: Verdict, row: Iterable[str]) -> dict[str,
         "observation": verdict.observation,
         "discrepancy": verdict.discrepancy,
         "interval": list(verdict.interval) if verdict.interval else None,
+        "break_point": _break_point_record(verdict),
         "identification": [
             {
                 "rival": item.rival,

@@ -6,8 +6,6 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import StrEnum
 from functools import partial
 from typing import Any, TypeVar
 
@@ -21,57 +19,14 @@ from gflcheck.core.declare import (
     StatementKind,
     TheoryCheck,
 )
-from gflcheck.core.verdicts import Outcome
+from gflcheck.core.verdicts import LARGEST_TIGHTENING, BreakPoint, Outcome, Tightening
 
 S = TypeVar("S")
-
-
-LARGEST_TIGHTENING = 2.0**40
-"""Past this factor (or this many times the bound's scale, for a shift) a statement counts as
-never refuted: no tightening the search tries refutes it."""
 
 
 RELATIVE_PRECISION = 0.01
 """Bisection stops when the bracket is this narrow (relative, for a factor; of the bound's scale,
 for a shift)."""
-
-
-class Tightening(StrEnum):
-    """How a statement is tightened: its bound divided (multiplied, for ``≥``) by a factor, or
-    moved by a shift in its own units."""
-
-    FACTOR = "factor"
-    SHIFT = "shift"
-
-
-@dataclass(frozen=True)
-class BreakPoint:
-    """The least tightenings (module docstring) at which the statement is ``refuted`` by the
-    check, and ``false`` by the point estimates, with ``false_interval``: the same on the
-    measurement's confidence bounds (the ends that make it false soonest, then latest). ``None``:
-    not within :data:`LARGEST_TIGHTENING`. A value below the identity (a factor < 1, a shift < 0)
-    means the statement as stated is already refuted, or false."""
-
-    kind: Tightening
-    refuted: float | None
-    false: float | None
-    false_interval: tuple[float | None, float | None]
-
-    def describe(self) -> str:
-        """E.g. ``"bound ÷ measured = 3.2 [2.9, 3.6]; refuted at ÷ 4.1"``."""
-        symbol = "÷" if self.kind is Tightening.FACTOR else "−"
-        what = "bound ÷ measured" if self.kind is Tightening.FACTOR else "bound − measured"
-        least, most = (_number(end) for end in self.false_interval)
-        refuted = (
-            f"refuted at {symbol} {_number(self.refuted)}"
-            if self.refuted is not None
-            else f"not refuted by any tightening up to {symbol} {_number(LARGEST_TIGHTENING)}"
-        )
-        return f"{what} = {_number(self.false)} [{least}, {most}]; {refuted}"
-
-
-def _number(value: float | None) -> str:
-    return "∞" if value is None else f"{value:.3g}"
 
 
 def break_point(run: RecordedRun[Any]) -> BreakPoint:
@@ -89,7 +44,9 @@ def break_point(run: RecordedRun[Any]) -> BreakPoint:
         name: _least_tightening(partial(_tightened_refutes, run, kind, rule), kind, scale)
         for name, rule in rules.items()
     }
-    return BreakPoint(kind, found["refuted"], found["false"], (found["soonest"], found["latest"]))
+    return BreakPoint(
+        kind, found["refuted"], found["false"], (found["soonest"], found["latest"]), scale
+    )
 
 
 def _tightened_refutes(

@@ -16,12 +16,13 @@ from typing import Any
 
 from gflcheck.catalogue import DEFAULT_CHECKS, THOROUGH_CHECKS
 from gflcheck.core.verdict_text import (
+    confirmation_counts,
     format_table,
     format_verdict_details,
     format_verdict_table,
     verdict_row,
 )
-from gflcheck.core.verdicts import Outcome, Verdict
+from gflcheck.core.verdicts import Verdict
 from gflcheck.runtime import cache
 from gflcheck.runtime.errors import SettingRejectedError
 from gflcheck.runtime.profiles import budget, profile_name
@@ -458,9 +459,8 @@ def _check(arguments: argparse.Namespace) -> int:
             baselines.verdict_record("cli", v, ()) for v in named.values()
         )
     )
-    holding = sum(v.outcome is Outcome.HOLDS and v.expectation == "holds" for v in judged.values())
     print(
-        f"\n{len(judged) - len(unexpected)} as expected ({holding} non-vacuous HOLDS, "
+        f"\n{len(judged) - len(unexpected)} as expected ({confirmation_counts(judged.values())}; "
         f"{len(accepted)} accepted as declared), {len(unexpected)} not, "
         f"{len(observed)} observations (reported, not judged), "
         f"{len(rejected)} rejected (settings outside the theorem or the budget)"

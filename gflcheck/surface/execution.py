@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from gflcheck.catalogue import DEFAULT_CHECKS, THOROUGH_CHECKS
 from gflcheck.core.declare import CatalogueEntry
-from gflcheck.core.verdicts import Verdict
+from gflcheck.core.verdicts import Outcome, Verdict
 from gflcheck.runtime import cache
 from gflcheck.runtime.devices import device_name, set_compute_threads, using_device
 from gflcheck.runtime.errors import SettingRejectedError
@@ -98,22 +98,33 @@ def _run_entries(entries, limits, jobs: int, work) -> dict[int, Any]:
 
 
 def _verdict_of(entry, limits) -> Verdict:
-    return entry.run(limits)[0]
+    """The entry's verdict; a HOLDS of a true statement carries its break point
+    (:func:`gflcheck.surface.break_points.break_point`, from the same runs: no training)."""
+    return _judged_with_break_point(entry, limits, describe=False)
 
 
 def _verdict_with_tightness(entry, limits) -> Verdict:
-    """The entry's verdict with a note of its break point (:func:`gflcheck.surface.sensitivity.
-    break_point`): how loose the bound is where it was measured, and how far it tightens (or,
-    for a false variant, loosens) before the check's verdict changes."""
+    """:func:`_verdict_of`, with a note of the break point of every judged verdict: how loose the
+    bound is where it was measured, and how far it tightens (or, for a false variant, loosens)
+    before the check's verdict changes."""
+    return _judged_with_break_point(entry, limits, describe=True)
+
+
+def _judged_with_break_point(entry, limits, describe: bool) -> Verdict:
     from gflcheck.core.declare import recorded_runs
-    from gflcheck.surface.sensitivity import break_point
+    from gflcheck.surface.break_points import break_point
 
     with recorded_runs() as runs:
         verdict = entry.run(limits)[0]
-    if not runs or verdict.observation:
+    confirms = verdict.outcome is Outcome.HOLDS and verdict.judged and not verdict.false_variant
+    if not runs or verdict.observation or not (confirms or describe):
         return verdict
-    point = break_point(runs[-1]).describe()
-    return replace(verdict, notes=(*verdict.notes, f"break point: {point}"))
+    point = break_point(runs[-1])
+    if confirms:
+        verdict = replace(verdict, break_point=point)
+    if describe:
+        verdict = replace(verdict, notes=(*verdict.notes, f"break point: {point.describe()}"))
+    return verdict
 
 
 def _sensitivities_of(entry, limits) -> list:

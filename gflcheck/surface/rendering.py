@@ -26,6 +26,14 @@ class Table:
     header: Sequence[str]
     rows: Sequence[Sequence[str]]
 
+    def __post_init__(self) -> None:
+        wrong = [i for i, row in enumerate(self.rows) if len(row) != len(self.header)]
+        if wrong:
+            raise ValueError(
+                f"table rows {wrong[:5]} have {len(self.rows[wrong[0]])} cells, the header "
+                f"{len(self.header)} ({list(self.header)}): a row and its header must match"
+            )
+
 
 @dataclass(frozen=True)
 class Image:

@@ -65,6 +65,23 @@ from gflcheck.theorems.separation import (
 from gflcheck.theorems.ttm_kernel import chen21_test_loss, ttm_test_loss
 
 
+def _confirmations(records: Sequence[Mapping[str, Any]]) -> str:
+    """How informative the confirmations are: the HOLDS of true statements, split by their break
+    point (loose: the bound tightens past ÷2, or half its scale, before the same runs refute it,
+    or never does)."""
+    holding = [r for r in records if r["outcome"] == "holds" and r["row"][2] == "holds"]
+    points = [r["break_point"] for r in holding if r.get("break_point")]
+    loose = sum(point["loose"] for point in points)
+    missing = len(holding) - len(points)
+    return (
+        f"Confirmations: {len(holding)} HOLDS of true statements, {len(points) - loose} "
+        f"informative and {loose} loose (the break point column: a loose bound tightens past ÷2, "
+        "or half its scale, before the same runs refute it, or never)"
+        + (f"; {missing} without a break point (pytest examples)" if missing else "")
+        + "."
+    )
+
+
 def summary_section(
     records: Sequence[Mapping[str, Any]],
     sources: Sequence[str],
@@ -90,6 +107,7 @@ def summary_section(
             + f"; {len(records) - judged} observations (reported, not "
             f"judged); {len(rejected)} settings rejected. " + _outcome_counts(records)
         ),
+        Paragraph(_confirmations(records)),
         Paragraph(family_false_alarm_line(records) + "."),
     ]
     unexpected = [r for r in records if r["row"][4] == "NO" and not r.get("accepted")]

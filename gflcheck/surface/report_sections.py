@@ -50,12 +50,18 @@ _EXPECTATIONS = {
 }
 
 
-CLAIM_COLUMNS = ("check", "from", "setting", *VERDICT_COLUMNS[3:11], "trivial")
-
-
 _COLUMN = {name: index for index, name in enumerate(VERDICT_COLUMNS)}
-"""A claim's verdict table: the verdict table's columns from outcome to p-value (its row's
-items 3–8), after the check, the test or entry that made it, and the setting."""
+
+
+CLAIM_COLUMNS = (
+    "check",
+    "from",
+    "setting",
+    *VERDICT_COLUMNS[_COLUMN["outcome"] : _COLUMN["rivals"] + 1],
+    "trivial",
+)
+"""A claim's verdict table: the verdict table's columns from outcome to rivals, after the check,
+the test or entry that made it, and the setting, and before the trivial value."""
 
 
 def _latex_text(text: str) -> str:
