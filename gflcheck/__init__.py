@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from gflcheck.core.confidence import Confidence, PropertyRule, SeedPlan
     from gflcheck.core.declare import Measurement, Precondition, Rival, StatementKind, TheoryCheck
     from gflcheck.core.expectations import Expectation, Wording
+    from gflcheck.core.measurements import mean_measurement
     from gflcheck.core.provenance import Provenance, Tag
     from gflcheck.core.setups import SetUp
     from gflcheck.core.statement_kinds import (
@@ -98,6 +99,7 @@ _EXPORTS = {
     "decide_violation_rate": "gflcheck.core.verdicts",
     "hidden_constant": "gflcheck.core.bounds",
     "hitting_time_check": "gflcheck.core.statement_kinds",
+    "mean_measurement": "gflcheck.core.measurements",
     "need_check": "gflcheck.core.statement_kinds",
     "non_negative": "gflcheck.core.bounds",
     "positive": "gflcheck.core.bounds",
@@ -148,6 +150,7 @@ __all__ = [
     "decide_violation_rate",
     "hidden_constant",
     "hitting_time_check",
+    "mean_measurement",
     "need_check",
     "non_negative",
     "positive",

@@ -1,7 +1,16 @@
 """Estimates of population quantities, each with its uncertainty and the method that gave it.
 
 - means of unbounded losses (the hinge loss): a one-sided Student-t interval (CLT), declared as such;
+- means of quantities known to lie in ``[low, high]`` (clipped losses, errors, rates): Hoeffding's
+  or the empirical Bernstein bound, valid for every distribution on that interval and every ``n``;
 - proportions (0-1 error, hit rates): exact Clopper–Pearson bounds.
+
+Which to use: a Student-t bound is a CLT approximation. On right-skewed data its *lower* bound
+is conservative and its *upper* bound misses far more often than declared (on a lognormal with
+``σ = 1.5``, ``n = 64``: 0.13 against 0.01), and the reverse on left-skewed data; so a statement
+judged on the side that misses (an ``at_least`` statement on a right-skewed quantity, say)
+needs a bounded quantity and :func:`empirical_bernstein_interval` (or
+:func:`hoeffding_interval` when the variance is not small), or a declared assumption.
 
 Confidence levels are given as one-sided *miscoverage* ``β``: ``Pr[lower > truth] ≤ β`` and
 ``Pr[upper < truth] ≤ β``.
@@ -16,6 +25,7 @@ import numpy as np
 import torch
 from scipy import stats
 
+from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.runtime.validation import require_open_unit_interval
 
 
@@ -42,6 +52,76 @@ def student_t_interval(values: torch.Tensor | np.ndarray, miscoverage: float) ->
     mean = array.mean(-1)
     standard_error = array.std(-1, ddof=1) / np.sqrt(n)
     return _t_bounds(mean, standard_error, n, miscoverage)
+
+
+def _bounded_sample(values: torch.Tensor | np.ndarray, low: float, high: float, where: str):
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise ParameterRangeError(
+            "low, high",
+            (low, high),
+            "finite numbers with low < high (the range of the values)",
+            where,
+        )
+    array = np.asarray(values, dtype=float)
+    outside = ~((array >= low) & (array <= high))
+    if outside.any():
+        raise ParameterRangeError(
+            "values",
+            float(array[outside].flat[0]),
+            f"within [{low:g}, {high:g}], the declared range (clip the quantity, or declare its range)",
+            where,
+        )
+    if array.shape[-1] < 2:
+        raise ParameterRangeError("values", array.shape[-1], "at least 2 per mean", where)
+    return array
+
+
+def hoeffding_interval(
+    values: torch.Tensor | np.ndarray, low: float, high: float, miscoverage: float
+) -> IntervalEstimate:
+    """Mean of ``values`` (along the last axis), known to lie in ``[low, high]``, with Hoeffding's
+    one-sided bounds ``mean ∓ (high − low)·√(ln(1/β)/(2n))``: each misses with probability at most
+    ``β`` for every distribution on ``[low, high]`` and every ``n`` (Hoeffding 1963, Theorem 2)."""
+    require_open_unit_interval("miscoverage", miscoverage, "hoeffding_interval")
+    array = _bounded_sample(values, low, high, "hoeffding_interval")
+    n = array.shape[-1]
+    mean = array.mean(-1)
+    width = (high - low) * np.sqrt(np.log(1 / miscoverage) / (2 * n))
+    return IntervalEstimate(
+        estimate=mean,
+        lower=np.maximum(mean - width, low),
+        upper=np.minimum(mean + width, high),
+        sample_size=n,
+        miscoverage=miscoverage,
+        method=f"Hoeffding on [{low:g}, {high:g}], n={n}, miscoverage {miscoverage:g} per side",
+    )
+
+
+def empirical_bernstein_interval(
+    values: torch.Tensor | np.ndarray, low: float, high: float, miscoverage: float
+) -> IntervalEstimate:
+    """Mean of ``values`` (along the last axis), known to lie in ``[low, high]``, with the empirical
+    Bernstein bounds of Maurer & Pontil (2009, Theorem 4): with ``V`` the sample variance and
+    ``R = high − low``, ``mean ∓ (√(2V·ln(2/β)/n) + 7R·ln(2/β)/(3(n − 1)))``; each side misses with
+    probability at most ``β`` for every distribution on ``[low, high]`` and every ``n``. Tighter
+    than :func:`hoeffding_interval` when the variance is small against ``R²``."""
+    require_open_unit_interval("miscoverage", miscoverage, "empirical_bernstein_interval")
+    array = _bounded_sample(values, low, high, "empirical_bernstein_interval")
+    n = array.shape[-1]
+    mean = array.mean(-1)
+    log_term = np.log(2 / miscoverage)
+    width = np.sqrt(2 * array.var(-1, ddof=1) * log_term / n) + 7 * (high - low) * log_term / (
+        3 * (n - 1)
+    )
+    return IntervalEstimate(
+        estimate=mean,
+        lower=np.maximum(mean - width, low),
+        upper=np.minimum(mean + width, high),
+        sample_size=n,
+        miscoverage=miscoverage,
+        method=f"empirical Bernstein on [{low:g}, {high:g}], n={n}, miscoverage {miscoverage:g} "
+        "per side",
+    )
 
 
 def t_interval_from_moments(

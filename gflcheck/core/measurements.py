@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     pass
 
 from gflcheck.core.bounds import Bound
+from gflcheck.core.estimators import (
+    empirical_bernstein_interval,
+    hoeffding_interval,
+    student_t_interval,
+)
 from gflcheck.core.exponents import ExponentFit, Side, identifying_grid
 from gflcheck.core.verdicts import (
     QuantifierInstantiation,
@@ -301,3 +306,73 @@ def no_setting_symbols(setting: Any) -> dict[str, float]:
 def delta_of_setting(setting: Any) -> float:
     """``delta`` of a check whose failure probability is the setting's own ``delta`` field."""
     return setting.delta
+
+
+MEAN_BOUNDS = ("empirical Bernstein", "Hoeffding", "Student-t")
+"""The per-seed bounds :func:`mean_measurement` offers (see :mod:`gflcheck.core.estimators`)."""
+
+
+def mean_measurement(
+    samples: Any,
+    miscoverage: float,
+    bounds: str = "empirical Bernstein",
+    value_range: tuple[float, float] | None = None,
+) -> Measurement:
+    """Per seed, the mean of ``samples [k, n]`` (``n`` draws per seed) with one-sided bounds that
+    each miss with probability at most ``miscoverage``:
+
+    - ``"empirical Bernstein"`` or ``"Hoeffding"``: for a quantity known to lie in
+      ``value_range = (low, high)`` (a clipped loss, an error, a rate); exact for every
+      distribution on it and every ``n``, whatever its skew;
+    - ``"Student-t"``: the CLT approximation, for an unbounded quantity; it is exact only for
+      normal data, so the measurement's notes state the assumption, and on skewed data the side
+      away from the skew (the lower bound of a right-skewed loss) is the safe one to judge on.
+    """
+    if bounds not in MEAN_BOUNDS:
+        raise ParameterRangeError("bounds", bounds, f"one of {MEAN_BOUNDS}", "mean_measurement")
+    array = np.asarray(samples, dtype=float)
+    if array.ndim != 2 or array.shape[1] < 2:
+        raise ParameterRangeError(
+            "samples", array.shape, "an array [k seeds, n ≥ 2 draws]", "mean_measurement"
+        )
+    if bounds == "Student-t":
+        if value_range is not None:
+            raise ParameterRangeError(
+                "value_range",
+                value_range,
+                "None for Student-t bounds (a known range calls for exact bounds: "
+                "bounds='empirical Bernstein')",
+                "mean_measurement",
+            )
+        estimate = student_t_interval(array, miscoverage)
+        note = (
+            f"{estimate.method}: assumes the mean is near normal (CLT); on skewed data the side "
+            "toward the skew misses more often than declared"
+        )
+        return Measurement(
+            estimate.estimate,
+            lower=estimate.lower,
+            upper=estimate.upper,
+            miscoverage=miscoverage,
+            degrees_of_freedom=array.shape[1] - 1,
+            notes=(note,),
+        )
+    if value_range is None:
+        raise ParameterRangeError(
+            "value_range",
+            None,
+            f"(low, high), the range the quantity lies in, for {bounds} bounds",
+            "mean_measurement",
+        )
+    low, high = value_range
+    interval = (
+        empirical_bernstein_interval if bounds == "empirical Bernstein" else hoeffding_interval
+    )
+    estimate = interval(array, low, high, miscoverage)
+    return Measurement(
+        estimate.estimate,
+        lower=estimate.lower,
+        upper=estimate.upper,
+        miscoverage=miscoverage,
+        notes=(estimate.method,),
+    )
