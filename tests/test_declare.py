@@ -396,3 +396,30 @@ def test_a_bound_symbol_measured_with_uncertainty_needs_both_ends():
     assert check.run(Noise(0.45)).outcome is Outcome.HOLDS  # ≤ 0.4 + 0.1
     assert check.run(Noise(0.6)).outcome is Outcome.INCONCLUSIVE  # between 0.5 and 0.7
     assert check.run(Noise(0.8)).outcome is Outcome.VIOLATED  # > 0.6 + 0.1
+
+
+def _instances_at(beta: float):
+    """8 seeds × 200 instances, each 0.5 with bounds ±0.1 at miscoverage ``beta``."""
+
+    def measure(setting: Noise, seeds: tuple[int, ...]) -> Measurement:
+        values = np.full((len(seeds), 200), 0.5)
+        return Measurement(values, lower=values - 0.1, upper=values + 0.1, miscoverage=beta)
+
+    return measure
+
+
+def test_a_for_every_statement_whose_union_of_misses_exceeds_its_share_is_refused():
+    """8 seeds × 200 instances at β = 0.01 would declare a false-alarm rate of 16: refused,
+    naming the per-instance miscoverage that fits the share; at β = α_v/1600 it is judged."""
+    wide = make_check(
+        kind=StatementKind.FOR_EVERY, seeds=8, measure=_instances_at(0.01), miscoverage=0.01
+    )
+    with pytest.raises(ParameterRangeError, match="false-alarm rate of 16"):
+        wide.run(Noise(0.9))
+    share = wide.confidence.violation_alpha / 1600
+    fitting = make_check(
+        kind=StatementKind.FOR_EVERY, seeds=8, measure=_instances_at(share), miscoverage=share
+    )
+    verdict = fitting.run(Noise(0.9))
+    assert verdict.outcome is Outcome.HOLDS
+    assert verdict.false_alarm_rate <= wide.confidence.violation_alpha * (1 + 1e-9)

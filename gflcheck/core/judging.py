@@ -121,6 +121,8 @@ def verdict_on(
         measured = measured.at_violation_miscoverage(
             check.confidence.violation_alpha / p_values.size, check.at_least
         )
+    elif forall:
+        _require_union_within_share(check, measured)
     bound = np.broadcast_to(bounds.estimate, measured.values.shape)
     with np.errstate(invalid="ignore"):  # the slack: the room before a violation
         margin = check.tolerance + (
@@ -193,6 +195,26 @@ def verdict_on(
             else None
         ),
     )
+
+
+def _require_union_within_share(check: TheoryCheck[Any], measured: Measurement) -> None:
+    """A ∀-statement judged on fixed-miscoverage bounds declares the union ``k·n·β`` of its
+    instances' misses (:func:`false_alarm_rate`); over the check's share ``α_v`` it is refused,
+    naming the fix, instead of declaring a rate that can reach 1."""
+    side = measured.upper_miscoverage if check.at_least else measured.lower_miscoverage
+    union = measured.values.size * side
+    share = check.confidence.violation_alpha
+    if union > share * (1 + 1e-9):
+        raise ParameterRangeError(
+            "miscoverage",
+            side,
+            f"at most α_v/(k·n) = {share / measured.values.size:.3g} per instance: "
+            f"{measured.values.size} instances (seeds × instances) at β = {side:g} declare a "
+            f"false-alarm rate of {union:.3g}, over the check's share α_v = {share:g}. Measure "
+            "each instance at a smaller miscoverage, or give Student-t bounds "
+            "(Measurement(degrees_of_freedom=…)), which are redrawn at α_v",
+            check.name,
+        )
 
 
 def false_alarm_rate(check: TheoryCheck[Any], measured: Measurement, exact_p: bool) -> float:
