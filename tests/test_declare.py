@@ -313,6 +313,7 @@ def test_editing_a_helper_of_the_measurement_misses_the_cache(pytester):
     replay = pytester.runpytest_subprocess(*arguments)
     replay.assert_outcomes(passed=1)
     assert "1 hits, 0 runs computed" in replay.stdout.str()
+    assert "family-wise: 1 decision(s) on true statements" in replay.stdout.str()
     pytester.makepyfile(helper="SCALE = 20.0\ndef measured_value():\n    return SCALE\n")
     edited = pytester.runpytest_subprocess(*arguments)
     edited.assert_outcomes(failed=1)  # measured afresh: 20 > 1, where the replay said 0.5

@@ -229,13 +229,17 @@ def finish_session(session: pytest.Session, state: GflcheckSession) -> None:
 
 
 def write_summary(terminalreporter: Any, session: GflcheckSession) -> None:
-    """The verdict table, rejections, property shares, notes, cache counts and baseline lines."""
+    """The verdict table, the session's family-wise false-alarm ledger (the sum of its decisions'
+    declared shares against α), rejections, property shares, notes, cache counts and baseline
+    lines."""
     if not (session.records or session.rejections or session.notes):
         return
     terminalreporter.section(f"gflcheck verdicts (profile: {session.profile})")
     if session.records:
         rows = [r["row"] for r in sorted(session.records, key=lambda r: (r["test"], r["key"]))]
         terminalreporter.write_line(format_rows_table(rows))
+    if session.records:
+        terminalreporter.write_line(baselines.family_false_alarm_line(session.records))
     for reason, count in sorted(session.rejections.items()):
         terminalreporter.write_line(f"rejected ×{count}: {reason}")
     for line in sorted(session.property_summaries):
