@@ -84,7 +84,8 @@ class SimplicitySetting:
 
 @dataclass(frozen=True)
 class SimplicityConfig:
-    """Declared constants: level, steps, step size, output scale, α and the least seed count."""
+    """Declared constants: level, steps, step size, output scale, the error rates and the seed plan
+    (at least 8 seeds)."""
 
     level: float = 0.5
     steps: int = 400

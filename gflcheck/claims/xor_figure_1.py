@@ -78,8 +78,9 @@ REUSED_OBSERVATION = (
 class Figure1Config:
     """Declared constants: the error target ``e_fig``, the steps beyond ``⌈ln d⌉``, the declared
     test set (``test_size`` points per seed for ``d > 20``; exact below), its miscoverage ``β``
-    per side, ``α``, the least seed count, and the seeds not certified to satisfy the statement
-    (errors near ``e_fig``) that the seed count must still confirm *holds* with. The caption fixes ``m = η = 20`` and ``n = 6d``."""
+    per side, the error rates (``confidence``) and the seed plan: at least 8 seeds, enough to
+    confirm *holds* with 8 seeds not certified to satisfy the statement (errors near ``e_fig``).
+    The caption fixes ``m = η = 20`` and ``n = 6d``."""
 
     error_target: float = 0.02
     extra_steps: int = 1

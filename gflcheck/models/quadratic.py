@@ -258,8 +258,9 @@ def certification_miscoverage(dimension: int, iterations: int, config: XorConfig
 def first_zero_error_iteration(
     run: XorRun, cube: XorCube, miscoverage: float, seed: int
 ) -> np.ndarray:
-    """Per seed, the first ``t`` whose network has zero test error (see the module docstring);
-    ``seed`` seeds the certification samples (stream ``xor-test``)."""
+    """Per seed, the first ``t`` whose network has zero test error (−1 if none): exactly zero by
+    enumeration for ``d ≤ 20``, else certified by :meth:`XorCube.has_zero_error` at
+    ``miscoverage``; ``seed`` seeds the certification samples (stream ``xor-test``)."""
     generator = torch_generator(seed, "xor-test")
     first = np.full(len(run.seeds), -1)
     for seed_index in range(len(run.seeds)):
