@@ -87,14 +87,7 @@ def hoeffding_interval(
     n = array.shape[-1]
     mean = array.mean(-1)
     width = (high - low) * np.sqrt(np.log(1 / miscoverage) / (2 * n))
-    return IntervalEstimate(
-        estimate=mean,
-        lower=np.maximum(mean - width, low),
-        upper=np.minimum(mean + width, high),
-        sample_size=n,
-        miscoverage=miscoverage,
-        method=f"Hoeffding on [{low:g}, {high:g}], n={n}, miscoverage {miscoverage:g} per side",
-    )
+    return _within_range(mean, width, (low, high), n, miscoverage, "Hoeffding")
 
 
 def empirical_bernstein_interval(
@@ -113,14 +106,26 @@ def empirical_bernstein_interval(
     width = np.sqrt(2 * array.var(-1, ddof=1) * log_term / n) + 7 * (high - low) * log_term / (
         3 * (n - 1)
     )
+    return _within_range(mean, width, (low, high), n, miscoverage, "empirical Bernstein")
+
+
+def _within_range(
+    mean: np.ndarray,
+    width: np.ndarray,
+    value_range: tuple[float, float],
+    n: int,
+    miscoverage: float,
+    name: str,
+) -> IntervalEstimate:
+    """``mean ∓ width``, each side kept within the range the mean lies in."""
+    low, high = value_range
     return IntervalEstimate(
         estimate=mean,
         lower=np.maximum(mean - width, low),
         upper=np.minimum(mean + width, high),
         sample_size=n,
         miscoverage=miscoverage,
-        method=f"empirical Bernstein on [{low:g}, {high:g}], n={n}, miscoverage {miscoverage:g} "
-        "per side",
+        method=f"{name} on [{low:g}, {high:g}], n={n}, miscoverage {miscoverage:g} per side",
     )
 
 
