@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from gflcheck.core.verdicts import SeedStates, Verdict, decide_violation_rate
+from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.surface import baselines
 from gflcheck.theorems.gfl import theorem_3_12_bound
 
@@ -359,3 +360,35 @@ def test_the_family_wise_statement_sums_the_true_statements_declared_rates():
     line = baselines.family_false_alarm_line(records)
     assert "summing to 0.13" in line and "OVER the family-wise α = 0.05" in line
     assert baselines.session_artefact(records)["family_wise"] == family
+
+
+@pytest.mark.parametrize("tolerance", ["nan", "inf", "-1", "abc"])
+def test_a_slack_tolerance_that_would_hide_or_invent_regressions_is_refused(tolerance, capsys):
+    from gflcheck.surface.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["baseline", "compare", "--slack-tolerance", tolerance, "--file", "unused.json"])
+    assert exit_.value.code == 2
+    assert "is not a finite number ≥ 0" in capsys.readouterr().err
+    with pytest.raises(ParameterRangeError, match="slack_tolerance"):
+        baselines.compare({"environments": {}}, {}, float(tolerance) if tolerance != "abc" else -1)
+
+
+def test_a_check_removed_from_the_catalogue_is_missing_and_fails_the_comparison(tmp_path, capsys):
+    """A baseline entry whose check is no longer in the catalogue is not silently dropped: the
+    comparison counts it missing and fails, and says how to accept the removal."""
+    from gflcheck.surface.cli import main
+
+    path = tmp_path / "b.json"
+    assert main(["baseline", "record", "-k", "gfl/two-cluster", "--file", str(path)]) == 0
+    data = json.loads(path.read_text())
+    (section,) = data["environments"].values()
+    key, entry = next(iter(section["entries"].items()))
+    removed = key.replace("cli::gfl/two-cluster", "cli::gfl/a-removed-check", 1)
+    section["entries"][removed] = {**entry, "scope": "cli::gfl/a-removed-check"}
+    path.write_text(json.dumps(data))
+    capsys.readouterr()
+    assert main(["baseline", "compare", "-k", "gfl/two-cluster", "--file", str(path)]) == 1
+    printed = capsys.readouterr().out
+    assert "1 missing" in printed and removed in printed
+    assert "baseline record --prune" in printed

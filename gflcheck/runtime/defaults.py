@@ -1,8 +1,12 @@
 """Names and defaults shared by the library and its command-line and pytest surfaces.
 
-A foundation module with no imports, so that the pytest plugin can declare its options without
-loading torch: a pytest run in a project that does not use gflcheck pays nothing for it.
+A foundation module that imports only the standard library, so that the pytest plugin can
+declare its options without loading torch: a pytest run in a project that does not use gflcheck
+pays nothing for it.
 """
+
+import argparse
+import math
 
 VERSION = "0.1.0"
 """gflcheck's version (``gflcheck.__version__``, ``gflcheck --version``)."""
@@ -15,6 +19,22 @@ DEFAULT_CACHE_DIRECTORY = ".gflcheck-cache"
 
 DEFAULT_SLACK_TOLERANCE = 0.05
 """How much a minimum slack may shrink before a baseline comparison calls it a regression."""
+
+
+def slack_tolerance(text: str) -> float:
+    """``--slack-tolerance`` / ``--gflcheck-slack-tolerance``: a finite fraction ≥ 0 of the bound
+    (NaN or ∞ would let every shrinking slack pass, a negative one flag unchanged ones)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(
+            f"slack tolerance {text!r} is not a finite number ≥ 0: give the fraction of the "
+            f"bound a minimum slack may shrink by (default {DEFAULT_SLACK_TOLERANCE:g})"
+        )
+    return value
+
 
 PROFILE_VARIABLE = "GFLCHECK_PROFILE"
 """Environment variable naming the Hypothesis profile and compute budget."""

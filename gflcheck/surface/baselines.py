@@ -43,7 +43,7 @@ import torch
 from gflcheck.core.verdicts import FAMILY_ALPHA, Outcome, Verdict
 from gflcheck.runtime.defaults import DEFAULT_SLACK_TOLERANCE
 from gflcheck.runtime.devices import device_name
-from gflcheck.runtime.errors import GflcheckError
+from gflcheck.runtime.errors import GflcheckError, ParameterRangeError
 from gflcheck.runtime.files import write_atomically
 
 FORMAT = "gflcheck-baseline"
@@ -206,6 +206,13 @@ def compare(
     baseline has no section for this environment (numbers from another torch or machine are not
     comparable).
     """
+    if not (np.isfinite(slack_tolerance) and slack_tolerance >= 0):
+        raise ParameterRangeError(
+            "slack_tolerance",
+            slack_tolerance,
+            "a finite fraction ≥ 0 of the bound (NaN or ∞ would pass every shrinking slack)",
+            "baselines.compare",
+        )
     identifier = environment_id(env)
     section = baseline["environments"].get(identifier)
     if section is None:
@@ -265,6 +272,22 @@ def compare(
         len(entries) - len(new),
         tuple(changed),
     )
+
+
+def unknown_scopes(
+    baseline: Mapping[str, Any], known: Iterable[str], env: Mapping[str, str] | None = None
+) -> set[str]:
+    """The ``cli::`` scopes of the baseline's section for ``env`` that name no entry in
+    ``known`` (the catalogue's, every profile's): checks removed since the baseline was recorded.
+    A comparison covers them, so their entries count as missing and fail it, until a record with
+    ``--prune`` accepts the removal."""
+    section = baseline["environments"].get(environment_id(env), {"entries": {}})
+    known = set(known)
+    return {
+        entry["scope"]
+        for entry in section["entries"].values()
+        if entry["scope"].startswith("cli::") and entry["scope"] not in known
+    }
 
 
 def record(

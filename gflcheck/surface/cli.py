@@ -19,6 +19,7 @@ from gflcheck.runtime.defaults import (
     DEFAULT_SLACK_TOLERANCE,
     DEVICE_VARIABLE,
     VERSION,
+    slack_tolerance,
 )
 from gflcheck.runtime.devices import resolve_device, set_compute_threads, using_device
 from gflcheck.runtime.errors import ParameterRangeError
@@ -118,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     baseline.add_argument(
         "--slack-tolerance",
-        type=float,
+        type=slack_tolerance,
         default=DEFAULT_SLACK_TOLERANCE,
         help="how far a minimum slack may shrink, as a fraction of the bound (default "
         f"{DEFAULT_SLACK_TOLERANCE:g})",

@@ -118,12 +118,22 @@ def _baseline(arguments: argparse.Namespace) -> int:
                     print(f"  pruned {key}")
             return 0
         assert existing is not None
-        comparison = baselines.compare(existing, recorded, arguments.slack_tolerance, scopes)
+        known = {f"cli::{entry.name}" for entry in DEFAULT_CHECKS + THOROUGH_CHECKS}
+        removed = baselines.unknown_scopes(existing, known)
+        comparison = baselines.compare(
+            existing, recorded, arguments.slack_tolerance, [*scopes, *removed]
+        )
     except baselines.BaselineError as error:
         print(f"gflcheck: {error}", file=sys.stderr)
         return 2
     for line in comparison.lines(path):
         print(line)
+    if removed:
+        print(
+            f"{len(removed)} check(s) in the baseline are no longer in the catalogue: their "
+            "entries are missing; if the removal is meant, accept it with "
+            f"`gflcheck baseline record --prune --file {path}`"
+        )
     return 1 if comparison.failed else 0
 
 

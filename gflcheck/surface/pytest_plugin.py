@@ -44,6 +44,7 @@ from gflcheck.runtime.defaults import (
     DEFAULT_SLACK_TOLERANCE,
     DEVICE_VARIABLE,
     PROFILE_VARIABLE,
+    slack_tolerance,
 )
 from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.runtime.profiles import profile_loaded, profile_name, use_for_session
@@ -99,7 +100,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--gflcheck-slack-tolerance",
-        type=float,
+        type=slack_tolerance,
         default=DEFAULT_SLACK_TOLERANCE,
         help="how far a minimum slack may shrink before it counts as a regression, as a fraction "
         "of the bound",
