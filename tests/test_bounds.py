@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import sympy
@@ -138,3 +140,19 @@ def test_a_bound_renders_as_presentation_mathml():
     assert markup.startswith("<mrow><mfrac>") and "<msup><mi>e</mi>" in markup
     assert "ExponentialE" not in markup  # Euler's number as the papers write it
     assert "<msup><mi>&#947;</mi><mn>2</mn></msup>" in markup  # γ²
+
+
+@pytest.mark.parametrize(
+    "expression, says",
+    [
+        ("1/0", "finite formula"),
+        ("x/0 + 1", "finite formula"),
+        ("x +", "sympy can parse"),
+        ("2*f(x)", "['f'] is undefined"),
+        ("x < 1", "not a relation"),
+    ],
+)
+def test_a_malformed_expression_is_refused_when_the_bound_is_made(expression, says):
+    """Before any training: not at evaluation, and never as a raw sympy error or KeyError."""
+    with pytest.raises(ParameterRangeError, match=re.escape(says)):
+        Bound("b", expression, [positive("x")], Provenance("t", "-", Tag.OURS))

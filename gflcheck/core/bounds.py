@@ -138,6 +138,50 @@ class Monotonicity(StrEnum):
     UNKNOWN = "unknown"
 
 
+def _parsed(name: str, expression: Any, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:
+    """``expression`` as a finite sympy expression, or a :class:`ParameterRangeError` that names
+    the bound and says what is wrong: not parsable, not an expression, infinite or undefined
+    (``1/0`` is ``zoo``), or calling a function sympy does not know (it could never be
+    evaluated)."""
+    try:
+        parsed = sympy.sympify(expression, locals=dict(symbols))
+    except (sympy.SympifyError, SyntaxError, TypeError) as error:
+        raise ParameterRangeError(
+            "expression",
+            expression,
+            f"a formula sympy can parse in the declared symbols ({error.__class__.__name__})",
+            f"Bound {name!r}",
+        ) from None
+    if not isinstance(parsed, sympy.Expr):
+        raise ParameterRangeError(
+            "expression",
+            expression,
+            "a numeric expression, not a relation or a set",
+            f"Bound {name!r}",
+        )
+    if parsed.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
+        raise ParameterRangeError(
+            "expression",
+            expression,
+            "a finite formula (it contains ∞ or an undefined value, e.g. a division by 0)",
+            f"Bound {name!r}",
+        )
+    unknown = sorted(
+        str(f.func)
+        for f in parsed.atoms(sympy.Function)
+        if isinstance(f.func, sympy.core.function.UndefinedFunction)
+    )
+    if unknown:
+        raise ParameterRangeError(
+            "expression",
+            expression,
+            f"only functions sympy knows; {unknown} is undefined (declare it as a symbol, or "
+            "write its formula)",
+            f"Bound {name!r}",
+        )
+    return parsed
+
+
 class Bound:
     """A symbolic bound with declared symbol domains, hidden constants and provenance.
 
@@ -163,7 +207,7 @@ class Bound:
         self.description = description
         self._domains: dict[str, SymbolDomain] = {domain.name: domain for domain in symbols}
         self._symbols = {domain.name: domain.symbol for domain in symbols}
-        parsed = sympy.sympify(expression, locals=dict(self._symbols))
+        parsed = _parsed(name, expression, self._symbols)
         undeclared = sorted(str(s) for s in parsed.free_symbols if str(s) not in self._domains)
         if undeclared:
             raise UnknownSymbolError(
