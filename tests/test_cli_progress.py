@@ -59,3 +59,23 @@ def test_the_table_names_the_entries_that_k_selects(monkeypatch, tmp_path, capsy
     assert main(["check", "-k", "demo/*-5", *cache]) == 0  # a glob over the names
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("demo/")]
     assert [row.split()[0] for row in rows] == ["demo/xor-5"]
+
+
+def test_help_and_a_mistyped_command_answer_without_importing_torch():
+    """The parser needs no check: ``gflcheck --help`` or a typo must not pay for torch, sympy
+    and the claims (3.4 s here when it did)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from gflcheck.surface.cli import main\n"
+        "for argv in (['--help'], ['chek']):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(sorted(m for m in ('torch', 'sympy', 'gflcheck.catalogue') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr

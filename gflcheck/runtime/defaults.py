@@ -42,3 +42,16 @@ PROFILE_VARIABLE = "GFLCHECK_PROFILE"
 DEVICE_VARIABLE = "GFLCHECK_DEVICE"
 """Environment variable naming the compute device (``cpu``, ``cuda``, ``cuda:1``); see
 :mod:`gflcheck.runtime.devices`."""
+
+
+SESSION_ARTEFACT = "gflcheck-results/session.json"
+"""Where a pytest session writes its verdicts (``--gflcheck-json``); ``gflcheck report`` reads it."""
+
+POWER_RESULTS = "gflcheck-results/power.json"
+"""Where ``gflcheck power`` writes its rates."""
+
+MUTANT_RESULTS = "gflcheck-results/mutants.json"
+"""Where a full ``gflcheck mutate`` writes its break points and kill tables."""
+
+SELECTED_MUTANT_RESULTS = "gflcheck-results/mutants-selected.json"
+"""Where a ``gflcheck mutate -k`` writes, so that it never replaces a full run's file."""

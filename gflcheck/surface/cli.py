@@ -12,34 +12,19 @@ import os
 import sys
 from collections.abc import Sequence
 
-from gflcheck.runtime import cache
 from gflcheck.runtime.defaults import (
     CACHE_DIRECTORY_VARIABLE,
     DEFAULT_CACHE_DIRECTORY,
     DEFAULT_SLACK_TOLERANCE,
     DEVICE_VARIABLE,
-    VERSION,
-    slack_tolerance,
-)
-from gflcheck.runtime.devices import resolve_device, set_compute_threads, using_device
-from gflcheck.runtime.errors import ParameterRangeError
-from gflcheck.runtime.profiles import BUDGETS
-from gflcheck.surface.commands import (
     MUTANT_RESULTS,
     POWER_RESULTS,
     SELECTED_MUTANT_RESULTS,
     SESSION_ARTEFACT,
-    _baseline,
-    _cache,
-    _check,
-    _entries,
-    _figure,
-    _mutate,
-    _power,
-    _report,
-    _run_cache,
-    _selected,
+    VERSION,
+    slack_tolerance,
 )
+from gflcheck.runtime.profiles import BUDGETS
 
 EXIT_CODES = """exit status:
   0    every check came out as expected (true statements hold, false variants are refuted,
@@ -205,6 +190,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache_command.add_argument("action", choices=["info", "clear"])
     cache_command.add_argument("--cache-dir", default=None, help="the cache directory")
     arguments = parser.parse_args(argv)
+    return _run(arguments)
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    """The parsed command. Torch, sympy and the checks are imported only here, so that
+    ``--help`` and a mistyped option answer at once."""
+    from gflcheck.runtime import cache
+    from gflcheck.runtime.devices import resolve_device, set_compute_threads, using_device
+    from gflcheck.runtime.errors import ParameterRangeError
+    from gflcheck.surface.commands import (
+        _baseline,
+        _cache,
+        _check,
+        _entries,
+        _figure,
+        _mutate,
+        _power,
+        _report,
+        _run_cache,
+        _selected,
+    )
+
     if getattr(arguments, "threads", 1) < 1:
         print(f"--threads={arguments.threads}: allowed an integer ≥ 1", file=sys.stderr)
         return 2

@@ -24,6 +24,11 @@ from gflcheck.core.verdict_text import (
 )
 from gflcheck.core.verdicts import Verdict
 from gflcheck.runtime import cache
+from gflcheck.runtime.defaults import (
+    MUTANT_RESULTS,
+    POWER_RESULTS,
+    SELECTED_MUTANT_RESULTS,
+)
 from gflcheck.runtime.errors import SettingRejectedError
 from gflcheck.runtime.profiles import budget, profile_name
 from gflcheck.surface import baselines
@@ -36,17 +41,6 @@ from gflcheck.surface.execution import (
     _verdict_of,
     _verdict_with_tightness,
 )
-
-SESSION_ARTEFACT = "gflcheck-results/session.json"
-
-
-POWER_RESULTS = "gflcheck-results/power.json"
-
-
-MUTANT_RESULTS = "gflcheck-results/mutants.json"
-
-
-SELECTED_MUTANT_RESULTS = "gflcheck-results/mutants-selected.json"
 
 
 def _entries(profile: str | None) -> tuple:
