@@ -424,3 +424,19 @@ def test_a_for_every_statement_whose_union_of_misses_exceeds_its_share_is_refuse
     verdict = fitting.run(Noise(0.9))
     assert verdict.outcome is Outcome.HOLDS
     assert verdict.false_alarm_rate <= wide.confidence.violation_alpha * (1 + 1e-9)
+
+
+@pytest.mark.parametrize(
+    "changes, parameter",
+    [
+        (dict(settings=[Noise(0.5)]), "settings"),
+        (dict(bound="c"), "bound"),
+        (dict(trivial_value=float("nan")), "trivial_value"),
+        (dict(trivial_value=True), "trivial_value"),
+        (dict(measure=0.5), "measure"),
+    ],
+)
+def test_a_check_of_the_wrong_shape_is_refused_when_declared(changes, parameter):
+    """Before any training, naming the parameter and what it should be."""
+    with pytest.raises(ParameterRangeError, match=parameter):
+        make_check(**changes)

@@ -4,6 +4,7 @@ test over its property's examples, not on every example."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import strategies as st
 
 from gflcheck import (
     Bound,
@@ -76,7 +77,7 @@ def test_a_detection_rate_is_declared_only_for_a_false_variant_and_in_0_1():
     check = TheoryCheck(
         name="c",
         bound=Bound("x", "x", [positive("x")], Provenance("t", "-", Tag.OURS)),
-        settings=None,
+        settings=st.nothing(),
         bound_values=lambda s: {},
         measure=lambda s, seeds: None,
     )

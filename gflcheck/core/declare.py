@@ -99,6 +99,13 @@ from gflcheck.runtime.validation import (
 S = TypeVar("S")
 
 
+def _finite_number(value: Any) -> bool:
+    """A real number (not a bool) that is finite."""
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and bool(np.isfinite(value))
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class TheoryCheck(Generic[S]):
     """A declared check (see the module docstring).
@@ -165,17 +172,30 @@ class TheoryCheck(Generic[S]):
 
     def __post_init__(self) -> None:
         context = f"TheoryCheck {self.name!r}"
-        for name, kind in (
-            ("confidence", Confidence),
-            ("seed_plan", SeedPlan),
-            ("property_rule", PropertyRule),
-            ("wording", Wording),
-            ("expectation", Expectation),
+        for name, kind, what in (
+            ("bound", Bound, "a Bound(name, expression, symbols, provenance)"),
+            ("settings", st.SearchStrategy, "a Hypothesis strategy (st.just(setting) for one)"),
+            ("confidence", Confidence, "a Confidence(...)"),
+            ("seed_plan", SeedPlan, "a SeedPlan(...)"),
+            ("property_rule", PropertyRule, "a PropertyRule(...)"),
+            ("wording", Wording, "a Wording(...)"),
+            ("expectation", Expectation, "an Expectation(...)"),
         ):
             if not isinstance(getattr(self, name), kind):
+                raise ParameterRangeError(name, getattr(self, name), what, context)
+        for name in ("bound_values", "measure"):
+            if not callable(getattr(self, name)):
                 raise ParameterRangeError(
-                    name, getattr(self, name), f"a {kind.__name__}(...)", context
+                    name, getattr(self, name), "a function of the setting (and seeds)", context
                 )
+        trivial = self.trivial_value
+        if not (trivial is None or callable(trivial) or _finite_number(trivial)):
+            raise ParameterRangeError(
+                "trivial_value",
+                trivial,
+                "a finite number, a function of the setting, or None",
+                context,
+            )
         require_non_negative("tolerance", self.tolerance, context)
         if self.property_rule.detection_rate is not None and self.why_false is None:
             raise ParameterRangeError(
