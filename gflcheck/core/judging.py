@@ -201,8 +201,7 @@ def _require_union_within_share(check: TheoryCheck[Any], measured: Measurement) 
     """A ∀-statement judged on fixed-miscoverage bounds declares the union ``k·n·β`` of its
     instances' misses (:func:`false_alarm_rate`); over the check's share ``α_v`` it is refused,
     naming the fix, instead of declaring a rate that can reach 1."""
-    side = measured.upper_miscoverage if check.at_least else measured.lower_miscoverage
-    union = measured.values.size * side
+    side, union = _union_of_misses(check, measured)
     share = check.confidence.violation_alpha
     if union > share * (1 + 1e-9):
         raise ParameterRangeError(
@@ -224,9 +223,15 @@ def false_alarm_rate(check: TheoryCheck[Any], measured: Measurement, exact_p: bo
     if check.kind is StatementKind.WITH_PROBABILITY or exact_p:
         rate = check.confidence.violation_alpha
     else:
-        side = measured.upper_miscoverage if check.at_least else measured.lower_miscoverage
-        rate = measured.values.size * side
+        _, rate = _union_of_misses(check, measured)
     return rate + check.confidence.bound_miscoverage
+
+
+def _union_of_misses(check: TheoryCheck[Any], measured: Measurement) -> tuple[float, float]:
+    """The violation side's per-instance miscoverage ``β`` and its union ``k·n·β`` over every
+    instance of every seed."""
+    side = measured.upper_miscoverage if check.at_least else measured.lower_miscoverage
+    return side, measured.values.size * side
 
 
 def verdict_notes(

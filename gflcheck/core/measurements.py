@@ -349,30 +349,25 @@ def mean_measurement(
             f"{estimate.method}: assumes the mean is near normal (CLT); on skewed data the side "
             "toward the skew misses more often than declared"
         )
-        return Measurement(
-            estimate.estimate,
-            lower=estimate.lower,
-            upper=estimate.upper,
-            miscoverage=miscoverage,
-            degrees_of_freedom=array.shape[1] - 1,
-            notes=(note,),
+        degrees_of_freedom: float | None = array.shape[1] - 1
+    else:
+        if value_range is None:
+            raise ParameterRangeError(
+                "value_range",
+                None,
+                f"(low, high), the range the quantity lies in, for {bounds} bounds",
+                "mean_measurement",
+            )
+        interval = (
+            empirical_bernstein_interval if bounds == "empirical Bernstein" else hoeffding_interval
         )
-    if value_range is None:
-        raise ParameterRangeError(
-            "value_range",
-            None,
-            f"(low, high), the range the quantity lies in, for {bounds} bounds",
-            "mean_measurement",
-        )
-    low, high = value_range
-    interval = (
-        empirical_bernstein_interval if bounds == "empirical Bernstein" else hoeffding_interval
-    )
-    estimate = interval(array, low, high, miscoverage)
+        estimate = interval(array, *value_range, miscoverage)
+        note, degrees_of_freedom = estimate.method, None
     return Measurement(
         estimate.estimate,
         lower=estimate.lower,
         upper=estimate.upper,
         miscoverage=miscoverage,
-        notes=(estimate.method,),
+        degrees_of_freedom=degrees_of_freedom,
+        notes=(note,),
     )

@@ -62,15 +62,23 @@ def verdict_row(verdict: Verdict) -> tuple[str, ...]:
 def confirmation_counts(verdicts: Iterable[Verdict]) -> str:
     """``27 non-vacuous HOLDS: 9 informative, 18 loose``: the HOLDS of true statements, split by
     their break point (:attr:`~gflcheck.core.verdicts.BreakPoint.loose`)."""
-    holding = [
-        v for v in verdicts if v.judged and v.outcome is Outcome.HOLDS and v.expectation == "holds"
+    looseness = [
+        None if v.break_point is None else v.break_point.loose
+        for v in verdicts
+        if v.judged and v.outcome is Outcome.HOLDS and v.expectation == "holds"
     ]
-    points = [v.break_point for v in holding if v.break_point is not None]
-    loose = sum(point.loose for point in points)
-    missing = len(holding) - len(points)
-    return f"{len(holding)} non-vacuous HOLDS: {len(points) - loose} informative, {loose} loose" + (
+    informative, loose, missing = confirmation_tally(looseness)
+    return f"{len(looseness)} non-vacuous HOLDS: {informative} informative, {loose} loose" + (
         f", {missing} without a break point" if missing else ""
     )
+
+
+def confirmation_tally(looseness: Sequence[bool | None]) -> tuple[int, int, int]:
+    """``(informative, loose, without a break point)`` among HOLDS of true statements, each given
+    by its break point's ``loose`` (``None``: no break point was computed)."""
+    loose = sum(value is True for value in looseness)
+    missing = sum(value is None for value in looseness)
+    return len(looseness) - loose - missing, loose, missing
 
 
 def interval_summary(verdict: Verdict) -> str:

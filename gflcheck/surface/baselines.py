@@ -43,8 +43,9 @@ import torch
 from gflcheck.core.verdicts import FAMILY_ALPHA, Outcome, Verdict
 from gflcheck.runtime.defaults import DEFAULT_SLACK_TOLERANCE
 from gflcheck.runtime.devices import device_name
-from gflcheck.runtime.errors import GflcheckError, ParameterRangeError
+from gflcheck.runtime.errors import GflcheckError
 from gflcheck.runtime.files import write_atomically
+from gflcheck.runtime.validation import require_non_negative
 
 FORMAT = "gflcheck-baseline"
 VERSION = 2
@@ -206,13 +207,7 @@ def compare(
     baseline has no section for this environment (numbers from another torch or machine are not
     comparable).
     """
-    if not (np.isfinite(slack_tolerance) and slack_tolerance >= 0):
-        raise ParameterRangeError(
-            "slack_tolerance",
-            slack_tolerance,
-            "a finite fraction ≥ 0 of the bound (NaN or ∞ would pass every shrinking slack)",
-            "baselines.compare",
-        )
+    require_non_negative("slack_tolerance", slack_tolerance, "baselines.compare")
     identifier = environment_id(env)
     section = baseline["environments"].get(identifier)
     if section is None:

@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt
 
 from gflcheck.claims import kernel_separation, kernel_width, parity_separation
 from gflcheck.core.exponents import fit_exponent
+from gflcheck.core.verdict_text import confirmation_tally
 from gflcheck.runtime.profiles import profile_name
 from gflcheck.surface import plots
 from gflcheck.surface.baselines import environment_id, family_false_alarm_line
@@ -69,12 +70,14 @@ def _confirmations(records: Sequence[Mapping[str, Any]]) -> str:
     """How informative the confirmations are: the HOLDS of true statements, split by their break
     point (loose: the bound tightens past ÷2, or half its scale, before the same runs refute it,
     or never does)."""
-    holding = [r for r in records if r["outcome"] == "holds" and r["row"][2] == "holds"]
-    points = [r["break_point"] for r in holding if r.get("break_point")]
-    loose = sum(point["loose"] for point in points)
-    missing = len(holding) - len(points)
+    looseness = [
+        r["break_point"]["loose"] if r.get("break_point") else None
+        for r in records
+        if r["outcome"] == "holds" and r["row"][2] == "holds"
+    ]
+    informative, loose, missing = confirmation_tally(looseness)
     return (
-        f"Confirmations: {len(holding)} HOLDS of true statements, {len(points) - loose} "
+        f"Confirmations: {len(looseness)} HOLDS of true statements, {informative} "
         f"informative and {loose} loose (the break point column: a loose bound tightens past ÷2, "
         "or half its scale, before the same runs refute it, or never)"
         + (f"; {missing} without a break point (pytest examples)" if missing else "")
