@@ -1,44 +1,38 @@
-"""The default checks (the main job of ``gflcheck check``): every claim's entries, in order.
+"""The default checks (the main job of ``gflcheck check``): every claim's entries.
 
 Each claim module in :mod:`gflcheck.claims` owns its ``ENTRIES``: fixed settings paired with the
 claim's statements, true ones and deliberately false variants near their break points. The
-settings are fixed, so the main job's numbers are reproducible. ``gflcheck check --profile
-thorough`` adds :data:`THOROUGH_CHECKS`.
+catalogue finds them itself: a new module in :mod:`gflcheck.claims` with an ``ENTRIES`` tuple
+joins the main job, and one with ``THOROUGH_ENTRIES`` joins ``gflcheck check --profile thorough``
+(:data:`THOROUGH_CHECKS`). Claims come in the order of their module names, each claim's entries
+in its own order. The settings are fixed, so the main job's numbers are reproducible.
 """
 
 from __future__ import annotations
 
-from gflcheck.claims import (
-    kernel_regime,
-    kernel_separation,
-    lottery_tickets,
-    parity_separation,
-    sgd_cube_xor,
-    simplicity_bias,
-    theorem_3_12,
-    xor_feature_learning,
-    xor_figure_1,
-    xor_samples_constant,
-    xor_table_2,
-)
+import importlib
+import pkgutil
+from types import ModuleType
+
+import gflcheck.claims
 from gflcheck.core.entries import CatalogueEntry
 
-DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = (
-    *theorem_3_12.ENTRIES,
-    *simplicity_bias.ENTRIES,
-    *lottery_tickets.ENTRIES,
-    *kernel_separation.ENTRIES,
-    *parity_separation.ENTRIES,
-    *xor_feature_learning.ENTRIES,
-    *xor_figure_1.ENTRIES,
-    *xor_samples_constant.ENTRIES,
-    *xor_table_2.ENTRIES,
-    *sgd_cube_xor.ENTRIES,
-    *kernel_regime.ENTRIES,
-)
+
+def claim_modules() -> tuple[ModuleType, ...]:
+    """Every module of :mod:`gflcheck.claims`, by name."""
+    names = sorted(info.name for info in pkgutil.iter_modules(gflcheck.claims.__path__))
+    return tuple(importlib.import_module(f"gflcheck.claims.{name}") for name in names)
+
+
+def claim_entries(attribute: str = "ENTRIES") -> tuple[CatalogueEntry, ...]:
+    """The entries every claims module declares under ``attribute``, module by module."""
+    return tuple(entry for module in claim_modules() for entry in getattr(module, attribute, ()))
+
+
+DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = claim_entries("ENTRIES")
 """The main job, claim by claim."""
 
-THOROUGH_CHECKS: tuple[CatalogueEntry, ...] = kernel_separation.THOROUGH_ENTRIES
+THOROUGH_CHECKS: tuple[CatalogueEntry, ...] = claim_entries("THOROUGH_ENTRIES")
 """What only the thorough profile runs: the separation scan on d = 16…256."""
 
 
@@ -47,4 +41,11 @@ def entries(prefix: str) -> tuple[CatalogueEntry, ...]:
     return tuple(entry for entry in DEFAULT_CHECKS if entry.name.startswith(prefix))
 
 
-__all__ = ["DEFAULT_CHECKS", "THOROUGH_CHECKS", "CatalogueEntry", "entries"]
+__all__ = [
+    "DEFAULT_CHECKS",
+    "THOROUGH_CHECKS",
+    "CatalogueEntry",
+    "claim_entries",
+    "claim_modules",
+    "entries",
+]

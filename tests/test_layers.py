@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import sys
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,24 @@ def test_an_upward_import_is_found(tmp_path):
     targets = {_known(t, _modules()) for t in _imports(source)}
     assert targets == {"gflcheck.surface.cli"}
     assert _layer("gflcheck.surface.cli") > _layer("gflcheck.core.declare")
+
+
+def test_a_new_claims_module_joins_the_main_job_by_itself(tmp_path, monkeypatch):
+    """Adding a claim is one claims module: its ``ENTRIES`` join the catalogue with no other
+    line, and a module without entries adds none."""
+    import gflcheck.claims
+    from gflcheck import catalogue
+    from gflcheck.claims import sgd_cube_xor
+
+    (tmp_path / "zz_new_claim.py").write_text(
+        "from gflcheck.claims.sgd_cube_xor import ENTRIES as _E\nENTRIES = _E[:1]\n"
+    )
+    (tmp_path / "zz_no_entries.py").write_text("X = 1\n")
+    monkeypatch.setattr(gflcheck.claims, "__path__", [*gflcheck.claims.__path__, str(tmp_path)])
+    try:
+        names = [module.__name__.rsplit(".", 1)[1] for module in catalogue.claim_modules()]
+        assert names == sorted(names) and {"zz_new_claim", "zz_no_entries"} <= set(names)
+        assert catalogue.claim_entries() == (*catalogue.DEFAULT_CHECKS, sgd_cube_xor.ENTRIES[0])
+    finally:
+        for name in ("zz_new_claim", "zz_no_entries"):
+            sys.modules.pop(f"gflcheck.claims.{name}", None)
