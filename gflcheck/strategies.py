@@ -22,12 +22,13 @@ from gflcheck.models.gfl_families import (
 from gflcheck.runtime.profiles import log_uniform
 
 PROPERTY_SEEDS_REASON = (
-    "the properties draw δ from [0.15, 0.4] and plan their seeds to confirm, not to the power "
-    "target: at the target (a violation rate of 2δ refuted with probability 0.8 at the family "
-    "share α_v = 0.00125) δ = 0.1 plans 175–229 seeds per example, δ = 0.2 76–86, 3–5× the seeds "
-    "that confirm, and the probabilistic properties took 16 min instead of 5 on 2 cores (the "
-    "lottery ticket alone 11 min). The main job checks δ = 0.2 at the power target, and every "
-    "property verdict reports the power its seeds reach"
+    "the properties draw δ from [0.15, 0.4] and plan their seeds for the pooled confirmation "
+    "(a statement failing at δ/2 passes with probability ≥ 0.9; at 2δ the pooled seeds do not "
+    "confirm it and the property fails), not for each example's power: at the power target (a "
+    "violation rate of 2δ refuted with probability 0.8 at α_v = 0.00125) δ = 0.1 plans 175–229 "
+    "seeds per example, δ = 0.2 76–86, 3–5× the seeds that confirm, and the probabilistic "
+    "properties took 16 min instead of 5 on 2 cores. The main job checks δ = 0.2 at the power "
+    "target, and every property verdict reports the power its seeds reach"
 )
 """Why the repository's properties depart from δ ≤ 0.1 at the power target (a check
 declares why not): the seed count at the target grows like ``1/δ``, and CI runs on 2 cores."""

@@ -31,6 +31,7 @@ from gflcheck.claims.kernel_regime import (
 )
 from gflcheck.claims.kernel_width import kernel_radius_check
 from gflcheck.core.confidence import PropertyRule
+from gflcheck.core.declare import max_examples
 from gflcheck.core.verdict_text import format_verdict_details
 from gflcheck.core.verdicts import Outcome
 from gflcheck.theorems.ttm_kernel import (
@@ -162,7 +163,9 @@ def test_calibrated_constants_predict_new_settings(setting, calibrated_constants
     """The calibrated bound (×2) must hold on generated settings that share no (d, m, seed) with
     the calibration runs: every seed's test loss ≤ 2·C₁e^{C₂L}/(γ²n) with its own γ."""
     check = kernel_width.calibrated_test_loss_check(calibrated_constants, seeds=4)
-    verdict = check.run(setting)
+    verdict = check.property_example(
+        max_examples(test_calibrated_constants_predict_new_settings)
+    ).run(setting)
     gflcheck_session.record(verdict)
     assert verdict.outcome is Outcome.HOLDS, format_verdict_details(verdict)
 
@@ -214,8 +217,11 @@ def test_calibrated_bound_holds_at_large_width(width, calibrated_constants, gflc
 
 
 def _calibrated_verdicts(constants, widths, session):
-    """One verdict per width of the width sweep's setting, each recorded in the session."""
-    check = kernel_width.calibrated_test_loss_check(constants, seeds=kernel_width.WIDTH_SWEEP_SEEDS)
+    """One verdict per width of the width sweep's setting, each recorded in the session: the
+    widths share one property's α."""
+    check = kernel_width.calibrated_test_loss_check(
+        constants, seeds=kernel_width.WIDTH_SWEEP_SEEDS
+    ).property_example(len(widths))
     verdicts = [check.run(setting) for setting in kernel_width.width_sweep_settings(widths)]
     for verdict in verdicts:
         session.record(verdict)

@@ -16,6 +16,7 @@ from gflcheck.claims.lottery_tickets import (
     lottery_ticket_check,
 )
 from gflcheck.core.confidence import Confidence
+from gflcheck.core.declare import max_examples
 from gflcheck.core.verdict_text import format_verdict_details
 from gflcheck.core.verdicts import Outcome
 from gflcheck.strategies import lottery_settings
@@ -45,9 +46,11 @@ def test_gradient_feature_ticket_reaches_the_whole_networks_loss_but_not_in_a_te
     network's runs the true statement trained, so it adds only its 0.1·T-step subnetworks (as
     two tests, each drew its own settings and trained its own: 28 s more in CI); so this property
     is written out rather than made with ``.property()``."""
-    verdict = gflcheck_session.check(
-        lambda: ticket_reaches_the_whole_network.run_with_evidence(setting)
-    )
+    examples = max_examples(
+        test_gradient_feature_ticket_reaches_the_whole_networks_loss_but_not_in_a_tenth_of_the_steps
+    )  # the true statement's examples share its property's α, and pool their seeds
+    example = ticket_reaches_the_whole_network.property_example(examples)
+    verdict = gflcheck_session.check(lambda: example.run_with_evidence(setting))
     _note(verdict, gflcheck_session)
     assert verdict.outcome is not Outcome.VIOLATED, format_verdict_details(verdict)
     variant = gflcheck_session.check(

@@ -9,12 +9,14 @@ variants are refuted; (e) the poster's Figure 1 (n = 6d fresh points per step) r
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import strategies as st
 
 from gflcheck import catalogue
 from gflcheck.claims.xor_feature_learning import XorConfig, steps_growth_check, xor_check
 from gflcheck.claims.xor_figure_1 import Figure1Config, Figure1Reading, figure_1_check
-from gflcheck.core.confidence import Confidence
+from gflcheck.core.confidence import Confidence, PropertyRule
 from gflcheck.core.declare import entries_property
 from gflcheck.runtime.profiles import budget
 from gflcheck.strategies import xor_settings
@@ -36,9 +38,13 @@ zero_error_in_c_log_d_steps = xor_check(
 test_xor_zero_error_within_c_log_d_steps = zero_error_in_c_log_d_steps.property()
 
 # (d) False variants, on dimensions where they are false. ⌈log log d⌉ = 2 steps for 16 ≤ d ≤ 1618,
-# and zero error takes 3 steps from d ≈ 32 on (at d = 16 about half the seeds need only 2).
-test_xor_log_log_d_steps_variant_is_refuted = xor_check(
-    log_log_iterations(), CONFIG, xor_settings(dimension=dimensions(32))
+# and zero error takes 3 steps from d ≈ 32 on (at d = 16 about half the seeds need only 2). Near
+# d = 32 most seeds but not all need 3 steps (10 of 12 at δ = 0.375: p = 0.0016 against α_v), so
+# the variant is near its break point there: refuted at the suite's detection target over the
+# examples (an exact binomial test), not on every example.
+test_xor_log_log_d_steps_variant_is_refuted = dataclasses.replace(
+    xor_check(log_log_iterations(), CONFIG, xor_settings(dimension=dimensions(32))),
+    property_rule=PropertyRule(detection_rate=0.9),
 ).property()
 test_xor_sqrt_d_samples_variant_is_refuted = xor_check(
     sqrt_d_samples(), CONFIG, xor_settings(dimension=dimensions(8))

@@ -210,3 +210,47 @@ def test_seeds_for_power_is_the_least_count_of_a_scan_of_every_count(delta, alph
     found = seeds_for_power.__wrapped__(delta, alpha, power=power, most=most)
     counts = range(1, most + 1)
     assert found == next((k for k in counts if refutation_power(k, delta, alpha) >= power), None)
+
+
+def test_dependent_seeds_are_decided_per_cluster():
+    """Seeds that share a data set are one unit of replication: 16 seeds in 4 clusters of 4,
+    one cluster wholly violating, decide as 1 violation of 4 (not 4 of 16), and a cluster with
+    one unsatisfied seed is not certified."""
+    from gflcheck import (
+        Bound,
+        Confidence,
+        Measurement,
+        Provenance,
+        SeedPlan,
+        Tag,
+        TheoryCheck,
+        positive,
+    )
+    from gflcheck.core.verdicts import SeedStates
+
+    flags = np.zeros(16, dtype=bool)
+    flags[:4] = True
+    clusters = np.repeat(np.arange(4), 4)
+    by_cluster = SeedStates(flags, ~flags, np.zeros(16, dtype=bool)).by_cluster(clusters)
+    assert by_cluster.violates.tolist() == [True, False, False, False]
+    assert by_cluster.satisfies.tolist() == [False, True, True, True]
+    mixed = flags.copy()
+    mixed[:4] = [True, False, False, False]
+    split = SeedStates(mixed, ~mixed, np.zeros(16, dtype=bool)).by_cluster(clusters)
+    assert not split.violates[0] and not split.satisfies[0]
+
+    values = np.where(flags, 2.0, 0.0)
+    check = TheoryCheck(
+        name="clustered",
+        bound=Bound("one", "c", [positive("c")], Provenance("t", "-", Tag.OURS)),
+        settings=st.just(0),
+        bound_values=lambda s: {"c": 1.0},
+        measure=lambda s, seeds: Measurement(values, clusters=clusters),
+        confidence=Confidence(delta=0.1, power=None),
+        seed_plan=SeedPlan(count=16),
+    )
+    verdict = check.run(0)
+    assert (verdict.decision.seeds, verdict.decision.violations) == (4, 1)
+    assert any("4 clusters of dependent seeds (16 seeds)" in note for note in verdict.notes)
+    with pytest.raises(ParameterRangeError, match="clusters"):
+        Measurement(values, clusters=np.zeros(3, dtype=int))

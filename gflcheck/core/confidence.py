@@ -12,7 +12,7 @@ confirm and the fewest that refute a violation rate of ``2δ`` with probability 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from gflcheck.core.verdicts import (
     CONFIRMATION_ALPHA,
     DEFAULT_HOLDS_SHARE,
     POWER_TARGET,
+    PROPERTY_SHARE,
     VIOLATION_ALPHA,
 )
 from gflcheck.runtime.errors import ParameterRangeError
@@ -88,19 +89,25 @@ class Confidence:
 class SeedPlan:
     """The seeds a check runs: ``count`` fixed, else ``k = max(minimum, the fewest that confirm
     *holds* with ``unconfirmed`` seeds not certified to satisfy the statement, the fewest that
-    reach the power)``, drawn from the streams ``"{stream}-i"`` (default: the check's name) of the
+    reach the power, the fewest with which ``pooled_over`` examples confirm a statement failing
+    at δ/2)``, drawn from the streams ``"{stream}-i"`` (default: the check's name) of the
     setting's ``seed``."""
 
     count: int | None = None
     minimum: int = 1
     unconfirmed: int = 0
     stream: str | None = None
+    pooled_over: int = 1
+    """The examples of a property whose confirmation is pooled
+    (:mod:`~gflcheck.core.pooled`): above 1, ``k`` is at least
+    :func:`~gflcheck.core.pooled.seeds_for_pooled_confirmation` for that many examples."""
 
     def __post_init__(self) -> None:
         if self.count is not None:
             require_positive_int("count", self.count, "SeedPlan")
         require_positive_int("minimum", self.minimum, "SeedPlan")
         require_int_at_least("unconfirmed", self.unconfirmed, 0, "SeedPlan")
+        require_positive_int("pooled_over", self.pooled_over, "SeedPlan")
 
     def seeds(self, seed: int, count: int, name: str) -> tuple[int, ...]:
         """``count`` run seeds from the streams ``"{stream or name}-i"`` of ``seed``."""
@@ -113,11 +120,17 @@ class PropertyRule:
     """What a property over generated settings requires of its examples: at least
     ``holds_share`` of a true statement's examples HOLD (below ½ only with a ``reason``, shown
     with the verdicts); a false variant near the truth is refuted at ``detection_rate`` by an
-    exact binomial test over its examples instead of on every example (``None``)."""
+    exact binomial test over its examples instead of on every example (``None``).
+
+    ``share`` is the property's part of the pytest session's family-wise α: over a true
+    statement, each of its ``N = max_examples`` examples is judged at a declared false-alarm rate
+    of ``share / N`` (``α_v = share/N − bound_miscoverage``), so by the union bound the property
+    raises a false alarm with probability at most ``share`` whatever its examples are."""
 
     holds_share: float = DEFAULT_HOLDS_SHARE
     reason: str | None = None
     detection_rate: float | None = None
+    share: float = PROPERTY_SHARE
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.holds_share <= 1.0:
@@ -132,6 +145,25 @@ class PropertyRule:
             )
         if self.detection_rate is not None:
             require_open_unit_interval("detection_rate", self.detection_rate, "PropertyRule")
+        require_open_unit_interval("share", self.share, "PropertyRule")
+
+    def example_confidence(self, confidence: Confidence, examples: int, where: str) -> Confidence:
+        """``confidence`` with each of ``examples`` examples at its part of :attr:`share`:
+        ``α_v = min(declared α_v, share/examples − bound_miscoverage)`` (refused when that
+        leaves nothing)."""
+        per_example = self.share / examples
+        violation_alpha = per_example - confidence.bound_miscoverage
+        if violation_alpha <= 0:
+            raise ParameterRangeError(
+                "share",
+                self.share,
+                f"above max_examples × bound_miscoverage = {examples} × "
+                f"{confidence.bound_miscoverage:g}: each example's share {per_example:.3g} is "
+                "spent before its own test. Declare a larger PropertyRule(share=…), or estimate "
+                "the bound's values at a smaller miscoverage",
+                where,
+            )
+        return replace(confidence, violation_alpha=min(confidence.violation_alpha, violation_alpha))
 
 
 def require_claim_plan(confidence: Any, seed_plan: Any, owner: str) -> None:

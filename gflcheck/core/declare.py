@@ -20,9 +20,9 @@ A :class:`TheoryCheck` declares a statement about a measured quantity, from:
 
 From the declaration follow :meth:`TheoryCheck.run` (a :class:`~gflcheck.core.verdicts.Verdict` with
 the outcome of :mod:`gflcheck.core.verdicts`, slack per seed, the quantifier table),
-:meth:`TheoryCheck.property` (a pytest property over the strategy: no example may be VIOLATED and
-at least ``holds_share`` of its examples must HOLD; its verdicts enter the plugin's table, JSON
-artefact, baseline comparison and ``gflcheck report``), :meth:`TheoryCheck.catalogue_entry` (for
+:meth:`TheoryCheck.property` (a pytest property over the strategy at its share of the session's
+α: no example may be VIOLATED and its examples must earn the pass; its verdicts enter the
+plugin's table, JSON artefact, baseline comparison and ``gflcheck report``), :meth:`TheoryCheck.catalogue_entry` (for
 :func:`gflcheck.surface.power.measure_power`: its false-alarm or detection rate), and
 :meth:`TheoryCheck.false_variant` (the same check with a deliberately false bound, which the
 property asserts is refuted on every example). Measurements go through the run cache
@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import numpy as np
 import pytest
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ from gflcheck.core.measurements import (
     delta_of_setting,
     no_setting_symbols,
 )
+from gflcheck.core.pooled import seeds_for_pooled_confirmation
 from gflcheck.core.setups import SetUp
 from gflcheck.core.verdict_text import format_verdict_details
 from gflcheck.core.verdicts import (
@@ -280,6 +282,9 @@ class TheoryCheck(Generic[S]):
         count = max(
             plan.minimum, seeds_to_confirm(delta, confidence.alpha, upper, plan.unconfirmed)
         )
+        if plan.pooled_over > 1:
+            pooled = seeds_for_pooled_confirmation(delta, confidence.alpha, plan.pooled_over, upper)
+            count = max(count, pooled)
         if confidence.power is None or self.observation is not None:  # an observation: not judged
             return count
         needed = seeds_for_power(delta, confidence.violation_alpha, lower, confidence.power)
@@ -472,11 +477,24 @@ class TheoryCheck(Generic[S]):
             observation=self.observation is not None,
         )
 
+    def property_example(self, examples: int) -> TheoryCheck[S]:
+        """The check each of a property's ``examples`` examples runs: its seeds planned for the
+        pooled confirmation (:class:`SeedPlan` ``pooled_over``; a variant runs the same seeds,
+        so it reuses the measurement), and over a true statement at
+        ``α_v = min(declared α_v, share/examples − bound_miscoverage)`` (:class:`PropertyRule`)."""
+        plan = dataclasses.replace(self.seed_plan, pooled_over=examples)
+        if self.is_false_variant or self.discrepancy is not None:
+            return dataclasses.replace(self, seed_plan=plan)
+        where = f"TheoryCheck {self.name!r}.property()"
+        confidence = self.property_rule.example_confidence(self.confidence, examples, where)
+        return dataclasses.replace(self, confidence=confidence, seed_plan=plan)
+
     def property(
         self, applies: Callable[[Verdict, Any], str | None] | None = None
     ) -> Callable[..., None]:
-        """A pytest property: no generated setting may refute the statement, and at least
-        ``holds_share`` of them must confirm it (a false variant: every setting refutes it, or
+        """A pytest property: no generated setting may refute the statement (each of its
+        ``max_examples`` examples at its part of ``property_rule.share``), and the examples must
+        earn the pass (:meth:`property_example`; a false variant: every setting refutes it, or
         with a ``detection_rate``, the examples refute it at a rate not significantly below it).
         Assign it to a ``test_…`` name in a test module. An observation has no property: no
         outcome is expected of it (run it in the main job, or with :meth:`run`).
@@ -487,7 +505,6 @@ class TheoryCheck(Generic[S]):
 
         The test carries gflcheck's Hypothesis profile itself (the session's
         ``--gflcheck-profile``), so it runs the same whether or not its module imports gflcheck."""
-        check = self
         if self.observation is not None:
             raise ParameterRangeError(
                 "observation",
@@ -497,8 +514,13 @@ class TheoryCheck(Generic[S]):
                 f"TheoryCheck {self.name!r}.property()",
             )
 
+        with profile_loaded():  # refused before any work if the profile's examples overspend
+            self.property_example(hypothesis_settings.default.max_examples)
+
         def test(setting: Any, gflcheck_session: Any) -> None:
             __tracebackhide__ = True  # the verdict's report is the message; gflcheck's frame is not
+            # the examples this test runs (the profile's, or its own @settings) share its α
+            check = self.property_example(max_examples(test))
             verdict = gflcheck_session.check(lambda: check.run_with_evidence(setting), applies)
             if check.discrepancy is not None:  # expected to fail here, and judged
                 assert verdict.outcome is Outcome.VIOLATED, format_verdict_details(verdict)
@@ -522,6 +544,13 @@ class TheoryCheck(Generic[S]):
         )(test)
         test.__name__ = f"test_{self.name}"
         return test
+
+
+def max_examples(test: Any) -> int:
+    """The ``max_examples`` of a ``@given`` test (its ``@settings``, else the profile when it
+    was decorated): a hand-written property runs ``check.property_example(max_examples(t))``."""
+    own = getattr(test, "_hypothesis_internal_use_settings", None)
+    return int((own or hypothesis_settings.default).max_examples)
 
 
 def _run_entry(check: TheoryCheck[Any], setting: Any, limits: Any) -> tuple[Verdict, Any]:

@@ -147,7 +147,7 @@ def verdict_on(
         decision = decide_every_instance(states, exact_p, check.confidence.violation_alpha)
     else:
         decision = decide_violation_rate(
-            states,
+            states if measured.clusters is None else states.by_cluster(measured.clusters),
             delta,
             check.confidence.violation_alpha,
             measured.lower_miscoverage,
@@ -177,7 +177,8 @@ def verdict_on(
             check, states, measured, bounds.low if check.at_least else bounds.high, seeds
         ),
         notes=verdict_notes(check, measured, seeds)
-        + (estimate.notes if estimate is not None else ()),
+        + (estimate.notes if estimate is not None else ())
+        + _cluster_note(measured, forall),
         false_variant=check.is_false_variant,
         observation=check.observation,
         discrepancy=check.discrepancy,
@@ -194,6 +195,19 @@ def verdict_on(
             if estimate is not None
             else None
         ),
+    )
+
+
+def _cluster_note(measured: Measurement, forall: bool) -> tuple[str, ...]:
+    """How declared clusters of dependent seeds entered the decision."""
+    if measured.clusters is None:
+        return ()
+    count = len(np.unique(measured.clusters))
+    if forall:
+        return (f"{count} clusters of dependent seeds declared: a ∀-statement counts instances",)
+    return (
+        f"decided over {count} clusters of dependent seeds ({measured.values.shape[0]} seeds): a "
+        "cluster violates only if all its seeds do, satisfies only if all do",
     )
 
 

@@ -130,7 +130,9 @@ class Measurement:
     ``degrees_of_freedom``: the bounds are Student-t bounds ``value ∓ t_{1−β}(df)·se`` (a t
     interval, a regression slope's): a ∀-statement's *violated* is then decided at the check's
     own level ``α_v`` with an exact p-value (:meth:`violation_p_values`), not at the bounds'
-    fixed miscoverage.
+    fixed miscoverage. ``clusters``: per seed, the label of its cluster of dependent seeds
+    (seeds that share a data set, say); a "with probability" statement is then decided over the
+    clusters, the unit of replication (:meth:`~gflcheck.core.verdicts.SeedStates.by_cluster`).
     """
 
     values: np.ndarray
@@ -145,6 +147,7 @@ class Measurement:
     notes: tuple[str, ...] = ()
     evidence: Any = None
     degrees_of_freedom: float | None = None
+    clusters: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         values = np.asarray(self.values, dtype=float)
@@ -197,6 +200,16 @@ class Measurement:
                 "Measurement",
             )
 
+        if self.clusters is not None:
+            clusters = np.asarray(self.clusters)
+            if clusters.shape != values.shape[:1] or clusters.dtype.kind not in "iu":
+                raise ParameterRangeError(
+                    "clusters",
+                    clusters.shape,
+                    f"one integer label per seed, shape {values.shape[:1]}",
+                    "Measurement",
+                )
+            object.__setattr__(self, "clusters", clusters)
         if self.degrees_of_freedom is not None and not (
             self.degrees_of_freedom > 0
             and self.lower_miscoverage > 0

@@ -65,6 +65,11 @@ CONFIRMATION_ALPHA = 0.05
 """The default level of each *holds* decision (the confidence of its upper bounds). A wrong
 *holds* is not a false alarm: it is controlled per verdict, not over the family."""
 
+PROPERTY_SHARE = FAMILY_ALPHA / 25
+"""A property's default share of a pytest session's family-wise α: room for 25 properties over
+true statements, or fewer beside the fixed settings' decisions (each at its catalogue share).
+Each of its examples decides at ``share / max_examples`` (:class:`~gflcheck.core.confidence.PropertyRule`)."""
+
 DEFAULT_HOLDS_SHARE = 0.5
 """The share of a property's examples over a true statement that must HOLD, unless it declares
 another share with a reason."""
@@ -101,6 +106,20 @@ class SeedStates:
     def undetermined(self) -> np.ndarray:
         """Seeds neither certainly violating nor certainly satisfying the statement."""
         return ~(self.violates | self.satisfies)
+
+    def by_cluster(self, clusters: np.ndarray) -> SeedStates:
+        """One state per cluster of dependent seeds (``clusters[i]``: seed ``i``'s label): a
+        cluster certainly violates only if all its seeds do, certainly satisfies only if all do,
+        and diverged if any did. Its violation indicator is at most its share of violating seeds
+        and its not-satisfied indicator at least its share of unsatisfied ones, so a binomial
+        test over independent clusters keeps the per-seed rate's levels (conservatively)."""
+        labels, index = np.unique(clusters, return_inverse=True)
+
+        def every(flags: np.ndarray) -> np.ndarray:
+            return np.bincount(index, ~np.asarray(flags), len(labels)) == 0
+
+        diverged = np.bincount(index, np.asarray(self.diverged), len(labels)) > 0
+        return SeedStates(every(self.violates), every(self.satisfies), diverged)
 
 
 def classify_seeds(
@@ -166,6 +185,7 @@ class BinomialDecision:
     satisfied: int = 0
     diverged: int = 0
     confirmation_alpha: float = 0.0
+    satisfaction_miscoverage: float = 0.0
 
 
 def decide_violation_rate(
@@ -211,6 +231,7 @@ def decide_violation_rate(
         satisfied=s,
         diverged=int(states.diverged.sum()),
         confirmation_alpha=confirmation_alpha,
+        satisfaction_miscoverage=satisfaction_miscoverage,
     )
 
 

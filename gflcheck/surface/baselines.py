@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from gflcheck.core.verdicts import FAMILY_ALPHA, Outcome, Verdict
+from gflcheck.core.verdicts import FAMILY_ALPHA, BinomialDecision, Outcome, Verdict
 from gflcheck.runtime.defaults import DEFAULT_SLACK_TOLERANCE
 from gflcheck.runtime.devices import device_name
 from gflcheck.runtime.errors import GflcheckError
@@ -429,6 +429,21 @@ def _break_point_record(verdict: Verdict) -> dict[str, Any] | None:
     }
 
 
+def _seed_decision(decision: BinomialDecision) -> dict[str, Any] | None:
+    """What a property pools of a "with probability ≥ 1 − δ" decision (``None`` for others):
+    its seeds, those certified to satisfy the statement, ``δ``, the level and miscoverage of
+    *holds*."""
+    if not (decision.delta > 0 and decision.confirmation_alpha > 0):
+        return None
+    return {
+        "seeds": decision.seeds,
+        "satisfied": decision.satisfied,
+        "delta": decision.delta,
+        "confirmation_alpha": decision.confirmation_alpha,
+        "satisfaction_miscoverage": decision.satisfaction_miscoverage,
+    }
+
+
 def verdict_record(test: str, verdict: Verdict, row: Iterable[str]) -> dict[str, Any]:
     """A verdict as plain JSON: its test, bound (LaTeX, provenance), parameters, seeds, outcome,
     slack, p-value, baseline entry and verdict-table row. Records cross process boundaries
@@ -468,6 +483,7 @@ def verdict_record(test: str, verdict: Verdict, row: Iterable[str]) -> dict[str,
         "trivial_value": verdict.trivial_value,
         "slack": [_finite_or_none(s) for s in np.asarray(verdict.slack, dtype=float)],
         "p_value": _finite_or_none(verdict.decision.p_value),
+        "seed_decision": _seed_decision(verdict.decision),
         "false_alarm_rate": verdict.false_alarm_rate,
         "counterexample": verdict.counterexample,
         "quantifiers": [[q.quantifier, q.instantiated_as, q.value] for q in verdict.quantifiers],

@@ -16,6 +16,7 @@ from hypothesis import event, reject
 from hypothesis.control import currently_in_test_context
 from scipy import stats
 
+from gflcheck.core.pooled import PooledConfirmation, pooled_confirmation
 from gflcheck.core.verdict_text import format_rows_table, verdict_row
 from gflcheck.core.verdicts import DEFAULT_HOLDS_SHARE, Outcome, Verdict
 from gflcheck.runtime import cache
@@ -87,9 +88,15 @@ class GflcheckSession:
         printer.text(repr(self))
 
     def require_holds_share(self, item: pytest.Item, first: int) -> None:
-        """A property over true statements passes only if at least its declared share of
-        examples (default ½, marker ``gflcheck_property``) HOLDS; inconclusive and vacuous
-        examples are counted and shown, never passed quietly."""
+        """A property over true statements passes only if its examples earn it (share: default
+        ½, marker ``gflcheck_property``); inconclusive and vacuous examples are counted and shown,
+        never passed quietly.
+
+        - "With probability ≥ 1 − δ" statements: at least that share of the examples is not
+          vacuous, and the seeds of those examples, pooled, confirm the statement
+          (:func:`~gflcheck.core.pooled.pooled_confirmation`; the seed plan makes a statement
+          failing at δ/2 pass with probability ≥ 0.9).
+        - Other kinds: at least that share of the examples HOLDS."""
         marker = item.get_closest_marker("gflcheck_property")
         share = marker.kwargs.get("holds_share", DEFAULT_HOLDS_SHARE) if marker else None
         reason = marker.kwargs.get("reason") if marker else None
@@ -103,20 +110,30 @@ class GflcheckSession:
         if not true_rows:
             return
         counts = Counter(r["outcome"] for r in true_rows)
-        holding = counts[Outcome.HOLDS.value]
         summary = (
             f"{len(true_rows)} verdict(s) on true statements: "
             + ", ".join(f"{counts[o.value]} {o.value}" for o in Outcome if counts[o.value])
-            + f"; required ≥ {share:.0%} holds"
-            + (f" (declared: {reason})" if reason else "")
+            + (f"; declared share {share:.0%}: {reason}" if reason else "")
         )
+        if all(r.get("seed_decision") for r in true_rows):
+            informative = [r for r in true_rows if r["outcome"] != Outcome.VACUOUS.value]
+            pooled = _pooled(informative)
+            summary += f"; {pooled.describe() if pooled else 'nothing to pool'}"
+            earned = len(informative) >= share * len(true_rows) and (
+                share == 0 or (pooled is not None and pooled.confirms)
+            )
+            required = f"≥ {share:.0%} of the examples not vacuous, and their pooled seeds confirm"
+        else:
+            earned = counts[Outcome.HOLDS.value] >= share * len(true_rows)
+            required = f"≥ {share:.0%} of the examples HOLD"
+        summary += f"; required {required}"
         self.property_summaries.append(f"{item.name}: {summary}")
-        if holding < share * len(true_rows):
+        if not earned:
             raise AssertionError(
-                f"{item.name}: only {holding} of {len(true_rows)} examples HOLD, fewer than the "
-                f"required {share:.0%}: {summary}. An inconclusive or vacuous verdict confirms "
-                "nothing; strengthen the measurement (more seeds, larger test samples), aim the "
-                "strategy where the bound is informative, or declare a lower share with a reason."
+                f"{item.name}: its examples do not earn a pass ({summary}). An inconclusive or "
+                "vacuous verdict confirms nothing; strengthen the measurement (more seeds, larger "
+                "test samples), aim the strategy where the bound is informative, or declare a "
+                "lower share with a reason."
             )
 
     def require_detection_rate(self, item: pytest.Item, first: int) -> None:
@@ -184,9 +201,24 @@ class GflcheckSession:
         reject()
 
 
+def _pooled(rows: list[dict[str, Any]]) -> PooledConfirmation | None:
+    """The pooled rule over the seed decisions of ``rows`` (``None`` when there are none)."""
+    if not rows:
+        return None
+    decisions = [r["seed_decision"] for r in rows]
+    return pooled_confirmation(
+        [d["seeds"] for d in decisions],
+        [d["satisfied"] for d in decisions],
+        [d["delta"] for d in decisions],
+        [d["satisfaction_miscoverage"] for d in decisions],
+        min(d["confirmation_alpha"] for d in decisions),
+    )
+
+
 def finish_session(session: pytest.Session, state: GflcheckSession) -> None:
-    """Workers hand their records to the controller; the controller (or a serial run) writes the
-    JSON artefact and records or compares the baseline (a regression fails the run)."""
+    """Workers hand their records to the controller; the controller (or a serial run) fails the
+    session when its decisions' declared rates sum over the family-wise α, writes the JSON
+    artefact and records or compares the baseline (a regression fails the run)."""
     config = session.config
     if hasattr(config, "workeroutput"):  # an xdist worker
         config.workeroutput["gflcheck"] = json.dumps(
@@ -201,6 +233,14 @@ def finish_session(session: pytest.Session, state: GflcheckSession) -> None:
         return
     if not state.records:
         return
+    if not baselines.family_false_alarm(state.records)["within"]:
+        state.baseline_report.append(
+            "FAILED: the session's decisions on true statements declare more false-alarm rate "
+            "than its family-wise α (the line above): the chance of a false alarm somewhere in "
+            "this session is not controlled. Give properties smaller shares "
+            "(PropertyRule(share=…)), fewer examples, or run fewer of them in one session"
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
     artefact = config.getoption("gflcheck_json")
     if artefact:
         baselines.write_json_atomically(Path(artefact), baselines.session_artefact(state.records))
