@@ -19,18 +19,26 @@ HOLDS, VIOLATED, INCONCLUSIVE = Outcome.HOLDS, Outcome.VIOLATED, Outcome.INCONCL
 
 def test_false_alarms_are_judged_against_the_declared_rate():
     within = power_from_outcomes("c", False, [VIOLATED] + [HOLDS] * 19, 0.05)
-    assert within.rate == 0.05 and within.meets_target and within.p_value > 0.05
+    assert within.rate == 0.05 and within.meets_target is None and within.p_value > 0.05
     assert within.lower < 0.05 < within.upper
+    assert within.as_row()[-1] == "open: confirming needs ≥ 72 runs, none missed"
     above = power_from_outcomes("c", False, [VIOLATED] * 5 + [HOLDS] * 15, 0.05)
-    assert not above.meets_target and above.p_value < 0.05
+    assert above.meets_target is False and above.p_value < 0.05 and above.as_row()[-1] == "ABOVE"
+    confirmed = power_from_outcomes("c", False, [HOLDS] * 80, 0.05)
+    assert confirmed.meets_target and confirmed.as_row()[-1] == "confirmed"
+    # 20 clean runs cannot confirm a declared 0.00125; one violation refutes it
+    assert power_from_outcomes("c", False, [HOLDS] * 20, 0.00125).meets_target is None
+    assert power_from_outcomes("c", False, [VIOLATED] + [HOLDS] * 19, 0.00125).meets_target is False
 
 
 def test_detection_needs_ninety_percent_and_rejections_count_apart():
-    met = power_from_outcomes("v", True, [VIOLATED] * 18 + [INCONCLUSIVE] * 2 + [None] * 3, 0.05)
-    assert (met.runs, met.violated, met.inconclusive, met.rejected) == (20, 18, 2, 3)
-    assert met.meets_target and met.kind == "detection" and met.p_value is None
-    missed = power_from_outcomes("v", True, [VIOLATED] * 17 + [HOLDS] * 3, 0.05)
-    assert not missed.meets_target and missed.as_row()[-1] == "NO"
+    open_ = power_from_outcomes("v", True, [VIOLATED] * 18 + [INCONCLUSIVE] * 2 + [None] * 3, 0.05)
+    assert (open_.runs, open_.violated, open_.inconclusive, open_.rejected) == (20, 18, 2, 3)
+    assert open_.meets_target is None and open_.kind == "detection" and open_.p_value > 0.05
+    assert open_.as_row()[-1] == "open: confirming needs ≥ 36 runs, none missed"
+    assert power_from_outcomes("v", True, [VIOLATED] * 40, 0.05).meets_target
+    missed = power_from_outcomes("v", True, [VIOLATED] * 10 + [HOLDS] * 10, 0.05)
+    assert missed.meets_target is False and missed.as_row()[-1] == "BELOW"
     nothing = power_from_outcomes("v", True, [None, None], 0.05)
     assert nothing.runs == 0 and nothing.meets_target is None and nothing.as_row()[3] == "-"
 
@@ -51,7 +59,7 @@ def test_measure_power_repeats_with_fresh_seeds():
     ]
     detection, rejected = measure_power(entries, 3, budget("default"))
     assert len(set(seeds)) == 3 and 0 not in seeds
-    assert detection.false_variant and detection.violated == 3 and detection.meets_target
+    assert detection.false_variant and detection.violated == 3 and detection.rate == 1.0
     assert rejected.rejected == 3 and rejected.runs == 0
     with pytest.raises(ParameterRangeError, match="runs"):
         measure_power(entries, 0, budget("default"))

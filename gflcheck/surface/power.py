@@ -4,12 +4,15 @@ Each check of the catalogue is run ``runs`` times on its setting with fresh seed
 initialisations and test samples; :meth:`gflcheck.catalogue.CatalogueEntry.run`):
 
 - for a statement known to hold, the **false-alarm rate** is the share of runs whose verdict is
-  *violated*; it is compared with the check's declared false-alarm rate: it is *within* the
-  declaration unless the one-sided exact binomial test rejects "rate ≤ declared" at level
-  ``alpha`` (``scipy.stats.binomtest``);
+  *violated*, against the check's declared false-alarm rate;
 - for a deliberately false variant, the **detection rate** is the share of runs whose verdict is
-  *violated*; the target is ``≥ 0.9`` (on the point estimate; the Clopper–Pearson interval is
-  reported with it).
+  *violated*, against the target ``≥ 0.9``.
+
+Each rate is judged against its target both ways: *refuted* when the one-sided exact binomial
+test rejects the target at level ``alpha`` (``scipy.stats.binomtest``), *confirmed* when the
+Clopper–Pearson interval lies on the target's side, and otherwise *open*, with the number of runs
+that could confirm it (a false-alarm target of 0.00125 needs 2,950 runs with none violated: 20
+runs can refute it, never confirm it).
 
 Runs whose setting is rejected (over budget, outside the hypotheses) are counted apart and left out
 of the rates; a check whose every run is rejected has no rate and no target verdict. Every interval is a two-sided ``1 − alpha`` Clopper–Pearson interval.
@@ -21,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass
 
+import numpy as np
 from scipy import stats
 
 from gflcheck.catalogue import CatalogueEntry
@@ -32,6 +36,9 @@ from gflcheck.runtime.random import stream_seed
 from gflcheck.runtime.validation import require_open_unit_interval, require_positive_int
 
 DETECTION_TARGET = 0.9
+
+CONFIRMATION_LEVEL = 0.05
+"""The level of the intervals that confirm a rate's target (``α`` of :func:`power_from_outcomes`)."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,10 @@ class PowerEstimate:
     upper: float | None
     declared_false_alarm_rate: float
     p_value: float | None
-    meets_target: bool | None  # None: nothing measured, or an observation (nothing expected)
+    meets_target: bool | None
+    """``True``: the runs confirm the target (the interval lies on its side); ``False``: they
+    refute it (exact one-sided binomial test at ``α``); ``None``: neither, nothing measured, or an
+    observation (nothing expected)."""
     observation: bool = False
     violated_runs: tuple[int, ...] = ()  # the repetitions whose verdict was violated
 
@@ -80,8 +90,21 @@ class PowerEstimate:
             "-" if self.p_value is None else f"{self.p_value:.3g}",
             str(self.inconclusive),
             str(self.rejected),
-            {True: "yes", False: "NO", None: "-"}[self.meets_target],
+            self.against_target(),
         )
+
+    def against_target(self) -> str:
+        """The runs against the target in words: confirmed, refuted, or how many runs with no
+        miss it would take to confirm it."""
+        if self.observation or not self.runs:
+            return "-"
+        if self.meets_target is not None:
+            return (
+                "confirmed" if self.meets_target else ("BELOW" if self.false_variant else "ABOVE")
+            )
+        target = DETECTION_TARGET if self.false_variant else self.declared_false_alarm_rate
+        needed = int(np.ceil(np.log(CONFIRMATION_LEVEL / 2) / np.log1p(-min(target, 1 - target))))
+        return f"open: confirming needs ≥ {needed} runs, none missed"
 
 
 POWER_COLUMNS = (
@@ -91,10 +114,10 @@ POWER_COLUMNS = (
     "rate",
     "95% CI",
     "target",
-    "p (rate ≤ declared)",
+    "p (against target)",
     "inconclusive",
     "rejected",
-    "met",
+    "against target",
 )
 
 
@@ -103,7 +126,7 @@ def power_from_outcomes(
     false_variant: bool,
     outcomes: Sequence[Outcome | None],
     declared_false_alarm_rate: float,
-    alpha: float = 0.05,
+    alpha: float = CONFIRMATION_LEVEL,
     observation: bool = False,
 ) -> PowerEstimate:
     """Summarise repeated verdict outcomes, one per repetition (``None``: the run's setting was
@@ -117,22 +140,15 @@ def power_from_outcomes(
         lower, upper, rate = float(interval.low), float(interval.high), violated / runs
     else:
         lower = upper = rate = None
-    p_value = None
-    if not runs or observation:
-        meets = None
-    elif false_variant:
-        meets = rate >= DETECTION_TARGET
-    else:
-        p_value = (
-            float(
-                stats.binomtest(
-                    violated, runs, declared_false_alarm_rate, alternative="greater"
-                ).pvalue
-            )
-            if runs
-            else None
-        )
-        meets = p_value is not None and p_value >= alpha
+    p_value = meets = None
+    if runs and not observation:
+        target = DETECTION_TARGET if false_variant else declared_false_alarm_rate
+        side = "less" if false_variant else "greater"
+        p_value = float(stats.binomtest(violated, runs, target, alternative=side).pvalue)
+        if p_value < alpha:
+            meets = False
+        elif (lower >= target) if false_variant else (upper <= target):
+            meets = True
     return PowerEstimate(
         check,
         false_variant,
