@@ -139,6 +139,31 @@ def test_an_unreadable_entry_is_a_clear_error_and_is_left_alone(tmp_path, conten
     assert path.read_bytes() == content
 
 
+def test_a_changed_byte_in_an_entry_is_refused_not_replayed(tmp_path):
+    """A flipped byte inside the stored arrays still unpickles, to other numbers: the entry's
+    checksum refuses it, and the file is left for inspection."""
+    run_cache = RunCache(tmp_path)
+    with use_cache(run_cache):
+        noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+        (path,) = run_cache.entries()
+        data = bytearray(path.read_bytes())
+        data[-40] ^= 0x01
+        path.write_bytes(bytes(data))
+        with pytest.raises(CacheError, match="checksum does not match"):
+            noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+    assert path.read_bytes() == bytes(data) and len(CALLS) == 1
+
+
+def test_entries_an_earlier_format_wrote_are_never_read_and_are_cleared(tmp_path):
+    run_cache = RunCache(tmp_path)
+    with use_cache(run_cache):
+        noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+    older = tmp_path / "ab" / ("ab" + "0" * 62 + ".pickle")
+    older.parent.mkdir()
+    older.write_bytes(cache.OLDER_HEADERS[0] + pickle.dumps({"key": "x", "value": 1}))
+    assert len(run_cache.entries()) == 2 and run_cache.clear() == 2 and not older.exists()
+
+
 def test_an_interrupted_run_leaves_no_entry(tmp_path):
     @cached_run
     def interrupted(seed: int) -> int:
@@ -352,6 +377,23 @@ def test_a_selection_that_matches_no_check_is_a_usage_error(capsys):
 
     assert main(["check", "--list", "-k", "nosuch"]) == 2
     assert "matches no check" in capsys.readouterr().err
+
+
+def test_an_unknown_profile_in_the_environment_is_a_usage_error(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "gflcheck.surface.cli", "check", "--list"],
+        env={**os.environ, "GFLCHECK_PROFILE": "bogus"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "profile='bogus'" in done.stderr and "$GFLCHECK_PROFILE" in done.stderr
 
 
 def test_a_selection_with_a_wildcard_is_a_shell_style_pattern(capsys):

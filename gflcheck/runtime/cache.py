@@ -17,7 +17,8 @@ be keyed, and :class:`CacheKeyError` says which argument.
 
 A miss runs the function and stores the value; a setting the check rejects
 (:class:`~gflcheck.runtime.errors.SettingRejectedError`) is stored as such and raised again on a hit. Each
-entry is one pickle file after a ``gflcheck-run-cache/N`` header line, written atomically
+entry is one pickle file after a ``gflcheck-run-cache/N`` header line and its SHA-256 (a changed
+byte is refused, never replayed), written atomically
 (:func:`gflcheck.runtime.files.write_atomically`): Ctrl-C leaves no partial entry. While a run is computed
 its process holds an exclusive lock (``flock``) on ``<key>.lock`` beside the entry: another process
 that needs the same run (a parallel main job, pytest-xdist workers) waits and reads the entry
@@ -69,9 +70,13 @@ from gflcheck.runtime.fingerprints import (
     callable_fingerprint,
 )
 
-FORMAT = "gflcheck-run-cache/2"
+FORMAT = "gflcheck-run-cache/3"
 HEADER = (FORMAT + "\n").encode()
-"""Every entry file starts with these bytes; ``clear`` removes no file without them."""
+"""Every entry file starts with these bytes, then the SHA-256 of the pickled entry (64 hex digits
+and a newline), then the entry; ``clear`` removes no file without a header."""
+OLDER_HEADERS = (b"gflcheck-run-cache/2\n",)
+"""Headers of entries an earlier gflcheck wrote (without a checksum): never read (the format is
+part of every key), removed by ``clear``."""
 LOCK_SUFFIX = ".lock"
 """A run being computed: ``<key>.lock``, empty, beside where its entry will be."""
 MARKER = ".gflcheck-run-cache"
@@ -253,8 +258,11 @@ class RunCache:
             raise CacheError(path, str(error)) from error
         if not data.startswith(HEADER):
             raise CacheError(path, f"it does not start with the {FORMAT} header")
+        stored, payload = data[len(HEADER) : len(HEADER) + 64], data[len(HEADER) + 65 :]
+        if hashlib.sha256(payload).hexdigest().encode() != stored:
+            raise CacheError(path, "its checksum does not match: the bytes changed after writing")
         try:
-            entry = pickle.loads(data[len(HEADER) :])
+            entry = pickle.loads(payload)
         except Exception as error:  # any unpickling failure means a corrupt file
             raise CacheError(path, f"{type(error).__name__}: {error}") from error
         if not isinstance(entry, dict) or entry.get("key") != key:
@@ -293,7 +301,8 @@ class RunCache:
         """Write the entry for ``key`` atomically, in a directory marked as a run cache."""
         self.mark()
         entry = {"key": key, "value": value}
-        data = HEADER + pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        data = HEADER + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
         write_atomically(self.path(key), data)
 
     def mark(self) -> None:
@@ -384,12 +393,13 @@ def _named_like_temporary(path: Path) -> bool:
 
 
 def _is_entry(path: Path) -> bool:
-    """Named like a run-cache entry and starting with this format's header."""
+    """Named like a run-cache entry and starting with this format's header or an older one."""
     if not _named_like_entry(path):
         return False
     try:
         with path.open("rb") as stream:
-            return stream.read(len(HEADER)) == HEADER
+            start = stream.read(max(len(h) for h in (HEADER, *OLDER_HEADERS)))
+        return any(start.startswith(header) for header in (HEADER, *OLDER_HEADERS))
     except OSError:
         return False
 

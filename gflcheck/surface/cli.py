@@ -19,6 +19,7 @@ from gflcheck.runtime.defaults import (
     DEVICE_VARIABLE,
     MUTANT_RESULTS,
     POWER_RESULTS,
+    PROFILE_VARIABLE,
     SELECTED_MUTANT_RESULTS,
     SESSION_ARTEFACT,
     VERSION,
@@ -199,6 +200,7 @@ def _run(arguments: argparse.Namespace) -> int:
     from gflcheck.runtime import cache
     from gflcheck.runtime.devices import resolve_device, set_compute_threads, using_device
     from gflcheck.runtime.errors import ParameterRangeError
+    from gflcheck.runtime.profiles import profile_name
     from gflcheck.surface.commands import (
         _baseline,
         _cache,
@@ -222,6 +224,11 @@ def _run(arguments: argparse.Namespace) -> int:
         except ValueError:
             print(f"--jobs={arguments.jobs}: allowed an integer ≥ 1 or 'auto'", file=sys.stderr)
             return 2
+    try:
+        profile_name(getattr(arguments, "profile", None))  # $GFLCHECK_PROFILE, before any work
+    except ParameterRangeError as error:
+        print(f"gflcheck: {error} (--profile, or ${PROFILE_VARIABLE})", file=sys.stderr)
+        return 2
     if arguments.command == "figure":
         return _figure(arguments)
     if arguments.command == "cache":
