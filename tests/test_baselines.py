@@ -10,7 +10,13 @@ import json
 import numpy as np
 import pytest
 
-from gflcheck.core.verdicts import SeedStates, Verdict, decide_violation_rate
+from gflcheck.core.verdicts import (
+    BreakPoint,
+    SeedStates,
+    Tightening,
+    Verdict,
+    decide_violation_rate,
+)
 from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.surface import baselines
 from gflcheck.theorems.gfl import theorem_3_12_bound
@@ -84,6 +90,48 @@ def test_a_false_variant_regresses_when_no_longer_refuted(tmp_path):
     comparison = baselines.compare(baselines.load(path), entries(make_verdict(false_variant=True)))
     (lost,) = comparison.regressions
     assert "violated → holds" in lost.reason
+
+
+def test_weaker_certainties_under_the_same_outcome_are_regressions(tmp_path):
+    """More seeds certainly violating a true statement (1 → 2 of 14, both inconclusive), fewer
+    refuting a false variant, or a HOLDS whose break point loosens: each is a regression, and
+    the old/new/Δ table shows what moved."""
+    path = tmp_path / "baseline.json"
+    baselines.record(path, entries(make_verdict(violations=1)))
+    comparison = baselines.compare(baselines.load(path), entries(make_verdict(violations=2)))
+    (rose,) = comparison.regressions
+    assert "certain violations rose: 1 → 2 of 14 seeds" in rose.reason
+    table = comparison.lines(path)[0]
+    assert "min slack old" in table and "1 → 2 of 14" in table
+
+    variant = tmp_path / "variant.json"
+    baselines.record(variant, entries(make_verdict(violations=14, false_variant=True)))
+    fewer = baselines.compare(
+        baselines.load(variant), entries(make_verdict(violations=13, false_variant=True))
+    )
+    assert "fewer seeds refute it: 14 → 13" in fewer.regressions[0].reason
+
+    def holding(refuted):
+        point = BreakPoint(Tightening.FACTOR, refuted, 3.0, (2.5, 3.5))
+        return dataclasses.replace(make_verdict(), break_point=point)
+
+    informative = tmp_path / "break.json"
+    baselines.record(informative, entries(holding(2.0)))
+    data = baselines.load(informative)
+    assert not baselines.compare(data, entries(holding(2.08))).failed  # within 5%
+    (looser,) = baselines.compare(data, entries(holding(2.5))).regressions
+    assert "break point loosened: 2 → 2.5" in looser.reason
+    (lost,) = baselines.compare(data, entries(holding(None))).regressions
+    assert "break point lost" in lost.reason
+
+
+def test_a_baseline_without_counts_or_break_points_still_compares(tmp_path):
+    path = tmp_path / "baseline.json"
+    baselines.record(path, entries(make_verdict(violations=1)))
+    data = baselines.load(path)
+    for entry in next(iter(data["environments"].values()))["entries"].values():
+        del entry["violations"], entry["seeds"], entry["break_point"]
+    assert not baselines.compare(data, entries(make_verdict(violations=1))).failed
 
 
 def test_an_observation_that_changes_is_reported_and_not_a_regression(tmp_path):
@@ -206,7 +254,13 @@ def test_atomic_write_leaves_no_partial_file(tmp_path):
 SUPPORT_IMPORTS = """
 import numpy as np
 from gflcheck.theorems.gfl import theorem_3_12_bound
-from gflcheck.core.verdicts import SeedStates, Verdict, decide_violation_rate
+from gflcheck.core.verdicts import (
+    BreakPoint,
+    SeedStates,
+    Tightening,
+    Verdict,
+    decide_violation_rate,
+)
 
 """
 

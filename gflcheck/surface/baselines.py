@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from gflcheck.core.verdict_text import format_table
 from gflcheck.core.verdicts import FAMILY_ALPHA, BinomialDecision, Outcome, Verdict
 from gflcheck.runtime.defaults import DEFAULT_SLACK_TOLERANCE
 from gflcheck.runtime.devices import device_name
@@ -114,6 +115,9 @@ def verdict_entry(verdict: Verdict, scope: str) -> dict[str, Any]:
         "bound": _finite_or_none(verdict.bound_value),
         "min_slack": _finite_or_none(verdict.min_slack),
         "median_slack": _finite_or_none(verdict.median_slack),
+        "violations": verdict.decision.violations,
+        "seeds": verdict.decision.seeds,
+        "break_point": _break_point_record(verdict),
     }
 
 
@@ -142,6 +146,9 @@ class Comparison:
     missing: tuple[str, ...]
     matched: int
     changed: tuple[Regression, ...] = ()
+    differences: tuple[tuple[str, ...], ...] = ()
+    """Old/new/Δ rows (:data:`DIFFERENCE_COLUMNS`) of the matched entries whose outcome, minimum
+    slack, certain violations or break point changed."""
 
     @property
     def failed(self) -> bool:
@@ -150,7 +157,10 @@ class Comparison:
 
     def lines(self, path: Path | str) -> list[str]:
         """The report: one line per regression and missing entry, then the counts."""
-        out = [f"REGRESSION {r.key}: {r.reason}" for r in self.regressions]
+        out = []
+        if self.differences:
+            out.append(format_table(DIFFERENCE_COLUMNS, self.differences))
+        out += [f"REGRESSION {r.key}: {r.reason}" for r in self.regressions]
         out += [f"CHANGED {r.key}: {r.reason}" for r in self.changed]
         out += [
             f"MISSING {key}: in the baseline, not produced by this run (record again to "
@@ -250,6 +260,8 @@ def compare(
                     f"(allowed {allowed:.4g} = {slack_tolerance:g} × |bound|)",
                 )
             )
+        elif reason := _fewer_certainties(old, entry, expected_to_fail, slack_tolerance):
+            regressions.append(Regression(key, reason))
         elif change > 0 or (
             old["min_slack"] is not None
             and entry["min_slack"] is not None
@@ -259,6 +271,11 @@ def compare(
     missing = sorted(
         key for key, old in old_entries.items() if old["scope"] in covered and key not in entries
     )
+    differences = [
+        row
+        for key, entry in sorted(entries.items())
+        if key in old_entries and (row := _difference_row(key, old_entries[key], entry))
+    ]
     return Comparison(
         tuple(regressions),
         tuple(improvements),
@@ -266,7 +283,77 @@ def compare(
         tuple(missing),
         len(entries) - len(new),
         tuple(changed),
+        tuple(differences),
     )
+
+
+DIFFERENCE_COLUMNS = (
+    "entry",
+    "outcome old → new",
+    "min slack old",
+    "new",
+    "Δ",
+    "certain violations old → new",
+    "break point old → new",
+)
+
+
+def _fewer_certainties(
+    old: Mapping[str, Any], new: Mapping[str, Any], expected_to_fail: bool, tolerance: float
+) -> str | None:
+    """Why a verdict of unchanged outcome got weaker: more seeds certainly violating a true
+    statement, fewer refuting a false one (a deterministic rerun gives the same count), or a
+    HOLDS whose break point loosened by more than ``tolerance`` (the same runs refute less of a
+    tighter bound). ``None``: not weaker, or the baseline predates these fields."""
+    if "violations" in old and old.get("seeds") == new["seeds"]:
+        before, after = old["violations"], new["violations"]
+        if not expected_to_fail and after > before:
+            return f"certain violations rose: {before} → {after} of {new['seeds']} seeds"
+        if expected_to_fail and after < before:
+            return f"fewer seeds refute it: {before} → {after} of {new['seeds']}"
+    was, now = old.get("break_point"), new.get("break_point")
+    if expected_to_fail or not was or was["refuted"] is None or not now:
+        return None
+    if now["refuted"] is None:
+        return f"break point lost: refuted at {was['refuted']:.3g} before, never now"
+    factor = was["kind"] == "factor"
+    allowed = (
+        was["refuted"] * (1 + tolerance) if factor else was["refuted"] + tolerance * was["scale"]
+    )
+    if now["refuted"] > allowed:
+        return f"break point loosened: {was['refuted']:.3g} → {now['refuted']:.3g}"
+    return None
+
+
+def _difference_row(key: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
+    """The old/new/Δ row of an entry, or ``()`` when nothing it shows changed."""
+    before, after = old.get("min_slack"), new.get("min_slack")
+    points = [
+        p.get("refuted") if p else None
+        for p in (old.get("break_point"), new.get("break_point"))
+    ]
+    counts = (old.get("violations"), new.get("violations"))
+    if (
+        old["outcome"] == new["outcome"]
+        and before == after
+        and counts[0] in (None, counts[1])
+        and points[0] == points[1]
+    ):
+        return ()
+    delta = after - before if before is not None and after is not None else None
+    return (
+        key.removeprefix("cli::"),
+        f"{old['outcome']} → {new['outcome']}",
+        _number(before),
+        _number(after),
+        "-" if delta is None else f"{delta:+.4f}",
+        f"{_number(counts[0])} → {_number(counts[1])} of {new.get('seeds')}",
+        f"{_number(points[0])} → {_number(points[1])}",
+    )
+
+
+def _number(value: Any) -> str:
+    return "-" if value is None else f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def unknown_scopes(
