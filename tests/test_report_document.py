@@ -203,6 +203,19 @@ def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue)
         assert f"]({name})" in markdown and f'src="{name}"' in page
 
 
+def test_report_command_exits_1_when_a_check_is_not_as_expected(
+    tmp_path, small_catalogue, monkeypatch, capsys
+):
+    from gflcheck.core.entries import CatalogueEntry
+    from gflcheck.surface.cli import main
+
+    monkeypatch.setattr(CatalogueEntry, "as_expected", lambda entry, verdict: False)
+    arguments = ["report", "-k", "ttm-xor/d=16", "--out", str(tmp_path / "report")]
+    assert main([*arguments, "--power", str(tmp_path / "none.json")]) == 1
+    assert "1 check(s) not as expected: ttm-xor/d=16" in capsys.readouterr().out
+    assert (tmp_path / "report" / "report.md").is_file()
+
+
 def test_report_command_includes_a_session_artefact(tmp_path, small_catalogue, capsys):
     from gflcheck.surface.cli import main
 

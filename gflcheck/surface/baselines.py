@@ -329,8 +329,7 @@ def _difference_row(key: str, old: Mapping[str, Any], new: Mapping[str, Any]) ->
     """The old/new/Δ row of an entry, or ``()`` when nothing it shows changed."""
     before, after = old.get("min_slack"), new.get("min_slack")
     points = [
-        p.get("refuted") if p else None
-        for p in (old.get("break_point"), new.get("break_point"))
+        p.get("refuted") if p else None for p in (old.get("break_point"), new.get("break_point"))
     ]
     counts = (old.get("violations"), new.get("violations"))
     if (

@@ -313,7 +313,15 @@ def _report(arguments: argparse.Namespace) -> int:
         print(f"gflcheck: {error}", file=sys.stderr)
         return 2
     entries = _selected(arguments)
-    verdicts, rejected = _run_default_checks(entries, budget(arguments.profile), arguments.jobs)
+    try:
+        verdicts, rejected = _run_default_checks(entries, budget(arguments.profile), arguments.jobs)
+    except Interrupted as interrupted:  # Ctrl-C: no report from part of the checks
+        print(
+            f"\ninterrupted after {len(interrupted.verdicts) + len(interrupted.rejected)} of "
+            f"{len(entries)} checks; the report was not written",
+            file=sys.stderr,
+        )
+        return 130
     by_name = {entry.name: entry for entry in entries}
     records = [
         {
@@ -329,17 +337,24 @@ def _report(arguments: argparse.Namespace) -> int:
         sources.append(session[1])
     print("writing the report (rate sweeps, XOR Figure 1, four-panel picture) …", file=sys.stderr)
     provenance = run_provenance(arguments.profile)
-    files = build_report(
-        Path(arguments.out),
-        records,
-        sources,
-        rejected,
-        power=power,
-        run=provenance,
-        mutants=mutants,
-    )
+    try:
+        files = build_report(
+            Path(arguments.out),
+            records,
+            sources,
+            rejected,
+            power=power,
+            run=provenance,
+            mutants=mutants,
+        )
+    except KeyboardInterrupt:  # the previous report stays as it was (build_report)
+        print("\ninterrupted while writing; the previous report is unchanged", file=sys.stderr)
+        return 130
     print(f"wrote {files.markdown} and {files.html} ({len(files.images)} figures)")
-    return 0
+    unexpected = [n for n, v in verdicts.items() if v.judged and not by_name[n].as_expected(v)]
+    if unexpected:  # the report shows them; the exit status says so too
+        print(f"{len(unexpected)} check(s) not as expected: {', '.join(unexpected)}")
+    return 1 if unexpected else 0
 
 
 def _figure(arguments: argparse.Namespace) -> int:
