@@ -440,3 +440,13 @@ def test_a_check_of_the_wrong_shape_is_refused_when_declared(changes, parameter)
     """Before any training, naming the parameter and what it should be."""
     with pytest.raises(ParameterRangeError, match=parameter):
         make_check(**changes)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_bound_value_that_is_not_finite_is_refused_before_training(value):
+    def never(setting, seeds):
+        raise AssertionError("trained before the bound's values were checked")
+
+    check = make_check(bound_values=lambda s: {"c": value}, measure=never)
+    with pytest.raises(ParameterRangeError, match=r"bound_values\['c'\].*a finite number"):
+        check.run(Noise(0.5))

@@ -67,7 +67,7 @@ from gflcheck.core.entries import (
     recorded_runs,
 )
 from gflcheck.core.expectations import Expectation, Wording
-from gflcheck.core.judging import evaluate_bound, verdict_on
+from gflcheck.core.judging import evaluate_bound, require_finite_bound_values, verdict_on
 from gflcheck.core.measurements import (
     BoundValues,
     Estimate,
@@ -351,7 +351,7 @@ class TheoryCheck(Generic[S]):
         for precondition in self.preconditions:
             if not precondition.holds(setting):
                 raise PreconditionError(precondition.description, repr(setting))
-        self.bound_values(setting)  # a rejected setting is rejected before any training
+        require_finite_bound_values(self, setting)  # refused or rejected before any training
         seeds = self.seed_plan.seeds(seed, self.seed_count(setting), self.name)
         measured = _measure(self, setting, seeds)
         for recorder in _RECORDERS:

@@ -39,6 +39,21 @@ if TYPE_CHECKING:
 from gflcheck.core.measurements import BoundValues, Estimate, Judged, Measurement, StatementKind
 
 
+def require_finite_bound_values(check: TheoryCheck[Any], setting: Any) -> None:
+    """``check.bound_values(setting)`` (a setting it rejects is rejected here), with every value
+    of a symbol of the bound finite: NaN or ∞ is refused before anything is trained."""
+    for name, value in check.bound_values(setting).items():
+        if name in check.bound.domains and not np.isfinite(np.asarray(value, dtype=float)).all():
+            raise ParameterRangeError(
+                f"bound_values[{name!r}]",
+                value,
+                "a finite number: bound_values gave it for this setting, and the bound cannot be "
+                "judged with it; fix bound_values, or reject the setting there "
+                "(raise PreconditionError)",
+                check.name,
+            )
+
+
 def evaluate_bound(
     check: TheoryCheck[Any], setting: Any, measured: Measurement | None = None
 ) -> tuple[BoundValues, dict[str, float]]:
