@@ -336,7 +336,7 @@ def _difference_row(key: str, old: Mapping[str, Any], new: Mapping[str, Any]) ->
         old["outcome"] == new["outcome"]
         and before == after
         and counts[0] in (None, counts[1])
-        and points[0] == points[1]
+        and (points[0] == points[1] or "break_point" not in old)
     ):
         return ()
     delta = after - before if before is not None and after is not None else None
