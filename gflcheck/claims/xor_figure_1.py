@@ -357,7 +357,7 @@ ENTRIES: tuple[CatalogueEntry, ...] = (
             f"ttm-xor/figure-1/d={dimension}" + ("/reused" if observed else ""),
         )
         for observed, reading in ((False, Figure1Reading.FRESH), (True, Figure1Reading.REUSED))
-        for dimension in (32, 64)
+        for dimension in (16, 32, 64)
     ),
     figure_1_below_the_target().catalogue_entry(
         XorSetting(64, 0.2, 7),
