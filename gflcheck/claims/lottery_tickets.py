@@ -441,6 +441,13 @@ ENTRIES: tuple[CatalogueEntry, ...] = (
         long_running=True,  # 86 seeds (planned for power), about 75 s cold
     ),
     CatalogueEntry(
+        "gfl/lottery-ticket/within-T",
+        "'similar runtime' at its strictest: the ticket reaches the whole network's loss + 0.05 "
+        "within T steps, the whole network's own (within 2T and 4T follow: ∃t ≤ T implies them)",
+        LotterySetting(),
+        partial(_run_lottery_ticket, partial(ticket_matches_full_network, 1.0)),
+    ),
+    CatalogueEntry(
         "gfl/lottery-ticket/tenth-of-the-steps",
         "false variant: the ticket gets there within 0.1·T steps",
         LotterySetting(),

@@ -55,7 +55,7 @@ function of its own setting and seeds."""
 
 PLANNED_DECISIONS = 40
 """The number of decisions on true statements :data:`FAMILY_ALPHA` is split over at the default
-share: the main job makes 41, its rates and needs at a smaller declared share
+share: the main job makes 42, its rates and needs at a smaller declared share
 (:data:`gflcheck.core.entries.RATE_SHARE`); the rest is room for checks a user adds to a run."""
 
 VIOLATION_ALPHA = FAMILY_ALPHA / PLANNED_DECISIONS
