@@ -34,3 +34,20 @@ def test_the_radius_check_compares_the_absolute_distance_with_m_to_the_c_over_l(
     point = sweep_point(SMALL, 2, RADIUS_TEST_SIZE, STEP_FRACTION)
     assert verdict.bound_value == pytest.approx(SMALL.width ** (1.0 / SMALL.depth))
     assert verdict.slack == pytest.approx(verdict.bound_value - point.distance)
+
+
+def test_a_rate_pools_only_the_runs_inside_the_kernel_radius():
+    """A sweep that declares the regime's constant enters a run that moved beyond ``m^{C/L}`` as
+    unknown: with C small enough every run is outside, with C large none is."""
+    import numpy as np
+
+    from gflcheck.claims.kernel_width import KernelSweep, radii_in_words, swept_values
+
+    def values(constant):
+        sweep = KernelSweep((SMALL,), "samples", 1000, STEP_FRACTION, regime_constant=constant)
+        return swept_values("test_loss", sweep, SMALL.samples, (0, 1)), sweep
+
+    outside, sweep = values(1e-6)
+    inside, _ = values(100.0)
+    assert np.isnan(outside).all() and np.isfinite(inside).all()
+    assert "2 of 2 runs outside it" in radii_in_words(sweep, 2)

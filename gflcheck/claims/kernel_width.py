@@ -147,6 +147,10 @@ class KernelSweep:
     test_size: int
     step_fraction: float
     seed: int = 0
+    regime_constant: float | None = None
+    """``C`` of the kernel radius ``m^{C/L}``: a run of a rate's test loss that moved farther
+    from its initialisation is outside the kernel regime, entered as unknown (``NaN``), never
+    pooled, so it opens the rate's interval (``None``: every run counts)."""
 
     def __post_init__(self) -> None:
         if self.variable not in SWEPT_SYMBOLS:
@@ -181,7 +185,32 @@ def swept_values(measure: str, sweep: KernelSweep, value: float, seeds: tuple[in
     """Per run, ``measure`` (``test_loss``, ``distance``…) at the grid point ``value``, from
     ``len(seeds)`` runs of that point (:func:`sweep_point`)."""
     point = sweep_point(sweep.point(value), len(seeds), sweep.test_size, sweep.step_fraction)
-    return getattr(point, measure)
+    values = getattr(point, measure)
+    if sweep.regime_constant is None or measure != "test_loss":
+        return values
+    return np.where(
+        point.distance <= kernel_radius(point.setting, sweep.regime_constant), values, np.nan
+    )
+
+
+def kernel_radius(setting: KernelSetting, constant: float = RADIUS_CONSTANT) -> float:
+    """TTM's kernel radius ``m^{C/L}`` of ``setting``."""
+    return float(setting.width ** (constant / setting.depth))
+
+
+def radii_in_words(sweep: KernelSweep, runs: int) -> str:
+    """Per grid point the largest ``‖W_T − W₀‖`` of its ``runs`` runs against the kernel radius,
+    and how many runs lie outside it (the rate's runs, from the run cache)."""
+    points = [
+        sweep_point(setting, runs, sweep.test_size, sweep.step_fraction) for setting in sweep.points
+    ]
+    radius = [kernel_radius(p.setting, sweep.regime_constant or RADIUS_CONSTANT) for p in points]
+    outside = sum(int((p.distance > r).sum()) for p, r in zip(points, radius, strict=True))
+    largest = ", ".join(f"{p.distance.max():.1f}" for p in points)
+    return (
+        f"largest ‖W_T − W₀‖ per point: {largest}, against the kernel radius m^(1/L) = "
+        f"{radius[0]:.3g}; {outside} of {runs * len(points)} runs outside it"
+    )
 
 
 def kernel_rate_check(
@@ -400,7 +429,7 @@ def _spread(point: SweepPoint) -> str:
 
 RATE_SETTINGS = dict(
     dimension=8,
-    width=32,
+    width=256,
     depth=2,
     margin=0.2,
     sizes=(32, 45, 64, 91, 128, 181, 256),
@@ -447,9 +476,15 @@ def radius_sweep_settings() -> list[KernelSetting]:
 
 
 SAMPLES_SWEEP = KernelSweep(
-    tuple(samples_grid(**RATE_SETTINGS)), "samples", 20_000, STEP_FRACTION, seed=11
+    tuple(samples_grid(**RATE_SETTINGS)),
+    "samples",
+    20_000,
+    STEP_FRACTION,
+    seed=11,
+    regime_constant=RADIUS_CONSTANT,
 )
-"""Test loss over ``n ∈ {32, …, 256}`` (ratio √2) at ``T = 4n`` (d = 8, m = 32, L = 2)."""
+"""Test loss over ``n ∈ {32, …, 256}`` (ratio √2) at ``T = 4n`` (d = 8, m = 256, L = 2), wide
+enough that every run stays inside the kernel radius ``√m = 16`` (a run outside is not pooled)."""
 
 
 WIDTH_SWEEP = KernelSweep(tuple(width_sweep_settings()), "width", 20_000, STEP_FRACTION, seed=17)
