@@ -114,9 +114,7 @@ def pooled_confirmation(
 def accepted_count(seeds: int, delta: float, alpha: float, miscoverage: float = 0.0) -> int:
     """``u*``: the largest number of seeds not certified among ``seeds`` that the rule still
     confirms (``−1``: none)."""
-    counts = np.arange(seeds + 1)
-    uppers = stats.beta.ppf(1 - alpha, counts + 1, np.maximum(seeds - counts, 1e-300))
-    uppers = np.where(counts == seeds, 1.0, uppers) + miscoverage
+    uppers = clopper_pearson(np.arange(seeds + 1), seeds, alpha).upper + miscoverage
     accepted = np.flatnonzero(uppers <= delta)
     return int(accepted[-1]) if accepted.size else -1
 
