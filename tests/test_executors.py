@@ -55,3 +55,32 @@ def test_a_dask_cluster_gives_the_local_numbers():
     ):
         _same_points(local, sweep(SETTINGS, 2, 500, 0.5, executor=client.get_executor()))
         _same_points(local, sweep(SETTINGS, 2, 500, 0.5, executor=client))  # Client.submit
+
+
+def test_dask_workers_must_share_the_clients_environment(monkeypatch):
+    """A worker whose library versions or gflcheck code differ would give numbers that are not
+    comparable: refused before any work, as is a scheduler that does not answer."""
+    from distributed import Client, LocalCluster
+
+    from gflcheck.surface import commands
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False) as cluster:
+        with commands._dask_client(cluster.scheduler_address) as client:
+            assert isinstance(client, Client)  # the same process: the same environment
+        real = commands.worker_environment
+
+        def on_an_older_worker(dask_worker=None):  # client.run passes the worker
+            return real() if dask_worker is None else {**real(), "torch": "0.0"}
+
+        monkeypatch.setattr(commands, "worker_environment", on_an_older_worker)
+        with (
+            pytest.raises(commands.UsageError, match=r"torch 0\.0 \(here"),
+            commands._dask_client(cluster.scheduler_address),
+        ):
+            pass
+    monkeypatch.setattr(commands, "DASK_TIMEOUT", "1s")
+    with (
+        pytest.raises(commands.UsageError, match="no scheduler answered"),
+        commands._dask_client("tcp://127.0.0.1:9"),
+    ):
+        pass

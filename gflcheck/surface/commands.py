@@ -147,14 +147,18 @@ def _power(arguments: argparse.Namespace) -> int:
     if skipped:
         print(f"skipping the sweeps {', '.join(skipped)} (--with-sweeps)", file=sys.stderr)
     entries = [e for e in entries if e.name not in skipped]
-    with _dask_client(arguments.dask) as client, Progress(len(entries), "check") as progress:
-        estimates = measure_power(
-            entries,
-            arguments.runs,
-            budget(arguments.profile),
-            progress=lambda line: progress.advance(f"    {line}"),
-            executor=client,
-        )
+    try:
+        with _dask_client(arguments.dask) as client, Progress(len(entries), "check") as progress:
+            estimates = measure_power(
+                entries,
+                arguments.runs,
+                budget(arguments.profile),
+                progress=lambda line: progress.advance(f"    {line}"),
+                executor=client,
+            )
+    except UsageError as error:
+        print(f"gflcheck: {error}", file=sys.stderr)
+        return 2
     print(format_table(POWER_COLUMNS, [e.as_row() for e in estimates]))
     family = family_wise_rate(estimates)
     print(family.describe())
@@ -277,14 +281,51 @@ def _module_checks(path: Path) -> list:
 
 @contextmanager
 def _dask_client(address: str | None) -> Iterator[Any]:
-    """A Dask client for ``address`` (``local``: a local cluster), or ``None``."""
+    """A Dask client for ``address`` (``local``: a local cluster), or ``None``. A scheduler
+    that cannot be reached within :data:`DASK_TIMEOUT`, or a worker whose torch, numpy, Python
+    or gflcheck code differs from this process's, is a :class:`UsageError` before any work."""
     if address is None:
         yield None
         return
     from distributed import Client  # the 'distributed' extra
 
-    with Client() if address == "local" else Client(address) as client:
+    try:
+        client = Client() if address == "local" else Client(address, timeout=DASK_TIMEOUT)
+    except (OSError, TimeoutError) as error:
+        raise UsageError(
+            f"--dask {address}: no scheduler answered within {DASK_TIMEOUT} ({error}); start "
+            "one there, or run without --dask"
+        ) from None
+    with client:
+        mine = worker_environment()
+        differing = {
+            worker: {k: (v, mine.get(k)) for k, v in theirs.items() if mine.get(k) != v}
+            for worker, theirs in client.run(worker_environment).items()
+        }
+        differing = {worker: diff for worker, diff in differing.items() if diff}
+        if differing:
+            worker, diff = next(iter(differing.items()))
+            raise UsageError(
+                f"--dask {address}: {len(differing)} worker(s) run another environment than this "
+                f"process, e.g. {worker}: "
+                + ", ".join(f"{k} {theirs} (here {here})" for k, (theirs, here) in diff.items())
+                + "; their numbers would not be comparable. Install the same versions there"
+            )
         yield client
+
+
+DASK_TIMEOUT = "10s"
+"""How long ``--dask`` waits for a scheduler before it gives up."""
+
+
+def worker_environment() -> dict[str, str]:
+    """What a Dask worker must share with the client: library versions and gflcheck's code."""
+    shared = {k: v for k, v in cache.environment().items() if k not in _SET_BY_THE_CALLER}
+    return {**shared, "gflcheck code": cache.code_version()}
+
+
+_SET_BY_THE_CALLER = ("torch_threads", "device")
+"""Environment entries each task sets to the client's (:func:`gflcheck.runtime.executors.map_in_order`)."""
 
 
 def _report(arguments: argparse.Namespace) -> int:
