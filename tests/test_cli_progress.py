@@ -79,3 +79,26 @@ def test_help_and_a_mistyped_command_answer_without_importing_torch():
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+
+
+def test_a_terminal_gets_the_narrow_table_and_a_pipe_every_column(monkeypatch, tmp_path, capsys):
+    from gflcheck.catalogue import CatalogueEntry
+    from gflcheck.claims.xor_feature_learning import XorSetting, check_xor_feature_learning
+    from gflcheck.core.verdict_text import NARROW_COLUMNS, VERDICT_COLUMNS
+
+    def xor(setting, limits):
+        return check_xor_feature_learning(setting)
+
+    entries = (CatalogueEntry("demo/xor-5", "", XorSetting(5, 0.3, 1), xor),)
+    monkeypatch.setattr("gflcheck.surface.commands.DEFAULT_CHECKS", entries)
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    assert main(["check", *cache]) == 0
+    piped = capsys.readouterr().out.splitlines()
+    assert piped[0].split() == ["entry", *" ".join(VERDICT_COLUMNS).split()]
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    assert main(["check", *cache]) == 0
+    narrow = capsys.readouterr().out.splitlines()
+    assert narrow[0].split() == " ".join(NARROW_COLUMNS).split()
+    assert len(narrow[2]) < len(piped[2]) / 2 and "--wide" in "\n".join(narrow)
+    assert main(["check", "--wide", *cache]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == piped[0]

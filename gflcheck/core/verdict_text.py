@@ -137,13 +137,37 @@ def format_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def format_verdict_table(verdicts: Iterable[Verdict] | Mapping[str, Verdict]) -> str:
+NARROW_COLUMNS = (
+    "entry",
+    "expect",
+    "outcome",
+    "ok",
+    "bound",
+    "slack min/med",
+    "break point",
+    "viol/sat/k",
+    "p-value",
+)
+"""The columns a terminal shows by default (``gflcheck check --wide``: all of them)."""
+
+
+def format_verdict_table(
+    verdicts: Iterable[Verdict] | Mapping[str, Verdict], columns: Sequence[str] | None = None
+) -> str:
     """The verdict table: one row per verdict, with a legend. Verdicts by catalogue entry name
-    get an ``entry`` column first: the names ``gflcheck -k`` selects by."""
+    get an ``entry`` column first: the names ``gflcheck -k`` selects by. ``columns``: only
+    these (e.g. :data:`NARROW_COLUMNS`), in the table's order."""
     if isinstance(verdicts, Mapping):
+        header = ("entry", *VERDICT_COLUMNS)
         rows = [(name, *verdict_row(v)) for name, v in verdicts.items()]
-        return format_rows_table(rows, ("entry", *VERDICT_COLUMNS), ENTRY_LEGEND)
-    return format_rows_table(verdict_row(v) for v in verdicts)
+        legend = ENTRY_LEGEND
+    else:
+        header, rows, legend = VERDICT_COLUMNS, [verdict_row(v) for v in verdicts], ""
+    if columns is not None:
+        kept = [i for i, name in enumerate(header) if name in columns]
+        header = tuple(header[i] for i in kept)
+        rows = [tuple(row[i] for i in kept) for row in rows]
+    return format_rows_table(rows, header, legend)
 
 
 ENTRY_LEGEND = (

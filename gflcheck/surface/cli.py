@@ -89,6 +89,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="print each verdict's details, with its break point (how loose the bound is where "
         "it was measured, and how far it tightens before the check refutes it)",
     )
+    check.add_argument(
+        "--wide",
+        action="store_true",
+        help="every column of the verdict table on a terminal too (a pipe or a file always "
+        "gets them all)",
+    )
     check.add_argument("--list", action="store_true", help="list the checks and exit")
     baseline = commands.add_parser(
         "baseline",

@@ -16,6 +16,7 @@ from typing import Any
 
 from gflcheck.catalogue import DEFAULT_CHECKS, THOROUGH_CHECKS
 from gflcheck.core.verdict_text import (
+    NARROW_COLUMNS,
     confirmation_counts,
     format_table,
     format_verdict_details,
@@ -493,7 +494,10 @@ def _check(arguments: argparse.Namespace) -> int:
         )
         return 130
     verdicts = list(named.values())
-    print(format_verdict_table(named))
+    narrow = sys.stdout.isatty() and not getattr(arguments, "wide", False)
+    print(format_verdict_table(named, NARROW_COLUMNS if narrow else None))
+    if narrow:
+        print("(the terminal's columns; --wide, or a pipe, for all of them)")
     for name, reason in rejected:
         print(f"rejected: {name}: {reason}")
     if arguments.details:
