@@ -254,3 +254,14 @@ def test_dependent_seeds_are_decided_per_cluster():
     assert any("4 clusters of dependent seeds (16 seeds)" in note for note in verdict.notes)
     with pytest.raises(ParameterRangeError, match="clusters"):
         Measurement(values, clusters=np.zeros(3, dtype=int))
+
+
+def test_an_output_zero_up_to_rounding_is_a_tie_and_counts_as_an_error():
+    """The declared tie rule: a margin y·f(x) at or below TIE_MARGIN is an error, so the sign of
+    a rounding residue never scores; the 0-1 error stays below the hinge loss."""
+    from gflcheck.core.estimators import TIE_MARGIN, zero_one_errors
+
+    margins = torch.tensor([-1.0, -1e-7, 0.0, 1e-7, TIE_MARGIN, 2 * TIE_MARGIN, 0.5])
+    assert zero_one_errors(margins).tolist() == [True, True, True, True, True, False, False]
+    hinge = (1 - margins).clamp_min(0)
+    assert (zero_one_errors(margins).double() <= hinge).all()

@@ -41,6 +41,7 @@ from scipy.linalg import blas
 from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
+from gflcheck.core.estimators import zero_one_errors
 from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.setups import parity_setup
 from gflcheck.core.statement_kinds import NeedWalk, WalkedNeeds, need_check, separation_check
@@ -170,7 +171,7 @@ def _random_feature_error(
     factor = linalg.cho_factor(gram, lower=True, overwrite_a=True, check_finite=False)
     rhs = (phi.T @ (probability * y)).numpy()
     coefficients = linalg.cho_solve(factor, rhs, check_finite=False)
-    wrong = torch.sign(phi @ torch.from_numpy(coefficients)) != y
+    wrong = zero_one_errors((phi @ torch.from_numpy(coefficients)) * y)
     return float(probability @ wrong.double())
 
 

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from gflcheck.core.bounds import Bound, unit_interval
 from gflcheck.core.confidence import Confidence, SeedPlan, require_claim_plan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
-from gflcheck.core.estimators import IntervalEstimate, clopper_pearson
+from gflcheck.core.estimators import IntervalEstimate, clopper_pearson, zero_one_errors
 from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.provenance import TTM_PAPER, Provenance, Tag
 from gflcheck.core.setups import xor_setup
@@ -196,7 +196,7 @@ def _wrong_over_steps(
         torch.stack([network.W[index] for network in run.networks]), run.networks[0].a
     )
     scores = steps(x)  # [T+1, N]
-    return (((scores * y.to(scores.dtype)) <= 0) | ~torch.isfinite(scores)).sum(-1).numpy()
+    return (zero_one_errors(scores * y.to(scores.dtype)) | ~torch.isfinite(scores)).sum(-1).numpy()
 
 
 def measure_figure_1_error(

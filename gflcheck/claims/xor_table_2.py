@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
+from gflcheck.core.estimators import zero_one_errors
 from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.needs import (
     SampleNeedConfig,
@@ -140,7 +141,7 @@ def table_2_test_errors(
         raise ParameterRangeError("learner", learner.value, "a learner of TTM's Table 2")
     return np.array(
         [
-            float((((score * labels) <= 0) | ~torch.isfinite(score)).double().mean())
+            float((zero_one_errors(score * labels) | ~torch.isfinite(score)).double().mean())
             for score, (_, labels) in zip(scores, tests, strict=True)
         ]
     )

@@ -210,12 +210,25 @@ def hinge_loss_estimate(
     return student_t_interval((1 - margins).clamp_min(0).double(), miscoverage)
 
 
+TIE_MARGIN = 1e-6
+"""The tie rule of the 0-1 error: a margin ``y·f(x) ≤ TIE_MARGIN`` counts as an error, so an
+output that is zero up to rounding (float32 sums of O(1) terms round at about 1e-7) is never a
+correct sign by chance. ``1{yf ≤ TIE_MARGIN} ≤ (1 − yf)₊`` still holds, so the 0-1 error stays
+below the hinge loss."""
+
+
+def zero_one_errors(margins: torch.Tensor) -> torch.Tensor:
+    """Per margin ``y·f(x)``: 1 where it is an error under the tie rule (:data:`TIE_MARGIN`)."""
+    return margins <= TIE_MARGIN
+
+
 def zero_one_error_estimate(
     network: Callable[[torch.Tensor], torch.Tensor],
     x: torch.Tensor,
     y: torch.Tensor,
     miscoverage: float,
 ) -> IntervalEstimate:
-    """``Pr[sign f(x) ≠ y]`` per run (``sign 0`` counts as an error), with Clopper–Pearson bounds."""
-    wrong = (y * network(x) <= 0).sum(-1).numpy()
+    """``Pr[sign f(x) ≠ y]`` per run (a tie, ``|f| ≤`` :data:`TIE_MARGIN`, counts as an error),
+    with Clopper–Pearson bounds."""
+    wrong = zero_one_errors(y * network(x)).sum(-1).numpy()
     return clopper_pearson(wrong, int(y.shape[-1]), miscoverage)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from gflcheck.core.estimators import zero_one_errors
 from gflcheck.models.distributions.xor_cube import XorCube
 from gflcheck.runtime.devices import to_compute_device, to_host
 from gflcheck.runtime.random import torch_generator
@@ -102,4 +103,4 @@ def cube_test_error(
     x = torch.stack([t[0] for t in tests])
     y = torch.stack([t[1] for t in tests])
     scores = networks(x)
-    return (((scores * y) <= 0) | ~torch.isfinite(scores)).double().mean(-1).numpy()
+    return (zero_one_errors(scores * y) | ~torch.isfinite(scores)).double().mean(-1).numpy()

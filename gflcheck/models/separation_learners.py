@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from gflcheck.core.estimators import zero_one_errors
 from gflcheck.core.needs import (
     distinct_dimensions,
     geometric_sample_grid,
@@ -189,7 +190,7 @@ def _ridge_test_error(gram, x, y, x_test, y_test, ridge: float) -> float:
     kernel.diagonal().add_(ridge * scale)
     coefficients = torch.cholesky_solve(y[:, None], torch.linalg.cholesky(kernel))
     prediction = (gram(x_test, x) @ coefficients).squeeze(-1)
-    return float((torch.sign(prediction) != y_test).double().mean())
+    return float(zero_one_errors(prediction * y_test).double().mean())
 
 
 @cached_run
@@ -245,7 +246,7 @@ def learner_test_errors(
         batches, recipe, width, steps, samples, seeds
     )
     prediction = run.final(x_test.float())
-    wrong = (torch.sign(prediction) != y_test.float()).double().mean(1)
+    wrong = zero_one_errors(prediction * y_test.float()).double().mean(1)
     return torch.where(run.diverged, torch.ones_like(wrong), wrong).numpy()
 
 

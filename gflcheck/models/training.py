@@ -32,6 +32,7 @@ from typing import Protocol
 
 import torch
 
+from gflcheck.core.estimators import zero_one_errors
 from gflcheck.core.provenance import GFL_PAPER, Provenance, Tag
 from gflcheck.models.networks import InitializationLaw, TwoLayerReLU, symmetric_initialization
 from gflcheck.runtime.cache import cached_run
@@ -154,7 +155,8 @@ class TrainingRun:
     """What Algorithm 1 produced for ``k`` seeds.
 
     ``online_loss_mean``/``online_loss_std``/``online_error`` are ``[k, T+1]``: entry ``t`` is the
-    hinge loss mean, its sample standard deviation, and the 0-1 error (``sign 0`` counts as an error)
+    hinge loss mean, its sample standard deviation, and the 0-1 error (a tie counts as an error:
+    :data:`~gflcheck.core.estimators.TIE_MARGIN`)
     of ``f_t`` on a sample of ``batch_size`` points. With fresh samples that sample is independent of
     ``f_t``; with a reused sample it is the training sample. ``diverged_at[i]`` is the first step
     ``t`` at which run ``i`` had a non-finite loss or parameter, or −1. Entries from a diverged step
@@ -463,7 +465,7 @@ def _record(
     screen.add_(_finiteness_screen(network.W, (1, 2)))
     losses = (1 - margins).clamp_min_(0)
     loss_std[:, t], loss_mean[:, t] = torch.std_mean(losses, dim=1)
-    error[:, t] = (margins <= 0).mean(1, dtype=margins.dtype)
+    error[:, t] = zero_one_errors(margins).mean(1, dtype=margins.dtype)
 
 
 def _finiteness_screen(tensor: torch.Tensor, dims: tuple[int, ...]) -> torch.Tensor:

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from gflcheck.claims.xor_figure_1 import Figure1Config
-from gflcheck.core.estimators import clopper_pearson
+from gflcheck.core.estimators import clopper_pearson, zero_one_errors
 from gflcheck.models.distributions.gaussian_mixture import three_cluster_example
 from gflcheck.models.distributions.xor_cube import XorCube
 from gflcheck.models.networks import TwoLayerReLU
@@ -119,7 +119,9 @@ def xor_figure_1_rows(
             else:
                 x, y = cube.sample(evaluation_size, generator)
                 estimates = [
-                    clopper_pearson(((net(x) * y) <= 0).sum(-1).numpy(), evaluation_size, 0.025)
+                    clopper_pearson(
+                        zero_one_errors(net(x) * y).sum(-1).numpy(), evaluation_size, 0.025
+                    )
                     for net in run.networks
                 ]
             for t, estimate in enumerate(estimates):

@@ -20,6 +20,7 @@ from typing import ClassVar
 
 import torch
 
+from gflcheck.core.estimators import zero_one_errors
 from gflcheck.models.distributions.xor_cube import cube_points
 from gflcheck.models.networks import TwoLayerReLU
 from gflcheck.runtime.errors import ParameterRangeError
@@ -135,7 +136,7 @@ class StructuredParity:
 
     def zero_one_error(self, network: TwoLayerReLU) -> torch.Tensor:
         """Exact ``Pr[y f(x) ≤ 0]`` per run: ``[k]``."""
-        return self._expectation(network, lambda margin: (margin <= 0).double())
+        return self._expectation(network, lambda margin: zero_one_errors(margin).double())
 
     def _expectation(self, network: TwoLayerReLU, loss) -> torch.Tensor:
         x, probability = self.points()

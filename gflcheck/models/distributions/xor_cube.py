@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from gflcheck.core.estimators import IntervalEstimate, clopper_pearson
+from gflcheck.core.estimators import IntervalEstimate, clopper_pearson, zero_one_errors
 from gflcheck.runtime.validation import (
     require_int_at_least,
     require_open_unit_interval,
@@ -124,4 +124,4 @@ class XorCube:
 def _errors(classifier: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
     scores = classifier(x)
     label = x[:, 0] * x[:, 1]
-    return ((scores * label <= 0) | ~torch.isfinite(scores)).sum(-1)
+    return (zero_one_errors(scores * label) | ~torch.isfinite(scores)).sum(-1)
