@@ -258,10 +258,12 @@ def test_dependent_seeds_are_decided_per_cluster():
 
 def test_an_output_zero_up_to_rounding_is_a_tie_and_counts_as_an_error():
     """The declared tie rule: a margin y·f(x) at or below TIE_MARGIN is an error, so the sign of
-    a rounding residue never scores; the 0-1 error stays below the hinge loss."""
+    a rounding residue never scores; the 0-1 error stays below the hinge loss up to the margin."""
     from gflcheck.core.estimators import TIE_MARGIN, zero_one_errors
 
-    margins = torch.tensor([-1.0, -1e-7, 0.0, 1e-7, TIE_MARGIN, 2 * TIE_MARGIN, 0.5])
+    margins = torch.tensor(
+        [-1.0, -1e-7, 0.0, 1e-7, TIE_MARGIN, 2 * TIE_MARGIN, 0.5], dtype=torch.float64
+    )
     assert zero_one_errors(margins).tolist() == [True, True, True, True, True, False, False]
     hinge = (1 - margins).clamp_min(0)
-    assert (zero_one_errors(margins).double() <= hinge).all()
+    assert (zero_one_errors(margins).double() <= hinge + TIE_MARGIN).all()

@@ -31,6 +31,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
+from gflcheck.core.estimators import TIE_MARGIN
 from gflcheck.core.expectations import Expectation, Wording
 from gflcheck.core.setups import ALGORITHM_1_FRESH
 from gflcheck.core.verdicts import (
@@ -211,8 +212,10 @@ def theorem_3_12_error_check(
     config: Theorem312Config | None = None,
     settings: st.SearchStrategy[GflSetting] | None = None,
 ) -> TheoryCheck[GflSetting]:
-    """The theorem's bound read on the 0-1 error, beside the hinge loss: ``1{yf ≤ 0} ≤ (1 − yf)₊``
-    gives ``err(f_t) ≤ L_D(f_t)``, so the theorem implies ``∃t ∈ [T]: err(f_t) ≤ bound``.
+    """The theorem's bound read on the 0-1 error, beside the hinge loss: under the tie rule,
+    ``1{yf ≤ τ} ≤ (1 − yf)₊ + τ`` (``τ`` = :data:`~gflcheck.core.estimators.TIE_MARGIN`, the
+    check's tolerance) gives ``err(f_t) ≤ L_D(f_t) + τ``, so the theorem implies
+    ``∃t ∈ [T]: err(f_t) ≤ bound + τ``.
 
     Measured on the same training runs as :func:`theorem_3_12_check` (its measurement, through
     the run cache: nothing is trained again). The trivial value is ``min(π₊, π₋)``, the error of
@@ -240,6 +243,7 @@ def theorem_3_12_error_check(
         ),
         quantifiers=partial(_error_quantifier_table, config),
         trivial_value=partial(_constant_classifier_error, config, statement.steps, statement.width),
+        tolerance=TIE_MARGIN,
     )
 
 
