@@ -154,6 +154,38 @@ def test_a_changed_byte_in_an_entry_is_refused_not_replayed(tmp_path):
     assert path.read_bytes() == bytes(data) and len(CALLS) == 1
 
 
+def test_a_full_disk_leaves_the_run_unstored_not_lost(tmp_path, monkeypatch):
+    """A store that fails (a full disk, a read-only directory) returns the computed value and
+    counts it as unstored, with the reason: no traceback, no lost run."""
+    import errno
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(cache, "write_atomically", full)
+    run_cache = RunCache(tmp_path / "c")
+    with use_cache(run_cache):
+        value = noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+    assert torch.equal(value, noisy_sum.uncached(Setting(3, 0.5, 1), torch.zeros(3)))
+    assert (run_cache.misses, run_cache.unstored) == (1, 1)
+    assert "No space left on device" in run_cache.unwritable and run_cache.entries() == []
+
+
+def test_the_command_reports_runs_it_could_not_store(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from gflcheck.surface.cli import main
+
+    def read_only(path, data):
+        raise OSError(errno.EROFS, "Read-only file system", str(path))
+
+    monkeypatch.setattr(cache, "write_atomically", read_only)
+    cached = ["--cache-dir", str(tmp_path / "c")]
+    assert main(["check", "-k", "ttm-xor/d=16", *cached]) == 0
+    error = capsys.readouterr().err
+    assert "could not be stored (Read-only file system" in error and "Traceback" not in error
+
+
 def test_entries_an_earlier_format_wrote_are_never_read_and_are_cleared(tmp_path):
     run_cache = RunCache(tmp_path)
     with use_cache(run_cache):
@@ -218,8 +250,8 @@ def test_a_second_property_run_hits_the_cache(pytester):
         result = pytester.runpytest("-p", "no:cacheprovider", f"--gflcheck-cache-dir={directory}")
         result.assert_outcomes(passed=1)
         outputs.append(result.stdout.str())
-    assert "0 hits, 3 runs computed and stored" in outputs[0]
-    assert "1 hits, 0 runs computed and stored" in outputs[1]
+    assert "0 hits, 3 runs computed, 3 stored" in outputs[0]
+    assert "1 hits, 0 runs computed, 0 stored" in outputs[1]
     off = pytester.runpytest("-p", "no:cacheprovider", "--gflcheck-no-cache")
     off.assert_outcomes(failed=1)  # active_cache() is None
 
@@ -245,7 +277,7 @@ def test_a_property_replays_what_the_command_computed(pytester, monkeypatch):
     pytester.makepyfile(test_property=CACHED_PROPERTY)
     result = pytester.runpytest("-p", "no:cacheprovider", f"--gflcheck-cache-dir={directory}")
     result.assert_outcomes(passed=1)
-    assert "1 hits, 0 runs computed and stored" in result.stdout.str()
+    assert "1 hits, 0 runs computed, 0 stored" in result.stdout.str()
     assert cli.main(["check", "--threads", "0"]) == 2
     assert cli.main(["check", "--jobs", "0"]) == 2 and cli.main(["check", "-j", "two"]) == 2
     with pytest.raises(SystemExit):  # power repeats checks on --dask, not on -j

@@ -236,9 +236,22 @@ class RunCache:
     hits: int = 0
     misses: int = 0
     defer_when_busy: bool = False  # raise RunBusy instead of waiting on another process's lock
+    unstored: int = 0
+    """Runs computed but not stored: the directory could not be written (read-only, full)."""
+    unwritable: str | None = None
+    """Why the first of them could not be stored (``None``: every store succeeded)."""
 
     def __post_init__(self) -> None:
         self.directory = Path(self.directory)
+
+    def _cannot_write(self, error: OSError) -> None:
+        """Note a failed write: the run goes on with its value, unstored (never lost, never
+        a crash); the command reports the count and the reason."""
+        self.unstored += 1
+        if self.unwritable is None:
+            self.unwritable = (
+                f"{error.strerror or error} ({getattr(error, 'filename', '') or self.directory})"
+            )
 
     def path(self, key: str) -> Path:
         """Where the entry for ``key`` lives."""
@@ -281,8 +294,13 @@ class RunCache:
         self.require_usable()
         path = self.path(key).with_suffix(LOCK_SUFFIX)
         created = [folder for folder in (self.directory, path.parent) if not folder.exists()]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a") as handle:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = path.open("a")
+        except OSError:  # a read-only directory: compute unlocked; store() counts the miss
+            yield
+            return
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | (fcntl.LOCK_NB if self.defer_when_busy else 0))
             except BlockingIOError:
@@ -298,12 +316,17 @@ class RunCache:
                         folder.rmdir()
 
     def store(self, key: str, value: Any) -> None:
-        """Write the entry for ``key`` atomically, in a directory marked as a run cache."""
-        self.mark()
+        """Write the entry for ``key`` atomically, in a directory marked as a run cache. A
+        directory that cannot be written (read-only, a full disk) leaves the entry unstored and
+        counted (:attr:`unstored`); the value is still returned to the run."""
         entry = {"key": key, "value": value}
         payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
         data = HEADER + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
-        write_atomically(self.path(key), data)
+        try:
+            self.mark()
+            write_atomically(self.path(key), data)
+        except OSError as error:
+            self._cannot_write(error)
 
     def mark(self) -> None:
         """Create the directory with its marker, or mark an existing one that holds nothing but

@@ -279,7 +279,13 @@ def _run(arguments: argparse.Namespace) -> int:
         if run_cache is not None:
             print(
                 f"run cache {run_cache.directory}: {run_cache.hits} hits, "
-                f"{run_cache.misses} runs computed",
+                f"{run_cache.misses} runs computed"
+                + (
+                    f"; {run_cache.unstored} could not be stored ({run_cache.unwritable}): "
+                    "their verdicts stand, a rerun computes them again"
+                    if run_cache.unstored
+                    else ""
+                ),
                 file=sys.stderr,
             )
 

@@ -89,7 +89,7 @@ def _run_entries(entries, limits, jobs: int, work) -> dict[int, Any]:
         for number, entry in enumerate(entries, 1):
             progress.line(f"[{number}/{len(entries)}] {entry.name}: {entry.description} …")
             try:
-                outcome, seconds, _, _ = _run_entry(entry, limits, work)
+                outcome, seconds, _ = _run_entry(entry, limits, work)
             except KeyboardInterrupt:
                 raise Interrupted(*_in_order(entries, outcomes)) from None
             outcomes[number - 1] = outcome
@@ -150,20 +150,37 @@ def _analysed(runs, analyse) -> list:
     return analysed
 
 
-def _run_entry(entry, limits, work=_verdict_of) -> tuple[Any, float, int, int]:
+def _run_entry(entry, limits, work=_verdict_of) -> tuple[Any, float, dict[str, Any]]:
     """``work(entry, limits)`` (or the rejection of its setting), its seconds, and the run
-    cache's hits and misses it added."""
+    cache's counts it added (:func:`_counts`)."""
     run_cache = cache.active_cache()
-    hits, misses = (run_cache.hits, run_cache.misses) if run_cache else (0, 0)
+    before = _counts(run_cache)
     start = time.perf_counter()
     try:
         outcome = work(entry, limits)
     except SettingRejectedError as error:
         outcome = error
     seconds = time.perf_counter() - start
+    after = _counts(run_cache)
+    added = {k: after[k] - before[k] for k in ("hits", "misses", "unstored")}
+    return outcome, seconds, {**added, "unwritable": after["unwritable"]}
+
+
+def _counts(run_cache: Any) -> dict[str, Any]:
+    """A run cache's hits, misses, unstored runs and why they were not stored."""
     if run_cache is None:
-        return outcome, seconds, 0, 0
-    return outcome, seconds, run_cache.hits - hits, run_cache.misses - misses
+        return {"hits": 0, "misses": 0, "unstored": 0, "unwritable": None}
+    names = ("hits", "misses", "unstored", "unwritable")
+    return {name: getattr(run_cache, name) for name in names}
+
+
+def _add_counts(run_cache: Any, counts: dict[str, Any]) -> None:
+    """Add a worker's counts to this process's run cache."""
+    if run_cache is None:
+        return
+    for name in ("hits", "misses", "unstored"):
+        setattr(run_cache, name, getattr(run_cache, name) + counts[name])
+    run_cache.unwritable = run_cache.unwritable or counts["unwritable"]
 
 
 def _gather(name, outcome, verdicts: dict, rejected: list) -> None:
@@ -228,10 +245,8 @@ def _run_in_processes(entries, limits, jobs: int, work, progress: Progress):
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 index = running.pop(future)
-                outcome, seconds, hits, misses = future.result()
-                if run_cache is not None:
-                    run_cache.hits += hits
-                    run_cache.misses += misses
+                outcome, seconds, counts = future.result()
+                _add_counts(run_cache, counts)
                 if outcome is None:  # deferred: another worker is computing a run it needs
                     queue.append(index)
                     progress.line(
@@ -291,4 +306,4 @@ def _run_entry_by_name(
         try:
             return _run_entry(entry, limits, work)
         except cache.RunBusy:  # the runs it computed before are stored, and counted
-            return None, 0.0, run_cache.hits, run_cache.misses
+            return None, 0.0, _counts(run_cache)

@@ -188,10 +188,14 @@ class GflcheckSession:
         self.cache_counts.update(data["cache"])
 
     def own_cache_counts(self) -> dict[str, int]:
-        """This process's run-cache hits and misses."""
+        """This process's run-cache hits, misses and runs it could not store."""
         if self.cache is None:
             return {}
-        return {"hits": self.cache.hits, "misses": self.cache.misses}
+        return {
+            "hits": self.cache.hits,
+            "misses": self.cache.misses,
+            "unstored": self.cache.unstored,
+        }
 
     def _discard(self, reason: str) -> None:
         self.rejections[f"{self.current_test} — {reason}"] += 1
@@ -290,7 +294,12 @@ def write_summary(terminalreporter: Any, session: GflcheckSession) -> None:
         counts = session.cache_counts + Counter(session.own_cache_counts())
         terminalreporter.write_line(
             f"run cache {session.cache.directory}: {counts['hits']} hits, "
-            f"{counts['misses']} runs computed and stored"
+            f"{counts['misses']} runs computed, {counts['misses'] - counts['unstored']} stored"
+            + (
+                f" ({counts['unstored']} could not be written: the directory is read-only or full)"
+                if counts["unstored"]
+                else ""
+            )
         )
     for line in session.baseline_report:
         terminalreporter.write_line(line)
