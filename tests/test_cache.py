@@ -186,6 +186,31 @@ def test_the_command_reports_runs_it_could_not_store(tmp_path, monkeypatch, caps
     assert "could not be stored (Read-only file system" in error and "Traceback" not in error
 
 
+def test_prune_deletes_the_least_recently_used_entries_first(tmp_path, capsys):
+    import os
+
+    from gflcheck.surface.cli import main
+
+    run_cache = RunCache(tmp_path / "c")
+    created = []
+    with use_cache(run_cache):
+        for seed in (1, 2, 3):
+            noisy_sum(Setting(3, 0.5, seed), torch.zeros(3))
+            created += [p for p in run_cache.entries() if p not in created]
+    for age, path in enumerate(created):  # stored long ago, seed 1 first
+        os.utime(path, (1_000 + age, 1_000 + age))
+    with use_cache(run_cache):  # a hit: seed 1's entry is now the most recently used
+        noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+    size = created[0].stat().st_size
+    assert run_cache.prune(size) == (2, 2 * size) and run_cache.entries() == [created[0]]
+    assert main(["cache", "prune", "--max-size", "0", "--cache-dir", str(tmp_path / "c")]) == 0
+    assert "removed the 1 least recently used" in capsys.readouterr().out
+    assert run_cache.entries() == []
+    with pytest.raises(SystemExit):
+        main(["cache", "prune", "--max-size", "lots", "--cache-dir", str(tmp_path / "c")])
+    assert main(["cache", "prune", "--cache-dir", str(tmp_path / "c")]) == 2
+
+
 def test_entries_an_earlier_format_wrote_are_never_read_and_are_cleared(tmp_path):
     run_cache = RunCache(tmp_path)
     with use_cache(run_cache):

@@ -280,6 +280,8 @@ class RunCache:
             raise CacheError(path, f"{type(error).__name__}: {error}") from error
         if not isinstance(entry, dict) or entry.get("key") != key:
             raise CacheError(path, f"not the entry for key {key[:12]}…")
+        with contextlib.suppress(OSError):  # its use time, for prune (a read-only cache: none)
+            os.utime(path)
         return True, entry["value"]
 
     @contextmanager
@@ -363,6 +365,24 @@ class RunCache:
         if not self.directory.is_dir():
             return []
         return [path for path in sorted(self.directory.glob("??/*.pickle")) if _is_entry(path)]
+
+    def prune(self, most_bytes: int) -> tuple[int, int]:
+        """Delete the least recently used entries (stored or read longest ago) until the entries
+        take at most ``most_bytes``; return how many were deleted and the bytes freed. A
+        directory without the marker is refused, as by :meth:`clear`."""
+        if not self.directory.exists():
+            return 0, 0
+        if not (self.directory / MARKER).is_file():
+            raise ForeignDirectoryError(self.directory, f"it has no {MARKER} marker")
+        entries = sorted(((p.stat(), p) for p in self.entries()), key=lambda e: e[0].st_mtime)
+        total = sum(status.st_size for status, _ in entries)
+        removed = freed = 0
+        for status, path in entries:
+            if total - freed <= most_bytes:
+                break
+            path.unlink()
+            removed, freed = removed + 1, freed + status.st_size
+        return removed, freed
 
     def clear(self) -> int:
         """Delete the entries (files named like one that start with the header), then the

@@ -194,7 +194,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "a full one)",
     )
     cache_command = commands.add_parser("cache", help="show or clear the run cache")
-    cache_command.add_argument("action", choices=["info", "clear"])
+    cache_command.add_argument("action", choices=["info", "clear", "prune"])
+    cache_command.add_argument(
+        "--max-size",
+        type=_size,
+        default=None,
+        help="with prune: delete the least recently used entries until the cache takes at most "
+        "this much (bytes, or with K, M or G: 500M, 2G)",
+    )
     cache_command.add_argument("--cache-dir", default=None, help="the cache directory")
     arguments = parser.parse_args(argv)
     return _run(arguments)
@@ -288,6 +295,19 @@ def _run(arguments: argparse.Namespace) -> int:
                 ),
                 file=sys.stderr,
             )
+
+
+def _size(text: str) -> int:
+    """``500M``, ``2G``, ``4096`` → bytes (K, M, G are powers of 1024)."""
+    units = {"K": 2**10, "M": 2**20, "G": 2**30}
+    number, unit = (text[:-1], units[text[-1].upper()]) if text[-1:].upper() in units else (text, 1)
+    try:
+        size = float(number) * unit
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: a size such as 4096, 500M or 2G") from None
+    if not 0 <= size < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: a finite size ≥ 0")
+    return int(size)
 
 
 def _add_jobs(command: argparse.ArgumentParser) -> None:

@@ -71,14 +71,23 @@ def _run_cache(arguments: argparse.Namespace) -> cache.RunCache:
 
 def _cache(arguments: argparse.Namespace) -> int:
     run_cache = _run_cache(arguments)
-    if arguments.action == "clear":
-        try:
-            removed = run_cache.clear()
-        except cache.ForeignDirectoryError as error:
-            print(f"gflcheck: {error}", file=sys.stderr)
-            return 2
-        print(f"removed {removed} entries from {run_cache.directory}")
-        return 0
+    if arguments.action == "prune" and arguments.max_size is None:
+        print("gflcheck: cache prune needs --max-size (e.g. 500M, 2G)", file=sys.stderr)
+        return 2
+    try:
+        if arguments.action == "clear":
+            print(f"removed {run_cache.clear()} entries from {run_cache.directory}")
+            return 0
+        if arguments.action == "prune":
+            removed, freed = run_cache.prune(arguments.max_size)
+            print(
+                f"removed the {removed} least recently used entries ({freed / 2**20:.1f} MiB) "
+                f"from {run_cache.directory}"
+            )
+            return 0
+    except cache.ForeignDirectoryError as error:
+        print(f"gflcheck: {error}", file=sys.stderr)
+        return 2
     entries = run_cache.entries()
     size = sum(path.stat().st_size for path in entries)
     print(f"{run_cache.directory}: {len(entries)} entries, {size / 2**20:.1f} MiB")
