@@ -118,13 +118,15 @@ class SeedPlan:
 @dataclass(frozen=True)
 class PropertyRule:
     """What a property over generated settings requires of its examples: at least
-    ``holds_share`` of a true statement's examples HOLD (below ½ only with a ``reason``, shown
-    with the verdicts); a false variant near the truth is refuted at ``detection_rate`` by an
-    exact binomial test over its examples instead of on every example (``None``).
+    ``holds_share`` of a true statement's examples are informative (below ½ only with a
+    ``reason``, shown with the verdicts): not vacuous, with their seeds pooled confirming a "with
+    probability" statement (:mod:`~gflcheck.core.pooled`), or HOLDS for other kinds; a false
+    variant near the truth is refuted at ``detection_rate`` by an exact binomial test over its
+    examples instead of on every example (``None``).
 
     ``share`` is the property's part of the pytest session's family-wise α: over a true
     statement, each of its ``N = max_examples`` examples is judged at a declared false-alarm rate
-    of ``share / N`` (``α_v = share/N − bound_miscoverage``), so by the union bound the property
+    of at most ``share / N`` (:meth:`example_confidence`), so by the union bound the property
     raises a false alarm with probability at most ``share`` whatever its examples are."""
 
     holds_share: float = DEFAULT_HOLDS_SHARE
