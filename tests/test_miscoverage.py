@@ -102,3 +102,24 @@ def test_mean_measurement_offers_the_bounds_and_states_the_assumption():
         mean_measurement(samples * 3, BETA, value_range=(0.0, 1.0))  # outside the range
     with pytest.raises(ParameterRangeError, match="bounds"):
         mean_measurement(samples, BETA, "bootstrap")
+
+
+@pytest.mark.parametrize("n", [64, 1024])
+@pytest.mark.parametrize("name", ["normal", "beta", "rare-events"])
+def test_sub_gaussian_bounds_meet_beta_when_the_declared_proxy_is_true(name, n):
+    """N(1, 2²) is sub-Gaussian with σ² = 4; a variable in [0, 1] with σ² = 1/4 (Hoeffding's
+    lemma). Under the declared proxy each side misses at most β; the verdict states the
+    assumption."""
+    from gflcheck.core.estimators import sub_gaussian_interval
+
+    rng = np.random.default_rng([n, len(name), 4])
+    samples, truth = _samples(name, n, rng)
+    proxy = 4.0 if name == "normal" else 0.25
+    lower_miss, upper_miss = _misses(sub_gaussian_interval(samples, proxy, BETA), truth)
+    assert lower_miss <= 1.5 * BETA and upper_miss <= 1.5 * BETA, (lower_miss, upper_miss)
+    stated = mean_measurement(samples[:3], BETA, "sub-Gaussian", variance_proxy=proxy)
+    assert "declared variance proxy" in stated.notes[0]
+    with pytest.raises(ParameterRangeError, match="variance_proxy"):
+        mean_measurement(samples[:3], BETA, "sub-Gaussian")
+    with pytest.raises(ParameterRangeError, match="variance_proxy"):
+        mean_measurement(samples[:3], BETA, "Student-t", variance_proxy=proxy)

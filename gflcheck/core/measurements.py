@@ -22,6 +22,7 @@ from gflcheck.core.estimators import (
     empirical_bernstein_interval,
     hoeffding_interval,
     student_t_interval,
+    sub_gaussian_interval,
 )
 from gflcheck.core.exponents import ExponentFit, Side, identifying_grid
 from gflcheck.core.verdicts import (
@@ -321,7 +322,7 @@ def delta_of_setting(setting: Any) -> float:
     return setting.delta
 
 
-MEAN_BOUNDS = ("empirical Bernstein", "Hoeffding", "Student-t")
+MEAN_BOUNDS = ("empirical Bernstein", "Hoeffding", "sub-Gaussian", "Student-t")
 """The per-seed bounds :func:`mean_measurement` offers (see :mod:`gflcheck.core.estimators`)."""
 
 
@@ -330,6 +331,7 @@ def mean_measurement(
     miscoverage: float,
     bounds: str = "empirical Bernstein",
     value_range: tuple[float, float] | None = None,
+    variance_proxy: float | None = None,
 ) -> Measurement:
     """Per seed, the mean of ``samples [k, n]`` (``n`` draws per seed) with one-sided bounds that
     each miss with probability at most ``miscoverage``:
@@ -337,6 +339,8 @@ def mean_measurement(
     - ``"empirical Bernstein"`` or ``"Hoeffding"``: for a quantity known to lie in
       ``value_range = (low, high)`` (a clipped loss, an error, a rate); exact for every
       distribution on it and every ``n``, whatever its skew;
+    - ``"sub-Gaussian"``: for an unbounded quantity with a declared ``variance_proxy`` σ²;
+      exact for every ``n`` under that assumption, which the notes state;
     - ``"Student-t"``: the CLT approximation, for an unbounded quantity; it is exact only for
       normal data, so the measurement's notes state the assumption, and on skewed data the side
       away from the skew (the lower bound of a right-skewed loss) is the safe one to judge on.
@@ -348,7 +352,18 @@ def mean_measurement(
         raise ParameterRangeError(
             "samples", array.shape, "an array [k seeds, n ≥ 2 draws]", "mean_measurement"
         )
-    if bounds == "Student-t":
+    if (variance_proxy is not None) != (bounds == "sub-Gaussian"):
+        raise ParameterRangeError(
+            "variance_proxy",
+            variance_proxy,
+            "σ² with bounds='sub-Gaussian' (the declared assumption), and only with it",
+            "mean_measurement",
+        )
+    degrees_of_freedom: float | None = None
+    if bounds == "sub-Gaussian":
+        estimate = sub_gaussian_interval(array, float(variance_proxy), miscoverage)
+        note = f"{estimate.method}: the guarantee rests on the declared assumption"
+    elif bounds == "Student-t":
         if value_range is not None:
             raise ParameterRangeError(
                 "value_range",
@@ -362,7 +377,7 @@ def mean_measurement(
             f"{estimate.method}: assumes the mean is near normal (CLT); on skewed data the side "
             "toward the skew misses more often than declared"
         )
-        degrees_of_freedom: float | None = array.shape[1] - 1
+        degrees_of_freedom = array.shape[1] - 1
     else:
         if value_range is None:
             raise ParameterRangeError(
