@@ -216,6 +216,24 @@ def test_report_command_exits_1_when_a_check_is_not_as_expected(
     assert (tmp_path / "report" / "report.md").is_file()
 
 
+def test_a_k_report_covers_the_selected_checks_without_the_sweeps(tmp_path, monkeypatch):
+    """`report -k` ran every sweep and figure (151 s): it now draws the selected checks only,
+    and says what a full report adds."""
+    from gflcheck.claims import kernel_separation
+    from gflcheck.surface.cli import main
+
+    def never():
+        raise AssertionError("a -k report walked the separation")
+
+    monkeypatch.setattr(kernel_separation, "separation_walks", never)
+    out = tmp_path / "report"
+    arguments = ["report", "-k", "ttm-xor/d=16", "--out", str(out)]
+    assert main([*arguments, "--power", str(tmp_path / "none.json")]) == 0
+    markdown = (out / "report.md").read_text()
+    assert "## Sweeps and figures" in markdown and "without `-k` adds" in markdown
+    assert not (out / "rate_in_n.png").exists() and (out / "bound_vs_measured.png").exists()
+
+
 def test_report_command_includes_a_session_artefact(tmp_path, small_catalogue, capsys):
     from gflcheck.surface.cli import main
 

@@ -386,7 +386,13 @@ def _report(arguments: argparse.Namespace) -> int:
     if session is not None:
         records += session[0]
         sources.append(session[1])
-    print("writing the report (rate sweeps, XOR Figure 1, four-panel picture) …", file=sys.stderr)
+    extras = not arguments.select  # a -k report: the selected checks only
+    print(
+        "writing the report"
+        + (" (rate sweeps, XOR Figure 1, four-panel picture)" if extras else "")
+        + " …",
+        file=sys.stderr,
+    )
     provenance = run_provenance(arguments.profile)
     try:
         files = build_report(
@@ -397,6 +403,7 @@ def _report(arguments: argparse.Namespace) -> int:
             power=power,
             run=provenance,
             mutants=mutants,
+            extras=extras,
         )
     except KeyboardInterrupt:  # the previous report stays as it was (build_report)
         print("\ninterrupted while writing; the previous report is unchanged", file=sys.stderr)

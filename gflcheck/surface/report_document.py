@@ -186,9 +186,11 @@ def build_report(
     power: Sequence[Mapping[str, Any]] | None = None,
     run: str = "",
     mutants: Mapping[str, Any] | None = None,
+    extras: bool = True,
 ) -> ReportFiles:
     """Write ``report.md``, ``report.html`` and their PNG files into ``directory``; ``run`` is
-    the run's provenance (:func:`run_provenance`), shown at the top.
+    the run's provenance (:func:`run_provenance`), shown at the top; ``extras``: also the rate
+    fits, separation walks, Figure 1 and the four-panel picture (a ``-k`` report leaves them).
 
     Everything is written into a staging folder beside ``directory`` first and moved into place
     only when the whole report is done: an error or Ctrl-C leaves the previous report as it was,
@@ -198,7 +200,7 @@ def build_report(
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
     try:
         written = _write_report(
-            staging, records, sources, rejected, xor_dimensions, power, run, mutants
+            staging, records, sources, rejected, xor_dimensions, power, run, mutants, extras
         )
         for path in sorted(staging.iterdir()):
             os.replace(path, directory / path.name)
@@ -220,6 +222,7 @@ def _write_report(
     power: Sequence[Mapping[str, Any]] | None,
     run: str,
     mutants: Mapping[str, Any] | None = None,
+    extras: bool = True,
 ) -> ReportFiles:
     images: list[Path] = []
 
@@ -258,8 +261,34 @@ def _write_report(
             "slack_distributions.png",
             "Relative slack per seed; below 0 a seed measured the statement false.",
         ),
-        Heading("Rate fits (kernel regime, TTM vs Chen et al. 2021)"),
     ]
+    if extras:
+        blocks += _sweeps_and_figures(directory, records, xor_dimensions, save, images)
+    else:
+        blocks += [
+            Heading("Sweeps and figures"),
+            Paragraph(
+                "Not drawn: this report covers the checks that `-k` selected. `gflcheck report` "
+                "without `-k` adds the kernel-regime rate fits, the separation walks, Figure 1 "
+                "and the four-panel picture."
+            ),
+        ]
+    markdown = directory / "report.md"
+    markdown.write_text(render_markdown(blocks))
+    page = directory / "report.html"
+    page.write_text(render_html(blocks, "gflcheck report"))
+    return ReportFiles(markdown, page, tuple(images))
+
+
+def _sweeps_and_figures(
+    directory: Path,
+    records: Sequence[Mapping[str, Any]],
+    xor_dimensions: Sequence[int],
+    save: Any,
+    images: list[Path],
+) -> list[Block]:
+    """The rate fits, the separation walks, Figure 1 and the four-panel picture."""
+    blocks: list[Block] = [Heading("Rate fits (kernel regime, TTM vs Chen et al. 2021)")]
     ttm_n = float(ttm_test_loss().exponent("n"))
     chen_n, chen_m = (float(chen21_test_loss().exponent(v)) for v in ("n", "m"))
     rate_figures = (
@@ -376,8 +405,4 @@ def _write_report(
             "activation pattern.",
         ),
     ]
-    markdown = directory / "report.md"
-    markdown.write_text(render_markdown(blocks))
-    page = directory / "report.html"
-    page.write_text(render_html(blocks, "gflcheck report"))
-    return ReportFiles(markdown, page, tuple(images))
+    return blocks
