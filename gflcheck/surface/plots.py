@@ -7,6 +7,7 @@ value is ``bound − slack``.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,10 +17,25 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, SymmetricalLogLocator
 
 from gflcheck.core.exponents import ExponentFit, GridData, fit_exponent
 from gflcheck.core.statement_kinds import WalkedNeeds
 from gflcheck.surface.figures import OneStepPicture
+
+_PLAIN = FuncFormatter(lambda value, _: f"{value:g}")
+"""Tick labels as plain numbers (``0.05``, ``200``), not ``5×10⁻²``."""
+
+
+def _plain_log_ticks(side: Any) -> None:
+    """A log axis (its data drawn) ticked at 1…9 within a decade, at 1, 2, 5 per decade over up
+    to three, at the decades over more, labelled as plain numbers; minor ticks unlabelled."""
+    low, high = sorted(abs(v) for v in side.get_view_interval())
+    decades = np.log10(high / max(low, 1e-300))
+    subs = tuple(range(1, 10)) if decades <= 1 else (1.0, 2.0, 5.0) if decades <= 3 else (1.0,)
+    side.set_major_locator(LogLocator(base=10, subs=subs, numticks=12))
+    side.set_major_formatter(_PLAIN)
+    side.set_minor_formatter(NullFormatter())
 
 
 def family(record: Mapping[str, Any]) -> str:
@@ -71,13 +87,21 @@ def bound_against_measured(records: Sequence[Mapping[str, Any]]) -> Figure:
         if max(abs(v) for v in edge) > 3.0:  # vacuous bounds (tens) beside ones below 1
             axis.set_xscale("symlog", linthresh=1.0)
             axis.set_yscale("symlog", linthresh=1.0)
+            for side in (axis.xaxis, axis.yaxis):  # 1, 2, 5, 10, 20…: ticks in every panel
+                side.set_major_locator(
+                    SymmetricalLogLocator(base=10, linthresh=1.0, subs=(1.0, 2.0, 5.0))
+                )
+                side.set_major_formatter(_PLAIN)
         axis.set_title(name, fontsize=10)
         axis.set_xlabel("bound")
         axis.set_ylabel("measured per seed")
         axis.grid(alpha=0.3)
     figure.suptitle(
-        "Bound against measured value per seed (median, min–max; o: theorem, x: false variant; "
-        "--: equality; symlog axes where values exceed 3)"
+        textwrap.fill(
+            "Bound against measured value per seed (median, min–max; o: theorem, x: false "
+            "variant; --: equality; symlog axes where values exceed 3)",
+            45 * columns,
+        )
     )
     figure.tight_layout()
     return figure
@@ -212,6 +236,10 @@ def rate_fit(
         axis.plot(grid, through_centre(exponent), "k" + style, linewidth=1, label=label)
     axis.set_xscale("log")
     axis.set_yscale("log")
+    axis.set_xticks(data.points)  # the grid, labelled plainly; no overprinted minor labels
+    axis.xaxis.set_major_formatter(_PLAIN)
+    axis.xaxis.set_minor_formatter(NullFormatter())
+    _plain_log_ticks(axis.yaxis)
     axis.set_xlabel(data.variable)
     axis.set_ylabel(quantity)
     axis.set_title(title, fontsize=10)
@@ -318,16 +346,17 @@ def tightness(checks: Sequence[Mapping[str, Any]]) -> Figure:
         axis.axvline(1.0 if kind == "factor" else 0.0, color="black", linewidth=1)
         if kind == "factor":
             axis.set_xscale("log")
+            _plain_log_ticks(axis.xaxis)
         axis.set_yticks(range(len(members)), [c["where"] for c in members], fontsize=8)
         axis.invert_yaxis()
-        axis.set_xlabel(
+        label = (
             "tightening factor f: the bound ÷ f (× f for ≥); dot: false by the estimates "
             "(bound ÷ measured), bar: by the confidence bounds, ×: refuted"
             if kind == "factor"
             else "tightening shift s in the compared number (a slope, for a rate); "
-            "dot: false by the estimates, ×: refuted",
-            fontsize=8,
+            "dot: false by the estimates, ×: refuted"
         )
+        axis.set_xlabel(textwrap.fill(label, 100), fontsize=8)  # wrapped: never clipped
         axis.grid(alpha=0.3, axis="x")
     figure.tight_layout()
     return figure
