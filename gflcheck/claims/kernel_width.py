@@ -194,8 +194,8 @@ def swept_values(measure: str, sweep: KernelSweep, value: float, seeds: tuple[in
 
 
 def kernel_radius(setting: KernelSetting, constant: float = RADIUS_CONSTANT) -> float:
-    """TTM's kernel radius ``m^{C/L}`` of ``setting``."""
-    return float(setting.width ** (constant / setting.depth))
+    """TTM's kernel radius ``m^{C/L}`` of ``setting`` (:func:`kernel_radius_condition`)."""
+    return float(kernel_radius_condition().evaluate({**_radius_values(setting), "C": constant}))
 
 
 def radii_in_words(sweep: KernelSweep, runs: int) -> str:

@@ -390,7 +390,7 @@ def mean_measurement(
             empirical_bernstein_interval if bounds == "empirical Bernstein" else hoeffding_interval
         )
         estimate = interval(array, *value_range, miscoverage)
-        note, degrees_of_freedom = estimate.method, None
+        note = estimate.method
     return Measurement(
         estimate.estimate,
         lower=estimate.lower,

@@ -309,10 +309,10 @@ def _dask_client(address: str | None) -> Iterator[Any]:
     with client:
         mine = worker_environment()
         differing = {
-            worker: {k: (v, mine.get(k)) for k, v in theirs.items() if mine.get(k) != v}
+            worker: diff
             for worker, theirs in client.run(worker_environment).items()
+            if (diff := {k: (v, mine.get(k)) for k, v in theirs.items() if mine.get(k) != v})
         }
-        differing = {worker: diff for worker, diff in differing.items() if diff}
         if differing:
             worker, diff = next(iter(differing.items()))
             raise UsageError(
@@ -409,7 +409,7 @@ def _report(arguments: argparse.Namespace) -> int:
         print("\ninterrupted while writing; the previous report is unchanged", file=sys.stderr)
         return 130
     print(f"wrote {files.markdown} and {files.html} ({len(files.images)} figures)")
-    unexpected = [n for n, v in verdicts.items() if v.judged and not by_name[n].as_expected(v)]
+    unexpected = _not_as_expected(verdicts, entries)
     if unexpected:  # the report shows them; the exit status says so too
         print(f"{len(unexpected)} check(s) not as expected: {', '.join(unexpected)}")
     return 1 if unexpected else 0
@@ -446,6 +446,13 @@ def _figure(arguments: argparse.Namespace) -> int:
 
 class UsageError(Exception):
     """A bad argument or input file, found before any work (exit status 2)."""
+
+
+def _not_as_expected(verdicts: dict[str, Verdict], entries: Sequence[Any]) -> list[str]:
+    """The names of the judged verdicts that their catalogue entry does not accept: what makes
+    ``check`` and ``report`` exit 1."""
+    by_name = {entry.name: entry for entry in entries}
+    return [n for n, v in verdicts.items() if v.judged and not by_name[n].as_expected(v)]
 
 
 def _accepted(entry, verdict: Verdict) -> bool:
@@ -522,7 +529,7 @@ def _check(arguments: argparse.Namespace) -> int:
             print(format_verdict_details(verdict))
     by_name = {entry.name: entry for entry in entries}
     judged = {n: v for n, v in named.items() if v.judged}
-    unexpected = [n for n, v in judged.items() if not by_name[n].as_expected(v)]
+    unexpected = _not_as_expected(judged, entries)
     accepted = [n for n, v in judged.items() if _accepted(by_name[n], v)]
     for name in accepted:
         print(f"accepted {named[name].outcome.value.upper()}: {name}: {by_name[name].because}")

@@ -162,23 +162,26 @@ def _run_entry(entry, limits, work=_verdict_of) -> tuple[Any, float, dict[str, A
         outcome = error
     seconds = time.perf_counter() - start
     after = _counts(run_cache)
-    added = {k: after[k] - before[k] for k in ("hits", "misses", "unstored")}
+    added = {k: after[k] - before[k] for k in _COUNTED}
     return outcome, seconds, {**added, "unwritable": after["unwritable"]}
 
 
+_COUNTED = ("hits", "misses", "unstored")
+"""The run cache's counters a worker adds to the parent's."""
+
+
 def _counts(run_cache: Any) -> dict[str, Any]:
-    """A run cache's hits, misses, unstored runs and why they were not stored."""
+    """A run cache's counters and why runs were not stored (``None``: all were)."""
     if run_cache is None:
-        return {"hits": 0, "misses": 0, "unstored": 0, "unwritable": None}
-    names = ("hits", "misses", "unstored", "unwritable")
-    return {name: getattr(run_cache, name) for name in names}
+        return {**dict.fromkeys(_COUNTED, 0), "unwritable": None}
+    return {name: getattr(run_cache, name) for name in (*_COUNTED, "unwritable")}
 
 
 def _add_counts(run_cache: Any, counts: dict[str, Any]) -> None:
     """Add a worker's counts to this process's run cache."""
     if run_cache is None:
         return
-    for name in ("hits", "misses", "unstored"):
+    for name in _COUNTED:
         setattr(run_cache, name, getattr(run_cache, name) + counts[name])
     run_cache.unwritable = run_cache.unwritable or counts["unwritable"]
 

@@ -282,7 +282,6 @@ def write_summary(terminalreporter: Any, session: GflcheckSession) -> None:
     if session.records:
         rows = [r["row"] for r in sorted(session.records, key=lambda r: (r["test"], r["key"]))]
         terminalreporter.write_line(format_rows_table(rows))
-    if session.records:
         terminalreporter.write_line(baselines.family_false_alarm_line(session.records))
     for reason, count in sorted(session.rejections.items()):
         terminalreporter.write_line(f"rejected ×{count}: {reason}")
