@@ -9,7 +9,10 @@ import pytest
 import torch
 
 from gflcheck.models.deep_networks import (
+    DeepNetwork,
     initialize_deep_network,
+    logistic_loss,
+    logistic_risk_gradients,
     network_output,
     train_gradient_descent,
 )
@@ -103,6 +106,38 @@ def test_gradient_descent_decreases_the_training_loss_and_refuses_large_steps():
     assert (run.training_loss[:, -1] < run.training_loss[:, 0]).all()
     with pytest.raises(ParameterRangeError, match=r"learning_rate=.*η < 1/\(G₀² \+ ¼\)"):
         train_gradient_descent(network, x, y, 2 * limit, 5, step_size_limit=limit)
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_the_written_out_gradients_are_autograds(depth):
+    """The chain rule of ``logistic_risk_gradients`` against autograd through the forward pass,
+    one training set per run."""
+    generator = torch.Generator().manual_seed(depth)
+    network = initialize_deep_network(5, 7, depth, seeds=[0, 1, 2])
+    x = torch.randn(3, 11, 5, generator=generator, dtype=torch.float64)
+    y = torch.randint(0, 2, (3, 11), generator=generator).double() * 2 - 1
+    parameters = [p.clone().requires_grad_() for p in network.parameters]
+    risk = logistic_loss(y * torch.func.vmap(network_output)(tuple(parameters), x)).mean(-1)
+    expected = torch.autograd.grad(risk.sum(), parameters)
+    written_risk, written = logistic_risk_gradients(network.parameters, x, y)
+    torch.testing.assert_close(written_risk, risk.detach(), rtol=1e-13, atol=0)
+    for ours, autograd in zip(written, expected, strict=True):
+        torch.testing.assert_close(ours, autograd, rtol=1e-12, atol=1e-15)
+
+
+def test_a_run_that_diverges_is_recorded_from_its_first_non_finite_step():
+    """A run whose parameters hold a NaN diverges at step 0 (its losses NaN throughout); the
+    other runs train on, with finite losses and ``diverged_at = −1``."""
+    network = initialize_deep_network(4, 6, 2, seeds=[0, 1])
+    output = network.output.clone()
+    output[1, 0] = math.nan
+    broken = DeepNetwork(network.layers, output)
+    x = torch.randn(2, 8, 4, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    y = torch.ones(2, 8, dtype=torch.float64)
+    run = train_gradient_descent(broken, x, y, 0.1, 3)
+    assert run.diverged_at.tolist() == [-1, 0]
+    assert torch.isfinite(run.training_loss[0]).all()
+    assert torch.isnan(run.training_loss[1]).all()
 
 
 @pytest.mark.parametrize(
