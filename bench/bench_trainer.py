@@ -1,12 +1,15 @@
 """Benchmark: the batched Algorithm-1 trainer against the plain per-seed loop, and against matmul.
 
+The speed targets against the peers a user would pick (torch.func, a hand-written bmm loop) are
+in ``bench/bench_peers.py``; this script shows how the trainer's design choices pay:
+
 1. Same work both ways: 32 seeds, n=256, d=16, m=16, 100 steps on CPU, fresh samples each step
-   from the same mixture and the same per-seed streams. The baseline is one ``nn.Module`` per seed
-   trained with ``torch.optim.SGD`` and autograd. Target: the batched trainer ≥ 10× faster.
+   from the same mixture and the same per-seed streams, against one ``nn.Module`` per seed
+   trained with ``torch.optim.SGD`` and autograd (what batching seeds saves; no target).
 2. Throughput at n·d·m ≥ 10⁷ per step: the trainer's useful FLOP rate (its two n×d×m products per
    step, forward and ∂L/∂W: 4·n·d·m per seed) against ``torch.bmm`` on the same shapes. Target:
-   ≥ ½ of matmul's rate with a reused sample (pure compute); with fresh samples, ≥ 0.3 of
-   matmul's rate or at most 1.5× the time to draw the same points alone (the RNG floor).
+   ≥ ½ of matmul's rate with a reused sample (pure compute); with fresh samples the time is
+   printed beside drawing the same points alone.
 3. The suite's own shapes (small d, many seeds: elementwise work dominates): the gradient step
    over blocks of runs whose hidden layer fits in a core's cache (``GRADIENT_BLOCK``) against one
    ``[k, n, m]`` tensor, with the same products (identical parameters, checked).
@@ -140,11 +143,7 @@ def same_work_comparison() -> dict:
     ratios = {
         mode: times[f"loop, {mode}"] / times[f"batched, {mode}"] for mode in ("given", "sampling")
     }
-    status = "PASS" if ratios["given"] >= 10 else "FAIL"
-    print(
-        f"  speed-up, same fresh batches given to both   {ratios['given']:6.1f}×   "
-        f"(target ≥ 10×: {status})"
-    )
+    print(f"  speed-up, same fresh batches given to both   {ratios['given']:6.1f}×")
     print(f"  speed-up, each side sampling its own batches {ratios['sampling']:6.1f}×")
     share = times["sampling alone"] / times["batched, sampling"]
     print(
@@ -195,12 +194,10 @@ def throughput_comparison(batch: int, d: int, width: int) -> float:
     verdict = "PASS" if ratios["reused sample"] >= 0.5 else "FAIL"
     print(f"  target ≥ 0.5 of matmul (reused sample, pure compute): {verdict}")
     floor = times["fresh samples"] / times["sampling alone"]
-    verdict = "PASS" if ratios["fresh samples"] >= 0.3 or floor <= 1.5 else "FAIL"
     print(
         f"  fresh samples: {times['fresh samples'] / times['reused sample']:.2f}× the reused-sample "
-        f"run, {floor:.2f}× drawing the same points alone (the RNG floor)"
+        f"run, {floor:.2f}× drawing the same points alone"
     )
-    print(f"  target ≥ 0.3 of matmul, or ≤ 1.5× the RNG floor (fresh samples): {verdict}")
     return ratios["reused sample"]
 
 
