@@ -58,12 +58,14 @@ def logistic_gradients(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Gradients ``(∂W, ∂a)`` of the mean logistic loss of each network on its batch
     (``x [k, B, d]``, ``y [k, B]``)."""
-    pre = torch.einsum("kbd,kmd->kbm", x, networks.W)
+    pre = torch.bmm(x, networks.W.transpose(1, 2))  # [k, B, m]
     hidden = pre.relu()
-    scores = torch.einsum("kbm,km->kb", hidden, networks.a)
+    scores = torch.bmm(hidden, networks.a[:, :, None]).squeeze(-1)
     slope = -y * torch.sigmoid(-y * scores) / x.shape[1]  # ℓ'(y f)·y / B
-    grad_a = torch.einsum("kb,kbm->km", slope, hidden)
-    grad_W = torch.einsum("kb,km,kbm,kbd->kmd", slope, networks.a, (pre > 0).to(x.dtype), x)
+    grad_a = torch.bmm(slope[:, None, :], hidden).squeeze(1)
+    # Σ_b slope_b·1[pre_bj > 0]·x_b, then each row j times a_j: [m, B]·[B, d] as one bmm.
+    active = (pre > 0).to(x.dtype).mul_(slope[:, :, None])
+    grad_W = torch.bmm(active.transpose(1, 2), x).mul_(networks.a[:, :, None])
     return grad_W, grad_a
 
 
@@ -78,14 +80,20 @@ def train_minibatch_sgd(
     W = torch.stack([torch.randn(m, d, generator=g, dtype=torch.float64) for g in inits])
     a = torch.stack([torch.randn(m, generator=g, dtype=torch.float64) for g in inits])
     networks = TwoLayerNetworks(*to_compute_device(W / math.sqrt(d), a / math.sqrt(m)))
-    streams = [torch_generator(seed, "sgd-train") for seed in seeds]
-    for _ in range(samples // recipe.batch_size):
-        batches = [cube.sample(recipe.batch_size, g, torch.float64) for g in streams]
-        x, y = to_compute_device(
-            torch.stack([batch[0] for batch in batches]),
-            torch.stack([batch[1] for batch in batches]),
+    steps, batch = samples // recipe.batch_size, recipe.batch_size
+    if steps:
+        # Each seed's points drawn at once: the same values as one draw a step (the stream
+        # ``sgd-train`` yields them in order), staged on the device before the loop.
+        drawn = [
+            cube.sample(steps * batch, torch_generator(seed, "sgd-train"), torch.float64)
+            for seed in seeds
+        ]
+        xs, ys = to_compute_device(
+            torch.stack([x for x, _ in drawn]).reshape(len(seeds), steps, batch, d).transpose(0, 1),
+            torch.stack([y for _, y in drawn]).reshape(len(seeds), steps, batch).transpose(0, 1),
         )
-        grad_W, grad_a = logistic_gradients(networks, x, y)
+    for t in range(steps):
+        grad_W, grad_a = logistic_gradients(networks, xs[t], ys[t])
         networks = TwoLayerNetworks(
             networks.W - recipe.learning_rate * grad_W, networks.a - recipe.learning_rate * grad_a
         )

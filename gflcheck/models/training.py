@@ -362,9 +362,10 @@ def train_algorithm_1(
             raise ParameterRangeError(
                 "batches", tuple(distribution.y.shape), f"y of shape {expected}"
             )
-        # Converted a step at a time: the batches may be stored narrower (±1 points as int8).
-        pairs = zip(distribution.x, distribution.y, strict=True)
-        given = ((x.to(device, dtype), y.to(device, dtype)) for x, y in pairs)
+        # Staged on the device before the loop, converted a step at a time there: the batches
+        # may be stored narrower (±1 points as int8).
+        xs, ys = _staged(device, distribution.x, distribution.y)
+        given = ((x.to(dtype), y.to(dtype)) for x, y in zip(xs, ys, strict=True))
         data = _GivenBatches(given)
     else:
         data = _BatchStream(distribution, seeds, batch_size, recipe.fresh_samples, dtype, device)
@@ -499,9 +500,18 @@ class _GivenBatches:
         return next(self._batches)
 
 
+def _staged(device: torch.device, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """``tensors`` on ``device``: on a GPU from pinned memory without blocking the host (the copy
+    is queued before the steps that read it); on the CPU the tensors themselves."""
+    if device.type != "cuda":
+        return tuple(tensor.to(device) for tensor in tensors)
+    return tuple(tensor.pin_memory().to(device, non_blocking=True) for tensor in tensors)
+
+
 class _BatchStream:
     """Per-seed training samples: fresh each step (drawn in fixed chunks) or one reused sample,
-    drawn on the CPU from each seed's generator and moved to ``device`` a chunk at a time."""
+    drawn on the CPU from each seed's generator and staged on ``device`` a chunk at a time
+    (:func:`_staged`: one copy of ``x`` and of ``y`` per 16 steps, which never waits)."""
 
     def __init__(
         self,
@@ -531,7 +541,7 @@ class _BatchStream:
         k = len(xs)
         x = torch.stack(xs).reshape(k, steps, self._n, -1).transpose(0, 1)
         y = torch.stack(ys).reshape(k, steps, self._n).transpose(0, 1)
-        return x.to(self._device), y.to(self._device)
+        return _staged(self._device, x, y)
 
     def next(self) -> tuple[torch.Tensor, torch.Tensor]:
         if not self._fresh:
