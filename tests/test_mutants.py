@@ -3,6 +3,7 @@ kill tables."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from functools import partial
@@ -146,6 +147,38 @@ def test_the_break_point_of_an_exact_for_every_bound_is_its_measured_tightness()
     assert point.describe().startswith("bound ÷ measured = 2") and "refuted at ÷ 2" in (
         point.describe()
     )
+
+
+def floored_measure(floor: float, setting: Size, seeds: tuple[int, ...]) -> Measurement:
+    """Exactly ``n`` on every seed, with ``floor`` declared as the least value any predictor
+    reaches."""
+    return Measurement(np.full(len(seeds), float(setting.n)), floor=floor)
+
+
+@pytest.mark.parametrize(
+    "floor, at_floor", [(10.0, True), (4.0, False)], ids=["floor at n", "floor far below"]
+)
+def test_a_break_point_reached_only_at_the_floor_is_labelled_so(floor, at_floor):
+    """``3n/2`` against a measured ``n = 10``: refuted from ÷ 1.5 on. With the floor at 10
+    (nothing does better than the measured value) the bound reaches the floor at ÷ 1.5 too, so
+    the refutation is the data's: *at floor*, counted loose. With the floor at 4 it reaches the
+    floor only at ÷ 3.75, and ÷ 1.5 is the training's own break point: informative."""
+    bound = Bound("three halves n", "3*n/2", [positive_integer("n")], SOURCE)
+    check = dataclasses.replace(EXACT, bound=bound, measure=partial(floored_measure, floor))
+    _, run = recorded(check, Size(10))
+    point = check_sensitivity(run).break_point
+    assert point.refuted == pytest.approx(1.5, rel=0.011)
+    assert point.floor == pytest.approx(15.0 / floor)
+    assert point.at_floor is at_floor and point.loose is at_floor
+    assert point.short() == ("÷1.5 at floor" if at_floor else "÷1.5")
+    assert f"reaches the floor (no predictor does better) at ÷ {15 / floor:.3g}" in (
+        point.describe()
+    )
+
+
+def test_a_measurement_refuses_a_floor_that_is_not_a_number():
+    with pytest.raises(ValueError, match=r"floor=nan.*a finite number"):
+        Measurement(np.ones(3), floor=float("nan"))
 
 
 def test_a_killable_mutant_of_an_exact_for_every_bound_is_killed():

@@ -265,6 +265,7 @@ def _measure_error(
         derived=measured.derived,
         notes=measured.notes,
         evidence=evidence,
+        floor=floor,
     )
 
 

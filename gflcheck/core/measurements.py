@@ -6,6 +6,7 @@ the :class:`StatementKind` and a theorem's :class:`Precondition`."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -149,6 +150,10 @@ class Measurement:
     evidence: Any = None
     degrees_of_freedom: float | None = None
     clusters: np.ndarray | None = None
+    floor: float | None = None
+    """The least value any predictor's measured quantity can take here (a confidence lower bound
+    on the Bayes risk, say): a bound below it is false for every predictor, so a tightening that
+    only the floor refutes says nothing of the training (:attr:`BreakPoint.at_floor`)."""
 
     def __post_init__(self) -> None:
         values = np.asarray(self.values, dtype=float)
@@ -201,6 +206,10 @@ class Measurement:
                 "Measurement",
             )
 
+        if self.floor is not None and not math.isfinite(self.floor):
+            raise ParameterRangeError(
+                "floor", self.floor, "a finite number, or None", "Measurement"
+            )
         if self.clusters is not None:
             clusters = np.asarray(self.clusters)
             if clusters.shape != values.shape[:1] or clusters.dtype.kind not in "iu":

@@ -387,6 +387,10 @@ class Identification:
         return head + "not identifiable on this grid" + (f"; {self.grid}" if self.grid else "")
 
 
+FLOOR_PRECISION = 0.02
+"""A break point within this much (relative, for a factor; of the scale, for a shift) of the
+floor's tightening counts as reached only at the floor: twice the bisection's precision."""
+
 LOOSE_FACTOR = 2.0
 """A confirmation is *loose* when its bound can tighten by more than this factor before the same
 runs refute it (:attr:`BreakPoint.loose`), and *informative* otherwise."""
@@ -420,24 +424,42 @@ class BreakPoint:
     false_interval: tuple[float | None, float | None]
     scale: float = 1.0
     """The statement's own scale, for a shift (the magnitude of its bound and measured values)."""
+    floor: float | None = None
+    """The least tightening that puts some seed's bound below the measurement's floor
+    (:attr:`~gflcheck.core.measurements.Measurement.floor`, the Bayes risk: false for every
+    predictor); ``None`` where no floor is declared."""
+
+    @property
+    def at_floor(self) -> bool:
+        """The same runs refute the bound only once it is tightened to the floor or past it
+        (within the search's precision): the data refute it there, not the training, so the
+        refutation says nothing of how tight the claim is for the trained networks."""
+        if self.refuted is None or self.floor is None:
+            return False
+        precision = 1 + FLOOR_PRECISION if self.kind is Tightening.FACTOR else 1.0
+        margin = 0.0 if self.kind is Tightening.FACTOR else FLOOR_PRECISION * self.scale
+        return self.refuted * precision + margin >= self.floor
 
     @property
     def loose(self) -> bool:
         """The bound tightens by more than :data:`LOOSE_FACTOR` (for a shift: by more than the
         same share of its scale, ``(1 − 1/LOOSE_FACTOR)·scale``) before the same runs refute
-        it, or never does: the confirmation says little about how tight the claim is."""
-        if self.refuted is None:
+        it, never does, or is refuted only at the floor (:attr:`at_floor`): the confirmation
+        says little about how tight the claim is."""
+        if self.refuted is None or self.at_floor:
             return True
         if self.kind is Tightening.FACTOR:
             return self.refuted > LOOSE_FACTOR
         return self.refuted > (1 - 1 / LOOSE_FACTOR) * self.scale
 
     def short(self) -> str:
-        """The table's cell: ``÷3.41 loose``, ``÷1.62``, ``−0.18``, ``never (loose)``."""
+        """The table's cell: ``÷3.41 loose``, ``÷1.62``, ``−0.18``, ``÷2.6 at floor``,
+        ``never (loose)``."""
         if self.refuted is None:
             return "never (loose)"
         symbol = "÷" if self.kind is Tightening.FACTOR else "−"
-        return f"{symbol}{self.refuted:.3g}" + (" loose" if self.loose else "")
+        label = " at floor" if self.at_floor else " loose" if self.loose else ""
+        return f"{symbol}{self.refuted:.3g}{label}"
 
     def describe(self) -> str:
         """E.g. ``"bound ÷ measured = 3.2 [2.9, 3.6]; refuted at ÷ 4.1"``."""
@@ -449,7 +471,14 @@ class BreakPoint:
             if self.refuted is not None
             else f"not refuted by any tightening up to {symbol} {_number(LARGEST_TIGHTENING)}"
         )
-        return f"{what} = {_number(self.false)} [{least}, {most}]; {refuted}"
+        floor = (
+            ""
+            if self.floor is None
+            else f"; the bound reaches the floor (no predictor does better) at {symbol} "
+            f"{_number(self.floor)}"
+            + (": a refutation there is the data's, not the training's" if self.at_floor else "")
+        )
+        return f"{what} = {_number(self.false)} [{least}, {most}]; {refuted}{floor}"
 
 
 def _number(value: float | None) -> str:

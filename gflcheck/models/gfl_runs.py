@@ -293,6 +293,7 @@ def measure_algorithm_1(
         derived={"m": prepared.width, "T": prepared.steps},
         notes=notes,
         evidence=evidence,
+        floor=float(prepared.bayes_risk.lower[0]),
     )
 
 

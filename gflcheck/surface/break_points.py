@@ -1,5 +1,7 @@
 """Break points: the largest factor (or, for a rate, shift in the exponent) by which a bound
-can tighten before the same runs refute it, found by bisection on the recorded measurement."""
+can tighten before the same runs refute it, found by bisection on the recorded measurement;
+beside it, where the measurement declares a floor (the Bayes risk), the tightening at which the
+bound reaches that floor, past which every predictor refutes it."""
 
 from __future__ import annotations
 
@@ -45,8 +47,33 @@ def break_point(run: RecordedRun[Any]) -> BreakPoint:
         for name, rule in rules.items()
     }
     return BreakPoint(
-        kind, found["refuted"], found["false"], (found["soonest"], found["latest"]), scale
+        kind,
+        found["refuted"],
+        found["false"],
+        (found["soonest"], found["latest"]),
+        scale,
+        _floor_tightening(run, kind),
     )
+
+
+def _floor_tightening(run: RecordedRun[Any], kind: Tightening) -> float | None:
+    """The least tightening that puts some running seed's bound (its estimate) below the
+    measurement's floor: ``min bound/floor`` for a factor, ``min bound − floor`` for a shift
+    (``None``: no floor, a ``≥`` statement or an estimated threshold, or a floor ≤ 0 under a
+    factor, which no factor reaches)."""
+    floor = getattr(run.measured, "floor", None)  # raw grids (a rate's, a need's) have none
+    if floor is None or run.check.at_least or run.check.estimate is not None:
+        return None
+    judged = run.check.judged_on(run.setting, run.measured)
+    bounds = np.broadcast_to(
+        np.asarray(judged.bounds.estimate, dtype=float), judged.measured.values.shape
+    )
+    bounds = bounds[~judged.measured.diverged_seeds]
+    if not bounds.size:
+        return None
+    if kind is Tightening.FACTOR:
+        return float(np.min(bounds) / floor) if floor > 0 else None
+    return float(np.min(bounds) - floor)
 
 
 def _tightened_refutes(
