@@ -55,7 +55,7 @@ def test_evaluation_is_vectorised_with_broadcasting():
 
 def test_latex_and_symbols():
     bound = theorem_3_12_bound()
-    assert r"\sqrt{2}" in bound.latex() and r"\gamma" in bound.latex()
+    assert r"\sqrt{2 \gamma}" in bound.latex() and r"\gamma" in bound.latex()
     assert set(bound.parameters) == {"OPT", "r", "B_a1", "B_x1", "gamma", "epsilon"}
     assert bound.hidden_constants == ()
     assert width_requirement().hidden_constants == ("C_m",)
@@ -156,3 +156,31 @@ def test_a_malformed_expression_is_refused_when_the_bound_is_made(expression, sa
     """Before any training: not at evaluation, and never as a raw sympy error or KeyError."""
     with pytest.raises(ParameterRangeError, match=re.escape(says)):
         Bound("b", expression, [positive("x")], Provenance("t", "-", Tag.OURS))
+
+
+def test_a_bound_declared_as_a_string_is_shown_in_the_order_it_was_written():
+    """Theorem 3.12 as the poster writes it, ``OPT + r·B_a1·B_x1·√(2γ) + ε``, not in sympy's
+    order; its numbers folded (``1/4``), and the written form equal to the expression."""
+    latex = theorem_3_12_bound().latex()
+    assert latex == r"OPT + r B_{a1} B_{x1} \sqrt{2 \gamma} + \epsilon"
+    mathml = theorem_3_12_bound().mathml()
+    assert mathml.startswith("<mrow><mi>OPT</mi><mo>+</mo>") and "<msqrt><mrow><mn>2</mn>" in mathml
+    gap = Bound(
+        "gap",
+        "9*rho**2*(G0 + 1/4)**2/n",
+        [positive("rho"), positive("G0"), positive("n")],
+        Provenance("unit test", "-", Tag.OURS),
+    )
+    assert gap.latex() == r"\frac{9 \rho^{2} \left(G_{0} + \frac{1}{4}\right)^{2}}{n}"
+    assert sympy.simplify(gap.display_form().doit() - gap.expression) == 0
+
+
+def test_a_bound_declared_as_a_sympy_expression_keeps_sympys_order_and_pickling_keeps_either():
+    import pickle
+
+    x = positive("x")
+    built = Bound("b", 1 + 2 * x.symbol, [x], Provenance("unit test", "-", Tag.OURS))
+    assert built.latex() == sympy.latex(built.expression)
+    restored = pickle.loads(pickle.dumps(theorem_3_12_bound()))
+    assert restored.latex() == theorem_3_12_bound().latex()
+    assert restored.expression == theorem_3_12_bound().expression

@@ -349,3 +349,45 @@ def test_a_separation_of_needs_with_the_slower_learner_censored_keeps_its_lower_
     absurd = check.false_variant(Bound("C*d**4", "C*d**4", [c, d], SOURCE), why_false="absurd")
     refuted = absurd.run(Fixed())
     assert refuted.outcome is Outcome.INCONCLUSIVE and refuted.interval[2] == np.inf
+
+
+# -- a ∀-bound and rounding ------------------------------------------------------------------------
+def _bound_times(factor: float):
+    """Every instance measures ``3·factor`` against the bound ``3``."""
+
+    def measure(setting: Fixed, seeds: tuple[int, ...]) -> Measurement:
+        return Measurement(np.full((len(seeds), 4), 3.0 * factor))
+
+    return measure
+
+
+def _tight_for_every(factor: float, tolerance: float = 0.0) -> TheoryCheck:
+    return TheoryCheck(
+        "tight",
+        Bound("three", "3", [], SOURCE),
+        st.nothing(),
+        lambda s: {},
+        _bound_times(factor),
+        kind=StatementKind.FOR_EVERY,
+        seed_plan=SeedPlan(count=3),
+        tolerance=tolerance,
+    )
+
+
+def test_a_for_every_bound_met_up_to_its_last_bits_holds():
+    """An exactly tight ∀-bound computed another way, a few units in the last place above it
+    (here 4 ulp of float64), holds: 8 ulp of the bound are compared to spare."""
+    assert _tight_for_every(1 + 4 * np.finfo(np.float64).eps).run(Fixed()).outcome is Outcome.HOLDS
+
+
+def test_a_violation_within_rounding_says_so_and_names_the_tolerance_that_absorbs_it():
+    """``3·(1 + 10⁻¹²)`` against ``3``: refuted, and the counterexample says the excess is
+    within float64 rounding and names a tolerance that absorbs it; with that tolerance declared,
+    the same measurement holds."""
+    verdict = _tight_for_every(1 + 1e-12).run(Fixed())
+    assert verdict.outcome is Outcome.VIOLATED
+    assert "within rounding: it exceeds the bound by 3e-12" in verdict.counterexample
+    absorbing = float(verdict.counterexample.split("tolerance=")[1].split()[0])
+    assert _tight_for_every(1 + 1e-12, absorbing).run(Fixed()).outcome is Outcome.HOLDS
+    far = _tight_for_every(1.01).run(Fixed())
+    assert far.outcome is Outcome.VIOLATED and "within rounding" not in far.counterexample

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import sympy
+from sympy.parsing.sympy_parser import parse_expr
 
 from gflcheck.core.provenance import Provenance, Tag
 from gflcheck.runtime.errors import ParameterRangeError, UnknownSymbolError
@@ -220,6 +221,7 @@ class Bound:
             {s: self._symbols[str(s)] for s in parsed.free_symbols}
         )
         self._order = names
+        self._source = expression if isinstance(expression, str) else None
         self._lambdified: Callable[..., Any] | None = None
 
     def _arguments(self) -> tuple[Any, ...]:
@@ -245,7 +247,8 @@ class Bound:
         return self._arguments()
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:  # the lambdified function is rebuilt
-        return type(self), self._arguments()
+        name, expression, *rest = self._arguments()
+        return type(self), (name, self._source or expression, *rest)
 
     def variant(self, name: str, expression: sympy.Expr | str, change: str) -> Bound:
         """The same symbols and source with another ``expression`` (a string may use the
@@ -276,15 +279,25 @@ class Bound:
         self._require_declared(name)
         return self._symbols[name]
 
+    def display_form(self) -> sympy.Expr:
+        """The expression as declared: a string is parsed again without evaluation, so its
+        terms stay in the order written (the paper's, when the declaration copies it), with
+        only its numbers folded (``1/4``, ``√2``), and is used only where it equals the
+        expression; a bound declared as a sympy expression shows sympy's order."""
+        if self._source is None:
+            return self.expression
+        return _display_form(self._source, tuple(self._symbols.items()), self.expression)
+
     def latex(self) -> str:
-        """The expression in LaTeX."""
-        return _latex(self.expression)
+        """The expression in LaTeX, in its :meth:`display_form`."""
+        return _latex(self.display_form(), self._source is not None)
 
     def mathml(self) -> str:
         """The expression in presentation MathML (the content of a ``<math>`` element), which
-        browsers render with no script or network fetch. sympy writes Euler's number as the
-        double-struck ``ⅇ``; it is written as a plain italic ``e`` here, as in the papers."""
-        return _mathml(self.expression)
+        browsers render with no script or network fetch, in its :meth:`display_form`. sympy
+        writes Euler's number as the double-struck ``ⅇ``; it is written as a plain italic ``e``
+        here, as in the papers."""
+        return _mathml(self.display_form(), self._source is not None)
 
     def __repr__(self) -> str:
         return f"Bound({self.name!r}, {self.expression}, {self.provenance})"
@@ -400,15 +413,44 @@ class Bound:
 
 
 @functools.lru_cache(maxsize=1024)
-def _latex(expression: sympy.Expr) -> str:
-    """:meth:`Bound.latex`, once per expression in a process (every verdict record prints it)."""
-    return sympy.latex(expression)
+def _display_form(
+    source: str, symbols: tuple[tuple[str, sympy.Symbol], ...], expression: sympy.Expr
+) -> sympy.Expr:
+    """:meth:`Bound.display_form` of a declared string, once per string in a process."""
+    try:
+        written = _folded_numbers(parse_expr(source, local_dict=dict(symbols), evaluate=False))
+        same = written.doit() == expression or sympy.simplify(written.doit() - expression) == 0
+    except (sympy.SympifyError, SyntaxError, TypeError, ValueError):
+        return expression
+    return written if same else expression
+
+
+def _folded_numbers(expression: sympy.Expr) -> sympy.Expr:
+    """An unevaluated expression with each subexpression free of symbols evaluated (``1/4``
+    parsed unevaluated is ``1·4⁻¹``), the rest left as written."""
+    if expression.is_Atom:
+        return expression
+    if not expression.free_symbols:
+        return expression.doit()
+    arguments = [_folded_numbers(argument) for argument in expression.args]
+    try:
+        return expression.func(*arguments, evaluate=False)
+    except TypeError:  # a function without the keyword
+        return expression.func(*arguments)
 
 
 @functools.lru_cache(maxsize=1024)
-def _mathml(expression: sympy.Expr) -> str:
+def _latex(expression: sympy.Expr, as_written: bool) -> str:
+    """:meth:`Bound.latex`, once per expression in a process (every verdict record prints it);
+    ``as_written``: in the expression's own term order, not sympy's."""
+    return sympy.latex(expression, order="none") if as_written else sympy.latex(expression)
+
+
+@functools.lru_cache(maxsize=1024)
+def _mathml(expression: sympy.Expr, as_written: bool) -> str:
     """:meth:`Bound.mathml`, once per expression in a process."""
-    markup = sympy.mathml(expression, printer="presentation")
+    order = {"order": "none"} if as_written else {}
+    markup = sympy.mathml(expression, printer="presentation", **order)
     return markup.replace("<mi>&ExponentialE;</mi>", "<mi>e</mi>")
 
 

@@ -11,8 +11,8 @@ A :class:`TheoryCheck` declares a statement about a measured quantity, from:
   and upper confidence bounds, and which seeds diverged;
 - ``kind``: :attr:`StatementKind.WITH_PROBABILITY` ("w.p. ≥ 1 − δ over the seed, measured ≤
   bound": exact binomial tests) or :attr:`StatementKind.FOR_EVERY` (a deterministic ∀-statement:
-  one certain violation refutes it; ``tolerance`` is the declared numerical tolerance of exact
-  arithmetic); ``at_least=True`` states "measured ≥ bound" instead;
+  one certain violation refutes it; ``tolerance``, the declared numerical tolerance, plus 8 ulp
+  of the bound in float64); ``at_least=True`` states "measured ≥ bound" instead;
 - ``trivial_value``: what a trivial predictor achieves on the measured quantity (a number or a
   function of the setting); a bound at or above it is reported VACUOUS, never HOLDS;
 - ``preconditions``: the theorem's hypotheses; a setting outside them is rejected and counted;

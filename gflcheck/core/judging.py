@@ -122,12 +122,11 @@ def verdict_on(
     measured, bounds, values, estimate, _ = judged
     forall = check.kind is StatementKind.FOR_EVERY
     exact_p = None
+    tolerance = instance_tolerance(check, bounds.estimate)
     if forall and measured.degrees_of_freedom is not None:
         # Student-t bounds: decide *violated* at α_v over all instances (Bonferroni), with
         # an exact p-value, instead of at the bounds' fixed miscoverage.
-        compared = (
-            (bounds.low - check.tolerance) if check.at_least else (bounds.high + check.tolerance)
-        )
+        compared = (bounds.low - tolerance) if check.at_least else (bounds.high + tolerance)
         p_values = measured.violation_p_values(
             np.broadcast_to(compared, measured.values.shape), check.at_least
         )
@@ -140,7 +139,7 @@ def verdict_on(
         _require_union_within_share(check, measured)
     bound = np.broadcast_to(bounds.estimate, measured.values.shape)
     with np.errstate(invalid="ignore"):  # the slack: the room before a violation
-        margin = check.tolerance + (
+        margin = tolerance + (
             (measured.values - bound) if check.at_least else (bound - measured.values)
         )
     tightest = _per_seed_tightest(margin)  # [k, 1]: the instance of least slack per seed
@@ -152,7 +151,7 @@ def verdict_on(
         measured.lower_bounds,
         measured.upper_bounds,
         bounds.high if not check.at_least else bounds.low,
-        check.tolerance,
+        tolerance,
         measured.diverged_seeds,
         check.at_least,
         bounds.low if not check.at_least else bounds.high,
@@ -304,6 +303,8 @@ def counterexample(
     at = (worst, int(np.argmax(excess[worst])))
     instance = f", instance {at[1]}" if measured.values.ndim == 2 else ""
     tolerance = f" (tolerance {check.tolerance:g})" if check.tolerance else ""
+    if check.kind is StatementKind.FOR_EVERY and check.estimate is None:
+        tolerance += _within_rounding(float(excess[at]), float(bound[at]))
     if check.estimate is not None:  # one estimate, from every run
         return (
             f"{check.wording.quantity} {values[at]:.6g} ({side} bound {bounds[at]:.6g} at α_v) "
@@ -313,6 +314,39 @@ def counterexample(
         f"seed {seeds[worst]}{instance}: {check.wording.quantity} {values[at]:.6g} ({side} bound "
         f"{bounds[at]:.6g}) {relation} bound {bound[at]:.6g}{tolerance}; "
         f"{int(violated.sum())}/{len(seeds)} seeds violate"
+    )
+
+
+FOR_EVERY_ROUNDING_ULPS = 8
+"""A ∀-bound's instances are compared with this many float64 units in the last place of the
+bound to spare (``8·2⁻⁵²·|bound|``), beside the declared ``tolerance``: an exactly tight bound
+computed two ways does not fail by the last bits."""
+
+ROUNDING_SCALE = 1e-9
+"""A ∀-violation whose excess is at most this share of the bound is within what float64
+rounding over many operations can make: its counterexample says so, with the tolerance that
+would absorb it."""
+
+
+def instance_tolerance(check: TheoryCheck[Any], bound: np.ndarray | float) -> np.ndarray | float:
+    """The tolerance each instance is compared with: the declared ``tolerance``, plus for a
+    ∀-bound :data:`FOR_EVERY_ROUNDING_ULPS` units in the last place of ``|bound|``."""
+    if check.kind is not StatementKind.FOR_EVERY or check.estimate is not None:
+        return check.tolerance
+    with np.errstate(invalid="ignore"):
+        rounding = FOR_EVERY_ROUNDING_ULPS * np.finfo(np.float64).eps * np.abs(bound)
+    return check.tolerance + np.nan_to_num(rounding)
+
+
+def _within_rounding(excess: float, bound: float) -> str:
+    """The counterexample's note when a ∀-violation is within rounding (:data:`ROUNDING_SCALE`)."""
+    if not 0 < excess <= ROUNDING_SCALE * abs(bound):
+        return ""
+    absorb = float(f"{2 * excess:.1g}")
+    return (
+        f"; within rounding: it exceeds the bound by {excess:.2g} ({excess / abs(bound):.2g} of "
+        f"it), which float64 rounding over many operations can make; tolerance={absorb:g} "
+        "would absorb it"
     )
 
 

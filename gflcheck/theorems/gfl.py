@@ -37,12 +37,9 @@ _P = unit_interval("p", "gradient-feature hit probability p")
 
 def theorem_3_12_bound() -> Bound:
     """``OPT + r·B_a1·B_x1·√(2γ) + ε`` (seed: the poster's Main Results)."""
-    OPT, r, B_a1, B_x1, gamma, epsilon = (
-        d.symbol for d in (_OPT, _R, _B_A1, _B_X1, _GAMMA, _EPSILON)
-    )
     return Bound(
         "GFL Theorem 3.12",
-        OPT + r * B_a1 * B_x1 * sympy.sqrt(2 * gamma) + epsilon,
+        "OPT + r*B_a1*B_x1*sqrt(2*gamma) + epsilon",  # the poster's order
         [_OPT, _R, _B_A1, _B_X1, _GAMMA, _EPSILON],
         Provenance(GFL_PAPER, "Theorem 3.12 (Main Results)", Tag.SEED),
         "bound on the population hinge loss L_D(f_t) of some iterate t ∈ [T]",
