@@ -72,23 +72,33 @@ def test_sample_grid_has_ratio_root_two_up_to_the_cap():
     assert grid == (16, 23, 32, 45, 64, 91, 128, 181, 256)
 
 
-def test_tangent_gram_matrix_equals_the_jacobian_features():
-    """Σ_j ReLU_j ReLU_j' + ⟨x,x'⟩Σ_j a_j² 1_j 1_j' is ∇_θf(x)·∇_θf(x') for θ = (a, W)."""
+@pytest.mark.parametrize("learner", [Learner.NTK, Learner.RANDOM_FEATURES])
+def test_fixed_features_gram_and_prediction_equal_the_explicit_features(learner):
+    """For the NTK: Σ_j ReLU_j ReLU_j' + ⟨x,x'⟩Σ_j a_j² 1_j 1_j' is ∇_θf(x)·∇_θf(x') for
+    θ = (a, W); for random features, ΦΦᵀ. The prediction through the features equals
+    ``K(x_t, x)·α`` with the explicit features."""
     d, count, seed = 5, 24, 3
-    gram = separation_learners._fixed_feature_kernel(Learner.NTK, d, count, seed)
+    features_of = separation_learners._fixed_features(learner, d, count, seed)
     generator = separation_learners.torch_generator(seed, f"separation-features-{count}")
-    neurons = math.ceil(count / (d + 1))
+    neurons = count if learner is Learner.RANDOM_FEATURES else math.ceil(count / (d + 1))
     W = torch.randn(neurons, d, generator=generator, dtype=torch.float64) / math.sqrt(d)
     b = torch.randn(neurons, generator=generator, dtype=torch.float64)
     a = torch.randn(neurons, generator=generator, dtype=torch.float64)
-    x = torch.randn(7, d, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    points = torch.Generator().manual_seed(0)
+    x = torch.randn(7, d, generator=points, dtype=torch.float64)
+    x_test = torch.randn(4, d, generator=points, dtype=torch.float64)
 
-    def network(a, W):
-        return torch.relu(x @ W.T - b) @ a
+    def explicit(z):
+        if learner is Learner.RANDOM_FEATURES:
+            return torch.relu(z @ W.T - b)
+        jacobian_a, jacobian_W = jacrev(lambda a, W: torch.relu(z @ W.T - b) @ a, (0, 1))(a, W)
+        return torch.cat([jacobian_a, jacobian_W.flatten(1)], dim=1)
 
-    jacobian_a, jacobian_W = jacrev(network, argnums=(0, 1))(a, W)
-    features = torch.cat([jacobian_a, jacobian_W.flatten(1)], dim=1)
-    torch.testing.assert_close(gram(x, x), features @ features.T)
+    torch.testing.assert_close(features_of.gram(x), explicit(x) @ explicit(x).T)
+    alpha = torch.randn(7, generator=points, dtype=torch.float64)
+    torch.testing.assert_close(
+        features_of.predict(alpha, x, x_test), explicit(x_test) @ explicit(x).T @ alpha
+    )
 
 
 def test_growth_statements_compare_with_their_own_slope_over_the_grid():

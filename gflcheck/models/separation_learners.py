@@ -155,12 +155,51 @@ def _samples(
     return torch.stack(xs), torch.stack(ys)
 
 
-def _fixed_feature_kernel(learner: Learner, dimension: int, count: int, seed: int):
-    """``(x [n, d], x' [n', d]) → K [n, n']``, the Gram matrix ``ΦΦ'ᵀ`` of one seed's random
-    features or of its NTK-linearised model's tangent features (module docstring).
+@dataclass(frozen=True)
+class _FixedFeatures:
+    """One seed's random ReLU features ``φ_j(x) = ReLU(⟨w_j,x⟩ − b_j)`` (random features), or
+    its NTK-linearised model's tangent features ``(φ_j(x), a_j 1[⟨w_j,x⟩ > b_j]·x)`` (module
+    docstring), with the kernel ridge fit written through them:
 
-    The tangent Gram matrix is formed without the ``M(d+1)`` features:
-    ``Σ_j ReLU_j(x)ReLU_j(x') + ⟨x, x'⟩·Σ_j a_j² 1_j(x)1_j(x')``."""
+        K = ΦΦᵀ = φφᵀ + (xxᵀ) ⊙ (ψψᵀ),   ψ_j(x) = a_j 1[⟨w_j,x⟩ > b_j],
+        f(x_t) = Σ_i α_i K(x_t, x_i) = φ(x_t)·(φᵀα) + Σ_j ψ_j(x_t)⟨x_t, Σ_i α_i ψ_j(x_i) x_i⟩,
+
+    so the features of the training points are formed once, and a prediction costs
+    ``O(n_t·M·d)``, not the ``n_t × n`` test kernel."""
+
+    W: torch.Tensor
+    b: torch.Tensor
+    a: torch.Tensor
+    tangent: bool
+
+    def parts(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """``(φ(x), ψ(x))`` of points ``x [n, d]`` (``ψ`` only for tangent features)."""
+        pre = x @ self.W.T - self.b  # [n, M]
+        active = (pre > 0).to(x.dtype).mul_(self.a) if self.tangent else None
+        return pre.relu_(), active
+
+    def gram(self, x: torch.Tensor) -> torch.Tensor:
+        """``K = ΦΦᵀ`` on the training points."""
+        relu, active = self.parts(x)
+        kernel = relu @ relu.T
+        if active is None:
+            return kernel
+        return kernel.add_((x @ x.T).mul_(active @ active.T))
+
+    def predict(self, coefficients: torch.Tensor, x: torch.Tensor, x_test: torch.Tensor):
+        """``f(x_t) = Σ_i α_i K(x_t, x_i)`` through the features (class docstring)."""
+        relu, active = self.parts(x)
+        test_relu, test_active = self.parts(x_test)
+        prediction = test_relu @ (relu.T @ coefficients)
+        if active is None:
+            return prediction
+        directions = (active * coefficients[:, None]).T @ x  # [M, d]: Σ_i α_i ψ_j(x_i) x_i
+        return prediction.add_((test_active * (x_test @ directions.T)).sum(-1))
+
+
+def _fixed_features(learner: Learner, dimension: int, count: int, seed: int) -> _FixedFeatures:
+    """One seed's features: ``count`` random features, or ``⌈count/(d+1)⌉`` neurons' tangent
+    features (``≈ count`` features)."""
     generator = torch_generator(seed, f"separation-features-{count}")
     neurons = count if learner is Learner.RANDOM_FEATURES else math.ceil(count / (dimension + 1))
     W = torch.randn(neurons, dimension, generator=generator, dtype=torch.float64)
@@ -168,28 +207,19 @@ def _fixed_feature_kernel(learner: Learner, dimension: int, count: int, seed: in
     b = torch.randn(neurons, generator=generator, dtype=torch.float64)
     a = torch.randn(neurons, generator=generator, dtype=torch.float64)
     W, b, a = to_compute_device(W, b, a)  # drawn on the CPU; the solve runs on the device
-
-    def gram(x: torch.Tensor, other: torch.Tensor) -> torch.Tensor:
-        pre, other_pre = (z @ W.T - b for z in (x, other))  # [n, M]
-        kernel = torch.relu(pre) @ torch.relu(other_pre).T
-        if learner is Learner.RANDOM_FEATURES:
-            return kernel
-        active, other_active = ((z > 0).to(z.dtype) * a for z in (pre, other_pre))
-        return kernel.add_((x @ other.T).mul_(active @ other_active.T))
-
-    return gram
+    return _FixedFeatures(W, b, a, learner is not Learner.RANDOM_FEATURES)
 
 
-def _ridge_test_error(gram, x, y, x_test, y_test, ridge: float) -> float:
+def _ridge_test_error(features: _FixedFeatures, x, y, x_test, y_test, ridge: float) -> float:
     """Kernel ridge regression on ``(x, y)``, then the 0-1 error of its sign on the test points
     (on the compute device)."""
     x, y, x_test, y_test = to_compute_device(x, y, x_test, y_test)
-    kernel = gram(x, x)
+    kernel = features.gram(x)
     scale = kernel.diagonal().mean()  # tr(K)/n
     scale = scale if scale > 0 else torch.ones_like(scale)  # no active feature: K = 0
     kernel.diagonal().add_(ridge * scale)
-    coefficients = torch.cholesky_solve(y[:, None], torch.linalg.cholesky(kernel))
-    prediction = (gram(x_test, x) @ coefficients).squeeze(-1)
+    coefficients = torch.cholesky_solve(y[:, None], torch.linalg.cholesky(kernel)).squeeze(-1)
+    prediction = features.predict(coefficients, x, x_test)
     return float(zero_one_errors(prediction * y_test).double().mean())
 
 
@@ -215,7 +245,7 @@ def learner_test_errors(
         return np.array(
             [
                 _ridge_test_error(
-                    _fixed_feature_kernel(learner, dimension, count, seed),
+                    _fixed_features(learner, dimension, count, seed),
                     x[i],
                     y[i],
                     x_test[i],
