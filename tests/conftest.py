@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
 import torch
 
+import gflcheck
 from gflcheck.models.distributions import xor_mixture
 from gflcheck.models.training import gaussian_mixture_recipe
 from gflcheck.runtime.random import torch_generator
+
+
+def pytest_configure(config):
+    """Import every gflcheck module before any test. ``pytester``'s in-process runs remove the
+    modules first imported inside them when they end, so a later in-process run would import
+    them afresh, and objects kept from the first (a cached strategy, a pickled run's class)
+    would then belong to classes that are no longer the modules' own: the second run draws
+    other settings, or cannot pickle its runs. Imported here, every run shares one copy."""
+    for module in pkgutil.walk_packages(gflcheck.__path__, "gflcheck."):
+        importlib.import_module(module.name)
 
 
 @pytest.fixture(autouse=True)
