@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
-from gflcheck.claims.theorem_3_12 import Theorem312Config, check_theorem_3_12, prepare
+from gflcheck.claims.theorem_3_12 import (
+    Theorem312Config,
+    check_theorem_3_12,
+    dynamics_check,
+    prepare,
+)
 from gflcheck.core.verdicts import Outcome
+from gflcheck.models.distributions import xor_mixture
 from gflcheck.models.gfl_families import MixtureSetting
+from gflcheck.models.gfl_runs import layer_movement
+from gflcheck.models.training import gaussian_mixture_recipe, train_algorithm_1
 from gflcheck.runtime.errors import BudgetExceededError, ParameterRangeError, PreconditionError
+from gflcheck.runtime.random import torch_generator
 
 SMALL = Theorem312Config(hit_rate_draws=4000, opt_evaluation_size=20_000, test_size=2048)
 
@@ -131,3 +141,28 @@ def test_class_probabilities_are_exact():
     )
     two_index = MultipleIndexSetting(8, 0.05, 0.2, 0.2, seed=8).distribution()
     assert two_index.positive_probability() == pytest.approx(0.5, abs=1e-6)
+
+
+def test_layer_movement_measures_drift_from_the_first_step_and_growth_to_the_end():
+    """``drift`` and ``growth`` (:func:`layer_movement`) against their formulas on a small run,
+    with ``W_1`` from a one-step run of the same seeds (the run's own first step)."""
+    mixture = xor_mixture(6, 6.0, 1.0, torch_generator(0, "distribution"))
+    recipe = gaussian_mixture_recipe(
+        6, 16, mixture.expected_norm(), mixture.expected_squared_norm()
+    )
+    run = train_algorithm_1(mixture, recipe, 16, 12, 64, (0, 1, 2), (1, 6, 12))
+    first = train_algorithm_1(mixture, recipe, 16, 1, 64, (0, 1, 2), (1,))
+    assert torch.equal(first.final.W, run.checkpoints[1].W)
+    drift, growth = layer_movement(run, first)
+    W1 = run.checkpoints[1].W
+    expected = torch.stack(
+        [(run.checkpoints[t].W - W1).flatten(1).norm(dim=1) for t in (1, 6, 12)]
+    ).amax(0) / W1.flatten(1).norm(dim=1)
+    np.testing.assert_allclose(drift, expected.double().numpy(), rtol=1e-6)
+    ratio = run.final.a.norm(dim=1) / run.initial.a.norm(dim=1) - 1
+    np.testing.assert_allclose(growth, ratio.double().numpy(), rtol=1e-6)
+
+
+def test_a_dynamics_check_of_an_unknown_quantity_is_refused():
+    with pytest.raises(ParameterRangeError, match="quantity='speed'"):
+        dynamics_check("speed")

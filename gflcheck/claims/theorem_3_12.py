@@ -16,6 +16,10 @@ One call of :func:`check_theorem_3_12` on one :class:`MixtureSetting`, :class:`P
    samples at checkpoints); a diverged seed is undetermined;
 6. decides with an exact binomial test (:mod:`gflcheck.core.verdicts`) and reports slack, quantifier
    instantiation and provenance.
+
+The same runs also carry the theorem's bound read on the 0-1 error
+(:func:`theorem_3_12_error_check`) and the poster's dynamics after the first step, the second
+layer growing while the first stays near its first-step features (:func:`dynamics_check`).
 """
 
 from __future__ import annotations
@@ -53,10 +57,11 @@ from gflcheck.models.gfl_runs import (
     Theorem312Evidence,
     estimate_bound_parts,
     measure_algorithm_1,
+    measure_layer_movement,
     prepared_run,
-    spaced_checkpoints,
+    theorem_3_12_quantifiers,
 )
-from gflcheck.runtime.errors import BudgetExceededError, PreconditionError
+from gflcheck.runtime.errors import BudgetExceededError, ParameterRangeError, PreconditionError
 from gflcheck.runtime.profiles import Budget
 from gflcheck.theorems.gfl import (
     Statement,
@@ -67,6 +72,11 @@ from gflcheck.theorems.gfl import (
     steps_requirement,
     theorem_3_12,
     width_requirement,
+)
+from gflcheck.theorems.gfl_dynamics import (
+    first_layer_frozen,
+    first_layer_neighbourhood,
+    second_layer_outgrows_first,
 )
 
 
@@ -188,7 +198,7 @@ def theorem_3_12_check(
         settings=st.nothing() if settings is None else settings,
         bound_values=partial(theorem_3_12_values, config, statement.steps, statement.width),
         measure=partial(measure_theorem_3_12, config, statement.steps, statement.width),
-        quantifiers=partial(_quantifier_table, config),
+        quantifiers=partial(theorem_3_12_quantifiers, config),
         wording=Wording(
             statement=statement.name,
             quantity="best test hinge loss (its lower bound holds at every t ∈ [T])",
@@ -281,7 +291,7 @@ def _error_quantifier_table(
         "which no classifier at any step beats",
         f"Bayes error ≥ {evidence.prepared.bayes_error_lower:.4f}",
     )
-    rows = _quantifier_table(config, setting, measured)
+    rows = theorem_3_12_quantifiers(config, setting, measured)
     return tuple(exists_t if row.quantifier == "∃t ∈ [T]" else row for row in rows)
 
 
@@ -307,83 +317,74 @@ def _family(setting: GflSetting) -> str:
     return setting.family
 
 
-def _quantifier_table(
-    config: Theorem312Config, setting: GflSetting, measured: Measurement
+def dynamics_check(
+    quantity: str, config: Theorem312Config | None = None
+) -> TheoryCheck[GflSetting]:
+    """The poster's dynamics after the first step (:mod:`gflcheck.theorems.gfl_dynamics`) on
+    this check's runs: ``quantity`` ``"drift"`` (``drift ≤ 1``) or ``"growth − drift"``
+    (``≥ 0``), measured by :func:`~gflcheck.models.gfl_runs.measure_layer_movement`. It is the
+    theorem's check with that measurement, so it plans the same seeds and reads the same runs."""
+    if quantity not in ("drift", "growth − drift"):
+        raise ParameterRangeError("quantity", quantity, "'drift' or 'growth − drift'")
+    hinge = theorem_3_12_check(config=config)
+    drift = quantity == "drift"
+    return dataclasses.replace(
+        hinge,
+        name="gfl-dynamics/" + ("first-layer" if drift else "second-layer"),
+        bound=first_layer_neighbourhood() if drift else second_layer_outgrows_first(),
+        bound_values=_no_symbols,
+        measure=partial(_measure_dynamics, hinge, config or Theorem312Config(), quantity),
+        at_least=not drift,
+        trivial_value=None,
+        quantifiers=_dynamics_quantifiers,
+        wording=Wording(
+            statement="first layer stays near its first-step features"
+            if drift
+            else "second layer grows more than the first layer drifts",
+            quantity="first-layer drift after step 1" if drift else "growth − drift",
+            label=_family,
+        ),
+    )
+
+
+def _measure_dynamics(
+    hinge: TheoryCheck[GflSetting],
+    config: Theorem312Config,
+    quantity: str,
+    setting: GflSetting,
+    seeds: tuple[int, ...],
+) -> Measurement:
+    return measure_layer_movement(hinge.measured(setting, seeds), config, quantity)
+
+
+def _no_symbols(setting: GflSetting) -> dict[str, float]:
+    return {}
+
+
+def _dynamics_quantifiers(
+    setting: GflSetting, measured: Measurement
 ) -> tuple[QuantifierInstantiation, ...]:
-    evidence: Theorem312Evidence = measured.evidence
-    checkpoint_steps = spaced_checkpoints(evidence.prepared.steps, config.checkpoints)
-    opt, hit = evidence.prepared.opt, evidence.prepared.hit_rate
-    values = {"OPT": opt.value, "B_x1": evidence.prepared.expected_norm}
-    truth = opt.ground_truth
     Q = QuantifierInstantiation
-    exists_t = (
-        "violation needs a lower bound on L_D(f_t) above the bound at every t = 1..T; at each t the "
-        f"largest of: t lower bounds at checkpoints {[0, *checkpoint_steps]} on a per-seed test "
-        f"sample of {config.test_size}, moved to t by the recorded drift bound on E|f_t − f_c|"
-    )
-    if config.fresh_samples:
-        exists_t += f", and step t+1's fresh batch of {config.batch_size} (independent of f_t)"
-    exists_t += (
-        f"; at every t also the Bayes hinge risk E[1 − |2η(x)−1|] "
-        f"({evidence.prepared.bayes_risk.method}), below which no network goes. A seed certainly "
-        f"satisfies it when some checkpoint's upper bound (miscoverage "
-        f"{config.checkpoint_miscoverage:g} each, β₊ = {config.satisfaction_miscoverage:g} over the "
-        "checkpoints) is at or below the bound"
-    )
     return (
         Q(
-            "OPT (a minimum)",
-            f"upper bound: UCB of L_D(f°), f° ∈ F_{{d,r,B_F,S}}: {truth.construction}; {opt.loss.method}",
-            f"{values['OPT']:.4f} (estimate {float(opt.loss.estimate[0]):.4f})",
+            "first layer stays in a neighbourhood",
+            "drift = max over the checkpoints and T of ‖W_t − W_1‖_F/‖W_1‖_F",
+            "radius ‖W_1‖ (ours: the poster gives none)",
         ),
-        Q(
-            "(D_j, s_j) ∈ S_{p,γ,B_G}",
-            f"p = min_j Clopper–Pearson lower bound of the hit rate over N={hit.draws} initial draws, "
-            f"G {evidence.prepared.distribution.simplified_gradient_method}; B_G = {config.gradient_norm_fraction:g}·B_x1; {hit.interval.method}",
-            f"p={hit.p:.4g}; hits per feature {hit.hits.tolist()}; B_G={hit.gradient_norm_floor:.4g}",
-        ),
-        Q("B_x1", setting.input_norm_method, f"{values['B_x1']:.4f}"),
-        Q(
-            "r, B_a1, B_a2, B_b",
-            "from f°: r neurons; B_a1 = max |a_j|, B_a2 = √r·B_a1, B_b = max |b_j|",
-            f"r={truth.width}, B_a1={truth.output_weight_bound:.4f}, "
-            f"B_a2={truth.output_weight_norm:.4f}, B_b={truth.bias_bound:.4f}",
-        ),
-        Q(
-            "γ, ε, δ",
-            "generated (Hypothesis) or given",
-            f"γ={setting.gamma:g}, ε={setting.epsilon:g}, δ={setting.delta:g}",
-        ),
-        Q(
-            "m = Ω(poly(1/p, 1/δ, log r)), m ≤ e^d",
-            f"⌈C_m·(1/p)·log(r/δ)⌉ rounded up to even, C_m = {config.width_constant:g}; budget {config.max_width}",
-            str(evidence.prepared.width),
-        ),
-        Q(
-            "T = Ω(poly(√r, B_a2, B_x1, 1/ε))",
-            f"⌈C_T·√r·B_a2·B_x1/ε⌉, C_T = {config.steps_constant:g}; budget {config.max_steps}",
-            str(evidence.prepared.steps),
-        ),
-        Q(
-            "proper hyper-parameters",
-            f"recipe {evidence.prepared.recipe.name}: {evidence.prepared.recipe.description}",
-            "fresh samples" if config.fresh_samples else "reused sample",
-        ),
-        Q(
-            "∃t ∈ [T]",
-            exists_t,
-            f"β={config.loss_miscoverage:g} per bound, {config.per_seed_miscoverage:g} per seed; "
-            f"Bayes hinge risk ≥ {float(evidence.prepared.bayes_risk.lower[0]):.4f}",
-        ),
-        Q(
-            "probability ≥ 1 − δ",
-            "k independent seeds; violated: exact one-sided binomial test of violation rate ≤ δ+β "
-            "at α_v; holds: Clopper–Pearson upper bound at 1 − α on the rate of seeds not "
-            "certified to satisfy the bound, plus β₊, ≤ δ",
-            f"k={len(evidence.run.seeds)}, α_v={config.confidence.violation_alpha:g}, α={config.confidence.alpha:g}, "
-            f"declared false-alarm rate {config.false_alarm_rate:g}",
-        ),
+        Q("second layer weights grow", "growth = ‖a_T‖₂/‖a_1‖₂ − 1", "growth − drift ≥ 0"),
+        Q("probability ≥ 1 − δ", "Theorem 3.12's seeds and δ", f"k={len(measured.values)}"),
     )
+
+
+def _run_dynamics(quantity: str, false: bool, setting: Any, limits: Budget):
+    check = dynamics_check(quantity, Theorem312Config.within(limits))
+    if false:
+        check = check.false_variant(
+            first_layer_frozen(),
+            why_false="the first layer moves by more than 1/40 of its first-step norm on more "
+            "than δ of the seeds (the true statement's break point measured at ÷ 23.2)",
+        )
+    return check.run_with_evidence(setting)
 
 
 def _run_theorem_3_12(
@@ -419,7 +420,8 @@ def _zero_one_error(name: str, setting: Any, vacuous: bool) -> CatalogueEntry:
     )
 
 
-_XOR = MixtureSetting("xor", 8, 8.0, 1.0, gamma=0.005, epsilon=0.1, delta=0.2, seed=1)
+XOR_MIXTURE = MixtureSetting("xor", 8, 8.0, 1.0, gamma=0.005, epsilon=0.1, delta=0.2, seed=1)
+"""The poster's XOR-like mixture as Theorem 3.12's main-job setting (four clusters, d = 8)."""
 
 
 _TWO_CLUSTER = MixtureSetting(
@@ -466,7 +468,7 @@ ENTRIES: tuple[CatalogueEntry, ...] = (
     CatalogueEntry(
         "gfl/xor",
         "XOR-like 4-cluster mixture, d=8, ‖μ‖/σ=8",
-        _XOR,
+        XOR_MIXTURE,
         _theorem_3_12(theorem_3_12),
     ),
     CatalogueEntry(
@@ -500,12 +502,33 @@ ENTRIES: tuple[CatalogueEntry, ...] = (
         _theorem_3_12(theorem_3_12),
     ),
     _noisy_wide(16),
-    _zero_one_error("gfl/xor", _XOR, vacuous=True),
+    _zero_one_error("gfl/xor", XOR_MIXTURE, vacuous=True),
     _zero_one_error("gfl/two-cluster", _TWO_CLUSTER, vacuous=True),
     _zero_one_error("gfl/orthogonal-3", _ORTHOGONAL, vacuous=True),
     _zero_one_error("gfl/three-cluster-d4", _THREE_CLUSTER, vacuous=True),
     _zero_one_error("gfl/noisy-two-cluster", _NOISY, vacuous=True),
-    CatalogueEntry("gfl/xor/single-step", "false variant: T = 1", _XOR, _theorem_3_12(single_step)),
+    CatalogueEntry(
+        "gfl/xor/single-step", "false variant: T = 1", XOR_MIXTURE, _theorem_3_12(single_step)
+    ),
+    CatalogueEntry(
+        "gfl/xor/first-layer-neighbourhood",
+        "after step 1 the first layer stays within ‖W_1‖ of its first-step features (the "
+        "theorem's runs)",
+        XOR_MIXTURE,
+        partial(_run_dynamics, "drift", False),
+    ),
+    CatalogueEntry(
+        "gfl/xor/second-layer-growth",
+        "after step 1 the second layer grows by more than the first layer drifts",
+        XOR_MIXTURE,
+        partial(_run_dynamics, "growth − drift", False),
+    ),
+    CatalogueEntry(
+        "gfl/xor/first-layer-neighbourhood/frozen",
+        "false variant near the break point: the first layer within ‖W_1‖/40",
+        XOR_MIXTURE,
+        partial(_run_dynamics, "drift", True),
+    ),
     CatalogueEntry(
         "gfl/noisy-two-cluster/opt-dropped",
         "false variant below the Bayes floor: OPT dropped leaves a bound under the mixture's "

@@ -22,6 +22,7 @@ from gflcheck.core.estimators import (
     t_interval_from_moments,
     zero_one_error_estimate,
 )
+from gflcheck.core.verdicts import QuantifierInstantiation
 from gflcheck.models.gfl_families import (
     Distribution,
     GflSetting,
@@ -381,3 +382,136 @@ def _lower_bound_every_step(
     stacked = np.stack(candidates)
     with np.errstate(invalid="ignore"):
         return np.where(np.isnan(stacked).all(0), np.nan, np.nanmax(stacked, axis=0))
+
+
+def theorem_3_12_quantifiers(
+    config: Theorem312Config, setting: GflSetting, measured: Measurement
+) -> tuple[QuantifierInstantiation, ...]:
+    """How Theorem 3.12's check instantiated each quantifier on ``setting`` (its verdict's
+    table), from the measurement's evidence."""
+    evidence: Theorem312Evidence = measured.evidence
+    checkpoint_steps = spaced_checkpoints(evidence.prepared.steps, config.checkpoints)
+    opt, hit = evidence.prepared.opt, evidence.prepared.hit_rate
+    values = {"OPT": opt.value, "B_x1": evidence.prepared.expected_norm}
+    truth = opt.ground_truth
+    Q = QuantifierInstantiation
+    exists_t = (
+        "violation needs a lower bound on L_D(f_t) above the bound at every t = 1..T; at each t the "
+        f"largest of: t lower bounds at checkpoints {[0, *checkpoint_steps]} on a per-seed test "
+        f"sample of {config.test_size}, moved to t by the recorded drift bound on E|f_t − f_c|"
+    )
+    if config.fresh_samples:
+        exists_t += f", and step t+1's fresh batch of {config.batch_size} (independent of f_t)"
+    exists_t += (
+        f"; at every t also the Bayes hinge risk E[1 − |2η(x)−1|] "
+        f"({evidence.prepared.bayes_risk.method}), below which no network goes. A seed certainly "
+        f"satisfies it when some checkpoint's upper bound (miscoverage "
+        f"{config.checkpoint_miscoverage:g} each, β₊ = {config.satisfaction_miscoverage:g} over the "
+        "checkpoints) is at or below the bound"
+    )
+    return (
+        Q(
+            "OPT (a minimum)",
+            f"upper bound: UCB of L_D(f°), f° ∈ F_{{d,r,B_F,S}}: {truth.construction}; {opt.loss.method}",
+            f"{values['OPT']:.4f} (estimate {float(opt.loss.estimate[0]):.4f})",
+        ),
+        Q(
+            "(D_j, s_j) ∈ S_{p,γ,B_G}",
+            f"p = min_j Clopper–Pearson lower bound of the hit rate over N={hit.draws} initial draws, "
+            f"G {evidence.prepared.distribution.simplified_gradient_method}; B_G = {config.gradient_norm_fraction:g}·B_x1; {hit.interval.method}",
+            f"p={hit.p:.4g}; hits per feature {hit.hits.tolist()}; B_G={hit.gradient_norm_floor:.4g}",
+        ),
+        Q("B_x1", setting.input_norm_method, f"{values['B_x1']:.4f}"),
+        Q(
+            "r, B_a1, B_a2, B_b",
+            "from f°: r neurons; B_a1 = max |a_j|, B_a2 = √r·B_a1, B_b = max |b_j|",
+            f"r={truth.width}, B_a1={truth.output_weight_bound:.4f}, "
+            f"B_a2={truth.output_weight_norm:.4f}, B_b={truth.bias_bound:.4f}",
+        ),
+        Q(
+            "γ, ε, δ",
+            "generated (Hypothesis) or given",
+            f"γ={setting.gamma:g}, ε={setting.epsilon:g}, δ={setting.delta:g}",
+        ),
+        Q(
+            "m = Ω(poly(1/p, 1/δ, log r)), m ≤ e^d",
+            f"⌈C_m·(1/p)·log(r/δ)⌉ rounded up to even, C_m = {config.width_constant:g}; budget {config.max_width}",
+            str(evidence.prepared.width),
+        ),
+        Q(
+            "T = Ω(poly(√r, B_a2, B_x1, 1/ε))",
+            f"⌈C_T·√r·B_a2·B_x1/ε⌉, C_T = {config.steps_constant:g}; budget {config.max_steps}",
+            str(evidence.prepared.steps),
+        ),
+        Q(
+            "proper hyper-parameters",
+            f"recipe {evidence.prepared.recipe.name}: {evidence.prepared.recipe.description}",
+            "fresh samples" if config.fresh_samples else "reused sample",
+        ),
+        Q(
+            "∃t ∈ [T]",
+            exists_t,
+            f"β={config.loss_miscoverage:g} per bound, {config.per_seed_miscoverage:g} per seed; "
+            f"Bayes hinge risk ≥ {float(evidence.prepared.bayes_risk.lower[0]):.4f}",
+        ),
+        Q(
+            "probability ≥ 1 − δ",
+            "k independent seeds; violated: exact one-sided binomial test of violation rate ≤ δ+β "
+            "at α_v; holds: Clopper–Pearson upper bound at 1 − α on the rate of seeds not "
+            "certified to satisfy the bound, plus β₊, ≤ δ",
+            f"k={len(evidence.run.seeds)}, α_v={config.confidence.violation_alpha:g}, α={config.confidence.alpha:g}, "
+            f"declared false-alarm rate {config.false_alarm_rate:g}",
+        ),
+    )
+
+
+def layer_movement(run: TrainingRun, first_step: TrainingRun) -> tuple[np.ndarray, np.ndarray]:
+    """Per seed, how Algorithm 1's layers move after the first step (step 1 moves only ``W``,
+    so ``a_1 = a_0``), over the run's checkpoints and its last step ``T``:
+
+        drift = max_t ‖W_t − W_1‖_F / ‖W_1‖_F,      growth = ‖a_T‖₂ / ‖a_1‖₂ − 1,
+
+    with ``W_1``, ``a_1`` from ``first_step``: the same seeds trained for one step, which is the
+    run's own first step (it depends only on the initialisation and the first batch)."""
+    first = first_step.final
+    later = [run.checkpoints[t] for t in sorted(run.checkpoints)] + [run.final]
+    scale = first.W.flatten(1).norm(dim=1)
+    drift = torch.stack([(n.W - first.W).flatten(1).norm(dim=1) for n in later]).amax(0) / scale
+    growth = run.final.a.norm(dim=1) / first.a.norm(dim=1) - 1
+    return drift.double().numpy(), growth.double().numpy()
+
+
+def measure_layer_movement(
+    measured: Measurement, config: Theorem312Config, quantity: str
+) -> Measurement:
+    """``drift`` or ``growth − drift`` (:func:`layer_movement`) per seed of Theorem 3.12's
+    measurement ``measured`` (its runs; the one-step runs are trained here, a step each). Both
+    are exact functions of the runs; a diverged seed is undetermined."""
+    evidence: Theorem312Evidence = measured.evidence
+    prepared = evidence.prepared
+    first_step = train_algorithm_1(
+        prepared.distribution,
+        prepared.recipe,
+        prepared.width,
+        1,
+        config.batch_size,
+        evidence.run.seeds,
+        (1,),
+        getattr(torch, config.dtype),
+    )
+    drift, growth = layer_movement(evidence.run, first_step)
+    values = drift if quantity == "drift" else growth - drift
+    diverged = measured.diverged_seeds | ~np.isfinite(values)
+    running = ~diverged
+    return Measurement(
+        np.where(diverged, np.nan, values),
+        diverged=diverged,
+        derived=measured.derived,
+        notes=(
+            f"first-layer drift after step 1 (median, 80th percentile, max): "
+            f"{np.median(drift[running]):.3g}, {np.quantile(drift[running], 0.8):.3g}, "
+            f"{drift[running].max():.3g}; second-layer growth (median, min): "
+            f"{np.median(growth[running]):.3g}, {growth[running].min():.3g}",
+        ),
+        evidence=(drift, growth),
+    )
