@@ -4,7 +4,7 @@ Each claim module in :mod:`gflcheck.claims` owns its ``ENTRIES``: fixed settings
 claim's statements, true ones and deliberately false variants near their break points. The
 catalogue finds them itself: a new module in :mod:`gflcheck.claims` with an ``ENTRIES`` tuple
 joins the main job, and one with ``THOROUGH_ENTRIES`` joins ``gflcheck check --profile thorough``
-(:data:`THOROUGH_CHECKS`). Claims come in the order of their module names, each claim's entries
+(:data:`THOROUGH_CHECKS`); its ``ILLUSTRATIONS`` are the report's figures. Claims come in the order of their module names, each claim's entries
 in its own order. The settings are fixed, so the main job's numbers are reproducible.
 """
 
@@ -16,6 +16,7 @@ from types import ModuleType
 
 import gflcheck.claims
 from gflcheck.core.entries import CatalogueEntry
+from gflcheck.core.illustrations import Illustration
 
 
 def claim_modules() -> tuple[ModuleType, ...]:
@@ -37,6 +38,13 @@ THOROUGH_CHECKS: tuple[CatalogueEntry, ...] = claim_entries("THOROUGH_ENTRIES")
 on d = 16…256, Theorem 3.12 at d = 32)."""
 
 
+ILLUSTRATIONS: tuple[Illustration, ...] = tuple(
+    figure for module in claim_modules() for figure in getattr(module, "ILLUSTRATIONS", ())
+)
+"""The report's figures beside the verdicts, claim by claim: each computes its data through the
+run cache (a check's own runs, or a declared sweep's), and the report only draws them."""
+
+
 def entries(prefix: str) -> tuple[CatalogueEntry, ...]:
     """The default checks whose names start with ``prefix``."""
     return tuple(entry for entry in DEFAULT_CHECKS if entry.name.startswith(prefix))
@@ -44,6 +52,7 @@ def entries(prefix: str) -> tuple[CatalogueEntry, ...]:
 
 __all__ = [
     "DEFAULT_CHECKS",
+    "ILLUSTRATIONS",
     "THOROUGH_CHECKS",
     "CatalogueEntry",
     "claim_entries",

@@ -489,7 +489,7 @@ def test_usage_errors_are_found_before_any_work(tmp_path, monkeypatch, capsys, a
         raise AssertionError("work started before the arguments were checked")
 
     monkeypatch.setattr("gflcheck.surface.commands._run_default_checks", no_work)
-    monkeypatch.setattr("gflcheck.surface.figures.xor_figure_1_rows", no_work)
+    monkeypatch.setattr("gflcheck.claims.xor_figure_1.figure_1_curves", no_work)
     assert (
         cli.main(
             [*arguments, "--cache-dir", str(tmp_path / "c")]

@@ -160,3 +160,26 @@ def test_a_new_claims_module_joins_the_main_job_by_itself(tmp_path, monkeypatch)
     finally:
         for name in ("zz_new_claim", "zz_no_entries"):
             sys.modules.pop(f"gflcheck.claims.{name}", None)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "gflcheck.surface.report_document",
+        "gflcheck.surface.report_sections",
+        "gflcheck.surface.figures",
+        "gflcheck.surface.plots",
+        "gflcheck.surface.rendering",
+    ],
+)
+def test_the_report_draws_and_never_trains(name):
+    """The report's modules read verdict records and the claims' computed figures
+    (:mod:`gflcheck.core.illustrations`): they import no claim, no model and no trainer, so
+    nothing they do can train."""
+    modules = _modules()
+    reached = sorted(
+        target
+        for target in {_known(t, modules) for t in _imports(modules[name])}
+        if target.startswith(("gflcheck.claims", "gflcheck.models", "gflcheck.catalogue"))
+    )
+    assert reached == [], f"{name} imports {reached}"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
 import pytest
 
-from gflcheck.claims import kernel_separation, kernel_width, parity_separation
+from gflcheck.catalogue import ILLUSTRATIONS
+from gflcheck.claims import kernel_separation, kernel_width, parity_separation, xor_figure_1
 from gflcheck.claims.kernel_separation import SeparationConfig, SeparationSetting, sample_need_check
 from gflcheck.claims.kernel_width import KernelSweep
 from gflcheck.claims.parity_separation import (
@@ -20,6 +20,7 @@ from gflcheck.claims.xor_feature_learning import XorSetting, check_xor_feature_l
 from gflcheck.core.verdict_text import verdict_row
 from gflcheck.core.verdicts import Outcome
 from gflcheck.models.deep_networks import KernelSetting
+from gflcheck.runtime.profiles import budget
 from gflcheck.surface.baselines import verdict_record
 from gflcheck.surface.power import estimates_as_json, power_from_outcomes
 from gflcheck.surface.rendering import (
@@ -112,15 +113,9 @@ def _small_sweep(variable, values):
 @pytest.fixture
 def small_catalogue(monkeypatch):
     """Small stand-ins for the declared sweeps and sample needs (the real ones train for about a
-    minute each), and the `report` command's XOR Figure 1 on d ∈ {4, 6} (12 s at its default
-    d = 16…128)."""
-    from gflcheck.surface import report_document
-
-    monkeypatch.setattr(
-        report_document,
-        "build_report",
-        functools.partial(report_document.build_report, xor_dimensions=(4, 6)),
-    )
+    minute each), and Figure 1's checks on d ∈ {4, 6}; returns a function that computes the
+    claims' figures (what the `report` command draws) on them."""
+    monkeypatch.setattr(xor_figure_1, "FIGURE_1_DIMENSIONS", (4, 6))
     monkeypatch.setattr(kernel_width, "SAMPLES_SWEEP", _small_sweep("samples", (16, 24, 32)))
     monkeypatch.setattr(kernel_width, "WIDTH_SWEEP", _small_sweep("width", (8, 12, 16)))
     monkeypatch.setattr(kernel_width, "RADIUS_SWEEP", _small_sweep("width", (8, 12, 16)))
@@ -150,6 +145,7 @@ def small_catalogue(monkeypatch):
             )
         ],
     )
+    return lambda: [(figure, figure.compute(budget())) for figure in ILLUSTRATIONS]
 
 
 def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue):
@@ -164,8 +160,8 @@ def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue)
         records,
         ["unit test"],
         [("gfl/x", "over budget")],
-        xor_dimensions=(4, 6),
         power=power,
+        figures=small_catalogue(),
     )
     markdown = files.markdown.read_text()
     for heading in (
@@ -408,7 +404,7 @@ def test_the_report_renders_in_a_headless_browser(tmp_path, small_catalogue):
     holds, _ = check_xor_feature_learning(XorSetting(6, 0.3, 1))
     refuted, _ = check_xor_feature_learning(XorSetting(32, 0.3, 2), log_log_iterations())
     records = [verdict_record(v.check, v, verdict_row(v)) for v in (holds, refuted)]
-    files = build_report(tmp_path / "report", records, ["unit test"], xor_dimensions=(4, 6))
+    files = build_report(tmp_path / "report", records, ["unit test"], figures=small_catalogue())
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
     flags += ["--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000"]
     page = files.html.as_uri()
@@ -475,7 +471,7 @@ def test_figures_are_readable_at_page_width():
     """Bound_vs_measured.png was a 3388×440 strip of 7 tiny panels, legends used
     Python syntax (C*d**2), and the slack plot's x-axis label was clipped."""
     from gflcheck.surface import plots
-    from gflcheck.surface.report_document import _reference_slopes
+    from gflcheck.core.illustrations import reference_slopes as _reference_slopes
     from gflcheck.theorems.separation import (
         Learner,
         fixed_features_need_quadratic_samples,

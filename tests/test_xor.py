@@ -3,6 +3,9 @@ rescaling, bad inputs."""
 
 from __future__ import annotations
 
+import csv
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -159,8 +162,18 @@ def test_figure_1_command_saves_png_and_numbers(tmp_path):
     image, table = tmp_path / "xor_figure_1.png", tmp_path / "xor_figure_1.csv"
     assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     lines = table.read_text().splitlines()
-    assert lines[0].startswith("setup,dimension,iteration,seed,error")
-    assert len(lines) == 1 + 3 * 2 * 13 * 4  # header + set-ups × d × iterations × seeds
+    assert lines[0].startswith("setup,dimension,iteration,run,error")
+    # the Figure 1 checks' own curves: both readings, each d, steps 0..⌈ln d⌉ + 1, every seed
+    rows = list(csv.reader(lines[1:]))
+    groups = {(setup, int(d)) for setup, d, *_ in rows}
+    assert len(groups) == 2 * 2
+    for setup, d in groups:
+        cells = [
+            (int(t), int(seed)) for name, dd, t, seed, *_ in rows if (name, int(dd)) == (setup, d)
+        ]
+        steps, seeds = {t for t, _ in cells}, {seed for _, seed in cells}
+        assert steps == set(range(math.ceil(math.log(d)) + 2)) and len(seeds) >= 8
+        assert len(cells) == len(steps) * len(seeds)
     assert main(["figure", "xor-figure-1", "--out", str(tmp_path), "--dimensions", "x"]) == 2
 
 

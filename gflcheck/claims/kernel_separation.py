@@ -39,6 +39,7 @@ from gflcheck.core.confidence import SeedPlan
 from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
 from gflcheck.core.expectations import Expectation, Wording
+from gflcheck.core.illustrations import Illustration, NeedFigure, reference_slopes
 from gflcheck.core.needs import (
     setting_dimensions,
 )
@@ -436,3 +437,31 @@ THOROUGH_ENTRIES: tuple[CatalogueEntry, ...] = tuple(_separation_scan(WIDE_DIMEN
 separation scan on :data:`WIDE_DIMENSIONS`, which the main job cannot afford (the cost is in the
 README's cost table). Random features are censored at n = 8192 where they need more (a = 0,
 d ≳ 150): their slope is then known only from below, which can confirm Ω(d²), never refute it."""
+
+
+def _separation_figure(limits: Any) -> NeedFigure:
+    """The report's figure: the learners' sample needs on the declared setting (a = 0), as
+    their need checks walk them (:func:`separation_walks`), with the slopes of the statements
+    they are compared with over the same grid."""
+    references = reference_slopes(
+        SEPARATION_SETTING.dimensions,
+        fixed_features_need_quadratic_samples(Learner.RANDOM_FEATURES),
+        trained_network_needs_linear_samples(),
+        trained_network_needs_log_squared_samples(),
+    )
+    return NeedFigure(
+        separation_walks(),
+        references,
+        "Samples needed for test error ≤ 0.25, XOR-like mixture",
+        "Per seed, the least n (grid ratio √2) at which each learner's test error reaches "
+        f"{SEPARATION_SETTING.target_error:g} at the scaling a = 0; grid-level slopes with 95% "
+        "intervals, and the slopes of C·d², C·d and C·(log d)² over the same grid.",
+    )
+
+
+ILLUSTRATIONS: tuple[Illustration, ...] = (
+    Illustration(
+        "kernel_separation", "Beyond the kernel regime (Shi–Wei–Liang poster)", _separation_figure
+    ),
+)
+"""The report's figure of this claim: the sample needs of the three learners."""

@@ -36,7 +36,6 @@ from functools import partial
 from typing import Any
 
 import numpy as np
-import torch
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -44,21 +43,15 @@ from gflcheck.core.bounds import Bound
 from gflcheck.core.confidence import Confidence, SeedPlan
 from gflcheck.core.declare import Measurement, Rival, StatementKind, TheoryCheck
 from gflcheck.core.expectations import Expectation, Wording
+from gflcheck.core.illustrations import Illustration, RateFigure
 from gflcheck.core.setups import KERNEL_REGIME
 from gflcheck.core.statement_kinds import rate_check
 from gflcheck.core.verdicts import QuantifierInstantiation
 from gflcheck.models.deep_networks import (
     KernelSetting,
-    initialize_deep_network,
-    pointwise_logistic_losses,
-    train_gradient_descent,
-    training_data,
 )
-from gflcheck.models.ntk import lipschitz_constant, max_margin, step_size_limit, tangent_kernel
-from gflcheck.runtime.cache import cached_run
+from gflcheck.models.kernel_sweeps import SweepPoint, sweep, sweep_point
 from gflcheck.runtime.errors import ParameterRangeError
-from gflcheck.runtime.executors import map_in_order
-from gflcheck.runtime.random import stream_seed, torch_generator
 from gflcheck.theorems.ttm_kernel import (
     chen21_test_loss,
     kernel_radius_condition,
@@ -72,78 +65,8 @@ RADIUS_CONSTANT = 1.0
 """The declared ``C`` of ``m^{C/L}``."""
 STEP_FRACTION = 0.5
 """Gradient descent at this fraction of the step-size limit, in every sweep here."""
-SWEEP_DTYPE = torch.float32
-"""The sweeps' networks train and are tested in float32 (their tangent kernels, margins and
-step-size limits are computed in float64 from the same initialisation). At the rate's widest
-shape (12 runs, n = 256, m = 256, L = 2) a GD step takes 33 ms against 74 ms in float64 on one
-thread, and 50 steps' training losses agree to 1.2·10⁻⁷: far below the grid-level noise the
-rates are judged by. The ∀-bound on the training loss (:mod:`gflcheck.claims.kernel_regime`) is
-judged step by step with no room for rounding and stays in float64."""
 RADIUS_TEST_SIZE = 5_000
 """Test points of the radius sweep's runs (the radius check does not read their test loss)."""
-
-
-@dataclass(frozen=True)
-class SweepPoint:
-    """One grid value: the setting, and per seed the test loss (with the standard error of its
-    mean over the test sample), ``‖W_T − W₀‖`` (absolute, relative) and the NTK margin."""
-
-    setting: KernelSetting
-    test_loss: np.ndarray
-    distance: np.ndarray
-    relative_distance: np.ndarray
-    margin: np.ndarray
-    test_loss_standard_error: np.ndarray
-
-
-def sweep(
-    settings: Sequence[KernelSetting],
-    seeds: int,
-    test_size: int,
-    step_fraction: float,
-    executor: Executor | None = None,
-) -> list[SweepPoint]:
-    """Train and measure every setting (:func:`sweep_point`), here or on ``executor``
-    (:func:`gflcheck.runtime.executors.map_in_order`: the same numbers either way)."""
-    tasks = [(setting, seeds, test_size, step_fraction) for setting in settings]
-    return map_in_order(sweep_point, tasks, executor)
-
-
-@cached_run
-def sweep_point(
-    setting: KernelSetting, seeds: int, test_size: int, step_fraction: float
-) -> SweepPoint:
-    """One setting: its own seeds (the teacher comes from the setting's seed), GD at
-    ``step_fraction`` of the step-size limit, test loss, ``‖W_T − W₀‖`` and the margins."""
-    run_seeds = tuple(
-        stream_seed(setting.seed, f"sweep-{setting.samples}-{setting.width}-{i}")
-        for i in range(seeds)
-    )
-    x, y = training_data(setting, run_seeds)
-    network = initialize_deep_network(setting.dimension, setting.width, setting.depth, run_seeds)
-    kernels = [tangent_kernel(network, i, x[i]) for i in range(seeds)]
-    limit = min(step_size_limit(lipschitz_constant(kernel)) for kernel in kernels)
-    margins = np.array([max_margin(kernel, y[i]).gamma for i, kernel in enumerate(kernels)])
-    run = train_gradient_descent(
-        network.to(SWEEP_DTYPE),
-        x.to(SWEEP_DTYPE),
-        y.to(SWEEP_DTYPE),
-        step_fraction * limit,
-        setting.steps,
-        limit,
-    )
-    data = setting.distribution()
-    x_test, y_test = data.sample(test_size, torch_generator(setting.seed, "kernel-test"))
-    distance = run.final.to(torch.float64).distance(network).numpy()
-    losses = pointwise_logistic_losses(run.final, x_test, y_test).double()  # [k, test_size]
-    return SweepPoint(
-        setting,
-        losses.mean(-1).numpy(),
-        distance,
-        distance / network.flat().norm(dim=1).numpy(),
-        margins,
-        (losses.std(-1) / test_size**0.5).numpy(),
-    )
 
 
 SWEPT_SYMBOLS = {"samples": "n", "width": "m"}
@@ -584,3 +507,50 @@ RADIUS_IN_M = kernel_rate_check(
 )
 """Over :data:`RADIUS_SWEEP` (L = 2): the distance from initialisation grows no faster than
 TTM's kernel radius ``m^{C/L}``."""
+
+
+def _rate_figure(variable: str, limits: Any) -> RateFigure:
+    """The report's figure of the rate in ``n``, in ``m`` or of the radius in ``m``: the rate
+    check's own grid (its runs, from the run cache) with the rates it is told apart from."""
+    ttm_n = float(ttm_test_loss().exponent("n"))
+    chen_n, chen_m = (float(chen21_test_loss().exponent(v)) for v in ("n", "m"))
+    if variable == "n":
+        return RateFigure(
+            RATE_IN_N.run_with_evidence(SAMPLES_SWEEP)[1],
+            "test loss",
+            {f"TTM $n^{{{ttm_n:g}}}$": ttm_n, f"Chen21 $n^{{{chen_n:g}}}$": chen_n},
+            "Test loss against n (T = 4n, d = 8, m = 256, L = 2)",
+            "Test loss ∝ n",
+            f"; declared tolerance {RATE_TOLERANCE} on TTM's −1; "
+            + radii_in_words(SAMPLES_SWEEP, RATE_RUNS)
+            + " (a run outside would not be pooled).",
+        )
+    if variable == "m":
+        return RateFigure(
+            LOSS_IN_M.run_with_evidence(WIDTH_SWEEP)[1],
+            "test loss",
+            {"TTM $m^{0}$": 0.0, f"Chen21 $m^{{{chen_m:g}}}$": chen_m},
+            "Test loss against m (same data, n = 128, T = 4n)",
+            "Test loss ∝ m",
+            ": slower than Chen21's √m. TTM's bound has no m; it is an upper bound, not a claim "
+            "that the loss stays flat in m; it is checked at every m with each run's own margin "
+            "γ(m) (properties/test_kernel_regime.py).",
+        )
+    return RateFigure(
+        RADIUS_IN_M.run_with_evidence(RADIUS_SWEEP)[1],
+        "‖W_T − W₀‖",
+        {"kernel radius $m^{1/L}$, $L = 2$": 0.5},
+        "Distance ‖W_T − W₀‖ against m (L = 2)",
+        "‖W_T − W₀‖ ∝ m",
+        ", against TTM's kernel radius m^(C/L) (C = 1, the reference line): a run below it at "
+        "its m is inside the kernel regime.",
+    )
+
+
+_RATES = "Rate fits (kernel regime, TTM vs Chen et al. 2021)"
+ILLUSTRATIONS: tuple[Illustration, ...] = (
+    Illustration("rate_in_n", _RATES, partial(_rate_figure, "n")),
+    Illustration("rate_in_m", _RATES, partial(_rate_figure, "m")),
+    Illustration("radius_in_m", _RATES, partial(_rate_figure, "radius")),
+)
+"""The report's figures of this claim: the three declared sweeps' grids."""

@@ -43,6 +43,7 @@ from gflcheck.core.declare import CatalogueEntry, Rival, TheoryCheck
 from gflcheck.core.entries import at_rate_share
 from gflcheck.core.estimators import zero_one_errors
 from gflcheck.core.expectations import Expectation, Wording
+from gflcheck.core.illustrations import Illustration, NeedFigure, reference_slopes
 from gflcheck.core.setups import parity_setup
 from gflcheck.core.statement_kinds import NeedWalk, WalkedNeeds, need_check, separation_check
 from gflcheck.core.verdicts import Outcome, QuantifierInstantiation
@@ -420,3 +421,32 @@ def parity_walks() -> list[WalkedNeeds]:
     separation (d = 12, k = 2…5), as their need checks walk them."""
     statements = (fixed_features_need_exponential_size(), trained_network_needs_quadratic_width())
     return [size_need_check(s).run_with_evidence(PARITY_SEPARATION_SETTING)[1] for s in statements]
+
+
+def _parity_figure(limits: Any) -> NeedFigure:
+    """The report's figure: the size needs of random features and the trained network on the
+    declared parity separation (:func:`parity_walks`), with the slopes of C·2^k and C·k²."""
+    references = reference_slopes(
+        PARITY_SEPARATION_SETTING.sparsities,
+        fixed_features_need_exponential_size(),
+        trained_network_needs_quadratic_width(),
+    )
+    return NeedFigure(
+        parity_walks(),
+        references,
+        "Size needed for exact error ≤ 0.05, structured parity on $\\{\\pm 1\\}^{12}$",
+        "Per seed, the least number of random features (fitted on the population) or of "
+        "trained neurons (Algorithm 1) whose exact 0-1 error reaches "
+        f"{PARITY_SEPARATION_SETTING.target_error:g}, against the parity order k (log scale); "
+        "grid-level slopes per unit k with 95% intervals, and those of C·2^k and C·k².",
+        variable="k",
+        need="features N* / neurons m*",
+    )
+
+
+ILLUSTRATIONS: tuple[Illustration, ...] = (
+    Illustration(
+        "parity_separation", "Beyond the kernel regime (Shi–Wei–Liang poster)", _parity_figure
+    ),
+)
+"""The report's figure of this claim: the size needs of the two learners."""

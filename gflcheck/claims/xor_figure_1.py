@@ -23,9 +23,11 @@ linear loss, step ``η = m``. The trivial value is ½, the error of a constant c
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import partial
+from typing import Any
 
 import numpy as np
 import torch
@@ -36,6 +38,7 @@ from gflcheck.core.confidence import Confidence, SeedPlan, require_claim_plan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
 from gflcheck.core.estimators import IntervalEstimate, clopper_pearson, zero_one_errors
 from gflcheck.core.expectations import Expectation, Wording
+from gflcheck.core.illustrations import ErrorCurves, Illustration
 from gflcheck.core.provenance import TTM_PAPER, Provenance, Tag
 from gflcheck.core.setups import xor_setup
 from gflcheck.core.verdicts import QuantifierInstantiation
@@ -347,20 +350,28 @@ def _quantifiers(
     )
 
 
+FIGURE_1_DIMENSIONS = (16, 32, 64)
+"""The dimensions at which Figure 1's statement is checked (the main job's entries)."""
+
+
+def _figure_1_setting(dimension: int) -> XorSetting:
+    return XorSetting(dimension, 0.2, 7)
+
+
 ENTRIES: tuple[CatalogueEntry, ...] = (
     *(
         figure_1_check(reading).catalogue_entry(
-            XorSetting(dimension, 0.2, 7),
+            _figure_1_setting(dimension),
             f"Figure 1 (η = m = 20, n = 6d), {reading.value}: test error ≤ 2% after "
             "⌈ln d⌉ + 1 steps"
             + (" (observation: the theorem is about fresh samples)" if observed else ""),
             f"ttm-xor/figure-1/d={dimension}" + ("/reused" if observed else ""),
         )
         for observed, reading in ((False, Figure1Reading.FRESH), (True, Figure1Reading.REUSED))
-        for dimension in (16, 32, 64)
+        for dimension in FIGURE_1_DIMENSIONS
     ),
     figure_1_below_the_target().catalogue_entry(
-        XorSetting(64, 0.2, 7),
+        _figure_1_setting(64),
         f"false variant near the break point: test error ≤ 2%/{NEAR_VARIANT_DIVISOR} after "
         "⌈ln d⌉ + 1 steps with 6d fresh points per step (the 2% statement measured 2.39× "
         "loose; the nearest measured divisor refuted on 0.9 of fresh seeds with 95% confidence)",
@@ -368,3 +379,33 @@ ENTRIES: tuple[CatalogueEntry, ...] = (
     ),
 )
 """This claim's entries of the main job (``gflcheck check``), in order."""
+
+
+def figure_1_curves(dimensions: Sequence[int] = FIGURE_1_DIMENSIONS) -> ErrorCurves:
+    """Figure 1 from the Figure 1 checks' own evidence: each seed's test error after every step
+    ``0..T`` in both readings at each ``d`` (the checks' runs, through the run cache: the main
+    job's ``d`` train nothing again)."""
+    curves = {
+        (reading.value, d): figure_1_check(reading).run_with_evidence(_figure_1_setting(d))[1].error
+        for reading in Figure1Reading
+        for d in dimensions
+    }
+    return ErrorCurves(
+        curves,
+        Figure1Config().error_target,
+        "XOR, y = x₁x₂: Taheri–Thrampoulidis–Mazumdar's Fig. 1 (η = m = 20, n = 6d)",
+        "Test error against SGD iteration, in both readings of the caption's n = 6d, from the "
+        "Figure 1 checks' own runs (every seed, up to the step T = ⌈ln d⌉ + 1 at which the "
+        "statement is judged). Dashed: the 2% target, judged under the fresh reading; the "
+        "reused reading is an observation.",
+    )
+
+
+def _report_curves(limits: Any) -> ErrorCurves:
+    return figure_1_curves(FIGURE_1_DIMENSIONS)
+
+
+ILLUSTRATIONS: tuple[Illustration, ...] = (
+    Illustration("xor_figure_1", "XOR: Figure 1 of Taheri–Thrampoulidis–Mazumdar", _report_curves),
+)
+"""The report's figure of this claim: the checks' error curves."""

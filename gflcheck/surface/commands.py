@@ -386,13 +386,19 @@ def _report(arguments: argparse.Namespace) -> int:
     if session is not None:
         records += session[0]
         sources.append(session[1])
-    extras = not arguments.select  # a -k report: the selected checks only
-    print(
-        "writing the report"
-        + (" (rate sweeps, XOR Figure 1, four-panel picture)" if extras else "")
-        + " …",
-        file=sys.stderr,
-    )
+    figures = None
+    if not arguments.select:  # a -k report: the selected checks only, no figures
+        from gflcheck.catalogue import ILLUSTRATIONS
+
+        print(f"computing the claims' {len(ILLUSTRATIONS)} figures …", file=sys.stderr)
+        try:
+            figures = [
+                (figure, figure.compute(budget(arguments.profile))) for figure in ILLUSTRATIONS
+            ]
+        except KeyboardInterrupt:
+            print("\ninterrupted; the report was not written", file=sys.stderr)
+            return 130
+    print("writing the report …", file=sys.stderr)
     provenance = run_provenance(arguments.profile)
     try:
         files = build_report(
@@ -403,7 +409,7 @@ def _report(arguments: argparse.Namespace) -> int:
             power=power,
             run=provenance,
             mutants=mutants,
-            extras=extras,
+            figures=figures,
         )
     except KeyboardInterrupt:  # the previous report stays as it was (build_report)
         print("\ninterrupted while writing; the previous report is unchanged", file=sys.stderr)
@@ -416,11 +422,8 @@ def _report(arguments: argparse.Namespace) -> int:
 
 
 def _figure(arguments: argparse.Namespace) -> int:
-    from gflcheck.surface.figures import (
-        save_xor_figure_1,
-        summarise_xor_figure_1,
-        xor_figure_1_rows,
-    )
+    from gflcheck.claims.xor_figure_1 import figure_1_curves
+    from gflcheck.surface.figures import save_xor_figure_1, summarise_xor_figure_1
 
     try:
         dimensions = tuple(int(d) for d in arguments.dimensions.split(","))
@@ -436,9 +439,9 @@ def _figure(arguments: argparse.Namespace) -> int:
     if _not_a_folder("--out", Path(arguments.out)):
         return 2
     print(f"training XOR, d ∈ {dimensions}, η = m = 20 …", file=sys.stderr, flush=True)
-    rows = xor_figure_1_rows(dimensions)
-    image, table = save_xor_figure_1(rows, Path(arguments.out))
-    for line in summarise_xor_figure_1(rows):
+    curves = figure_1_curves(dimensions)
+    image, table = save_xor_figure_1(curves, Path(arguments.out))
+    for line in summarise_xor_figure_1(curves):
         print(line)
     print(f"saved {image} and {table}")
     return 0

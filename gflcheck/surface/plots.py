@@ -20,8 +20,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, SymmetricalLogLocator
 
 from gflcheck.core.exponents import ExponentFit, GridData, fit_exponent
+from gflcheck.core.illustrations import OneStepPicture
 from gflcheck.core.statement_kinds import WalkedNeeds
-from gflcheck.surface.figures import OneStepPicture
 
 _PLAIN = FuncFormatter(lambda value, _: f"{value:g}")
 """Tick labels as plain numbers (``0.05``, ``200``), not ``5×10⁻²``."""
@@ -261,9 +261,9 @@ def gaussian_one_step_panels(picture: OneStepPicture) -> Figure:
     def data(axis: Any, alpha: float) -> None:
         axis.scatter(picture.x[:, 0], picture.x[:, 1], s=5, c=colours, alpha=alpha)
 
-    def weights(axis: Any, network: Any, title: str) -> None:
-        w = network.W[0].numpy()
-        sign = np.where(network.a[0].numpy() > 0, "tab:red", "tab:blue")
+    def weights(axis: Any, layers: Any, title: str) -> None:
+        w, _, a = layers
+        sign = np.where(a > 0, "tab:red", "tab:blue")
         scale = span * 0.8 / max(float(np.linalg.norm(w, axis=1).max()), 1e-12)
         data(axis, 0.08)
         axis.quiver(
@@ -284,11 +284,10 @@ def gaussian_one_step_panels(picture: OneStepPicture) -> Figure:
     axes[0].set_title("Three Gaussian data clusters (red +1, blue −1)", fontsize=10)
     weights(axes[1], picture.initial, "Random initial weight vectors $w_i$")
     weights(axes[2], picture.after_one_step, "Weights after one gradient step")
-    network = picture.after_one_step
     grid = np.linspace(-span, span, 300)
     gx, gy = np.meshgrid(grid, grid)
     points = np.stack([gx.ravel(), gy.ravel()], 1)
-    w, b = network.W[0].numpy(), network.b[0].numpy()
+    w, b, _ = picture.after_one_step
     active = (points @ w.T - b > 0).sum(1).reshape(gx.shape)
     mesh = axes[3].pcolormesh(gx, gy, active, cmap="Greys", shading="auto", alpha=0.6)
     for wi, bi in zip(w, b, strict=True):
@@ -305,7 +304,7 @@ def gaussian_one_step_panels(picture: OneStepPicture) -> Figure:
         axis.set_aspect("equal")
     figure.suptitle(
         "Gradient feature learning on three Gaussian clusters (Shi–Wei–Liang poster), "
-        f"m = {network.width}, one step of Algorithm 1"
+        f"m = {len(w)}, one step of Algorithm 1"
     )
     figure.tight_layout()
     return figure

@@ -20,18 +20,19 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 
-from gflcheck.claims import kernel_separation, kernel_width, parity_separation
 from gflcheck.core.exponents import fit_exponent
+from gflcheck.core.illustrations import (
+    ErrorCurves,
+    Illustration,
+    NeedFigure,
+    OneStepPicture,
+    RateFigure,
+)
 from gflcheck.core.verdict_text import confirmation_tally
 from gflcheck.runtime.profiles import profile_name
 from gflcheck.surface import plots
 from gflcheck.surface.baselines import environment_id, family_false_alarm_line
-from gflcheck.surface.figures import (
-    gaussian_one_step_picture,
-    save_xor_figure_1,
-    summarise_xor_figure_1,
-    xor_figure_1_rows,
-)
+from gflcheck.surface.figures import save_xor_figure_1, summarise_xor_figure_1
 from gflcheck.surface.rendering import (
     Block,
     Collapsible,
@@ -47,7 +48,6 @@ from gflcheck.surface.rendering import (
 from gflcheck.surface.report_sections import (
     _outcome_counts,
     _power_section,
-    _reference_slopes,
     _sensitivity_section,
     claim_sections,
     separation_scan,
@@ -55,15 +55,6 @@ from gflcheck.surface.report_sections import (
     summary_badges,
     verdict_table,
 )
-from gflcheck.theorems.separation import (
-    Learner,
-    fixed_features_need_exponential_size,
-    fixed_features_need_quadratic_samples,
-    trained_network_needs_linear_samples,
-    trained_network_needs_log_squared_samples,
-    trained_network_needs_quadratic_width,
-)
-from gflcheck.theorems.ttm_kernel import chen21_test_loss, ttm_test_loss
 
 
 def _confirmations(records: Sequence[Mapping[str, Any]]) -> str:
@@ -182,15 +173,15 @@ def build_report(
     records: Sequence[Mapping[str, Any]],
     sources: Sequence[str],
     rejected: Sequence[tuple[str, str]] = (),
-    xor_dimensions: Sequence[int] = (16, 32, 64, 128),
     power: Sequence[Mapping[str, Any]] | None = None,
     run: str = "",
     mutants: Mapping[str, Any] | None = None,
-    extras: bool = True,
+    figures: Sequence[tuple[Illustration, Any]] | None = None,
 ) -> ReportFiles:
     """Write ``report.md``, ``report.html`` and their PNG files into ``directory``; ``run`` is
-    the run's provenance (:func:`run_provenance`), shown at the top; ``extras``: also the rate
-    fits, separation walks, Figure 1 and the four-panel picture (a ``-k`` report leaves them).
+    the run's provenance (:func:`run_provenance`), shown at the top; ``figures``: the claims'
+    illustrations with their computed data (:data:`gflcheck.catalogue.ILLUSTRATIONS`), drawn
+    here (``None``: a ``-k`` report, which leaves them). Nothing here trains.
 
     Everything is written into a staging folder beside ``directory`` first and moved into place
     only when the whole report is done: an error or Ctrl-C leaves the previous report as it was,
@@ -199,9 +190,7 @@ def build_report(
     directory.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
     try:
-        written = _write_report(
-            staging, records, sources, rejected, xor_dimensions, power, run, mutants, extras
-        )
+        written = _write_report(staging, records, sources, rejected, power, run, mutants, figures)
         for path in sorted(staging.iterdir()):
             os.replace(path, directory / path.name)
     finally:
@@ -218,11 +207,10 @@ def _write_report(
     records: Sequence[Mapping[str, Any]],
     sources: Sequence[str],
     rejected: Sequence[tuple[str, str]],
-    xor_dimensions: Sequence[int],
     power: Sequence[Mapping[str, Any]] | None,
     run: str,
     mutants: Mapping[str, Any] | None = None,
-    extras: bool = True,
+    figures: Sequence[tuple[Illustration, Any]] | None = None,
 ) -> ReportFiles:
     images: list[Path] = []
 
@@ -262,15 +250,16 @@ def _write_report(
             "Relative slack per seed; below 0 a seed measured the statement false.",
         ),
     ]
-    if extras:
-        blocks += _sweeps_and_figures(directory, records, xor_dimensions, save, images)
+    blocks += separation_scan(records)
+    if figures is not None:
+        blocks += _figure_blocks(directory, figures, save, images)
     else:
         blocks += [
             Heading("Sweeps and figures"),
             Paragraph(
                 "Not drawn: this report covers the checks that `-k` selected. `gflcheck report` "
-                "without `-k` adds the kernel-regime rate fits, the separation walks, Figure 1 "
-                "and the four-panel picture."
+                "without `-k` adds the claims' figures: the kernel-regime rate fits, the "
+                "separation walks, Figure 1 and the four-panel picture."
             ),
         ]
     markdown = directory / "report.md"
@@ -280,129 +269,43 @@ def _write_report(
     return ReportFiles(markdown, page, tuple(images))
 
 
-def _sweeps_and_figures(
-    directory: Path,
-    records: Sequence[Mapping[str, Any]],
-    xor_dimensions: Sequence[int],
-    save: Any,
-    images: list[Path],
+def _figure_blocks(
+    directory: Path, figures: Sequence[tuple[Illustration, Any]], save: Any, images: list[Path]
 ) -> list[Block]:
-    """The rate fits, the separation walks, Figure 1 and the four-panel picture."""
-    blocks: list[Block] = [Heading("Rate fits (kernel regime, TTM vs Chen et al. 2021)")]
-    ttm_n = float(ttm_test_loss().exponent("n"))
-    chen_n, chen_m = (float(chen21_test_loss().exponent(v)) for v in ("n", "m"))
-    rate_figures = (
-        (
-            kernel_width.RATE_IN_N,
-            kernel_width.SAMPLES_SWEEP,
-            "test loss",
-            {f"TTM $n^{{{ttm_n:g}}}$": ttm_n, f"Chen21 $n^{{{chen_n:g}}}$": chen_n},
-            ("Test loss against n (T = 4n, d = 8, m = 256, L = 2)", "rate_in_n.png"),
-            (
-                "Test loss ∝ n",
-                f"; declared tolerance {kernel_width.RATE_TOLERANCE} on TTM's −1; "
-                + kernel_width.radii_in_words(kernel_width.SAMPLES_SWEEP, kernel_width.RATE_RUNS)
-                + " (a run outside would not be pooled).",
-            ),
-        ),
-        (
-            kernel_width.LOSS_IN_M,
-            kernel_width.WIDTH_SWEEP,
-            "test loss",
-            {"TTM $m^{0}$": 0.0, f"Chen21 $m^{{{chen_m:g}}}$": chen_m},
-            ("Test loss against m (same data, n = 128, T = 4n)", "rate_in_m.png"),
-            (
-                "Test loss ∝ m",
-                ": slower than Chen21's √m. TTM's bound has no m; it is an upper bound, not a "
-                "claim that the loss stays flat in m; it is checked at every m with each run's "
-                "own margin γ(m) (properties/test_kernel_regime.py).",
-            ),
-        ),
-        (
-            kernel_width.RADIUS_IN_M,
-            kernel_width.RADIUS_SWEEP,
-            "‖W_T − W₀‖",
-            {"kernel radius $m^{1/L}$, $L = 2$": 0.5},
-            ("Distance ‖W_T − W₀‖ against m (L = 2)", "radius_in_m.png"),
-            (
-                "‖W_T − W₀‖ ∝ m",
-                ", against TTM's kernel radius m^(C/L) (C = 1, the reference line): a run below "
-                "it at its m is inside the kernel regime.",
-            ),
-        ),
-    )
-    for check, sweep, quantity, references, (title, name), (what, comment) in rate_figures:
-        grid = check.run_with_evidence(sweep)[1]
-        fit = fit_exponent(grid, 0.05)
-        figure = plots.rate_fit(grid, quantity, fit, references, title)
+    """Each illustration drawn from its data, under its heading (those sharing a heading
+    together, in the order the headings first appear)."""
+    sections: dict[str, list[Block]] = {}
+    for illustration, data in figures:
+        drawn = _drawn(illustration.name, data, directory, save, images)
+        sections.setdefault(illustration.heading, []).extend(drawn)
+    return [block for heading, drawn in sections.items() for block in (Heading(heading), *drawn)]
+
+
+def _drawn(name: str, data: Any, directory: Path, save: Any, images: list[Path]) -> list[Block]:
+    """One illustration's blocks, by the type of its data."""
+    if isinstance(data, RateFigure):
+        fit = fit_exponent(data.grid, 0.05)
         caption = (
-            f"{what}^{fit.slope:.2f}, 95% CI [{fit.lower:.2f}, {fit.upper:.2f}] at the level of "
-            f"the grid ({fit.points} points){comment}"
+            f"{data.lead}^{fit.slope:.2f}, 95% CI [{fit.lower:.2f}, {fit.upper:.2f}] at the level "
+            f"of the grid ({fit.points} points){data.comment}"
         )
-        blocks.append(save(figure, name, caption))
-    separation = kernel_separation.separation_walks()
-    grid = kernel_separation.SEPARATION_SETTING.dimensions
-    references = _reference_slopes(
-        grid,
-        fixed_features_need_quadratic_samples(Learner.RANDOM_FEATURES),
-        trained_network_needs_linear_samples(),
-        trained_network_needs_log_squared_samples(),
-    )
-    blocks += [
-        Heading("Beyond the kernel regime (Shi–Wei–Liang poster)"),
-        save(
-            plots.sample_need_growth(
-                separation, references, "Samples needed for test error ≤ 0.25, XOR-like mixture"
-            ),
-            "kernel_separation.png",
-            "Per seed, the least n (grid ratio √2) at which each learner's test error reaches "
-            f"{kernel_separation.SEPARATION_SETTING.target_error:g} at the scaling a = 0; grid-level "
-            "slopes with 95% intervals, and the slopes of C·d², C·d and C·(log d)² over the "
-            "same grid.",
-        ),
-        *separation_scan(records),
-    ]
-    parity = parity_separation.parity_walks()
-    orders = parity_separation.PARITY_SEPARATION_SETTING.sparsities
-    parity_references = _reference_slopes(
-        orders, fixed_features_need_exponential_size(), trained_network_needs_quadratic_width()
-    )
-    blocks.append(
-        save(
-            plots.sample_need_growth(
-                parity,
-                parity_references,
-                "Size needed for exact error ≤ 0.05, structured parity on $\\{\\pm 1\\}^{12}$",
-                variable="k",
-                need="features N* / neurons m*",
-            ),
-            "parity_separation.png",
-            "Per seed, the least number of random features (fitted on the population) or of "
-            "trained neurons (Algorithm 1) whose exact 0-1 error reaches "
-            f"{parity_separation.PARITY_SEPARATION_SETTING.target_error:g}, against the parity order k "
-            "(log scale); grid-level slopes per unit k with 95% intervals, and those of C·2^k "
-            "and C·k².",
+        figure = plots.rate_fit(data.grid, data.quantity, fit, data.references, data.title)
+        return [save(figure, f"{name}.png", caption)]
+    if isinstance(data, NeedFigure):
+        figure = plots.sample_need_growth(
+            data.needs, data.references, data.title, variable=data.variable, need=data.need
         )
-    )
-    rows = xor_figure_1_rows(tuple(xor_dimensions))
-    xor_image, xor_table = save_xor_figure_1(rows, directory)
-    images.append(xor_image)
-    blocks += [
-        Heading("XOR: Figure 1 of Taheri–Thrampoulidis–Mazumdar"),
-        Image(
-            xor_image.name,
-            "Test error against SGD iteration in both readings of the caption's n = 6d, and the "
-            "zero-error form with 40d fresh points per step (numbers in "
-            f"{xor_table.name}). Dashed: the 2% target of the Figure 1 statement, judged after "
-            "⌈ln d⌉ + 1 steps under the fresh reading; the reused reading is an observation.",
-        ),
-        *[Paragraph(line) for line in summarise_xor_figure_1(rows)],
-        Heading("Gradient features on three Gaussian clusters (Shi–Wei–Liang poster)"),
-        save(
-            plots.gaussian_one_step_panels(gaussian_one_step_picture()),
-            "gfl_four_panel.png",
+        return [save(figure, f"{name}.png", data.caption)]
+    if isinstance(data, ErrorCurves):
+        image, table = save_xor_figure_1(data, directory)
+        images.append(image)
+        caption = f"{data.caption} Numbers in {table.name}."
+        return [Image(image.name, caption), *map(Paragraph, summarise_xor_figure_1(data))]
+    if isinstance(data, OneStepPicture):
+        figure = plots.gaussian_one_step_panels(data)
+        caption = (
             "Data; random initial weights; weights after one step of Algorithm 1; the updated "
-            "activation pattern.",
-        ),
-    ]
-    return blocks
+            "activation pattern."
+        )
+        return [save(figure, f"{name}.png", caption)]
+    raise TypeError(f"illustration {name!r}: no drawing for {type(data).__name__}")

@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gflcheck.core.statement_kinds import bound_slope
 from gflcheck.core.verdict_text import (
     BREAK_POINT_COLUMNS,
     KILL_COLUMNS,
@@ -29,9 +28,6 @@ from gflcheck.surface.rendering import (
     Paragraph,
     Table,
     folded,
-)
-from gflcheck.theorems.separation import (
-    GrowthStatement,
 )
 
 
@@ -366,15 +362,6 @@ def separation_scan(records: Sequence[Mapping[str, Any]]) -> list[Block]:
             list(rows.values()),
         ),
     ]
-
-
-def _reference_slopes(grid: Sequence[int], *statements: GrowthStatement) -> dict[str, float]:
-    """Each statement's bound, labelled with its own slope over ``grid``, for a growth plot."""
-    slopes = {
-        s.bound.latex(): bound_slope(s.bound, s.variable, grid, {}, s.logarithmic)
-        for s in statements
-    }
-    return {f"${latex}$ (slope {slope:.2f})": slope for latex, slope in slopes.items()}
 
 
 def _outcome_counts(records: Sequence[Mapping[str, Any]]) -> str:
