@@ -460,8 +460,13 @@ def test_the_summary_lists_accepted_verdicts_apart_from_those_not_as_expected():
     records = [record, {**vacuous, "accepted": "the bound is above 1 here"}, vacuous]
     markdown = render_markdown(summary_section(records, ["unit test"]))
     assert "### Accepted as declared" in markdown
-    assert "| XOR in c⌈log d⌉ steps | vacuous | the bound is above 1 here |" in markdown
+    assert "| gfl/x | XOR in c⌈log d⌉ steps | vacuous | the bound is above 1 here |" in markdown
     assert markdown.count("| vacuous |") == 2  # once accepted, once not as expected
+    # not as expected: with the numbers behind it (bound, slack, counts, p-value), by entry name
+    bound, slack, counts = (record["row"][i] for i in (5, 6, 8))
+    assert f"| gfl/x | XOR in c⌈log d⌉ steps | vacuous | {bound} | {slack} | {counts} |" in markdown
+    section = render_markdown(claim_sections([record]))
+    assert section.count("Set-up: ") == 1 and "(see Set-ups)" in section
     assert "**1** true statements HOLDS · **2** true statements VACUOUS" in markdown
     section = render_markdown(claim_sections(records))
     assert "| accepted |" in section and "| NO |" in section

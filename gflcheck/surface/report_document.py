@@ -28,7 +28,7 @@ from gflcheck.core.illustrations import (
     OneStepPicture,
     RateFigure,
 )
-from gflcheck.core.verdict_text import confirmation_tally
+from gflcheck.core.verdict_text import VERDICT_COLUMNS, confirmation_tally
 from gflcheck.runtime.profiles import profile_name
 from gflcheck.surface import plots
 from gflcheck.surface.baselines import environment_id, family_false_alarm_line
@@ -76,6 +76,10 @@ def _confirmations(records: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
+_EXPLAINING = ("bound", "slack min/med", "viol/sat/k", "p-value", "estimate [CI]")
+"""The verdict-table columns a verdict not as expected is shown with: the numbers behind it."""
+
+
 def summary_section(
     records: Sequence[Mapping[str, Any]],
     sources: Sequence[str],
@@ -116,8 +120,8 @@ def summary_section(
             folded(
                 "Accepted verdicts",
                 Table(
-                    ["check", "statement", "outcome", "why accepted"],
-                    [[r["check"], r["statement"], r["outcome"], r["accepted"]] for r in accepted],
+                    ["entry", "statement", "outcome", "why accepted"],
+                    [[r["test"], r["statement"], r["outcome"], r["accepted"]] for r in accepted],
                 ),
             ),
         ]
@@ -134,9 +138,15 @@ def summary_section(
             folded(
                 "Verdicts not as expected",
                 Table(
-                    ["check", "statement", "outcome", "counterexample"],
+                    ["entry", "statement", "outcome", *_EXPLAINING, "counterexample"],
                     [
-                        [r["check"], r["statement"], r["outcome"], r.get("counterexample") or "-"]
+                        [
+                            r["test"],
+                            r["statement"],
+                            r["outcome"],
+                            *(r["row"][VERDICT_COLUMNS.index(c)] for c in _EXPLAINING),
+                            r.get("counterexample") or "-",
+                        ]
                         for r in unexpected
                     ],
                 ),

@@ -90,12 +90,6 @@ def claim_formula(record: Mapping[str, Any]) -> Math:
     return Math(f"{left}{bound_mathml}", f"{_latex_text(quantity)} {latex_relation} {bound_latex}")
 
 
-def _setup_line(setup: Mapping[str, Any]) -> str:
-    return f"Set-up {setup['name']} ({setup['tag']}): " + "; ".join(
-        f"{name} {setup[name]}" for name in SETUP_FIELDS[2:] if setup.get(name)
-    )
-
-
 def _ok(record: Mapping[str, Any]) -> str:
     """The verdict table's ok cell, or ``accepted`` where the entry declares it accepts the
     outcome (:attr:`~gflcheck.core.declare.CatalogueEntry.because`)."""
@@ -129,8 +123,9 @@ def claim_sections(records: Sequence[Mapping[str, Any]]) -> list[Block]:
                     "column below."
                 )
             )
-        setups = {_setup_line(r["setup"]) for r in members if r.get("setup")}
-        blocks += [Paragraph(line) for line in sorted(setups)]
+        setups = {f"{r['setup']['name']} ({r['setup']['tag']})" for r in members if r.get("setup")}
+        if setups:  # described once, in the Set-ups section
+            blocks.append(Paragraph(f"Set-up: {'; '.join(sorted(setups))} (see Set-ups)."))
         descriptions = {f"{r['test']}: {r['description']}" for r in members if r.get("description")}
         blocks += [Paragraph(line) for line in sorted(descriptions)]
         rows = [
