@@ -52,7 +52,7 @@ if TYPE_CHECKING:
         Verdict,
         decide_violation_rate,
     )
-    from gflcheck.models.gfl_families import MixtureSetting
+    from gflcheck.models.gfl_families import GflSetting
     from gflcheck.runtime.errors import (
         BudgetExceededError,
         GflcheckError,
@@ -71,10 +71,10 @@ _EXPORTS = {
     "BudgetExceededError": "gflcheck.runtime.errors",
     "Expectation": "gflcheck.core.expectations",
     "FAMILY_ALPHA": "gflcheck.core.verdicts",
+    "GflSetting": "gflcheck.models.gfl_families",
     "GflcheckError": "gflcheck.runtime.errors",
     "HittingTimes": "gflcheck.core.statement_kinds",
     "Measurement": "gflcheck.core.declare",
-    "MixtureSetting": "gflcheck.models.gfl_families",
     "Monotonicity": "gflcheck.core.bounds",
     "NeedWalk": "gflcheck.core.statement_kinds",
     "Outcome": "gflcheck.core.verdicts",
@@ -121,10 +121,10 @@ __all__ = [
     "BudgetExceededError",
     "Confidence",
     "Expectation",
+    "GflSetting",
     "GflcheckError",
     "HittingTimes",
     "Measurement",
-    "MixtureSetting",
     "Monotonicity",
     "NeedWalk",
     "Outcome",

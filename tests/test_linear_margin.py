@@ -10,7 +10,7 @@ from scipy import integrate, stats
 from gflcheck.claims.theorem_3_12 import Theorem312Config, check_theorem_3_12
 from gflcheck.core.verdicts import Outcome
 from gflcheck.models.distributions import LinearMargin
-from gflcheck.models.gfl_families import LinearSetting
+from gflcheck.models.gfl_families import GflSetting
 from gflcheck.models.gradient_features import monte_carlo_simplified_gradient
 from gflcheck.models.ground_truth import linear_margin_ground_truth
 from gflcheck.runtime.errors import ParameterRangeError
@@ -84,7 +84,7 @@ def test_ground_truth_fits_every_point_with_margin_one():
 
 
 def test_theorem_3_12_on_linear_data_and_its_single_step_variant():
-    setting = LinearSetting(10, 1.0, 0.002, 0.1, 0.2, 1)
+    setting = GflSetting("linear", 10, 0.002, 0.1, 0.2, 1, margin=1.0)
     config = Theorem312Config(max_width=256)
     verdict, _ = check_theorem_3_12(setting, config=config)
     assert verdict.check == "gfl-theorem-3.12/linear" and verdict.non_vacuous

@@ -475,8 +475,8 @@ def test_the_summary_lists_accepted_verdicts_apart_from_those_not_as_expected():
 def test_figures_are_readable_at_page_width():
     """Bound_vs_measured.png was a 3388×440 strip of 7 tiny panels, legends used
     Python syntax (C*d**2), and the slack plot's x-axis label was clipped."""
-    from gflcheck.surface import plots
     from gflcheck.core.illustrations import reference_slopes as _reference_slopes
+    from gflcheck.surface import plots
     from gflcheck.theorems.separation import (
         Learner,
         fixed_features_need_quadratic_samples,

@@ -101,9 +101,9 @@ def test_exact_sums_refuse_large_dimensions():
 
 def test_theorem_3_12_runs_on_parity_and_reports_vacuity():
     from gflcheck.claims.theorem_3_12 import Theorem312Config, check_theorem_3_12
-    from gflcheck.models.gfl_families import ParitySetting
+    from gflcheck.models.gfl_families import GflSetting
 
-    setting = ParitySetting(8, 2, gamma=0.1, epsilon=0.3, delta=0.2, seed=1)
+    setting = GflSetting("parity", 8, 0.1, 0.3, 0.2, 1, sparsity=2)
     assert setting.distribution().support == setting.distribution().support  # from the seed
     verdict, evidence = check_theorem_3_12(setting, config=Theorem312Config(max_width=256))
     assert verdict.check == "gfl-theorem-3.12/parity" and verdict.non_vacuous is False
@@ -115,9 +115,9 @@ def test_theorem_3_12_runs_on_parity_and_reports_vacuity():
 
 
 def test_parity_setting_names_bad_parameters():
-    from gflcheck.models.gfl_families import ParitySetting
+    from gflcheck.models.gfl_families import GflSetting
 
     with pytest.raises(ParameterRangeError, match="sparsity"):
-        ParitySetting(4, 5, 0.1, 0.3, 0.2, 1)
+        GflSetting("parity", 4, 0.1, 0.3, 0.2, 1, sparsity=5)
     with pytest.raises(ParameterRangeError, match="gamma"):
-        ParitySetting(8, 2, 1.5, 0.3, 0.2, 1)
+        GflSetting("parity", 8, 1.5, 0.3, 0.2, 1, sparsity=2)

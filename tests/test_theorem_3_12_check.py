@@ -14,7 +14,7 @@ from gflcheck.claims.theorem_3_12 import (
 )
 from gflcheck.core.verdicts import Outcome
 from gflcheck.models.distributions import xor_mixture
-from gflcheck.models.gfl_families import MixtureSetting
+from gflcheck.models.gfl_families import GflSetting
 from gflcheck.models.gfl_runs import layer_movement
 from gflcheck.models.training import gaussian_mixture_recipe, train_algorithm_1
 from gflcheck.runtime.errors import BudgetExceededError, ParameterRangeError, PreconditionError
@@ -23,7 +23,7 @@ from gflcheck.runtime.random import torch_generator
 SMALL = Theorem312Config(hit_rate_draws=4000, opt_evaluation_size=20_000, test_size=2048)
 
 
-def setting(**overrides) -> MixtureSetting:
+def setting(**overrides) -> GflSetting:
     values = dict(
         family="two-cluster",
         dimension=4,
@@ -34,7 +34,7 @@ def setting(**overrides) -> MixtureSetting:
         delta=0.3,
         seed=5,
     )
-    return MixtureSetting(**{**values, **overrides})
+    return GflSetting(**{**values, **overrides})
 
 
 @pytest.mark.parametrize(
@@ -128,18 +128,19 @@ def test_the_bound_read_on_the_0_1_error_is_vacuous_at_the_constant_classifiers_
 
 
 def test_class_probabilities_are_exact():
-    from gflcheck.models.gfl_families import LinearSetting, MultipleIndexSetting, ParitySetting
-
     orthogonal = setting(family="orthogonal", dimension=6, labels=(1, -1, 1)).distribution()
     assert orthogonal.positive_probability() == pytest.approx(2 / 3)
     assert setting().distribution().positive_probability() == pytest.approx(0.5)
     # even k: the structured part makes every x_j, j ∈ A, one sign, so the parity is +1
-    parity = ParitySetting(10, 2, 0.2, 0.4, 0.2, seed=6).distribution()
+    parity = GflSetting("parity", 10, 0.2, 0.4, 0.2, 6, sparsity=2).distribution()
     assert parity.positive_probability() == pytest.approx(0.5 * 0.5 + 0.5)
     assert (
-        LinearSetting(8, 1.0, 0.002, 0.1, 0.2, seed=7).distribution().positive_probability() == 0.5
+        GflSetting("linear", 8, 0.002, 0.1, 0.2, 7, margin=1.0)
+        .distribution()
+        .positive_probability()
+        == 0.5
     )
-    two_index = MultipleIndexSetting(8, 0.05, 0.2, 0.2, seed=8).distribution()
+    two_index = GflSetting("multiple-index", 8, 0.05, 0.2, 0.2, 8).distribution()
     assert two_index.positive_probability() == pytest.approx(0.5, abs=1e-6)
 
 
@@ -166,3 +167,28 @@ def test_layer_movement_measures_drift_from_the_first_step_and_growth_to_the_end
 def test_a_dynamics_check_of_an_unknown_quantity_is_refused():
     with pytest.raises(ParameterRangeError, match="quantity='speed'"):
         dynamics_check("speed")
+
+
+def test_one_setting_serves_every_family_and_refuses_parameters_of_another():
+    """One :class:`GflSetting` with a table of families: a parameter of another family, or a
+    missing one of its own, is refused by name; parity and the two-index model fill their
+    defaults; a verdict reports the family's own parameters in order."""
+    with pytest.raises(ParameterRangeError, match=r"sparsity=3.*not a parameter of the xor"):
+        GflSetting("xor", 8, 0.01, 0.1, 0.2, 1, separation=8.0, noise=1.0, sparsity=3)
+    with pytest.raises(ParameterRangeError, match=r"margin=None.*the family needs it"):
+        GflSetting("linear", 8, 0.01, 0.1, 0.2, 1)
+    with pytest.raises(ParameterRangeError, match="family='ring'"):
+        GflSetting("ring", 8, 0.01, 0.1, 0.2, 1)
+    parity = GflSetting("parity", 10, 0.2, 0.4, 0.2, 6, sparsity=2)
+    assert parity.structured_weight == 0.5
+    assert list(parity.reported_parameters()) == [
+        "family",
+        "dimension",
+        "sparsity",
+        "structured_weight",
+        "gamma",
+        "epsilon",
+        "delta",
+        "seed",
+    ]
+    assert GflSetting("multiple-index", 8, 0.05, 0.2, 0.2, 8).output_scale == 2.0

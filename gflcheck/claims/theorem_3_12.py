@@ -1,8 +1,8 @@
 """Theorem 3.12 of Shi–Wei–Liang, end to end (docs/setups.md §1.3), on the four families of §1.4:
 Gaussian mixtures, structured parity, linear data with a margin and two-index models.
 
-One call of :func:`check_theorem_3_12` on one :class:`MixtureSetting`, :class:`ParitySetting`,
-:class:`LinearSetting` or :class:`MultipleIndexSetting`:
+One call of :func:`check_theorem_3_12` on one :class:`~gflcheck.models.gfl_families.GflSetting`
+(its family from :data:`~gflcheck.models.gfl_families.FAMILY_TABLE`):
 
 1. builds the distribution and the explicit member ``f°`` of ``F_{d,r,B_F,S}``; ``OPT`` is replaced by an
    upper confidence bound on ``L_D(f°)`` (after an LP refit of its output weights);
@@ -46,10 +46,6 @@ from gflcheck.core.verdicts import (
 from gflcheck.models.gfl_families import (
     HINGE_TRIVIAL_LOSS,
     GflSetting,
-    LinearSetting,
-    MixtureSetting,
-    MultipleIndexSetting,
-    ParitySetting,
 )
 from gflcheck.models.gfl_runs import (
     Preparation,
@@ -420,24 +416,22 @@ def _zero_one_error(name: str, setting: Any, vacuous: bool) -> CatalogueEntry:
     )
 
 
-XOR_MIXTURE = MixtureSetting("xor", 8, 8.0, 1.0, gamma=0.005, epsilon=0.1, delta=0.2, seed=1)
+XOR_MIXTURE = GflSetting("xor", 8, 0.005, 0.1, 0.2, 1, separation=8.0, noise=1.0)
 """The poster's XOR-like mixture as Theorem 3.12's main-job setting (four clusters, d = 8)."""
 
 
-_TWO_CLUSTER = MixtureSetting(
-    "two-cluster", 4, 6.0, 1.0, gamma=0.01, epsilon=0.1, delta=0.2, seed=2
+_TWO_CLUSTER = GflSetting("two-cluster", 4, 0.01, 0.1, 0.2, 2, separation=6.0, noise=1.0)
+
+
+_ORTHOGONAL = GflSetting(
+    "orthogonal", 6, 0.01, 0.1, 0.2, 4, separation=6.0, noise=1.0, labels=(1, -1, 1)
 )
 
 
-_ORTHOGONAL = MixtureSetting(
-    "orthogonal", 6, 6.0, 1.0, 0.01, 0.1, delta=0.2, seed=4, labels=(1, -1, 1)
-)
+_THREE_CLUSTER = GflSetting("three-cluster", 4, 0.01, 0.1, 0.2, 5, separation=4.0, noise=0.5)
 
 
-_THREE_CLUSTER = MixtureSetting("three-cluster", 4, 4.0, 0.5, 0.01, 0.1, delta=0.2, seed=5)
-
-
-_NOISY = MixtureSetting("two-cluster", 4, 1.0, 1.0, gamma=0.0005, epsilon=0.05, delta=0.2, seed=3)
+_NOISY = GflSetting("two-cluster", 4, 0.0005, 0.05, 0.2, 3, separation=1.0, noise=1.0)
 
 
 _NOISY_WIDE = {d: dataclasses.replace(_NOISY, dimension=d) for d in (16, 32)}
@@ -455,13 +449,13 @@ def _noisy_wide(d: int) -> CatalogueEntry:
     )
 
 
-_PARITY = ParitySetting(10, 2, gamma=0.2, epsilon=0.4, delta=0.2, seed=6)
+_PARITY = GflSetting("parity", 10, 0.2, 0.4, 0.2, 6, sparsity=2)
 
 
-_LINEAR = LinearSetting(8, 1.0, gamma=0.002, epsilon=0.1, delta=0.2, seed=7)
+_LINEAR = GflSetting("linear", 8, 0.002, 0.1, 0.2, 7, margin=1.0)
 
 
-_TWO_INDEX = MultipleIndexSetting(8, gamma=0.05, epsilon=0.2, delta=0.2, seed=8)
+_TWO_INDEX = GflSetting("multiple-index", 8, 0.05, 0.2, 0.2, 8)
 
 
 ENTRIES: tuple[CatalogueEntry, ...] = (
@@ -492,7 +486,7 @@ ENTRIES: tuple[CatalogueEntry, ...] = (
     CatalogueEntry(
         "gfl/three-cluster-d2",
         "the poster's three-cluster picture in d=2 (m ≤ e^d excludes it)",
-        MixtureSetting("three-cluster", 2, 4.0, 0.5, gamma=0.01, epsilon=0.1, delta=0.2, seed=5),
+        GflSetting("three-cluster", 2, 0.01, 0.1, 0.2, 5, separation=4.0, noise=0.5),
         _theorem_3_12(theorem_3_12),
     ),
     CatalogueEntry(

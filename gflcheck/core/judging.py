@@ -469,8 +469,12 @@ def _per_seed_tightest(margin: np.ndarray) -> np.ndarray:
 
 
 def _parameters(setting: Any) -> dict[str, object]:
-    if dataclasses.is_dataclass(setting) and not isinstance(setting, type):
-        return {
-            k: v for k, v in dataclasses.asdict(setting).items() if isinstance(v, int | float | str)
-        }
-    return {"setting": repr(setting)}
+    """The numbers and names a verdict reports of its setting: its ``reported_parameters()``
+    where it has them (in their order), else a dataclass's fields; tuples and ``None`` left out."""
+    if callable(getattr(setting, "reported_parameters", None)):
+        fields = dict(setting.reported_parameters())
+    elif dataclasses.is_dataclass(setting) and not isinstance(setting, type):
+        fields = dataclasses.asdict(setting)
+    else:
+        return {"setting": repr(setting)}
+    return {k: v for k, v in fields.items() if isinstance(v, int | float | str)}
