@@ -177,6 +177,13 @@ def _mixture(setting: GflSetting, generator: torch.Generator) -> GaussianMixture
 def _check_mixture(setting: GflSetting, context: str) -> None:
     require_positive("separation", setting.separation, context)
     require_positive("noise", setting.noise, context)
+    if setting.family != "orthogonal" and setting.labels:
+        raise ParameterRangeError(
+            "labels",
+            setting.labels,
+            "only the orthogonal family's (the others fix theirs)",
+            context,
+        )
     if setting.family == "orthogonal":
         if len(setting.labels) < 1 or any(label not in (-1, 1) for label in setting.labels):
             raise ParameterRangeError("labels", setting.labels, "one or more values in {-1, +1}")
