@@ -78,6 +78,16 @@ def test_markdown_and_html_render_the_same_blocks():
     assert '<span class="badge o-no"><b>1</b> false variants NOT refuted</span>' in page
 
 
+def test_rows_with_an_outcome_carry_it_for_the_filters_and_headers_sort():
+    page = render_html(
+        [Table(["check", "outcome"], [["a", "HOLDS"], ["b", "VIOLATED"]]), Table(["x"], [["1"]])],
+        "t",
+    )
+    assert '<tr data-outcome="holds">' in page and '<tr data-outcome="violated">' in page
+    assert "<tr><td>1</td></tr>" in page  # no outcome column, no attribute
+    assert "function applyFilters" in page and "function sortBy" in page
+
+
 def test_long_tables_fold_and_short_ones_do_not():
     short = Table(["a"], [["1"]] * COLLAPSE_ROWS)
     long = Table(["a"], [["1"]] * (COLLAPSE_ROWS + 1))
@@ -390,7 +400,7 @@ def test_the_report_renders_in_a_headless_browser(tmp_path, small_catalogue):
     """The report opened in a real browser (Debian's chromium, headless): no console
     messages, every figure loaded, every shown formula rendered with a size (the page's own
     load-time check writes ``data-figures`` / ``data-formulas`` on ``<body>``), outcomes
-    coloured. The screenshot is kept in ``$GFLCHECK_SCREENSHOT_DIR`` when set (CI's artefact)."""
+    coloured, and the outcome filters working (``#hide=holds`` hides exactly the HOLDS rows). The screenshot is kept in ``$GFLCHECK_SCREENSHOT_DIR`` when set (CI's artefact)."""
     import os
     import re
     import shutil
@@ -423,6 +433,20 @@ def test_the_report_renders_in_a_headless_browser(tmp_path, small_catalogue):
     assert formulas.group(1) == formulas.group(2) != "0"
     assert 'class="render-warning"' not in done.stdout
     assert 'class="o-holds"' in done.stdout and 'class="o-violated"' in done.stdout
+    # the outcome filters: one checkbox per outcome, nothing hidden until asked
+    assert 'class="filters"' in done.stdout and 'data-hidden-rows="0"' in done.stdout
+    holds_rows = len(re.findall(r'<tr data-outcome="holds"', done.stdout))
+    assert holds_rows > 0
+    filtered = subprocess.run(
+        [browser, *flags, "--dump-dom", page + "#hide=holds"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert f'data-hidden-rows="{holds_rows}"' in filtered.stdout, filtered.stdout[:3000]
+    hidden = re.findall(r'<tr data-outcome="holds" style="display: none;"', filtered.stdout)
+    assert len(hidden) == holds_rows
+    assert not re.search(r'<tr data-outcome="violated" style="display: none;"', filtered.stdout)
     screenshot = tmp_path / "report-screenshot.png"
     shot = subprocess.run(
         [browser, *flags, "--window-size=1280,1800", f"--screenshot={screenshot}", page],

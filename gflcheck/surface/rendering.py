@@ -146,6 +146,13 @@ _OUTCOME_COLOURS = {
 }
 
 
+def _row_start(row: Sequence[object], outcome: int | None) -> str:
+    """``<tr>``, with ``data-outcome`` where the table has an outcome column (the filters)."""
+    if outcome is None or outcome >= len(row):
+        return "<tr>"
+    return f'<tr data-outcome="{html.escape(str(row[outcome]).lower())}">'
+
+
 def _slug(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
@@ -160,8 +167,9 @@ def _html_blocks(blocks: Iterable[Block]) -> list[str]:
             body.append(f"<p>{html.escape(block.text)}</p>")
         elif isinstance(block, Table):
             head = "".join(f"<th>{html.escape(str(h))}</th>" for h in block.header)
+            outcome = list(block.header).index("outcome") if "outcome" in block.header else None
             rows = "".join(
-                "<tr>"
+                _row_start(row, outcome)
                 + "".join(
                     f"<td{_cell_class(str(h), str(c))}>{html.escape(str(c))}</td>"
                     for h, c in zip(block.header, row, strict=False)
@@ -218,11 +226,74 @@ _STYLE = (
     "figure{margin:1.2em 0}img{max-width:100%;border:1px solid #eee}"
     "figcaption{font-style:italic;color:#57606a;font-size:.93em}"
     ".render-warning{background:#fde0e0;color:#8c1018;padding:.6em 1em;border-radius:6px}"
+    ".filters{position:sticky;top:0;background:#fff;padding:.4em 0;z-index:1}"
+    ".filters label{margin-right:1em}th{cursor:pointer}"
     + "".join(
         f".o-{name}{{color:{text};background:{background};font-weight:600}}"
         for name, (text, background) in _OUTCOME_COLOURS.items()
     )
 )
+
+
+_FILTERS_AND_SORTING = """
+function applyFilters() {
+  const hidden = new Set([...document.querySelectorAll(".filters input")]
+    .filter((box) => !box.checked).map((box) => box.value));
+  let count = 0;
+  document.querySelectorAll("tr[data-outcome]").forEach((row) => {
+    const hide = hidden.has(row.dataset.outcome);
+    row.style.display = hide ? "none" : "";
+    count += hide ? 1 : 0;
+  });
+  document.body.dataset.hiddenRows = String(count);
+}
+function sortBy(th) {
+  const body = th.closest("table").tBodies[0];
+  const index = [...th.parentNode.children].indexOf(th);
+  const ascending = th.dataset.order !== "ascending";
+  th.dataset.order = ascending ? "ascending" : "descending";
+  const key = (row) => {
+    const text = (row.children[index] || {textContent: ""}).textContent.trim();
+    const number = parseFloat(text.replace("\u2212", "-").replace(/^[+÷]/, ""));
+    return Number.isNaN(number) ? text : number;
+  };
+  const rows = [...body.rows].sort((a, b) => {
+    const x = key(a), y = key(b);
+    const order = typeof x === "number" && typeof y === "number"
+      ? x - y : String(x).localeCompare(String(y));
+    return ascending ? order : -order;
+  });
+  body.append(...rows);
+}
+window.addEventListener("load", () => {
+  const outcomes = [...new Set([...document.querySelectorAll("tr[data-outcome]")]
+    .map((row) => row.dataset.outcome))].sort();
+  const asked = (location.hash.match(/hide=([\\w,-]+)/) || ["", ""])[1];
+  const hide = new Set(asked.split(",").filter(Boolean));
+  if (outcomes.length) {
+    const bar = document.createElement("p");
+    bar.className = "filters";
+    bar.append("Show outcomes: ");
+    outcomes.forEach((outcome) => {
+      const label = document.createElement("label");
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.value = outcome;
+      box.checked = !hide.has(outcome);
+      box.addEventListener("change", applyFilters);
+      label.append(box, " " + outcome.toUpperCase());
+      bar.append(label);
+    });
+    (document.querySelector("nav") || document.body.firstElementChild).after(bar);
+    document.body.dataset.filters = String(outcomes.length);
+    applyFilters();
+  }
+  document.querySelectorAll("th").forEach((th) => {
+    th.title = "sort by this column (again: the other way)";
+    th.addEventListener("click", () => sortBy(th));
+  });
+});
+"""
 
 
 _SELF_CHECK = """
@@ -255,7 +326,10 @@ def render_html(blocks: Iterable[Block], title: str) -> str:
     outcomes coloured, formulas as MathML (rendered by the browser, nothing fetched), long
     tables folded, and a contents list of the sections. A small script checks at load that
     every figure loaded and every shown formula has a size, and puts a warning at the top when
-    not (``data-figures`` and ``data-formulas`` on ``<body>`` say how many did)."""
+    not (``data-figures`` and ``data-formulas`` on ``<body>`` say how many did). Another adds
+    outcome filters (a checkbox per outcome over every row with one; ``#hide=holds,vacuous`` in
+    the address starts with those hidden; ``data-hidden-rows`` counts them) and sorts a table
+    by the column whose header is clicked. Nothing is fetched."""
     blocks = list(blocks)
     sections = [b for b in blocks if isinstance(b, Heading) and b.level == 2]
     contents = "".join(f'<a href="#{_slug(b.text)}">{html.escape(b.text)}</a>' for b in sections)
@@ -266,7 +340,9 @@ def render_html(blocks: Iterable[Block], title: str) -> str:
         f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width,initial-scale=1'>"
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style>"
-        f"<script>{_SELF_CHECK}</script></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+        f"<script>{_SELF_CHECK}{_FILTERS_AND_SORTING}</script></head><body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
     )
 
 
