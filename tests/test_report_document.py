@@ -557,3 +557,38 @@ def test_the_separation_scan_says_whether_any_scaling_shows_both_halves():
     assert [row[-1] for row in table.rows] == ["no: not reproduced at this scaling"] * 2
     records[2] = record("random features need Ω(d²) samples", 0.5, "holds")
     assert "Some scaling shows both halves" in separation_scan(records)[1].text
+
+
+def test_the_history_section_lines_up_each_entry_across_runs(tmp_path):
+    """Two earlier baseline files and this run: one column each, the entries whose outcome or
+    least slack moved first, and ``-`` where a run lacks the entry."""
+    from gflcheck.surface.report_sections import history_section
+
+    verdict, _ = check_xor_feature_learning(XorSetting(6, 0.3, 1))
+    record = verdict_record("ttm-xor/d=6", verdict, verdict_row(verdict))
+    slack = min(s for s in record["slack"] if s is not None)
+    same = {"cli::ttm-xor/d=6": {"outcome": "holds", "min_slack": slack}}
+    older = {
+        "cli::ttm-xor/d=6": {"outcome": "inconclusive", "min_slack": -0.5},
+        "cli::gone": {"outcome": "holds", "min_slack": 1.0},
+    }
+    markdown = render_markdown(history_section([record], [("older", older), ("last", same)]))
+    assert "## History" in markdown and "1 of 1 differ" in markdown
+    assert "| entry | older | last | this run |" in markdown
+    assert (
+        f"| ttm-xor/d=6 | INCONCLUSIVE -0.5 | HOLDS {slack:+.3g} | HOLDS {slack:+.3g} |" in markdown
+    )
+    assert "1 entries of earlier runs are not in this one: gone." in markdown
+    assert history_section([record], []) == []
+
+
+def test_a_history_file_that_is_not_a_baseline_is_a_usage_error(tmp_path, capsys):
+    from gflcheck.surface.cli import main
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"verdicts": []}')
+    arguments = ["report", "-k", "ttm-xor/d=16", "--out", str(tmp_path / "r")]
+    assert main([*arguments, "--history", str(bad)]) == 2
+    assert "is not a baseline file" in capsys.readouterr().err
+    assert main([*arguments, "--history", str(tmp_path / "none.json")]) == 2
+    assert "no such file" in capsys.readouterr().err

@@ -140,6 +140,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "exists ('' for none)",
     )
     report.add_argument(
+        "--history",
+        action="append",
+        help="a `gflcheck baseline record` file of an earlier run: the report adds a history "
+        "table of each entry's outcome and least slack in that run and in this one (repeat for "
+        "several runs, oldest first)",
+    )
+    report.add_argument(
         "--session",
         default=SESSION_ARTEFACT,
         help="also report the verdicts of this pytest session artefact, when it exists "

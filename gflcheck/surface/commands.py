@@ -360,6 +360,7 @@ def _report(arguments: argparse.Namespace) -> int:
                 f"{baselines.environment_id(d['environment'])})",
             ),
         )
+        history = [_history_file(path) for path in arguments.history or ()]
     except UsageError as error:
         print(f"gflcheck: {error}", file=sys.stderr)
         return 2
@@ -410,6 +411,7 @@ def _report(arguments: argparse.Namespace) -> int:
             run=provenance,
             mutants=mutants,
             figures=figures,
+            history=history,
         )
     except KeyboardInterrupt:  # the previous report stays as it was (build_report)
         print("\ninterrupted while writing; the previous report is unchanged", file=sys.stderr)
@@ -487,6 +489,23 @@ def _read_json(path: str, what: str, read: Callable[[Any], Any]) -> Any:
         return read(json.loads(Path(path).read_text()))
     except (ValueError, KeyError, TypeError) as error:
         raise UsageError(f"{path} is not {what} ({error})") from None
+
+
+def _history_file(path: str) -> tuple[str, dict[str, Any]]:
+    """``(label, entries)`` of a ``gflcheck baseline record`` file for the report's history: its
+    entries in this machine's environment, or in its only one; :class:`UsageError` otherwise."""
+    if not Path(path).is_file():
+        raise UsageError(f"--history {path}: no such file (a `gflcheck baseline record` file)")
+    environments = _read_json(path, "a baseline file", lambda d: d["environments"])
+    here = baselines.environment_id()
+    if here in environments:
+        return Path(path).stem, environments[here]["entries"]
+    if len(environments) == 1:
+        (only,) = environments.values()
+        return Path(path).stem, only["entries"]
+    raise UsageError(
+        f"--history {path}: no environment {here}, and {len(environments)} others to choose from"
+    )
 
 
 def _not_a_folder(option: str, path: Path) -> bool:

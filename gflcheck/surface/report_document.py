@@ -50,6 +50,7 @@ from gflcheck.surface.report_sections import (
     _power_section,
     _sensitivity_section,
     claim_sections,
+    history_section,
     separation_scan,
     setup_section,
     summary_badges,
@@ -187,11 +188,14 @@ def build_report(
     run: str = "",
     mutants: Mapping[str, Any] | None = None,
     figures: Sequence[tuple[Illustration, Any]] | None = None,
+    history: Sequence[tuple[str, Mapping[str, Any]]] = (),
 ) -> ReportFiles:
     """Write ``report.md``, ``report.html`` and their PNG files into ``directory``; ``run`` is
     the run's provenance (:func:`run_provenance`), shown at the top; ``figures``: the claims'
     illustrations with their computed data (:data:`gflcheck.catalogue.ILLUSTRATIONS`), drawn
-    here (``None``: a ``-k`` report, which leaves them). Nothing here trains.
+    here (``None``: a ``-k`` report, which leaves them); ``history``: earlier runs' baseline
+    entries by label, oldest first (:func:`~gflcheck.surface.report_sections.history_section`).
+    Nothing here trains.
 
     Everything is written into a staging folder beside ``directory`` first and moved into place
     only when the whole report is done: an error or Ctrl-C leaves the previous report as it was,
@@ -200,7 +204,9 @@ def build_report(
     directory.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
     try:
-        written = _write_report(staging, records, sources, rejected, power, run, mutants, figures)
+        written = _write_report(
+            staging, records, sources, rejected, power, run, mutants, figures, history
+        )
         for path in sorted(staging.iterdir()):
             os.replace(path, directory / path.name)
     finally:
@@ -221,6 +227,7 @@ def _write_report(
     run: str,
     mutants: Mapping[str, Any] | None = None,
     figures: Sequence[tuple[Illustration, Any]] | None = None,
+    history: Sequence[tuple[str, Mapping[str, Any]]] = (),
 ) -> ReportFiles:
     images: list[Path] = []
 
@@ -243,6 +250,7 @@ def _write_report(
         Heading("All verdicts"),
         Collapsible(f"The verdict table ({len(records)} rows)", [verdict_table(records)]),
     ]
+    blocks += history_section(records, history)
     blocks += setup_section(records)
     blocks += _power_section(power)
     blocks += _sensitivity_section(mutants, save)

@@ -375,3 +375,59 @@ def _outcome_counts(records: Sequence[Mapping[str, Any]]) -> str:
             listed = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
             parts.append(f"on {label}: {listed}")
     return f"Outcomes {'; '.join(parts)}." if parts else ""
+
+
+def history_section(
+    records: Sequence[Mapping[str, Any]], history: Sequence[tuple[str, Mapping[str, Any]]]
+) -> list[Block]:
+    """Each entry's outcome and least slack in earlier runs (``history``: their baseline entries
+    by label, oldest first) and in this one, one column per run; ``-`` where a run has no such
+    entry. Rows whose cells differ come first."""
+    if not history:
+        return []
+    now = {  # the main job's entries (a pytest session's verdicts are named by their test)
+        f"cli::{r['test']}": r
+        for r in records
+        if "::" not in r["test"] and not r["test"].startswith("test_")
+    }
+    keys = list(now)
+    absent = sorted({k for _, entries in history for k in entries} - set(now))
+
+    def cell(entry: Mapping[str, Any] | None) -> str:
+        if entry is None:
+            return "-"
+        slack = entry.get("min_slack")
+        return entry["outcome"].upper() + ("" if slack is None else f" {slack:+.3g}")
+
+    rows = []
+    for key in keys:
+        current = now.get(key)
+        cells = [cell(entries.get(key)) for _, entries in history]
+        cells.append(cell(None if current is None else _current_entry(current)))
+        rows.append([key.removeprefix("cli::"), *cells])
+    rows.sort(key=lambda row: len(set(row[1:])) == 1)  # stable: changed rows first
+    changed = sum(1 for row in rows if len(set(row[1:])) > 1)
+    names = ", ".join(k.removeprefix("cli::") for k in absent[:10]) + (", …" if absent[10:] else "")
+    return [
+        Heading("History"),
+        Paragraph(
+            f"Each entry of this run, its outcome and least slack in {len(history)} earlier "
+            f"run(s) and in this one: {changed} of {len(rows)} differ between the runs (listed "
+            "first; - where a run lacks the entry)."
+            + (
+                f" {len(absent)} entries of earlier runs are not in this one: {names}."
+                if absent
+                else ""
+            )
+        ),
+        folded(
+            "Outcomes across runs",
+            Table(["entry", *(label for label, _ in history), "this run"], rows),
+        ),
+    ]
+
+
+def _current_entry(record: Mapping[str, Any]) -> dict[str, Any]:
+    """This run's outcome and least slack, as a baseline entry has them."""
+    slack = [s for s in record.get("slack", ()) if s is not None and s == s]  # diverged: none
+    return {"outcome": record["outcome"], "min_slack": min(slack) if slack else None}
