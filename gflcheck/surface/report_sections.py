@@ -390,7 +390,6 @@ def history_section(
         for r in records
         if "::" not in r["test"] and not r["test"].startswith("test_")
     }
-    keys = list(now)
     absent = sorted({k for _, entries in history for k in entries} - set(now))
 
     def cell(entry: Mapping[str, Any] | None) -> str:
@@ -399,12 +398,10 @@ def history_section(
         slack = entry.get("min_slack")
         return entry["outcome"].upper() + ("" if slack is None else f" {slack:+.3g}")
 
-    rows = []
-    for key in keys:
-        current = now.get(key)
-        cells = [cell(entries.get(key)) for _, entries in history]
-        cells.append(cell(None if current is None else _current_entry(current)))
-        rows.append([key.removeprefix("cli::"), *cells])
+    rows = [  # this run's cell from the record's own baseline entry (verdict_record)
+        [key.removeprefix("cli::"), *(cell(e.get(key)) for _, e in history), cell(record["entry"])]
+        for key, record in now.items()
+    ]
     rows.sort(key=lambda row: len(set(row[1:])) == 1)  # stable: changed rows first
     changed = sum(1 for row in rows if len(set(row[1:])) > 1)
     names = ", ".join(k.removeprefix("cli::") for k in absent[:10]) + (", …" if absent[10:] else "")
@@ -425,9 +422,3 @@ def history_section(
             Table(["entry", *(label for label, _ in history), "this run"], rows),
         ),
     ]
-
-
-def _current_entry(record: Mapping[str, Any]) -> dict[str, Any]:
-    """This run's outcome and least slack, as a baseline entry has them."""
-    slack = [s for s in record.get("slack", ()) if s is not None and s == s]  # diverged: none
-    return {"outcome": record["outcome"], "min_slack": min(slack) if slack else None}
