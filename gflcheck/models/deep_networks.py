@@ -143,11 +143,10 @@ def train_gradient_descent(
         for parameter, gradient in zip(parameters, gradients, strict=True):
             parameter.sub_(gradient, alpha=learning_rate)
     losses, diverged_at = _until_divergence(risks)
-    final = parameters
     return to_host(
         GradientDescentRun(
             initial=network,
-            final=DeepNetwork(tuple(final[:-1]), final[-1]),
+            final=DeepNetwork(tuple(parameters[:-1]), parameters[-1]),
             learning_rate=learning_rate,
             training_loss=losses,
             diverged_at=diverged_at,
@@ -174,9 +173,9 @@ def logistic_risk_gradients(
         g_f = −y·σ(−y f)/n,   ∂F̂/∂v = a_Lᵀ g_f/√m,   g_{a_L} = g_f vᵀ/√m,
         g_{h_l} = g_{a_l} ⊙ (1 − a_l²),   ∂F̂/∂W_l = s_l g_{h_l}ᵀ a_{l−1},   g_{a_{l−1}} = s_l g_{h_l} W_l.
 
-    The same products autograd would form, written as batched matrix products: 4× faster than
-    ``torch.func`` or autograd at the suite's small shapes, where dispatch dominates
-    (``bench/bench_peers.py``)."""
+    The same products autograd would form, written as batched matrix products: at the
+    training-loss check's shape (one run, n = 48, m = 32, L = 2, float64) a GD step takes 0.16 ms
+    against 0.53 with autograd and 0.69 with ``torch.func`` (``bench/bench_peers.py``)."""
     *layers, output = parameters
     scales = [1 / math.sqrt(x.shape[-1])] + [1 / math.sqrt(w.shape[-1]) for w in layers[1:]]
     output_scale = 1 / math.sqrt(output.shape[-1])
