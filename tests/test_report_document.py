@@ -20,7 +20,6 @@ from gflcheck.claims.xor_feature_learning import XorSetting, check_xor_feature_l
 from gflcheck.core.verdict_text import verdict_row
 from gflcheck.core.verdicts import Outcome
 from gflcheck.models.deep_networks import KernelSetting
-from gflcheck.runtime.profiles import budget
 from gflcheck.surface.baselines import verdict_record
 from gflcheck.surface.power import estimates_as_json, power_from_outcomes
 from gflcheck.surface.rendering import (
@@ -155,7 +154,7 @@ def small_catalogue(monkeypatch):
             )
         ],
     )
-    return lambda: [(figure, figure.compute(budget())) for figure in ILLUSTRATIONS]
+    return lambda: [(figure, figure.compute()) for figure in ILLUSTRATIONS]
 
 
 def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue):

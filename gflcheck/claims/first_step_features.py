@@ -48,15 +48,11 @@ def one_step_picture(
     )
 
 
-def _picture(limits: Any) -> OneStepPicture:
-    return one_step_picture()
-
-
 ILLUSTRATIONS: tuple[Illustration, ...] = (
     Illustration(
         "gfl_four_panel",
         "Gradient features on three Gaussian clusters (Shi–Wei–Liang poster)",
-        _picture,
+        one_step_picture,
     ),
 )
 """The report's four-panel picture."""

@@ -439,7 +439,7 @@ README's cost table). Random features are censored at n = 8192 where they need m
 d ≳ 150): their slope is then known only from below, which can confirm Ω(d²), never refute it."""
 
 
-def _separation_figure(limits: Any) -> NeedFigure:
+def _separation_figure() -> NeedFigure:
     """The report's figure: the learners' sample needs on the declared setting (a = 0), as
     their need checks walk them (:func:`separation_walks`), with the slopes of the statements
     they are compared with over the same grid."""

@@ -509,7 +509,7 @@ RADIUS_IN_M = kernel_rate_check(
 TTM's kernel radius ``m^{C/L}``."""
 
 
-def _rate_figure(variable: str, limits: Any) -> RateFigure:
+def _rate_figure(variable: str) -> RateFigure:
     """The report's figure of the rate in ``n``, in ``m`` or of the radius in ``m``: the rate
     check's own grid (its runs, from the run cache) with the rates it is told apart from."""
     ttm_n = float(ttm_test_loss().exponent("n"))

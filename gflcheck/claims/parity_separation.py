@@ -423,7 +423,7 @@ def parity_walks() -> list[WalkedNeeds]:
     return [size_need_check(s).run_with_evidence(PARITY_SEPARATION_SETTING)[1] for s in statements]
 
 
-def _parity_figure(limits: Any) -> NeedFigure:
+def _parity_figure() -> NeedFigure:
     """The report's figure: the size needs of random features and the trained network on the
     declared parity separation (:func:`parity_walks`), with the slopes of C·2^k and C·k²."""
     references = reference_slopes(

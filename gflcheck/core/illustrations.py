@@ -23,11 +23,11 @@ from gflcheck.core.statement_kinds import WalkedNeeds
 @dataclass(frozen=True)
 class Illustration:
     """A figure of the report: ``name`` (its file's stem), the ``heading`` of its section, and
-    ``compute(budget)``, which returns its data through the run cache."""
+    ``compute()``, which returns its data through the run cache."""
 
     name: str
     heading: str
-    compute: Callable[[Any], Any]
+    compute: Callable[[], Any]
 
 
 @dataclass(frozen=True, eq=False)

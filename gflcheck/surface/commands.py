@@ -393,9 +393,7 @@ def _report(arguments: argparse.Namespace) -> int:
 
         print(f"computing the claims' {len(ILLUSTRATIONS)} figures …", file=sys.stderr)
         try:
-            figures = [
-                (figure, figure.compute(budget(arguments.profile))) for figure in ILLUSTRATIONS
-            ]
+            figures = [(figure, figure.compute()) for figure in ILLUSTRATIONS]
         except KeyboardInterrupt:
             print("\ninterrupted; the report was not written", file=sys.stderr)
             return 130
