@@ -163,17 +163,6 @@ class Family:
     validate: Callable[[GflSetting, str], None] = lambda setting, context: None
 
 
-def _mixture(setting: GflSetting, generator: torch.Generator) -> GaussianMixture:
-    d, R, sigma = setting.dimension, setting.separation, setting.noise
-    if setting.family == "xor":
-        return xor_mixture(d, R, sigma, generator)
-    if setting.family == "two-cluster":
-        return two_cluster_mixture(d, R, sigma, generator)
-    if setting.family == "three-cluster":
-        return three_cluster_example(R, sigma, d, generator)
-    return orthogonal_mixture(d, setting.labels, R, sigma, generator)
-
-
 def _check_mixture(setting: GflSetting, context: str) -> None:
     require_positive("separation", setting.separation, context)
     require_positive("noise", setting.noise, context)
@@ -207,7 +196,6 @@ def _check_parity(setting: GflSetting, context: str) -> None:
 
 _MIXTURE = dict(
     parameters=("separation", "noise", "labels"),
-    distribution=_mixture,
     ground_truth=lambda setting, distribution, fraction: gaussian_mixture_ground_truth(
         distribution, fraction
     ),
@@ -215,10 +203,26 @@ _MIXTURE = dict(
     validate=_check_mixture,
 )
 FAMILY_TABLE: dict[str, Family] = {
-    "xor": Family(**_MIXTURE, least_dimension=2),
-    "orthogonal": Family(**_MIXTURE),
-    "two-cluster": Family(**_MIXTURE),
-    "three-cluster": Family(**_MIXTURE, least_dimension=2),
+    "xor": Family(
+        distribution=lambda s, g: xor_mixture(s.dimension, s.separation, s.noise, g),
+        **_MIXTURE,
+        least_dimension=2,
+    ),
+    "orthogonal": Family(
+        distribution=lambda s, g: orthogonal_mixture(
+            s.dimension, s.labels, s.separation, s.noise, g
+        ),
+        **_MIXTURE,
+    ),
+    "two-cluster": Family(
+        distribution=lambda s, g: two_cluster_mixture(s.dimension, s.separation, s.noise, g),
+        **_MIXTURE,
+    ),
+    "three-cluster": Family(
+        distribution=lambda s, g: three_cluster_example(s.separation, s.noise, s.dimension, g),
+        **_MIXTURE,
+        least_dimension=2,
+    ),
     "parity": Family(
         ("sparsity", "structured_weight"),
         _parity,
