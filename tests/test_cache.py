@@ -139,19 +139,24 @@ def test_an_unreadable_entry_is_a_clear_error_and_is_left_alone(tmp_path, conten
     assert path.read_bytes() == content
 
 
-def test_a_changed_byte_in_an_entry_is_refused_not_replayed(tmp_path):
+def test_a_changed_byte_in_an_entry_is_refused_and_recomputed(tmp_path):
     """A flipped byte inside the stored arrays still unpickles, to other numbers: the entry's
-    checksum refuses it, and the file is left for inspection."""
+    checksum refuses it, the run is computed again with a warning naming the file, and the file
+    is left for inspection."""
+    from gflcheck.runtime.cache import ChangedEntryWarning
+
     run_cache = RunCache(tmp_path)
     with use_cache(run_cache):
-        noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+        first = noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
         (path,) = run_cache.entries()
         data = bytearray(path.read_bytes())
         data[-40] ^= 0x01
         path.write_bytes(bytes(data))
-        with pytest.raises(CacheError, match="checksum does not match"):
-            noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
-    assert path.read_bytes() == bytes(data) and len(CALLS) == 1
+        with pytest.warns(ChangedEntryWarning, match="checksum does not match") as warned:
+            again = noisy_sum(Setting(3, 0.5, 1), torch.zeros(3))
+    assert str(path) in str(warned[0].message) and "gflcheck cache clear" in str(warned[0].message)
+    assert again == first and len(CALLS) == 2
+    assert path.read_bytes() == bytes(data) and run_cache.misses == 2
 
 
 def test_a_full_disk_leaves_the_run_unstored_not_lost(tmp_path, monkeypatch):
@@ -209,6 +214,31 @@ def test_prune_deletes_the_least_recently_used_entries_first(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["cache", "prune", "--max-size", "lots", "--cache-dir", str(tmp_path / "c")])
     assert main(["cache", "prune", "--cache-dir", str(tmp_path / "c")]) == 2
+
+
+def test_a_command_keeps_the_cache_within_its_size_limit(tmp_path, monkeypatch, capsys):
+    """After a command the least recently used entries go until the cache is within
+    $GFLCHECK_CACHE_MAX_SIZE; a size that is not one is a usage error before any work."""
+    from gflcheck.surface.cli import main
+
+    directory = tmp_path / "c"
+    run_cache = RunCache(directory)
+    with use_cache(run_cache):
+        for seed in (1, 2, 3):
+            noisy_sum(Setting(3, 0.5, seed), torch.zeros(3))
+    size = run_cache.entries()[0].stat().st_size
+    monkeypatch.setenv("GFLCHECK_CACHE_MAX_SIZE", str(size))
+    assert main(["cache", "info", "--cache-dir", str(directory)]) == 0
+    assert f"limit {size / 2**20:.0f} MiB" in capsys.readouterr().out
+    arguments = ["--cache-dir", str(directory), "--file", str(tmp_path / "none.json")]
+    assert main(["baseline", "compare", *arguments]) == 2  # no baseline file: nothing trains
+    assert "removed the 2 least recently used entries" in capsys.readouterr().err
+    assert len(run_cache.entries()) == 1
+    monkeypatch.setenv("GFLCHECK_CACHE_MAX_SIZE", "lots")
+    assert main(["baseline", "compare", *arguments]) == 2
+    error = capsys.readouterr().err
+    assert "$GFLCHECK_CACHE_MAX_SIZE: 'lots' is not a size" in error and "run cache" not in error
+    assert len(run_cache.entries()) == 1
 
 
 def test_entries_an_earlier_format_wrote_are_never_read_and_are_cleared(tmp_path):

@@ -18,7 +18,8 @@ be keyed, and :class:`CacheKeyError` says which argument.
 A miss runs the function and stores the value; a setting the check rejects
 (:class:`~gflcheck.runtime.errors.SettingRejectedError`) is stored as such and raised again on a hit. Each
 entry is one pickle file after a ``gflcheck-run-cache/N`` header line and its SHA-256 (a changed
-byte is refused, never replayed), written atomically
+byte is refused, never replayed: the run is recomputed with a :class:`ChangedEntryWarning` naming
+the file), written atomically
 (:func:`gflcheck.runtime.files.write_atomically`): Ctrl-C leaves no partial entry. While a run is computed
 its process holds an exclusive lock (``flock``) on ``<key>.lock`` beside the entry: another process
 that needs the same run (a parallel main job, pytest-xdist workers) waits and reads the entry
@@ -29,7 +30,9 @@ read raises :class:`CacheError` naming the file; it is never overwritten or dele
 cache directory carries a marker file; a directory that holds other files is refused, and
 ``clear`` deletes only files that carry the header, inside a marked directory. No cache is active
 unless a caller activates one (the pytest plugin does for properties, the ``gflcheck`` command for
-its checks).
+its checks). Those two keep the directory within a size limit (``$GFLCHECK_CACHE_MAX_SIZE``,
+default 4 GiB, :func:`gflcheck.runtime.defaults.cache_size_limit`): when they finish, the least
+recently used entries are deleted down to it (:meth:`RunCache.prune`).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ import inspect
 import os
 import pickle
 import platform
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -95,6 +99,17 @@ class CacheError(GflcheckError):
             f"cache entry {path} cannot be read ({problem}); it was left as it is. Delete it, "
             f"or clear the cache with `gflcheck cache clear`, to recompute"
         )
+
+
+class ChangedEntryError(CacheError):
+    """An entry's payload no longer matches the checksum stored with it: its bytes changed after
+    gflcheck wrote it. :func:`cached_run` recomputes the run instead, with a
+    :class:`ChangedEntryWarning`, and leaves the file as it is."""
+
+
+class ChangedEntryWarning(UserWarning):
+    """A run was recomputed because its cache entry's checksum did not match (the file is
+    named; delete it, or `gflcheck cache clear`, to store the run again)."""
 
 
 class RunBusy(BaseException):
@@ -273,7 +288,9 @@ class RunCache:
             raise CacheError(path, f"it does not start with the {FORMAT} header")
         stored, payload = data[len(HEADER) : len(HEADER) + 64], data[len(HEADER) + 65 :]
         if hashlib.sha256(payload).hexdigest().encode() != stored:
-            raise CacheError(path, "its checksum does not match: the bytes changed after writing")
+            raise ChangedEntryError(
+                path, "its checksum does not match: the bytes changed after writing"
+            )
         try:
             entry = pickle.loads(payload)
         except Exception as error:  # any unpickling failure means a corrupt file
@@ -380,9 +397,17 @@ class RunCache:
         for status, path in entries:
             if total - freed <= most_bytes:
                 break
-            path.unlink()
+            path.unlink(missing_ok=True)
             removed, freed = removed + 1, freed + status.st_size
         return removed, freed
+
+    def prune_quietly(self, most_bytes: int) -> tuple[int, int]:
+        """:meth:`prune`, but a cache that cannot be pruned (read-only, or entries another
+        process removed meanwhile) keeps what it has: ``(0, 0)``, or what was removed."""
+        try:
+            return self.prune(most_bytes)
+        except (OSError, ForeignDirectoryError):
+            return 0, 0
 
     def clear(self) -> int:
         """Delete the entries (files named like one that start with the header), then the
@@ -492,19 +517,25 @@ def cached_run(function: Callable[P, R]) -> Callable[P, R]:
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
         key = canonical_key(function, bound.arguments)
-        found, value = cache.load(key)
-        if not found:
-            with cache.computing(key):
-                found, value = cache.load(key)  # stored by another process while this one waited
-                if not found:
-                    cache.misses += 1
-                    try:
-                        value = function(*args, **kwargs)
-                    except SettingRejectedError as rejected:
-                        cache.store(key, _Rejected(rejected))
-                        raise
-                    cache.store(key, value)
-                    return value
+        try:
+            found, value = cache.load(key)
+            if not found:
+                with cache.computing(key):
+                    # stored by another process while this one waited
+                    found, value = cache.load(key)
+                    if not found:
+                        return _compute_and_store(cache, key, function, args, kwargs)
+        except ChangedEntryError as changed:
+            warnings.warn(
+                ChangedEntryWarning(
+                    f"cache entry {changed.path}: its checksum does not match (its bytes changed "
+                    "after gflcheck wrote it), so the run was recomputed and the file left as it "
+                    "is; delete it, or run `gflcheck cache clear`, to store the run again"
+                ),
+                stacklevel=2,
+            )
+            cache.misses += 1
+            return function(*args, **kwargs)
         cache.hits += 1
         if isinstance(value, _Rejected):
             raise value.error
@@ -514,9 +545,25 @@ def cached_run(function: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _compute_and_store(
+    cache: RunCache, key: str, function: Callable[..., R], args: Any, kwargs: Any
+) -> R:
+    """A miss: run ``function`` and store its value, or the rejection it raised."""
+    cache.misses += 1
+    try:
+        value = function(*args, **kwargs)
+    except SettingRejectedError as rejected:
+        cache.store(key, _Rejected(rejected))
+        raise
+    cache.store(key, value)
+    return value
+
+
 __all__ = [
     "CacheError",
     "CacheKeyError",
+    "ChangedEntryError",
+    "ChangedEntryWarning",
     "RunBusy",
     "RunCache",
     "active_cache",

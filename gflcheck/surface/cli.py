@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from gflcheck.runtime.defaults import (
     CACHE_DIRECTORY_VARIABLE,
+    CACHE_SIZE_VARIABLE,
     DEFAULT_CACHE_DIRECTORY,
     DEFAULT_SLACK_TOLERANCE,
     DEVICE_VARIABLE,
@@ -23,6 +24,8 @@ from gflcheck.runtime.defaults import (
     SELECTED_MUTANT_RESULTS,
     SESSION_ARTEFACT,
     VERSION,
+    cache_size_limit,
+    parse_size,
     slack_tolerance,
 )
 from gflcheck.runtime.profiles import BUDGETS
@@ -249,6 +252,11 @@ def _run(arguments: argparse.Namespace) -> int:
     except ParameterRangeError as error:
         print(f"gflcheck: {error} (--profile, or ${PROFILE_VARIABLE})", file=sys.stderr)
         return 2
+    try:
+        size_limit = cache_size_limit()  # $GFLCHECK_CACHE_MAX_SIZE, before any work
+    except ValueError as error:
+        print(f"gflcheck: {error}", file=sys.stderr)
+        return 2
     if arguments.command == "figure":
         return _figure(arguments)
     if arguments.command == "cache":
@@ -291,6 +299,7 @@ def _run(arguments: argparse.Namespace) -> int:
         return 2
     finally:
         if run_cache is not None:
+            removed, freed = run_cache.prune_quietly(size_limit)
             print(
                 f"run cache {run_cache.directory}: {run_cache.hits} hits, "
                 f"{run_cache.misses} runs computed"
@@ -299,22 +308,23 @@ def _run(arguments: argparse.Namespace) -> int:
                     "their verdicts stand, a rerun computes them again"
                     if run_cache.unstored
                     else ""
+                )
+                + (
+                    f"; removed the {removed} least recently used entries ({freed / 2**20:.1f} "
+                    f"MiB) to stay within {size_limit / 2**20:.0f} MiB (${CACHE_SIZE_VARIABLE})"
+                    if removed
+                    else ""
                 ),
                 file=sys.stderr,
             )
 
 
 def _size(text: str) -> int:
-    """``500M``, ``2G``, ``4096`` → bytes (K, M, G are powers of 1024)."""
-    units = {"K": 2**10, "M": 2**20, "G": 2**30}
-    number, unit = (text[:-1], units[text[-1].upper()]) if text[-1:].upper() in units else (text, 1)
+    """``500M``, ``2G``, ``4096`` → bytes (:func:`~gflcheck.runtime.defaults.parse_size`)."""
     try:
-        size = float(number) * unit
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: a size such as 4096, 500M or 2G") from None
-    if not 0 <= size < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r}: a finite size ≥ 0")
-    return int(size)
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _add_jobs(command: argparse.ArgumentParser) -> None:

@@ -26,9 +26,11 @@ from gflcheck.core.verdict_text import (
 from gflcheck.core.verdicts import Verdict
 from gflcheck.runtime import cache
 from gflcheck.runtime.defaults import (
+    CACHE_SIZE_VARIABLE,
     MUTANT_RESULTS,
     POWER_RESULTS,
     SELECTED_MUTANT_RESULTS,
+    cache_size_limit,
 )
 from gflcheck.runtime.errors import SettingRejectedError
 from gflcheck.runtime.profiles import budget, profile_name
@@ -71,6 +73,11 @@ def _run_cache(arguments: argparse.Namespace) -> cache.RunCache:
 
 def _cache(arguments: argparse.Namespace) -> int:
     run_cache = _run_cache(arguments)
+    try:
+        limit = cache_size_limit()
+    except ValueError as error:
+        print(f"gflcheck: {error}", file=sys.stderr)
+        return 2
     if arguments.action == "prune" and arguments.max_size is None:
         print("gflcheck: cache prune needs --max-size (e.g. 500M, 2G)", file=sys.stderr)
         return 2
@@ -90,7 +97,11 @@ def _cache(arguments: argparse.Namespace) -> int:
         return 2
     entries = run_cache.entries()
     size = sum(path.stat().st_size for path in entries)
-    print(f"{run_cache.directory}: {len(entries)} entries, {size / 2**20:.1f} MiB")
+    print(
+        f"{run_cache.directory}: {len(entries)} entries, {size / 2**20:.1f} MiB (limit "
+        f"{limit / 2**20:.0f} MiB, ${CACHE_SIZE_VARIABLE}: the least recently used entries go "
+        "first when a command or pytest session ends above it)"
+    )
     return 0
 
 

@@ -44,6 +44,7 @@ from gflcheck.runtime.defaults import (
     DEFAULT_SLACK_TOLERANCE,
     DEVICE_VARIABLE,
     PROFILE_VARIABLE,
+    cache_size_limit,
     slack_tolerance,
 )
 from gflcheck.runtime.errors import ParameterRangeError
@@ -115,6 +116,10 @@ def pytest_configure(config: pytest.Config) -> None:
         profile = profile_name(config.getoption("gflcheck_profile"))
     except ParameterRangeError as error:
         raise pytest.UsageError(f"--gflcheck-profile (or ${PROFILE_VARIABLE}): {error}") from None
+    try:
+        cache_size_limit()
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
     if config.getoption("gflcheck_device") is not None:
         from gflcheck.runtime.devices import resolve_device
 

@@ -20,6 +20,7 @@ from gflcheck.core.pooled import PooledConfirmation, pooled_confirmation
 from gflcheck.core.verdict_text import format_rows_table, verdict_row
 from gflcheck.core.verdicts import DEFAULT_HOLDS_SHARE, Outcome, Verdict
 from gflcheck.runtime import cache
+from gflcheck.runtime.defaults import CACHE_SIZE_VARIABLE, cache_size_limit
 from gflcheck.runtime.errors import SettingRejectedError
 from gflcheck.surface import baselines
 
@@ -235,6 +236,15 @@ def finish_session(session: pytest.Session, state: GflcheckSession) -> None:
             }
         )
         return
+    if state.cache is not None:
+        limit = cache_size_limit()
+        removed, freed = state.cache.prune_quietly(limit)
+        if removed:
+            state.baseline_report.append(
+                f"run cache {state.cache.directory}: removed the {removed} least recently used "
+                f"entries ({freed / 2**20:.1f} MiB) to stay within {limit / 2**20:.0f} MiB "
+                f"(${CACHE_SIZE_VARIABLE})"
+            )
     if not state.records:
         return
     if not baselines.family_false_alarm(state.records)["within"]:
