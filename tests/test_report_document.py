@@ -397,7 +397,7 @@ def _chromium() -> str | None:
 
 def test_the_report_renders_in_a_headless_browser(tmp_path, small_catalogue):
     """The report opened in a real browser (Debian's chromium, headless): no console
-    messages, every figure loaded, every shown formula rendered with a size (the page's own
+    messages, every figure loaded, every formula (folded ones included) rendered with a size (the page's own
     load-time check writes ``data-figures`` / ``data-formulas`` on ``<body>``), outcomes
     coloured, and the outcome filters working (``#hide=holds`` hides exactly the HOLDS rows). The screenshot is kept in ``$GFLCHECK_SCREENSHOT_DIR`` when set (CI's artefact)."""
     import os
@@ -493,6 +493,11 @@ def test_the_summary_lists_accepted_verdicts_apart_from_those_not_as_expected():
     assert "**1** true statements HOLDS · **2** true statements VACUOUS" in markdown
     section = render_markdown(claim_sections(records))
     assert "| accepted |" in section and "| NO |" in section
+    # a claim is folded under its badges, and unfolded where a verdict is not as expected
+    assert "<details><summary>The inequality, its provenance and its 1 verdict" in (
+        render_markdown(claim_sections([record]))
+    )
+    assert "<details open><summary>The inequality, its provenance and its 3 verdicts" in section
 
 
 def test_figures_are_readable_at_page_width():

@@ -300,12 +300,15 @@ _SELF_CHECK = """
 window.addEventListener("load", () => {
   const images = [...document.images];
   const missing = images.filter((i) => !(i.complete && i.naturalWidth > 0));
-  const shown = [...document.querySelectorAll("math")].filter(
-    (m) => !m.closest("details:not([open])"));
+  // folded formulas are measured too: their folds are opened for the measurement only
+  const folded = [...document.querySelectorAll("details:not([open])")];
+  folded.forEach((d) => { d.open = true; });
+  const shown = [...document.querySelectorAll("math")];
   const blank = shown.filter((m) => {
     const box = m.getBoundingClientRect();
     return !(box.width > 0 && box.height > 0);
   });
+  folded.forEach((d) => { d.open = false; });
   document.body.dataset.figures = `${images.length - missing.length}/${images.length}`;
   document.body.dataset.formulas = `${shown.length - blank.length}/${shown.length}`;
   if (missing.length || blank.length) {
@@ -325,7 +328,7 @@ def render_html(blocks: Iterable[Block], title: str) -> str:
     """The blocks as one HTML page with its styles inline and the figures linked beside it:
     outcomes coloured, formulas as MathML (rendered by the browser, nothing fetched), long
     tables folded, and a contents list of the sections. A small script checks at load that
-    every figure loaded and every shown formula has a size, and puts a warning at the top when
+    every figure loaded and every formula (folded ones included) has a size, and puts a warning at the top when
     not (``data-figures`` and ``data-formulas`` on ``<body>`` say how many did). Another adds
     outcome filters (a checkbox per outcome over every row with one; ``#hide=holds,vacuous`` in
     the address starts with those hidden; ``data-hidden-rows`` counts them) and sorts a table

@@ -97,71 +97,84 @@ def _ok(record: Mapping[str, Any]) -> str:
 
 
 def claim_sections(records: Sequence[Mapping[str, Any]]) -> list[Block]:
-    """One section per claim (a statement with its bound): the inequality as mathematics, what
-    is expected of it, its provenance and set-up, its verdicts with coloured outcomes, and,
-    folded, how each quantifier was instantiated in each verdict, with notes and
-    counterexamples."""
+    """One section per claim (a statement with its bound): its heading and outcome badges, and
+    folded under them the inequality as mathematics, what is expected of it, its provenance and
+    set-up, its verdicts with coloured outcomes, and (folded again) how each quantifier was
+    instantiated in each verdict, with notes and counterexamples. A claim with a verdict that
+    is not as expected is shown unfolded."""
     claims: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
     for record in records:
         claims.setdefault((record["statement"], record["bound_latex"]), []).append(record)
     blocks: list[Block] = []
     for (statement, _), members in claims.items():
-        first = members[0]
+        tally = Counter(r["outcome"] for r in members)
+        surprises = sum(_ok(r) not in ("yes", "accepted") for r in members)
         blocks += [
             Heading(statement, 3),
-            Paragraph(
-                f"{_EXPECTATIONS.get(first['row'][2], first['row'][2])} · "
-                f"{first.get('bound_name', 'bound')} · {first['provenance']}"
+            Badges(
+                [(outcome.upper(), count, outcome) for outcome, count in sorted(tally.items())]
+                + ([("NOT AS EXPECTED", surprises, "no")] if surprises else [])
             ),
-            claim_formula(first),
-        ]
-        if first.get("compared"):
-            blocks.append(
-                Paragraph(
-                    "The quantity is compared with a number derived from the bound over the "
-                    "check's grid (its growth exponent, with the declared tolerance): the bound "
-                    "column below."
-                )
-            )
-        setups = {f"{r['setup']['name']} ({r['setup']['tag']})" for r in members if r.get("setup")}
-        if setups:  # described once, in the Set-ups section
-            blocks.append(Paragraph(f"Set-up: {'; '.join(sorted(setups))} (see Set-ups)."))
-        descriptions = {f"{r['test']}: {r['description']}" for r in members if r.get("description")}
-        blocks += [Paragraph(line) for line in sorted(descriptions)]
-        rows = [
-            [
-                r["check"],
-                r["test"],
-                r["row"][_COLUMN["setting"]],
-                r["row"][_COLUMN["outcome"]],
-                _ok(r),
-                *r["row"][_COLUMN["bound"] : _COLUMN["rivals"] + 1],
-                r["row"][_COLUMN["trivial"]],
-            ]
-            for r in members
-        ]
-        tally = Counter(r["outcome"] for r in members)
-        blocks += [
-            Badges([(outcome.upper(), count, outcome) for outcome, count in sorted(tally.items())]),
-            folded(f"Verdicts of “{statement}”", Table(CLAIM_COLUMNS, rows)),
-        ]
-        details: list[Block] = []
-        for record in members:
-            details.append(Paragraph(f"{record['check']} · {record['row'][9]}"))
-            if record.get("quantifiers"):
-                details.append(
-                    Table(["quantifier", "instantiated as", "value"], record["quantifiers"])
-                )
-            if record.get("counterexample"):
-                details.append(Paragraph(f"Counterexample: {record['counterexample']}"))
-            details += [Paragraph(f"Note: {note}") for note in record.get("notes", ())]
-        blocks.append(
             Collapsible(
-                f"How each quantifier was instantiated ({len(members)} verdict"
-                f"{'s' if len(members) > 1 else ''})",
-                details,
+                f"The inequality, its provenance and its {len(members)} verdict"
+                f"{'s' if len(members) > 1 else ''}",
+                _claim_body(statement, members),
+                open=bool(surprises),
+            ),
+        ]
+    return blocks
+
+
+def _claim_body(statement: str, members: Sequence[Mapping[str, Any]]) -> list[Block]:
+    first = members[0]
+    blocks: list[Block] = [
+        Paragraph(
+            f"{_EXPECTATIONS.get(first['row'][2], first['row'][2])} · "
+            f"{first.get('bound_name', 'bound')} · {first['provenance']}"
+        ),
+        claim_formula(first),
+    ]
+    if first.get("compared"):
+        blocks.append(
+            Paragraph(
+                "The quantity is compared with a number derived from the bound over the "
+                "check's grid (its growth exponent, with the declared tolerance): the bound "
+                "column below."
             )
         )
+    setups = {f"{r['setup']['name']} ({r['setup']['tag']})" for r in members if r.get("setup")}
+    if setups:  # described once, in the Set-ups section
+        blocks.append(Paragraph(f"Set-up: {'; '.join(sorted(setups))} (see Set-ups)."))
+    descriptions = {f"{r['test']}: {r['description']}" for r in members if r.get("description")}
+    blocks += [Paragraph(line) for line in sorted(descriptions)]
+    rows = [
+        [
+            r["check"],
+            r["test"],
+            r["row"][_COLUMN["setting"]],
+            r["row"][_COLUMN["outcome"]],
+            _ok(r),
+            *r["row"][_COLUMN["bound"] : _COLUMN["rivals"] + 1],
+            r["row"][_COLUMN["trivial"]],
+        ]
+        for r in members
+    ]
+    blocks.append(folded(f"Verdicts of “{statement}”", Table(CLAIM_COLUMNS, rows)))
+    details: list[Block] = []
+    for record in members:
+        details.append(Paragraph(f"{record['check']} · {record['row'][9]}"))
+        if record.get("quantifiers"):
+            details.append(Table(["quantifier", "instantiated as", "value"], record["quantifiers"]))
+        if record.get("counterexample"):
+            details.append(Paragraph(f"Counterexample: {record['counterexample']}"))
+        details += [Paragraph(f"Note: {note}") for note in record.get("notes", ())]
+    blocks.append(
+        Collapsible(
+            f"How each quantifier was instantiated ({len(members)} verdict"
+            f"{'s' if len(members) > 1 else ''})",
+            details,
+        )
+    )
     return blocks
 
 
