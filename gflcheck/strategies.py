@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from gflcheck.claims.kernel_regime import kernel_settings
 from gflcheck.claims.lottery_tickets import lottery_settings
-from gflcheck.claims.simplicity_bias import simplicity_settings
+from gflcheck.claims.simplicity_bias import majority_settings, simplicity_settings
 from gflcheck.claims.xor_feature_learning import xor_settings
 from gflcheck.models.gfl_families import (
     linear_settings,
@@ -39,6 +39,7 @@ __all__ = [
     "linear_settings",
     "log_uniform",
     "lottery_settings",
+    "majority_settings",
     "mixture_settings",
     "multiple_index_settings",
     "parity_settings",

@@ -97,3 +97,84 @@ def test_a_part_never_learned_within_t_counts_and_neither_is_undetermined():
 def test_bad_settings_are_named(arguments, parameter):
     with pytest.raises(ParameterRangeError, match=parameter):
         SimplicitySetting(*arguments)
+
+
+def test_the_majority_label_has_coefficient_one_half_on_each_part():
+    """y = sign(x₁ + x₂x₃ + x₄x₅) = ½x₁ + ½x₂x₃ + ½x₄x₅ − ½x₁x₂x₃x₄x₅, exactly."""
+    import torch
+
+    from gflcheck.models.distributions.majority_of_parts import (
+        MajorityOfParts,
+        linear_part,
+        xor_parts,
+    )
+
+    cube = MajorityOfParts(7)
+    x = cube.points(torch.float64)
+    y = cube.label(x)
+    assert set(y.tolist()) == {-1.0, 1.0}
+    expansion = 0.5 * (linear_part(x) + xor_parts(x).sum(-1) - x[:, :5].prod(-1))
+    assert torch.equal(y, expansion)
+    drawn, labels = cube.sample(64, torch.Generator().manual_seed(3))
+    assert torch.equal(labels, cube.label(drawn))
+    with pytest.raises(ParameterRangeError, match="dimension"):
+        MajorityOfParts(4)
+
+
+def test_algorithm_1_paths_are_the_exact_correlations_of_its_checkpoints():
+    """The paths are E[f_t x₁]/½ and the larger of E[f_t x₂x₃]/½, E[f_t x₄x₅]/½ over the cube,
+    of the very networks Algorithm 1 trained (recomputed here from a run with checkpoints)."""
+    import torch
+
+    from gflcheck.claims.simplicity_bias import (
+        Algorithm1SimplicityConfig,
+        MajoritySetting,
+        algorithm_1_correlation_paths,
+        algorithm_1_recipe,
+    )
+    from gflcheck.models.distributions.majority_of_parts import MajorityOfParts
+    from gflcheck.models.training import train_algorithm_1
+
+    setting, config, seeds = (
+        MajoritySetting(6, 16, 0.2, 0),
+        Algorithm1SimplicityConfig(steps=12),
+        (4, 5),
+    )
+    paths = algorithm_1_correlation_paths(setting, config, seeds)
+    assert paths.linear.shape == paths.xor.shape == (2, 13)
+    assert np.all(paths.linear[:, 0] == 0) and np.all(paths.xor[:, 0] == 0)  # f₀ ≡ 0
+    run = train_algorithm_1(
+        MajorityOfParts(6), algorithm_1_recipe(setting), 16, 12, 256, seeds, checkpoint_steps=[7]
+    )
+    x = MajorityOfParts(6).points(torch.float64)
+    f = run.checkpoints[7](x.float()).double()
+    linear = 2 * (f * x[:, 0]).mean(1)
+    xor = 2 * torch.stack([(f * x[:, 1] * x[:, 2]).mean(1), (f * x[:, 3] * x[:, 4]).mean(1)]).amax(
+        0
+    )
+    assert np.allclose(paths.linear[:, 7], linear.numpy(), rtol=1e-5, atol=1e-7)
+    assert np.allclose(paths.xor[:, 7], xor.numpy(), rtol=1e-5, atol=1e-7)
+    assert np.array_equal(paths.loss, run.online_loss_mean.numpy())
+
+
+def test_under_algorithm_1_the_linear_part_comes_first_and_the_reversal_is_refuted():
+    from gflcheck.claims.simplicity_bias import MajoritySetting, algorithm_1_simplicity_check
+
+    setting = MajoritySetting(6, 32, 0.2, 2)
+    verdict, paths = algorithm_1_simplicity_check().run_with_evidence(setting)
+    assert verdict.outcome is Outcome.HOLDS and verdict.as_expected
+    crossing = paths.crossing_steps(0.5)
+    assert np.all(crossing["linear"] < crossing["xor"])
+    reversed_verdict = algorithm_1_simplicity_check(xor_part_first()).run(setting)
+    assert reversed_verdict.outcome is Outcome.VIOLATED and reversed_verdict.as_expected
+
+
+@pytest.mark.parametrize(
+    ("arguments", "parameter"),
+    [((4, 32, 0.2, 0), "dimension"), ((15, 32, 0.2, 0), "dimension"), ((6, 0, 0.2, 0), "width")],
+)
+def test_bad_majority_settings_are_named(arguments, parameter):
+    from gflcheck.claims.simplicity_bias import MajoritySetting
+
+    with pytest.raises(ParameterRangeError, match=parameter):
+        MajoritySetting(*arguments)

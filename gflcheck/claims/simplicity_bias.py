@@ -19,8 +19,10 @@ and the crossing steps are reported with t intervals over seeds.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import Any
 
 import numpy as np
 import torch
@@ -30,12 +32,19 @@ from gflcheck.core.confidence import Confidence, SeedPlan, require_claim_plan
 from gflcheck.core.declare import CatalogueEntry, Measurement, TheoryCheck, delta_of_setting
 from gflcheck.core.estimators import student_t_interval
 from gflcheck.core.expectations import Expectation, Wording
-from gflcheck.core.setups import SIMPLICITY_BIAS
+from gflcheck.core.setups import SIMPLICITY_BIAS, SIMPLICITY_BIAS_ALGORITHM_1, SetUp
 from gflcheck.core.statement_kinds import HittingTimes, hitting_time_check
 from gflcheck.core.verdicts import (
     QuantifierInstantiation,
 )
+from gflcheck.models.distributions.majority_of_parts import (
+    PART_COEFFICIENT,
+    MajorityOfParts,
+    linear_part,
+    xor_parts,
+)
 from gflcheck.models.distributions.xor_cube import cube_points
+from gflcheck.models.training import Recipe, gaussian_mixture_recipe, train_algorithm_1
 from gflcheck.runtime.cache import cached_run
 from gflcheck.runtime.devices import to_compute_device
 from gflcheck.runtime.errors import ParameterRangeError
@@ -50,6 +59,7 @@ from gflcheck.theorems.simplicity import (
     OrderStatement,
     linear_part_first,
     linear_part_in_a_third_of_the_time,
+    linear_part_in_a_thirty_second_of_the_time,
     xor_part_first,
 )
 
@@ -192,46 +202,66 @@ def simplicity_bias_check(
     ``t_later``. A part that does not cross within the horizon is known only to cross later; a
     seed on which neither part crosses is undetermined. Declared false-alarm rate: the check's
     ``violation_alpha``."""
-    statement = statement or linear_part_first()
-    config = config or SimplicityConfig()
-    return hitting_time_check(
+    return _order_check(
         "gfl-simplicity-bias",
+        statement or linear_part_first(),
+        config or SimplicityConfig(),
+        settings,
+        correlation_paths,
+        _mean_field_quantifiers,
+        SIMPLICITY_BIAS,
+    )
+
+
+def _order_check(
+    name: str,
+    statement: OrderStatement,
+    config: SimplicityConfig | Algorithm1SimplicityConfig,
+    settings: st.SearchStrategy[Any] | None,
+    paths_of: Callable[[Any, Any, tuple[int, ...]], CorrelationPaths],
+    describe: Callable[[Any, Any], tuple[QuantifierInstantiation, QuantifierInstantiation]],
+    setup: SetUp,
+) -> TheoryCheck[Any]:
+    """The order check of ``statement`` on the paths ``paths_of(setting, config, seeds)``."""
+    return hitting_time_check(
+        name,
         statement.bound,
         st.nothing() if settings is None else settings,
-        partial(crossing_steps, statement, config),
+        partial(crossing_steps, paths_of, statement, config),
         partial(_horizon, config),
         delta=delta_of_setting,
         alpha=config.confidence.alpha,
-        quantifiers=partial(_quantifiers, config),
+        quantifiers=partial(_quantifiers, describe, config),
         wording=Wording(
             statement=statement.name,
             quantity=f"the {statement.first} part's crossing step",
             label=_label,
         ),
         expectation=Expectation(why_false=statement.why_false),
-        setup=SIMPLICITY_BIAS,
+        setup=setup,
         confidence=config.confidence,
         seed_plan=replace(config.seed_plan, stream="simplicity"),
     )
 
 
-def _horizon(config: SimplicityConfig, setting: SimplicitySetting) -> int:
+def _horizon(config: SimplicityConfig | Algorithm1SimplicityConfig, setting: Any) -> int:
     return config.steps
 
 
-def _label(setting: SimplicitySetting) -> str:
+def _label(setting: SimplicitySetting | MajoritySetting) -> str:
     return f"d={setting.dimension},m={setting.width}"
 
 
 def crossing_steps(
+    paths_of: Callable[[Any, Any, tuple[int, ...]], CorrelationPaths],
     statement: OrderStatement,
-    config: SimplicityConfig,
-    setting: SimplicitySetting,
+    config: SimplicityConfig | Algorithm1SimplicityConfig,
+    setting: SimplicitySetting | MajoritySetting,
     seeds: tuple[int, ...],
 ) -> HittingTimes:
     """The crossing steps of the part claimed first (``t``) and of the other (``t_later``),
-    ``inf`` where a part did not cross within the horizon, and the seeds whose flow diverged."""
-    paths = correlation_paths(setting, config, seeds)
+    ``inf`` where a part did not cross within the horizon, and the seeds whose run diverged."""
+    paths = paths_of(setting, config, seeds)
     crossing = paths.crossing_steps(config.level)
     never = config.steps + 1
 
@@ -247,9 +277,11 @@ def crossing_steps(
 
 
 def _quantifiers(
-    config: SimplicityConfig, setting: SimplicitySetting, measured: Measurement
+    describe: Callable[[Any, Any], tuple[QuantifierInstantiation, QuantifierInstantiation]],
+    config: SimplicityConfig | Algorithm1SimplicityConfig,
+    setting: SimplicitySetting | MajoritySetting,
+    measured: Measurement,
 ) -> tuple[QuantifierInstantiation, ...]:
-    Q = QuantifierInstantiation
     crossing = measured.evidence.crossing_steps(config.level)
     intervals = {
         part: student_t_interval(steps.astype(float), config.confidence.alpha / 2)
@@ -264,6 +296,22 @@ def _quantifiers(
         )
 
     return (
+        *describe(config, setting),
+        QuantifierInstantiation(
+            "'learned' (a part's correlation)",
+            f"first t with E[f_t·part]/(part's coefficient in the target) ≥ {config.level:g} "
+            "(declared level)",
+            f"mean crossing step, 95% t interval over seeds: linear {interval('linear')}, "
+            f"XOR {interval('xor')}",
+        ),
+    )
+
+
+def _mean_field_quantifiers(
+    config: SimplicityConfig, setting: SimplicitySetting
+) -> tuple[QuantifierInstantiation, QuantifierInstantiation]:
+    Q = QuantifierInstantiation
+    return (
         Q(
             "a target mixing a linear and a nonlinear part",
             f"f* = {setting.linear_coefficient:g}·x₁ + {setting.xor_coefficient:g}·x₂x₃ on the "
@@ -277,16 +325,138 @@ def _quantifiers(
             f"η·m (w, b)",
             f"T = {config.steps}",
         ),
+    )
+
+
+@dataclass(frozen=True)
+class MajoritySetting:
+    """``d`` (≥ 5, at most :data:`EXACT_DIMENSION_LIMIT`), width ``m``, ``δ`` and the seed, for
+    ``y = sign(x₁ + x₂x₃ + x₄x₅)`` on the cube."""
+
+    dimension: int
+    width: int
+    delta: float
+    seed: int
+
+    def __post_init__(self) -> None:
+        MajorityOfParts(self.dimension)  # d ≥ 5
+        if self.dimension > EXACT_DIMENSION_LIMIT:
+            raise ParameterRangeError(
+                "dimension",
+                self.dimension,
+                f"≤ {EXACT_DIMENSION_LIMIT} (exact sums over 2^d points)",
+            )
+        require_positive_int("width", self.width, "MajoritySetting")
+        require_open_unit_interval("delta", self.delta, "MajoritySetting")
+        require_int_at_least("seed", self.seed, 0, "MajoritySetting")
+
+
+ALGORITHM_1_SHARE = 0.0005
+"""The declared share of the family-wise α of the Algorithm 1 order decision: the main job's
+other decisions on true statements declare 0.0493 of α = 0.05 (union bound)."""
+
+
+@dataclass(frozen=True)
+class Algorithm1SimplicityConfig:
+    """Declared constants of the Algorithm 1 reading: level, steps ``T``, fresh points per step,
+    the error rates and the seed plan (at least 8 seeds). The recipe is Theorem 3.12's
+    (:func:`~gflcheck.models.training.gaussian_mixture_recipe` with ``B_x1 = √d``,
+    ``B_x2 = d``, the cube's exact moments)."""
+
+    level: float = 0.5
+    steps: int = 400
+    batch_size: int = 256
+    confidence: Confidence = field(
+        default_factory=lambda: Confidence(violation_alpha=ALGORITHM_1_SHARE)
+    )
+    seed_plan: SeedPlan = field(default_factory=lambda: SeedPlan(minimum=8))
+
+    def __post_init__(self) -> None:
+        require_claim_plan(self.confidence, self.seed_plan, "Algorithm1SimplicityConfig")
+        require_open_unit_interval("level", self.level, "Algorithm1SimplicityConfig")
+        require_positive_int("steps", self.steps, "Algorithm1SimplicityConfig")
+        require_positive_int("batch_size", self.batch_size, "Algorithm1SimplicityConfig")
+
+
+def algorithm_1_recipe(setting: MajoritySetting) -> Recipe:
+    """Theorem 3.12's recipe at ``d`` and ``m``, with the cube's ``E‖x‖ = √d``, ``E‖x‖² = d``."""
+    d = setting.dimension
+    return gaussian_mixture_recipe(d, setting.width, math.sqrt(d), float(d))
+
+
+@cached_run
+def algorithm_1_correlation_paths(
+    setting: MajoritySetting, config: Algorithm1SimplicityConfig, seeds: tuple[int, ...]
+) -> CorrelationPaths:
+    """Algorithm 1 (hinge loss, a large first step that turns each neuron into its gradient
+    feature, then both layers at rate ``η``; fresh points every step) on
+    ``y = sign(x₁ + x₂x₃ + x₄x₅)``, and after every step ``t`` the exact normalised correlations
+    ``E[f_t x₁]/½`` (linear) and ``max(E[f_t x₂x₃], E[f_t x₄x₅])/½`` (the first XOR part to
+    rise), over the ``2^d`` points. ``loss`` is the hinge loss on each step's fresh points (NaN
+    from a divergence on)."""
+    distribution = MajorityOfParts(setting.dimension)
+    run = train_algorithm_1.uncached(  # its every-step checkpoints are not worth storing
+        distribution,
+        algorithm_1_recipe(setting),
+        setting.width,
+        config.steps,
+        config.batch_size,
+        seeds,
+        checkpoint_steps=range(1, config.steps + 1),
+    )
+    x = distribution.points()
+    linear, xor = linear_part(x), xor_parts(x)
+    paths = np.zeros((2, len(seeds), config.steps + 1))
+    for t in range(1, config.steps + 1):
+        with torch.no_grad():
+            f = run.checkpoints[t](x)  # [k, 2^d]; f_0 ≡ 0 (symmetric initialisation)
+            paths[0, :, t] = ((f @ linear) / len(x) / PART_COEFFICIENT).numpy()
+            paths[1, :, t] = ((f @ xor).amax(1) / len(x) / PART_COEFFICIENT).numpy()
+    return CorrelationPaths(paths[0], paths[1], run.online_loss_mean.numpy(), seeds, config.steps)
+
+
+def algorithm_1_simplicity_check(
+    statement: OrderStatement | None = None,
+    config: Algorithm1SimplicityConfig | None = None,
+    settings: st.SearchStrategy[MajoritySetting] | None = None,
+) -> TheoryCheck[MajoritySetting]:
+    """``statement`` (default: the linear part first) under Algorithm 1, GFL's own mechanism:
+    the order check of :func:`simplicity_bias_check` on
+    :func:`algorithm_1_correlation_paths`."""
+    return _order_check(
+        "gfl-simplicity-bias-algorithm-1",
+        statement or linear_part_first(),
+        config or Algorithm1SimplicityConfig(),
+        settings,
+        algorithm_1_correlation_paths,
+        _algorithm_1_quantifiers,
+        SIMPLICITY_BIAS_ALGORITHM_1,
+    )
+
+
+def _algorithm_1_quantifiers(
+    config: Algorithm1SimplicityConfig, setting: MajoritySetting
+) -> tuple[QuantifierInstantiation, QuantifierInstantiation]:
+    Q = QuantifierInstantiation
+    recipe = algorithm_1_recipe(setting)
+    return (
         Q(
-            "'learned' (a part's correlation)",
-            f"first t with E[f_t·part]/coefficient ≥ {config.level:g} (declared level)",
-            f"mean crossing step, 95% t interval over seeds: linear {interval('linear')}, "
-            f"XOR {interval('xor')}",
+            "a target mixing a linear and a nonlinear part",
+            f"y = sign(x₁ + x₂x₃ + x₄x₅) = ½x₁ + ½x₂x₃ + ½x₄x₅ − ½x₁x₂x₃x₄x₅ on the uniform "
+            f"cube, d = {setting.dimension}",
+            "correlations: exact sums over 2^d points",
+        ),
+        Q(
+            "networks (trained by Algorithm 1)",
+            f"two-layer ReLU, m = {setting.width}, hinge loss, {config.batch_size} fresh points "
+            f"per step; recipe {recipe.name}: {recipe.description}",
+            f"T = {config.steps}",
         ),
     )
 
 
 SIMPLICITY_SETTING = SimplicitySetting(10, 64, 1.0, 1.0, 0.2, 1)
+MAJORITY_SETTING = MajoritySetting(10, 64, 0.2, 1)
 
 
 ENTRIES: tuple[CatalogueEntry, ...] = (
@@ -311,6 +481,30 @@ ENTRIES: tuple[CatalogueEntry, ...] = (
             ),
         )
     ),
+    *(
+        algorithm_1_simplicity_check(statement()).catalogue_entry(
+            MAJORITY_SETTING, description, name
+        )
+        for name, description, statement in (
+            (
+                "gfl/simplicity-bias/algorithm-1",
+                "y = sign(x₁ + x₂x₃ + x₄x₅) on {±1}^10, m = 64, Algorithm 1: the linear part is "
+                "learned first",
+                linear_part_first,
+            ),
+            (
+                "gfl/simplicity-bias/algorithm-1/xor-first",
+                "false variant: under Algorithm 1 an XOR part is learned first",
+                xor_part_first,
+            ),
+            (
+                "gfl/simplicity-bias/algorithm-1/a-thirty-second-of-the-time",
+                "false variant near the break point: t_linear ≤ (t_xor − 1)/32 under Algorithm 1 "
+                "(measured 20.3× loose)",
+                linear_part_in_a_thirty_second_of_the_time,
+            ),
+        )
+    ),
 )
 """This claim's entries of the main job (``gflcheck check``), in order."""
 
@@ -328,6 +522,21 @@ def simplicity_settings(
         width=width,
         linear_coefficient=coefficient,
         xor_coefficient=coefficient,
+        delta=delta,
+        seed=st.integers(0, 2**32 - 1),
+    )
+
+
+def majority_settings(
+    dimension: st.SearchStrategy[int] = st.integers(6, 11),
+    width: st.SearchStrategy[int] = st.sampled_from((32, 64)),
+    delta: st.SearchStrategy[float] = st.floats(0.15, 0.3),
+) -> st.SearchStrategy[MajoritySetting]:
+    """``y = sign(x₁ + x₂x₃ + x₄x₅)`` on the cube, for the Algorithm 1 reading."""
+    return st.builds(
+        MajoritySetting,
+        dimension=dimension,
+        width=width,
         delta=delta,
         seed=st.integers(0, 2**32 - 1),
     )

@@ -105,6 +105,20 @@ SIMPLICITY_BIAS = SetUp(
 )
 
 
+SIMPLICITY_BIAS_ALGORITHM_1 = SetUp(
+    name="Algorithm 1, hinge loss",
+    data="uniform cube {±1}^d, y = sign(x₁ + x₂x₃ + x₄x₅): a linear part and two XOR parts, "
+    "each with Fourier coefficient ½",
+    network="two-layer ReLU, Theorem 3.12's recipe: symmetric initialisation, w ~ N(0, I/d), "
+    "b ~ N(0, 1) fixed, σ_a = 0.05/(m(√d + 0.4))",
+    loss="hinge loss on fresh points",
+    steps="Algorithm 1: a first step η¹ = 1/(σ_a√d) with weight decay 1/η¹ on the first layer "
+    "(each neuron becomes its gradient feature), then both layers at η = 1/d, λ = 10⁻⁴",
+    samples="fresh points every step; correlations exact over the 2^d points",
+    tag=Tag.OURS,
+)
+
+
 def separation_setup(learner: str, snr_exponent: float) -> SetUp:
     """The set-up of a separation on the XOR-like mixture: ``learner`` (``random features``,
     ``NTK-linearised``, ``trained network``) at the scaling ``‖μ‖ = R·(d/d₀)^a``,

@@ -55,8 +55,9 @@ function of its own setting and seeds."""
 
 PLANNED_DECISIONS = 40
 """The number of decisions on true statements :data:`FAMILY_ALPHA` is split over at the default
-share: the main job makes 42, its rates and needs at a smaller declared share
-(:data:`gflcheck.core.entries.RATE_SHARE`); the rest is room for checks a user adds to a run."""
+share: the main job makes 45, its rates and needs, and the Algorithm 1 reading of simplicity
+bias, at smaller declared shares (:data:`gflcheck.core.entries.RATE_SHARE`), summing to 0.0498;
+a user who adds checks to a run splits the rest, or declares smaller shares."""
 
 VIOLATION_ALPHA = FAMILY_ALPHA / PLANNED_DECISIONS
 """The default level of each *violated* decision: its share of :data:`FAMILY_ALPHA`."""

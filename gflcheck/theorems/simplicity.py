@@ -87,3 +87,22 @@ def linear_part_in_a_third_of_the_time() -> OrderStatement:
         why_false="the linear part crosses at about (t_xor − 1)/2.3, not within a third of it "
         "(measured break point ÷ 2.51 on the main job's setting)",
     )
+
+
+def linear_part_in_a_thirty_second_of_the_time() -> OrderStatement:
+    """False variant near the truth under Algorithm 1 (``ours``): ``t_linear ≤ (t_xor − 1)/32``.
+
+    ``gflcheck check --details`` measured the order statement 20.3× loose under Algorithm 1 on
+    the main job's setting (the linear part crosses at step 12.4 on average, the XOR part at
+    356.5 or after ``T = 400``) and refuted from ÷ 27.5. A thirty-second sits 1.16× past that
+    refutation point."""
+    bound = linear_part_first().bound
+    return OrderStatement(
+        "linear part within a thirty-second of the XOR part's time (false)",
+        "linear",
+        bound.variant(
+            "t_linear ≤ (t_xor − 1)/32 (false)", bound.expression / 32, "the right-hand side ÷ 32"
+        ),
+        why_false="under Algorithm 1 the linear part crosses at about (t_xor − 1)/20, not "
+        "within a thirty-second of it (measured break point ÷ 27.5 on the main job's setting)",
+    )
