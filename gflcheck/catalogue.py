@@ -4,7 +4,7 @@ Each claim module in :mod:`gflcheck.claims` owns its ``ENTRIES``: fixed settings
 claim's statements, true ones and deliberately false variants near their break points. The
 catalogue finds them itself: a new module in :mod:`gflcheck.claims` with an ``ENTRIES`` tuple
 joins the main job, and one with ``THOROUGH_ENTRIES`` joins ``gflcheck check --profile thorough``
-(:data:`THOROUGH_CHECKS`); its ``ILLUSTRATIONS`` are the report's figures. Claims come in the order of their module names, each claim's entries
+(:data:`THOROUGH_CHECKS`); its ``ILLUSTRATIONS`` are the report's figures and its ``COVERAGE`` the table cells it checks. Claims come in the order of their module names, each claim's entries
 in its own order. The settings are fixed, so the main job's numbers are reproducible.
 """
 
@@ -15,6 +15,7 @@ import pkgutil
 from types import ModuleType
 
 import gflcheck.claims
+from gflcheck.core.coverage import TableCell
 from gflcheck.core.entries import CatalogueEntry
 from gflcheck.core.illustrations import Illustration
 
@@ -45,12 +46,20 @@ ILLUSTRATIONS: tuple[Illustration, ...] = tuple(
 run cache (a check's own runs, or a declared sweep's), and the report only draws them."""
 
 
+COVERAGE: tuple[TableCell, ...] = tuple(
+    cell for module in claim_modules() for cell in getattr(module, "COVERAGE", ())
+)
+"""The cells of the papers' comparison tables, each with the checks that test it or the reason
+none does (the report's coverage section)."""
+
+
 def entries(prefix: str) -> tuple[CatalogueEntry, ...]:
     """The default checks whose names start with ``prefix``."""
     return tuple(entry for entry in DEFAULT_CHECKS if entry.name.startswith(prefix))
 
 
 __all__ = [
+    "COVERAGE",
     "DEFAULT_CHECKS",
     "ILLUSTRATIONS",
     "THOROUGH_CHECKS",

@@ -408,6 +408,8 @@ def _report(arguments: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print("\ninterrupted; the report was not written", file=sys.stderr)
             return 130
+    from gflcheck.catalogue import COVERAGE
+
     print("writing the report …", file=sys.stderr)
     provenance = run_provenance(arguments.profile)
     try:
@@ -421,6 +423,7 @@ def _report(arguments: argparse.Namespace) -> int:
             mutants=mutants,
             figures=figures,
             history=history,
+            coverage=COVERAGE,
         )
     except KeyboardInterrupt:  # the previous report stays as it was (build_report)
         print("\ninterrupted while writing; the previous report is unchanged", file=sys.stderr)

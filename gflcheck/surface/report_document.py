@@ -20,6 +20,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 
+from gflcheck.core.coverage import TableCell
 from gflcheck.core.exponents import fit_exponent
 from gflcheck.core.illustrations import (
     ErrorCurves,
@@ -50,6 +51,7 @@ from gflcheck.surface.report_sections import (
     _power_section,
     _sensitivity_section,
     claim_sections,
+    coverage_section,
     history_section,
     separation_scan,
     setup_section,
@@ -189,13 +191,15 @@ def build_report(
     mutants: Mapping[str, Any] | None = None,
     figures: Sequence[tuple[Illustration, Any]] | None = None,
     history: Sequence[tuple[str, Mapping[str, Any]]] = (),
+    coverage: Sequence[TableCell] = (),
 ) -> ReportFiles:
     """Write ``report.md``, ``report.html`` and their PNG files into ``directory``; ``run`` is
     the run's provenance (:func:`run_provenance`), shown at the top; ``figures``: the claims'
     illustrations with their computed data (:data:`gflcheck.catalogue.ILLUSTRATIONS`), drawn
     here (``None``: a ``-k`` report, which leaves them); ``history``: earlier runs' baseline
-    entries by label, oldest first (:func:`~gflcheck.surface.report_sections.history_section`).
-    Nothing here trains.
+    entries by label, oldest first (:func:`~gflcheck.surface.report_sections.history_section`);
+    ``coverage``: the papers' table cells (:data:`gflcheck.catalogue.COVERAGE`). Nothing here
+    trains.
 
     Everything is written into a staging folder beside ``directory`` first and moved into place
     only when the whole report is done: an error or Ctrl-C leaves the previous report as it was,
@@ -205,7 +209,7 @@ def build_report(
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
     try:
         written = _write_report(
-            staging, records, sources, rejected, power, run, mutants, figures, history
+            staging, records, sources, rejected, power, run, mutants, figures, history, coverage
         )
         for path in sorted(staging.iterdir()):
             os.replace(path, directory / path.name)
@@ -228,6 +232,7 @@ def _write_report(
     mutants: Mapping[str, Any] | None = None,
     figures: Sequence[tuple[Illustration, Any]] | None = None,
     history: Sequence[tuple[str, Mapping[str, Any]]] = (),
+    coverage: Sequence[TableCell] = (),
 ) -> ReportFiles:
     images: list[Path] = []
 
@@ -252,6 +257,7 @@ def _write_report(
     ]
     blocks += history_section(records, history)
     blocks += setup_section(records)
+    blocks += coverage_section(coverage)
     blocks += _power_section(power)
     blocks += _sensitivity_section(mutants, save)
     blocks += [

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from gflcheck.core.coverage import TableCell
 from gflcheck.core.verdict_text import (
     BREAK_POINT_COLUMNS,
     KILL_COLUMNS,
@@ -434,4 +435,31 @@ def history_section(
             "Outcomes across runs",
             Table(["entry", *(label for label, _ in history), "this run"], rows),
         ),
+    ]
+
+
+def coverage_section(cells: Sequence[TableCell]) -> list[Block]:
+    """The papers' comparison tables cell by cell: what each cell states, and the checks that
+    test it with their reading, or why no check does (:mod:`gflcheck.core.coverage`)."""
+    if not cells:
+        return []
+    unchecked = sum(not cell.is_checked for cell in cells)
+    rows = [
+        [
+            f"{cell.table}: {cell.row} × {cell.column}",
+            cell.states,
+            "checked" if cell.is_checked else "not checked",
+            ", ".join(cell.checked_by) if cell.is_checked else "-",
+            cell.reading if cell.is_checked else cell.unchecked,
+        ]
+        for cell in cells
+    ]
+    return [
+        Heading("The papers' tables, cell by cell"),
+        Paragraph(
+            f"{len(cells) - unchecked} of {len(cells)} cells are checked; for the other "
+            f"{unchecked} the table says why not. Checks are catalogue entries or property "
+            "tests (file::test)."
+        ),
+        Table(["cell", "states", "status", "checked by", "reading, or why not"], rows),
     ]
