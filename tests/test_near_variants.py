@@ -16,7 +16,11 @@ from gflcheck.claims.xor_figure_1 import (
 from gflcheck.core.provenance import Tag
 from gflcheck.theorems.gfl import quarter_of_the_bound, theorem_3_12_bound
 from gflcheck.theorems.lottery import ticket_beats_the_full_network, ticket_matches_full_network
-from gflcheck.theorems.simplicity import linear_part_first, linear_part_in_a_third_of_the_time
+from gflcheck.theorems.simplicity import (
+    linear_part_first,
+    linear_part_in_a_third_of_the_time,
+    linear_part_in_a_thirty_second_of_the_time,
+)
 
 CASES = [
     ("gfl/noisy-two-cluster/quarter", theorem_3_12_bound(), quarter_of_the_bound(), 4),
@@ -25,6 +29,12 @@ CASES = [
         linear_part_first().bound,
         linear_part_in_a_third_of_the_time(),
         3,
+    ),
+    (
+        "gfl/simplicity-bias/algorithm-1/a-thirty-second-of-the-time",
+        linear_part_first().bound,
+        linear_part_in_a_thirty_second_of_the_time(),
+        32,
     ),
     (
         "gfl/lottery-ticket/quarter",
@@ -65,6 +75,7 @@ def test_the_built_in_theorems_are_declared_for_mutation_over_generated_settings
     assert names == [
         "gfl-lottery-ticket",
         "gfl-simplicity-bias",
+        "gfl-simplicity-bias-algorithm-1",
         "gfl-theorem-3.12",
         "ttm-xor",
         "ttm-xor-figure-1/fresh",
