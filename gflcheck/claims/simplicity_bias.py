@@ -14,6 +14,12 @@ crosses within ``T`` gets ``T + 1``. A seed violates "``first`` is learned first
 ``t_first > t_later − 1``; a seed on which neither part crosses is undetermined. The verdict is the
 exact binomial test of :mod:`gflcheck.core.verdicts` (per-seed quantities are exact: no miscoverage),
 and the crossing steps are reported with t intervals over seeds.
+
+The same order in GFL's own mechanism (:func:`algorithm_1_simplicity_check`): Algorithm 1 with
+Theorem 3.12's recipe (hinge loss, fresh points, a first step that turns each neuron into its
+gradient feature) on ``y = sign(x₁ + x₂x₃ + x₄x₅)``, whose Fourier coefficient is ½ on ``x₁``
+and on each XOR part; each part's correlation is divided by that ½, and the XOR part's crossing
+is the first of its two parts'.
 """
 
 from __future__ import annotations
