@@ -72,6 +72,13 @@ from gflcheck.theorems.simplicity import (
 EXACT_DIMENSION_LIMIT = 14
 
 
+def _require_exact_sums(dimension: int) -> None:
+    if dimension > EXACT_DIMENSION_LIMIT:
+        raise ParameterRangeError(
+            "dimension", dimension, f"≤ {EXACT_DIMENSION_LIMIT} (exact sums over 2^d points)"
+        )
+
+
 @dataclass(frozen=True)
 class SimplicitySetting:
     """``d``, width ``m``, the coefficients ``α`` (linear) and ``β`` (XOR), ``δ`` and the seed."""
@@ -85,12 +92,7 @@ class SimplicitySetting:
 
     def __post_init__(self) -> None:
         require_int_at_least("dimension", self.dimension, 3, "SimplicitySetting (d ≥ 3)")
-        if self.dimension > EXACT_DIMENSION_LIMIT:
-            raise ParameterRangeError(
-                "dimension",
-                self.dimension,
-                f"≤ {EXACT_DIMENSION_LIMIT} (exact sums over 2^d points)",
-            )
+        _require_exact_sums(self.dimension)
         require_positive_int("width", self.width, "SimplicitySetting")
         require_positive("linear_coefficient", self.linear_coefficient, "SimplicitySetting")
         require_positive("xor_coefficient", self.xor_coefficient, "SimplicitySetting")
@@ -346,12 +348,7 @@ class MajoritySetting:
 
     def __post_init__(self) -> None:
         MajorityOfParts(self.dimension)  # d ≥ 5
-        if self.dimension > EXACT_DIMENSION_LIMIT:
-            raise ParameterRangeError(
-                "dimension",
-                self.dimension,
-                f"≤ {EXACT_DIMENSION_LIMIT} (exact sums over 2^d points)",
-            )
+        _require_exact_sums(self.dimension)
         require_positive_int("width", self.width, "MajoritySetting")
         require_open_unit_interval("delta", self.delta, "MajoritySetting")
         require_int_at_least("seed", self.seed, 0, "MajoritySetting")

@@ -77,14 +77,10 @@ def linear_part_in_a_third_of_the_time() -> OrderStatement:
     ``gflcheck mutate`` measured the poster's order statement 2.34× loose on the main job's
     setting (``t_xor − 1`` against ``t_linear``) and refuted from ÷ 2.51. A third sits 1.2× past
     that refutation point, where a check that only tells the order apart would miss it."""
-    bound = linear_part_first().bound
-    return OrderStatement(
-        "linear part within a third of the XOR part's time (false)",
-        "linear",
-        bound.variant(
-            "t_linear ≤ (t_xor − 1)/3 (false)", bound.expression / 3, "the right-hand side ÷ 3"
-        ),
-        why_false="the linear part crosses at about (t_xor − 1)/2.3, not within a third of it "
+    return _linear_part_within(
+        3,
+        "a third",
+        "the linear part crosses at about (t_xor − 1)/2.3, not within a third of it "
         "(measured break point ÷ 2.51 on the main job's setting)",
     )
 
@@ -96,13 +92,24 @@ def linear_part_in_a_thirty_second_of_the_time() -> OrderStatement:
     the main job's setting (the linear part crosses at step 12.4 on average, the XOR part at
     356.5 or after ``T = 400``) and refuted from ÷ 27.5. A thirty-second sits 1.16× past that
     refutation point."""
+    return _linear_part_within(
+        32,
+        "a thirty-second",
+        "under Algorithm 1 the linear part crosses at about (t_xor − 1)/20, not within a "
+        "thirty-second of it (measured break point ÷ 27.5 on the main job's setting)",
+    )
+
+
+def _linear_part_within(divisor: int, fraction: str, why_false: str) -> OrderStatement:
+    """``t_linear ≤ (t_xor − 1)/divisor`` (false): the order statement's bound ÷ ``divisor``."""
     bound = linear_part_first().bound
     return OrderStatement(
-        "linear part within a thirty-second of the XOR part's time (false)",
+        f"linear part within {fraction} of the XOR part's time (false)",
         "linear",
         bound.variant(
-            "t_linear ≤ (t_xor − 1)/32 (false)", bound.expression / 32, "the right-hand side ÷ 32"
+            f"t_linear ≤ (t_xor − 1)/{divisor} (false)",
+            bound.expression / divisor,
+            f"the right-hand side ÷ {divisor}",
         ),
-        why_false="under Algorithm 1 the linear part crosses at about (t_xor − 1)/20, not "
-        "within a thirty-second of it (measured break point ÷ 27.5 on the main job's setting)",
+        why_false=why_false,
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import torch
 
-from gflcheck.models.distributions.xor_cube import cube_points
+from gflcheck.models.distributions.xor_cube import cube_points, uniform_cube_sample
 from gflcheck.runtime.validation import require_int_at_least, require_positive_int
 
 PART_COEFFICIENT = 0.5
@@ -51,8 +51,7 @@ class MajorityOfParts:
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """``n`` points ``x [n, d]`` with labels ``y [n]``."""
         require_positive_int("n", n, "MajorityOfParts.sample")
-        bits = torch.randint(0, 2, (n, self.dimension), generator=generator, dtype=torch.int8)
-        x = bits.to(dtype).mul_(2).sub_(1)
+        x = uniform_cube_sample(n, self.dimension, generator, dtype)
         return x, self.label(x)
 
     def points(self, dtype: torch.dtype = torch.float32) -> torch.Tensor:

@@ -38,6 +38,14 @@ def cube_points(
     return bits.to(dtype).mul_(2).sub_(1)
 
 
+def uniform_cube_sample(
+    n: int, dimension: int, generator: torch.Generator, dtype: torch.dtype = torch.float32
+) -> torch.Tensor:
+    """``n`` points drawn uniformly from ``{±1}^d`` (one ``int8`` bit per coordinate)."""
+    bits = torch.randint(0, 2, (n, dimension), generator=generator, dtype=torch.int8)
+    return bits.to(dtype).mul_(2).sub_(1)
+
+
 @dataclass(frozen=True)
 class XorCube:
     """``x ~ Uniform({±1}^d)``, ``y = x₁x₂``; ``d ≥ 2``."""
@@ -52,8 +60,7 @@ class XorCube:
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """``n`` points ``x [n, d]`` with labels ``y [n]``."""
         require_positive_int("n", n, "XorCube.sample")
-        bits = torch.randint(0, 2, (n, self.dimension), generator=generator, dtype=torch.int8)
-        x = bits.to(dtype).mul_(2).sub_(1)
+        x = uniform_cube_sample(n, self.dimension, generator, dtype)
         return x, x[:, 0] * x[:, 1]
 
     def points(self, start: int = 0, stop: int | None = None) -> torch.Tensor:
