@@ -502,7 +502,8 @@ def family_false_alarm_line(records: Iterable[Mapping[str, Any]]) -> str:
 def _break_point_record(verdict: Verdict) -> dict[str, Any] | None:
     """A HOLDS's break point as plain JSON: the tightening kind, the least tightening that the
     same runs refute (``null``: none up to the search's reach), the one that makes it false by
-    the estimates, the statement's scale and whether the confirmation is loose."""
+    the estimates, the statement's scale, the one at which it meets the floor (``null``: no
+    floor declared) and whether the confirmation is loose."""
     point = verdict.break_point
     if point is None:
         return None
@@ -511,6 +512,7 @@ def _break_point_record(verdict: Verdict) -> dict[str, Any] | None:
         "refuted": point.refuted,
         "false": point.false,
         "scale": point.scale,
+        "floor": point.floor,
         "loose": point.loose,
     }
 

@@ -20,8 +20,9 @@ from gflcheck.core.declare import (
     RecordedRun,
     StatementKind,
     TheoryCheck,
+    recorded_runs,
 )
-from gflcheck.core.verdicts import LARGEST_TIGHTENING, BreakPoint, Outcome, Tightening
+from gflcheck.core.verdicts import LARGEST_TIGHTENING, BreakPoint, Outcome, Tightening, Verdict
 
 S = TypeVar("S")
 
@@ -54,6 +55,40 @@ def break_point(run: RecordedRun[Any]) -> BreakPoint:
         scale,
         _floor_tightening(run, kind),
     )
+
+
+def with_break_point(
+    run: Callable[[], tuple[Verdict, Any]], describe: bool = False
+) -> tuple[Verdict, Any]:
+    """``run()``'s verdict and evidence; a HOLDS of a true statement carries its
+    :func:`break_point`, from the same runs (no training). With ``describe`` every judged
+    verdict also gets a note of its break point: how loose the bound is where it was measured,
+    and how far it tightens (or, for a false variant, loosens) before the verdict changes."""
+    with recorded_runs() as runs:
+        verdict, evidence = run()
+    confirms = verdict.outcome is Outcome.HOLDS and verdict.judged and not verdict.false_variant
+    if not runs or verdict.observation or not (confirms or describe):
+        return verdict, evidence
+    point = break_point(runs[-1])
+    if confirms:
+        verdict = dataclasses.replace(verdict, break_point=point)
+    if describe:
+        notes = (*verdict.notes, f"break point: {point.describe()}")
+        verdict = dataclasses.replace(verdict, notes=notes)
+    return verdict, evidence
+
+
+def tightness(point: BreakPoint) -> float:
+    """How near the same runs are to refuting the statement: ``−ln`` of the factor that refutes
+    it (0 where the bound as stated is refuted), or for a shift, minus the refuting shift over
+    the statement's scale. Where no tightening the search tries refutes it, or only one that
+    reaches the floor (:attr:`~gflcheck.core.verdicts.BreakPoint.at_floor`: the data refute it
+    there, not the training), the score is that of the largest tightening, ``−ln 2⁴⁰``. Larger is
+    tighter: the score a property's targeted search maximises (:func:`hypothesis.target`)."""
+    uninformative = point.refuted is None or point.at_floor
+    if point.kind is Tightening.FACTOR:
+        return -math.log(LARGEST_TIGHTENING if uninformative else point.refuted)
+    return -(LARGEST_TIGHTENING if uninformative else point.refuted / point.scale)
 
 
 def _floor_tightening(run: RecordedRun[Any], kind: Tightening) -> float | None:

@@ -10,7 +10,6 @@ import time
 from collections import Counter, deque
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from tqdm import tqdm
 
 from gflcheck.catalogue import DEFAULT_CHECKS, THOROUGH_CHECKS
 from gflcheck.core.declare import CatalogueEntry
-from gflcheck.core.verdicts import Outcome, Verdict
+from gflcheck.core.verdicts import Verdict
 from gflcheck.runtime import cache
 from gflcheck.runtime.devices import device_name, set_compute_threads, using_device
 from gflcheck.runtime.errors import SettingRejectedError
@@ -111,20 +110,9 @@ def _verdict_with_tightness(entry, limits) -> Verdict:
 
 
 def _judged_with_break_point(entry, limits, describe: bool) -> Verdict:
-    from gflcheck.core.declare import recorded_runs
-    from gflcheck.surface.break_points import break_point
+    from gflcheck.surface.break_points import with_break_point
 
-    with recorded_runs() as runs:
-        verdict = entry.run(limits)[0]
-    confirms = verdict.outcome is Outcome.HOLDS and verdict.judged and not verdict.false_variant
-    if not runs or verdict.observation or not (confirms or describe):
-        return verdict
-    point = break_point(runs[-1])
-    if confirms:
-        verdict = replace(verdict, break_point=point)
-    if describe:
-        verdict = replace(verdict, notes=(*verdict.notes, f"break point: {point.describe()}"))
-    return verdict
+    return with_break_point(lambda: entry.run(limits), describe)[0]
 
 
 def _sensitivities_of(entry, limits) -> list:

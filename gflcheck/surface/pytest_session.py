@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import event, reject
+from hypothesis import event, reject, target
 from hypothesis.control import currently_in_test_context
 from scipy import stats
 
@@ -23,9 +23,21 @@ from gflcheck.runtime import cache
 from gflcheck.runtime.defaults import CACHE_SIZE_VARIABLE, cache_size_limit
 from gflcheck.runtime.errors import SettingRejectedError
 from gflcheck.surface import baselines
+from gflcheck.surface.break_points import tightness, with_break_point
 
 DEFAULT_DETECTION_ALPHA = 0.05
 """The level of the binomial test of a false variant's declared detection rate."""
+
+
+TARGETING_PROFILE = "thorough"
+"""The profile whose properties steer their search towards tight settings: each HOLDS of a true
+statement reports its break point's :func:`~gflcheck.surface.break_points.tightness` to
+:func:`hypothesis.target`, and Hypothesis's target phase climbs towards settings where the same
+runs come nearest to refuting the bound. The default profile, derandomised for CI, keeps its
+examples and reports the break points only."""
+
+TIGHTNESS_LABEL = "tightness: −ln(break point)"
+"""The label of the score the thorough profile's properties maximise."""
 
 
 def new_session(config: pytest.Config, profile: str) -> GflcheckSession:
@@ -71,7 +83,7 @@ class GflcheckSession:
         the test instead: it checked nothing.
         """
         try:
-            verdict, evidence = run()
+            verdict, evidence = with_break_point(run)
         except SettingRejectedError as rejected:
             self._discard(rejected.reason)
         reason = applies(verdict, evidence) if applies else None
@@ -80,6 +92,8 @@ class GflcheckSession:
         self.record(verdict)
         if currently_in_test_context():
             event(f"verdict: {verdict.outcome.value}")
+            if verdict.break_point is not None and self.profile == TARGETING_PROFILE:
+                target(tightness(verdict.break_point), label=TIGHTNESS_LABEL)
         return verdict
 
     def __repr__(self) -> str:  # Hypothesis prints fixtures of a failing example: keep it short

@@ -56,6 +56,7 @@ from gflcheck.surface.report_sections import (
     separation_scan,
     setup_section,
     summary_badges,
+    tightest_settings_section,
     verdict_table,
 )
 
@@ -256,6 +257,7 @@ def _write_report(
         Collapsible(f"The verdict table ({len(records)} rows)", [verdict_table(records)]),
     ]
     blocks += history_section(records, history)
+    blocks += tightest_settings_section(records)
     blocks += setup_section(records)
     blocks += coverage_section(coverage)
     blocks += _power_section(power)

@@ -18,7 +18,9 @@ from gflcheck.core.verdict_text import (
     kill_row,
     survivor_rows,
 )
+from gflcheck.core.verdicts import BreakPoint, Tightening
 from gflcheck.surface import plots
+from gflcheck.surface.break_points import tightness
 from gflcheck.surface.power import DETECTION_TARGET, POWER_COLUMNS, PowerEstimate, family_wise_rate
 from gflcheck.surface.rendering import (
     Badges,
@@ -462,4 +464,53 @@ def coverage_section(cells: Sequence[TableCell]) -> list[Block]:
             "tests (file::test)."
         ),
         Table(["cell", "states", "status", "checked by", "reading, or why not"], rows),
+    ]
+
+
+def tightest_settings_section(records: Sequence[Mapping[str, Any]]) -> list[Block]:
+    """For each property (a test over generated settings) with two or more confirmed examples,
+    the example whose bound its own runs came nearest to refuting (the largest
+    :func:`~gflcheck.surface.break_points.tightness`): its setting and break point. In the
+    thorough profile the properties steer their search towards such settings
+    (:data:`~gflcheck.surface.pytest_session.TARGETING_PROFILE`)."""
+    confirmed: dict[str, list[tuple[float, Mapping[str, Any]]]] = {}
+    for record in records:
+        point = record.get("break_point")
+        if point:
+            score = tightness(
+                BreakPoint(
+                    Tightening(point["kind"]),
+                    point["refuted"],
+                    point["false"],
+                    (None, None),
+                    point["scale"],
+                    point.get("floor"),
+                )
+            )
+            confirmed.setdefault(record["test"], []).append((score, record))
+    rows = []
+    for test, scored in confirmed.items():
+        if len(scored) < 2:  # a fixed setting (a catalogue entry, a fixed test): no search
+            continue
+        _, record = max(scored, key=lambda pair: pair[0])
+        rows.append(
+            [
+                test,
+                record["check"],
+                record["row"][_COLUMN["setting"]],
+                record["row"][_COLUMN["break point"]],
+                str(len(scored)),
+            ]
+        )
+    if not rows:
+        return []
+    return [
+        Heading("The tightest setting each property found"),
+        Paragraph(
+            "Among each property's confirmed examples, the one whose bound its own runs come "
+            "nearest to refuting (the least break point). The thorough profile steers the "
+            "search towards such settings (Hypothesis's target phase, on −ln of the break "
+            "point); the default profile's examples are fixed and only reported."
+        ),
+        Table(["property", "check", "setting", "break point", "confirmed examples"], rows),
     ]
