@@ -23,12 +23,17 @@ def _point(kind: Tightening, refuted: float | None, scale: float = 1.0) -> Break
 
 
 def test_tightness_grows_as_the_refuting_tightening_shrinks():
-    factor = Tightening.FACTOR
+    factor, largest = Tightening.FACTOR, math.log(LARGEST_TIGHTENING)
     assert tightness(_point(factor, 1.0)) == 0.0
     assert tightness(_point(factor, 2.0)) > tightness(_point(factor, 8.0))
-    assert tightness(_point(factor, None)) == -math.log(LARGEST_TIGHTENING)
+    # never refuted: below every refutable one, ordered by the estimates' looseness
+    never_near = BreakPoint(factor, None, 20.0, (None, None), 1.0)
+    never_far = BreakPoint(factor, None, 2000.0, (None, None), 1.0)
+    assert tightness(_point(factor, LARGEST_TIGHTENING)) >= tightness(never_near)
+    assert tightness(never_near) == -largest - math.log(20.0) > tightness(never_far)
+    assert tightness(_point(factor, None)) == -2 * largest
     at_floor = BreakPoint(factor, 2.0, 1.5, (None, None), 1.0, floor=2.0)  # the data's refutation
-    assert at_floor.at_floor and tightness(at_floor) == -math.log(LARGEST_TIGHTENING)
+    assert at_floor.at_floor and tightness(at_floor) == -largest - math.log(1.5)
     shift = Tightening.SHIFT
     assert tightness(_point(shift, 0.5, scale=2.0)) == -0.25
     assert tightness(_point(shift, None)) < tightness(_point(shift, 100.0))
@@ -83,6 +88,6 @@ def test_the_report_shows_each_property_s_tightest_confirmed_example():
     }
     entry = {**tight, "test": "gfl/fixed-entry"}  # a catalogue entry is no property
     markdown = render_markdown(tightest_settings_section([loose, tight, entry]))
-    assert "| properties/test_x.py::test_p |" in markdown and "| ÷1.5 | 2 |" in markdown
+    assert "| properties/test_x.py::test_p |" in markdown and "| ÷1.5 | 8 | 2 |" in markdown
     assert "gfl/fixed-entry" not in markdown
     assert tightest_settings_section([entry]) == []

@@ -79,16 +79,27 @@ def with_break_point(
 
 
 def tightness(point: BreakPoint) -> float:
-    """How near the same runs are to refuting the statement: ``−ln`` of the factor that refutes
-    it (0 where the bound as stated is refuted), or for a shift, minus the refuting shift over
-    the statement's scale. Where no tightening the search tries refutes it, or only one that
-    reaches the floor (:attr:`~gflcheck.core.verdicts.BreakPoint.at_floor`: the data refute it
-    there, not the training), the score is that of the largest tightening, ``−ln 2⁴⁰``. Larger is
-    tighter: the score a property's targeted search maximises (:func:`hypothesis.target`)."""
-    uninformative = point.refuted is None or point.at_floor
-    if point.kind is Tightening.FACTOR:
-        return -math.log(LARGEST_TIGHTENING if uninformative else point.refuted)
-    return -(LARGEST_TIGHTENING if uninformative else point.refuted / point.scale)
+    """How near the same runs are to refuting the statement, larger when nearer: the score a
+    property's targeted search maximises (:func:`hypothesis.target`).
+
+    - ``−ln F`` for the least factor ``F`` that refutes it (0 where the bound as stated is
+      refuted), or for a shift, minus the refuting shift over the statement's scale;
+    - where no tightening the search tries refutes it, or only one that reaches the floor
+      (:attr:`~gflcheck.core.verdicts.BreakPoint.at_floor`: the data refute it there, not the
+      training), below every refutable one: ``−ln 2⁴⁰`` minus ``ln`` of the factor that makes it
+      false by the point estimates (bound ÷ measured), so that the search still climbs towards
+      tighter settings; ``−2 ln 2⁴⁰`` where that is not finite either."""
+    factor = point.kind is Tightening.FACTOR
+    largest = math.log(LARGEST_TIGHTENING) if factor else LARGEST_TIGHTENING
+
+    def score(tightening: float) -> float:
+        return -math.log(tightening) if factor else -tightening / point.scale
+
+    if point.refuted is not None and not point.at_floor:
+        return score(point.refuted)
+    if point.false is not None and (point.false > 0 or not factor):
+        return -largest + min(score(point.false), 0.0)
+    return -2 * largest
 
 
 def _floor_tightening(run: RecordedRun[Any], kind: Tightening) -> float | None:

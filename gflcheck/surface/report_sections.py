@@ -499,6 +499,7 @@ def tightest_settings_section(records: Sequence[Mapping[str, Any]]) -> list[Bloc
                 record["check"],
                 record["row"][_COLUMN["setting"]],
                 record["row"][_COLUMN["break point"]],
+                "-" if _point_false(record) is None else f"{_point_false(record):.3g}",
                 str(len(scored)),
             ]
         )
@@ -507,10 +508,20 @@ def tightest_settings_section(records: Sequence[Mapping[str, Any]]) -> list[Bloc
     return [
         Heading("The tightest setting each property found"),
         Paragraph(
-            "Among each property's confirmed examples, the one whose bound its own runs come "
-            "nearest to refuting (the least break point). The thorough profile steers the "
-            "search towards such settings (Hypothesis's target phase, on −ln of the break "
-            "point); the default profile's examples are fixed and only reported."
+            "Among each property's confirmed examples (their count: the last column), the one "
+            "whose bound its own runs come nearest to refuting: the least break point, or where "
+            "none refutes it, the least bound ÷ measured by the point estimates. The thorough "
+            "profile steers the search towards such settings (Hypothesis's target phase); the "
+            "default profile's examples are fixed and only reported."
         ),
-        Table(["property", "check", "setting", "break point", "confirmed examples"], rows),
+        Table(
+            ["property", "check", "setting", "break point", "bound ÷ measured", "examples"], rows
+        ),
     ]
+
+
+def _point_false(record: Mapping[str, Any]) -> float | None:
+    """The tightening that makes a recorded HOLDS false by the point estimates (bound ÷
+    measured, or − for a shift), or ``None``."""
+    point = record.get("break_point") or {}
+    return point.get("false")
