@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from gflcheck.catalogue import ILLUSTRATIONS
-from gflcheck.claims import kernel_separation, kernel_width, parity_separation, xor_figure_1
+from gflcheck.claims import (
+    kernel_depth,
+    kernel_separation,
+    kernel_width,
+    parity_separation,
+    xor_figure_1,
+)
 from gflcheck.claims.kernel_separation import SeparationConfig, SeparationSetting, sample_need_check
 from gflcheck.claims.kernel_width import KernelSweep
 from gflcheck.claims.parity_separation import (
@@ -128,6 +134,11 @@ def small_catalogue(monkeypatch):
     monkeypatch.setattr(kernel_width, "SAMPLES_SWEEP", _small_sweep("samples", (16, 24, 32)))
     monkeypatch.setattr(kernel_width, "WIDTH_SWEEP", _small_sweep("width", (8, 12, 16)))
     monkeypatch.setattr(kernel_width, "RADIUS_SWEEP", _small_sweep("width", (8, 12, 16)))
+    monkeypatch.setattr(
+        kernel_depth,
+        "DEPTH_SETTINGS",
+        tuple(KernelSetting(4, 8, depth, 16, 0.3, 32, 5) for depth in (1, 2, 3)),
+    )
     small = SeparationConfig(seeds=2, ntk_seeds=2, largest_sample=128, test_size=300, steps=20)
     mixture = SeparationSetting(dimensions=(4, 6, 8))
     monkeypatch.setattr(
@@ -179,6 +190,7 @@ def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue)
         "## Bound against measured value",
         "## Slack distributions",
         "## Rate fits",
+        "## Depth: the factor e^{O(L)} of Table 1, as a measured growth",
         "## XOR: Figure 1",
         "## Gradient features on three Gaussian clusters",
         "## Beyond the kernel regime",
@@ -190,6 +202,7 @@ def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue)
     assert "Outcomes on true statements: 1 holds; on false variants: 1 violated." in markdown
     assert "| ttm-xor/d=6 | false alarm | 0/4 | 0.000 | [0.000, 0.602] | ≤ 0.05 |" in markdown
     assert "Taheri, Thrampoulidis, Mazumdar" in markdown  # provenance column
+    assert "Test loss ∝ e^(" in markdown and "·L), 95% CI" in markdown  # an exponential rate
     names = {path.name for path in files.images}
     assert names == {
         "bound_vs_measured.png",
@@ -197,6 +210,7 @@ def test_build_report_writes_every_section_and_figure(tmp_path, small_catalogue)
         "rate_in_n.png",
         "rate_in_m.png",
         "radius_in_m.png",
+        "growth_in_depth.png",
         "xor_figure_1.png",
         "gfl_four_panel.png",
         "kernel_separation.png",

@@ -209,17 +209,18 @@ def rate_fit(
     references: Mapping[str, float],
     title: str,
 ) -> Figure:
-    """Per-run ``quantity`` against the grid's variable (log-log), the grid-level fit, its slope
-    interval (lines of the interval's end slopes through the data's centre), and reference
-    exponents drawn through the same centre."""
+    """Per-run ``quantity`` against the grid's variable (log-log; for an exponential rate,
+    log against linear), the grid-level fit, its slope interval (lines of the interval's end
+    slopes through the data's centre), and reference exponents drawn through the same centre."""
     x = np.repeat(np.asarray(data.points), data.values.shape[1])
     y = data.values.ravel()
-    centre_x = float(np.exp(np.mean(np.log(data.points))))
-    centre_y = float(np.exp(fit.intercept + fit.slope * np.log(centre_x)))
-    grid = np.geomspace(x.min(), x.max(), 50)
+    scale = np.log if data.logarithmic else np.asarray
+    centre_x = float(np.mean(scale(np.asarray(data.points))))
+    centre_y = float(np.exp(fit.intercept + fit.slope * centre_x))
+    grid = (np.geomspace if data.logarithmic else np.linspace)(x.min(), x.max(), 50)
 
     def through_centre(slope: float) -> np.ndarray:
-        return centre_y * (grid / centre_x) ** slope
+        return centre_y * np.exp(slope * (scale(grid) - centre_x))
 
     figure, axis = plt.subplots(figsize=(5.5, 4))
     axis.scatter(x, y, s=12, color="tab:blue", alpha=0.6, label="per run")
@@ -234,7 +235,8 @@ def rate_fit(
     )
     for (label, exponent), style in zip(references.items(), ("--", ":", "-."), strict=False):
         axis.plot(grid, through_centre(exponent), "k" + style, linewidth=1, label=label)
-    axis.set_xscale("log")
+    if data.logarithmic:
+        axis.set_xscale("log")
     axis.set_yscale("log")
     axis.set_xticks(data.points)  # the grid, labelled plainly; no overprinted minor labels
     axis.xaxis.set_major_formatter(_PLAIN)

@@ -284,7 +284,7 @@ def _write_report(
             Heading("Sweeps and figures"),
             Paragraph(
                 "Not drawn: this report covers the checks that `-k` selected. `gflcheck report` "
-                "without `-k` adds the claims' figures: the kernel-regime rate fits, the "
+                "without `-k` adds the claims' figures: the kernel-regime rate fits and depth growth, the "
                 "separation walks, Figure 1 and the four-panel picture."
             ),
         ]
@@ -311,8 +311,11 @@ def _drawn(name: str, data: Any, directory: Path, save: Any, images: list[Path])
     """One illustration's blocks, by the type of its data."""
     if isinstance(data, RateFigure):
         fit = fit_exponent(data.grid, 0.05)
+        power = (  # a polynomial rate x^c, or an exponential one e^(c·x)
+            f"{fit.slope:.2f}" if data.grid.logarithmic else f"({fit.slope:.2f}·{fit.variable})"
+        )
         caption = (
-            f"{data.lead}^{fit.slope:.2f}, 95% CI [{fit.lower:.2f}, {fit.upper:.2f}] at the level "
+            f"{data.lead}^{power}, 95% CI [{fit.lower:.2f}, {fit.upper:.2f}] at the level "
             f"of the grid ({fit.points} points){data.comment}"
         )
         figure = plots.rate_fit(data.grid, data.quantity, fit, data.references, data.title)
