@@ -7,9 +7,7 @@ counted too. A torch dispatch mode counts both; each trainer runs for two number
 the counts must not grow with the steps: whatever moves, moves once, before the loop. The fresh
 stream of Algorithm 1 stages one chunk of 16 steps' batches at a time (drawn on the CPU from each
 seed's own generator, so a GPU run draws the CPU's numbers): two copies per 16 steps, asserted
-exactly. Not covered yet: the TTM XOR SGD (:func:`gflcheck.models.quadratic.train_xor_sgd`)
-still copies each step's batch, whose size (up to the sample needs' caps) can be too large to
-stage whole.
+exactly. The TTM XOR SGD stages every step's ±1 batch at once, in int8.
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ import pytest
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from gflcheck.models import deep_networks, minibatch_sgd, training
+from gflcheck.models import deep_networks, minibatch_sgd, quadratic, training
 from gflcheck.models.distributions import xor_mixture
 from gflcheck.models.distributions.xor_cube import XorCube
 from gflcheck.runtime import devices
@@ -54,7 +52,7 @@ class HostTraffic(TorchDispatchMode):
 def meta_device(monkeypatch):
     """The trainers compute on ``meta``; their results stay there (``to_host`` is the identity:
     a meta tensor has no values to copy back)."""
-    for module in (devices, deep_networks, training, minibatch_sgd):
+    for module in (devices, deep_networks, training, minibatch_sgd, quadratic):
         if hasattr(module, "compute_device"):
             monkeypatch.setattr(module, "compute_device", lambda: META)
         if hasattr(module, "to_host"):
@@ -101,10 +99,32 @@ def _cube_xor_sgd(steps: int):
     return minibatch_sgd.train_minibatch_sgd(XorCube(8), 4 * steps, [0, 1], recipe)
 
 
+def _ttm_xor_sgd(steps: int):
+    return quadratic.train_xor_sgd(XorCube(8), 6, steps, 16, [0, 1])
+
+
+def _ttm_xor_reused(steps: int):
+    return quadratic.train_xor_sgd(XorCube(8), 6, steps, 16, [0, 1], training_size=32)
+
+
 @pytest.mark.parametrize(
     "train",
-    [_deep_gd, _algorithm_1_given, _algorithm_1_reused, _cube_xor_sgd],
-    ids=["deep GD", "Algorithm 1, given batches", "Algorithm 1, reused sample", "cube-XOR SGD"],
+    [
+        _deep_gd,
+        _algorithm_1_given,
+        _algorithm_1_reused,
+        _cube_xor_sgd,
+        _ttm_xor_sgd,
+        _ttm_xor_reused,
+    ],
+    ids=[
+        "deep GD",
+        "Algorithm 1, given batches",
+        "Algorithm 1, reused sample",
+        "cube-XOR SGD",
+        "TTM XOR SGD, fresh",
+        "TTM XOR SGD, one training set",
+    ],
 )
 def test_a_trainer_loop_reads_and_copies_nothing_per_step(meta_device, train):
     short, long = traffic(train, 15), traffic(train, 47)

@@ -28,7 +28,7 @@ import torch
 from gflcheck.core.confidence import Confidence, SeedPlan, require_claim_plan
 from gflcheck.models.distributions.xor_cube import ENUMERATION_LIMIT, XorCube
 from gflcheck.runtime.cache import cached_run
-from gflcheck.runtime.devices import to_compute_device, to_host
+from gflcheck.runtime.devices import stage_on_device, to_compute_device, to_host
 from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.runtime.random import torch_generator
 from gflcheck.runtime.validation import (
@@ -144,6 +144,18 @@ def train_xor_sgd(
         if training_size is not None
         else None
     )
+    # Every step's batch is drawn before the loop, from each seed's generator in step order
+    # (the same draws as one step at a time); the ±1 points are exact in int8, staged on the
+    # compute device once and widened there a step at a time.
+    draws = [
+        [_batch(distribution, batch_size, g, dtype, training, i) for _ in range(iterations)]
+        for i, g in enumerate(generators)
+    ]
+    xs, ys = stage_on_device(
+        torch.stack([torch.stack([x.to(torch.int8) for x, _ in run]) for run in draws], 1),
+        torch.stack([torch.stack([y.to(torch.int8) for _, y in run]) for run in draws], 1),
+    )  # [T, k, b, d], [T, k, b]
+    del draws
     a, W0 = to_compute_device(a, W0)  # drawn on the CPU; trained on the compute device
     W = W0 / W0.flatten(1).norm(dim=1)[:, None, None]
     delta = torch.zeros_like(W0)
@@ -154,14 +166,7 @@ def train_xor_sgd(
     for t in range(1, iterations + 1):
         step = 2 * eta * a[None, :, None]
         base = W0 if linearized else W
-        batches = [
-            _batch(distribution, batch_size, g, dtype, training, i)
-            for i, g in enumerate(generators)
-        ]
-        x, y = to_compute_device(
-            torch.stack([batch[0] for batch in batches]),  # [k, b, d]
-            torch.stack([batch[1] for batch in batches]),  # [k, b]
-        )
+        x, y = xs[t - 1].to(dtype), ys[t - 1].to(dtype)  # [k, b, d], [k, b]
         moved = _times_correlation(base, x, y)  # W Ĉ (or W₀ Ĉ), [k, m, d]
         if linearized:
             delta = delta + step * moved

@@ -36,7 +36,7 @@ from gflcheck.core.estimators import zero_one_errors
 from gflcheck.core.provenance import GFL_PAPER, Provenance, Tag
 from gflcheck.models.networks import InitializationLaw, TwoLayerReLU, symmetric_initialization
 from gflcheck.runtime.cache import cached_run
-from gflcheck.runtime.devices import compute_device, to_host
+from gflcheck.runtime.devices import compute_device, stage_on_device, to_host
 from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.runtime.random import torch_generator
 from gflcheck.runtime.validation import (
@@ -364,7 +364,7 @@ def train_algorithm_1(
             )
         # Staged on the device before the loop, converted a step at a time there: the batches
         # may be stored narrower (±1 points as int8).
-        xs, ys = _staged(device, distribution.x, distribution.y)
+        xs, ys = stage_on_device(distribution.x, distribution.y, device=device)
         given = ((x.to(dtype), y.to(dtype)) for x, y in zip(xs, ys, strict=True))
         data = _GivenBatches(given)
     else:
@@ -500,18 +500,11 @@ class _GivenBatches:
         return next(self._batches)
 
 
-def _staged(device: torch.device, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
-    """``tensors`` on ``device``: on a GPU from pinned memory without blocking the host (the copy
-    is queued before the steps that read it); on the CPU the tensors themselves."""
-    if device.type != "cuda":
-        return tuple(tensor.to(device) for tensor in tensors)
-    return tuple(tensor.pin_memory().to(device, non_blocking=True) for tensor in tensors)
-
-
 class _BatchStream:
     """Per-seed training samples: fresh each step (drawn in fixed chunks) or one reused sample,
     drawn on the CPU from each seed's generator and staged on ``device`` a chunk at a time
-    (:func:`_staged`: one copy of ``x`` and of ``y`` per 16 steps, which never waits)."""
+    (:func:`~gflcheck.runtime.devices.stage_on_device`: one copy of ``x`` and of ``y`` per 16
+    steps, which never waits)."""
 
     def __init__(
         self,
@@ -541,7 +534,7 @@ class _BatchStream:
         k = len(xs)
         x = torch.stack(xs).reshape(k, steps, self._n, -1).transpose(0, 1)
         y = torch.stack(ys).reshape(k, steps, self._n).transpose(0, 1)
-        return _staged(self._device, x, y)
+        return stage_on_device(x, y, device=self._device)
 
     def next(self) -> tuple[torch.Tensor, torch.Tensor]:
         if not self._fresh:

@@ -139,6 +139,18 @@ def to_compute_device(*tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
     return tuple(tensor.to(device) for tensor in tensors)
 
 
+def stage_on_device(
+    *tensors: torch.Tensor, device: torch.device | None = None
+) -> tuple[torch.Tensor, ...]:
+    """``tensors`` on ``device`` (default :func:`compute_device`), for a loop to read without
+    waiting on the host: on a GPU copied from pinned memory without blocking (the copy is queued
+    before the steps that read it); on the CPU the tensors themselves."""
+    device = compute_device() if device is None else device
+    if device.type != "cuda":
+        return tuple(tensor.to(device) for tensor in tensors)
+    return tuple(tensor.pin_memory().to(device, non_blocking=True) for tensor in tensors)
+
+
 def to_host(value: T) -> T:
     """``value`` with every tensor in it on the CPU: tensors, frozen dataclasses of them, and
     lists, tuples and dicts of those (what a trainer returns). CPU tensors are returned as they
