@@ -2,7 +2,7 @@
 
 (a) zero test error within c⌈log d⌉ SGD steps w.p. ≥ 1 − δ; (b) the growth of the steps needed
 is no faster than c·log d; (c) Table 2: the kernel regime needs Ω(d²) samples, feature learning
-O(d); (d) false
+O(d), with a width that does not grow in d; (d) false
 variants are refuted; (e) the poster's Figure 1 (n = 6d fresh points per step) reaches test error
 ≤ 2% after ⌈ln d⌉ + 1 steps.
 """
@@ -14,6 +14,7 @@ import dataclasses
 from hypothesis import strategies as st
 
 from gflcheck import catalogue
+from gflcheck.claims import xor_table_2
 from gflcheck.claims.xor_feature_learning import XorConfig, steps_growth_check, xor_check
 from gflcheck.claims.xor_figure_1 import Figure1Config, Figure1Reading, figure_1_check
 from gflcheck.core.confidence import Confidence, PropertyRule
@@ -64,6 +65,10 @@ test_xor_steps_grow_no_faster_than_log_d = steps_growth_check(CONFIG).property()
 test_zero_error_form_and_table_2 = entries_property(
     catalogue.entries("ttm-xor/zero-error/") + catalogue.entries("ttm-xor/table-2/")
 )
+
+# (c′) Table 2's width column for feature learning, as a need: the least width that learns, per
+# seed and d, does not grow in d (told apart from √d).
+test_table_2_width_need_does_not_grow = entries_property((xor_table_2.WIDTH_ENTRY,))
 
 
 # (e) The poster's Figure 1 (η = m = 20, n = 6d) read as the theorem means it, 6d fresh points per

@@ -484,6 +484,19 @@ def feature_learning_needs_linear_samples() -> GrowthStatement:
     )
 
 
+def feature_learning_needs_constant_width() -> GrowthStatement:
+    """TTM's Table 2 (``seed``): feature learning needs width ``Ω(1)``, a constant width at
+    every ``d``; read as a need (``ours``), the least width that learns does not grow in ``d``."""
+    return _statement(
+        "TTM feature learning needs O(1) neurons",
+        Learner.TTM_FEATURE_LEARNING,
+        Direction.AT_MOST,
+        "C",
+        Provenance(TTM_PAPER, _TABLE_2 + ", width", Tag.SEED),
+        need="m*",
+    )
+
+
 def kernel_regime_needs_linear_samples() -> GrowthStatement:
     """False variant (``ours``): the kernel regime needs only ``O(d)`` samples, as feature
     learning does: the contrast of Table 2 denied. False: the kernel model must single out
