@@ -36,7 +36,7 @@ statement reports its break point's :func:`~gflcheck.surface.break_points.tightn
 runs come nearest to refuting the bound. The default profile, derandomised for CI, keeps its
 examples and reports the break points only."""
 
-TIGHTNESS_LABEL = "tightness: −ln(break point)"
+TIGHTNESS_LABEL = "tightness: −ln(break point), else −ln 2⁴⁰ − ln(bound ÷ measured)"
 """The label of the score the thorough profile's properties maximise."""
 
 
