@@ -36,7 +36,8 @@ DEFAULT_CHECKS: tuple[CatalogueEntry, ...] = claim_entries("ENTRIES")
 
 THOROUGH_CHECKS: tuple[CatalogueEntry, ...] = claim_entries("THOROUGH_ENTRIES")
 """What only the thorough profile runs: wider grids and higher dimensions (the separation scan
-on d = 16…256, Theorem 3.12 at d = 32)."""
+on d = 16…256, Theorem 3.12 at d = 32), each in place of the main-job entry it ``replaces``, so
+that the thorough job's decisions keep within the family-wise α."""
 
 
 ILLUSTRATIONS: tuple[Illustration, ...] = tuple(

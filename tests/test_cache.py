@@ -459,6 +459,32 @@ def test_the_command_states_its_exit_codes_and_version(capsys):
     assert capsys.readouterr().out.startswith("gflcheck 0.1.0")
 
 
+def test_a_run_whose_shares_exceed_the_family_wise_alpha_fails(tmp_path, monkeypatch, capsys):
+    """As a pytest session does: a run that declares more false-alarm rate than α exits 1."""
+    from gflcheck.surface import baselines
+    from gflcheck.surface.cli import main
+
+    arguments = ["check", "-k", "ttm-xor/d=16", "--cache-dir", str(tmp_path)]
+    assert main(arguments) == 0
+    monkeypatch.setattr(baselines, "FAMILY_ALPHA", 1e-6)
+    assert main(arguments) == 1
+    out = capsys.readouterr().out
+    assert "OVER the family-wise α = 1e-06" in out and "FAILED: this run's decisions" in out
+
+
+def test_each_thorough_entry_runs_in_place_of_the_main_job_entry_it_replaces():
+    """The thorough job's wider grids supersede the main job's entries of the same statements,
+    so that its decisions on true statements keep the main job's declared shares."""
+    from gflcheck.catalogue import DEFAULT_CHECKS, THOROUGH_CHECKS
+    from gflcheck.surface.commands import _entries
+
+    default = {entry.name for entry in DEFAULT_CHECKS}
+    replaced = {entry.replaces for entry in THOROUGH_CHECKS}
+    assert replaced <= default and len(replaced) == len(THOROUGH_CHECKS)
+    thorough = {entry.name for entry in _entries("thorough")}
+    assert thorough == (default - replaced) | {entry.name for entry in THOROUGH_CHECKS}
+
+
 def test_a_selection_that_matches_no_check_is_a_usage_error(capsys):
     from gflcheck.surface.cli import main
 

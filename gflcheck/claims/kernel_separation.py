@@ -304,8 +304,13 @@ def _separation_scan(
     for a in SCALINGS:
         where = f"‖μ‖ = 3·(d/16)^{a:g}, {span}"
         low = a == LOW_SNR
-        named = {LOW_SNR: "", HIGH_SNR: "high-snr/"}.get(a, f"a={a:g}/") if not prefix else ""
+        named = {LOW_SNR: "", HIGH_SNR: "high-snr/"}.get(a, f"a={a:g}/")
         base = f"gfl/kernel-separation/{prefix}{f'a={a:g}/' if prefix else named}"
+        default = f"gfl/kernel-separation/{named}"  # the main job's name of the same check
+
+        def superseded(name: str, default: str = default) -> str:
+            return default + name if prefix else ""
+
         setting = replace(scaled(a), dimensions=dimensions)
         entries.append(
             at_rate_share(
@@ -321,6 +326,7 @@ def _separation_scan(
                 sweep=True,
                 also_accepts=(Outcome.INCONCLUSIVE,) if low else (),
                 because=_NOT_SET_IN if low else "",
+                replaces=superseded("random-features"),
             )
         )
         entries.append(
@@ -338,6 +344,7 @@ def _separation_scan(
                 f"{where}: Algorithm 1 with 2⌈4 ln d⌉ neurons needs O((log d)²) samples",
                 base + "trained-network" + ("/log-squared" if low else ""),
                 sweep=True,
+                replaces=superseded("trained-network" + ("/log-squared" if low else "")),
             )
         )
         entries.append(
@@ -349,6 +356,7 @@ def _separation_scan(
                 sweep=True,
                 also_accepts=(Outcome.INCONCLUSIVE,) if low else (),
                 because=_GAP_BENDS if low else "",
+                replaces=superseded("paired-gap"),
             )
         )
     linear = trained_network_needs_linear_samples()
@@ -361,6 +369,7 @@ def _separation_scan(
             "form that holds at a = 0)",
             f"gfl/kernel-separation/{prefix}{'a=0/' if prefix else ''}trained-network",
             sweep=True,
+            replaces="gfl/kernel-separation/trained-network" if prefix else "",
         )
     )
     return entries
@@ -435,7 +444,7 @@ as the main job's 16…64)."""
 THOROUGH_ENTRIES: tuple[CatalogueEntry, ...] = tuple(_separation_scan(WIDE_DIMENSIONS, "wide/"))
 """Checks that only the thorough profile runs (``gflcheck check --profile thorough``): the
 separation scan on :data:`WIDE_DIMENSIONS`, which the main job cannot afford (the cost is in the
-README's cost table). Random features are censored at n = 8192 where they need more (a = 0,
+README's cost table), each in place of the main job's entry of the same statement. Random features are censored at n = 8192 where they need more (a = 0,
 d ≳ 150): their slope is then known only from below, which can confirm Ω(d²), never refute it."""
 
 

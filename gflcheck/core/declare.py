@@ -459,12 +459,11 @@ class TheoryCheck(Generic[S]):
         long_running: bool = False,
         also_accepts: tuple[Outcome, ...] = (),
         because: str = "",
+        replaces: str = "",
     ) -> CatalogueEntry:
-        """This check on a fixed ``setting`` (a dataclass with a ``seed`` field), as an entry of
-        the main job (named ``name``, default: the check's) that
-        :func:`gflcheck.surface.power.measure_power` repeats with fresh seeds (a ``sweep``, which walks
-        a grid of settings in one run, only when asked); the scheduling hint and the accepted
-        outcomes are :class:`CatalogueEntry`'s."""
+        """This check on a fixed ``setting`` (a dataclass with a ``seed`` field) as a catalogue
+        entry named ``name`` (default: the check's); the other arguments are
+        :class:`CatalogueEntry`'s (power repeats a ``sweep`` only when asked)."""
         return CatalogueEntry(
             name or self.name,
             description,
@@ -475,6 +474,7 @@ class TheoryCheck(Generic[S]):
             also_accepts=also_accepts,
             because=because,
             observation=self.observation is not None,
+            replaces=replaces,
         )
 
     def property_example(self, examples: int) -> TheoryCheck[S]:

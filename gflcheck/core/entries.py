@@ -45,6 +45,10 @@ class CatalogueEntry:
     also_accepts: tuple[Outcome, ...] = ()
     because: str = ""
     observation: bool = False  # reported, not judged: nothing is expected of it
+    replaces: str = ""
+    """For a thorough-profile entry: the main-job entry it supersedes there (the same statement
+    on a wider grid), which the thorough job then does not run, so that its decisions keep
+    within the family-wise α."""
 
     def __post_init__(self) -> None:
         if self.also_accepts and not self.because:

@@ -455,13 +455,14 @@ def session_artefact(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def family_false_alarm(
-    records: Iterable[Mapping[str, Any]], family_alpha: float = FAMILY_ALPHA
+    records: Iterable[Mapping[str, Any]], family_alpha: float | None = None
 ) -> dict[str, Any]:
     """The decisions on true, judged statements among ``records`` (:func:`verdict_record`) and
     the sum of their declared false-alarm rates, against the suite's family-wise α: each decision
     is made at its declared share (:data:`~gflcheck.core.verdicts.FAMILY_ALPHA`: a split, Bonferroni),
     so by the union bound the chance that the run raises any false alarm is at most that sum
     (``union_bound``, capped at 1); ``within`` says whether the sum stays within α."""
+    family_alpha = FAMILY_ALPHA if family_alpha is None else family_alpha
     rates = [
         float(r["false_alarm_rate"])
         for r in records

@@ -34,7 +34,8 @@ EXIT_CODES = """exit status:
   0    every check came out as expected (true statements hold, false variants are refuted,
        or an outcome the entry declares acceptable, with its reason)
   1    some check did not: a true statement violated, inconclusive or vacuous, or a false
-       variant not refuted; or a baseline regression
+       variant not refuted; or a baseline regression; or the run's decisions on true
+       statements declare more false-alarm rate than the family-wise α
   2    usage error (a bad option or value, a -k that matches nothing, a cache directory that
        is not a run cache); nothing was run
   130  interrupted (Ctrl-C); `check` first prints the verdicts gathered so far"""
