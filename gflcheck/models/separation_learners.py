@@ -256,8 +256,48 @@ def learner_test_errors(
             ]
         )
     width = config.trained_width(dimension)
+    return _trained_network_errors(distribution, config, width, seeds, (x, y), (x_test, y_test))
+
+
+NEURON_GRID = (2, 4, 6, 8, 12, 16, 24, 32, 48, 64)
+"""The widths a neuron need walks (± pairs; the last is the cap)."""
+
+
+@cached_run
+def neuron_test_errors(
+    setting: SeparationSetting,
+    config: SeparationConfig,
+    dimension: int,
+    width: int,
+    samples: int,
+    seeds: tuple[int, ...],
+) -> np.ndarray:
+    """Per seed, the 0-1 test error of Algorithm 1 at ``width`` neurons, trained as in
+    :func:`learner_test_errors` (the same samples and test points)."""
+    distribution = setting.distribution(dimension)
+    x, y = _samples(distribution, samples, seeds, f"separation-train-{samples}")
+    x_test, y_test = _samples(distribution, config.test_size, seeds, "separation-test")
+    return _trained_network_errors(distribution, config, width, seeds, (x, y), (x_test, y_test))
+
+
+def _trained_network_errors(
+    distribution: GaussianMixture,
+    config: SeparationConfig,
+    width: int,
+    seeds: tuple[int, ...],
+    sample: tuple[torch.Tensor, torch.Tensor],
+    test: tuple[torch.Tensor, torch.Tensor],
+) -> np.ndarray:
+    """Algorithm 1 at ``width`` on one reused sample per seed (``[k, n, d]``, ``[k, n]``), full
+    batch for ``config.steps`` steps; per seed the test error on ``test`` (1 for a diverged
+    run)."""
+    (x, y), (x_test, y_test) = sample, test
+    samples = x.shape[1]
     recipe = gaussian_mixture_recipe(
-        dimension, width, distribution.expected_norm(), distribution.expected_squared_norm()
+        distribution.dimension,
+        width,
+        distribution.expected_norm(),
+        distribution.expected_squared_norm(),
     )
     recipe = replace(
         recipe,
@@ -306,3 +346,32 @@ def _test_errors_at(
 
 def _target_error(setting: Any) -> float:
     return setting.target_error
+
+
+def neuron_walk(samples: int, config: SeparationConfig | None = None) -> NeedWalk:
+    """How the trained network's neuron need is walked: per seed, the least width of
+    :data:`NEURON_GRID` at which Algorithm 1 on ``samples`` points reaches the setting's error
+    level (:func:`neuron_test_errors`), on ``config``'s seeds."""
+    config = config or SeparationConfig()
+    return NeedWalk(
+        sizes=_neuron_grid,
+        error_at=partial(_neuron_errors_at, config, samples),
+        target_error=_target_error,
+        runs=config.seeds,
+        name=f"{Learner.TRAINED_NETWORK.value} (neurons)",
+    )
+
+
+def _neuron_grid(setting: Any, value: float) -> tuple[int, ...]:
+    return NEURON_GRID
+
+
+def _neuron_errors_at(
+    config: SeparationConfig,
+    samples: int,
+    setting: SeparationSetting,
+    dimension: float,
+    width: int,
+    seeds: tuple[int, ...],
+) -> np.ndarray:
+    return neuron_test_errors(setting, config, int(dimension), width, samples, seeds)

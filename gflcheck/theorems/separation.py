@@ -149,6 +149,18 @@ def trained_network_needs_log_squared_samples() -> GrowthStatement:
     )
 
 
+def trained_network_needs_logarithmic_neurons() -> GrowthStatement:
+    """Gradient feature learning needs ``O(log d)`` neurons (``seed``)."""
+    return _statement(
+        "trained network needs O(log d) neurons",
+        Learner.TRAINED_NETWORK,
+        Direction.AT_MOST,
+        "C*log(d)",
+        Provenance(GFL_PAPER, _POSTER + ", neurons", Tag.SEED),
+        need="m*",
+    )
+
+
 def trained_network_needs_linear_samples() -> GrowthStatement:
     """The form that holds with isotropic noise of unit variance per coordinate (``ours``).
 
@@ -216,9 +228,8 @@ def trained_network_needs_quadratic_width() -> GrowthStatement:
 
 
 def fixed_features_need_quartic_size() -> GrowthStatement:
-    """A rival of :func:`fixed_features_need_exponential_size` (``ours``): random features need
-    only ``O(k⁴)`` features. It contradicts "exponentially large" as ``k`` grows; if it also holds
-    on a grid of ``k``, that grid cannot tell the two apart."""
+    """A rival of :func:`fixed_features_need_exponential_size` (``ours``): only ``O(k⁴)`` random
+    features, against "exponentially large"; a grid of ``k`` where both hold cannot tell them."""
     return _statement(
         "random features need only O(k⁴) features (rival)",
         Learner.RANDOM_FEATURES,
@@ -485,8 +496,7 @@ def feature_learning_needs_linear_samples() -> GrowthStatement:
 
 
 def feature_learning_needs_constant_width() -> GrowthStatement:
-    """TTM's Table 2 (``seed``): feature learning needs width ``Ω(1)``, a constant width at
-    every ``d``; read as a need (``ours``), the least width that learns does not grow in ``d``."""
+    """TTM's Table 2 (``seed``): width ``Ω(1)``, read as a need that does not grow in ``d``."""
     return _statement(
         "TTM feature learning needs O(1) neurons",
         Learner.TTM_FEATURE_LEARNING,
