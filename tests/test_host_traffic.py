@@ -7,7 +7,8 @@ counted too. A torch dispatch mode counts both; each trainer runs for two number
 the counts must not grow with the steps: whatever moves, moves once, before the loop. The fresh
 stream of Algorithm 1 stages one chunk of 16 steps' batches at a time (drawn on the CPU from each
 seed's own generator, so a GPU run draws the CPU's numbers): two copies per 16 steps, asserted
-exactly. The TTM XOR SGD stages every step's ±1 batch at once, in int8.
+exactly. The TTM XOR SGD stages every step's ±1 batch at once, in int8; the fixed-feature
+learners' kernel ridge solve reads nothing back.
 """
 
 from __future__ import annotations
@@ -148,3 +149,19 @@ def test_the_count_sees_a_copy_and_a_host_read(meta_device):
         torch.ones(3).sum().item()
     assert (counted.reads, counted.copies) == (1, 1)
     assert on_device.device == META
+
+
+@pytest.mark.parametrize("learner", ["random features", "NTK-linearised"])
+def test_a_ridge_solve_reads_nothing_back(learner):
+    """The fixed-feature learners' kernel ridge solve leaves its error on the device: the caller
+    reads every seed's error at once."""
+    from gflcheck.models.learners import Learner
+    from gflcheck.models.separation_learners import _fixed_features, _ridge_test_error
+
+    generator = torch.Generator().manual_seed(0)
+    x, x_test = (torch.randn(n, 8, generator=generator, dtype=torch.float64) for n in (64, 100))
+    y, y_test = (torch.randn(n, generator=generator, dtype=torch.float64).sign() for n in (64, 100))
+    features = _fixed_features(Learner(learner), 8, 32, 1)
+    with HostTraffic() as counted:
+        error = _ridge_test_error(features, x, y, x_test, y_test, 0.01)
+    assert (counted.reads, counted.copies) == (0, 0) and error.ndim == 0

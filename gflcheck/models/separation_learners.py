@@ -210,17 +210,16 @@ def _fixed_features(learner: Learner, dimension: int, count: int, seed: int) -> 
     return _FixedFeatures(W, b, a, learner is not Learner.RANDOM_FEATURES)
 
 
-def _ridge_test_error(features: _FixedFeatures, x, y, x_test, y_test, ridge: float) -> float:
-    """Kernel ridge regression on ``(x, y)``, then the 0-1 error of its sign on the test points
-    (on the compute device)."""
+def _ridge_test_error(features: _FixedFeatures, x, y, x_test, y_test, ridge: float) -> torch.Tensor:
+    """Kernel ridge regression on ``(x, y)``, then the 0-1 error of its sign on the test points,
+    on the compute device and left there (the caller reads every seed's error at once)."""
     x, y, x_test, y_test = to_compute_device(x, y, x_test, y_test)
     kernel = features.gram(x)
-    scale = kernel.diagonal().mean()  # tr(K)/n
-    scale = scale if scale > 0 else torch.ones_like(scale)  # no active feature: K = 0
-    kernel.diagonal().add_(ridge * scale)
+    scale = kernel.diagonal().mean()  # tr(K)/n; no active feature (K = 0): 1
+    kernel.diagonal().add_(ridge * torch.where(scale > 0, scale, torch.ones_like(scale)))
     coefficients = torch.cholesky_solve(y[:, None], torch.linalg.cholesky(kernel)).squeeze(-1)
     prediction = features.predict(coefficients, x, x_test)
-    return float(zero_one_errors(prediction * y_test).double().mean())
+    return zero_one_errors(prediction * y_test).double().mean()
 
 
 @cached_run
@@ -242,19 +241,18 @@ def learner_test_errors(
     if learner is not Learner.TRAINED_NETWORK:
         # One seed at a time: an n×n Gram matrix per seed is the memory that matters.
         count = math.ceil(samples / 2)
-        return np.array(
-            [
-                _ridge_test_error(
-                    _fixed_features(learner, dimension, count, seed),
-                    x[i],
-                    y[i],
-                    x_test[i],
-                    y_test[i],
-                    config.ridge,
-                )
-                for i, seed in enumerate(seeds)
-            ]
-        )
+        errors = [
+            _ridge_test_error(
+                _fixed_features(learner, dimension, count, seed),
+                x[i],
+                y[i],
+                x_test[i],
+                y_test[i],
+                config.ridge,
+            )
+            for i, seed in enumerate(seeds)
+        ]
+        return torch.stack(errors).cpu().numpy()
     width = config.trained_width(dimension)
     return _trained_network_errors(distribution, config, width, seeds, (x, y), (x_test, y_test))
 
