@@ -27,7 +27,7 @@ The poster's separation (Shi–Wei–Liang, ``docs/setups.md``) made measurable 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -45,6 +45,7 @@ from gflcheck.core.needs import (
 )
 from gflcheck.core.setups import SetUp, separation_setup
 from gflcheck.core.statement_kinds import (
+    NeedWalk,
     WalkedNeeds,
     need_check,
     rate_check,
@@ -93,25 +94,17 @@ def sample_need_check(
     scaling it is run at (it stays judged)."""
     config = config or SeparationConfig()
     learner = statement.learner
-    return need_check(
+    return _need_check(
         f"gfl-kernel-separation/{learner.name.lower().replace('_', '-')}",
-        statement.bound,
-        "d",
-        st.nothing(),
-        setting_dimensions,
+        statement,
         learner_walk(learner, config),
-        at_least=statement.at_least,
-        tolerance=config.tolerance,
-        alpha=config.alpha,
-        runs=config.seeds_for(learner),
-        quantifiers=partial(_quantifiers, learner, config),
-        rivals=[_rival(r) for r in rivals],
-        wording=Wording(statement=statement.name, label=_scaling_label),
-        expectation=Expectation(
+        config.seeds_for(learner),
+        partial(_quantifiers, learner, config),
+        config,
+        rivals,
+        Expectation(
             why_false=statement.why_false, discrepancy=discrepancy, observation=observation
         ),
-        setup=partial(setup_of_separation, learner),
-        seed_plan=SeedPlan(stream="separation"),
     )
 
 
@@ -130,23 +123,46 @@ def neuron_need_check(
     setting's error level (:func:`~gflcheck.models.separation_learners.neuron_walk`), judged as
     :func:`sample_need_check` judges sample needs."""
     config = config or SeparationConfig()
-    learner = Learner.TRAINED_NETWORK
-    return need_check(
+    return _need_check(
         "gfl-kernel-separation/trained-network-neurons",
+        statement,
+        neuron_walk(NEURON_SAMPLES, config),
+        config.seeds,
+        partial(_neuron_quantifiers, config),
+        config,
+        rivals,
+        Expectation(why_false=statement.why_false),
+    )
+
+
+def _need_check(
+    name: str,
+    statement: GrowthStatement,
+    walk: NeedWalk,
+    runs: int,
+    quantifiers: Callable[[SeparationSetting, Any], tuple[QuantifierInstantiation, ...]],
+    config: SeparationConfig,
+    rivals: Sequence[GrowthStatement],
+    expectation: Expectation,
+) -> TheoryCheck[SeparationSetting]:
+    """:func:`~gflcheck.core.statement_kinds.need_check` of ``statement`` over the setting's
+    dimensions with ``walk``, at the setting's scaling."""
+    return need_check(
+        name,
         statement.bound,
         "d",
         st.nothing(),
         setting_dimensions,
-        neuron_walk(NEURON_SAMPLES, config),
+        walk,
         at_least=statement.at_least,
         tolerance=config.tolerance,
         alpha=config.alpha,
-        runs=config.seeds,
-        quantifiers=partial(_neuron_quantifiers, config),
+        runs=runs,
+        quantifiers=quantifiers,
         rivals=[_rival(r) for r in rivals],
         wording=Wording(statement=statement.name, label=_scaling_label),
-        expectation=Expectation(why_false=statement.why_false),
-        setup=partial(setup_of_separation, learner),
+        expectation=expectation,
+        setup=partial(setup_of_separation, statement.learner),
         seed_plan=SeedPlan(stream="separation"),
     )
 
