@@ -26,6 +26,7 @@ declared before measuring:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -46,7 +47,7 @@ from gflcheck.core.needs import (
     setting_dimensions,
 )
 from gflcheck.core.provenance import TTM_PAPER
-from gflcheck.core.setups import TTM_KERNEL_LIMIT, xor_setup
+from gflcheck.core.setups import TTM_KERNEL_LIMIT, SetUp, xor_setup
 from gflcheck.core.statement_kinds import NeedWalk, need_check
 from gflcheck.core.verdicts import QuantifierInstantiation
 from gflcheck.models.distributions.xor_cube import XorCube
@@ -200,23 +201,49 @@ def table_2_need_check(
         )
     config = config or Table2Config()
     kernel = statement.learner is Learner.TTM_KERNEL_REGIME
-    return need_check(
+    return _table_2_check(
         f"ttm-table-2/{statement.learner.name.lower().replace('_', '-')}",
+        statement,
+        table_2_walk(statement.learner, config),
+        partial(_quantifiers, statement.learner, config),
+        config,
+        rivals,
+        Expectation(why_false=statement.why_false, observation=observation),
+        transform=None if kernel else _counted,
+        setup=TTM_KERNEL_LIMIT if kernel else xor_setup("fresh"),
+    )
+
+
+def _table_2_check(
+    name: str,
+    statement: GrowthStatement,
+    walk: NeedWalk,
+    quantifiers: Callable[[Table2Setting, Any], tuple[QuantifierInstantiation, ...]],
+    config: Table2Config,
+    rivals: tuple[GrowthStatement, ...],
+    expectation: Expectation,
+    transform: Callable[[Table2Setting, float, np.ndarray], np.ndarray] | None,
+    setup: SetUp,
+) -> TheoryCheck[Table2Setting]:
+    """:func:`~gflcheck.core.statement_kinds.need_check` of ``statement`` over the setting's
+    dimensions with ``walk``."""
+    return need_check(
+        name,
         statement.bound,
         "d",
         st.nothing(),
         setting_dimensions,
-        table_2_walk(statement.learner, config),
+        walk,
         at_least=statement.at_least,
         tolerance=config.tolerance,
         alpha=config.alpha,
         runs=config.seeds,
-        quantifiers=partial(_quantifiers, statement.learner, config),
+        quantifiers=quantifiers,
         rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],
-        transform=None if kernel else _counted,
+        transform=transform,
         wording=Wording(statement=statement.name),
-        expectation=Expectation(why_false=statement.why_false, observation=observation),
-        setup=TTM_KERNEL_LIMIT if kernel else xor_setup("fresh"),
+        expectation=expectation,
+        setup=setup,
         seed_plan=SeedPlan(stream="table-2"),
     )
 
@@ -284,23 +311,16 @@ def table_2_width_check(
         target_error=_target_error,
         name=f"{Learner.TTM_FEATURE_LEARNING.value} (width)",
     )
-    return need_check(
+    return _table_2_check(
         "ttm-table-2/feature-learning-width",
-        statement.bound,
-        "d",
-        st.nothing(),
-        setting_dimensions,
+        statement,
         walk,
-        at_least=statement.at_least,
-        tolerance=config.tolerance,
-        alpha=config.alpha,
-        runs=config.seeds,
-        quantifiers=_width_quantifiers,
-        rivals=[Rival(r.bound, r.at_least, name=r.name) for r in rivals],
-        wording=Wording(statement=statement.name),
-        expectation=Expectation(why_false=statement.why_false),
+        _width_quantifiers,
+        config,
+        rivals,
+        Expectation(why_false=statement.why_false),
+        transform=None,
         setup=xor_setup("fresh"),
-        seed_plan=SeedPlan(stream="table-2"),
     )
 
 
