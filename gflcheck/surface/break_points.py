@@ -32,16 +32,19 @@ RELATIVE_PRECISION = 0.01
 for a shift)."""
 
 
-def break_point(run: RecordedRun[Any]) -> BreakPoint:
+def break_point(run: RecordedRun[Any], interval: bool = True) -> BreakPoint:
     """The least tightenings that refute the statement, or make it false by the estimates and
-    by the confidence bounds (module docstring)."""
+    (with ``interval``) by the confidence bounds (module docstring); without ``interval`` the
+    :attr:`~gflcheck.core.verdicts.BreakPoint.false_interval` is ``(None, None)`` and half the
+    bisections are saved."""
     kind = _tightening_kind(run)
     rules: dict[str, Callable[[TheoryCheck[Any]], bool]] = {
         "refuted": partial(_refuted, run),
         "false": partial(_false_on, run, "values"),
-        "soonest": partial(_false_on, run, "soonest"),
-        "latest": partial(_false_on, run, "latest"),
     }
+    if interval:
+        rules["soonest"] = partial(_false_on, run, "soonest")
+        rules["latest"] = partial(_false_on, run, "latest")
     scale = _shift_scale(run) if kind is Tightening.SHIFT else 1.0
     found = {
         name: _least_tightening(partial(_tightened_refutes, run, kind, rule), kind, scale)
@@ -51,25 +54,26 @@ def break_point(run: RecordedRun[Any]) -> BreakPoint:
         kind,
         found["refuted"],
         found["false"],
-        (found["soonest"], found["latest"]),
+        (found.get("soonest"), found.get("latest")),
         scale,
         _floor_tightening(run, kind),
     )
 
 
 def with_break_point(
-    run: Callable[[], tuple[Verdict, Any]], describe: bool = False
+    run: Callable[[], tuple[Verdict, Any]], describe: bool = False, interval: bool = True
 ) -> tuple[Verdict, Any]:
     """``run()``'s verdict and evidence; a HOLDS of a true statement carries its
     :func:`break_point`, from the same runs (no training). With ``describe`` every judged
     verdict also gets a note of its break point: how loose the bound is where it was measured,
-    and how far it tightens (or, for a false variant, loosens) before the verdict changes."""
+    and how far it tightens (or, for a false variant, loosens) before the verdict changes.
+    ``interval``: as for :func:`break_point`."""
     with recorded_runs() as runs:
         verdict, evidence = run()
     confirms = verdict.outcome is Outcome.HOLDS and verdict.judged and not verdict.false_variant
     if not runs or verdict.observation or not (confirms or describe):
         return verdict, evidence
-    point = break_point(runs[-1])
+    point = break_point(runs[-1], interval)
     if confirms:
         verdict = dataclasses.replace(verdict, break_point=point)
     if describe:

@@ -83,7 +83,8 @@ class GflcheckSession:
         the test instead: it checked nothing.
         """
         try:
-            verdict, evidence = with_break_point(run)
+            # the break point's tightenings, not the interval that --details would describe
+            verdict, evidence = with_break_point(run, interval=False)
         except SettingRejectedError as rejected:
             self._discard(rejected.reason)
         reason = applies(verdict, evidence) if applies else None
