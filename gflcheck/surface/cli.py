@@ -261,7 +261,7 @@ def _run(arguments: argparse.Namespace) -> int:
     if arguments.command == "figure":
         return _figure(arguments)
     if arguments.command == "cache":
-        return _cache(arguments)
+        return _cache(arguments, size_limit)
     if getattr(arguments, "examples", 1) < 1:
         print(f"--examples={arguments.examples}: allowed an integer ≥ 1", file=sys.stderr)
         return 2

@@ -30,7 +30,6 @@ from gflcheck.runtime.defaults import (
     MUTANT_RESULTS,
     POWER_RESULTS,
     SELECTED_MUTANT_RESULTS,
-    cache_size_limit,
 )
 from gflcheck.runtime.errors import SettingRejectedError
 from gflcheck.runtime.profiles import budget, profile_name
@@ -75,13 +74,9 @@ def _run_cache(arguments: argparse.Namespace) -> cache.RunCache:
     )
 
 
-def _cache(arguments: argparse.Namespace) -> int:
+def _cache(arguments: argparse.Namespace, limit: int) -> int:
+    """``gflcheck cache info|clear|prune``; ``limit``: the size limit, validated by the caller."""
     run_cache = _run_cache(arguments)
-    try:
-        limit = cache_size_limit()
-    except ValueError as error:
-        print(f"gflcheck: {error}", file=sys.stderr)
-        return 2
     if arguments.action == "prune" and arguments.max_size is None:
         print("gflcheck: cache prune needs --max-size (e.g. 500M, 2G)", file=sys.stderr)
         return 2
