@@ -60,9 +60,9 @@ def depth_figure() -> RateFigure:
         logarithmic=False,
     )
     radii = ", ".join(
-        f"L = {p.setting.depth}: max {p.distance.max():.1f} against {_radius(p.setting):.3g}"
-        f" ({int((p.distance > _radius(p.setting)).sum())} of {len(p.distance)} outside)"
-        for p in points
+        f"L = {p.setting.depth}: max {p.distance.max():.1f} against {radius:.3g}"
+        f" ({int((p.distance > radius).sum())} of {len(p.distance)} outside)"
+        for p, radius in ((p, _radius(p.setting)) for p in points)
     )
     return RateFigure(
         grid,
