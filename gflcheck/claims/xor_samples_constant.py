@@ -32,6 +32,7 @@ from gflcheck.core.needs import (
     distinct_dimensions,
     geometric_sample_grid,
     setting_dimensions,
+    the_same_sizes,
 )
 from gflcheck.core.setups import xor_setup
 from gflcheck.core.statement_kinds import NeedWalk, WalkedNeeds, need_check
@@ -95,15 +96,11 @@ def zero_error_walk(config: XorConfig | None = None) -> NeedWalk:
     certified zero error within the claim's steps, reached when it is 0."""
     config = config or XorConfig()
     return NeedWalk(
-        sizes=_batch_grid,
+        sizes=partial(the_same_sizes, geometric_sample_grid(SMALLEST_BATCH, LARGEST_BATCH)),
         error_at=partial(_not_zero_at, config),
         target_error=0.5,  # the indicator is 0 or 1: a seed gets there when it is 0
         name="TTM's mini-batch SGD: zero test error within ⌈log d⌉ steps",
     )
-
-
-def _batch_grid(setting: Any, dimension: float) -> tuple[int, ...]:
-    return geometric_sample_grid(SMALLEST_BATCH, LARGEST_BATCH)
 
 
 def _not_zero_at(

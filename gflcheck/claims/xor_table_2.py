@@ -45,6 +45,7 @@ from gflcheck.core.needs import (
     SampleNeedConfig,
     distinct_dimensions,
     setting_dimensions,
+    the_same_sizes,
 )
 from gflcheck.core.provenance import TTM_PAPER
 from gflcheck.core.setups import TTM_KERNEL_LIMIT, SetUp, xor_setup
@@ -278,10 +279,6 @@ WIDTH_SAMPLES_PER_DIMENSION = 8
 """A width walk's fresh points per step: ``8d`` (Figure 1's ``6d``, with room)."""
 
 
-def _width_grid(setting: Any, value: float) -> tuple[int, ...]:
-    return WIDTH_GRID
-
-
 def _width_errors_at(
     config: Table2Config,
     setting: Table2Setting,
@@ -306,7 +303,7 @@ def table_2_width_check(
     (:func:`~gflcheck.core.statement_kinds.need_check`), told apart from ``rivals``."""
     config = config or Table2Config()
     walk = NeedWalk(
-        sizes=_width_grid,
+        sizes=partial(the_same_sizes, WIDTH_GRID),
         error_at=partial(_width_errors_at, config),
         target_error=_target_error,
         name=f"{Learner.TTM_FEATURE_LEARNING.value} (width)",

@@ -216,6 +216,12 @@ def geometric_sample_grid(smallest: int, largest: int) -> tuple[int, ...]:
     return tuple(round(smallest * 2 ** (j / 2)) for j in range(steps + 1))
 
 
+def the_same_sizes(sizes: tuple[int, ...], setting: Any, value: float) -> tuple[int, ...]:
+    """``sizes`` at every grid point and setting: a :class:`NeedWalk`'s ``sizes`` as
+    ``partial(the_same_sizes, grid)``."""
+    return sizes
+
+
 def setting_dimensions(setting: Any) -> Sequence[int]:
     """The grid of a need check over ``d``: its setting's ``dimensions``."""
     return setting.dimensions

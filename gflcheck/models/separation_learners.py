@@ -31,6 +31,7 @@ from gflcheck.core.estimators import zero_one_errors
 from gflcheck.core.needs import (
     distinct_dimensions,
     geometric_sample_grid,
+    the_same_sizes,
 )
 from gflcheck.core.statement_kinds import (
     NeedWalk,
@@ -352,16 +353,12 @@ def neuron_walk(samples: int, config: SeparationConfig | None = None) -> NeedWal
     level (:func:`neuron_test_errors`), on ``config``'s seeds."""
     config = config or SeparationConfig()
     return NeedWalk(
-        sizes=_neuron_grid,
+        sizes=partial(the_same_sizes, NEURON_GRID),
         error_at=partial(_neuron_errors_at, config, samples),
         target_error=_target_error,
         runs=config.seeds,
         name=f"{Learner.TRAINED_NETWORK.value} (neurons)",
     )
-
-
-def _neuron_grid(setting: Any, value: float) -> tuple[int, ...]:
-    return NEURON_GRID
 
 
 def _neuron_errors_at(
