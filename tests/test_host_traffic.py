@@ -151,16 +151,19 @@ def test_the_count_sees_a_copy_and_a_host_read(meta_device):
     assert on_device.device == META
 
 
+@pytest.mark.parametrize("points", [64, 24], ids=["primal", "dual"])
 @pytest.mark.parametrize("learner", ["random features", "NTK-linearised"])
-def test_a_ridge_solve_reads_nothing_back(learner):
-    """The fixed-feature learners' kernel ridge solve leaves its error on the device: the caller
-    reads every seed's error at once."""
+def test_a_ridge_solve_reads_nothing_back(learner, points):
+    """The fixed-feature learners' kernel ridge solve, primal (fewer features than points) or
+    dual, leaves its error on the device: the caller reads every seed's error at once."""
     from gflcheck.models.learners import Learner
     from gflcheck.models.separation_learners import _fixed_features, _ridge_test_error
 
     generator = torch.Generator().manual_seed(0)
-    x, x_test = (torch.randn(n, 8, generator=generator, dtype=torch.float64) for n in (64, 100))
-    y, y_test = (torch.randn(n, generator=generator, dtype=torch.float64).sign() for n in (64, 100))
+    x, x_test = (torch.randn(n, 8, generator=generator, dtype=torch.float64) for n in (points, 100))
+    y, y_test = (
+        torch.randn(n, generator=generator, dtype=torch.float64).sign() for n in (points, 100)
+    )
     features = _fixed_features(Learner(learner), 8, 32, 1)
     with HostTraffic() as counted:
         error = _ridge_test_error(features, x, y, x_test, y_test, 0.01)

@@ -101,6 +101,39 @@ def test_fixed_features_gram_and_prediction_equal_the_explicit_features(learner)
     )
 
 
+@pytest.mark.parametrize("learner", [Learner.NTK, Learner.RANDOM_FEATURES])
+def test_the_primal_ridge_fit_predicts_as_the_dual_one(learner, monkeypatch):
+    """With fewer features than points the fit is solved in the primal (ΦᵀΦ); the push-through
+    identity Φᵀ(ΦΦᵀ + λI)⁻¹ = (ΦᵀΦ + λI)⁻¹Φᵀ makes it the dual's predictor."""
+    d, count = 5, 24
+    features = separation_learners._fixed_features(learner, d, count, 3)
+    points = torch.Generator().manual_seed(0)
+    x = torch.randn(200, d, generator=points, dtype=torch.float64)
+    y = torch.randn(200, generator=points, dtype=torch.float64).sign()
+    x_test = torch.randn(50, d, generator=points, dtype=torch.float64)
+    assert features.count(d) < len(x)
+    primal = separation_learners._ridge_prediction(features, x, y, x_test, 0.01)
+    monkeypatch.setattr(separation_learners._FixedFeatures, "count", lambda self, d: len(x))
+    dual = separation_learners._ridge_prediction(features, x, y, x_test, 0.01)
+    torch.testing.assert_close(primal, dual, rtol=1e-8, atol=1e-10)
+
+
+def test_a_feature_walk_tries_counts_at_ratio_root_two_up_to_d_squared():
+    assert separation_learners.feature_counts(None, 8.0) == (16, 23, 32, 45, 64)
+    walk = separation_learners.feature_walk(SeparationConfig(seeds=3))
+    assert walk.runs == 3 and walk.sizes(None, 16.0)[-1] == 256
+
+
+def test_each_need_walk_has_its_own_set_up_and_a_wrong_one_is_refused():
+    from gflcheck.core.setups import separation_setup
+
+    set_ups = [separation_setup("random features", 0.0, w) for w in ("samples", "features")]
+    assert set_ups[0].name != set_ups[1].name and "16·d²" in set_ups[1].samples
+    assert "2048" in separation_setup("trained network", 0.0, "neurons").samples
+    with pytest.raises(ParameterRangeError, match="walked"):
+        separation_setup("random features", 0.0, "widths")
+
+
 def test_growth_statements_compare_with_their_own_slope_over_the_grid():
     grid = (16, 24, 32, 48, 64)
     quadratic = fixed_features_need_quadratic_samples(Learner.NTK).bound
@@ -398,6 +431,16 @@ def test_each_seed_walks_only_until_it_gets_there():
         pytest.param(
             lambda seeds: sgd_test_errors(CubeXorConfig(), 8, 64, seeds),
             id="minibatch-sgd-on-the-cube",
+        ),
+        pytest.param(
+            lambda seeds: separation_learners.random_feature_test_errors(
+                SeparationSetting(dimensions=(4, 5, 6)),
+                SeparationConfig(test_size=200),
+                4,
+                16,
+                seeds,
+            ),
+            id="random-features-counted",
         ),
     ],
 )

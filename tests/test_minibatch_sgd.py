@@ -21,9 +21,11 @@ from gflcheck.models.minibatch_sgd import (
 from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.runtime.random import torch_generator
 from gflcheck.theorems.separation import (
+    trained_network_needs_linear_samples,
+)
+from gflcheck.theorems.xor_cube_needs import (
     minibatch_sgd_needs_d_polylog_samples,
     minibatch_sgd_needs_root_d_samples,
-    trained_network_needs_linear_samples,
 )
 
 

@@ -13,7 +13,7 @@ from gflcheck.claims.xor_samples_constant import (
     not_zero_within_the_claim,
 )
 from gflcheck.runtime.errors import ParameterRangeError
-from gflcheck.theorems.separation import (
+from gflcheck.theorems.xor_cube_needs import (
     kernel_regime_needs_quadratic_samples,
     zero_error_needs_d_polylog_samples_per_step,
 )

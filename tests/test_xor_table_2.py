@@ -18,7 +18,7 @@ from gflcheck.models.distributions.xor_cube import XorCube
 from gflcheck.models.quadratic import second_layer
 from gflcheck.runtime.errors import ParameterRangeError
 from gflcheck.runtime.random import torch_generator
-from gflcheck.theorems.separation import (
+from gflcheck.theorems.xor_cube_needs import (
     feature_learning_needs_linear_samples,
     kernel_regime_needs_quadratic_samples,
     minibatch_sgd_needs_root_d_samples,

@@ -45,11 +45,13 @@ from gflcheck.runtime.validation import (
 from gflcheck.theorems.separation import (
     GrowthStatement,
     Learner,
+    rival,
+)
+from gflcheck.theorems.xor_cube_needs import (
     minibatch_sgd_needs_d_polylog_samples,
     minibatch_sgd_needs_linear_samples_at_least,
     minibatch_sgd_needs_quadratic_samples,
     minibatch_sgd_needs_root_d_samples,
-    rival,
 )
 
 

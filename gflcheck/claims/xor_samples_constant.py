@@ -50,10 +50,12 @@ from gflcheck.theorems.separation import (
     GrowthStatement,
     Learner,
     rival,
+)
+from gflcheck.theorems.ttm import feature_learning_claim
+from gflcheck.theorems.xor_cube_needs import (
     zero_error_needs_d_polylog_samples_per_step,
     zero_error_needs_linear_samples_per_step,
 )
-from gflcheck.theorems.ttm import feature_learning_claim
 
 SMALLEST_BATCH, LARGEST_BATCH = 8, 1 << 14
 TOLERANCE = 0.25

@@ -64,11 +64,13 @@ from gflcheck.runtime.validation import (
 from gflcheck.theorems.separation import (
     GrowthStatement,
     Learner,
+    rival,
+)
+from gflcheck.theorems.xor_cube_needs import (
     feature_learning_needs_constant_width,
     feature_learning_needs_linear_samples,
     kernel_regime_needs_linear_samples,
     kernel_regime_needs_quadratic_samples,
-    rival,
 )
 
 TABLE_2_LEARNERS = (Learner.TTM_KERNEL_REGIME, Learner.TTM_FEATURE_LEARNING)

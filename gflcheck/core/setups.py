@@ -119,32 +119,46 @@ SIMPLICITY_BIAS_ALGORITHM_1 = SetUp(
 )
 
 
-def separation_setup(learner: str, snr_exponent: float) -> SetUp:
+def separation_setup(learner: str, snr_exponent: float, walked: str = "samples") -> SetUp:
     """The set-up of a separation on the XOR-like mixture: ``learner`` (``random features``,
     ``NTK-linearised``, ``trained network``) at the scaling ``‖μ‖ = R·(d/d₀)^a``,
-    ``a = snr_exponent`` (0: low SNR, ½: high SNR)."""
+    ``a = snr_exponent`` (0: low SNR, ½: high SNR), its need walked in ``samples`` (``n``),
+    ``neurons`` (the trained network's width on 2048 points) or ``features`` (random features'
+    count on ``16·d²`` points)."""
     fixed = learner != "trained network"
     regime = {
         0.0: ": Refinetti et al.'s low-SNR regime",
         0.5: ": the clusters stay apart as d grows",
     }
     scaling = f"a = {snr_exponent:g}"
+    network = {
+        "samples": "N = ⌈n/2⌉ fixed ReLU features (random features) or the tangent features of "
+        "a width-⌈N/(d+1)⌉ network at initialisation (NTK-linearised)"
+        if fixed
+        else _TWO_LAYER_RELU + ", width m = 2⌈C_m ln d⌉",
+        "neurons": _TWO_LAYER_RELU + ", width m walked over 2…64",
+        "features": "N fixed ReLU features, N walked over 16…d² (ratio √2)",
+    }
+    samples = {
+        "samples": "n training points per seed, the same sample for every learner; the need is "
+        "the least n on a √2 grid with test error at most the level",
+        "neurons": "n = 2048 training points per seed; the need is the least width with test "
+        "error at most the level",
+        "features": "n = 16·d² training points per seed; the need is the least N with test "
+        "error at most the level",
+    }
+    if walked not in samples:
+        raise ParameterRangeError("walked", walked, f"one of {sorted(samples)}")
     return SetUp(
-        name=f"{learner}, {scaling}",
+        name=f"{learner}, {scaling}" + ("" if walked == "samples" else f", {walked} walked"),
         data="XOR-like mixture ±μ₁ → +1, ±μ₂ → −1, noise N(0, I_d), ‖μ‖ = R·(d/d₀)^a with "
         f"{scaling}{regime.get(snr_exponent, '')}",
-        network=(
-            "N = ⌈n/2⌉ fixed ReLU features (random features) or the tangent features of a "
-            "width-⌈N/(d+1)⌉ network at initialisation (NTK-linearised)"
-            if fixed
-            else _TWO_LAYER_RELU + ", width m = 2⌈C_m ln d⌉"
-        ),
+        network=network[walked],
         loss="ridge regression on the labels (λ·tr(K)/n)" if fixed else "hinge",
         steps="closed form (Cholesky, float64)"
         if fixed
         else _algorithm_1_steps("8/B_x2") + ", T = 300 full-batch steps",
-        samples="n training points per seed, the same sample for every learner; the need is the "
-        "least n on a √2 grid with test error at most the level",
+        samples=samples[walked],
         tag=Tag.OURS,
         reading=f"the paper's scaling of the means is not known: {scaling} of a declared family",
     )

@@ -10,14 +10,18 @@
   width-``⌈N/(d+1)⌉`` network at initialisation (``a ~ N(0, 1)``), so the same ``≈ N``
   features, fitted the same way; the *trained network*, Algorithm 1 at width
   ``m = 2⌈C_m ln d⌉`` (neurons growing like ``log d``), full-batch on the sample for ``T`` steps.
-  Ridge: ``(K + λ·tr(K)/n·I)α = y`` with ``K = ΦΦᵀ``, solved by Cholesky in float64.
+  Ridge: ``(K + λ·tr(K)/n·I)α = y`` with ``K = ΦΦᵀ``, solved by Cholesky in float64 (in the
+  primal, ``ΦᵀΦ``, when there are fewer features than points: the same predictor).
 - **Sample need** ``n*(d)`` of one seed: the least ``n`` of a geometric grid (ratio ``√2``) at which
   the seed's test error (on ``test_size`` fresh points) is at most the declared level
   (:class:`~gflcheck.core.needs.NeedWalk`, :func:`learner_walk`).
+- **Size needs**: the trained network's least width on 2048 points (:func:`neuron_walk`), and
+  random features' least count ``N ≤ d²`` on ``16·d²`` points (:func:`feature_walk`).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -138,6 +142,18 @@ class SeparationConfig:
         about 6000 at d = 64, are the costly part), ``seeds`` for the others."""
         return self.ntk_seeds if learner is Learner.NTK else self.seeds
 
+    def describe(self, learner: Learner) -> str:
+        """The learner as its sample need walks it: features, ridge, or Algorithm 1's recipe."""
+        ridge = f"ridge λ = {self.ridge:g}·tr(K)/n"
+        if learner is Learner.RANDOM_FEATURES:
+            return f"N = ⌈n/2⌉ ReLU random features, {ridge}"
+        if learner is Learner.NTK:
+            return f"tangent features of a width-⌈N/(d+1)⌉ network at init (N = ⌈n/2⌉), {ridge}"
+        return (
+            f"Algorithm 1, m = 2⌈{self.width_constant:g} ln d⌉, full batch, T = {self.steps}, "
+            f"η = {self.learning_rate_factor:g}/B_x2"
+        )
+
     def trained_width(self, dimension: int) -> int:
         """``m = 2⌈C_m ln d⌉``: neurons growing like ``log d``, in ± pairs."""
         return 2 * math.ceil(self.width_constant * math.log(dimension))
@@ -179,6 +195,17 @@ class _FixedFeatures:
         active = (pre > 0).to(x.dtype).mul_(self.a) if self.tangent else None
         return pre.relu_(), active
 
+    def count(self, dimension: int) -> int:
+        """The number of features: ``N``, or ``N·(1 + d)`` tangent features."""
+        return len(self.b) * (1 + dimension if self.tangent else 1)
+
+    def matrix(self, x: torch.Tensor) -> torch.Tensor:
+        """``Φ(x) [n, N]``: the features themselves, for the primal solve."""
+        relu, active = self.parts(x)
+        if active is None:
+            return relu
+        return torch.cat([relu, (active[:, :, None] * x[:, None, :]).flatten(1)], 1)
+
     def gram(self, x: torch.Tensor) -> torch.Tensor:
         """``K = ΦΦᵀ`` on the training points."""
         relu, active = self.parts(x)
@@ -212,15 +239,30 @@ def _fixed_features(learner: Learner, dimension: int, count: int, seed: int) -> 
 
 
 def _ridge_test_error(features: _FixedFeatures, x, y, x_test, y_test, ridge: float) -> torch.Tensor:
-    """Kernel ridge regression on ``(x, y)``, then the 0-1 error of its sign on the test points,
-    on the compute device and left there (the caller reads every seed's error at once)."""
+    """The 0-1 test error of :func:`_ridge_prediction`'s sign, on the compute device and left there
+    (the caller reads every seed's error at once)."""
     x, y, x_test, y_test = to_compute_device(x, y, x_test, y_test)
-    kernel = features.gram(x)
-    scale = kernel.diagonal().mean()  # tr(K)/n; no active feature (K = 0): 1
-    kernel.diagonal().add_(ridge * torch.where(scale > 0, scale, torch.ones_like(scale)))
-    coefficients = torch.cholesky_solve(y[:, None], torch.linalg.cholesky(kernel)).squeeze(-1)
-    prediction = features.predict(coefficients, x, x_test)
+    prediction = _ridge_prediction(features, x, y, x_test, ridge)
     return zero_one_errors(prediction * y_test).double().mean()
+
+
+def _ridge_prediction(
+    features: _FixedFeatures, x: torch.Tensor, y: torch.Tensor, x_test: torch.Tensor, ridge: float
+) -> torch.Tensor:
+    """Kernel ridge regression on ``(x, y)`` through ``features``, predicted at ``x_test``, with
+    ``λ = ridge·tr(K)/n`` (``tr(K) = ‖Φ‖²_F``). With fewer features than points it is solved in
+    the primal, ``(ΦᵀΦ + λI)v = Φᵀy``, ``f(x_t) = Φ(x_t)·v``; otherwise in the dual,
+    ``(K + λI)α = y``. Both give the same predictor, ``Φ(x_t)Φᵀ(ΦΦᵀ + λI)⁻¹y``."""
+    phi = features.matrix(x) if features.count(x.shape[-1]) < len(x) else None
+    system = phi.T @ phi if phi is not None else features.gram(x)
+    trace = system.diagonal().sum() / len(x)  # tr(K)/n; no active feature (K = 0): 1
+    system.diagonal().add_(ridge * torch.where(trace > 0, trace, torch.ones_like(trace)))
+    factor = torch.linalg.cholesky(system)
+    if phi is None:
+        coefficients = torch.cholesky_solve(y[:, None], factor).squeeze(-1)
+        return features.predict(coefficients, x, x_test)
+    weights = torch.cholesky_solve((phi.T @ y)[:, None], factor).squeeze(-1)
+    return features.matrix(x_test) @ weights
 
 
 @cached_run
@@ -256,6 +298,85 @@ def learner_test_errors(
         return torch.stack(errors).cpu().numpy()
     width = config.trained_width(dimension)
     return _trained_network_errors(distribution, config, width, seeds, (x, y), (x_test, y_test))
+
+
+FEATURE_SAMPLES_PER_D2 = 16
+"""A feature-need walk fits on ``n = 16·d²`` points per seed: at every count it walks
+(``N ≤ d²``) at least 16 points per feature, so that the count, not the sample, limits the fit."""
+
+
+@cached_run
+def random_feature_test_errors(
+    setting: SeparationSetting,
+    config: SeparationConfig,
+    dimension: int,
+    features: int,
+    seeds: tuple[int, ...],
+) -> np.ndarray:
+    """Per seed, the 0-1 test error of ``features`` random ReLU features fitted by ridge
+    regression on ``16·d²`` points (:data:`FEATURE_SAMPLES_PER_D2`; stream
+    ``separation-train-{n}``, as in :func:`learner_test_errors`), on the same test points."""
+    samples = FEATURE_SAMPLES_PER_D2 * dimension**2
+    x_test, y_test = _samples(
+        setting.distribution(dimension), config.test_size, seeds, "separation-test"
+    )
+    errors = [
+        _ridge_test_error(
+            _fixed_features(Learner.RANDOM_FEATURES, dimension, features, seed),
+            *_training_sample(setting, dimension, samples, seed),
+            x_test[i],
+            y_test[i],
+            config.ridge,
+        )
+        for i, seed in enumerate(seeds)
+    ]
+    return torch.stack(errors).cpu().numpy()
+
+
+@functools.lru_cache(maxsize=16)
+def _training_sample(
+    setting: SeparationSetting, dimension: int, samples: int, seed: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """One seed's training sample, stream ``separation-train-{n}``: a feature-need walk fits every
+    count on it, so it is drawn once per walk, not once per count (the 16 entries hold one
+    walk's seeds; at d = 64 they take about 0.5 GB)."""
+    generator = torch_generator(seed, f"separation-train-{samples}")
+    return setting.distribution(dimension).sample(samples, generator, torch.float64)
+
+
+def feature_counts(setting: Any, dimension: float) -> tuple[int, ...]:
+    """The counts a feature-need walk tries at ``d``: ``N = ⌊16·2^{j/2}⌉`` up to ``d²``, the
+    claimed order (a seed that needs more is censored there)."""
+    return geometric_sample_grid(16, int(dimension) ** 2)
+
+
+def feature_walk(config: SeparationConfig | None = None) -> NeedWalk:
+    """How random features' feature need is walked: per seed, the least count of
+    :func:`feature_counts` at which their test error on ``16·d²`` points reaches the setting's
+    error level (:func:`random_feature_test_errors`), on ``config``'s seeds."""
+    config = config or SeparationConfig()
+    return NeedWalk(
+        sizes=feature_counts,
+        error_at=partial(_feature_errors_at, config),
+        target_error=_target_error,
+        runs=config.seeds,
+        name=f"{Learner.RANDOM_FEATURES.value} (features)",
+    )
+
+
+def _feature_errors_at(
+    config: SeparationConfig,
+    setting: SeparationSetting,
+    dimension: float,
+    features: int,
+    seeds: tuple[int, ...],
+) -> np.ndarray:
+    return random_feature_test_errors(setting, config, int(dimension), features, seeds)
+
+
+NEURON_SAMPLES = 2048
+"""The sample of a neuron-need walk at every ``d``: eight times the largest sample need the main
+job measures for the trained network with its ``2⌈4 ln d⌉`` neurons (256, at d = 64, a = 0)."""
 
 
 NEURON_GRID = (2, 4, 6, 8, 12, 16, 24, 32, 48, 64)

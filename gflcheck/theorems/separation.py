@@ -25,8 +25,6 @@ from gflcheck.core.bounds import Bound, SymbolDomain, hidden_constant, positive,
 from gflcheck.core.provenance import (
     GFL_PAPER,
     GHORBANI21_PAPER,
-    GLASGOW23_PAPER,
-    TTM_PAPER,
     Provenance,
     Tag,
 )
@@ -75,7 +73,7 @@ class GrowthStatement:
         return self.direction is Direction.AT_LEAST
 
 
-def _statement(
+def growth_statement(
     name: str,
     learner: Learner,
     direction: Direction,
@@ -85,6 +83,9 @@ def _statement(
     variable: SymbolDomain = _D,
     need: str = "n*",
 ) -> GrowthStatement:
+    """``need_learner(v) ≥ expression`` (``Ω``) or ``≤`` (``O``) as a :class:`GrowthStatement`,
+    its bound a sympy expression in ``v`` (``d`` or ``k``) and ``C``; ``need`` names the
+    measured size (``n*`` samples, ``m*`` neurons, ``N*`` features)."""
     relation = "≥" if direction is Direction.AT_LEAST else "≤"
     bound = Bound(
         f"{need}_{learner.value}({variable.name}) {relation} {expression}",
@@ -106,7 +107,7 @@ def rival(of: GrowthStatement, expression: str, shape: str, at_least: bool | Non
     direction = (not of.at_least) if at_least is None else at_least
     relation = "Ω" if direction else "O"
     need = "samples" if of.bound.name.startswith("n*") else "size"
-    return _statement(
+    return growth_statement(
         f"{of.learner.value} needs {relation}({shape}) {need} (rival)",
         of.learner,
         Direction.AT_LEAST if direction else Direction.AT_MOST,
@@ -129,7 +130,7 @@ def fixed_features_need_quadratic_samples(learner: Learner) -> GrowthStatement:
     """Random features or the NTK-linearised model need ``Ω(d²)`` samples and features (``seed``)."""
     if learner is Learner.TRAINED_NETWORK:
         raise ParameterRangeError("learner", learner.value, "random features or NTK-linearised")
-    return _statement(
+    return growth_statement(
         f"{learner.value} need Ω(d²) samples",
         learner,
         Direction.AT_LEAST,
@@ -140,7 +141,7 @@ def fixed_features_need_quadratic_samples(learner: Learner) -> GrowthStatement:
 
 def trained_network_needs_log_squared_samples() -> GrowthStatement:
     """Gradient feature learning needs ``O((log d)²)`` samples (``seed``)."""
-    return _statement(
+    return growth_statement(
         "trained network needs O((log d)²) samples",
         Learner.TRAINED_NETWORK,
         Direction.AT_MOST,
@@ -151,7 +152,7 @@ def trained_network_needs_log_squared_samples() -> GrowthStatement:
 
 def trained_network_needs_logarithmic_neurons() -> GrowthStatement:
     """Gradient feature learning needs ``O(log d)`` neurons (``seed``)."""
-    return _statement(
+    return growth_statement(
         "trained network needs O(log d) neurons",
         Learner.TRAINED_NETWORK,
         Direction.AT_MOST,
@@ -161,13 +162,27 @@ def trained_network_needs_logarithmic_neurons() -> GrowthStatement:
     )
 
 
+def random_features_need_quadratic_features() -> GrowthStatement:
+    """Random features need ``Ω(d²)`` features (``seed``), the poster's count beside its samples:
+    on the mixture's degree-2 label, ``N ≪ d²`` random features fit only its degree-≤1 part
+    (Ghorbani, Mei, Misiakiewicz and Montanari 2021)."""
+    return growth_statement(
+        "random features need Ω(d²) features",
+        Learner.RANDOM_FEATURES,
+        Direction.AT_LEAST,
+        "C*d**2",
+        Provenance(GFL_PAPER, _POSTER + ", features", Tag.SEED),
+        need="N*",
+    )
+
+
 def trained_network_needs_linear_samples() -> GrowthStatement:
     """The form that holds with isotropic noise of unit variance per coordinate (``ours``).
 
     The first step estimates the gradient features from ``n`` samples; with noise ``N(0, I_d)``
     that estimate's error is of order ``√(d/n)``, so ``n*`` grows like ``d``: no learner can
     find two directions in ``R^d`` from ``o(d)`` such samples."""
-    return _statement(
+    return growth_statement(
         "trained network needs O(d) samples",
         Learner.TRAINED_NETWORK,
         Direction.AT_MOST,
@@ -181,7 +196,7 @@ def fixed_features_need_root_d_samples() -> GrowthStatement:
     mixture. Over d = 16…64 their need's log-log line bends, and at the top of the grid its
     local slope, measured 1.48 [1.28, 1.68] (95%, 6 df), refutes ``O(d^e)`` (``τ = 0.25``) at
     the family's share for ``e`` below about 0.8; ``O(d)`` is not refuted there."""
-    return _statement(
+    return growth_statement(
         "random features need only O(√d) samples (false)",
         Learner.RANDOM_FEATURES,
         Direction.AT_MOST,
@@ -201,7 +216,7 @@ _PARITY_POSTER = "poster: beyond the kernel regime (parity)"
 def fixed_features_need_exponential_size() -> GrowthStatement:
     """Random features need ``Ω(2^k)`` features for ``k``-sparse structured parity (``seed``:
     "exponentially large"; base 2 is the weakest exponential we state)."""
-    return _statement(
+    return growth_statement(
         "random features need Ω(2^k) features",
         Learner.RANDOM_FEATURES,
         Direction.AT_LEAST,
@@ -216,7 +231,7 @@ def trained_network_needs_quadratic_width() -> GrowthStatement:
     """Algorithm 1 needs ``O(k²)`` neurons (``ours``: the poster's "polynomial" with degree 2;
     the ground truth has ``k + 1`` neurons, each a gradient feature hit with probability that
     falls with ``k``)."""
-    return _statement(
+    return growth_statement(
         "trained network needs O(k²) neurons",
         Learner.TRAINED_NETWORK,
         Direction.AT_MOST,
@@ -230,7 +245,7 @@ def trained_network_needs_quadratic_width() -> GrowthStatement:
 def fixed_features_need_quartic_size() -> GrowthStatement:
     """A rival of :func:`fixed_features_need_exponential_size` (``ours``): only ``O(k⁴)`` random
     features, against "exponentially large"; a grid of ``k`` where both hold cannot tell them."""
-    return _statement(
+    return growth_statement(
         "random features need only O(k⁴) features (rival)",
         Learner.RANDOM_FEATURES,
         Direction.AT_MOST,
@@ -245,7 +260,7 @@ def trained_network_needs_exponential_width() -> GrowthStatement:
     """A rival of :func:`trained_network_needs_quadratic_width` (``ours``): Algorithm 1 needs
     ``Ω(2^k)`` neurons. If it is not refuted on a grid of ``k``, that grid cannot tell the
     trained network's polynomial need from an exponential one."""
-    return _statement(
+    return growth_statement(
         "trained network needs Ω(2^k) neurons (rival)",
         Learner.TRAINED_NETWORK,
         Direction.AT_LEAST,
@@ -258,7 +273,7 @@ def trained_network_needs_exponential_width() -> GrowthStatement:
 
 def fixed_features_need_linear_size() -> GrowthStatement:
     """False variant: random features need only ``O(k)`` features (``ours``)."""
-    return _statement(
+    return growth_statement(
         "random features need only O(k) features (false)",
         Learner.RANDOM_FEATURES,
         Direction.AT_MOST,
@@ -393,52 +408,12 @@ def random_features_error_bounded_at_few_samples(
     )
 
 
-_GLASGOW = "abstract: minibatch SGD learns XOR on the cube with Θ(d polylog d) samples"
-
-
-def minibatch_sgd_needs_d_polylog_samples() -> GrowthStatement:
-    """Glasgow 2023 (``secondary``): standard minibatch SGD on a two-layer ReLU network, both
-    layers trained on the logistic loss, learns XOR on the hypercube from ``O(d·(log d)²)``
-    samples (the polylog made concrete as ``(log d)²``)."""
-    return _statement(
-        "minibatch SGD needs O(d·(log d)²) samples",
-        Learner.MINIBATCH_SGD,
-        Direction.AT_MOST,
-        "C*d*log(d)**2",
-        Provenance(GLASGOW23_PAPER, _GLASGOW, Tag.SECONDARY, "polylog read as (log d)²"),
-    )
-
-
-def minibatch_sgd_needs_linear_samples_at_least() -> GrowthStatement:
-    """Glasgow 2023's lower side (``secondary``): the ``Θ`` needs ``Ω(d)`` samples."""
-    return _statement(
-        "minibatch SGD needs Ω(d) samples",
-        Learner.MINIBATCH_SGD,
-        Direction.AT_LEAST,
-        "C*d",
-        Provenance(GLASGOW23_PAPER, _GLASGOW, Tag.SECONDARY, "the lower side of the Θ"),
-    )
-
-
-def minibatch_sgd_needs_root_d_samples() -> GrowthStatement:
-    """False variant (``ours``): ``O(√d)`` samples suffice. False: SGD must single out the two
-    relevant coordinates among ``d``, which takes of the order of ``d`` samples."""
-    return _statement(
-        "minibatch SGD needs only O(√d) samples (false)",
-        Learner.MINIBATCH_SGD,
-        Direction.AT_MOST,
-        "C*sqrt(d)",
-        Provenance(GLASGOW23_PAPER, _GLASGOW, Tag.OURS, "deliberately false"),
-        why_false="finding the two relevant coordinates among d takes of the order of d samples",
-    )
-
-
 def trained_network_needs_root_d_samples() -> GrowthStatement:
     """False variant near the truth (``ours``): Algorithm 1 needs only ``O(√d)`` samples on the
     low-SNR mixture. The ``O(d)`` statement's grid-level slope over d = 16…64 is 1.07
     [0.97, 1.18] (9 points), refuted at the rate share once its threshold (1 + τ) drops by about
     0.4: ``√d`` lowers it by 0.5, within a factor 2 of that break point."""
-    return _statement(
+    return growth_statement(
         "trained network needs only O(√d) samples (false)",
         Learner.TRAINED_NETWORK,
         Direction.AT_MOST,
@@ -447,108 +422,6 @@ def trained_network_needs_root_d_samples() -> GrowthStatement:
         why_false="in the low-SNR regime the first step must find two directions in R^d: the "
         "measured need grows like d^1.07",
     )
-
-
-def minibatch_sgd_needs_quadratic_samples() -> GrowthStatement:
-    """False variant near the truth (``ours``): minibatch SGD needs ``Ω(d²)`` samples. Over
-    d = 16…128 the need's log-log line bends (a floor at small d), so the statement is judged on
-    the local slope at the top of the grid, measured 1.35 [1.21, 1.49] (95%, 7 df): ``Ω(d^e)``
-    with ``τ = 0.25`` is refuted at the family's share from about ``e = 1.9``, and ``d²`` sits
-    just past that break point (p ≈ 10⁻⁴ against α_v = 10⁻³). Below it the variant is not false
-    on this grid: ``d·(log d)²`` itself has local slope ``1 + 2/ln d ≈ 1.4`` at d = 128."""
-    return _statement(
-        "minibatch SGD needs Ω(d²) samples (false)",
-        Learner.MINIBATCH_SGD,
-        Direction.AT_LEAST,
-        "C*d**2",
-        Provenance(GLASGOW23_PAPER, _GLASGOW + ", d²", Tag.OURS, "deliberately false"),
-        why_false="Glasgow 2023 proves Θ(d·polylog d); at the top of the grid the measured need "
-        "grows like d^1.35",
-    )
-
-
-_TABLE_2 = "Table 2: samples d² in the kernel regime, d with feature learning (XOR on the cube)"
-
-
-def kernel_regime_needs_quadratic_samples() -> GrowthStatement:
-    """TTM's Table 2 (``seed``): in the kernel regime, learning XOR on the cube takes ``Ω(d²)``
-    samples."""
-    return _statement(
-        "TTM kernel regime needs Ω(d²) samples",
-        Learner.TTM_KERNEL_REGIME,
-        Direction.AT_LEAST,
-        "C*d**2",
-        Provenance(TTM_PAPER, _TABLE_2, Tag.SEED),
-    )
-
-
-def feature_learning_needs_linear_samples() -> GrowthStatement:
-    """TTM's Table 2 (``seed``): feature learning (mini-batch SGD on the quadratic network)
-    learns XOR on the cube from ``O(d)`` samples (``Õ(d)`` in the abstract; ``τ`` covers the
-    log factors)."""
-    return _statement(
-        "TTM feature learning needs O(d) samples",
-        Learner.TTM_FEATURE_LEARNING,
-        Direction.AT_MOST,
-        "C*d",
-        Provenance(TTM_PAPER, _TABLE_2, Tag.SEED),
-    )
-
-
-def feature_learning_needs_constant_width() -> GrowthStatement:
-    """TTM's Table 2 (``seed``): width ``Ω(1)``, read as a need that does not grow in ``d``."""
-    return _statement(
-        "TTM feature learning needs O(1) neurons",
-        Learner.TTM_FEATURE_LEARNING,
-        Direction.AT_MOST,
-        "C",
-        Provenance(TTM_PAPER, _TABLE_2 + ", width", Tag.SEED),
-        need="m*",
-    )
-
-
-def kernel_regime_needs_linear_samples() -> GrowthStatement:
-    """False variant (``ours``): the kernel regime needs only ``O(d)`` samples, as feature
-    learning does: the contrast of Table 2 denied. False: the kernel model must single out
-    ``x₁x₂`` among the ``d(d−1)/2`` degree-2 monomials its kernel spans equally."""
-    return _statement(
-        "TTM kernel regime needs only O(d) samples (false)",
-        Learner.TTM_KERNEL_REGIME,
-        Direction.AT_MOST,
-        "C*d",
-        Provenance(TTM_PAPER, _TABLE_2, Tag.OURS, "deliberately false"),
-        why_false="the kernel spans the d(d−1)/2 degree-2 monomials equally; singling out x₁x₂ "
-        "takes of the order of d² samples",
-    )
-
-
-def zero_error_needs_d_polylog_samples_per_step() -> GrowthStatement:
-    """TTM's XOR theorem in its zero-error form (``ours``): zero test error within ``⌈log d⌉``
-    steps needs ``Õ(d)`` fresh samples per step (the theorem's batch-size condition carries a
-    polylog factor, docs/setups.md §5.2), the polylog made concrete as ``(log d)²``, as for Glasgow's;
-    the constant is measured (:mod:`gflcheck.claims.xor_samples_constant`)."""
-    return _statement(
-        "TTM: zero test error within ⌈log d⌉ steps needs O(d·(log d)²) samples per step",
-        Learner.TTM_FEATURE_LEARNING,
-        Direction.AT_MOST,
-        "C*d*log(d)**2",
-        Provenance(TTM_PAPER, _TTM_THEOREM, Tag.OURS, "polylog read as (log d)²; C_n measured"),
-    )
-
-
-def zero_error_needs_linear_samples_per_step() -> GrowthStatement:
-    """The same without the polylog: ``O(d)`` fresh samples per step (``ours``: Table 2's literal
-    ``d``, which leaves out the theorem's log factors)."""
-    return _statement(
-        "TTM: zero test error within ⌈log d⌉ steps needs O(d) samples per step",
-        Learner.TTM_FEATURE_LEARNING,
-        Direction.AT_MOST,
-        "C*d",
-        Provenance(TTM_PAPER, _TTM_THEOREM, Tag.OURS, "the polylog dropped; C_n measured"),
-    )
-
-
-_TTM_THEOREM = "informal theorem: zero test error in ⌈log d⌉ iterations, batch Õ(d)"
 
 
 def fixed_features_need_grows_faster(learner: Learner) -> Bound:
