@@ -21,8 +21,14 @@ peak (a 1024³ ``torch.mm``). The peers' final parameters must agree with gflche
 Targets, each printed PASS or FAIL (exit 1 on a FAIL):
 
 1. gflcheck is at least as fast as the fastest peer at every shape (ratio ≤ 1.0);
-2. at the main shapes (not the dispatch-bound parity walk) gflcheck runs at ≥ 0.3 of the GEMM
-   peak in its dtype (float64's peak is measured the same way).
+2. at the main shapes (not the dispatch-bound parity walk, cube XOR and training-loss shapes)
+   gflcheck runs at ≥ 0.3 of the GEMM peak in its dtype (float64's peak is measured the same
+   way);
+3. the whole cube-XOR trainer (draws included) is at least 3× as fast as at ffb2a37, whose loop
+   drew each step's batch per seed and formed its gradients with einsum, with the same networks.
+
+The trainers: Algorithm 1 (parity walk, lottery, near-noise, wide input), Glasgow's minibatch
+SGD on the cube, TTM's quadratic network's SGD, and full-batch GD of deep tanh networks.
 
 Run: ``python bench/bench_peers.py [--rounds R]``.
 """
@@ -35,12 +41,21 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import torch
 from torch.func import grad_and_value, vmap
 
 from gflcheck.models.deep_networks import initialize_deep_network, train_gradient_descent
 from gflcheck.models.distributions import xor_mixture
+from gflcheck.models.distributions.xor_cube import XorCube
+from gflcheck.models.minibatch_sgd import (
+    SgdRecipe,
+    TwoLayerNetworks,
+    minibatch_sgd_steps,
+    train_minibatch_sgd,
+)
+from gflcheck.models.quadratic import second_layer, xor_sgd_steps
 from gflcheck.models.training import (
     fresh_batches,
     gaussian_mixture_recipe,
@@ -74,6 +89,8 @@ ALGORITHM_1_SHAPES = (
     Shape("near-noise γ²", 51, 4096, 6, 108, 6),
     Shape("wide input", 4, 2048, 128, 64, 30),
 )
+CUBE_SGD_SHAPES = (Shape("cube XOR SGD", 16, 32, 64, 64, 128, main=False, dtype=torch.float64),)
+XOR_SGD_SHAPES = (Shape("TTM XOR SGD", 76, 2560, 64, 20, 7, dtype=torch.float64),)
 DEEP_GD_SHAPES = (
     Shape("kernel rate in n", 12, 256, 8, 256, 10, depth=2),
     Shape("kernel training loss", 1, 48, 6, 32, 200, main=False, depth=2, dtype=torch.float64),
@@ -164,6 +181,164 @@ def algorithm_1_contestants(shape: Shape):
         return a, W
 
     flops = 4 * shape.runs * shape.batch * shape.dimension * shape.width * (shape.steps + 1)
+    return {"gflcheck": gflcheck_run, "hand bmm": hand_bmm, "torch.func": torch_func}, flops
+
+
+# --- Minibatch SGD on the cube (Glasgow's learner), logistic loss, both layers ------------------
+
+
+def cube_sgd_contestants(shape: Shape):
+    """gflcheck's :func:`minibatch_sgd_steps` and its peers on the same staged batches; each
+    returns its final ``(W, a)``. (:func:`cube_sgd_against_its_past` times the whole trainer,
+    draws included, against the one of ffb2a37.)"""
+    cube = XorCube(shape.dimension)
+    seeds = list(range(shape.runs))
+    drawn = [
+        cube.sample(shape.steps * shape.batch, torch_generator(s, "sgd-train"), torch.float64)
+        for s in seeds
+    ]
+    grid = (shape.runs, shape.steps, shape.batch)
+    xs = torch.stack([x for x, _ in drawn]).reshape(*grid, -1).transpose(0, 1).contiguous()
+    ys = torch.stack([y for _, y in drawn]).reshape(grid).transpose(0, 1).contiguous()
+    generator = torch.Generator().manual_seed(0)
+    W0 = torch.randn(shape.runs, shape.width, shape.dimension, generator=generator).double()
+    a0 = torch.randn(shape.runs, shape.width, generator=generator).double()
+    W0, a0 = W0 / math.sqrt(shape.dimension), a0 / math.sqrt(shape.width)
+    rate = SgdRecipe().learning_rate
+
+    def gflcheck_run():
+        final = minibatch_sgd_steps(TwoLayerNetworks(W0, a0), xs, ys, rate)
+        return final.W, final.a
+
+    def hand_bmm():
+        W, a = W0, a0
+        for x, y in zip(xs, ys, strict=True):
+            pre = torch.bmm(x, W.transpose(1, 2))
+            hidden = pre.relu()
+            slope = -y * torch.sigmoid(-y * torch.bmm(hidden, a[:, :, None]).squeeze(-1))
+            slope = slope / shape.batch
+            grad_a = torch.bmm(slope[:, None, :], hidden).squeeze(1)
+            grad_W = a[:, :, None] * torch.bmm(
+                (pre > 0).to(x.dtype).transpose(1, 2), slope[..., None] * x
+            )
+            W, a = W - rate * grad_W, a - rate * grad_a
+        return W, a
+
+    def loss(W, a, x, y):
+        return torch.nn.functional.softplus(-y * (torch.relu(x @ W.T) @ a)).mean()
+
+    gradients = vmap(grad_and_value(loss, argnums=(0, 1)))
+
+    def torch_func():
+        W, a = W0, a0
+        for x, y in zip(xs, ys, strict=True):
+            (grad_W, grad_a), _ = gradients(W, a, x, y)
+            W, a = W - rate * grad_W, a - rate * grad_a
+        return W, a
+
+    flops = 6 * shape.runs * shape.batch * shape.dimension * shape.width * shape.steps
+    return {"gflcheck": gflcheck_run, "hand bmm": hand_bmm, "torch.func": torch_func}, flops
+
+
+def _cube_sgd_at_ffb2a37(cube: XorCube, samples: int, seeds: list[int]) -> TwoLayerNetworks:
+    """The cube-XOR trainer as it was at ffb2a37: a draw per step and seed, einsum gradients."""
+    recipe = SgdRecipe()
+    d, m = cube.dimension, recipe.width
+    inits = [torch_generator(seed, "sgd-init") for seed in seeds]
+    W = torch.stack([torch.randn(m, d, generator=g, dtype=torch.float64) for g in inits])
+    a = torch.stack([torch.randn(m, generator=g, dtype=torch.float64) for g in inits])
+    W, a = W / math.sqrt(d), a / math.sqrt(m)
+    streams = [torch_generator(seed, "sgd-train") for seed in seeds]
+    for _ in range(samples // recipe.batch_size):
+        batches = [cube.sample(recipe.batch_size, g, torch.float64) for g in streams]
+        x = torch.stack([batch[0] for batch in batches])
+        y = torch.stack([batch[1] for batch in batches])
+        pre = torch.einsum("kbd,kmd->kbm", x, W)
+        hidden = pre.relu()
+        scores = torch.einsum("kbm,km->kb", hidden, a)
+        slope = -y * torch.sigmoid(-y * scores) / x.shape[1]
+        grad_a = torch.einsum("kb,kbm->km", slope, hidden)
+        grad_W = torch.einsum("kb,km,kbm,kbd->kmd", slope, a, (pre > 0).to(x.dtype), x)
+        W, a = W - recipe.learning_rate * grad_W, a - recipe.learning_rate * grad_a
+    return TwoLayerNetworks(W, a)
+
+
+def cube_sgd_against_its_past(rounds: int) -> list[str]:
+    """Target 3: the whole cube-XOR trainer (draws, staging, steps) at least 3× as fast as at
+    ffb2a37 at the walk's shapes (16 seeds, B = 32, m = 64), with the same networks."""
+    failures = []
+    print("\n[cube XOR SGD, the whole trainer against ffb2a37's] 16 seeds, B = 32, m = 64")
+    for dimension, samples in ((16, 1024), (64, 4096), (128, 8192)):
+        cube, seeds = XorCube(dimension), list(range(16))
+        now = train_minibatch_sgd(cube, samples, seeds)
+        past = _cube_sgd_at_ffb2a37(cube, samples, seeds)
+        difference = relative_difference((now.W, now.a), (past.W, past.a))
+        times = interleaved_best(
+            rounds,
+            {
+                "now": partial(train_minibatch_sgd, cube, samples, seeds),
+                "past": partial(_cube_sgd_at_ffb2a37, cube, samples, seeds),
+            },
+        )
+        speedup = times["past"] / times["now"]
+        status = "PASS" if speedup >= 3.0 and difference <= 1e-10 else "FAIL"
+        print(
+            f"  d = {dimension:3d}, n = {samples:5d}: {times['now'] * 1e3:7.1f} ms against "
+            f"{times['past'] * 1e3:7.1f} ms: {speedup:.2f}× (target ≥ 3×), agreement "
+            f"{difference:.1e} {status}"
+        )
+        if status == "FAIL":
+            failures.append(f"cube XOR SGD at d = {dimension}: {speedup:.2f}× its past speed")
+    return failures
+
+
+# --- TTM's quadratic network on the cube, linear loss, W renormalised each step ------------------
+
+
+def xor_sgd_contestants(shape: Shape):
+    """gflcheck's :func:`xor_sgd_steps` (staged ±1 batches in int8, as its trainer stages them)
+    and its peers on the same batches; each returns its final ``W``."""
+    cube = XorCube(shape.dimension)
+    draws = [
+        cube.sample(shape.steps * shape.batch, torch_generator(s, "xor-train"), torch.int8)
+        for s in range(shape.runs)
+    ]
+    grid = (shape.runs, shape.steps, shape.batch)
+    xs = torch.stack([x for x, _ in draws]).reshape(*grid, -1).transpose(0, 1).contiguous()
+    ys = torch.stack([y for _, y in draws]).reshape(grid).transpose(0, 1).contiguous()
+    generator = torch.Generator().manual_seed(0)
+    W0 = torch.randn(shape.runs, shape.width, shape.dimension, generator=generator).double()
+    a = second_layer(shape.width).double()
+    eta = float(shape.width)
+
+    def gflcheck_run():
+        networks, _ = xor_sgd_steps(W0, a, xs, ys, eta)
+        return networks[-1].W
+
+    def normalised(W):
+        return W / W.flatten(1).norm(dim=1)[:, None, None]
+
+    def hand_bmm():
+        W = normalised(W0)
+        for x, y in zip(xs, ys, strict=True):
+            x, y = x.double(), y.double()
+            moved = torch.bmm(torch.bmm(W, x.transpose(1, 2)) * y[:, None, :], x) / shape.batch
+            W = normalised(W + 2 * eta * a[None, :, None] * moved)
+        return W
+
+    def loss(W, x, y):
+        return -(y * ((x @ W.T) ** 2 @ a)).mean()
+
+    gradient = vmap(grad_and_value(loss))
+
+    def torch_func():
+        W = normalised(W0)
+        for x, y in zip(xs, ys, strict=True):
+            step, _ = gradient(W, x.double(), y.double())
+            W = normalised(W - eta * step)
+        return W
+
+    flops = 4 * shape.runs * shape.batch * shape.dimension * shape.width * shape.steps
     return {"gflcheck": gflcheck_run, "hand bmm": hand_bmm, "torch.func": torch_func}, flops
 
 
@@ -299,6 +474,11 @@ def main() -> int:
     failures = []
     for shape in ALGORITHM_1_SHAPES:
         failures += compare(shape, *algorithm_1_contestants(shape), peaks, rounds)
+    for shape in CUBE_SGD_SHAPES:
+        failures += compare(shape, *cube_sgd_contestants(shape), peaks, rounds)
+    failures += cube_sgd_against_its_past(rounds)
+    for shape in XOR_SGD_SHAPES:
+        failures += compare(shape, *xor_sgd_contestants(shape), peaks, rounds)
     for shape in DEEP_GD_SHAPES:
         failures += compare(shape, *deep_gd_contestants(shape), peaks, rounds)
     print("\n" + ("FAIL:\n  " + "\n  ".join(failures) if failures else "PASS: every target"))

@@ -21,7 +21,7 @@ import torch
 
 from gflcheck.core.estimators import zero_one_errors
 from gflcheck.models.distributions.xor_cube import XorCube
-from gflcheck.runtime.devices import to_compute_device, to_host
+from gflcheck.runtime.devices import stage_on_device, to_compute_device, to_host
 from gflcheck.runtime.random import torch_generator
 from gflcheck.runtime.validation import require_positive, require_positive_int
 
@@ -83,21 +83,32 @@ def train_minibatch_sgd(
     steps, batch = samples // recipe.batch_size, recipe.batch_size
     if steps:
         # Each seed's points drawn at once: the same values as one draw a step (the stream
-        # ``sgd-train`` yields them in order), staged on the device before the loop.
+        # ``sgd-train`` yields them in order); the ±1 points are exact in int8, staged on the
+        # device before the loop and widened there a step at a time.
         drawn = [
-            cube.sample(steps * batch, torch_generator(seed, "sgd-train"), torch.float64)
+            cube.sample(steps * batch, torch_generator(seed, "sgd-train"), torch.int8)
             for seed in seeds
         ]
-        xs, ys = to_compute_device(
+        xs, ys = stage_on_device(
             torch.stack([x for x, _ in drawn]).reshape(len(seeds), steps, batch, d).transpose(0, 1),
             torch.stack([y for _, y in drawn]).reshape(len(seeds), steps, batch).transpose(0, 1),
         )
-    for t in range(steps):
-        grad_W, grad_a = logistic_gradients(networks, xs[t], ys[t])
-        networks = TwoLayerNetworks(
-            networks.W - recipe.learning_rate * grad_W, networks.a - recipe.learning_rate * grad_a
-        )
+        networks = minibatch_sgd_steps(networks, xs, ys, recipe.learning_rate)
     return to_host(networks)
+
+
+def minibatch_sgd_steps(
+    networks: TwoLayerNetworks, xs: torch.Tensor, ys: torch.Tensor, learning_rate: float
+) -> TwoLayerNetworks:
+    """One SGD step per batch, ``(W, a) ← (W, a) − η·(∂W, ∂a)`` on batch ``t`` of
+    ``xs [T, k, B, d]``, ``ys [T, k, B]`` (on the networks' device, widened to their dtype a
+    step at a time; nothing read back)."""
+    W, a = networks.W, networks.a
+    for x, y in zip(xs, ys, strict=True):
+        x, y = x.to(W.dtype), y.to(W.dtype)
+        grad_W, grad_a = logistic_gradients(TwoLayerNetworks(W, a), x, y)
+        W, a = W - learning_rate * grad_W, a - learning_rate * grad_a
+    return TwoLayerNetworks(W, a)
 
 
 def cube_test_error(

@@ -157,27 +157,7 @@ def train_xor_sgd(
     )  # [T, k, b, d], [T, k, b]
     del draws
     a, W0 = to_compute_device(a, W0)  # drawn on the CPU; trained on the compute device
-    W = W0 / W0.flatten(1).norm(dim=1)[:, None, None]
-    delta = torch.zeros_like(W0)
-    networks: list[QuadraticNetwork | LinearizedQuadraticNetwork] = [
-        LinearizedQuadraticNetwork(W0, delta, a) if linearized else QuadraticNetwork(W, a)
-    ]
-    diverged_at = torch.full((len(seeds),), -1, dtype=torch.long, device=W0.device)
-    for t in range(1, iterations + 1):
-        step = 2 * eta * a[None, :, None]
-        base = W0 if linearized else W
-        x, y = xs[t - 1].to(dtype), ys[t - 1].to(dtype)  # [k, b, d], [k, b]
-        moved = _times_correlation(base, x, y)  # W Ĉ (or W₀ Ĉ), [k, m, d]
-        if linearized:
-            delta = delta + step * moved
-            networks.append(LinearizedQuadraticNetwork(W0, delta, a))
-        else:
-            W = W + step * moved
-            W = W / W.flatten(1).norm(dim=1)[:, None, None]  # sign f unchanged
-            networks.append(QuadraticNetwork(W, a))
-        state = delta if linearized else W
-        bad = ~torch.isfinite(state).flatten(1).all(1) & (diverged_at < 0)
-        diverged_at.masked_fill_(bad, t)  # no host read
+    networks, diverged_at = xor_sgd_steps(W0, a, xs, ys, eta, linearized)
     return to_host(
         XorRun(
             seeds=tuple(seeds),
@@ -190,6 +170,41 @@ def train_xor_sgd(
             diverged_at=diverged_at,
         )
     )
+
+
+def xor_sgd_steps(
+    W0: torch.Tensor,
+    a: torch.Tensor,
+    xs: torch.Tensor,
+    ys: torch.Tensor,
+    eta: float,
+    linearized: bool = False,
+) -> tuple[list[QuadraticNetwork | LinearizedQuadraticNetwork], torch.Tensor]:
+    """SGD from ``W0 [k, m, d]`` on the batches ``xs [T, k, b, d]``, ``ys [T, k, b]`` (widened
+    to ``W0``'s dtype a step at a time): ``W ← (W + 2η a ⊙ W Ĉ)/‖·‖_F``, or ``Δ ← Δ + 2η a ⊙ W₀ Ĉ``
+    for the linearised model. Returns the networks after each step (``t = 0..T``) and, per
+    seed, the first non-finite step (−1 if none), on the device, with no host read."""
+    W = W0 / W0.flatten(1).norm(dim=1)[:, None, None]
+    delta = torch.zeros_like(W0)
+    networks: list[QuadraticNetwork | LinearizedQuadraticNetwork] = [
+        LinearizedQuadraticNetwork(W0, delta, a) if linearized else QuadraticNetwork(W, a)
+    ]
+    diverged_at = torch.full((W0.shape[0],), -1, dtype=torch.long, device=W0.device)
+    step = 2 * eta * a[None, :, None]
+    for t, (x, y) in enumerate(zip(xs, ys, strict=True), start=1):
+        x, y = x.to(W0.dtype), y.to(W0.dtype)  # [k, b, d], [k, b]
+        moved = _times_correlation(W0 if linearized else W, x, y)  # W Ĉ (or W₀ Ĉ), [k, m, d]
+        if linearized:
+            delta = delta + step * moved
+            networks.append(LinearizedQuadraticNetwork(W0, delta, a))
+        else:
+            W = W + step * moved
+            W = W / W.flatten(1).norm(dim=1)[:, None, None]  # sign f unchanged
+            networks.append(QuadraticNetwork(W, a))
+        state = delta if linearized else W
+        bad = ~torch.isfinite(state).flatten(1).all(1) & (diverged_at < 0)
+        diverged_at.masked_fill_(bad, t)  # no host read
+    return networks, diverged_at
 
 
 def _batch(
