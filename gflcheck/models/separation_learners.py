@@ -172,6 +172,25 @@ def _samples(
     return torch.stack(xs), torch.stack(ys)
 
 
+def _test_samples(
+    setting: SeparationSetting, dimension: int, size: int, seeds: Sequence[int]
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each seed's test sample (stream ``separation-test``), stacked: ``[k, size, d]``, ``[k, size]``."""
+    xs, ys = zip(*(_test_sample(setting, dimension, size, seed) for seed in seeds), strict=True)
+    return torch.stack(xs), torch.stack(ys)
+
+
+@functools.lru_cache(maxsize=16)
+def _test_sample(
+    setting: SeparationSetting, dimension: int, size: int, seed: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """One seed's test points at ``d``: the same for every learner and sample size, so a walk
+    draws them once per ``d``, not once per size (16 entries: one walk's seeds, 33 MB at
+    d = 64)."""
+    generator = torch_generator(seed, "separation-test")
+    return setting.distribution(dimension).sample(size, generator, torch.float64)
+
+
 @dataclass(frozen=True)
 class _FixedFeatures:
     """One seed's random ReLU features ``φ_j(x) = ReLU(⟨w_j,x⟩ − b_j)`` (random features), or
@@ -280,7 +299,7 @@ def learner_test_errors(
     test sample: ``test_size`` points from stream ``separation-test``."""
     distribution = setting.distribution(dimension)
     x, y = _samples(distribution, samples, seeds, f"separation-train-{samples}")
-    x_test, y_test = _samples(distribution, config.test_size, seeds, "separation-test")
+    x_test, y_test = _test_samples(setting, dimension, config.test_size, seeds)
     if learner is not Learner.TRAINED_NETWORK:
         # One seed at a time: an n×n Gram matrix per seed is the memory that matters.
         count = math.ceil(samples / 2)
@@ -317,9 +336,7 @@ def random_feature_test_errors(
     regression on ``16·d²`` points (:data:`FEATURE_SAMPLES_PER_D2`; stream
     ``separation-train-{n}``, as in :func:`learner_test_errors`), on the same test points."""
     samples = FEATURE_SAMPLES_PER_D2 * dimension**2
-    x_test, y_test = _samples(
-        setting.distribution(dimension), config.test_size, seeds, "separation-test"
-    )
+    x_test, y_test = _test_samples(setting, dimension, config.test_size, seeds)
     errors = [
         _ridge_test_error(
             _fixed_features(Learner.RANDOM_FEATURES, dimension, features, seed),
@@ -396,7 +413,7 @@ def neuron_test_errors(
     :func:`learner_test_errors` (the same samples and test points)."""
     distribution = setting.distribution(dimension)
     x, y = _samples(distribution, samples, seeds, f"separation-train-{samples}")
-    x_test, y_test = _samples(distribution, config.test_size, seeds, "separation-test")
+    x_test, y_test = _test_samples(setting, dimension, config.test_size, seeds)
     return _trained_network_errors(distribution, config, width, seeds, (x, y), (x_test, y_test))
 
 
