@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -115,11 +115,26 @@ def evaluate_bound(
     return BoundValues(evaluated["estimate"], evaluated["high"], evaluated["low"]), used
 
 
-def verdict_on(
-    check: TheoryCheck[Any], setting: Any, judged: Judged, seeds: tuple[int, ...]
-) -> Verdict:
-    """The verdict from what :meth:`judged_on` formed (without the rivals)."""
-    measured, bounds, values, estimate, _ = judged
+class Decided(NamedTuple):
+    """What a verdict decides on, before it is written up: the measurement as compared (at the
+    violation miscoverage, for Student-t bounds), the bound's values, the per-instance margin
+    and each seed's tightest instance, the seeds' states, the decision and its exact p-value."""
+
+    measured: Measurement
+    bounds: BoundValues
+    margin: np.ndarray
+    tightest: np.ndarray
+    bound_value: float
+    states: Any
+    decision: Any
+    exact_p: float | None
+    delta: float
+
+
+def decided_on(check: TheoryCheck[Any], setting: Any, judged: Judged) -> Decided:
+    """The decision of :func:`verdict_on`, without the verdict's tables, notes and
+    counterexample: what a bisection over tightened bounds (break points, mutants) asks."""
+    measured, bounds = judged.measured, judged.bounds
     forall = check.kind is StatementKind.FOR_EVERY
     exact_p = None
     tolerance = instance_tolerance(check, bounds.estimate)
@@ -168,6 +183,21 @@ def verdict_on(
             measured.upper_miscoverage,
             confirmation_alpha=check.confidence.alpha,
         )
+    return Decided(
+        measured, bounds, margin, tightest, bound_value, states, decision, exact_p, delta
+    )
+
+
+def verdict_on(
+    check: TheoryCheck[Any], setting: Any, judged: Judged, seeds: tuple[int, ...]
+) -> Verdict:
+    """The verdict from what :meth:`judged_on` formed (without the rivals): the decision of
+    :func:`decided_on`, written up."""
+    measured, bounds, margin, tightest, bound_value, states, decision, exact_p, delta = decided_on(
+        check, setting, judged
+    )
+    values, estimate = judged.values, judged.estimate
+    forall = check.kind is StatementKind.FOR_EVERY
     trivial = check.trivial(setting)
     slack = np.take_along_axis(_as_instances(margin), tightest, 1)[:, 0]
     return Verdict(

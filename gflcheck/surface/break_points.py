@@ -12,16 +12,15 @@ from functools import partial
 from typing import Any, TypeVar
 
 import numpy as np
-import sympy
 
 from gflcheck.core.declare import (
-    Estimate,
     Measurement,
     RecordedRun,
     StatementKind,
-    TheoryCheck,
     recorded_runs,
 )
+from gflcheck.core.judging import decided_on
+from gflcheck.core.measurements import BoundValues, Judged
 from gflcheck.core.verdicts import LARGEST_TIGHTENING, BreakPoint, Outcome, Tightening, Verdict
 
 S = TypeVar("S")
@@ -38,7 +37,7 @@ def break_point(run: RecordedRun[Any], interval: bool = True) -> BreakPoint:
     :attr:`~gflcheck.core.verdicts.BreakPoint.false_interval` is ``(None, None)`` and half the
     bisections are saved."""
     kind = _tightening_kind(run)
-    rules: dict[str, Callable[[TheoryCheck[Any]], bool]] = {
+    rules: dict[str, Callable[[Judged], bool]] = {
         "refuted": partial(_refuted, run),
         "false": partial(_false_on, run, "values"),
     }
@@ -46,8 +45,11 @@ def break_point(run: RecordedRun[Any], interval: bool = True) -> BreakPoint:
         rules["soonest"] = partial(_false_on, run, "soonest")
         rules["latest"] = partial(_false_on, run, "latest")
     scale = _shift_scale(run) if kind is Tightening.SHIFT else 1.0
+    judged = run.check.judged_on(run.setting, run.measured)
     found = {
-        name: _least_tightening(partial(_tightened_refutes, run, kind, rule), kind, scale)
+        name: _least_tightening(
+            partial(_tightened_refutes, run.check.at_least, judged, kind, rule), kind, scale
+        )
         for name, rule in rules.items()
     }
     return BreakPoint(
@@ -127,12 +129,13 @@ def _floor_tightening(run: RecordedRun[Any], kind: Tightening) -> float | None:
 
 
 def _tightened_refutes(
-    run: RecordedRun[Any],
+    at_least: bool,
+    judged: Judged,
     kind: Tightening,
-    rule: Callable[[TheoryCheck[Any]], bool],
+    rule: Callable[[Judged], bool],
     amount: float,
 ) -> bool:
-    return rule(_tightened(run, kind, amount))
+    return rule(_tightened(judged, at_least, kind, amount))
 
 
 def _tightening_kind(run: RecordedRun[Any]) -> Tightening:
@@ -193,44 +196,41 @@ def _least_tightening(
     return amount(good)
 
 
-def _tightened(run: RecordedRun[Any], kind: Tightening, amount: float) -> TheoryCheck[Any]:
-    """The run's check with its statement tightened by ``amount`` (a factor or a shift)."""
-    check = run.check
-    if check.estimate is not None:
-        shift = amount if check.at_least else -amount
-        return dataclasses.replace(check, estimate=partial(_shifted, check.estimate, shift))
-    expression = check.bound.expression
+def _tightened(judged: Judged, at_least: bool, kind: Tightening, amount: float) -> Judged:
+    """What the statement tightened by ``amount`` is judged on: the same measurement, its
+    bound's values times the factor (for "≥"; divided, for "≤") or shifted by it (up for "≥",
+    down for "≤"). A bound's value at each end of its measured symbols scales and shifts with
+    it, and a rate's threshold is its bound, so this is the tightened statement's
+    :meth:`~gflcheck.core.declare.TheoryCheck.judged_on` without evaluating a new expression."""
     if kind is Tightening.FACTOR:
-        factor = sympy.Float(amount)
-        tightened = expression * factor if check.at_least else expression / factor
+        factor = amount if at_least else 1.0 / amount
+
+        def tighten(value: Any) -> Any:
+            return value * factor
     else:
-        shift = sympy.Float(amount)
-        tightened = expression + shift if check.at_least else expression - shift
-    bound = check.bound.variant(check.bound.name, tightened, f"tightened by {amount:.6g}")
-    return dataclasses.replace(check, bound=bound)
+        shift = amount if at_least else -amount
+
+        def tighten(value: Any) -> Any:
+            return value + shift
+
+    bounds = judged.bounds
+    return judged._replace(
+        bounds=BoundValues(tighten(bounds.estimate), tighten(bounds.high), tighten(bounds.low))
+    )
 
 
-def _shifted(
-    estimate: Callable[[TheoryCheck[Any], Any, Any], Estimate],
-    shift: float,
-    check: TheoryCheck[Any],
-    setting: Any,
-    raw: Any,
-) -> Estimate:
-    formed = estimate(check, setting, raw)
-    return dataclasses.replace(formed, threshold=formed.threshold + shift)
+def _refuted(run: RecordedRun[Any], judged: Judged) -> bool:
+    """The tightened statement's verdict on the same runs is VIOLATED (its decision alone: the
+    rivals and the verdict's tables do not change it)."""
+    return decided_on(run.check, run.setting, judged).decision.outcome is Outcome.VIOLATED
 
 
-def _refuted(run: RecordedRun[Any], check: TheoryCheck[Any]) -> bool:
-    return check.judge(run.setting, run.measured, run.seeds).outcome is Outcome.VIOLATED
-
-
-def _false_on(run: RecordedRun[Any], ends: str, check: TheoryCheck[Any]) -> bool:
+def _false_on(run: RecordedRun[Any], ends: str, judged: Judged) -> bool:
     """The statement is false on exact numbers (∀: one instance beyond the bound; w.p. ≥ 1 − δ:
     more than ``δ·k`` seeds beyond it): the measurement's point estimates (``ends="values"``),
     or its confidence ends that make the statement false soonest or latest (``"soonest"``,
     ``"latest"``: for "≤", the upper and the lower bounds)."""
-    judged = check.judged_on(run.setting, run.measured)
+    check = run.check
     measured = judged.measured
     upper, lower = measured.upper_bounds, measured.lower_bounds
     values = {
@@ -239,7 +239,7 @@ def _false_on(run: RecordedRun[Any], ends: str, check: TheoryCheck[Any]) -> bool
         "latest": upper if check.at_least else lower,
     }[ends]
     exact = judged._replace(measured=_exact(measured, values))
-    decision = check.verdict_on(run.setting, exact, run.seeds).decision
+    decision = decided_on(check, run.setting, exact).decision
     if check.kind is StatementKind.FOR_EVERY:
         return decision.violations > 0
     return decision.violations > check.failure_probability(run.setting) * decision.seeds

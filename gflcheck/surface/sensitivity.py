@@ -168,9 +168,6 @@ def _rate_threshold(check: TheoryCheck[Any], verdict: Verdict) -> str:
     )
 
 
-# -- break points ------------------------------------------------------------------------------
-
-
 # -- mutants -----------------------------------------------------------------------------------
 def mutant_outcomes(run: RecordedRun[Any]) -> tuple[MutantOutcome, ...]:
     """Each mutant of the run's bound, labelled and judged on the run (module docstring)."""
@@ -181,8 +178,9 @@ def mutant_outcomes(run: RecordedRun[Any]) -> tuple[MutantOutcome, ...]:
         try:
             comparison = _compare_on_run(run, mutated, mutant)
             verdict = mutated.judge(run.setting, run.measured, run.seeds)
-            false = _false_on(run, "values", mutated)
-            killable = _false_on(run, "latest", mutated)
+            judged = mutated.judged_on(run.setting, run.measured)
+            false = _false_on(run, "values", judged)
+            killable = _false_on(run, "latest", judged)
         except GflcheckError as error:
             outcomes.append(_unjudged(mutant, str(error)))
             continue
