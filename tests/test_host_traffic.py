@@ -168,3 +168,24 @@ def test_a_ridge_solve_reads_nothing_back(learner, points):
     with HostTraffic() as counted:
         error = _ridge_test_error(features, x, y, x_test, y_test, 0.01)
     assert (counted.reads, counted.copies) == (0, 0) and error.ndim == 0
+
+
+def test_block_sizes_are_chosen_per_device(monkeypatch):
+    """On the CPU the runs of a step go in cache-sized blocks; on another device (``meta`` here)
+    all at once: there a block costs kernel launches, not cache misses."""
+    blocks = []
+    original = training._block_gradients
+    monkeypatch.setattr(
+        training, "_block_gradients", lambda *args: blocks.append(1) or original(*args)
+    )
+    initial = training.symmetric_initialization(
+        RECIPE.initialization, 128, 6, list(range(86)), torch.float32
+    )
+    x = torch.ones(86, 512, 6)
+    y = torch.ones(86, 512)
+    for device, expected in ((torch.device("cpu"), 22), (META, 1)):
+        blocks.clear()
+        network = training.TwoLayerReLU(*(p.to(device) for p in (initial.a, initial.W, initial.b)))
+        training.hinge_loss_gradients(network, x.to(device), y.to(device))
+        assert len(blocks) == expected, (device, len(blocks))
+    assert training.gradient_block(torch.device("cpu")) == training.GRADIENT_BLOCK
