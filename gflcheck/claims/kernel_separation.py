@@ -131,7 +131,7 @@ def neuron_need_check(
         statement,
         neuron_walk(NEURON_SAMPLES, config),
         config.seeds,
-        partial(_size_quantifiers, config, learner),
+        partial(_size_quantifiers, learner),
         config,
         rivals,
         Expectation(why_false=statement.why_false),
@@ -148,10 +148,10 @@ def feature_need_check(
     ``d``, the least count ``N ≤ d²`` with which they reach the setting's error level on ``16·d²``
     points (:func:`~gflcheck.models.separation_learners.feature_walk`), judged likewise."""
     config = config or SeparationConfig()
-    ridge = f"ridge λ = {config.ridge:g}·tr(K)/n"
     learner = (
         "the learner, its features walked",
-        f"ReLU random features, {ridge}, n = {FEATURE_SAMPLES_PER_D2}·d² points",
+        f"ReLU random features, ridge λ = {config.ridge:g}·tr(K)/n, n = "
+        f"{FEATURE_SAMPLES_PER_D2}·d² points",
         "the least N in 16, 23, 32, …, d²",
     )
     return _need_check(
@@ -159,7 +159,7 @@ def feature_need_check(
         statement,
         feature_walk(config),
         config.seeds,
-        partial(_size_quantifiers, config, learner),
+        partial(_size_quantifiers, learner),
         config,
         rivals,
         Expectation(why_false=statement.why_false),
@@ -201,16 +201,12 @@ def _need_check(
 
 
 def _size_quantifiers(
-    config: SeparationConfig,
-    learner: tuple[str, str, str],
-    setting: SeparationSetting,
-    raw: Any,
+    learner: tuple[str, str, str], setting: SeparationSetting, raw: Any
 ) -> tuple[QuantifierInstantiation, ...]:
     """The mixture, and ``learner``: (what is walked, the learner, the sizes tried)."""
-    mixture, _ = _quantifiers(Learner.TRAINED_NETWORK, config, setting, raw)
     walked, description, sizes = learner
     level = f" with test error ≤ {setting.target_error:g}"
-    return mixture, QuantifierInstantiation(walked, description, sizes + level)
+    return _mixture_quantifier(setting), QuantifierInstantiation(walked, description, sizes + level)
 
 
 def _rival(statement: GrowthStatement) -> Rival:
@@ -257,15 +253,17 @@ def _scaling_label(setting: SeparationSetting) -> str:
 def _quantifiers(
     learner: Learner, config: SeparationConfig, setting: SeparationSetting, raw: Any
 ) -> tuple[QuantifierInstantiation, ...]:
-    Q = QuantifierInstantiation
-    return (
-        Q(
-            "the Gaussian mixture",
-            f"XOR-like mixture, ‖μ‖ = R·(d/d₀)^a, {setting.scaling}, R = {setting.separation:g}",
-            f"d ∈ {list(setting.dimensions)}; ‖μ‖ = "
-            + ", ".join(f"{setting.mean_norm(d):.3g}" for d in setting.dimensions),
-        ),
-        Q("the learner", learner.value, config.describe(learner)),
+    learned = QuantifierInstantiation("the learner", learner.value, config.describe(learner))
+    return _mixture_quantifier(setting), learned
+
+
+def _mixture_quantifier(setting: SeparationSetting) -> QuantifierInstantiation:
+    """The mixture over the setting's dimensions, with its mean norms."""
+    return QuantifierInstantiation(
+        "the Gaussian mixture",
+        f"XOR-like mixture, ‖μ‖ = R·(d/d₀)^a, {setting.scaling}, R = {setting.separation:g}",
+        f"d ∈ {list(setting.dimensions)}; ‖μ‖ = "
+        + ", ".join(f"{setting.mean_norm(d):.3g}" for d in setting.dimensions),
     )
 
 
