@@ -160,34 +160,24 @@ class SeparationConfig:
 
 
 def _samples(
-    distribution: GaussianMixture, size: int, seeds: Sequence[int], stream: str
+    setting: SeparationSetting, dimension: int, size: int, seeds: Sequence[int], stream: str
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    xs, ys = zip(
-        *(
-            distribution.sample(size, torch_generator(seed, stream), torch.float64)
-            for seed in seeds
-        ),
-        strict=True,
-    )
+    """Each seed's sample of ``size`` points from its stream ``stream``, stacked: ``[k, size, d]``,
+    ``[k, size]``."""
+    xs, ys = zip(*(_seed_sample(setting, dimension, size, s, stream) for s in seeds), strict=True)
     return torch.stack(xs), torch.stack(ys)
 
 
-def _test_samples(
-    setting: SeparationSetting, dimension: int, size: int, seeds: Sequence[int]
+@functools.lru_cache(maxsize=32)
+def _seed_sample(
+    setting: SeparationSetting, dimension: int, size: int, seed: int, stream: str
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Each seed's test sample (stream ``separation-test``), stacked: ``[k, size, d]``, ``[k, size]``."""
-    xs, ys = zip(*(_test_sample(setting, dimension, size, seed) for seed in seeds), strict=True)
-    return torch.stack(xs), torch.stack(ys)
-
-
-@functools.lru_cache(maxsize=16)
-def _test_sample(
-    setting: SeparationSetting, dimension: int, size: int, seed: int
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """One seed's test points at ``d``: the same for every learner and sample size, so a walk
-    draws them once per ``d``, not once per size (16 entries: one walk's seeds, 33 MB at
-    d = 64)."""
-    generator = torch_generator(seed, "separation-test")
+    """One seed's ``size`` points in ``R^dimension`` from its stream ``stream``, in float64. Kept
+    for the walk's next size: the test points (``separation-test``) serve every learner and
+    size at a ``d``, and the neuron and feature walks fit every width or count on one training
+    sample. 32 entries: one walk's 16 seeds' test and training samples (at d = 64 in the
+    feature walk, about 0.5 GB)."""
+    generator = torch_generator(seed, stream)
     return setting.distribution(dimension).sample(size, generator, torch.float64)
 
 
@@ -298,8 +288,8 @@ def learner_test_errors(
     Training sample: stream ``separation-train-{n}`` of each seed (the same for all learners);
     test sample: ``test_size`` points from stream ``separation-test``."""
     distribution = setting.distribution(dimension)
-    x, y = _samples(distribution, samples, seeds, f"separation-train-{samples}")
-    x_test, y_test = _test_samples(setting, dimension, config.test_size, seeds)
+    x, y = _samples(setting, dimension, samples, seeds, f"separation-train-{samples}")
+    x_test, y_test = _samples(setting, dimension, config.test_size, seeds, "separation-test")
     if learner is not Learner.TRAINED_NETWORK:
         # One seed at a time: an n×n Gram matrix per seed is the memory that matters.
         count = math.ceil(samples / 2)
@@ -336,11 +326,11 @@ def random_feature_test_errors(
     regression on ``16·d²`` points (:data:`FEATURE_SAMPLES_PER_D2`; stream
     ``separation-train-{n}``, as in :func:`learner_test_errors`), on the same test points."""
     samples = FEATURE_SAMPLES_PER_D2 * dimension**2
-    x_test, y_test = _test_samples(setting, dimension, config.test_size, seeds)
+    x_test, y_test = _samples(setting, dimension, config.test_size, seeds, "separation-test")
     errors = [
         _ridge_test_error(
             _fixed_features(Learner.RANDOM_FEATURES, dimension, features, seed),
-            *_training_sample(setting, dimension, samples, seed),
+            *_seed_sample(setting, dimension, samples, seed, f"separation-train-{samples}"),
             x_test[i],
             y_test[i],
             config.ridge,
@@ -348,17 +338,6 @@ def random_feature_test_errors(
         for i, seed in enumerate(seeds)
     ]
     return torch.stack(errors).cpu().numpy()
-
-
-@functools.lru_cache(maxsize=16)
-def _training_sample(
-    setting: SeparationSetting, dimension: int, samples: int, seed: int
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """One seed's training sample, stream ``separation-train-{n}``: a feature-need walk fits every
-    count on it, so it is drawn once per walk, not once per count (the 16 entries hold one
-    walk's seeds; at d = 64 they take about 0.5 GB)."""
-    generator = torch_generator(seed, f"separation-train-{samples}")
-    return setting.distribution(dimension).sample(samples, generator, torch.float64)
 
 
 def feature_counts(setting: Any, dimension: float) -> tuple[int, ...]:
@@ -412,8 +391,8 @@ def neuron_test_errors(
     """Per seed, the 0-1 test error of Algorithm 1 at ``width`` neurons, trained as in
     :func:`learner_test_errors` (the same samples and test points)."""
     distribution = setting.distribution(dimension)
-    x, y = _samples(distribution, samples, seeds, f"separation-train-{samples}")
-    x_test, y_test = _test_samples(setting, dimension, config.test_size, seeds)
+    x, y = _samples(setting, dimension, samples, seeds, f"separation-train-{samples}")
+    x_test, y_test = _samples(setting, dimension, config.test_size, seeds, "separation-test")
     return _trained_network_errors(distribution, config, width, seeds, (x, y), (x_test, y_test))
 
 
