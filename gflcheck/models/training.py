@@ -66,6 +66,12 @@ def gradient_block(device: torch.device) -> int:
     return GRADIENT_BLOCK if device.type == "cpu" else ACCELERATOR_GRADIENT_BLOCK
 
 
+def runs_per_block(runs: int, batch: int, width: int, device: torch.device) -> int:
+    """How many of ``runs`` runs a gradient step takes at once: as many ``[batch, width]`` hidden
+    layers as fit in :func:`gradient_block` units, at least one, at most all."""
+    return min(runs, max(1, gradient_block(device) // (batch * width)))
+
+
 class LabelledSampler(Protocol):
     """Anything with ``sample(n, generator, dtype) -> (x [n, d], y [n])`` and a ``dimension``."""
 
@@ -215,7 +221,7 @@ def hinge_loss_gradients(
     tensor streamed through memory several times (``bench/bench_trainer.py``).
     """
     k, n, m = network.runs, y.shape[-1], network.width
-    block = min(k, max(1, gradient_block(network.W.device) // (n * m)))
+    block = runs_per_block(k, n, m, network.W.device)
     if workspace is None or workspace.shape[0] < block:
         workspace = torch.empty((block, n, m), dtype=network.W.dtype, device=network.W.device)
     margins = torch.empty((k, n), dtype=network.W.dtype, device=network.W.device)
@@ -397,7 +403,7 @@ def train_algorithm_1(
     )
     a, W, b = (p.to(device, copy=True) for p in (initial.a, initial.W, initial.b))
     checkpoints: dict[int, TwoLayerReLU] = {}
-    block = min(k, max(1, gradient_block(device) // (batch_size * initial.width)))
+    block = runs_per_block(k, batch_size, initial.width, device)
     workspace = torch.empty((block, batch_size, initial.width), dtype=dtype, device=device)
     for t in range(steps + 1):
         x, y = data.next()
