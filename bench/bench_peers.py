@@ -6,7 +6,10 @@ its peers:
 - **torch.func**: ``vmap`` over the runs of ``grad_and_value`` of one run's loss, a Python step
   loop;
 - **hand bmm**: the forward and backward written out with batched matrix products (what one
-  would write by hand to batch seeds without autograd).
+  would write by hand to batch seeds without autograd), one step a function;
+- **torch.compile**: that same step function compiled by inductor (static shapes). Its first
+  call compiles and is not in the timed rounds; the table prints it beside the step time (a few
+  seconds with inductor's on-disk cache warm, about 15 s in a fresh process with it empty).
 
 Every contestant records each step's training loss per run, as gflcheck's trainers do (gflcheck
 also records the loss's spread, the 0-1 error and a finiteness screen per step). JAX (``vmap`` +
@@ -143,26 +146,32 @@ def algorithm_1_contestants(shape: Shape):
         run = train_algorithm_1(batches, recipe, shape.width, shape.steps, shape.batch, seeds)
         return run.final.a, run.final.W
 
-    def hand_bmm():
-        a, W = a0.clone(), W0.clone()
-        n = shape.batch
-        losses = torch.empty(shape.runs, shape.steps + 1)
-        for t in range(shape.steps + 1):
-            x, y = xs[t], ys[t]
-            hidden = torch.baddbmm(-b[:, None, :], x, W.transpose(1, 2)).clamp_min_(0)
-            margins = y * torch.bmm(hidden, a[:, :, None]).squeeze(-1)
-            losses[:, t] = (1 - margins).clamp_min_(0).mean(1)
-            if t == shape.steps:
-                break
-            g = torch.where(margins < 1, -y, 0.0) / n
-            grad_a = torch.bmm(g[:, None, :], hidden).squeeze(1)
-            grad_W = a[:, :, None] * torch.bmm(
-                (hidden > 0).to(x.dtype).transpose(1, 2), g[..., None] * x
-            )
-            rate_W, decay_W, rate_a, decay_a = rates(t)
-            W = (1 - rate_W * decay_W) * W - rate_W * grad_W
-            a = (1 - rate_a * decay_a) * a - rate_a * grad_a
-        return a, W
+    def hand_step(a, W, x, y, rate_W, decay_W, rate_a, decay_a):
+        """One step written out: the loss of ``(a, W)`` on ``(x, y)`` and the updated ``(a, W)``."""
+        hidden = torch.baddbmm(-b[:, None, :], x, W.transpose(1, 2)).clamp_min_(0)
+        margins = y * torch.bmm(hidden, a[:, :, None]).squeeze(-1)
+        loss = (1 - margins).clamp_min(0).mean(1)
+        g = torch.where(margins < 1, -y, 0.0) / shape.batch
+        grad_a = torch.bmm(g[:, None, :], hidden).squeeze(1)
+        grad_W = a[:, :, None] * torch.bmm(
+            (hidden > 0).to(x.dtype).transpose(1, 2), g[..., None] * x
+        )
+        W = (1 - rate_W * decay_W) * W - rate_W * grad_W
+        a = (1 - rate_a * decay_a) * a - rate_a * grad_a
+        return a, W, loss
+
+    def step_loop(step):
+        def run():
+            a, W = a0.clone(), W0.clone()
+            losses = torch.empty(shape.runs, shape.steps + 1)
+            for t in range(shape.steps):
+                a, W, losses[:, t] = step(a, W, xs[t], ys[t], *rates(t))
+            hidden = torch.baddbmm(-b[:, None, :], xs[-1], W.transpose(1, 2)).clamp_min_(0)
+            margins = ys[-1] * torch.bmm(hidden, a[:, :, None]).squeeze(-1)
+            losses[:, -1] = (1 - margins).clamp_min_(0).mean(1)
+            return a, W
+
+        return run
 
     def loss(a, W, b, x, y):
         hidden = torch.relu(x @ W.T - b)
@@ -181,7 +190,7 @@ def algorithm_1_contestants(shape: Shape):
         return a, W
 
     flops = 4 * shape.runs * shape.batch * shape.dimension * shape.width * (shape.steps + 1)
-    return {"gflcheck": gflcheck_run, "hand bmm": hand_bmm, "torch.func": torch_func}, flops
+    return _with_peers(gflcheck_run, hand_step, step_loop, torch_func), flops
 
 
 # --- Minibatch SGD on the cube (Glasgow's learner), logistic loss, both layers ------------------
@@ -210,19 +219,25 @@ def cube_sgd_contestants(shape: Shape):
         final = minibatch_sgd_steps(TwoLayerNetworks(W0, a0), xs, ys, rate)
         return final.W, final.a
 
-    def hand_bmm():
-        W, a = W0, a0
-        for x, y in zip(xs, ys, strict=True):
-            pre = torch.bmm(x, W.transpose(1, 2))
-            hidden = pre.relu()
-            slope = -y * torch.sigmoid(-y * torch.bmm(hidden, a[:, :, None]).squeeze(-1))
-            slope = slope / shape.batch
-            grad_a = torch.bmm(slope[:, None, :], hidden).squeeze(1)
-            grad_W = a[:, :, None] * torch.bmm(
-                (pre > 0).to(x.dtype).transpose(1, 2), slope[..., None] * x
-            )
-            W, a = W - rate * grad_W, a - rate * grad_a
-        return W, a
+    def hand_step(W, a, x, y):
+        pre = torch.bmm(x, W.transpose(1, 2))
+        hidden = pre.relu()
+        slope = -y * torch.sigmoid(-y * torch.bmm(hidden, a[:, :, None]).squeeze(-1))
+        slope = slope / shape.batch
+        grad_a = torch.bmm(slope[:, None, :], hidden).squeeze(1)
+        grad_W = a[:, :, None] * torch.bmm(
+            (pre > 0).to(x.dtype).transpose(1, 2), slope[..., None] * x
+        )
+        return W - rate * grad_W, a - rate * grad_a
+
+    def step_loop(step):
+        def run():
+            W, a = W0, a0
+            for x, y in zip(xs, ys, strict=True):
+                W, a = step(W, a, x, y)
+            return W, a
+
+        return run
 
     def loss(W, a, x, y):
         return torch.nn.functional.softplus(-y * (torch.relu(x @ W.T) @ a)).mean()
@@ -237,7 +252,7 @@ def cube_sgd_contestants(shape: Shape):
         return W, a
 
     flops = 6 * shape.runs * shape.batch * shape.dimension * shape.width * shape.steps
-    return {"gflcheck": gflcheck_run, "hand bmm": hand_bmm, "torch.func": torch_func}, flops
+    return _with_peers(gflcheck_run, hand_step, step_loop, torch_func), flops
 
 
 def _cube_sgd_at_ffb2a37(cube: XorCube, samples: int, seeds: list[int]) -> TwoLayerNetworks:
@@ -318,13 +333,19 @@ def xor_sgd_contestants(shape: Shape):
     def normalised(W):
         return W / W.flatten(1).norm(dim=1)[:, None, None]
 
-    def hand_bmm():
-        W = normalised(W0)
-        for x, y in zip(xs, ys, strict=True):
-            x, y = x.double(), y.double()
-            moved = torch.bmm(torch.bmm(W, x.transpose(1, 2)) * y[:, None, :], x) / shape.batch
-            W = normalised(W + 2 * eta * a[None, :, None] * moved)
-        return W
+    def hand_step(W, x, y):
+        x, y = x.double(), y.double()
+        moved = torch.bmm(torch.bmm(W, x.transpose(1, 2)) * y[:, None, :], x) / shape.batch
+        return normalised(W + 2 * eta * a[None, :, None] * moved)
+
+    def step_loop(step):
+        def run():
+            W = normalised(W0)
+            for x, y in zip(xs, ys, strict=True):
+                W = step(W, x, y)
+            return W
+
+        return run
 
     def loss(W, x, y):
         return -(y * ((x @ W.T) ** 2 @ a)).mean()
@@ -339,7 +360,7 @@ def xor_sgd_contestants(shape: Shape):
         return W
 
     flops = 4 * shape.runs * shape.batch * shape.dimension * shape.width * shape.steps
-    return {"gflcheck": gflcheck_run, "hand bmm": hand_bmm, "torch.func": torch_func}, flops
+    return _with_peers(gflcheck_run, hand_step, step_loop, torch_func), flops
 
 
 # --- Deep networks, full-batch GD on the logistic loss -----------------------------------------
@@ -362,31 +383,38 @@ def deep_gd_contestants(shape: Shape):
     def gflcheck_run():
         return train_gradient_descent(network, x, y, rate, shape.steps).final.output
 
-    def hand_bmm():
-        *layers, v = (p.clone() for p in network.parameters)
-        scales = [1 / math.sqrt(shape.dimension)] + [1 / math.sqrt(shape.width)] * len(layers[1:])
-        v_scale = 1 / math.sqrt(shape.width)
-        losses = torch.empty(shape.runs, shape.steps + 1, dtype=torch.float64)
-        for t in range(shape.steps):
-            activations = [x]
-            for weight, scale in zip(layers, scales, strict=True):
-                activations.append(
-                    torch.tanh(torch.bmm(activations[-1], weight.transpose(1, 2)) * scale)
-                )
-            margins = y * torch.bmm(activations[-1], v[:, :, None]).squeeze(-1) * v_scale
-            losses[:, t] = torch.nn.functional.softplus(-margins).mean(-1)
-            g_f = -y * torch.sigmoid(-margins) / shape.batch
-            grad_v = torch.bmm(g_f[:, None, :], activations[-1]).squeeze(1) * v_scale
-            g = g_f[:, :, None] * (v * v_scale)[:, None, :]
-            grads = []
-            for index in range(len(layers) - 1, -1, -1):
-                g = g * (1 - activations[index + 1] ** 2)
-                grads.append(torch.bmm(g.transpose(1, 2), activations[index]) * scales[index])
-                if index:
-                    g = torch.bmm(g, layers[index]) * scales[index]
-            layers = [w - rate * gw for w, gw in zip(layers, reversed(grads), strict=True)]
-            v = v - rate * grad_v
-        return v
+    scales = [1 / math.sqrt(shape.dimension)] + [1 / math.sqrt(shape.width)] * (shape.depth - 1)
+    v_scale = 1 / math.sqrt(shape.width)
+
+    def hand_step(layers, v):
+        activations = [x]
+        for weight, scale in zip(layers, scales, strict=True):
+            activations.append(
+                torch.tanh(torch.bmm(activations[-1], weight.transpose(1, 2)) * scale)
+            )
+        margins = y * torch.bmm(activations[-1], v[:, :, None]).squeeze(-1) * v_scale
+        loss = torch.nn.functional.softplus(-margins).mean(-1)
+        g_f = -y * torch.sigmoid(-margins) / shape.batch
+        grad_v = torch.bmm(g_f[:, None, :], activations[-1]).squeeze(1) * v_scale
+        g = g_f[:, :, None] * (v * v_scale)[:, None, :]
+        grads = []
+        for index in range(len(layers) - 1, -1, -1):
+            g = g * (1 - activations[index + 1] ** 2)
+            grads.append(torch.bmm(g.transpose(1, 2), activations[index]) * scales[index])
+            if index:
+                g = torch.bmm(g, layers[index]) * scales[index]
+        layers = [w - rate * gw for w, gw in zip(layers, reversed(grads), strict=True)]
+        return layers, v - rate * grad_v, loss
+
+    def step_loop(step):
+        def run():
+            *layers, v = (p.clone() for p in network.parameters)
+            losses = torch.empty(shape.runs, shape.steps + 1, dtype=torch.float64)
+            for t in range(shape.steps):
+                layers, v, losses[:, t] = step(layers, v)
+            return v
+
+        return run
 
     def one_run_loss(parameters, x, y):
         *layers, v = parameters
@@ -408,7 +436,19 @@ def deep_gd_contestants(shape: Shape):
 
     hidden_products = shape.width * shape.width * (shape.depth - 1) + shape.width * shape.dimension
     flops = 6 * shape.runs * shape.batch * hidden_products * shape.steps
-    return {"gflcheck": gflcheck_run, "hand bmm": hand_bmm, "torch.func": torch_func}, flops
+    return _with_peers(gflcheck_run, hand_step, step_loop, torch_func), flops
+
+
+def _with_peers(gflcheck_run, hand_step, step_loop, torch_func) -> dict[str, Callable[[], object]]:
+    """The contestants: gflcheck, the hand-written step's loop, the same step compiled by
+    ``torch.compile`` (static shapes; its first call compiles, outside the timed rounds) and
+    torch.func."""
+    return {
+        "gflcheck": gflcheck_run,
+        "hand bmm": step_loop(hand_step),
+        "torch.compile": step_loop(torch.compile(hand_step, dynamic=False)),
+        "torch.func": torch_func,
+    }
 
 
 def relative_difference(left: tuple[torch.Tensor, ...], right: tuple[torch.Tensor, ...]) -> float:
@@ -418,7 +458,12 @@ def relative_difference(left: tuple[torch.Tensor, ...], right: tuple[torch.Tenso
 
 def compare(shape: Shape, contestants, flops: int, peaks: dict, rounds: int) -> list[str]:
     """Time one shape's contestants, print the table rows, return the FAIL lines."""
-    results = {name: run() for name, run in contestants.items()}
+    first_calls = {}
+    results = {}
+    for name, run in contestants.items():
+        start = time.perf_counter()
+        results[name] = run()
+        first_calls[name] = time.perf_counter() - start
     reference = results["gflcheck"]
     reference = reference if isinstance(reference, tuple) else (reference,)
     agreement = {}
@@ -440,6 +485,11 @@ def compare(shape: Shape, contestants, flops: int, peaks: dict, rounds: int) -> 
         print(
             f"  {name:12s} {seconds * 1e3 / steps:8.3f} ms/step   gflcheck/peer "
             f"{ours / seconds:5.2f}×   agreement {agreement[name]:.1e}"
+            + (
+                f"   (first call {first_calls[name]:.1f} s: compiling)"
+                if name == "torch.compile"
+                else ""
+            )
         )
     failures = []
     fastest = min(peers, key=peers.get)
@@ -465,7 +515,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     rounds = parser.parse_args().rounds
     torch.set_num_threads(1)
-    print("peers: torch.func and a hand bmm loop (no JAX peer: see the module docstring)")
+    print("peers: torch.func, a hand bmm loop and it compiled (no JAX: see the module docstring)")
     peaks = {dtype: gemm_peak(dtype, rounds) for dtype in (torch.float32, torch.float64)}
     print(
         f"one-thread GEMM peak: {peaks[torch.float32] / 1e9:.1f} GFLOP/s fp32, "
