@@ -515,7 +515,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     rounds = parser.parse_args().rounds
     torch.set_num_threads(1)
-    print("peers: torch.func, a hand bmm loop and it compiled (no JAX: see the module docstring)")
+    print("peers: torch.func, a hand bmm step, and that step compiled (no JAX: see the docstring)")
     peaks = {dtype: gemm_peak(dtype, rounds) for dtype in (torch.float32, torch.float64)}
     print(
         f"one-thread GEMM peak: {peaks[torch.float32] / 1e9:.1f} GFLOP/s fp32, "
