@@ -1,7 +1,7 @@
 """Benchmark: what the README's commands cost on this machine, as a Markdown table for the README.
 
-Each command runs in a subprocess under ``/usr/bin/time`` (wall seconds and peak resident memory
-of the largest process), with its own empty run cache for a cold run and the same cache again
+Each command runs in a subprocess under ``/usr/bin/time`` (wall seconds, user CPU seconds of the
+command and its children, and peak resident memory of the largest process), with its own empty run cache for a cold run and the same cache again
 for a warm one:
 
 - the main job, ``gflcheck check -j auto``, cold then warm;
@@ -32,10 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed(command: list[str], cwd: Path, environment: dict[str, str]) -> tuple[float, float]:
-    """``(wall seconds, peak resident MiB)`` of ``command`` (it must succeed)."""
+def timed(command: list[str], cwd: Path, environment: dict[str, str]) -> tuple[float, float, float]:
+    """``(wall seconds, user seconds, peak resident MiB)`` of ``command`` (it must succeed)."""
     result = subprocess.run(
-        ["/usr/bin/time", "-f", "%e %M", *command],
+        ["/usr/bin/time", "-f", "%e %U %M", *command],
         cwd=cwd,
         env=environment,
         capture_output=True,
@@ -45,20 +45,26 @@ def timed(command: list[str], cwd: Path, environment: dict[str, str]) -> tuple[f
         raise SystemExit(
             f"{' '.join(command)} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
         )
-    wall, peak = re.findall(r"^([0-9.]+) ([0-9]+)$", result.stderr, re.MULTILINE)[-1]
-    return float(wall), int(peak) / 1024
+    pattern = r"^([0-9.]+) ([0-9.]+) ([0-9]+)$"
+    wall, user, peak = re.findall(pattern, result.stderr, re.MULTILINE)[-1]
+    return float(wall), float(user), int(peak) / 1024
 
 
 class Rows:
     """The table, printed row by row as each command finishes (a later failure keeps them)."""
 
     def __init__(self) -> None:
-        print(f"| command ({os.cpu_count()} CPUs, {platform.machine()}) | wall | peak memory |")
-        print("|---|---|---|", flush=True)
+        print(
+            f"| command ({os.cpu_count()} CPUs, {platform.machine()}) | wall | user | peak memory |"
+        )
+        print("|---|---|---|---|", flush=True)
 
-    def append(self, row: tuple[str, float, float]) -> None:
-        name, wall, peak = row
-        print(f"| {name} | {wall // 60:.0f} min {wall % 60:.0f} s | {peak:.0f} MiB |", flush=True)
+    def append(self, row: tuple[str, float, float, float]) -> None:
+        name, wall, user, peak = row
+        print(
+            f"| {name} | {wall // 60:.0f} min {wall % 60:.0f} s | {user:.0f} s | {peak:.0f} MiB |",
+            flush=True,
+        )
 
 
 def main() -> None:
