@@ -177,8 +177,10 @@ def mutant_outcomes(run: RecordedRun[Any]) -> tuple[MutantOutcome, ...]:
         mutated = dataclasses.replace(check, bound=mutant.bound)
         try:
             comparison = _compare_on_run(run, mutated, mutant)
-            verdict = mutated.judge(run.setting, run.measured, run.seeds)
+            # One judgement: the verdict's decision and outcome (the rivals' identification,
+            # which judge() would add, is not reported for a mutant)
             judged = mutated.judged_on(run.setting, run.measured)
+            verdict = mutated.verdict_on(run.setting, judged, run.seeds)
             false = _false_on(run, "values", judged)
             killable = _false_on(run, "latest", judged)
         except GflcheckError as error:
